@@ -1,0 +1,63 @@
+/* The one command table. Each row holds everything about a command: its
+ * name, synopsis, help text, the kernel mechanism and man page it uses, the
+ * handler and how its arguments complete. `help`, completion and
+ * docs/commands.md are generated from it. */
+#ifndef NSLAB_COMMANDS_H
+#define NSLAB_COMMANDS_H
+
+#include "nslab.h"
+
+/* Returned by handlers: 0 ok, -1 failed (sh->step.err filled). `exit` sets
+ * sh->want_exit. */
+typedef int (*cmd_fn)(struct nsl *sh, int argc, char **argv);
+
+enum cmd_flags {
+    CMD_NOT_A_STEP = 1 << 0, /* say, pause, expect: not "the previous step" */
+    CMD_NO_OBSERVE = 1 << 1, /* never followed by the observation block */
+};
+
+struct command {
+    const char *name;
+    const char *synopsis;  /* "unshare TYPE... [--propagation MODE]" */
+    const char *summary;   /* one line for `help` */
+    const char *help;      /* paragraphs for `help CMD` */
+    const char *mechanism; /* "unshare(2) with CLONE_NEW* flags" */
+    const char *man;       /* "unshare(2), namespaces(7)" */
+    cmd_fn run;
+    /* Completion of arguments by position, space separated; the last one
+     * repeats when it ends in "...". Classes: @type @target @job @file
+     * @command @signal @topic; otherwise literal alternatives "on|off". */
+    const char *complete;
+    const char *options; /* option words for completion: "--ns --cg --" */
+    unsigned flags;
+};
+
+extern const struct command commands[];
+extern const size_t commands_count;
+
+const struct command *command_find(const char *name);
+/* The nearest command name for "did you mean", or NULL. */
+const char *command_suggest(const char *name);
+
+/* Handlers (each lives beside its mechanism, under src/cmd/). */
+int cmd_help(struct nsl *sh, int argc, char **argv);
+int cmd_exit(struct nsl *sh, int argc, char **argv);
+int cmd_say(struct nsl *sh, int argc, char **argv);
+int cmd_pause(struct nsl *sh, int argc, char **argv);
+int cmd_show(struct nsl *sh, int argc, char **argv);
+int cmd_observe(struct nsl *sh, int argc, char **argv);
+int cmd_trace(struct nsl *sh, int argc, char **argv);
+int cmd_expect(struct nsl *sh, int argc, char **argv);
+int cmd_ls_ns(struct nsl *sh, int argc, char **argv);
+int cmd_unshare(struct nsl *sh, int argc, char **argv);
+int cmd_setns(struct nsl *sh, int argc, char **argv);
+int cmd_spawn(struct nsl *sh, int argc, char **argv);
+int cmd_run(struct nsl *sh, int argc, char **argv); /* !PROGRAM */
+int cmd_jobs(struct nsl *sh, int argc, char **argv);
+int cmd_wait(struct nsl *sh, int argc, char **argv);
+int cmd_kill(struct nsl *sh, int argc, char **argv);
+int cmd_reset(struct nsl *sh, int argc, char **argv);
+int cmd_hostname(struct nsl *sh, int argc, char **argv);
+int cmd_domainname(struct nsl *sh, int argc, char **argv);
+
+#endif

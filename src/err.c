@@ -1,0 +1,38 @@
+#define _GNU_SOURCE
+#include "err.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int nsl_fail(struct nsl_err *e, int errnum, const char *fmt, ...)
+{
+    if (e) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        va_end(ap);
+        e->errnum = errnum;
+    }
+    return -1;
+}
+
+int nsl_fail_errno(struct nsl_err *e, int errnum, const char *fmt, ...)
+{
+    if (e) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        va_end(ap);
+        if (errnum && n >= 0 && (size_t)n < sizeof e->msg)
+            snprintf(e->msg + n, sizeof e->msg - (size_t)n, ": %s (%s)", strerror(errnum),
+                     errno_name(errnum));
+        e->errnum = errnum;
+    }
+    return -1;
+}
+
+void nsl_err_clear(struct nsl_err *e)
+{
+    e->errnum = 0;
+    e->msg[0] = '\0';
+}

@@ -1,0 +1,134 @@
+#define _GNU_SOURCE
+#include "ns.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../util.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+#define NS(slot, nm, fl, iso, mn)                                                                  \
+    [slot] = {.name = nm, .file = nm, .flag = fl, .flag_name = #fl, .isolates = iso, .man = mn,    \
+              .base = slot}
+
+const struct ns_info ns_info[NS_NSLOTS] = {
+    NS(NS_CGROUP, "cgroup", CLONE_NEWCGROUP, "the root of the cgroup tree a process sees",
+       "cgroup_namespaces(7)"),
+    NS(NS_IPC, "ipc", CLONE_NEWIPC, "System V IPC objects and POSIX message queues",
+       "ipc_namespaces(7)"),
+    NS(NS_MNT, "mnt", CLONE_NEWNS, "the mount table (mount points)", "mount_namespaces(7)"),
+    NS(NS_NET, "net", CLONE_NEWNET, "network devices, addresses, routes, ports, firewall",
+       "network_namespaces(7)"),
+    NS(NS_PID, "pid", CLONE_NEWPID, "process IDs", "pid_namespaces(7)"),
+    [NS_PID4C] = {.name = "pid_for_children", .file = "pid_for_children", .flag = CLONE_NEWPID,
+                  .flag_name = "CLONE_NEWPID",
+                  .isolates = "the PID namespace this process's next children are born in",
+                  .man = "pid_namespaces(7)", .for_children = true, .base = NS_PID},
+    NS(NS_TIME, "time", CLONE_NEWTIME, "the CLOCK_MONOTONIC and CLOCK_BOOTTIME offsets",
+       "time_namespaces(7)"),
+    [NS_TIME4C] = {.name = "time_for_children", .file = "time_for_children",
+                   .flag = CLONE_NEWTIME, .flag_name = "CLONE_NEWTIME",
+                   .isolates = "the time namespace this process's next children are born in",
+                   .man = "time_namespaces(7)", .for_children = true, .base = NS_TIME},
+    NS(NS_USER, "user", CLONE_NEWUSER, "user and group IDs, capabilities",
+       "user_namespaces(7)"),
+    NS(NS_UTS, "uts", CLONE_NEWUTS, "the hostname and NIS domain name", "uts_namespaces(7)"),
+};
+
+/* nsenter(1) enters the user namespace first (so the others are entered
+ * with the capabilities it grants), then cgroup, ipc, uts, net, pid, mnt
+ * and time. */
+const enum ns_slot ns_setns_order[8] = {NS_USER, NS_CGROUP, NS_IPC, NS_UTS,
+                                        NS_NET,  NS_PID,    NS_MNT, NS_TIME};
+
+static const char *const type_words = "cgroup ipc mnt net pid time user uts (or all)";
+
+int ns_type_parse(const char *word, enum ns_slot *out, struct nsl_err *e)
+{
+    if (strcmp(word, "mount") == 0)
+        word = "mnt";
+    else if (strcmp(word, "network") == 0)
+        word = "net";
+    for (int i = 0; i < NS_NSLOTS; i++) {
+        if (ns_is_type(i) && strcmp(ns_info[i].name, word) == 0) {
+            *out = i;
+            return 0;
+        }
+    }
+    return nsl_fail(e, EINVAL, "unknown namespace type '%s' (types: %s)", word, type_words);
+}
+
+int ns_flags_parse(const char *list, int *flags, struct nsl_err *e)
+{
+    cleanup_free char *copy = xstrdup(list);
+    char *save = NULL;
+    int f = 0;
+    bool any = false;
+    for (char *w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
+        any = true;
+        if (strcmp(w, "all") == 0) {
+            for (int i = 0; i < NS_NSLOTS; i++)
+                if (ns_is_type(i))
+                    f |= ns_info[i].flag;
+            continue;
+        }
+        enum ns_slot s;
+        if (ns_type_parse(w, &s, e) < 0)
+            return -1;
+        f |= ns_info[s].flag;
+    }
+    if (!any)
+        return nsl_fail(e, EINVAL, "no namespace type given (types: %s)", type_words);
+    *flags = f;
+    return 0;
+}
+
+int ns_link_parse(const char *link, ino_t *ino)
+{
+    const char *open = strchr(link, '[');
+    if (!open)
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(open + 1, &end, 10);
+    if (errno || end == open + 1 || *end != ']' || end[1] != '\0' || v == 0)
+        return -1;
+    *ino = (ino_t)v;
+    return 0;
+}
+
+int ns_read_all(int procfd, pid_t pid, struct ns_obs out[NS_NSLOTS])
+{
+    char path[64];
+    char link[128];
+    int present = 0;
+    for (int i = 0; i < NS_NSLOTS; i++) {
+        snprintf(path, sizeof path, "%d/ns/%s", (int)pid, ns_info[i].file);
+        ssize_t n = readlinkat(procfd, path, link, sizeof link - 1);
+        out[i].ino = 0;
+        out[i].err = 0;
+        if (n < 0) {
+            out[i].err = errno;
+            continue;
+        }
+        link[n] = '\0';
+        if (ns_link_parse(link, &out[i].ino) < 0)
+            out[i].err = EINVAL;
+        else
+            present++;
+    }
+    if (present == 0) {
+        /* Either the process is gone or its ns directory is unreadable. */
+        snprintf(path, sizeof path, "%d", (int)pid);
+        if (faccessat(procfd, path, F_OK, 0) < 0)
+            return -1;
+    }
+    return 0;
+}

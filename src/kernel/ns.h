@@ -1,0 +1,65 @@
+/* The one namespace-type table, used by unshare, setns, spawn, the observer,
+ * the printer and completion. Slots are the entries of /proc/PID/ns in the
+ * kernel's (alphabetical) order; eight are types, two are *_for_children. */
+#ifndef NSLAB_NS_H
+#define NSLAB_NS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "../err.h"
+#include "trace.h"
+
+enum ns_slot {
+    NS_CGROUP,
+    NS_IPC,
+    NS_MNT,
+    NS_NET,
+    NS_PID,
+    NS_PID4C, /* pid_for_children */
+    NS_TIME,
+    NS_TIME4C, /* time_for_children */
+    NS_USER,
+    NS_UTS,
+    NS_NSLOTS
+};
+
+struct ns_info {
+    const char *name;     /* word users type, and label prefix: "uts" */
+    const char *file;     /* entry in /proc/PID/ns: "uts", "pid_for_children" */
+    int flag;             /* CLONE_NEWUTS */
+    const char *flag_name;
+    const char *isolates; /* one line: what the namespace isolates */
+    const char *man;      /* "uts_namespaces(7)" */
+    bool for_children;    /* pid_for_children, time_for_children */
+    enum ns_slot base;    /* the type a for_children slot belongs to (else itself) */
+};
+
+extern const struct ns_info ns_info[NS_NSLOTS];
+
+/* The order setns(all) enters namespaces in: as nsenter(1) does. */
+extern const enum ns_slot ns_setns_order[8];
+
+/* Parse a TYPE word (aliases mount, network); for_children slots are not
+ * types. 0 or -1 with an error listing the valid words. */
+int ns_type_parse(const char *word, enum ns_slot *out, struct nsl_err *e);
+/* Parse "uts,net pid" style lists (commas or separate words) into CLONE_*
+ * flags; "all" means every type. */
+int ns_flags_parse(const char *list, int *flags, struct nsl_err *e);
+/* Is slot a namespace type (not a for_children link)? */
+static inline bool ns_is_type(enum ns_slot s) { return !ns_info[s].for_children; }
+
+/* One /proc/PID/ns entry as observed. */
+struct ns_obs {
+    ino_t ino; /* 0 when unreadable */
+    int err;   /* errno of the failed readlink/stat (ENOENT: pending) */
+};
+
+/* Parse "uts:[4026531838]" into the inode. 0 or -1. */
+int ns_link_parse(const char *link, ino_t *ino);
+/* Read all slots of a process relative to an open /proc directory fd
+ * (the path "PID/ns/FILE"). Returns 0 if the process exists, -1 (errno) if
+ * not. Individual slot failures are kept in out[i].err. */
+int ns_read_all(int procfd, pid_t pid, struct ns_obs out[NS_NSLOTS]);
+
+#endif

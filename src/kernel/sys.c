@@ -1,0 +1,171 @@
+#define _GNU_SOURCE
+#include "sys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "ns.h"
+
+static void root_from_env(char *dst, size_t size, const char *var, const char *dflt)
+{
+    const char *v = getenv(var);
+    snprintf(dst, size, "%s", v && *v ? v : dflt);
+}
+
+void paths_init(struct nsl_paths *p)
+{
+    root_from_env(p->proc, sizeof p->proc, "NSLAB_PROC_ROOT", "/proc");
+    root_from_env(p->cgroup, sizeof p->cgroup, "NSLAB_CGROUP_ROOT", "/sys/fs/cgroup");
+}
+
+static char *root_vpath(const char *root, char *buf, size_t size, const char *fmt, va_list ap)
+{
+    int n = snprintf(buf, size, "%s/", root);
+    if (n >= 0 && (size_t)n < size)
+        vsnprintf(buf + n, size - (size_t)n, fmt, ap);
+    return buf;
+}
+
+char *proc_path(const struct nsl_paths *p, char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    root_vpath(p->proc, buf, size, fmt, ap);
+    va_end(ap);
+    return buf;
+}
+
+char *cgroup_path(const struct nsl_paths *p, char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    root_vpath(p->cgroup, buf, size, fmt, ap);
+    va_end(ap);
+    return buf;
+}
+
+void clone_flags_format(int flags, struct strbuf *out)
+{
+    bool first = true;
+    for (int i = 0; i < NS_NSLOTS; i++) {
+        if (!ns_is_type(i) || !(flags & ns_info[i].flag))
+            continue;
+        sb_printf(out, "%s%s", first ? "" : "|", ns_info[i].flag_name);
+        first = false;
+        flags &= ~ns_info[i].flag;
+    }
+    if (flags & SIGCHLD) {
+        sb_printf(out, "%sSIGCHLD", first ? "" : "|");
+        first = false;
+        flags &= ~SIGCHLD;
+    }
+    if (flags || first)
+        sb_printf(out, "%s%#x", first ? "" : "|", (unsigned)flags);
+}
+
+static int traced(struct trace *t, int ret, const char *call, unsigned flags, char *args)
+{
+    int err = errno;
+    trace_add(t, call, ret, err, flags, "%s", args);
+    free(args);
+    errno = err;
+    return ret;
+}
+
+int sys_unshare(struct trace *t, int flags)
+{
+    struct strbuf a = {0};
+    clone_flags_format(flags, &a);
+    int r = unshare(flags);
+    return traced(t, r, "unshare", 0, sb_steal(&a));
+}
+
+int sys_setns(struct trace *t, int fd, const char *what, int nstype)
+{
+    struct strbuf a = {0};
+    sb_printf(&a, "%s, ", what);
+    clone_flags_format(nstype, &a);
+    int r = setns(fd, nstype);
+    return traced(t, r, "setns", 0, sb_steal(&a));
+}
+
+int sys_sethostname(struct trace *t, const char *name)
+{
+    int r = sethostname(name, strlen(name));
+    return traced(t, r, "sethostname", 0, xasprintf("\"%s\", %zu", name, strlen(name)));
+}
+
+int sys_setdomainname(struct trace *t, const char *name)
+{
+    int r = setdomainname(name, strlen(name));
+    return traced(t, r, "setdomainname", 0, xasprintf("\"%s\", %zu", name, strlen(name)));
+}
+
+int sys_kill(struct trace *t, pid_t pid, int sig)
+{
+    int r = kill(pid, sig);
+    /* The pid is an argument, shown raw: the caller formats --stable output
+     * through its own note when it matters. */
+    return traced(t, r, "kill", 0, xasprintf("%d, SIG%s", pid, signal_name(sig)));
+}
+
+int sys_write_file(struct trace *t, const char *path, const char *value)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    int r = -1;
+    if (fd >= 0) {
+        size_t len = strlen(value);
+        ssize_t n = write(fd, value, len);
+        r = n == (ssize_t)len ? 0 : -1;
+        if (n >= 0 && n != (ssize_t)len)
+            errno = EIO;
+        int err = errno;
+        close(fd);
+        errno = err;
+    }
+    return traced(t, r, "write", 0, xasprintf("%s \"%s\"", path, value));
+}
+
+static void mount_flags_format(unsigned long f, struct strbuf *out)
+{
+    static const struct {
+        unsigned long flag;
+        const char *name;
+    } names[] = {
+        {MS_RDONLY, "MS_RDONLY"},   {MS_NOSUID, "MS_NOSUID"},     {MS_NODEV, "MS_NODEV"},
+        {MS_NOEXEC, "MS_NOEXEC"},   {MS_REMOUNT, "MS_REMOUNT"},   {MS_BIND, "MS_BIND"},
+        {MS_MOVE, "MS_MOVE"},       {MS_REC, "MS_REC"},           {MS_UNBINDABLE, "MS_UNBINDABLE"},
+        {MS_PRIVATE, "MS_PRIVATE"}, {MS_SLAVE, "MS_SLAVE"},       {MS_SHARED, "MS_SHARED"},
+    };
+    bool first = true;
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        if (f & names[i].flag) {
+            sb_printf(out, "%s%s", first ? "" : "|", names[i].name);
+            f &= ~names[i].flag;
+            first = false;
+        }
+    }
+    if (f || first)
+        sb_printf(out, "%s%#lx", first ? "" : "|", f);
+}
+
+int sys_mount(struct trace *t, const char *src, const char *target, const char *fstype,
+              unsigned long flags, const char *data)
+{
+    struct strbuf a = {0};
+    sb_printf(&a, "\"%s\", \"%s\", %s%s%s, ", src ? src : "none", target, fstype ? "\"" : "",
+              fstype ? fstype : "NULL", fstype ? "\"" : "");
+    mount_flags_format(flags, &a);
+    if (data)
+        sb_printf(&a, ", \"%s\"", data);
+    else
+        sb_append(&a, ", NULL");
+    int r = mount(src ? src : "none", target, fstype, flags, data);
+    return traced(t, r, "mount", 0, sb_steal(&a));
+}

@@ -1,0 +1,161 @@
+#define _GNU_SOURCE
+#include "trace.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static struct trace_ent *trace_push(struct trace *t)
+{
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 8;
+        t->v = xrealloc(t->v, t->cap * sizeof *t->v);
+    }
+    struct trace_ent *te = &t->v[t->n++];
+    memset(te, 0, sizeof *te);
+    return te;
+}
+
+void trace_add(struct trace *t, const char *call, long ret, int err, unsigned flags,
+               const char *argfmt, ...)
+{
+    if (!t)
+        return;
+    struct trace_ent *te = trace_push(t);
+    struct strbuf sb = {0};
+    va_list ap;
+    va_start(ap, argfmt);
+    sb_vprintf(&sb, argfmt, ap);
+    va_end(ap);
+    te->call = xstrdup(call);
+    te->args = sb_steal(&sb);
+    te->ret = ret;
+    te->err = ret < 0 ? err : 0;
+    te->flags = flags;
+}
+
+void trace_note(struct trace *t, const char *fmt, ...)
+{
+    if (!t)
+        return;
+    struct trace_ent *te = trace_push(t);
+    struct strbuf sb = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vprintf(&sb, fmt, ap);
+    va_end(ap);
+    te->call = xstrdup("#");
+    te->args = sb_steal(&sb);
+    te->flags = TRACE_NOTE;
+}
+
+void trace_extend(struct trace *dst, const struct trace *src)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        struct trace_ent *te = trace_push(dst);
+        *te = src->v[i];
+        te->call = xstrdup(src->v[i].call);
+        te->args = xstrdup(src->v[i].args);
+    }
+}
+
+void trace_clear(struct trace *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->v[i].call);
+        free(t->v[i].args);
+    }
+    t->n = 0;
+}
+
+void trace_free(struct trace *t)
+{
+    trace_clear(t);
+    free(t->v);
+    t->v = NULL;
+    t->cap = 0;
+}
+
+const struct trace_ent *trace_last(const struct trace *t)
+{
+    return t->n ? &t->v[t->n - 1] : NULL;
+}
+
+void trace_ent_format(const struct trace_ent *te, struct strbuf *out,
+                      const char *(*pidfmt)(void *ctx, pid_t pid), void *ctx)
+{
+    if (te->flags & TRACE_NOTE) {
+        sb_printf(out, "# %s", te->args);
+        return;
+    }
+    if (strcmp(te->call, "write") == 0)
+        sb_printf(out, "write %s", te->args);
+    else
+        sb_printf(out, "%s(%s)", te->call, te->args);
+    if (te->ret < 0) {
+        sb_printf(out, " = -1 %s (%s)", errno_name(te->err), strerror(te->err));
+    } else if ((te->flags & TRACE_RET_PID) && pidfmt) {
+        sb_printf(out, " = %s", pidfmt(ctx, (pid_t)te->ret));
+    } else {
+        sb_printf(out, " = %ld", te->ret);
+    }
+}
+
+/* Wire format: per entry "call\0args\0ret\0err\0flags\0", preceded by the
+ * count "n\0". Text keeps it simple and the messages are small. */
+void trace_pack(const struct trace *t, struct strbuf *sb)
+{
+    sb_printf(sb, "%zu", t->n);
+    sb_appendc(sb, '\0');
+    for (size_t i = 0; i < t->n; i++) {
+        const struct trace_ent *te = &t->v[i];
+        sb_append(sb, te->call);
+        sb_appendc(sb, '\0');
+        sb_append(sb, te->args);
+        sb_appendc(sb, '\0');
+        sb_printf(sb, "%ld", te->ret);
+        sb_appendc(sb, '\0');
+        sb_printf(sb, "%d", te->err);
+        sb_appendc(sb, '\0');
+        sb_printf(sb, "%u", te->flags);
+        sb_appendc(sb, '\0');
+    }
+}
+
+static const char *take(const char *buf, size_t len, size_t *pos)
+{
+    if (*pos >= len)
+        return NULL;
+    const char *s = buf + *pos;
+    const char *nul = memchr(s, '\0', len - *pos);
+    if (!nul)
+        return NULL;
+    *pos += (size_t)(nul - s) + 1;
+    return s;
+}
+
+ssize_t trace_unpack(struct trace *t, const char *buf, size_t len)
+{
+    size_t pos = 0;
+    const char *count = take(buf, len, &pos);
+    long n;
+    if (!count || parse_long(count, 0, 100000, &n) < 0)
+        return -1;
+    for (long i = 0; i < n; i++) {
+        const char *call = take(buf, len, &pos);
+        const char *args = take(buf, len, &pos);
+        const char *ret = take(buf, len, &pos);
+        const char *err = take(buf, len, &pos);
+        const char *flags = take(buf, len, &pos);
+        long r, e, f;
+        if (!flags || parse_long(ret, -4096, __LONG_MAX__, &r) < 0 ||
+            parse_long(err, 0, 4096, &e) < 0 || parse_long(flags, 0, 0xffff, &f) < 0)
+            return -1;
+        struct trace_ent *te = trace_push(t);
+        te->call = xstrdup(call);
+        te->args = xstrdup(args);
+        te->ret = r;
+        te->err = (int)e;
+        te->flags = (unsigned)f;
+    }
+    return (ssize_t)pos;
+}

@@ -1,0 +1,150 @@
+/* The shell's state: one struct passed everywhere (no globals), as sqlite3's
+ * shell does. Handlers fill sh->step; the loop renders and reports it. */
+#ifndef NSLAB_H
+#define NSLAB_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include <cjson/cJSON.h>
+
+#include "err.h"
+#include "kernel/ns.h"
+#include "kernel/sys.h"
+#include "kernel/trace.h"
+#include "util.h"
+
+#define NSLAB_VERSION "0.1.0"
+#define NSLAB_MAX_LINE (64 * 1024)
+
+enum observe_bits {
+    OBS_NS = 1 << 0,
+    OBS_CGROUP = 1 << 1,
+    OBS_MOUNTS = 1 << 2,
+    OBS_ALL = OBS_NS | OBS_CGROUP | OBS_MOUNTS,
+};
+
+/* Exit statuses of SPEC §1. */
+enum nsl_exit {
+    EXIT_OK = 0,
+    EXIT_STEP_FAILED = 1,
+    EXIT_USAGE = 2,
+    EXIT_EXPECT = 3,
+};
+
+struct nsl_opts {
+    bool json, keep_going, quiet, trace, color, allow_host_changes, stable;
+    unsigned observe; /* enum observe_bits */
+};
+
+enum job_state { JOB_RUNNING, JOB_STOPPED, JOB_EXITED, JOB_KILLED };
+
+struct job {
+    int id;       /* %N */
+    pid_t pid;    /* host PID */
+    pid_t ns_pid; /* PID inside its own PID namespace */
+    char *cmd;    /* the command line, for jobs */
+    enum job_state state;
+    int status; /* exit code or signal */
+};
+
+struct jobs {
+    struct job *v;
+    size_t n, cap;
+    int next_id;
+};
+
+/* The subject: a single-threaded helper process that performs the
+ * namespace-changing calls (so the shell itself stays in the host's
+ * namespaces and `reset` can always start afresh). */
+struct subject {
+    pid_t pid;
+    int ctl;  /* request/reply socket (SOCK_SEQPACKET) */
+    int evt;  /* read end of the event socket (children, builtins report) */
+    int evt_child; /* write end, inherited by the subject and builtins */
+};
+
+/* A snapshot of what the observation shows. Filled by observe.c. */
+struct snapshot {
+    pid_t pid;
+    bool valid;
+    struct ns_obs ns[NS_NSLOTS];
+};
+
+/* What one step produced: rendered as text or one JSON object. */
+struct step {
+    int number;
+    const char *file; /* script name, or NULL interactive */
+    int line;
+    char *command; /* the command text as typed */
+    bool ok;
+    struct nsl_err err;
+    struct trace trace;
+    struct strbuf out; /* what the command printed (not the observation) */
+    cJSON *result;     /* the command's structured answer, or NULL */
+    bool observed;     /* the observation block belongs to this step */
+    bool counts;       /* is a "previous step" for expect (not say/expect/pause) */
+};
+
+/* The previous step, as `expect` sees it. */
+struct last_step {
+    bool valid, ok;
+    int errnum;
+    char *output;
+    struct snapshot before, after;
+};
+
+/* --stable labels: inode -> "uts#1", pid -> "pid@3", numbered by first use. */
+struct label {
+    unsigned long long key;
+    int kind; /* enum ns_slot base type for inodes, -1 for pids, -2 peer groups */
+    char text[32];
+};
+struct labels {
+    struct label *v;
+    size_t n, cap;
+    int count[NS_NSLOTS + 2];
+};
+
+struct nsl {
+    struct nsl_opts opt;
+    struct nsl_paths paths;
+    int procfd; /* open /proc (the configured root) */
+
+    pid_t shell_pid;
+    struct ns_obs host_ns[NS_NSLOTS];
+    int host_fd[NS_NSLOTS]; /* the host's namespaces, opened at start */
+
+    struct subject subj;
+    struct jobs jobs;
+
+    struct step step;
+    struct last_step last;
+    struct snapshot prev; /* the observation after the previous step */
+    int step_count;
+
+    struct labels labels;
+    FILE *record;    /* `record FILE`, or NULL */
+    bool interactive; /* reading from a terminal */
+    bool want_exit;
+    int exit_status;  /* the first failure's status */
+    int exit_request; /* status given to `exit N` */
+    volatile int *interrupted; /* set by SIGINT (points into main's static) */
+};
+
+/* Output of the current step: the text a command prints. */
+void out_printf(struct nsl *sh, const char *fmt, ...) PRINTF(2, 3);
+/* Fail the current step: fills sh->step.err, returns -1. */
+int step_fail(struct nsl *sh, int errnum, const char *fmt, ...) PRINTF(3, 4);
+/* Same, appending the errno description. */
+int step_fail_errno(struct nsl *sh, int errnum, const char *fmt, ...) PRINTF(3, 4);
+/* Copy an nsl_err into the step (for lower layers' errors). Returns -1. */
+int step_fail_err(struct nsl *sh, const struct nsl_err *e);
+
+/* Labels for --stable (identity formatting otherwise). The returned string
+ * lives until the next call with the same buf. */
+const char *fmt_pid(struct nsl *sh, pid_t pid, char *buf, size_t size);
+const char *fmt_ino(struct nsl *sh, enum ns_slot slot, ino_t ino, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,98 @@
+/* Small helpers shared by every module: memory, cleanup attributes, string
+ * buffers, file reading, and parsers of the words users type (sizes, PIDs,
+ * signals). Nothing here prints or exits, except xmalloc on OOM. */
+#ifndef NSLAB_UTIL_H
+#define NSLAB_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+void cleanup_freep(void *p);
+void cleanup_fdp(int *fd);
+void cleanup_filep(FILE **f);
+#define cleanup_free __attribute__((cleanup(cleanup_freep)))
+#define cleanup_fd __attribute__((cleanup(cleanup_fdp)))
+#define cleanup_file __attribute__((cleanup(cleanup_filep)))
+
+/* Take ownership out of a cleanup_* variable. */
+#define steal_pointer(pp)                                                      \
+    ({                                                                         \
+        __typeof__(*(pp)) _stolen = *(pp);                                     \
+        *(pp) = NULL;                                                          \
+        _stolen;                                                               \
+    })
+#define steal_fd(fdp)                                                          \
+    ({                                                                         \
+        int _fd = *(fdp);                                                      \
+        *(fdp) = -1;                                                           \
+        _fd;                                                                   \
+    })
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) PRINTF(1, 2);
+
+/* A growable NUL-terminated string. A zeroed struct is a valid empty one. */
+struct strbuf {
+    char *buf;
+    size_t len, cap;
+};
+void sb_reserve(struct strbuf *sb, size_t extra);
+void sb_append(struct strbuf *sb, const char *s);
+void sb_appendn(struct strbuf *sb, const char *s, size_t n);
+void sb_appendc(struct strbuf *sb, char c);
+void sb_printf(struct strbuf *sb, const char *fmt, ...) PRINTF(2, 3);
+void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
+void sb_reset(struct strbuf *sb);
+void sb_free(struct strbuf *sb);
+/* "" when empty: never NULL. */
+const char *sb_str(const struct strbuf *sb);
+/* Hand the buffer to the caller (never NULL) and reset sb. */
+char *sb_steal(struct strbuf *sb);
+
+/* Read a whole (small, /proc or cgroup) file relative to dirfd (AT_FDCWD for
+ * absolute paths). Returns bytes read, or -1 with errno set. */
+ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size);
+/* Same into a strbuf (no size limit). */
+int read_file_sb(int dirfd, const char *path, struct strbuf *sb);
+/* Strip trailing newlines/spaces in place; returns s. */
+char *chomp(char *s);
+
+/* The kernel's name for an errno value ("EPERM"), or "E<number>". */
+const char *errno_name(int err);
+/* Signal names without the SIG prefix ("KILL"), and parsing of "KILL",
+ * "SIGKILL", "kill" or "9". parse_signal returns -1 when unknown. */
+const char *signal_name(int sig);
+int parse_signal(const char *s);
+
+/* Strict number parsing: the whole word must be a number in range. 0 or -1. */
+int parse_long(const char *s, long min, long max, long *out);
+/* A positive PID that fits pid_t. */
+int parse_pid(const char *s, pid_t *out);
+/* SIZE per SPEC §2: digits with an optional K, M or G (powers of 1024), or
+ * "max" (then *is_max is set and *out is UINT64_MAX). 0 or -1. */
+int parse_size(const char *s, uint64_t *out, bool *is_max);
+/* Format a byte count the way parse_size reads it back ("64M", "1536K"). */
+void format_size(uint64_t n, char *buf, size_t size);
+
+/* Levenshtein distance, for "did you mean". */
+size_t edit_distance(const char *a, const char *b);
+
+/* True when s[0..n) is valid UTF-8 without NUL bytes; on failure *bad_at is
+ * the offset of the first offending byte. */
+bool utf8_valid(const char *s, size_t n, size_t *bad_at);
+
+/* Monotonic milliseconds. */
+int64_t now_ms(void);
+
+#endif
