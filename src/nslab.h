@@ -15,6 +15,8 @@
 #include "kernel/trace.h"
 #include "util.h"
 
+struct subj_event;
+
 #define NSLAB_VERSION "0.1.0"
 #define NSLAB_MAX_LINE (64 * 1024)
 
@@ -85,6 +87,7 @@ struct step {
     cJSON *result;     /* the command's structured answer, or NULL */
     bool observed;     /* the observation block belongs to this step */
     bool counts;       /* is a "previous step" for expect (not say/expect/pause) */
+    bool expect_failed; /* an expect did not hold: exit status 3 */
 };
 
 /* The previous step, as `expect` sees it. */
@@ -114,10 +117,11 @@ struct nsl {
 
     pid_t shell_pid;
     struct ns_obs host_ns[NS_NSLOTS];
-    int host_fd[NS_NSLOTS]; /* the host's namespaces, opened at start */
 
     struct subject subj;
     struct jobs jobs;
+    struct subj_event *evq; /* events read but not yet printed */
+    size_t evq_n, evq_cap;
 
     struct step step;
     struct last_step last;

@@ -110,9 +110,7 @@ int sys_setdomainname(struct trace *t, const char *name)
 int sys_kill(struct trace *t, pid_t pid, int sig)
 {
     int r = kill(pid, sig);
-    /* The pid is an argument, shown raw: the caller formats --stable output
-     * through its own note when it matters. */
-    return traced(t, r, "kill", 0, xasprintf("%d, SIG%s", pid, signal_name(sig)));
+    return traced(t, r, "kill", TRACE_ARG_PID, xasprintf("%d, SIG%s", pid, signal_name(sig)));
 }
 
 int sys_write_file(struct trace *t, const char *path, const char *value)

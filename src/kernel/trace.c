@@ -80,6 +80,18 @@ const struct trace_ent *trace_last(const struct trace *t)
     return t->n ? &t->v[t->n - 1] : NULL;
 }
 
+void trace_args_format(const struct trace_ent *te, struct strbuf *out,
+                       const char *(*pidfmt)(void *ctx, pid_t pid), void *ctx)
+{
+    if ((te->flags & TRACE_ARG_PID) && pidfmt) {
+        char *rest;
+        long pid = strtol(te->args, &rest, 10);
+        sb_printf(out, "%s%s", pidfmt(ctx, (pid_t)pid), rest);
+    } else {
+        sb_append(out, te->args);
+    }
+}
+
 void trace_ent_format(const struct trace_ent *te, struct strbuf *out,
                       const char *(*pidfmt)(void *ctx, pid_t pid), void *ctx)
 {
@@ -87,10 +99,14 @@ void trace_ent_format(const struct trace_ent *te, struct strbuf *out,
         sb_printf(out, "# %s", te->args);
         return;
     }
-    if (strcmp(te->call, "write") == 0)
-        sb_printf(out, "write %s", te->args);
-    else
-        sb_printf(out, "%s(%s)", te->call, te->args);
+    if (strcmp(te->call, "write") == 0) {
+        sb_append(out, "write ");
+        trace_args_format(te, out, pidfmt, ctx);
+    } else {
+        sb_printf(out, "%s(", te->call);
+        trace_args_format(te, out, pidfmt, ctx);
+        sb_append(out, ")");
+    }
     if (te->ret < 0) {
         sb_printf(out, " = -1 %s (%s)", errno_name(te->err), strerror(te->err));
     } else if ((te->flags & TRACE_RET_PID) && pidfmt) {

@@ -9,6 +9,7 @@
 enum trace_flags {
     TRACE_RET_PID = 1 << 0, /* ret is a host PID (shown as pid@N with --stable) */
     TRACE_NOTE = 1 << 1,    /* not a call: an explanatory line ("# ...") */
+    TRACE_ARG_PID = 1 << 2, /* args start with a host PID ("4242, SIGKILL") */
 };
 
 struct trace_ent {
@@ -37,6 +38,10 @@ const struct trace_ent *trace_last(const struct trace *t);
  * pidfmt renders a PID (for --stable); NULL prints the number. */
 void trace_ent_format(const struct trace_ent *te, struct strbuf *out,
                       const char *(*pidfmt)(void *ctx, pid_t pid), void *ctx);
+
+/* Just the arguments, with a leading PID formatted by pidfmt. */
+void trace_args_format(const struct trace_ent *te, struct strbuf *out,
+                       const char *(*pidfmt)(void *ctx, pid_t pid), void *ctx);
 
 /* Serialisation for the subject's replies: appends to sb / parses from buf.
  * trace_unpack returns bytes consumed, or -1 on malformed input. */

@@ -1,0 +1,207 @@
+#define _GNU_SOURCE
+/* expect: the assertions of labs (SPEC §4.9). A lab is a script of the shell
+ * itself, checked by its own expect lines. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../commands.h"
+#include "../observe.h"
+#include "../render/render.h"
+#include "../subject.h"
+#include "../target.h"
+
+/* Every ns slot name (for_children too) and the type aliases. */
+static int slot_parse(const char *w, enum ns_slot *out, struct nsl_err *e)
+{
+    for (int s = 0; s < NS_NSLOTS; s++) {
+        if (strcmp(ns_info[s].name, w) == 0) {
+            *out = s;
+            return 0;
+        }
+    }
+    return ns_type_parse(w, out, e);
+}
+
+static char *join(int argc, char **argv)
+{
+    struct strbuf sb = {0};
+    for (int k = 0; k < argc; k++)
+        sb_printf(&sb, "%s%s", k ? " " : "", argv[k]);
+    return sb_steal(&sb);
+}
+
+/* Evaluate once. Returns 1 held, 0 not held (why filled), -1 malformed. */
+static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, struct nsl_err *e)
+{
+    const char *what = argv[0];
+    struct last_step *l = &sh->last;
+    char b1[32], b2[32];
+
+    if (strcmp(what, "ok") == 0 || strcmp(what, "fail") == 0) {
+        bool want_ok = what[0] == 'o';
+        if (argc > (want_ok ? 1 : 2))
+            return nsl_fail(e, EINVAL, "usage: expect ok | expect fail [ERRNO]");
+        if (!l->valid)
+            return nsl_fail(e, EINVAL, "expect %s: there is no previous step to check", what);
+        if (want_ok) {
+            if (!l->ok)
+                sb_printf(why, "the previous step failed (%s)",
+                          l->errnum ? errno_name(l->errnum) : "no errno");
+            return l->ok;
+        }
+        if (l->ok) {
+            sb_printf(why, "the previous step succeeded");
+            return 0;
+        }
+        if (argc == 2 && (!l->errnum || strcmp(errno_name(l->errnum), argv[1]) != 0)) {
+            sb_printf(why, "it failed with %s, not %s", l->errnum ? errno_name(l->errnum) : "no errno",
+                      argv[1]);
+            return 0;
+        }
+        return 1;
+    }
+    if (strcmp(what, "ns") == 0) {
+        enum ns_slot s;
+        if (argc != 3)
+            return nsl_fail(e, EINVAL, "usage: expect ns TYPE host|new|changed|same");
+        if (slot_parse(argv[1], &s, e) < 0)
+            return -1;
+        const char *st = argv[2];
+        if (strcmp(st, "host") == 0 || strcmp(st, "new") == 0) {
+            struct snapshot *now = &sh->prev;
+            bool differs = snapshot_differs(sh, now, s);
+            if (differs == (st[0] == 'n'))
+                return 1;
+            const struct ns_obs *o = &now->ns[s];
+            sb_printf(why, "the subject's %s namespace is %s (%s), host's %s", ns_info[s].name,
+                      differs ? "another one" : "the host's",
+                      o->ino ? fmt_ino(sh, s, o->ino, b1, sizeof b1) : "pending",
+                      fmt_ino(sh, s, sh->host_ns[s].ino, b2, sizeof b2));
+            return 0;
+        }
+        if (strcmp(st, "changed") == 0 || strcmp(st, "same") == 0) {
+            if (!l->valid)
+                return nsl_fail(e, EINVAL, "expect ns: there is no previous step to compare");
+            bool changed = snapshot_changed(&l->before, &l->after, s);
+            if (changed == (st[0] == 'c'))
+                return 1;
+            sb_printf(why, "the %s namespace %s in the previous step", ns_info[s].name,
+                      changed ? "changed" : "did not change");
+            return 0;
+        }
+        return nsl_fail(e, EINVAL, "expect ns %s: say host, new, changed or same, not '%s'", argv[1],
+                        st);
+    }
+    if (strcmp(what, "alive") == 0 || strcmp(what, "dead") == 0) {
+        bool want_alive = what[0] == 'a';
+        if (argc < 2 || argc > (want_alive ? 2 : 3))
+            return nsl_fail(e, EINVAL, "usage: expect alive TARGET | expect dead TARGET [SIG]");
+        int sig = 0;
+        if (argc == 3 && (sig = parse_signal(argv[2])) < 0)
+            return nsl_fail(e, EINVAL, "unknown signal '%s'", argv[2]);
+        struct target t;
+        events_poll(sh, 0);
+        if (target_resolve(sh, argv[1], TARGET_ALLOW_DEAD, &t, e) < 0)
+            return -1;
+        bool alive;
+        if (t.job)
+            alive = t.job->state == JOB_RUNNING || t.job->state == JOB_STOPPED;
+        else
+            alive = pid_alive(sh, t.pid);
+        if (alive == want_alive) {
+            if (!want_alive && sig && t.job && !(t.job->state == JOB_KILLED && t.job->status == sig)) {
+                sb_printf(why, "%s ended, but %s", argv[1], job_state_text(t.job, b1, sizeof b1));
+                return 0;
+            }
+            if (!want_alive && sig && !t.job) {
+                sb_printf(why, "%s is not a job of this session, so how it ended is unknown",
+                          argv[1]);
+                return 0;
+            }
+            return 1;
+        }
+        if (t.job)
+            sb_printf(why, "%s: %s", argv[1], job_state_text(t.job, b1, sizeof b1));
+        else
+            sb_printf(why, "%s is %s", argv[1], alive ? "alive" : "not alive");
+        return 0;
+    }
+    if (strcmp(what, "output") == 0) {
+        if (argc < 2)
+            return nsl_fail(e, EINVAL, "usage: expect output TEXT");
+        if (!l->valid)
+            return nsl_fail(e, EINVAL, "expect output: there is no previous step");
+        cleanup_free char *text = join(argc - 1, argv + 1);
+        if (l->output && strstr(l->output, text))
+            return 1;
+        sb_printf(why, "the previous step's output does not contain \"%s\"", text);
+        return 0;
+    }
+    if (strcmp(what, "hostname") == 0) {
+        if (argc != 2)
+            return nsl_fail(e, EINVAL, "usage: expect hostname NAME");
+        struct subj_req rq = {.op = SOP_UTS};
+        struct subj_rep rep;
+        if (subject_call(sh, &rq, &rep, e) < 0)
+            return -1;
+        /* A read: no trace line belongs to the lab's output. */
+        trace_clear(&sh->step.trace);
+        int held = strcmp(sb_str(&rep.data), argv[1]) == 0;
+        if (!held)
+            sb_printf(why, "the subject's hostname is \"%s\"", sb_str(&rep.data));
+        subj_rep_free(&rep);
+        return held;
+    }
+    const char *forms = "ok, fail, ns, alive, dead, output, hostname";
+    return nsl_fail(e, EINVAL, "unknown expect condition '%s' (%s)", what, forms);
+}
+
+int cmd_expect(struct nsl *sh, int argc, char **argv)
+{
+    double within = 0;
+    if (argc >= 3 && strcmp(argv[argc - 2], "within") == 0) {
+        char *end;
+        within = strtod(argv[argc - 1], &end);
+        if (*end || end == argv[argc - 1] || !(within >= 0 && within <= 3600))
+            return step_fail(sh, EINVAL, "within takes seconds from 0 to 3600, not '%s'",
+                             argv[argc - 1]);
+        argc -= 2;
+    }
+    if (argc < 2)
+        return step_fail(sh, EINVAL, "usage: expect CONDITION [within SECONDS] (help expect)");
+    struct nsl_err e;
+    struct strbuf why = {0};
+    int64_t deadline = now_ms() + (int64_t)(within * 1000);
+    int held;
+    for (;;) {
+        sb_reset(&why);
+        held = evaluate(sh, argc - 1, argv + 1, &why, &e);
+        if (held != 0 || now_ms() >= deadline)
+            break;
+        if (events_poll(sh, 50) < 0)
+            break;
+        observe_subject(sh, &sh->prev);
+    }
+    cleanup_free char *cond = join(argc - 1, argv + 1);
+    if (held < 0) {
+        sb_free(&why);
+        return step_fail_err(sh, &e);
+    }
+    cJSON *res = cJSON_CreateObject();
+    cJSON_AddBoolToObject(res, "held", held == 1);
+    sh->step.result = res;
+    if (held) {
+        out_printf(sh, "%s✓%s expect %s (line %d)\n", col(sh, C_GREEN), col(sh, C_RESET), cond,
+                   sh->step.line);
+        sb_free(&why);
+        return 0;
+    }
+    out_printf(sh, "%s✗%s expect %s (line %d): %s\n", col(sh, C_RED), col(sh, C_RESET), cond,
+               sh->step.line, sb_str(&why));
+    step_fail(sh, 0, "expect %s did not hold: %s", cond, sb_str(&why));
+    sh->step.expect_failed = true;
+    sb_free(&why);
+    return -1;
+}

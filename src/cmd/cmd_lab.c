@@ -1,0 +1,143 @@
+#define _GNU_SOURCE
+/* The shell's own commands: help, exit, say, pause, show, observe, trace. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../commands.h"
+#include "../observe.h"
+#include "../render/render.h"
+
+static void join_words(struct strbuf *sb, int argc, char **argv)
+{
+    for (int k = 0; k < argc; k++)
+        sb_printf(sb, "%s%s", k ? " " : "", argv[k]);
+}
+
+int cmd_help(struct nsl *sh, int argc, char **argv)
+{
+    if (argc > 2)
+        return step_fail(sh, EINVAL, "usage: help [COMMAND]");
+    if (argc == 2) {
+        const char *name = argv[1][0] == '!' ? "!" : argv[1];
+        const struct command *c = command_find(name);
+        if (!c) {
+            const char *s = command_suggest(name);
+            return step_fail(sh, EINVAL, "no command '%s'%s%s%s", name, s ? " (did you mean '" : "",
+                             s ? s : "", s ? "'?)" : "");
+        }
+        out_printf(sh, "%s%s%s\n    %s\n\n%s\n", col(sh, C_BOLD), c->synopsis, col(sh, C_RESET),
+                   c->summary, c->help);
+        if (c->mechanism)
+            out_printf(sh, "\nKernel mechanism: %s\n", c->mechanism);
+        if (c->man)
+            out_printf(sh, "Read: %s\n", c->man);
+        return 0;
+    }
+    out_printf(sh, "Commands (help COMMAND for details):\n");
+    for (size_t k = 0; k < commands_count; k++)
+        out_printf(sh, "  %-34s %s\n", commands[k].synopsis, commands[k].summary);
+    out_printf(sh, "\nTYPE: cgroup ipc mnt net pid time user uts (mount, network), or all.\n"
+                   "TARGET: self (the subject), host, a host PID, or %%N (a job).\n");
+    return 0;
+}
+
+int cmd_exit(struct nsl *sh, int argc, char **argv)
+{
+    long st = -1;
+    if (argc > 2 || (argc == 2 && parse_long(argv[1], 0, 255, &st) < 0))
+        return step_fail(sh, EINVAL, "usage: exit [STATUS] (STATUS from 0 to 255)");
+    sh->want_exit = true;
+    sh->exit_request = (int)st;
+    return 0;
+}
+
+int cmd_say(struct nsl *sh, int argc, char **argv)
+{
+    struct strbuf sb = {0};
+    join_words(&sb, argc - 1, argv + 1);
+    out_printf(sh, "%s\n", sb_str(&sb));
+    sb_free(&sb);
+    return 0;
+}
+
+int cmd_pause(struct nsl *sh, int argc, char **argv)
+{
+    if (!sh->interactive || sh->opt.json)
+        return 0;
+    fputs("(press Enter to go on) ", stdout);
+    fflush(stdout);
+    int c;
+    while ((c = getchar()) != EOF && c != '\n')
+        ;
+    clearerr(stdin);
+    return 0;
+}
+
+int cmd_show(struct nsl *sh, int argc, char **argv)
+{
+    if (argc != 1)
+        return step_fail(sh, EINVAL, "usage: show");
+    struct snapshot now;
+    observe_subject(sh, &now);
+    render_observation(sh, NULL, &now, &sh->step.out);
+    sh->prev = now;
+    return 0;
+}
+
+int observe_parse(const char *list, unsigned *out, struct nsl_err *e)
+{
+    cleanup_free char *copy = xstrdup(list);
+    unsigned bits = 0;
+    char *save = NULL;
+    bool any = false;
+    for (char *w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
+        any = true;
+        if (strcmp(w, "ns") == 0)
+            bits |= OBS_NS;
+        else if (strcmp(w, "cgroup") == 0)
+            bits |= OBS_CGROUP;
+        else if (strcmp(w, "mounts") == 0)
+            bits |= OBS_MOUNTS;
+        else if (strcmp(w, "all") == 0)
+            bits |= OBS_ALL;
+        else if (strcmp(w, "none") == 0)
+            bits = 0;
+        else
+            return nsl_fail(e, EINVAL, "unknown observation '%s' (use ns, cgroup, mounts, all, none)",
+                            w);
+    }
+    if (!any)
+        return nsl_fail(e, EINVAL, "no observation named (use ns, cgroup, mounts, all, none)");
+    *out = bits;
+    return 0;
+}
+
+int cmd_observe(struct nsl *sh, int argc, char **argv)
+{
+    if (argc == 1) {
+        out_printf(sh, "observe %s%s%s%s\n", sh->opt.observe & OBS_NS ? "ns " : "",
+                   sh->opt.observe & OBS_CGROUP ? "cgroup " : "",
+                   sh->opt.observe & OBS_MOUNTS ? "mounts " : "", sh->opt.observe ? "" : "none");
+        return 0;
+    }
+    struct strbuf sb = {0};
+    join_words(&sb, argc - 1, argv + 1);
+    struct nsl_err e;
+    unsigned bits;
+    int rc = observe_parse(sb_str(&sb), &bits, &e);
+    sb_free(&sb);
+    if (rc < 0)
+        return step_fail_err(sh, &e);
+    sh->opt.observe = bits;
+    return 0;
+}
+
+int cmd_trace(struct nsl *sh, int argc, char **argv)
+{
+    if (argc != 2 || (strcmp(argv[1], "on") && strcmp(argv[1], "off")))
+        return step_fail(sh, EINVAL, "usage: trace on|off");
+    sh->opt.trace = strcmp(argv[1], "on") == 0;
+    return 0;
+}

@@ -1,0 +1,291 @@
+#define _GNU_SOURCE
+/* ls-ns, unshare, setns: the namespace API of the course notes. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "../commands.h"
+#include "../observe.h"
+#include "../render/render.h"
+#include "../subject.h"
+#include "../target.h"
+#include "cmd_lsns.h"
+
+static int ls_ns_target(struct nsl *sh, const char *word)
+{
+    struct target t;
+    struct nsl_err e;
+    if (target_resolve(sh, word, 0, &t, &e) < 0)
+        return step_fail_err(sh, &e);
+    struct snapshot snap = {.pid = t.pid};
+    if (ns_read_all(sh->procfd, t.pid, snap.ns) < 0)
+        return step_fail_errno(sh, errno, "cannot read /proc/%d/ns", (int)t.pid);
+    snap.valid = true;
+    char b1[32], b2[32];
+    out_printf(sh, "  %-18s %-16s %s\n", "NAMESPACE",
+               (snprintf(b1, sizeof b1, "PID %s", fmt_pid(sh, t.pid, b2, sizeof b2)), b1), "HOST");
+    cJSON *res = cJSON_CreateObject();
+    cJSON_AddItemToObject(res, "target", json_pid(sh, t.pid));
+    cJSON *arr = cJSON_AddArrayToObject(res, "namespaces");
+    for (int s = 0; s < NS_NSLOTS; s++) {
+        const struct ns_obs *o = &snap.ns[s];
+        bool differs = o->ino != sh->host_ns[s].ino;
+        const char *v = o->ino ? fmt_ino(sh, s, o->ino, b1, sizeof b1)
+                        : o->err == ENOENT && ns_info[s].for_children
+                            ? "pending"
+                            : (snprintf(b1, sizeof b1, "(%s)", errno_name(o->err)), b1);
+        out_printf(sh, "  %s%-18s %-16s %s%s\n", differs ? col(sh, C_CYAN) : "", ns_info[s].name,
+                   v, differs ? fmt_ino(sh, s, sh->host_ns[s].ino, b2, sizeof b2) : "same",
+                   differs ? col(sh, C_RESET) : "");
+        cJSON *n = cJSON_CreateObject();
+        cJSON_AddStringToObject(n, "type", ns_info[s].name);
+        cJSON_AddItemToObject(n, "inode", json_ino(sh, s, o->ino));
+        cJSON_AddItemToObject(n, "host_inode", json_ino(sh, s, sh->host_ns[s].ino));
+        cJSON_AddItemToArray(arr, n);
+    }
+    sh->step.result = res;
+    return 0;
+}
+
+int cmd_ls_ns(struct nsl *sh, int argc, char **argv)
+{
+    if (argc == 1)
+        return ls_ns_target(sh, "self");
+    if (strcmp(argv[1], "--tree") == 0) {
+        enum ns_slot type = NS_PID;
+        if (argc > 3 || (argc == 3 && strcmp(argv[2], "pid") && strcmp(argv[2], "user")))
+            return step_fail(sh, EINVAL, "usage: ls-ns --tree [pid|user]");
+        if (argc == 3 && strcmp(argv[2], "user") == 0)
+            type = NS_USER;
+        return ls_ns_tree(sh, type);
+    }
+    if (argc != 2)
+        return step_fail(sh, EINVAL, "usage: ls-ns [TARGET|all] | ls-ns --tree pid|user");
+    if (strcmp(argv[1], "all") == 0)
+        return ls_ns_all(sh);
+    return ls_ns_target(sh, argv[1]);
+}
+
+static const char *privilege_hint(void)
+{
+    return geteuid() == 0
+               ? "the subject lacks CAP_SYS_ADMIN over its namespaces (after `unshare user` it "
+                 "is root only inside its new user namespace; `reset` starts afresh)"
+               : "it needs CAP_SYS_ADMIN: run `unshare user` first (it maps you to root inside, "
+                 "as unshare -r does) or run nslab as root (sudo)";
+}
+
+static void explain_unshare(struct nsl *sh, int flags, unsigned long prop, bool map)
+{
+    char pb[32];
+    for (int s = 0; s < NS_NSLOTS; s++) {
+        if (!ns_is_type(s) || !(flags & ns_info[s].flag))
+            continue;
+        switch (s) {
+        case NS_PID:
+            out_printf(sh,
+                       "pid: the subject stays in its PID namespace (a process never changes its "
+                       "own PID); only pid_for_children changed. The next process you spawn is "
+                       "PID 1 of the new PID namespace.\n");
+            break;
+        case NS_TIME:
+            out_printf(sh, "time: the subject keeps its clocks; only time_for_children changed. "
+                           "The next process you spawn enters the new time namespace.\n");
+            break;
+        case NS_USER:
+            if (map)
+                out_printf(sh,
+                           "user: the subject is in a new user namespace, where it is root (uid 0 "
+                           "inside = uid %u outside) with every capability over namespaces the "
+                           "new user namespace owns.\n",
+                           (unsigned)geteuid());
+            else
+                out_printf(sh, "user: the subject is in a new user namespace, unmapped (it shows "
+                               "as the overflow uid 65534 until uid_map is written).\n");
+            break;
+        case NS_MNT:
+            out_printf(sh, "mnt: the subject has a copy of the mount table.");
+            if (prop)
+                out_printf(sh, " Every mount in it was made %s (MS_REC|%s), so mounts made here "
+                               "%s the host's namespace.\n",
+                           prop == MS_PRIVATE ? "private" : prop == MS_SLAVE ? "a slave" : "shared",
+                           prop == MS_PRIVATE ? "MS_PRIVATE"
+                           : prop == MS_SLAVE ? "MS_SLAVE"
+                                              : "MS_SHARED",
+                           prop == MS_SHARED ? "may propagate to" : "do not reach");
+            else
+                out_printf(sh, " Propagation is unchanged: mounts under shared mounts still "
+                               "propagate to their peers in the host's namespace.\n");
+            break;
+        default:
+            out_printf(sh, "%s: the subject has a namespace of its own for %s.\n", ns_info[s].name,
+                       ns_info[s].isolates);
+        }
+    }
+    (void)pb;
+}
+
+int cmd_unshare(struct nsl *sh, int argc, char **argv)
+{
+    int flags = 0;
+    unsigned long prop = MS_PRIVATE;
+    bool map = true, any = false;
+    struct nsl_err e;
+    for (int k = 1; k < argc; k++) {
+        const char *a = argv[k];
+        if (strncmp(a, "--propagation", 13) == 0) {
+            const char *mode = a[13] == '=' ? a + 14 : a[13] == '\0' && k + 1 < argc ? argv[++k] : NULL;
+            if (!mode || (a[13] != '=' && a[13] != '\0'))
+                return step_fail(sh, EINVAL, "--propagation needs a mode: private, slave, shared "
+                                             "or unchanged");
+            if (strcmp(mode, "private") == 0)
+                prop = MS_PRIVATE;
+            else if (strcmp(mode, "slave") == 0)
+                prop = MS_SLAVE;
+            else if (strcmp(mode, "shared") == 0)
+                prop = MS_SHARED;
+            else if (strcmp(mode, "unchanged") == 0)
+                prop = 0;
+            else
+                return step_fail(sh, EINVAL, "unknown propagation '%s' (private, slave, shared, "
+                                             "unchanged)", mode);
+            continue;
+        }
+        if (strcmp(a, "--no-map") == 0) {
+            map = false;
+            continue;
+        }
+        if (a[0] == '-')
+            return step_fail(sh, EINVAL, "unshare: unknown option '%s' (--propagation, --no-map)", a);
+        int f;
+        if (ns_flags_parse(a, &f, &e) < 0)
+            return step_fail_err(sh, &e);
+        flags |= f;
+        any = true;
+    }
+    if (!any)
+        return step_fail(sh, EINVAL, "usage: unshare TYPE... (types: cgroup ipc mnt net pid time "
+                                     "user uts, or all)");
+    struct subj_req rq = {.op = SOP_UNSHARE, .i = {flags, (flags & CLONE_NEWNS) ? (int64_t)prop : 0, map}};
+    struct subj_rep rep;
+    if (subject_call(sh, &rq, &rep, &e) < 0)
+        return step_fail_err(sh, &e);
+    int rc = 0;
+    if (rep.ret < 0) {
+        const struct trace_ent *last = trace_last(&rep.trace);
+        bool unshare_failed = last && strcmp(last->call, "unshare") == 0;
+        if (unshare_failed && rep.err == EPERM)
+            rc = step_fail_errno(sh, rep.err, "unshare failed; %s", privilege_hint());
+        else if (unshare_failed && rep.err == EINVAL && (flags & CLONE_NEWUSER))
+            rc = step_fail_errno(sh, rep.err, "unshare user failed (a multithreaded process, or "
+                                              "a chroot, cannot create a user namespace)");
+        else if (unshare_failed && rep.err == ENOSPC)
+            rc = step_fail_errno(sh, rep.err, "unshare failed: the limit in "
+                                              "/proc/sys/user/max_*_namespaces is reached");
+        else if (unshare_failed)
+            rc = step_fail_errno(sh, rep.err, "unshare failed");
+        else
+            rc = step_fail_errno(sh, rep.err, "unshare succeeded but the step after it (%s) "
+                                              "failed", last ? last->call : "?");
+    } else {
+        explain_unshare(sh, flags, (flags & CLONE_NEWNS) ? prop : 0, map);
+    }
+    subj_rep_free(&rep);
+    return rc;
+}
+
+int cmd_setns(struct nsl *sh, int argc, char **argv)
+{
+    if (argc != 3)
+        return step_fail(sh, EINVAL, "usage: setns TYPE|all TARGET");
+    struct nsl_err e;
+    struct target t;
+    bool all = strcmp(argv[1], "all") == 0;
+    enum ns_slot one = NS_UTS;
+    if (!all && ns_type_parse(argv[1], &one, &e) < 0)
+        return step_fail_err(sh, &e);
+    if (target_resolve(sh, argv[2], 0, &t, &e) < 0)
+        return step_fail_err(sh, &e);
+
+    struct ns_obs tgt[NS_NSLOTS], mine[NS_NSLOTS];
+    if (ns_read_all(sh->procfd, t.pid, tgt) < 0)
+        return step_fail_errno(sh, errno, "cannot read /proc/%d/ns", (int)t.pid);
+    if (ns_read_all(sh->procfd, sh->subj.pid, mine) < 0)
+        return step_fail_errno(sh, errno, "cannot read the subject's /proc/%d/ns", (int)sh->subj.pid);
+
+    struct subj_req rq = {.op = SOP_SETNS};
+    const char *what[SUBJ_MAXFD];
+    char paths[SUBJ_MAXFD][96];
+    char pb[32];
+    int n = 0;
+    for (int k = 0; k < 8; k++) {
+        enum ns_slot s = ns_setns_order[k];
+        if (!all && s != one)
+            continue;
+        /* As nsenter -a does: skip what the subject already shares (entering
+         * its own user namespace would fail with EINVAL). For pid and time,
+         * compare what the next child would get. */
+        enum ns_slot cmp = s == NS_PID ? NS_PID4C : s == NS_TIME ? NS_TIME4C : s;
+        if (all && tgt[s].ino && tgt[s].ino == mine[cmp].ino)
+            continue;
+        char rel[64];
+        snprintf(rel, sizeof rel, "%d/ns/%s", (int)t.pid, ns_info[s].file);
+        int fd = openat(sh->procfd, rel, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            int err = errno;
+            for (int j = 0; j < n; j++)
+                close(rq.fd[j]);
+            return step_fail_errno(sh, err, "cannot open /proc/%s/ns/%s",
+                                   fmt_pid(sh, t.pid, pb, sizeof pb), ns_info[s].file);
+        }
+        snprintf(paths[n], sizeof paths[n], "/proc/%s/ns/%s", fmt_pid(sh, t.pid, pb, sizeof pb),
+                 ns_info[s].file);
+        what[n] = paths[n];
+        rq.fd[n] = fd;
+        rq.i[n] = ns_info[s].flag;
+        n++;
+    }
+    if (n == 0) {
+        out_printf(sh, "the subject already shares every namespace of %s: nothing to enter\n",
+                   argv[2]);
+        return 0;
+    }
+    rq.nfd = n;
+    rq.nstr = n;
+    rq.str = what;
+    struct subj_rep rep;
+    int rc = subject_call(sh, &rq, &rep, &e);
+    for (int j = 0; j < n; j++)
+        close(rq.fd[j]);
+    if (rc < 0)
+        return step_fail_err(sh, &e);
+    if (rep.ret < 0) {
+        int k = (int)rep.i[0];
+        const char *which = k >= 0 && k < n ? what[k] : "?";
+        if (rep.err == EINVAL && strstr(which, "/user"))
+            rc = step_fail_errno(sh, rep.err, "setns %s failed: a process cannot enter its own or "
+                                              "an ancestor user namespace (`reset` starts a fresh "
+                                              "subject in the host's)", which);
+        else if (rep.err == EPERM)
+            rc = step_fail_errno(sh, rep.err, "setns %s failed: entering needs CAP_SYS_ADMIN in the "
+                                              "user namespace that owns the target namespace (and "
+                                              "CAP_SYS_CHROOT for mnt)", which);
+        else
+            rc = step_fail_errno(sh, rep.err, "setns %s failed", which);
+    } else {
+        for (int k = 0; k < n; k++) {
+            if (strstr(what[k], "/ns/pid"))
+                out_printf(sh, "pid: the subject keeps its own PID namespace; only "
+                               "pid_for_children changed (the next spawned process is born in "
+                               "%s's PID namespace).\n", argv[2]);
+            else if (strstr(what[k], "/ns/time"))
+                out_printf(sh, "time: only time_for_children changed.\n");
+        }
+        out_printf(sh, "entered %d namespace%s of %s\n", n, n == 1 ? "" : "s", argv[2]);
+    }
+    subj_rep_free(&rep);
+    return rc;
+}

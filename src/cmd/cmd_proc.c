@@ -1,0 +1,300 @@
+#define _GNU_SOURCE
+/* Processes: spawn, !PROGRAM, jobs, wait, kill, reset. */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../commands.h"
+#include "../observe.h"
+#include "../render/render.h"
+#include "../subject.h"
+#include "../target.h"
+
+static char *join_argv(int argc, char **argv)
+{
+    struct strbuf sb = {0};
+    for (int k = 0; k < argc; k++)
+        sb_printf(&sb, "%s%s", k ? " " : "", argv[k]);
+    return sb_steal(&sb);
+}
+
+static int spawn_fail(struct nsl *sh, int err, const char *prog, int flags)
+{
+    if (err == ENOMEM && !(flags & CLONE_NEWPID))
+        return step_fail_errno(sh, err,
+                               "cannot start %s: the PID namespace it would be born in has lost "
+                               "its init (PID 1 exited), and the kernel admits no new process "
+                               "there (pid_namespaces(7)); `reset` or `unshare pid` again",
+                               prog);
+    if (err == EPERM)
+        return step_fail_errno(sh, err,
+                               "cannot create the namespaces for %s; creating namespaces needs "
+                               "CAP_SYS_ADMIN (run `unshare user` first, or nslab as root)",
+                               prog);
+    if (err == ENOENT)
+        return step_fail(sh, err, "cannot run %s: no such program in PATH (ENOENT; builtins: %s)",
+                         prog, "sleep");
+    return step_fail_errno(sh, err, "cannot start %s", prog);
+}
+
+int cmd_spawn(struct nsl *sh, int argc, char **argv)
+{
+    int flags = 0, k = 1;
+    struct nsl_err e;
+    for (; k < argc; k++) {
+        const char *a = argv[k];
+        if (strcmp(a, "--") == 0) {
+            k++;
+            break;
+        }
+        if (strncmp(a, "--ns", 4) == 0 && (a[4] == '=' || a[4] == '\0')) {
+            const char *list = a[4] == '=' ? a + 5 : k + 1 < argc ? argv[++k] : NULL;
+            if (!list)
+                return step_fail(sh, EINVAL, "--ns needs a list of types, e.g. --ns pid,mnt");
+            if (ns_flags_parse(list, &flags, &e) < 0)
+                return step_fail_err(sh, &e);
+            continue;
+        }
+        if (a[0] == '-' && a[1])
+            return step_fail(sh, EINVAL, "spawn: unknown option '%s' (--ns TYPES, --)", a);
+        break;
+    }
+    if (k >= argc)
+        return step_fail(sh, EINVAL, "usage: spawn [--ns TYPES] [--] PROGRAM [ARGS...]");
+    bool builtin = builtin_find(argv[k]) != NULL;
+    struct subj_req rq = {.op = SOP_SPAWN,
+                          .i = {flags, SPAWN_JOB, 1, builtin},
+                          .nstr = argc - k,
+                          .str = (const char *const *)argv + k};
+    struct subj_rep rep;
+    if (subject_call(sh, &rq, &rep, &e) < 0)
+        return step_fail_err(sh, &e);
+    int rc = 0;
+    if (rep.ret < 0) {
+        rc = spawn_fail(sh, rep.err, argv[k], flags);
+    } else {
+        cleanup_free char *cmd = join_argv(argc - k, argv + k);
+        struct job *j = job_add(sh, (pid_t)rep.ret, cmd);
+        j->ns_pid = pid_inside(sh, j->pid);
+        char pb[32];
+        out_printf(sh, "[%%%d] pid %s", j->id, fmt_pid(sh, j->pid, pb, sizeof pb));
+        if (j->ns_pid && j->ns_pid != j->pid)
+            out_printf(sh, " (pid %d inside its PID namespace)", (int)j->ns_pid);
+        out_printf(sh, " %s\n", cmd);
+        if (j->ns_pid == 1)
+            out_printf(sh, "%%%d is PID 1, the init of its PID namespace: orphans there are "
+                           "re-parented to it, and if it exits the kernel kills every process of "
+                           "the namespace.\n", j->id);
+        cJSON *res = cJSON_CreateObject();
+        cJSON_AddNumberToObject(res, "job", j->id);
+        cJSON_AddItemToObject(res, "pid", json_pid(sh, j->pid));
+        cJSON_AddNumberToObject(res, "ns_pid", j->ns_pid);
+        sh->step.result = res;
+    }
+    subj_rep_free(&rep);
+    return rc;
+}
+
+int cmd_run(struct nsl *sh, int argc, char **argv)
+{
+    if (argc < 1 || !argv[0][0])
+        return step_fail(sh, EINVAL, "usage: !PROGRAM [ARGS...] (no space after !)");
+    enum spawn_io io = sh->opt.json ? SPAWN_CAPTURE
+                       : sh->interactive && isatty(0) ? SPAWN_TTY
+                                                      : SPAWN_INHERIT;
+    struct subj_req rq = {.op = SOP_SPAWN, .i = {0, io, 0, 0}, .nstr = argc,
+                          .str = (const char *const *)argv};
+    struct subj_rep rep;
+    struct nsl_err e;
+    fflush(stdout);
+    if (subject_call(sh, &rq, &rep, &e) < 0)
+        return step_fail_err(sh, &e);
+    int rc = 0;
+    if (rep.data.len)
+        sb_appendn(&sh->step.out, rep.data.buf, rep.data.len);
+    if (rep.ret < 0) {
+        rc = spawn_fail(sh, rep.err, argv[0], 0);
+    } else {
+        int st = (int)rep.i[1];
+        cJSON *res = cJSON_CreateObject();
+        if (WIFSIGNALED(st)) {
+            cJSON_AddStringToObject(res, "signal", signal_name(WTERMSIG(st)));
+            rc = step_fail(sh, 0, "%s was killed by SIG%s", argv[0], signal_name(WTERMSIG(st)));
+        } else {
+            cJSON_AddNumberToObject(res, "status", WEXITSTATUS(st));
+            if (WEXITSTATUS(st))
+                rc = step_fail(sh, 0, "%s exited with status %d", argv[0], WEXITSTATUS(st));
+        }
+        sh->step.result = res;
+    }
+    subj_rep_free(&rep);
+    return rc;
+}
+
+int cmd_jobs(struct nsl *sh, int argc, char **argv)
+{
+    if (argc != 1)
+        return step_fail(sh, EINVAL, "usage: jobs");
+    events_poll(sh, 0);
+    cJSON *arr = cJSON_CreateArray();
+    char pb[32], sb[64];
+    if (sh->jobs.n == 0)
+        out_printf(sh, "no jobs (spawn starts one)\n");
+    else
+        out_printf(sh, "  %-5s %-10s %-8s %-18s %s\n", "JOB", "PID", "INSIDE", "STATE", "COMMAND");
+    for (size_t k = 0; k < sh->jobs.n; k++) {
+        struct job *j = &sh->jobs.v[k];
+        out_printf(sh, "  %%%-4d %-10s %-8d %-18s %s\n", j->id, fmt_pid(sh, j->pid, pb, sizeof pb),
+                   (int)j->ns_pid, job_state_text(j, sb, sizeof sb), j->cmd);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "job", j->id);
+        cJSON_AddItemToObject(o, "pid", json_pid(sh, j->pid));
+        cJSON_AddNumberToObject(o, "ns_pid", j->ns_pid);
+        cJSON_AddStringToObject(o, "state", job_state_text(j, sb, sizeof sb));
+        cJSON_AddStringToObject(o, "command", j->cmd);
+        cJSON_AddItemToArray(arr, o);
+    }
+    sh->step.result = arr;
+    return 0;
+}
+
+static bool job_ended(const struct job *j)
+{
+    return j->state == JOB_EXITED || j->state == JOB_KILLED;
+}
+
+int cmd_wait(struct nsl *sh, int argc, char **argv)
+{
+    long secs = -1;
+    if (argc < 2 || argc > 3 || (argc == 3 && parse_long(argv[2], 0, 86400, &secs) < 0))
+        return step_fail(sh, EINVAL, "usage: wait %%N [SECONDS]");
+    struct target t;
+    struct nsl_err e;
+    if (target_resolve(sh, argv[1], TARGET_ALLOW_DEAD, &t, &e) < 0)
+        return step_fail_err(sh, &e);
+    if (!t.job)
+        return step_fail(sh, EINVAL, "wait takes a job (%%N): %s is not one of this session's jobs",
+                         argv[1]);
+    struct job *j = t.job;
+    int id = j->id;
+    int64_t deadline = secs >= 0 ? now_ms() + secs * 1000 : -1;
+    while (!job_ended(j)) {
+        int left = deadline < 0 ? 200 : (int)(deadline - now_ms());
+        if (deadline >= 0 && left <= 0)
+            return step_fail(sh, ETIMEDOUT, "job %%%d is still running after %ld s", id, secs);
+        if (events_poll(sh, left > 200 ? 200 : left) < 0 ||
+            (sh->interrupted && *sh->interrupted)) {
+            if (sh->interrupted)
+                *sh->interrupted = 0;
+            return step_fail(sh, EINTR, "wait for %%%d interrupted (the job goes on)", id);
+        }
+        j = job_find(sh, id);
+        if (!j)
+            return step_fail(sh, ESRCH, "job %%%d is gone", id);
+    }
+    char sb[64];
+    out_printf(sh, "[%%%d] %s\n", j->id, job_state_text(j, sb, sizeof sb));
+    cJSON *res = cJSON_CreateObject();
+    cJSON_AddNumberToObject(res, "job", j->id);
+    if (j->state == JOB_KILLED)
+        cJSON_AddStringToObject(res, "signal", signal_name(j->status));
+    else
+        cJSON_AddNumberToObject(res, "status", j->status);
+    sh->step.result = res;
+    return 0;
+}
+
+/* After a signal, give the kernel a moment to act, then say what became of
+ * the target: signals are delivered asynchronously. */
+static bool settle_alive(struct nsl *sh, struct target *t, int sig)
+{
+    int64_t deadline = now_ms() + (sig == SIGKILL || sig == SIGTERM || sig == SIGINT ? 250 : 100);
+    int id = t->job ? t->job->id : 0;
+    for (;;) {
+        struct job *j = id ? job_find(sh, id) : NULL;
+        bool alive = j ? !job_ended(j) : pid_alive(sh, t->pid);
+        if (!alive)
+            return false;
+        int left = (int)(deadline - now_ms());
+        if (left <= 0)
+            return true;
+        if (j)
+            events_poll(sh, left > 20 ? 20 : left);
+        else
+            usleep(10000);
+    }
+}
+
+int cmd_kill(struct nsl *sh, int argc, char **argv)
+{
+    int sig = SIGTERM, k = 1;
+    const char *from = "host";
+    if (k < argc && argv[k][0] == '-' && argv[k][1] && strncmp(argv[k], "--", 2) != 0) {
+        sig = parse_signal(argv[k] + 1);
+        if (sig < 0)
+            return step_fail(sh, EINVAL, "unknown signal '%s' (e.g. -KILL, -TERM, -9)", argv[k] + 1);
+        k++;
+    }
+    const char *word = NULL;
+    for (; k < argc; k++) {
+        if (strcmp(argv[k], "--from") == 0 && k + 1 < argc) {
+            from = argv[++k];
+            if (strcmp(from, "host") && strcmp(from, "inside"))
+                return step_fail(sh, EINVAL, "--from takes host or inside");
+        } else if (!word) {
+            word = argv[k];
+        } else {
+            return step_fail(sh, EINVAL, "usage: kill [-SIG] TARGET [--from host|inside]");
+        }
+    }
+    if (!word)
+        return step_fail(sh, EINVAL, "usage: kill [-SIG] TARGET [--from host|inside]");
+    if (strcmp(from, "inside") == 0)
+        return step_fail(sh, ENOTSUP, "kill --from inside is not available in this version; "
+                                      "signals are sent from the host");
+    struct target t;
+    struct nsl_err e;
+    if (target_resolve(sh, word, 0, &t, &e) < 0)
+        return step_fail_err(sh, &e);
+    if (t.is_host)
+        return step_fail(sh, EINVAL, "refusing to signal the nslab shell itself (host); "
+                                     "`exit` ends the session");
+    if (t.pid == sh->subj.pid)
+        return step_fail(sh, EINVAL, "refusing to signal the subject (self); `reset` replaces it");
+    if (sys_kill(&sh->step.trace, t.pid, sig) < 0)
+        return step_fail_errno(sh, errno, "kill -%s %d failed", signal_name(sig), (int)t.pid);
+    bool alive = settle_alive(sh, &t, sig);
+    char pb[32];
+    out_printf(sh, "%s %s\n", t.job ? (snprintf(pb, sizeof pb, "%%%d", t.job->id), pb) : word,
+               alive ? "is still alive" : "has ended");
+    if (alive && t.job && t.job->ns_pid == 1 && sig != SIGKILL && sig != SIGSTOP)
+        out_printf(sh, "(it is PID 1 of its namespace: from an ancestor namespace only SIGKILL and "
+                       "SIGSTOP are forced on it; other signals it has no handler for are "
+                       "ignored)\n");
+    cJSON *res = cJSON_CreateObject();
+    cJSON_AddItemToObject(res, "pid", json_pid(sh, t.pid));
+    cJSON_AddStringToObject(res, "signal", signal_name(sig));
+    cJSON_AddBoolToObject(res, "alive", alive);
+    sh->step.result = res;
+    return 0;
+}
+
+int cmd_reset(struct nsl *sh, int argc, char **argv)
+{
+    if (argc != 1)
+        return step_fail(sh, EINVAL, "usage: reset");
+    subject_stop(sh, &sh->step.trace);
+    jobs_free(sh);
+    struct nsl_err e;
+    if (subject_start(sh, &e) < 0)
+        return step_fail_err(sh, &e);
+    char pb[32];
+    trace_add(&sh->step.trace, "fork", sh->subj.pid, 0, TRACE_RET_PID, "%s", "");
+    out_printf(sh, "a fresh subject, pid %s, in the host's namespaces\n",
+               fmt_pid(sh, sh->subj.pid, pb, sizeof pb));
+    return 0;
+}

@@ -1,0 +1,56 @@
+#define _GNU_SOURCE
+/* hostname, domainname: the UTS namespace. */
+#include <errno.h>
+#include <string.h>
+
+#include "../commands.h"
+#include "../subject.h"
+
+/* which: 1 hostname, 2 domainname */
+static int uts_command(struct nsl *sh, int argc, char **argv, int which)
+{
+    const char *what = which == 1 ? "hostname" : "domainname";
+    if (argc > 2)
+        return step_fail(sh, EINVAL, "usage: %s [NAME]", what);
+    if (argc == 2) {
+        size_t len = strlen(argv[1]);
+        if (len == 0 || len > 64)
+            return step_fail(sh, EINVAL, "a %s must be 1 to 64 bytes long (got %zu)", what, len);
+    }
+    struct subj_req rq = {.op = SOP_UTS, .i = {argc == 2 ? which : 0}, .nstr = argc == 2 ? 1 : 0,
+                          .str = (const char *const *)argv + 1};
+    struct subj_rep rep;
+    struct nsl_err e;
+    if (subject_call(sh, &rq, &rep, &e) < 0)
+        return step_fail_err(sh, &e);
+    int rc = 0;
+    if (rep.ret < 0) {
+        if (rep.err == EPERM)
+            rc = step_fail_errno(sh, rep.err,
+                                 "cannot set the %s: it needs CAP_SYS_ADMIN in the user namespace "
+                                 "that owns the subject's UTS namespace (`unshare uts` first as "
+                                 "root, or `unshare user uts`)", what);
+        else
+            rc = step_fail_errno(sh, rep.err, "cannot set the %s", what);
+    } else {
+        const char *host = sb_str(&rep.data);
+        const char *dom = host + strlen(host) + 1;
+        const char *v = which == 1 ? host : (rep.data.len > strlen(host) ? dom : "");
+        out_printf(sh, "%s\n", v);
+        cJSON *res = cJSON_CreateObject();
+        cJSON_AddStringToObject(res, what, v);
+        sh->step.result = res;
+    }
+    subj_rep_free(&rep);
+    return rc;
+}
+
+int cmd_hostname(struct nsl *sh, int argc, char **argv)
+{
+    return uts_command(sh, argc, argv, 1);
+}
+
+int cmd_domainname(struct nsl *sh, int argc, char **argv)
+{
+    return uts_command(sh, argc, argv, 2);
+}

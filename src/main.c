@@ -1,0 +1,251 @@
+#define _GNU_SOURCE
+/* nslab: options, modes, exit codes (SPEC §1). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "observe.h"
+#include "render/render.h"
+#include "shell/shell.h"
+#include "subject.h"
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+    got_signal = sig;
+}
+
+static void usage(FILE *f)
+{
+    fputs("Usage: nslab [OPTIONS] [SCRIPT]\n"
+          "An interactive shell for learning how containers are built from Linux kernel\n"
+          "mechanisms: every step shows the syscalls it made and the namespaces it changed.\n"
+          "\n"
+          "  -c, --command TEXT     run the commands in TEXT (';' or newlines between), then exit\n"
+          "  -f, --file FILE        replay a lab script (- is standard input); same as SCRIPT\n"
+          "  -J, --json             one JSON object per step on stdout (NDJSON)\n"
+          "  -k, --keep-going       in a script, go on after a failed step\n"
+          "  -q, --quiet            no observation block after each step\n"
+          "      --observe LIST     what to show after each step: ns,cgroup,mounts,all,none\n"
+          "      --no-trace         do not print the syscall lines of each step\n"
+          "      --no-color         no colour (also with NO_COLOR, or when stdout is no tty)\n"
+          "      --allow-host-changes  permit mount changes in the host's mount namespace\n"
+          "      --stable           print inodes and PIDs as stable labels (uts#1, pid@2)\n"
+          "  -h, --help             this help\n"
+          "  -V, --version          the version\n"
+          "\n"
+          "Exit status: 0 every step succeeded, 1 a step failed, 2 usage error,\n"
+          "3 an expect did not hold. Inside nslab, `help` lists the commands.\n",
+          f);
+}
+
+enum { OPT_OBSERVE = 256, OPT_NO_TRACE, OPT_NO_COLOR, OPT_ALLOW_HOST, OPT_STABLE };
+
+static void install_signals(void)
+{
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    /* No SA_RESTART: a blocking read or poll must return so the loop can
+     * act on the signal. */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    /* Taking the terminal back from a foreground program. */
+    signal(SIGTTOU, SIG_IGN);
+    signal(SIGTSTP, SIG_IGN);
+}
+
+static int sh_init(struct nsl *sh)
+{
+    paths_init(&sh->paths);
+    sh->procfd = open(sh->paths.proc, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (sh->procfd < 0) {
+        fprintf(stderr, "nslab: cannot open %s: %s\n", sh->paths.proc, strerror(errno));
+        return -1;
+    }
+    sh->shell_pid = getpid();
+    if (ns_read_all(sh->procfd, sh->shell_pid, sh->host_ns) < 0) {
+        fprintf(stderr, "nslab: cannot read %s/%d/ns: %s\n", sh->paths.proc, (int)sh->shell_pid,
+                strerror(errno));
+        return -1;
+    }
+    /* Orphans of the subject's children come to us, not to the system's
+     * init, so nothing nslab started outlives it unseen. */
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    sh->subj.pid = -1;
+    sh->subj.ctl = sh->subj.evt = -1;
+    sh->interrupted = (volatile int *)&got_signal;
+    sh->exit_request = -1;
+    struct nsl_err e;
+    if (subject_start(sh, &e) < 0) {
+        fprintf(stderr, "nslab: %s\n", e.msg);
+        return -1;
+    }
+    observe_subject(sh, &sh->prev);
+    return 0;
+}
+
+static void sh_free(struct nsl *sh)
+{
+    subject_stop(sh, NULL);
+    jobs_free(sh);
+    free(sh->step.command);
+    trace_free(&sh->step.trace);
+    sb_free(&sh->step.out);
+    if (sh->step.result)
+        cJSON_Delete(sh->step.result);
+    free(sh->last.output);
+    free(sh->labels.v);
+    free(sh->evq);
+    if (sh->record)
+        fclose(sh->record);
+    if (sh->procfd >= 0)
+        close(sh->procfd);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"command", required_argument, NULL, 'c'},
+        {"file", required_argument, NULL, 'f'},
+        {"json", no_argument, NULL, 'J'},
+        {"keep-going", no_argument, NULL, 'k'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"observe", required_argument, NULL, OPT_OBSERVE},
+        {"no-trace", no_argument, NULL, OPT_NO_TRACE},
+        {"no-color", no_argument, NULL, OPT_NO_COLOR},
+        {"no-colour", no_argument, NULL, OPT_NO_COLOR},
+        {"allow-host-changes", no_argument, NULL, OPT_ALLOW_HOST},
+        {"stable", no_argument, NULL, OPT_STABLE},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {0},
+    };
+    struct nsl sh;
+    memset(&sh, 0, sizeof sh);
+    sh.procfd = -1;
+    sh.opt.trace = true;
+    sh.opt.observe = OBS_NS | OBS_CGROUP;
+    bool no_color = getenv("NO_COLOR") != NULL;
+    const char *command = NULL, *file = NULL;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+c:f:JkqhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            command = optarg;
+            break;
+        case 'f':
+            file = optarg;
+            break;
+        case 'J':
+            sh.opt.json = true;
+            break;
+        case 'k':
+            sh.opt.keep_going = true;
+            break;
+        case 'q':
+            sh.opt.quiet = true;
+            break;
+        case OPT_OBSERVE: {
+            struct nsl_err e;
+            if (observe_parse(optarg, &sh.opt.observe, &e) < 0) {
+                fprintf(stderr, "nslab: --observe: %s\n", e.msg);
+                return EXIT_USAGE;
+            }
+            break;
+        }
+        case OPT_NO_TRACE:
+            sh.opt.trace = false;
+            break;
+        case OPT_NO_COLOR:
+            no_color = true;
+            break;
+        case OPT_ALLOW_HOST:
+            sh.opt.allow_host_changes = true;
+            break;
+        case OPT_STABLE:
+            sh.opt.stable = true;
+            break;
+        case 'h':
+            usage(stdout);
+            return EXIT_OK;
+        case 'V':
+            printf("nslab %s\n", NSLAB_VERSION);
+            return EXIT_OK;
+        default:
+            if (optopt && strchr("cf", optopt))
+                fprintf(stderr, "nslab: option -%c needs an argument (nslab --help)\n", optopt);
+            else
+                fprintf(stderr, "nslab: unknown option '%s' (nslab --help)\n", argv[optind - 1]);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        if (file || optind + 1 < argc) {
+            fprintf(stderr, "nslab: give one script (nslab --help)\n");
+            return EXIT_USAGE;
+        }
+        file = argv[optind];
+    }
+    if (command && file) {
+        fprintf(stderr, "nslab: -c and a script do not go together (nslab --help)\n");
+        return EXIT_USAGE;
+    }
+    FILE *in = NULL;
+    if (file && strcmp(file, "-") != 0) {
+        in = fopen(file, "re");
+        if (!in) {
+            fprintf(stderr, "nslab: cannot open %s: %s\n", file, strerror(errno));
+            return EXIT_USAGE;
+        }
+    }
+    sh.interactive = !command && !file && isatty(0);
+    sh.opt.color = !no_color && !sh.opt.json && isatty(1);
+
+    install_signals();
+    if (sh_init(&sh) < 0) {
+        if (in)
+            fclose(in);
+        sh_free(&sh);
+        return EXIT_STEP_FAILED;
+    }
+
+    if (command) {
+        shell_run_text(&sh, command, "-c", 1);
+        events_poll(&sh, 0);
+        events_flush(&sh);
+    } else if (in) {
+        shell_run_script(&sh, in, file);
+        fclose(in);
+    } else if (!sh.interactive) {
+        shell_run_script(&sh, stdin, file ? "<stdin>" : "<stdin>");
+    } else {
+        char pb[32];
+        printf("nslab %s: see containers being built from kernel mechanisms. `help` lists the "
+               "commands.\nThe subject (the process commands act on) is pid %s, in the host's "
+               "namespaces.%s\n",
+               NSLAB_VERSION, fmt_pid(&sh, sh.subj.pid, pb, sizeof pb),
+               geteuid() ? "\nNot root: `unshare user` first gives you root inside a user "
+                           "namespace."
+                         : "");
+        shell_interactive(&sh);
+    }
+
+    int status = shell_exit_status(&sh);
+    if (sh.exit_request >= 0)
+        status = sh.exit_request;
+    int sig = got_signal;
+    sh_free(&sh);
+    if (sig == SIGTERM || sig == SIGHUP || (sig == SIGINT && !sh.interactive))
+        return 128 + sig;
+    return status;
+}

@@ -1,0 +1,18 @@
+/* Snapshots of what the observation shows. Fills plain structs; never
+ * prints (render/ does that). */
+#ifndef NSLAB_OBSERVE_H
+#define NSLAB_OBSERVE_H
+
+#include "nslab.h"
+
+/* Read the subject's /proc/PID/ns entries. */
+void observe_subject(struct nsl *sh, struct snapshot *out);
+/* Did slot s change between two snapshots (inode or readability)? */
+bool snapshot_changed(const struct snapshot *a, const struct snapshot *b, enum ns_slot s);
+/* Does slot s differ from the host's? */
+bool snapshot_differs(const struct nsl *sh, const struct snapshot *now, enum ns_slot s);
+
+/* Parse an observation list ("ns,cgroup", "all", "none") into OBS_* bits. */
+int observe_parse(const char *list, unsigned *out, struct nsl_err *e);
+
+#endif

@@ -1,0 +1,140 @@
+#define _GNU_SOURCE
+/* The NDJSON shapes of SPEC §5. One object per step, one per event. */
+#include <errno.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "../observe.h"
+#include "../subject.h"
+#include "render.h"
+
+cJSON *json_pid(struct nsl *sh, pid_t pid)
+{
+    char b[32];
+    if (sh->opt.stable && pid > 0)
+        return cJSON_CreateString(fmt_pid(sh, pid, b, sizeof b));
+    return cJSON_CreateNumber(pid);
+}
+
+cJSON *json_ino(struct nsl *sh, enum ns_slot slot, ino_t ino)
+{
+    char b[32];
+    if (ino == 0)
+        return cJSON_CreateNull();
+    if (sh->opt.stable)
+        return cJSON_CreateString(fmt_ino(sh, slot, ino, b, sizeof b));
+    return cJSON_CreateNumber((double)ino);
+}
+
+cJSON *render_subject_json(struct nsl *sh, const struct snapshot *before,
+                           const struct snapshot *now)
+{
+    cJSON *subj = cJSON_CreateObject();
+    cJSON_AddItemToObject(subj, "pid", json_pid(sh, now->pid));
+    cJSON *ns = cJSON_AddObjectToObject(subj, "ns");
+    for (int s = 0; s < NS_NSLOTS && now->valid; s++) {
+        cJSON *o = cJSON_AddObjectToObject(ns, ns_info[s].name);
+        cJSON_AddItemToObject(o, "inode", json_ino(sh, s, now->ns[s].ino));
+        cJSON_AddItemToObject(o, "host", json_ino(sh, s, sh->host_ns[s].ino));
+        cJSON_AddBoolToObject(o, "differs", snapshot_differs(sh, now, s));
+        cJSON_AddBoolToObject(o, "changed", before && snapshot_changed(before, now, s));
+        if (!now->ns[s].ino) {
+            bool pending = ns_info[s].for_children && now->ns[s].err == ENOENT;
+            cJSON_AddBoolToObject(o, "pending", pending);
+            cJSON_AddStringToObject(o, "errno", errno_name(now->ns[s].err));
+        }
+    }
+    return subj;
+}
+
+static const char *pidfmt_cb(void *ctx, pid_t pid)
+{
+    static char buf[32];
+    return fmt_pid(ctx, pid, buf, sizeof buf);
+}
+
+cJSON *render_step_json(struct nsl *sh, const struct snapshot *before, const struct snapshot *now)
+{
+    struct step *st = &sh->step;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "step", st->number);
+    if (st->line > 0)
+        cJSON_AddNumberToObject(o, "line", st->line);
+    else
+        cJSON_AddNullToObject(o, "line");
+    cJSON_AddStringToObject(o, "command", st->command ? st->command : "");
+    cJSON_AddBoolToObject(o, "ok", st->ok);
+    if (st->ok) {
+        cJSON_AddNullToObject(o, "errno");
+        cJSON_AddNullToObject(o, "error");
+    } else {
+        if (st->err.errnum)
+            cJSON_AddStringToObject(o, "errno", errno_name(st->err.errnum));
+        else
+            cJSON_AddNullToObject(o, "errno");
+        cJSON_AddStringToObject(o, "error", st->err.msg);
+    }
+    cJSON_AddStringToObject(o, "output", sb_str(&st->out));
+    cJSON *tr = cJSON_AddArrayToObject(o, "trace");
+    for (size_t k = 0; k < st->trace.n; k++) {
+        const struct trace_ent *te = &st->trace.v[k];
+        cJSON *e = cJSON_CreateObject();
+        if (te->flags & TRACE_NOTE) {
+            cJSON_AddStringToObject(e, "note", te->args);
+        } else {
+            cJSON_AddStringToObject(e, "call", te->call);
+            struct strbuf a = {0};
+            trace_args_format(te, &a, pidfmt_cb, sh);
+            cJSON_AddStringToObject(e, "args", sb_str(&a));
+            sb_free(&a);
+            if ((te->flags & TRACE_RET_PID) && te->ret > 0 && sh->opt.stable)
+                cJSON_AddStringToObject(e, "ret", pidfmt_cb(sh, (pid_t)te->ret));
+            else
+                cJSON_AddNumberToObject(e, "ret", te->ret < 0 ? -1 : (double)te->ret);
+            if (te->ret < 0)
+                cJSON_AddStringToObject(e, "errno", errno_name(te->err));
+            else
+                cJSON_AddNullToObject(e, "errno");
+        }
+        cJSON_AddItemToArray(tr, e);
+    }
+    if (st->result)
+        cJSON_AddItemReferenceToObject(o, "result", st->result);
+    else
+        cJSON_AddNullToObject(o, "result");
+    if (st->observed && now)
+        cJSON_AddItemToObject(o, "subject", render_subject_json(sh, before, now));
+    cJSON_AddArrayToObject(o, "cgroups");
+    return o;
+}
+
+cJSON *render_event_json(struct nsl *sh, const struct subj_event *ev)
+{
+    cJSON *o = cJSON_CreateObject();
+    struct job *j = job_by_pid(sh, ev->pid);
+    const char *kind = "report";
+    switch (ev->kind) {
+    case EV_EXITED:
+        kind = WIFSIGNALED(ev->status) ? "killed" : "exited";
+        break;
+    case EV_STOPPED:
+        kind = "stopped";
+        break;
+    case EV_CONTINUED:
+        kind = "continued";
+        break;
+    }
+    cJSON_AddStringToObject(o, "event", kind);
+    if (j)
+        cJSON_AddNumberToObject(o, "job", j->id);
+    cJSON_AddItemToObject(o, "pid", json_pid(sh, ev->pid));
+    if (ev->kind == EV_EXITED && WIFSIGNALED(ev->status))
+        cJSON_AddStringToObject(o, "signal", signal_name(WTERMSIG(ev->status)));
+    else if (ev->kind == EV_EXITED)
+        cJSON_AddNumberToObject(o, "status", WEXITSTATUS(ev->status));
+    else if (ev->kind == EV_STOPPED)
+        cJSON_AddStringToObject(o, "signal", signal_name(WSTOPSIG(ev->status)));
+    if (ev->kind == EV_TEXT)
+        cJSON_AddStringToObject(o, "text", ev->text);
+    return o;
+}

@@ -1,0 +1,220 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../observe.h"
+#include "../subject.h"
+#include "render.h"
+
+const char *col(const struct nsl *sh, const char *code)
+{
+    return sh->opt.color ? code : "";
+}
+
+static const char *pidfmt_cb(void *ctx, pid_t pid)
+{
+    static char buf[32];
+    return fmt_pid(ctx, pid, buf, sizeof buf);
+}
+
+/* Order of rows: each *_for_children under its type. The table order is the
+ * kernel's, which already puts them there. */
+void render_observation(struct nsl *sh, const struct snapshot *before, const struct snapshot *now,
+                        struct strbuf *out)
+{
+    char b1[32], b2[32];
+    if (!now->valid) {
+        sb_printf(out, "  %s(no subject process: `reset` starts one)%s\n", col(sh, C_DIM),
+                  col(sh, C_RESET));
+        return;
+    }
+    bool any = false;
+    for (int s = 0; s < NS_NSLOTS; s++)
+        any |= snapshot_differs(sh, now, s) || (before && snapshot_changed(before, now, s));
+    if (!any) {
+        /* Nothing to mark: one line that still names every entry. */
+        sb_printf(out, "  %sns of subject %s: all ten the host's (", col(sh, C_DIM),
+                  fmt_pid(sh, now->pid, b2, sizeof b2));
+        for (int s = 0; s < NS_NSLOTS; s++)
+            sb_printf(out, "%s%s", s ? " " : "", ns_info[s].name);
+        sb_printf(out, ")%s\n", col(sh, C_RESET));
+        return;
+    }
+    sb_printf(out, "  %s%-18s %-16s %s%s\n", col(sh, C_DIM), "NAMESPACE",
+              (snprintf(b1, sizeof b1, "SUBJECT %s", fmt_pid(sh, now->pid, b2, sizeof b2)), b1),
+              "HOST", col(sh, C_RESET));
+    bool pending = false;
+    for (int s = 0; s < NS_NSLOTS; s++) {
+        const struct ns_obs *o = &now->ns[s];
+        bool differs = snapshot_differs(sh, now, s);
+        bool changed = before && snapshot_changed(before, now, s);
+        const char *subj;
+        if (o->ino)
+            subj = fmt_ino(sh, s, o->ino, b1, sizeof b1);
+        else if (o->err == ENOENT && ns_info[s].for_children)
+            subj = "pending", pending = true;
+        else
+            subj = (snprintf(b1, sizeof b1, "(%s)", errno_name(o->err)), b1);
+        const char *host = differs ? fmt_ino(sh, s, sh->host_ns[s].ino, b2, sizeof b2) : "same";
+        sb_printf(out, "  %s%-18s %-16s %s%s", differs ? col(sh, C_CYAN) : "", ns_info[s].name,
+                  subj, host, differs ? col(sh, C_RESET) : "");
+        if (changed)
+            sb_printf(out, "%*s%s<- changed%s", 14 - (int)strlen(host), "",
+                      col(sh, C_YELLOW C_BOLD), col(sh, C_RESET));
+        sb_appendc(out, '\n');
+    }
+    if (pending)
+        sb_printf(out,
+                  "  %s(pending: the new PID namespace has no process yet, so the kernel cannot "
+                  "show it; the next `spawn` becomes its PID 1)%s\n",
+                  col(sh, C_DIM), col(sh, C_RESET));
+}
+
+static void render_step_text(struct nsl *sh, const struct snapshot *before,
+                             const struct snapshot *now)
+{
+    struct step *st = &sh->step;
+    struct strbuf o = {0};
+    if (sh->opt.trace) {
+        for (size_t k = 0; k < st->trace.n; k++) {
+            const struct trace_ent *te = &st->trace.v[k];
+            bool bad = te->ret < 0 && !(te->flags & TRACE_NOTE);
+            sb_printf(&o, "  %s-> ", bad ? col(sh, C_RED) : col(sh, C_DIM));
+            trace_ent_format(te, &o, pidfmt_cb, sh);
+            sb_printf(&o, "%s\n", col(sh, C_RESET));
+        }
+    }
+    if (st->out.len) {
+        sb_append(&o, sb_str(&st->out));
+        if (st->out.buf[st->out.len - 1] != '\n')
+            sb_appendc(&o, '\n');
+    }
+    if (st->observed && !sh->opt.quiet && (sh->opt.observe & OBS_NS))
+        render_observation(sh, before, now, &o);
+    fputs(sb_str(&o), stdout);
+    fflush(stdout);
+    sb_free(&o);
+}
+
+void render_step(struct nsl *sh, const struct snapshot *before, const struct snapshot *now)
+{
+    if (!sh->opt.json) {
+        render_step_text(sh, before, now);
+    }
+    if (sh->opt.json || sh->record) {
+        cJSON *obj = render_step_json(sh, before, now);
+        char *line = cJSON_PrintUnformatted(obj);
+        if (sh->opt.json) {
+            fputs(line, stdout);
+            fputc('\n', stdout);
+            fflush(stdout);
+        }
+        if (sh->record) {
+            fputs(line, sh->record);
+            fputc('\n', sh->record);
+            fflush(sh->record);
+        }
+        cJSON_free(line);
+        cJSON_Delete(obj);
+    }
+}
+
+void render_event(struct nsl *sh, const struct subj_event *ev)
+{
+    char pb[32];
+    struct job *j = job_by_pid(sh, ev->pid);
+    if (sh->opt.json || sh->record) {
+        cJSON *obj = render_event_json(sh, ev);
+        char *line = cJSON_PrintUnformatted(obj);
+        if (sh->opt.json) {
+            fputs(line, stdout);
+            fputc('\n', stdout);
+            fflush(stdout);
+        }
+        if (sh->record) {
+            fputs(line, sh->record);
+            fputc('\n', sh->record);
+        }
+        cJSON_free(line);
+        cJSON_Delete(obj);
+    }
+    if (sh->opt.json)
+        return;
+    struct strbuf o = {0};
+    if (j)
+        sb_printf(&o, "%s[%%%d %s]%s ", col(sh, C_BOLD), j->id, j->cmd, col(sh, C_RESET));
+    else
+        sb_printf(&o, "[pid %s] ", fmt_pid(sh, ev->pid, pb, sizeof pb));
+    switch (ev->kind) {
+    case EV_EXITED:
+        if (WIFSIGNALED(ev->status))
+            sb_printf(&o, "killed by SIG%s%s", signal_name(WTERMSIG(ev->status)),
+                      WCOREDUMP(ev->status) ? " (core dumped)" : "");
+        else
+            sb_printf(&o, "exited with status %d", WEXITSTATUS(ev->status));
+        break;
+    case EV_STOPPED:
+        sb_printf(&o, "stopped by SIG%s", signal_name(WSTOPSIG(ev->status)));
+        break;
+    case EV_CONTINUED:
+        sb_printf(&o, "continued");
+        break;
+    case EV_TEXT:
+        sb_append(&o, ev->text);
+        break;
+    }
+    sb_appendc(&o, '\n');
+    fputs(sb_str(&o), stdout);
+    fflush(stdout);
+    sb_free(&o);
+}
+
+void render_prompt(struct nsl *sh, struct strbuf *out, bool for_readline)
+{
+    char pb[32];
+    const char *start = for_readline ? "\001" : "", *end = for_readline ? "\002" : "";
+    struct snapshot *now = &sh->prev;
+    sb_printf(out, "%s%s%s", start, col(sh, C_BOLD), end);
+    sb_printf(out, "nslab %s", fmt_pid(sh, sh->subj.pid, pb, sizeof pb));
+    bool any = false;
+    for (int s = 0; s < NS_NSLOTS && now->valid; s++) {
+        if (!snapshot_differs(sh, now, s))
+            continue;
+        /* pid_for_children differing while pid does not: shown as "pid>" */
+        if (ns_info[s].for_children && snapshot_differs(sh, now, ns_info[s].base))
+            continue;
+        sb_printf(out, "%s%s%s%s%s", any ? " " : " [", start, col(sh, C_CYAN), end,
+                  ns_info[ns_info[s].base].name);
+        if (ns_info[s].for_children)
+            sb_append(out, ">");
+        sb_printf(out, "%s%s%s", start, col(sh, C_RESET C_BOLD), end);
+        any = true;
+    }
+    if (any)
+        sb_append(out, "]");
+    sb_printf(out, "> %s%s%s", start, col(sh, C_RESET), end);
+}
+
+void render_echo(struct nsl *sh, const char *text)
+{
+    if (sh->opt.json)
+        return;
+    struct strbuf p = {0};
+    render_prompt(sh, &p, false);
+    printf("%s%s\n", sb_str(&p), text);
+    fflush(stdout);
+    sb_free(&p);
+}
+
+void render_error(struct nsl *sh, const char *file, int line, const char *msg)
+{
+    fflush(stdout);
+    if (file)
+        fprintf(stderr, "%s:%d: %s\n", file, line, msg);
+    else
+        fprintf(stderr, "%serror:%s %s\n", col(sh, C_RED), col(sh, C_RESET), msg);
+    fflush(stderr);
+}

@@ -1,0 +1,232 @@
+#define _GNU_SOURCE
+/* Reading commands: scripts (files, stdin, -c text) and the interactive
+ * terminal (GNU readline in callback mode, so events from jobs show up while
+ * the prompt waits and Ctrl-C can cancel a line). */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "../render/render.h"
+#include "../subject.h"
+#include "lex.h"
+#include "shell.h"
+
+static bool stop_signal(const struct nsl *sh)
+{
+    int s = sh->interrupted ? *sh->interrupted : 0;
+    return s == SIGTERM || s == SIGHUP || (s == SIGINT && !sh->interactive);
+}
+
+/* Reject what no command can mean before it reaches the lexer. */
+static bool line_acceptable(struct nsl *sh, const char *line, size_t n, const char *name, int lineno)
+{
+    char msg[160];
+    size_t bad;
+    if (n > NSLAB_MAX_LINE)
+        snprintf(msg, sizeof msg, "line too long (%zu bytes; the limit is %d): ignored", n,
+                 NSLAB_MAX_LINE);
+    else if (memchr(line, '\0', n))
+        snprintf(msg, sizeof msg, "line contains a NUL byte: ignored");
+    else if (!utf8_valid(line, n, &bad))
+        snprintf(msg, sizeof msg, "line is not valid UTF-8 (byte 0x%02x at column %zu): ignored",
+                 (unsigned char)line[bad], bad + 1);
+    else
+        return true;
+    render_error(sh, name, lineno, msg);
+    if (sh->exit_status == 0)
+        sh->exit_status = EXIT_STEP_FAILED;
+    return false;
+}
+
+void shell_run_script(struct nsl *sh, FILE *in, const char *name)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int lineno = 0, first = 0;
+    struct strbuf logical = {0};
+    bool go = true;
+    while (go && !stop_signal(sh)) {
+        errno = 0;
+        n = getline(&line, &cap, in);
+        if (n < 0) {
+            if (errno == EINTR && !stop_signal(sh)) {
+                clearerr(in);
+                continue;
+            }
+            break;
+        }
+        lineno++;
+        size_t len = (size_t)n;
+        if (len && line[len - 1] == '\n')
+            len--;
+        if (!line_acceptable(sh, line, len, name, lineno)) {
+            sb_reset(&logical);
+            go = sh->opt.keep_going;
+            continue;
+        }
+        if (logical.len == 0)
+            first = lineno;
+        sb_appendn(&logical, line, len);
+        if (lex_continues(logical.buf) && logical.len < NSLAB_MAX_LINE) {
+            sb_appendc(&logical, '\n');
+            continue;
+        }
+        events_poll(sh, 0);
+        events_flush(sh);
+        go = shell_run_text(sh, logical.buf, name, first);
+        sb_reset(&logical);
+    }
+    if (go && logical.len && !stop_signal(sh))
+        shell_run_text(sh, logical.buf, name, first);
+    /* Events that arrived after the last step still belong to the session. */
+    events_poll(sh, 0);
+    events_flush(sh);
+    sb_free(&logical);
+    free(line);
+}
+
+/* --- interactive ------------------------------------------------------ */
+
+/* readline's callback interface reports through globals; these three are
+ * the only ones nslab has. */
+static char *line_got;
+static bool line_done, line_eof;
+
+static void on_line(char *line)
+{
+    line_done = true;
+    if (!line)
+        line_eof = true;
+    line_got = line;
+    rl_callback_handler_remove();
+}
+
+static void history_path(char *buf, size_t size)
+{
+    const char *home = getenv("HOME");
+    snprintf(buf, size, "%s/.nslab_history", home && *home ? home : ".");
+}
+
+static void print_events_above_prompt(struct nsl *sh)
+{
+    if (sh->evq_n == 0)
+        return;
+    rl_clear_visible_line();
+    events_flush(sh);
+    rl_on_new_line();
+    rl_redisplay();
+}
+
+/* Read one line at the prompt. NULL at end of input or Ctrl-C on an empty
+ * line (both end the session). */
+static char *read_line(struct nsl *sh, const char *prompt, bool *ended)
+{
+    line_done = line_eof = false;
+    line_got = NULL;
+    *ended = false;
+    rl_callback_handler_install(prompt, on_line);
+    while (!line_done) {
+        struct pollfd p[2] = {{.fd = 0, .events = POLLIN}, {.fd = sh->subj.evt, .events = POLLIN}};
+        int r = poll(p, sh->subj.evt >= 0 ? 2 : 1, -1);
+        if (r < 0 && errno == EINTR) {
+            int s = *sh->interrupted;
+            if (s == SIGTERM || s == SIGHUP) {
+                rl_callback_handler_remove();
+                *ended = true;
+                return NULL;
+            }
+            if (s == SIGINT) {
+                *sh->interrupted = 0;
+                if (rl_end == 0) {
+                    /* SIGINT at an empty prompt ends the session (SPEC §6). */
+                    rl_callback_handler_remove();
+                    fputc('\n', stdout);
+                    *ended = true;
+                    return NULL;
+                }
+                /* Ctrl-C cancels the line being typed. */
+                rl_replace_line("", 0);
+                rl_point = rl_end = 0;
+                fputs("^C\n", stdout);
+                rl_on_new_line();
+                rl_redisplay();
+            }
+            continue;
+        }
+        if (r < 0)
+            break;
+        if (sh->subj.evt >= 0 && (p[1].revents & POLLIN)) {
+            events_poll(sh, 0);
+            print_events_above_prompt(sh);
+        }
+        if (p[0].revents & (POLLIN | POLLHUP))
+            rl_callback_read_char();
+    }
+    if (line_eof) {
+        fputc('\n', stdout);
+        *ended = true;
+    }
+    return line_got;
+}
+
+void shell_interactive(struct nsl *sh)
+{
+    char hist[4096];
+    history_path(hist, sizeof hist);
+    using_history();
+    stifle_history(2000);
+    read_history(hist);
+    rl_catch_signals = 0;
+    rl_catch_sigwinch = 1;
+    complete_init(sh);
+
+    struct strbuf logical = {0};
+    int lineno = 0;
+    while (!sh->want_exit) {
+        struct strbuf prompt = {0};
+        if (logical.len)
+            sb_append(&prompt, "... ");
+        else
+            render_prompt(sh, &prompt, true);
+        bool ended;
+        events_poll(sh, 0);
+        events_flush(sh);
+        char *line = read_line(sh, sb_str(&prompt), &ended);
+        sb_free(&prompt);
+        if (ended || !line) {
+            free(line);
+            break;
+        }
+        lineno++;
+        size_t len = strlen(line);
+        if (!line_acceptable(sh, line, len, NULL, lineno)) {
+            free(line);
+            sb_reset(&logical);
+            continue;
+        }
+        if (len && !logical.len) {
+            HIST_ENTRY *last = history_length ? history_get(history_base + history_length - 1) : NULL;
+            if (!last || strcmp(last->line, line) != 0)
+                add_history(line);
+        }
+        sb_append(&logical, line);
+        free(line);
+        if (lex_continues(logical.buf)) {
+            sb_appendc(&logical, '\n');
+            continue;
+        }
+        shell_run_text(sh, logical.buf, NULL, lineno);
+        sb_reset(&logical);
+        *sh->interrupted = 0;
+    }
+    sb_free(&logical);
+    write_history(hist);
+    rl_clear_history();
+}

@@ -1,0 +1,23 @@
+/* The loop: reads commands (a terminal with readline, a script, -c text),
+ * runs each as a step, renders it, and applies bail / keep-going. */
+#ifndef NSLAB_SHELL_H
+#define NSLAB_SHELL_H
+
+#include <stdio.h>
+
+#include "../nslab.h"
+
+/* Run every command of text (one logical line or more). Returns false when
+ * the session must stop (exit, bail in a script, interrupt). */
+bool shell_run_text(struct nsl *sh, const char *text, const char *file, int line);
+/* Replay a script from a stream (name for messages: a path, or "<stdin>"). */
+void shell_run_script(struct nsl *sh, FILE *in, const char *name);
+/* The interactive loop on a terminal. */
+void shell_interactive(struct nsl *sh);
+/* Readline completion setup. */
+void complete_init(struct nsl *sh);
+
+/* The exit status so far (SPEC §1). */
+int shell_exit_status(const struct nsl *sh);
+
+#endif

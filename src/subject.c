@@ -1,0 +1,783 @@
+#define _GNU_SOURCE
+#include "subject.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "render/render.h"
+
+#define CAPTURE_MAX (1024 * 1024)
+
+/* ctl wire format: a header, then the body (request: NUL-terminated
+ * strings; reply: packed trace, then data). File descriptors ride on the
+ * header as SCM_RIGHTS. */
+struct wire_hdr {
+    uint32_t op;
+    int32_t ret;
+    int32_t err;
+    uint32_t nstr;
+    uint32_t nfd;
+    uint32_t tracelen;
+    uint32_t datalen;
+    uint32_t bodylen;
+    int64_t i[SUBJ_NI];
+};
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int read_all(int fd, void *buf, size_t len)
+{
+    char *p = buf;
+    while (len) {
+        ssize_t n = read(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (n == 0) {
+            errno = ECONNRESET;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int send_hdr(int sock, const struct wire_hdr *h, const int *fds, int nfd)
+{
+    struct iovec iov = {.iov_base = (void *)h, .iov_len = sizeof *h};
+    union {
+        char buf[CMSG_SPACE(sizeof(int) * SUBJ_MAXFD)];
+        struct cmsghdr align;
+    } u;
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (nfd > 0) {
+        memset(&u, 0, sizeof u);
+        msg.msg_control = u.buf;
+        msg.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfd);
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfd);
+        memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)nfd);
+    }
+    ssize_t n;
+    do
+        n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return -1;
+    if ((size_t)n < sizeof *h)
+        return write_all(sock, (const char *)h + n, sizeof *h - (size_t)n);
+    return 0;
+}
+
+static int recv_hdr(int sock, struct wire_hdr *h, int *fds, int *nfd)
+{
+    struct iovec iov = {.iov_base = h, .iov_len = sizeof *h};
+    union {
+        char buf[CMSG_SPACE(sizeof(int) * SUBJ_MAXFD)];
+        struct cmsghdr align;
+    } u;
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                         .msg_controllen = sizeof u.buf};
+    ssize_t n;
+    do
+        n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0) {
+        if (n == 0)
+            errno = ECONNRESET;
+        return -1;
+    }
+    *nfd = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+            int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+            memcpy(fds, CMSG_DATA(c), sizeof(int) * (size_t)k);
+            *nfd = k;
+        }
+    }
+    if ((size_t)n < sizeof *h)
+        return read_all(sock, (char *)h + n, sizeof *h - (size_t)n);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The subject's side.                                                     */
+
+struct subj_ctx {
+    struct nsl *sh;
+    int ctl, evt, sfd;
+    pid_t shell_pgrp;
+};
+
+static void send_event(int evt, int kind, pid_t pid, int status)
+{
+    struct subj_event ev = {.kind = kind, .pid = pid, .status = status};
+    if (send(evt, &ev, sizeof ev, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+        /* The shell is gone or flooded: nothing useful to do. */
+    }
+}
+
+static void reap_children(struct subj_ctx *cx)
+{
+    for (;;) {
+        int st;
+        pid_t p = waitpid(-1, &st, WNOHANG | WUNTRACED | WCONTINUED);
+        if (p <= 0)
+            return;
+        int kind = WIFSTOPPED(st) ? EV_STOPPED : WIFCONTINUED(st) ? EV_CONTINUED : EV_EXITED;
+        send_event(cx->evt, kind, p, st);
+    }
+}
+
+static void write_id_map(struct subj_ctx *cx, struct trace *t, const char *who, uid_t uid,
+                         gid_t gid, int *failed)
+{
+    char path[300], val[64];
+    const struct nsl_paths *paths = &cx->sh->paths;
+    /* gid_map can only be written by an unprivileged user after setgroups
+     * is denied (user_namespaces(7)). */
+    if (sys_write_file(t, proc_path(paths, path, sizeof path, "%s/setgroups", who), "deny") < 0 &&
+        errno != ENOENT)
+        *failed = errno;
+    snprintf(val, sizeof val, "0 %u 1", (unsigned)uid);
+    if (sys_write_file(t, proc_path(paths, path, sizeof path, "%s/uid_map", who), val) < 0)
+        *failed = errno;
+    snprintf(val, sizeof val, "0 %u 1", (unsigned)gid);
+    if (sys_write_file(t, proc_path(paths, path, sizeof path, "%s/gid_map", who), val) < 0)
+        *failed = errno;
+}
+
+static void op_unshare(struct subj_ctx *cx, const struct wire_hdr *h, struct subj_rep *rep)
+{
+    int flags = (int)h->i[0];
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+    rep->ret = sys_unshare(&rep->trace, flags);
+    rep->err = rep->ret < 0 ? errno : 0;
+    if (rep->ret < 0)
+        return;
+    int failed = 0;
+    if ((flags & CLONE_NEWUSER) && h->i[2])
+        write_id_map(cx, &rep->trace, "self", uid, gid, &failed);
+    if ((flags & CLONE_NEWNS) && h->i[1]) {
+        if (sys_mount(&rep->trace, "none", "/", NULL, MS_REC | (unsigned long)h->i[1], NULL) < 0)
+            failed = errno;
+    }
+    if (failed) {
+        rep->ret = -1;
+        rep->err = failed;
+    }
+}
+
+static void op_setns(struct subj_ctx *cx, const struct wire_hdr *h, char **str, int *fds, int nfd,
+                     struct subj_rep *rep)
+{
+    rep->ret = 0;
+    for (int k = 0; k < nfd && k < (int)h->nstr; k++) {
+        if (sys_setns(&rep->trace, fds[k], str[k], (int)h->i[k]) < 0) {
+            rep->ret = -1;
+            rep->err = errno;
+            rep->i[0] = k; /* which one failed */
+            return;
+        }
+    }
+}
+
+static void op_uts(struct subj_ctx *cx, const struct wire_hdr *h, char **str, struct subj_rep *rep)
+{
+    rep->ret = 0;
+    if (h->i[0] == 1)
+        rep->ret = sys_sethostname(&rep->trace, str[0]);
+    else if (h->i[0] == 2)
+        rep->ret = sys_setdomainname(&rep->trace, str[0]);
+    if (rep->ret < 0) {
+        rep->err = errno;
+        return;
+    }
+    struct utsname u;
+    uname(&u);
+    sb_append(&rep->data, u.nodename);
+    sb_appendc(&rep->data, '\0');
+    sb_append(&rep->data, u.domainname);
+}
+
+static void child_reset_signals(void)
+{
+    sigset_t all;
+    sigemptyset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+    for (int s = 1; s < NSIG; s++)
+        if (s != SIGKILL && s != SIGSTOP)
+            signal(s, SIG_DFL);
+}
+
+static void child_stdio(enum spawn_io io, int capture_w, const struct nsl *sh)
+{
+    if (io == SPAWN_TTY)
+        return;
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null >= 0)
+        dup2(null, 0);
+    if (io == SPAWN_CAPTURE) {
+        dup2(capture_w, 1);
+        dup2(capture_w, 2);
+    } else if (sh->opt.json) {
+        /* stdout carries NDJSON: a child's output must not mix into it. */
+        dup2(2, 1);
+    }
+}
+
+static void op_spawn(struct subj_ctx *cx, const struct wire_hdr *h, char **argv, int argc,
+                     struct subj_rep *rep)
+{
+    int flags = (int)h->i[0];
+    enum spawn_io io = (enum spawn_io)h->i[1];
+    bool builtin = h->i[3] != 0;
+    builtin_fn fn = builtin ? builtin_find(argv[0]) : NULL;
+    int go[2] = {-1, -1}, ex[2] = {-1, -1}, cap[2] = {-1, -1};
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+
+    if (argc < 1 || (builtin && !fn)) {
+        rep->ret = -1;
+        rep->err = EINVAL;
+        return;
+    }
+    if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ex, O_CLOEXEC) < 0 ||
+        (io == SPAWN_CAPTURE && pipe2(cap, O_CLOEXEC) < 0)) {
+        rep->ret = -1;
+        rep->err = errno;
+        goto out;
+    }
+
+    struct strbuf a = {0};
+    clone_flags_format(flags | SIGCHLD, &a);
+    /* A raw clone, like fork(2) but with CLONE_NEW* flags: the child is
+     * born in the new namespaces. */
+    pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, NULL, NULL, NULL);
+    if (pid == 0) {
+        close(cx->ctl);
+        close(cx->sfd);
+        close(go[1]);
+        close(ex[0]);
+        child_reset_signals();
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        setpgid(0, 0);
+        char c;
+        if (read(go[0], &c, 1) != 1)
+            _exit(126);
+        if (cap[1] >= 0)
+            close(cap[0]);
+        child_stdio(io, cap[1], cx->sh);
+        if (fn) {
+            close(ex[1]);
+            _exit(fn(argc, argv, cx->evt));
+        }
+        close(cx->evt);
+        execvp(argv[0], argv);
+        int e = errno;
+        if (write(ex[1], &e, sizeof e) < 0) {
+            /* the parent will see EOF and a 127 exit */
+        }
+        _exit(127);
+    }
+    int clone_err = errno;
+    trace_add(&rep->trace, "clone", pid, clone_err, TRACE_RET_PID, "%s", sb_str(&a));
+    sb_free(&a);
+    if (pid < 0) {
+        rep->ret = -1;
+        rep->err = clone_err;
+        goto out;
+    }
+    close(go[0]);
+    go[0] = -1;
+    close(ex[1]);
+    ex[1] = -1;
+    if (cap[1] >= 0) {
+        close(cap[1]);
+        cap[1] = -1;
+    }
+
+    int failed = 0;
+    if ((flags & CLONE_NEWUSER) && h->i[2]) {
+        char who[32];
+        snprintf(who, sizeof who, "%d", pid);
+        write_id_map(cx, &rep->trace, who, uid, gid, &failed);
+    }
+    setpgid(pid, pid);
+    if (io == SPAWN_TTY && isatty(0))
+        tcsetpgrp(0, pid);
+
+    if (write(go[1], "g", 1) != 1)
+        failed = errno;
+    close(go[1]);
+    go[1] = -1;
+
+    int exec_err = 0;
+    ssize_t n;
+    do
+        n = read(ex[0], &exec_err, sizeof exec_err);
+    while (n < 0 && errno == EINTR);
+    if (!builtin) {
+        struct strbuf args = {0};
+        for (int k = 0; k < argc && k < 8; k++)
+            sb_printf(&args, "%s\"%s\"", k ? ", " : "", argv[k]);
+        if (argc > 8)
+            sb_append(&args, ", ...");
+        trace_add(&rep->trace, "execvp", n == sizeof exec_err ? -1 : 0, exec_err, 0,
+                  "\"%s\", [%s]", argv[0], sb_str(&args));
+        sb_free(&args);
+    }
+
+    rep->i[0] = pid;
+    if (n == sizeof exec_err || failed) {
+        /* The child never ran the program: reap it here, no event. */
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        rep->ret = -1;
+        rep->err = n == sizeof exec_err ? exec_err : failed;
+        goto out;
+    }
+
+    if (io == SPAWN_CAPTURE) {
+        char buf[4096];
+        for (;;) {
+            n = read(cap[0], buf, sizeof buf);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            if (rep->data.len < CAPTURE_MAX)
+                sb_appendn(&rep->data, buf, (size_t)n);
+        }
+    }
+    if (io != SPAWN_JOB) {
+        int st = 0;
+        while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+            ;
+        rep->i[1] = st;
+        if (io == SPAWN_TTY && isatty(0))
+            tcsetpgrp(0, cx->shell_pgrp);
+    }
+    rep->ret = pid;
+out:
+    for (int k = 0; k < 2; k++) {
+        if (go[k] >= 0)
+            close(go[k]);
+        if (ex[k] >= 0)
+            close(ex[k]);
+        if (cap[k] >= 0)
+            close(cap[k]);
+    }
+}
+
+static char **split_strings(const char *body, uint32_t len, uint32_t nstr)
+{
+    char **v = xcalloc(nstr + 1, sizeof *v);
+    const char *p = body, *end = body + len;
+    for (uint32_t k = 0; k < nstr; k++) {
+        const char *nul = memchr(p, '\0', (size_t)(end - p));
+        if (!nul) {
+            free(v);
+            return NULL;
+        }
+        v[k] = (char *)p;
+        p = nul + 1;
+    }
+    return v;
+}
+
+static int subject_serve_one(struct subj_ctx *cx)
+{
+    struct wire_hdr h;
+    int fds[SUBJ_MAXFD];
+    int nfd = 0;
+    if (recv_hdr(cx->ctl, &h, fds, &nfd) < 0)
+        return -1;
+    cleanup_free char *body = xmalloc(h.bodylen + 1);
+    if (h.bodylen > 16 * 1024 * 1024 || read_all(cx->ctl, body, h.bodylen) < 0)
+        return -1;
+    body[h.bodylen] = '\0';
+    cleanup_free char **str = split_strings(body, h.bodylen, h.nstr);
+    if (!str)
+        return -1;
+
+    struct subj_rep rep = {0};
+    switch (h.op) {
+    case SOP_UNSHARE:
+        op_unshare(cx, &h, &rep);
+        break;
+    case SOP_SETNS:
+        op_setns(cx, &h, str, fds, nfd, &rep);
+        break;
+    case SOP_UTS:
+        op_uts(cx, &h, str, &rep);
+        break;
+    case SOP_SPAWN:
+        op_spawn(cx, &h, str, (int)h.nstr, &rep);
+        break;
+    case SOP_EXIT:
+        _exit(0);
+    default:
+        rep.ret = -1;
+        rep.err = ENOSYS;
+    }
+    for (int k = 0; k < nfd; k++)
+        close(fds[k]);
+
+    struct strbuf tb = {0};
+    trace_pack(&rep.trace, &tb);
+    struct wire_hdr r = {.op = h.op, .ret = rep.ret, .err = rep.err};
+    memcpy(r.i, rep.i, sizeof r.i);
+    r.tracelen = (uint32_t)tb.len;
+    r.datalen = (uint32_t)rep.data.len;
+    int rc = 0;
+    if (send_hdr(cx->ctl, &r, NULL, 0) < 0 || write_all(cx->ctl, sb_str(&tb), tb.len) < 0 ||
+        write_all(cx->ctl, sb_str(&rep.data), rep.data.len) < 0)
+        rc = -1;
+    sb_free(&tb);
+    subj_rep_free(&rep);
+    return rc;
+}
+
+static void __attribute__((noreturn)) subject_main(struct nsl *sh, int ctl, int evt)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != sh->shell_pid)
+        _exit(0);
+    prctl(PR_SET_NAME, "nslab-subject");
+    struct subj_ctx cx = {.sh = sh, .ctl = ctl, .evt = evt, .shell_pgrp = getpgrp()};
+    /* Its own process group: Ctrl-C at the prompt must not reach it. */
+    setpgid(0, 0);
+    static const int ignored[] = {SIGINT, SIGQUIT, SIGTSTP, SIGTTOU, SIGTTIN, SIGPIPE, SIGHUP,
+                                  SIGTERM};
+    for (size_t k = 0; k < ARRAY_SIZE(ignored); k++)
+        signal(ignored[k], SIG_IGN);
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+    cx.sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+
+    for (;;) {
+        struct pollfd p[2] = {{.fd = ctl, .events = POLLIN}, {.fd = cx.sfd, .events = POLLIN}};
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            _exit(1);
+        }
+        if (p[1].revents) {
+            struct signalfd_siginfo si;
+            while (read(cx.sfd, &si, sizeof si) > 0)
+                ;
+            reap_children(&cx);
+        }
+        if (p[0].revents) {
+            if (subject_serve_one(&cx) < 0)
+                _exit(0);
+            reap_children(&cx);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* The shell's side.                                                       */
+
+int subject_start(struct nsl *sh, struct nsl_err *e)
+{
+    int ctl[2], evt[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ctl) < 0)
+        return nsl_fail_errno(e, errno, "cannot create the subject's socket");
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, evt) < 0) {
+        int err = errno;
+        close(ctl[0]);
+        close(ctl[1]);
+        return nsl_fail_errno(e, err, "cannot create the event socket");
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        int err = errno;
+        close(ctl[0]), close(ctl[1]), close(evt[0]), close(evt[1]);
+        return nsl_fail_errno(e, err, "cannot fork the subject process");
+    }
+    if (pid == 0) {
+        close(ctl[0]);
+        close(evt[0]);
+        subject_main(sh, ctl[1], evt[1]);
+    }
+    close(ctl[1]);
+    close(evt[1]);
+    setpgid(pid, pid);
+    sh->subj.pid = pid;
+    sh->subj.ctl = ctl[0];
+    sh->subj.evt = evt[0];
+    return 0;
+}
+
+bool subject_alive(struct nsl *sh)
+{
+    return sh->subj.pid > 0 && kill(sh->subj.pid, 0) == 0;
+}
+
+void subject_stop(struct nsl *sh, struct trace *t)
+{
+    for (size_t k = 0; k < sh->jobs.n; k++) {
+        struct job *j = &sh->jobs.v[k];
+        if (j->state == JOB_RUNNING || j->state == JOB_STOPPED)
+            sys_kill(t, j->pid, SIGKILL);
+    }
+    if (sh->subj.pid > 0) {
+        sys_kill(t, sh->subj.pid, SIGKILL);
+        while (waitpid(sh->subj.pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+    }
+    if (sh->subj.ctl >= 0)
+        close(sh->subj.ctl);
+    if (sh->subj.evt >= 0)
+        close(sh->subj.evt);
+    sh->subj.pid = -1;
+    sh->subj.ctl = sh->subj.evt = -1;
+    shell_reap_orphans(sh);
+}
+
+void subj_rep_free(struct subj_rep *rep)
+{
+    trace_free(&rep->trace);
+    sb_free(&rep->data);
+}
+
+int subject_call(struct nsl *sh, const struct subj_req *rq, struct subj_rep *rep,
+                 struct nsl_err *e)
+{
+    memset(rep, 0, sizeof *rep);
+    if (sh->subj.pid <= 0)
+        return nsl_fail(e, ESRCH, "there is no subject process (try `reset`)");
+    struct strbuf body = {0};
+    for (int k = 0; k < rq->nstr; k++) {
+        sb_append(&body, rq->str[k]);
+        sb_appendc(&body, '\0');
+    }
+    struct wire_hdr h = {.op = rq->op, .nstr = (uint32_t)rq->nstr, .nfd = (uint32_t)rq->nfd,
+                         .bodylen = (uint32_t)body.len};
+    memcpy(h.i, rq->i, sizeof h.i);
+    int rc = send_hdr(sh->subj.ctl, &h, rq->fd, rq->nfd);
+    if (rc == 0)
+        rc = write_all(sh->subj.ctl, sb_str(&body), body.len);
+    sb_free(&body);
+    if (rc < 0)
+        return nsl_fail_errno(e, errno, "cannot reach the subject process (try `reset`)");
+
+    for (;;) {
+        struct pollfd p[2] = {{.fd = sh->subj.ctl, .events = POLLIN},
+                              {.fd = sh->subj.evt, .events = POLLIN}};
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            return nsl_fail_errno(e, errno, "poll");
+        }
+        if (p[1].revents & POLLIN)
+            events_poll(sh, 0);
+        if (p[0].revents)
+            break;
+    }
+    struct wire_hdr r;
+    int fds[SUBJ_MAXFD], nfd = 0;
+    if (recv_hdr(sh->subj.ctl, &r, fds, &nfd) < 0)
+        return nsl_fail(e, ECONNRESET, "the subject process died (`reset` starts a fresh one)");
+    for (int k = 0; k < nfd; k++)
+        close(fds[k]);
+    cleanup_free char *tb = xmalloc((size_t)r.tracelen + 1);
+    if (read_all(sh->subj.ctl, tb, r.tracelen) < 0)
+        return nsl_fail(e, ECONNRESET, "the subject process died mid-reply");
+    sb_reserve(&rep->data, r.datalen);
+    if (read_all(sh->subj.ctl, rep->data.buf, r.datalen) < 0)
+        return nsl_fail(e, ECONNRESET, "the subject process died mid-reply");
+    rep->data.len = r.datalen;
+    rep->data.buf[r.datalen] = '\0';
+    if (r.tracelen && trace_unpack(&rep->trace, tb, r.tracelen) < 0)
+        return nsl_fail(e, EPROTO, "malformed reply from the subject process");
+    rep->ret = r.ret;
+    rep->err = r.err;
+    memcpy(rep->i, r.i, sizeof rep->i);
+    trace_extend(&sh->step.trace, &rep->trace);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Events and jobs.                                                        */
+
+static void evq_push(struct nsl *sh, const struct subj_event *ev)
+{
+    if (sh->evq_n == sh->evq_cap) {
+        sh->evq_cap = sh->evq_cap ? sh->evq_cap * 2 : 8;
+        sh->evq = xrealloc(sh->evq, sh->evq_cap * sizeof *sh->evq);
+    }
+    sh->evq[sh->evq_n++] = *ev;
+}
+
+static void event_apply(struct nsl *sh, const struct subj_event *ev)
+{
+    struct job *j = job_by_pid(sh, ev->pid);
+    if (ev->kind == EV_TEXT) {
+        evq_push(sh, ev);
+        return;
+    }
+    if (!j)
+        return; /* a foreground child or an old subject's: nothing to show */
+    switch (ev->kind) {
+    case EV_EXITED:
+        if (WIFSIGNALED(ev->status)) {
+            j->state = JOB_KILLED;
+            j->status = WTERMSIG(ev->status);
+        } else {
+            j->state = JOB_EXITED;
+            j->status = WEXITSTATUS(ev->status);
+        }
+        break;
+    case EV_STOPPED:
+        j->state = JOB_STOPPED;
+        j->status = WSTOPSIG(ev->status);
+        break;
+    case EV_CONTINUED:
+        j->state = JOB_RUNNING;
+        break;
+    }
+    evq_push(sh, ev);
+}
+
+int events_poll(struct nsl *sh, int timeout_ms)
+{
+    int handled = 0;
+    if (sh->subj.evt < 0)
+        return 0;
+    for (;;) {
+        struct pollfd p = {.fd = sh->subj.evt, .events = POLLIN};
+        int r = poll(&p, 1, handled ? 0 : timeout_ms);
+        if (r < 0) {
+            if (errno == EINTR && sh->interrupted && *sh->interrupted)
+                return -1;
+            if (errno == EINTR)
+                continue;
+            return handled;
+        }
+        if (r == 0 || !(p.revents & POLLIN))
+            return handled;
+        struct subj_event ev;
+        ssize_t n = recv(sh->subj.evt, &ev, sizeof ev, MSG_DONTWAIT);
+        if (n != (ssize_t)sizeof ev)
+            return handled;
+        ev.text[sizeof ev.text - 1] = '\0';
+        event_apply(sh, &ev);
+        handled++;
+    }
+}
+
+void events_flush(struct nsl *sh)
+{
+    for (size_t k = 0; k < sh->evq_n; k++)
+        render_event(sh, &sh->evq[k]);
+    sh->evq_n = 0;
+}
+
+struct job *job_add(struct nsl *sh, pid_t pid, const char *cmd)
+{
+    struct jobs *js = &sh->jobs;
+    if (js->n == js->cap) {
+        js->cap = js->cap ? js->cap * 2 : 8;
+        js->v = xrealloc(js->v, js->cap * sizeof *js->v);
+    }
+    struct job *j = &js->v[js->n++];
+    memset(j, 0, sizeof *j);
+    j->id = ++js->next_id;
+    j->pid = pid;
+    j->cmd = xstrdup(cmd);
+    j->state = JOB_RUNNING;
+    return j;
+}
+
+struct job *job_find(struct nsl *sh, int id)
+{
+    for (size_t k = 0; k < sh->jobs.n; k++)
+        if (sh->jobs.v[k].id == id)
+            return &sh->jobs.v[k];
+    return NULL;
+}
+
+struct job *job_by_pid(struct nsl *sh, pid_t pid)
+{
+    for (size_t k = 0; k < sh->jobs.n; k++)
+        if (sh->jobs.v[k].pid == pid)
+            return &sh->jobs.v[k];
+    return NULL;
+}
+
+void jobs_free(struct nsl *sh)
+{
+    for (size_t k = 0; k < sh->jobs.n; k++)
+        free(sh->jobs.v[k].cmd);
+    free(sh->jobs.v);
+    memset(&sh->jobs, 0, sizeof sh->jobs);
+}
+
+const char *job_state_text(const struct job *j, char *buf, size_t size)
+{
+    switch (j->state) {
+    case JOB_RUNNING:
+        snprintf(buf, size, "running");
+        break;
+    case JOB_STOPPED:
+        snprintf(buf, size, "stopped by SIG%s", signal_name(j->status));
+        break;
+    case JOB_EXITED:
+        snprintf(buf, size, "exited %d", j->status);
+        break;
+    case JOB_KILLED:
+        snprintf(buf, size, "killed by SIG%s", signal_name(j->status));
+        break;
+    }
+    return buf;
+}
+
+void shell_reap_orphans(struct nsl *sh)
+{
+    int st;
+    pid_t p;
+    while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+        if (p == sh->subj.pid)
+            sh->subj.pid = -1;
+    }
+}

@@ -1,0 +1,102 @@
+/* The subject: the process commands act on. It is a child of the shell that
+ * performs the calls which depend on its namespaces (unshare, setns,
+ * sethostname, clone of children, ...) on request, and reports back the
+ * trace. The shell never leaves the host's namespaces, so it always has a
+ * host view and `reset` can always start a fresh subject.
+ *
+ * Two sockets join them: ctl carries one request and one reply at a time;
+ * evt carries events (a child exited, a builtin reports) from the subject and
+ * from builtin children, at any time. */
+#ifndef NSLAB_SUBJECT_H
+#define NSLAB_SUBJECT_H
+
+#include <stdint.h>
+
+#include "nslab.h"
+
+enum subj_op {
+    SOP_UNSHARE = 1, /* i[0] CLONE flags, i[1] mount propagation (MS_*) or 0, i[2] map root */
+    SOP_SETNS,       /* fds[n] with i[k] = nstype, str[k] = shown path */
+    SOP_UTS,         /* i[0]: 0 read, 1 set hostname, 2 set domainname; str[0] name */
+    SOP_SPAWN,       /* i[0] CLONE flags, i[1] enum spawn_io, i[2] map root; str = argv */
+    SOP_EXIT,        /* end the subject */
+};
+
+enum spawn_io {
+    SPAWN_JOB,      /* background job: stdin /dev/null, own process group */
+    SPAWN_TTY,      /* foreground: gets the terminal, subject waits for it */
+    SPAWN_CAPTURE,  /* foreground: stdout+stderr captured into the reply */
+    SPAWN_INHERIT,  /* foreground, stdin /dev/null, output inherited (scripts) */
+};
+
+#define SUBJ_NI 10
+#define SUBJ_MAXFD 8
+
+struct subj_req {
+    enum subj_op op;
+    int64_t i[SUBJ_NI];
+    int nstr;
+    const char *const *str;
+    int nfd;
+    int fd[SUBJ_MAXFD];
+};
+
+struct subj_rep {
+    int ret;
+    int err;
+    int64_t i[SUBJ_NI];
+    struct trace trace;
+    struct strbuf data; /* output text, captured output, or error sentence */
+};
+
+/* An event from the subject or a builtin child. */
+enum subj_event_kind {
+    EV_EXITED = 1, /* pid, status = wait status */
+    EV_STOPPED,
+    EV_CONTINUED,
+    EV_TEXT, /* pid, text: a builtin's report ("reaped pid 7 (exit 0)") */
+};
+
+struct subj_event {
+    int32_t kind;
+    int32_t pid;
+    int32_t status;
+    char text[240];
+};
+
+int subject_start(struct nsl *sh, struct nsl_err *e);
+/* Kill the subject and every job (traced into t, which may be NULL); reap them. */
+void subject_stop(struct nsl *sh, struct trace *t);
+bool subject_alive(struct nsl *sh);
+
+/* Send a request and wait for the reply, handling events meanwhile. The
+ * reply's trace is appended to the current step's trace. 0, or -1 with e
+ * filled when the subject could not be reached (not when the call failed:
+ * that is rep->ret / rep->err). */
+int subject_call(struct nsl *sh, const struct subj_req *rq, struct subj_rep *rep,
+                 struct nsl_err *e);
+void subj_rep_free(struct subj_rep *rep);
+
+/* Read pending events without blocking (timeout_ms 0) or wait up to
+ * timeout_ms for at least one. Updates the job table and queues the event
+ * lines for printing. Returns the number handled, -1 when interrupted. */
+int events_poll(struct nsl *sh, int timeout_ms);
+/* Print (text) or emit (JSON) queued event lines. */
+void events_flush(struct nsl *sh);
+
+/* Jobs. */
+struct job *job_add(struct nsl *sh, pid_t pid, const char *cmd);
+struct job *job_find(struct nsl *sh, int id);
+struct job *job_by_pid(struct nsl *sh, pid_t pid);
+void jobs_free(struct nsl *sh);
+/* "running", "exited 0", "killed by SIGKILL". */
+const char *job_state_text(const struct job *j, char *buf, size_t size);
+
+/* The body of a spawned builtin (runs in the child). */
+typedef int (*builtin_fn)(int argc, char **argv, int evt_fd);
+builtin_fn builtin_find(const char *name);
+
+/* Reap orphans re-parented to the shell (it is a child subreaper). */
+void shell_reap_orphans(struct nsl *sh);
+
+#endif
