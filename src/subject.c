@@ -557,8 +557,13 @@ void subject_stop(struct nsl *sh, struct trace *t)
 {
     for (size_t k = 0; k < sh->jobs.n; k++) {
         struct job *j = &sh->jobs.v[k];
-        if (j->state == JOB_RUNNING || j->state == JOB_STOPPED)
+        if (j->state == JOB_RUNNING || j->state == JOB_STOPPED) {
             sys_kill(t, j->pid, SIGKILL);
+            /* Its exit will be reaped by the shell, not reported by the
+             * subject, which dies too: record it now. */
+            j->state = JOB_KILLED;
+            j->status = SIGKILL;
+        }
     }
     if (sh->subj.pid > 0) {
         sys_kill(t, sh->subj.pid, SIGKILL);

@@ -36,6 +36,16 @@ static char *join(int argc, char **argv)
 static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, struct nsl_err *e)
 {
     const char *what = argv[0];
+    if (strcmp(what, "not") == 0) {
+        if (argc < 2 || strcmp(argv[1], "not") == 0)
+            return nsl_fail(e, EINVAL, "usage: expect not CONDITION");
+        struct strbuf inner = {0};
+        int r = evaluate(sh, argc - 1, argv + 1, &inner, e);
+        sb_free(&inner);
+        if (r == 1)
+            sb_printf(why, "it holds");
+        return r < 0 ? -1 : !r;
+    }
     struct last_step *l = &sh->last;
     char b1[32], b2[32];
 
@@ -154,7 +164,7 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
         subj_rep_free(&rep);
         return held;
     }
-    const char *forms = "ok, fail, ns, alive, dead, output, hostname";
+    const char *forms = "ok, fail, ns, alive, dead, output, hostname, not";
     return nsl_fail(e, EINVAL, "unknown expect condition '%s' (%s)", what, forms);
 }
 

@@ -103,9 +103,9 @@ int cmd_run(struct nsl *sh, int argc, char **argv)
 {
     if (argc < 1 || !argv[0][0])
         return step_fail(sh, EINVAL, "usage: !PROGRAM [ARGS...] (no space after !)");
-    enum spawn_io io = sh->opt.json ? SPAWN_CAPTURE
-                       : sh->interactive && isatty(0) ? SPAWN_TTY
-                                                      : SPAWN_INHERIT;
+    /* Interactively the program gets the terminal; in scripts and JSON its
+     * output is captured, so it is the step's output (for expect output). */
+    enum spawn_io io = !sh->opt.json && sh->interactive && isatty(0) ? SPAWN_TTY : SPAWN_CAPTURE;
     struct subj_req rq = {.op = SOP_SPAWN, .i = {0, io, 0, 0}, .nstr = argc,
                           .str = (const char *const *)argv};
     struct subj_rep rep;
@@ -288,7 +288,6 @@ int cmd_reset(struct nsl *sh, int argc, char **argv)
     if (argc != 1)
         return step_fail(sh, EINVAL, "usage: reset");
     subject_stop(sh, &sh->step.trace);
-    jobs_free(sh);
     struct nsl_err e;
     if (subject_start(sh, &e) < 0)
         return step_fail_err(sh, &e);
