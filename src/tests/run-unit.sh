@@ -30,9 +30,12 @@ if [ "${NSLAB_VALGRIND:-0}" = 1 ]; then
 fi
 # cmocka writes its progress to stdout and its errors to stderr; line
 # buffering keeps the two in program order once they share a pipe.
+# stdbuf works by preloading a tiny library ahead of everything, which
+# AddressSanitizer's start-up check would refuse although the two get on.
 linebuf=()
 if command -v stdbuf >/dev/null; then
     linebuf=(stdbuf -oL -eL)
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 fi
 
 log=$(mktemp "${TMPDIR:-/tmp}/nslab-unit.XXXXXX")
@@ -46,7 +49,7 @@ for bin in "$@"; do
     if [ ! -x "$bin" ]; then
         echo "run-unit: $bin: not an executable file"
         failed=$((failed + 1))
-        broken+=("$bin (missing)")
+        broken+=("$bin (not executable)")
         continue
     fi
     # A user's CMOCKA_MESSAGE_OUTPUT=xml would hide the lines counted below.
