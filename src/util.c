@@ -255,6 +255,17 @@ int parse_signal(const char *s)
         if (name && strcasecmp(name, s) == 0)
             return sig;
     }
+    /* Real-time signals have no abbreviation: read the names signal_name
+     * prints ("RTMIN+2") and kill(1)'s ("RTMIN", "RTMAX-1"). */
+    if (strncasecmp(s, "RTMIN", 5) == 0 || strncasecmp(s, "RTMAX", 5) == 0) {
+        bool max = strncasecmp(s, "RTMAX", 5) == 0;
+        const char *rest = s + 5;
+        long off = 0;
+        if (*rest && (*rest != (max ? '-' : '+') || !isdigit((unsigned char)rest[1]) ||
+                      parse_long(rest + 1, 0, SIGRTMAX - SIGRTMIN, &off) < 0))
+            return -1;
+        return max ? SIGRTMAX - (int)off : SIGRTMIN + (int)off;
+    }
     return -1;
 }
 

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "ns.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -93,7 +94,8 @@ int ns_flags_parse(const char *list, int *flags, struct nsl_err *e)
 int ns_link_parse(const char *link, ino_t *ino)
 {
     const char *open = strchr(link, '[');
-    if (!open)
+    /* strtoull alone would take " 12", "+12" and even "-1" (as 2^64-1). */
+    if (!open || !isdigit((unsigned char)open[1]))
         return -1;
     char *end;
     errno = 0;

@@ -58,13 +58,19 @@ void trace_extend(struct trace *dst, const struct trace *src)
     }
 }
 
-void trace_clear(struct trace *t)
+/* Drop the entries from index n on. */
+static void trace_truncate(struct trace *t, size_t n)
 {
-    for (size_t i = 0; i < t->n; i++) {
+    for (size_t i = n; i < t->n; i++) {
         free(t->v[i].call);
         free(t->v[i].args);
     }
-    t->n = 0;
+    t->n = n;
+}
+
+void trace_clear(struct trace *t)
+{
+    trace_truncate(t, 0);
 }
 
 void trace_free(struct trace *t)
@@ -151,7 +157,7 @@ static const char *take(const char *buf, size_t len, size_t *pos)
 
 ssize_t trace_unpack(struct trace *t, const char *buf, size_t len)
 {
-    size_t pos = 0;
+    size_t pos = 0, n0 = t->n;
     const char *count = take(buf, len, &pos);
     long n;
     if (!count || parse_long(count, 0, 100000, &n) < 0)
@@ -164,8 +170,11 @@ ssize_t trace_unpack(struct trace *t, const char *buf, size_t len)
         const char *flags = take(buf, len, &pos);
         long r, e, f;
         if (!flags || parse_long(ret, -4096, __LONG_MAX__, &r) < 0 ||
-            parse_long(err, 0, 4096, &e) < 0 || parse_long(flags, 0, 0xffff, &f) < 0)
+            parse_long(err, 0, 4096, &e) < 0 || parse_long(flags, 0, 0xffff, &f) < 0) {
+            /* All or nothing: a bad message must not leave half a trace. */
+            trace_truncate(t, n0);
             return -1;
+        }
         struct trace_ent *te = trace_push(t);
         te->call = xstrdup(call);
         te->args = xstrdup(args);
