@@ -60,10 +60,12 @@ void clone_flags_format(int flags, struct strbuf *out)
         first = false;
         flags &= ~ns_info[i].flag;
     }
-    if (flags & SIGCHLD) {
-        sb_printf(out, "%sSIGCHLD", first ? "" : "|");
+    /* The low byte is the exit signal (CSIGNAL), not a flag. */
+    int exit_sig = flags & 0xff;
+    flags &= ~0xff;
+    if (exit_sig) {
+        sb_printf(out, "%sSIG%s", first ? "" : "|", signal_name(exit_sig));
         first = false;
-        flags &= ~SIGCHLD;
     }
     if (flags || first)
         sb_printf(out, "%s%#x", first ? "" : "|", (unsigned)flags);

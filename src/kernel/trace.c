@@ -50,7 +50,8 @@ void trace_note(struct trace *t, const char *fmt, ...)
 
 void trace_extend(struct trace *dst, const struct trace *src)
 {
-    for (size_t i = 0; i < src->n; i++) {
+    size_t n = src->n; /* dst may be src */
+    for (size_t i = 0; i < n; i++) {
         struct trace_ent *te = trace_push(dst);
         *te = src->v[i];
         te->call = xstrdup(src->v[i].call);
