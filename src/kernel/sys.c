@@ -71,6 +71,7 @@ void clone_flags_format(int flags, struct strbuf *out)
         sb_printf(out, "%s%#x", first ? "" : "|", (unsigned)flags);
 }
 
+
 static int traced(struct trace *t, int ret, const char *call, unsigned flags, char *args)
 {
     int err = errno;
