@@ -155,7 +155,8 @@ int nsscan_collect(int procfd, unsigned slot_mask, struct nsscan *out, struct ns
     struct rec_vec recs = {0};
     for (size_t i = 0; i < npids; i++)
         read_process(procfd, pids[i], slot_mask, &recs);
-    qsort(recs.v, recs.n, sizeof *recs.v, rec_cmp);
+    if (recs.n > 1)
+        qsort(recs.v, recs.n, sizeof *recs.v, rec_cmp);
 
     size_t ngroups = 0;
     for (size_t i = 0; i < recs.n; i++)

@@ -35,18 +35,20 @@ struct nsscan_owned {
 struct nsscan_ns {
     enum ns_slot type;
     ino_t ino;
-    int nprocs;     /* == npids */
-    pid_t *pids;    /* all member host PIDs, ascending */
+    int nprocs;  /* == npids */
+    pid_t *pids; /* all member host PIDs, ascending */
     size_t npids;
-    char *command;  /* of the lowest PID; NULL when there is no process */
+    char *command; /* of the lowest PID; NULL when there is no process */
     /* Tree only (0 in nsscan_all): */
-    ino_t parent;   /* parent namespace inode; 0 for a root */
-    ino_t owner;    /* owning user namespace inode (NS_GET_USERNS); 0 unknown */
+    ino_t parent;    /* parent namespace inode; 0 for a root */
+    ino_t owner;     /* owning user namespace inode (NS_GET_USERNS); 0 unknown */
     uid_t owner_uid; /* user namespaces: NS_GET_OWNER_UID */
-    int level;      /* depth below its root (a root is 0) */
-    /* A namespace no process is in yet: a PID namespace seen only as some
-     * process's pid_for_children (after unshare(CLONE_NEWPID), before the
-     * first fork), or an ancestor found only through the ioctls. */
+    int level;       /* depth below its root (a root is 0) */
+    /* A PID namespace no process is in, seen only as some process's
+     * pid_for_children: its init has exited (before the first fork after
+     * unshare(CLONE_NEWPID) the kernel hides the link, ENOENT, so such a
+     * namespace cannot be found). Ancestors no process is in, found through
+     * NS_GET_PARENT, have nprocs 0 and for_children_of 0. */
     pid_t for_children_of; /* that process, or 0 */
     /* User tree only: the namespaces of other types this one owns. */
     struct nsscan_owned *owns;

@@ -79,12 +79,13 @@ enum node_state { NODE_PENDING, NODE_DONE, NODE_GONE };
 struct tree_ctx {
     int procfd;
     enum ns_slot type;
-    char root[256];          /* the /proc root, for messages */
-    struct nsscan nodes;     /* namespaces of the tree's type */
+    char root[256];      /* the /proc root, for messages */
+    struct nsscan nodes; /* namespaces of the tree's type */
     size_t cap;
-    unsigned char *state;    /* enum node_state, per node */
+    unsigned char *state; /* enum node_state, per node */
     struct ino_map map;
-    int first_err;           /* first failed open, for the message when all fail */
+    bool opened;   /* some namespace file could be opened */
+    int first_err; /* first failed open, for the message when all fail */
     char first_path[320];
 };
 
@@ -139,6 +140,7 @@ static int ns_open(struct tree_ctx *c, const struct nsscan_ns *ns, struct nsl_er
             close(fd); /* the PID was reused by a process elsewhere */
             continue;
         }
+        c->opened = true;
         return fd;
     }
     return -1;
@@ -188,7 +190,9 @@ static int node_resolve(struct tree_ctx *c, size_t idx, int fd, struct nsl_err *
             close(ofd);
         ns->owner = ino;
         if (ns->type == NS_USER) {
-            uid_t uid;
+            /* Initialised for valgrind, which does not know this ioctl
+             * writes its argument. */
+            uid_t uid = (uid_t)-1;
             if (ioctl(nsfd, NS_GET_OWNER_UID, &uid) < 0)
                 return ioctl_fail(e, errno, "NS_GET_OWNER_UID", ns);
             ns->owner_uid = uid;
@@ -255,8 +259,7 @@ static int attach_owned(struct tree_ctx *c, struct nsscan *others, struct nsl_er
     }
     for (size_t i = 0; i < c->nodes.n; i++)
         if (c->nodes.v[i].nowns > 1)
-            qsort(c->nodes.v[i].owns, c->nodes.v[i].nowns, sizeof(struct nsscan_owned),
-                  owned_cmp);
+            qsort(c->nodes.v[i].owns, c->nodes.v[i].nowns, sizeof(struct nsscan_owned), owned_cmp);
     return 0;
 }
 
@@ -296,8 +299,7 @@ static void fill_procs(int procfd, struct nsscan_ns *ns, size_t max_procs)
         struct nsscan_proc *p = &ns->procs[k];
         p->pid = ns->pids[k];
         p->ns_pid = read_ns_pid(procfd, p->pid);
-        p->command = k == 0 && ns->command ? xstrdup(ns->command)
-                                           : nsscan_command(procfd, p->pid);
+        p->command = k == 0 && ns->command ? xstrdup(ns->command) : nsscan_command(procfd, p->pid);
     }
     ns->nprocs_shown = n;
 }
@@ -431,7 +433,6 @@ int nsscan_tree(int procfd, enum ns_slot type, size_t max_procs, struct nsscan *
     nsscan_root_name(procfd, c.root, sizeof c.root);
     take_nodes(&c, &scan);
     size_t found = c.nodes.n + scan.n;
-    bool opened = false;
     int rc = -1;
     for (size_t i = 0; i < c.nodes.n; i++) {
         if (c.state[i] != NODE_PENDING)
@@ -443,13 +444,12 @@ int nsscan_tree(int procfd, enum ns_slot type, size_t max_procs, struct nsscan *
             c.state[i] = NODE_GONE; /* revived if a child names it as parent */
             continue;
         }
-        opened = true;
         if (node_resolve(&c, i, fd, e) < 0)
             goto out;
     }
     if (type == NS_USER && attach_owned(&c, &scan, e) < 0)
         goto out;
-    if (found > 0 && !opened) {
+    if (found > 0 && !c.opened) {
         nsl_fail_errno(e, c.first_err,
                        "cannot read the namespace hierarchy: no namespace file could be "
                        "opened (first: %s)",

@@ -178,7 +178,7 @@ static void node_header(struct strbuf *out, const struct nsscan_ns *ns, enum ns_
     if (ns->nprocs > 0)
         sb_printf(out, ", %d process%s\n", ns->nprocs, ns->nprocs == 1 ? "" : "es");
     else if (ns->for_children_of)
-        sb_printf(out, ", no process yet (pid_for_children of %s)\n",
+        sb_printf(out, ", no process left (pid_for_children of %s)\n",
                   pid_text(f, ns->for_children_of, buf, sizeof buf));
     else
         sb_append(out, ", no processes\n");
