@@ -1,0 +1,406 @@
+#define _GNU_SOURCE
+#include "nsscan_print.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Commands in the tree are cut here (in characters) so each process stays
+ * on one line of a terminal; the table's COMMAND is its last column and is
+ * left whole, as lsns -u does. */
+#define TREE_CMD_MAX 64
+/* Owned namespaces listed per user namespace before "… and N more". */
+#define TREE_OWNS_MAX 12
+/* Width at which the "owns" list wraps. */
+#define TREE_OWNS_WIDTH 72
+
+/* The NS column: a label or the bare inode. */
+static const char *ino_text(const struct label_fmt *f, enum ns_slot type, ino_t ino, char *buf,
+                            size_t size)
+{
+    if (f && f->ino)
+        return f->ino(f->ctx, type, ino, buf, size);
+    snprintf(buf, size, "%ju", (uintmax_t)ino);
+    return buf;
+}
+
+/* A namespace named in the tree: a label (which carries the type) or
+ * "type:[inode]" as /proc/PID/ns shows it. */
+static const char *ns_text(const struct label_fmt *f, enum ns_slot type, ino_t ino, char *buf,
+                           size_t size)
+{
+    if (f && f->ino)
+        return f->ino(f->ctx, type, ino, buf, size);
+    snprintf(buf, size, "%s:[%ju]", ns_info[type].name, (uintmax_t)ino);
+    return buf;
+}
+
+static const char *pid_text(const struct label_fmt *f, pid_t pid, char *buf, size_t size)
+{
+    if (f && f->pid)
+        return f->pid(f->ctx, pid, buf, size);
+    snprintf(buf, size, "%d", (int)pid);
+    return buf;
+}
+
+/* Display width in characters (UTF-8 continuation bytes do not count). */
+static size_t text_width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xc0) != 0x80)
+            w++;
+    return w;
+}
+
+static void pad(struct strbuf *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        sb_appendc(out, ' ');
+}
+
+static void cell(struct strbuf *out, const char *s, size_t width, bool right)
+{
+    size_t w = text_width(s);
+    if (right)
+        pad(out, width > w ? width - w : 0);
+    sb_append(out, s);
+    if (!right)
+        pad(out, width > w ? width - w : 0);
+}
+
+void nsscan_print_table(const struct nsscan *s, const struct label_fmt *f, struct strbuf *out)
+{
+    static const char *const head[] = {"NS", "TYPE", "NPROCS", "PID", "COMMAND"};
+    size_t n = s->n;
+    char(*nsv)[64] = xcalloc(n ? n : 1, sizeof *nsv);
+    char(*pidv)[64] = xcalloc(n ? n : 1, sizeof *pidv);
+    size_t w[4] = {strlen(head[0]), strlen(head[1]), strlen(head[2]), strlen(head[3])};
+    for (size_t i = 0; i < n; i++) {
+        const struct nsscan_ns *ns = &s->v[i];
+        char buf[64];
+        snprintf(nsv[i], sizeof nsv[i], "%s", ino_text(f, ns->type, ns->ino, buf, sizeof buf));
+        if (ns->npids > 0)
+            snprintf(pidv[i], sizeof pidv[i], "%s", pid_text(f, ns->pids[0], buf, sizeof buf));
+        snprintf(buf, sizeof buf, "%d", ns->nprocs);
+        size_t cw[4] = {text_width(nsv[i]), strlen(ns_info[ns->type].name), strlen(buf),
+                        text_width(pidv[i])};
+        for (int c = 0; c < 4; c++)
+            if (cw[c] > w[c])
+                w[c] = cw[c];
+    }
+    cell(out, head[0], w[0], true);
+    sb_appendc(out, ' ');
+    cell(out, head[1], w[1], false);
+    sb_appendc(out, ' ');
+    cell(out, head[2], w[2], true);
+    sb_appendc(out, ' ');
+    cell(out, head[3], w[3], true);
+    sb_printf(out, " %s\n", head[4]);
+    for (size_t i = 0; i < n; i++) {
+        const struct nsscan_ns *ns = &s->v[i];
+        char num[32];
+        snprintf(num, sizeof num, "%d", ns->nprocs);
+        cell(out, nsv[i], w[0], true);
+        sb_appendc(out, ' ');
+        cell(out, ns_info[ns->type].name, w[1], false);
+        sb_appendc(out, ' ');
+        cell(out, num, w[2], true);
+        sb_appendc(out, ' ');
+        cell(out, pidv[i], w[3], true);
+        sb_printf(out, " %s\n", ns->command ? ns->command : "");
+    }
+    free(nsv);
+    free(pidv);
+}
+
+/* ---- tree ---- */
+
+/* For node i of the depth-first array: is it the last of its siblings?
+ * Walking backwards, a node is last when no later node at its level was
+ * seen since the last shallower one. */
+static bool *last_flags(const struct nsscan *s)
+{
+    bool *last = xcalloc(s->n ? s->n : 1, sizeof *last);
+    int maxl = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].level > maxl)
+            maxl = s->v[i].level;
+    bool *seen = xcalloc((size_t)maxl + 2, sizeof *seen);
+    for (size_t i = s->n; i-- > 0;) {
+        int l = s->v[i].level;
+        last[i] = !seen[l];
+        seen[l] = true;
+        for (int k = l + 1; k <= maxl; k++)
+            seen[k] = false;
+    }
+    free(seen);
+    return last;
+}
+
+/* The gutter in front of a node's own lines: one column pair per ancestor
+ * level (a bar while that ancestor has siblings still to come). */
+static void gutter(struct strbuf *out, const bool *open, int level)
+{
+    for (int a = 1; a <= level; a++)
+        sb_append(out, open[a] ? "│ " : "  ");
+}
+
+static void append_cut(struct strbuf *out, const char *s, size_t max)
+{
+    size_t chars = 0;
+    const char *p = s;
+    for (; *p; p++) {
+        if (((unsigned char)*p & 0xc0) != 0x80 && chars++ == max)
+            break;
+    }
+    if (*p) {
+        /* Leave room for the ellipsis: cut one character earlier. */
+        const char *q = p;
+        do
+            q--;
+        while (q > s && ((unsigned char)*q & 0xc0) == 0x80);
+        sb_appendn(out, s, (size_t)(q - s));
+        sb_append(out, "…");
+    } else {
+        sb_append(out, s);
+    }
+}
+
+static void node_header(struct strbuf *out, const struct nsscan_ns *ns, enum ns_slot type,
+                        const struct label_fmt *f)
+{
+    char buf[64];
+    sb_printf(out, "%s  level %d", ns_text(f, ns->type, ns->ino, buf, sizeof buf), ns->level);
+    if (type == NS_USER)
+        sb_printf(out, ", owner uid %u", (unsigned)ns->owner_uid);
+    if (ns->nprocs > 0)
+        sb_printf(out, ", %d process%s\n", ns->nprocs, ns->nprocs == 1 ? "" : "es");
+    else if (ns->for_children_of)
+        sb_printf(out, ", no process left (pid_for_children of %s)\n",
+                  pid_text(f, ns->for_children_of, buf, sizeof buf));
+    else
+        sb_append(out, ", no processes\n");
+}
+
+/* Start of a detail line of node i: the gutter, then a bar when the node
+ * has children below (the next node is deeper). */
+static void detail_prefix(struct strbuf *out, const struct nsscan *s, size_t i, const bool *open)
+{
+    gutter(out, open, s->v[i].level);
+    bool kids = i + 1 < s->n && s->v[i + 1].level > s->v[i].level;
+    sb_append(out, kids ? "│ " : "  ");
+}
+
+static void print_owns(struct strbuf *out, const struct nsscan *s, size_t i, const bool *open,
+                       const struct label_fmt *f)
+{
+    const struct nsscan_ns *ns = &s->v[i];
+    if (ns->nowns == 0)
+        return;
+    size_t shown = ns->nowns > TREE_OWNS_MAX ? TREE_OWNS_MAX : ns->nowns;
+    size_t col = 0;
+    for (size_t k = 0; k < shown; k++) {
+        char buf[64];
+        const char *t = ns_text(f, ns->owns[k].type, ns->owns[k].ino, buf, sizeof buf);
+        if (k == 0 || col + 1 + text_width(t) > TREE_OWNS_WIDTH) {
+            if (k > 0)
+                sb_appendc(out, '\n');
+            detail_prefix(out, s, i, open);
+            sb_append(out, k == 0 ? "owns " : "     ");
+            col = 5;
+        } else {
+            sb_appendc(out, ' ');
+            col++;
+        }
+        sb_append(out, t);
+        col += text_width(t);
+    }
+    if (ns->nowns > shown)
+        sb_printf(out, " … and %zu more", ns->nowns - shown);
+    sb_appendc(out, '\n');
+}
+
+static void print_procs(struct strbuf *out, const struct nsscan *s, size_t i, enum ns_slot type,
+                        const bool *open, const struct label_fmt *f)
+{
+    const struct nsscan_ns *ns = &s->v[i];
+    char hp[NSSCAN_TREE_PROCS][64];
+    size_t n = ns->nprocs_shown;
+    if (n > NSSCAN_TREE_PROCS)
+        n = NSSCAN_TREE_PROCS;
+    size_t wh = 0, wn = 0;
+    for (size_t k = 0; k < n; k++) {
+        char buf[64];
+        snprintf(hp[k], sizeof hp[k], "%s", pid_text(f, ns->procs[k].pid, buf, sizeof buf));
+        if (text_width(hp[k]) > wh)
+            wh = text_width(hp[k]);
+        snprintf(buf, sizeof buf, "%d", (int)ns->procs[k].ns_pid);
+        if (strlen(buf) > wn)
+            wn = strlen(buf);
+    }
+    for (size_t k = 0; k < n; k++) {
+        const struct nsscan_proc *p = &ns->procs[k];
+        detail_prefix(out, s, i, open);
+        cell(out, hp[k], wh, true);
+        if (type == NS_PID) {
+            char num[32];
+            if (p->ns_pid > 0)
+                snprintf(num, sizeof num, "%d", (int)p->ns_pid);
+            else
+                snprintf(num, sizeof num, "?");
+            sb_append(out, " → ");
+            cell(out, num, wn, false);
+        }
+        sb_append(out, "  ");
+        append_cut(out, p->command ? p->command : "(exited)", TREE_CMD_MAX);
+        sb_appendc(out, '\n');
+    }
+    if (ns->npids > n) {
+        detail_prefix(out, s, i, open);
+        sb_printf(out, "… and %zu more\n", ns->npids - n);
+    }
+}
+
+void nsscan_print_tree(const struct nsscan *s, enum ns_slot type, const struct label_fmt *f,
+                       struct strbuf *out)
+{
+    if (type == NS_PID)
+        sb_append(out, "PID namespaces (each process: host PID → PID inside its namespace)\n");
+    else
+        sb_append(out, "user namespaces (owner uid, the namespaces each owns, its processes)\n");
+    if (s->n == 0) {
+        sb_append(out, "(none visible)\n");
+        return;
+    }
+    bool *last = last_flags(s);
+    int maxl = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].level > maxl)
+            maxl = s->v[i].level;
+    /* open[a]: the ancestor at level a of the current node has siblings
+     * still to come, so its column carries a bar. */
+    bool *open = xcalloc((size_t)maxl + 2, sizeof *open);
+    for (size_t i = 0; i < s->n; i++) {
+        const struct nsscan_ns *ns = &s->v[i];
+        int l = ns->level;
+        if (l > 0) {
+            gutter(out, open, l - 1);
+            sb_append(out, last[i] ? "└─" : "├─");
+        }
+        open[l] = !last[i];
+        node_header(out, ns, type, f);
+        if (type == NS_USER)
+            print_owns(out, s, i, open, f);
+        print_procs(out, s, i, type, open, f);
+    }
+    free(open);
+    free(last);
+}
+
+/* ---- JSON ---- */
+
+static void add_ino(cJSON *o, const char *key, const struct label_fmt *f, enum ns_slot type,
+                    ino_t ino)
+{
+    char buf[64];
+    if (f && f->ino)
+        cJSON_AddStringToObject(o, key, f->ino(f->ctx, type, ino, buf, sizeof buf));
+    else
+        cJSON_AddNumberToObject(o, key, (double)ino);
+}
+
+static void add_pid(cJSON *o, const char *key, const struct label_fmt *f, pid_t pid)
+{
+    char buf[64];
+    if (f && f->pid)
+        cJSON_AddStringToObject(o, key, f->pid(f->ctx, pid, buf, sizeof buf));
+    else
+        cJSON_AddNumberToObject(o, key, pid);
+}
+
+cJSON *nsscan_json(const struct nsscan *s, const struct label_fmt *f)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; i < s->n; i++) {
+        const struct nsscan_ns *ns = &s->v[i];
+        cJSON *o = cJSON_CreateObject();
+        add_ino(o, "ns", f, ns->type, ns->ino);
+        cJSON_AddStringToObject(o, "type", ns_info[ns->type].name);
+        cJSON_AddNumberToObject(o, "nprocs", ns->nprocs);
+        if (ns->npids > 0)
+            add_pid(o, "pid", f, ns->pids[0]);
+        else
+            cJSON_AddNullToObject(o, "pid");
+        if (ns->command)
+            cJSON_AddStringToObject(o, "command", ns->command);
+        else
+            cJSON_AddNullToObject(o, "command");
+        cJSON_AddItemToArray(arr, o);
+    }
+    return arr;
+}
+
+static cJSON *tree_node_json(const struct nsscan_ns *ns, enum ns_slot type,
+                             const struct label_fmt *f)
+{
+    cJSON *o = cJSON_CreateObject();
+    add_ino(o, "ns", f, ns->type, ns->ino);
+    cJSON_AddStringToObject(o, "type", ns_info[ns->type].name);
+    cJSON_AddNumberToObject(o, "level", ns->level);
+    cJSON_AddNumberToObject(o, "nprocs", ns->nprocs);
+    if (ns->for_children_of)
+        add_pid(o, "pid_for_children_of", f, ns->for_children_of);
+    if (type == NS_USER) {
+        cJSON_AddNumberToObject(o, "owner_uid", ns->owner_uid);
+        cJSON *owns = cJSON_AddArrayToObject(o, "owns");
+        for (size_t k = 0; k < ns->nowns; k++) {
+            cJSON *w = cJSON_CreateObject();
+            cJSON_AddStringToObject(w, "type", ns_info[ns->owns[k].type].name);
+            add_ino(w, "ns", f, ns->owns[k].type, ns->owns[k].ino);
+            cJSON_AddNumberToObject(w, "nprocs", ns->owns[k].nprocs);
+            cJSON_AddItemToArray(owns, w);
+        }
+    }
+    cJSON *procs = cJSON_AddArrayToObject(o, "processes");
+    for (size_t k = 0; k < ns->nprocs_shown; k++) {
+        const struct nsscan_proc *p = &ns->procs[k];
+        cJSON *po = cJSON_CreateObject();
+        add_pid(po, "pid", f, p->pid);
+        if (type == NS_PID) {
+            if (p->ns_pid > 0)
+                cJSON_AddNumberToObject(po, "ns_pid", p->ns_pid);
+            else
+                cJSON_AddNullToObject(po, "ns_pid");
+        }
+        if (p->command)
+            cJSON_AddStringToObject(po, "command", p->command);
+        else
+            cJSON_AddNullToObject(po, "command");
+        cJSON_AddItemToArray(procs, po);
+    }
+    cJSON_AddArrayToObject(o, "children");
+    return o;
+}
+
+cJSON *nsscan_tree_json(const struct nsscan *s, enum ns_slot type, const struct label_fmt *f)
+{
+    cJSON *roots = cJSON_CreateArray();
+    /* stack[l]: the "children" array of the latest node at level l. */
+    int maxl = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].level > maxl)
+            maxl = s->v[i].level;
+    cJSON **stack = xcalloc((size_t)maxl + 1, sizeof *stack);
+    for (size_t i = 0; i < s->n; i++) {
+        const struct nsscan_ns *ns = &s->v[i];
+        cJSON *o = tree_node_json(ns, type, f);
+        int l = ns->level;
+        cJSON *parent = l > 0 && stack[l - 1] ? stack[l - 1] : roots;
+        cJSON_AddItemToArray(parent, o);
+        stack[l] = cJSON_GetObjectItemCaseSensitive(o, "children");
+    }
+    free(stack);
+    return roots;
+}
