@@ -2,6 +2,8 @@
 /* Builtin programs for spawn: they run in the spawned child, so they see its
  * namespaces, and they can report events to the shell through evt_fd. */
 #include <errno.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +31,21 @@ static const struct {
 } builtins[] = {
     {"sleep", builtin_sleep},
 };
+
+int builtin_main(int argc, char **argv)
+{
+    builtin_fn fn = builtin_find(argv[0]);
+    const char *fdenv = getenv(BUILTIN_EVT_ENV);
+    long evt = -1;
+    if (!fdenv || parse_long(fdenv, 0, 1 << 20, &evt) < 0)
+        evt = -1;
+    unsetenv(BUILTIN_ENV);
+    unsetenv(BUILTIN_EVT_ENV);
+    if (!fn)
+        return 127;
+    prctl(PR_SET_NAME, argv[0]);
+    return fn(argc, argv, (int)evt);
+}
 
 builtin_fn builtin_find(const char *name)
 {

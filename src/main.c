@@ -72,6 +72,8 @@ static int sh_init(struct nsl *sh)
         return -1;
     }
     sh->shell_pid = getpid();
+    /* Held open so builtins can be executed in any mount namespace. */
+    sh->exe_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
     if (ns_read_all(sh->procfd, sh->shell_pid, sh->host_ns) < 0) {
         fprintf(stderr, "nslab: cannot read %s/%d/ns: %s\n", sh->paths.proc, (int)sh->shell_pid,
                 strerror(errno));
@@ -109,6 +111,8 @@ static void sh_free(struct nsl *sh)
         fclose(sh->record);
     if (sh->procfd >= 0)
         close(sh->procfd);
+    if (sh->exe_fd >= 0)
+        close(sh->exe_fd);
 }
 
 int main(int argc, char **argv)
@@ -129,9 +133,11 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {0},
     };
+    if (getenv(BUILTIN_ENV))
+        return builtin_main(argc, argv);
     struct nsl sh;
     memset(&sh, 0, sizeof sh);
-    sh.procfd = -1;
+    sh.procfd = sh.exe_fd = -1;
     sh.opt.trace = true;
     sh.opt.observe = OBS_NS | OBS_CGROUP;
     bool no_color = getenv("NO_COLOR") != NULL;

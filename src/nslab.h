@@ -114,6 +114,7 @@ struct nsl {
     struct nsl_opts opt;
     struct nsl_paths paths;
     int procfd; /* open /proc (the configured root) */
+    int exe_fd; /* nslab's own binary, which builtins re-execute */
 
     pid_t shell_pid;
     struct ns_obs host_ns[NS_NSLOTS];

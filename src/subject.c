@@ -313,11 +313,16 @@ static void op_spawn(struct subj_ctx *cx, const struct wire_hdr *h, char **argv,
             close(cap[0]);
         child_stdio(io, cap[1], cx->sh);
         if (fn) {
-            close(ex[1]);
-            _exit(fn(argc, argv, cx->evt));
+            /* The event socket stays open across this exec, as fd 3. */
+            if (dup2(cx->evt, 3) == 3) {
+                setenv(BUILTIN_ENV, "1", 1);
+                setenv(BUILTIN_EVT_ENV, "3", 1);
+                syscall(SYS_execveat, cx->sh->exe_fd, "", argv, environ, AT_EMPTY_PATH);
+            }
+        } else {
+            close(cx->evt);
+            execvp(argv[0], argv);
         }
-        close(cx->evt);
-        execvp(argv[0], argv);
         int e = errno;
         if (write(ex[1], &e, sizeof e) < 0) {
             /* the parent will see EOF and a 127 exit */
@@ -361,24 +366,28 @@ static void op_spawn(struct subj_ctx *cx, const struct wire_hdr *h, char **argv,
     do
         n = read(ex[0], &exec_err, sizeof exec_err);
     while (n < 0 && errno == EINTR);
-    if (!builtin) {
+    {
         struct strbuf args = {0};
         for (int k = 0; k < argc && k < 8; k++)
             sb_printf(&args, "%s\"%s\"", k ? ", " : "", argv[k]);
         if (argc > 8)
             sb_append(&args, ", ...");
-        trace_add(&rep->trace, "execvp", n == sizeof exec_err ? -1 : 0, exec_err, 0,
-                  "\"%s\", [%s]", argv[0], sb_str(&args));
+        if (builtin)
+            trace_add(&rep->trace, "execveat", n == (ssize_t)sizeof exec_err ? -1 : 0, exec_err, 0,
+                      "nslab's own binary, [%s] (builtin %s)", sb_str(&args), argv[0]);
+        else
+            trace_add(&rep->trace, "execvp", n == (ssize_t)sizeof exec_err ? -1 : 0, exec_err, 0,
+                      "\"%s\", [%s]", argv[0], sb_str(&args));
         sb_free(&args);
     }
 
     rep->i[0] = pid;
-    if (n == sizeof exec_err || failed) {
+    if (n == (ssize_t)sizeof exec_err || failed) {
         /* The child never ran the program: reap it here, no event. */
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         rep->ret = -1;
-        rep->err = n == sizeof exec_err ? exec_err : failed;
+        rep->err = n == (ssize_t)sizeof exec_err ? exec_err : failed;
         goto out;
     }
 

@@ -95,6 +95,12 @@ const char *job_state_text(const struct job *j, char *buf, size_t size);
 /* The body of a spawned builtin (runs in the child). */
 typedef int (*builtin_fn)(int argc, char **argv, int evt_fd);
 builtin_fn builtin_find(const char *name);
+/* Builtins run as a fresh exec of nslab's own binary (so ps shows their own
+ * command line, and they start with a clean memory and signal state); main()
+ * hands over to this when NSLAB_BUILTIN is set. */
+#define BUILTIN_ENV "NSLAB_BUILTIN"
+#define BUILTIN_EVT_ENV "NSLAB_EVT_FD"
+int builtin_main(int argc, char **argv);
 
 /* Reap orphans re-parented to the shell (it is a child subreaper). */
 void shell_reap_orphans(struct nsl *sh);

@@ -182,6 +182,10 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
         else if (unshare_failed && rep.err == EINVAL && (flags & CLONE_NEWUSER))
             rc = step_fail_errno(sh, rep.err, "unshare user failed (a multithreaded process, or "
                                               "a chroot, cannot create a user namespace)");
+        else if (unshare_failed && rep.err == EINVAL && (flags & CLONE_NEWPID))
+            rc = step_fail_errno(sh, rep.err, "unshare pid failed: pid_for_children already "
+                                              "differs from the subject's own PID namespace (one "
+                                              "pending PID namespace at a time); `reset` first");
         else if (unshare_failed && rep.err == ENOSPC)
             rc = step_fail_errno(sh, rep.err, "unshare failed: the limit in "
                                               "/proc/sys/user/max_*_namespaces is reached");

@@ -30,6 +30,13 @@ static int spawn_fail(struct nsl *sh, int err, const char *prog, int flags)
                                "its init (PID 1 exited), and the kernel admits no new process "
                                "there (pid_namespaces(7)); `reset` or `unshare pid` again",
                                prog);
+    if (err == EINVAL && (flags & CLONE_NEWPID))
+        return step_fail_errno(sh, err,
+                               "cannot create a PID namespace for %s: the subject's "
+                               "pid_for_children is already another PID namespace than its own "
+                               "(after `unshare pid` or `setns pid`), and the kernel creates a new "
+                               "PID namespace only as a child of the caller's own; spawn without "
+                               "--ns pid, or `reset`", prog);
     if (err == EPERM)
         return step_fail_errno(sh, err,
                                "cannot create the namespaces for %s; creating namespaces needs "
