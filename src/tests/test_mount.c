@@ -1,0 +1,871 @@
+#define _GNU_SOURCE
+/* Mount mechanisms and the host guard.
+ *
+ * Pure parts (options, propagation words, the guard's decision table) run
+ * everywhere. The mechanisms run only as root and only in a child that
+ * first makes a mount namespace of its own, private from the host
+ * (unshare(CLONE_NEWNS) then MS_REC|MS_PRIVATE on /), and mounts only under
+ * a temporary directory in /tmp. The parent never leaves the host's mount
+ * namespace; it reads the host's mountinfo before any test and checks, as
+ * the last test, that it is byte-identical afterwards. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kernel/mount.h"
+#include "kernel/mountinfo.h"
+
+/* ---- pure: options, propagation words, ID sets ---- */
+
+static void opts(const char *in, unsigned long want_flags, const char *want_data)
+{
+    unsigned long flags = 12345;
+    char *data = (char *)1;
+    struct nsl_err e = {0};
+    assert_int_equal(mount_opts_parse(in, &flags, &data, &e), 0);
+    assert_int_equal(flags, want_flags);
+    if (want_data)
+        assert_string_equal(data, want_data);
+    else
+        assert_null(data);
+    free(data);
+}
+
+static void test_opts_parse(void **state)
+{
+    opts(NULL, 0, NULL);
+    opts("", 0, NULL);
+    opts("ro,nosuid,nodev,noexec", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    opts("rw,size=1M,mode=700", 0, "size=1M,mode=700");
+    opts("lowerdir=/l1:/l2,upperdir=/u,workdir=/w", 0,
+         "lowerdir=/l1:/l2,upperdir=/u,workdir=/w");
+    opts("ro,lowerdir=/l,noexec,upperdir=/u", MS_RDONLY | MS_NOEXEC, "lowerdir=/l,upperdir=/u");
+    opts("ro,rw", 0, NULL);
+    opts("defaults,noatime,nodiratime", MS_NOATIME | MS_NODIRATIME, NULL);
+    opts(",,size=1M,,", 0, "size=1M");
+    opts("bind", MS_BIND, NULL);
+    opts("rbind,ro", MS_BIND | MS_REC | MS_RDONLY, NULL);
+    opts("remount,ro", MS_REMOUNT | MS_RDONLY, NULL);
+    opts("relatime,strictatime,lazytime,sync,dirsync,silent",
+         MS_RELATIME | MS_STRICTATIME | MS_LAZYTIME | MS_SYNCHRONOUS | MS_DIRSYNC | MS_SILENT,
+         NULL);
+
+    unsigned long flags;
+    char *data;
+    struct nsl_err e = {0};
+    assert_int_equal(mount_opts_parse("size=1M,rshared", &flags, &data, &e), -1);
+    assert_null(data);
+    assert_non_null(strstr(e.msg, "'rshared' is a propagation type"));
+    assert_non_null(strstr(e.msg, "`propagation shared TARGET`"));
+    assert_int_equal(mount_opts_parse("private", &flags, &data, &e), -1);
+    assert_int_equal(mount_opts_parse("unbindable", &flags, &data, &e), -1);
+}
+
+static void test_prop_parse(void **state)
+{
+    static const struct {
+        const char *word;
+        enum mount_prop prop;
+        unsigned long flag;
+    } rows[] = {
+        {"shared", MOUNT_PROP_SHARED, MS_SHARED},
+        {"slave", MOUNT_PROP_SLAVE, MS_SLAVE},
+        {"private", MOUNT_PROP_PRIVATE, MS_PRIVATE},
+        {"unbindable", MOUNT_PROP_UNBINDABLE, MS_UNBINDABLE},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+        enum mount_prop p;
+        assert_int_equal(mount_prop_parse(rows[i].word, &p, NULL), 0);
+        assert_int_equal(p, rows[i].prop);
+        assert_string_equal(mount_prop_name(p), rows[i].word);
+        assert_int_equal(mount_prop_flag(p), rows[i].flag);
+    }
+    struct nsl_err e = {0};
+    enum mount_prop p;
+    assert_int_equal(mount_prop_parse("rshared", &p, &e), -1);
+    assert_string_equal(e.msg, "unknown propagation type 'rshared': use shared, slave, private "
+                               "or unbindable");
+    assert_int_equal(mount_prop_parse("Shared", &p, NULL), -1);
+    assert_int_equal(mount_prop_parse("", &p, NULL), -1);
+}
+
+static void test_ids(void **state)
+{
+    struct mount_ids s = {0};
+    assert_false(mount_ids_has(&s, 1));
+    assert_false(mount_ids_has(NULL, 1));
+    for (int i = 1; i <= 20; i++)
+        mount_ids_add(&s, i);
+    mount_ids_add(&s, 5);
+    assert_int_equal(s.n, 20);
+    mount_ids_remove(&s, 5);
+    mount_ids_remove(&s, 99);
+    assert_int_equal(s.n, 19);
+    assert_false(mount_ids_has(&s, 5));
+    assert_true(mount_ids_has(&s, 20));
+    mount_ids_free(&s);
+    assert_int_equal(s.n, 0);
+}
+
+/* ---- pure: the host guard's decision table ---- */
+
+static const char guard_self[] = "27 1 254:0 / / rw - ext4 /dev/vda rw\n"
+                                 "50 27 0:50 / /tmp/s rw - tmpfs none rw\n"
+                                 "51 50 0:51 / /tmp/s/a rw - tmpfs none rw\n"
+                                 "52 50 0:52 / /tmp/s/b rw - tmpfs none rw\n"
+                                 "53 51 0:53 / /tmp/s/a/c rw - tmpfs none rw\n"
+                                 "60 27 0:60 / /tmp/sh rw shared:5 - tmpfs none rw\n"
+                                 "61 60 0:61 / /tmp/sh/x rw - tmpfs none rw\n"
+                                 "62 27 0:62 / /tmp/chain rw shared:7 master:5 - tmpfs none rw\n"
+                                 "63 27 0:63 / /tmp/lone rw shared:9 - tmpfs none rw\n";
+
+struct guard_row {
+    bool in_host, allow, with_created, with_host;
+    enum mount_op op;
+    bool recursive;
+    const char *path;
+    int mount_id; /* 0: none */
+    const char *host_text;
+    const char *refusal; /* NULL: allowed; else the message contains it */
+};
+
+static const char host_peer[] = "1 0 0:1 / / rw - ext4 x rw\n"
+                                "90 1 0:60 / /tmp/sh rw shared:5 - tmpfs none rw\n";
+static const char host_slave[] = "1 0 0:1 / / rw - ext4 x rw\n"
+                                 "92 1 0:60 / /h rw master:5 - tmpfs none rw\n";
+static const char host_chain[] = "1 0 0:1 / / rw - ext4 x rw\n"
+                                 "91 1 0:62 / /h rw master:7 - tmpfs none rw\n";
+static const char host_apart[] = "1 0 0:1 / / rw - ext4 x rw\n"
+                                 "93 1 0:63 / /h rw shared:11 master:9 - tmpfs none rw\n";
+
+static const struct guard_row guard_rows[] = {
+    /* In the host's namespace: only what this session created. */
+    {true, false, true, false, MOUNT_OP_MOUNT, false, "/tmp/y", 27, NULL,
+     "refusing to mount on /tmp/y: the new mount would go into mount 27 (on /), which this "
+     "session did not create, in the host's mount namespace; run `unshare mnt` first to "
+     "experiment on a private copy of the mount table (or start nslab with "
+     "--allow-host-changes)"},
+    {true, true, true, false, MOUNT_OP_MOUNT, false, "/tmp/y", 27, NULL, NULL},
+    {true, false, true, false, MOUNT_OP_MOUNT, false, "/tmp/s/new", 50, NULL, NULL},
+    {true, false, true, false, MOUNT_OP_BIND, false, "/tmp/y", 27, NULL,
+     "refusing to bind-mount on /tmp/y: the new mount would go into mount 27"},
+    {true, false, true, false, MOUNT_OP_BIND, false, "/tmp/s/a/z", 51, NULL, NULL},
+    {true, false, true, false, MOUNT_OP_UMOUNT, false, "/tmp/s/a", 51, NULL, NULL},
+    {true, false, true, false, MOUNT_OP_UMOUNT, false, "/tmp/s/b", 52, NULL,
+     "refusing to unmount /tmp/s/b: mount 52 (on /tmp/s/b) was not created by this session, "
+     "and this is the host's mount namespace; run `unshare mnt` first"},
+    {true, false, true, false, MOUNT_OP_UMOUNT, false, "/", 27, NULL, "refusing to unmount /:"},
+    {true, false, true, false, MOUNT_OP_REMOUNT, false, "/", 27, NULL, "refusing to remount /:"},
+    {true, false, true, false, MOUNT_OP_REMOUNT, false, "/tmp/s", 50, NULL, NULL},
+    {true, false, true, false, MOUNT_OP_PROPAGATION, false, "/tmp/s", 50, NULL, NULL},
+    {true, false, true, false, MOUNT_OP_PROPAGATION, true, "/tmp/s", 50, NULL,
+     "refusing to change the propagation of /tmp/s recursively: mount 52 (on /tmp/s/b), below "
+     "it, was not created by this session"},
+    {true, false, true, false, MOUNT_OP_PROPAGATION, true, "/tmp/s/a", 51, NULL, NULL},
+    {true, true, true, false, MOUNT_OP_PROPAGATION, true, "/", 27, NULL, NULL},
+    {true, false, true, false, MOUNT_OP_PROPAGATION, false, "/tmp/sh", 60, NULL,
+     "refusing to change the propagation of /tmp/sh: mount 60 (on /tmp/sh) was not created"},
+    {true, false, true, false, MOUNT_OP_MOUNT, false, "/x", 0, NULL,
+     "refusing to mount on /x: this is the host's mount namespace, and no mount this session "
+     "created holds it; run `unshare mnt` first"},
+    {true, false, false, false, MOUNT_OP_MOUNT, false, "/tmp/s/new", 50, NULL,
+     "refusing to mount on /tmp/s/new"},
+    {true, false, false, false, MOUNT_OP_UMOUNT, false, "/tmp/s/a", 51, NULL,
+     "refusing to unmount /tmp/s/a"},
+    /* Elsewhere, without the host's table: anything goes. */
+    {false, false, false, false, MOUNT_OP_MOUNT, false, "/tmp/sh/n", 60, NULL, NULL},
+    {false, false, false, false, MOUNT_OP_UMOUNT, false, "/", 27, NULL, NULL},
+    {false, false, false, false, MOUNT_OP_PROPAGATION, true, "/", 27, NULL, NULL},
+    /* Elsewhere, with it: nothing may travel into the host through a peer group. */
+    {false, false, false, true, MOUNT_OP_MOUNT, false, "/tmp/sh/n", 60, host_peer,
+     "refusing to mount on /tmp/sh/n: mount 60 (on /tmp/sh) is in peer group 5, which "
+     "propagates to mount 90 (on /tmp/sh) of the host's mount namespace, so the change would "
+     "reach the host; make it private first (`propagation private /tmp/sh`; `unshare mnt` "
+     "does that for every mount), or start nslab with --allow-host-changes"},
+    {false, true, false, true, MOUNT_OP_MOUNT, false, "/tmp/sh/n", 60, host_peer, NULL},
+    {false, false, false, true, MOUNT_OP_BIND, false, "/tmp/sh/n", 60, host_peer,
+     "refusing to bind-mount on /tmp/sh/n: mount 60"},
+    {false, false, false, true, MOUNT_OP_UMOUNT, false, "/tmp/sh/x", 61, host_peer,
+     "refusing to unmount /tmp/sh/x: mount 60 (on /tmp/sh) is in peer group 5"},
+    {false, false, false, true, MOUNT_OP_PROPAGATION, false, "/tmp/sh", 60, host_peer, NULL},
+    {false, false, false, true, MOUNT_OP_REMOUNT, false, "/tmp/sh", 60, host_peer, NULL},
+    {false, false, false, true, MOUNT_OP_UMOUNT, false, "/tmp/sh", 60, host_peer, NULL},
+    {false, false, false, true, MOUNT_OP_MOUNT, false, "/tmp/s/n", 50, host_peer, NULL},
+    {false, false, false, true, MOUNT_OP_MOUNT, false, "/tmp/sh/n", 60, host_slave,
+     "which propagates to mount 92 (on /h)"},
+    /* Group 7 receives from 5, and the host's 91 receives from 7. */
+    {false, false, false, true, MOUNT_OP_MOUNT, false, "/tmp/sh/n", 60, host_chain,
+     "which propagates to mount 91 (on /h)"},
+    {false, false, false, true, MOUNT_OP_MOUNT, false, "/tmp/chain/n", 62, host_chain,
+     "mount 62 (on /tmp/chain) is in peer group 7"},
+    /* The host's 93 receives from group 9 only: unrelated to 5. */
+    {false, false, false, true, MOUNT_OP_MOUNT, false, "/tmp/sh/n", 60, host_apart, NULL},
+    {false, false, false, true, MOUNT_OP_MOUNT, false, "/tmp/lone/n", 63, host_apart,
+     "which propagates to mount 93 (on /h)"},
+};
+
+static void test_guard_table(void **state)
+{
+    struct mount_table self = {0};
+    assert_int_equal(mountinfo_parse(guard_self, strlen(guard_self), &self, NULL), 0);
+    struct mount_ids created = {0};
+    mount_ids_add(&created, 50);
+    mount_ids_add(&created, 51);
+    mount_ids_add(&created, 53);
+    for (size_t i = 0; i < ARRAY_SIZE(guard_rows); i++) {
+        const struct guard_row *row = &guard_rows[i];
+        struct mount_table host = {0};
+        if (row->host_text)
+            assert_int_equal(mountinfo_parse(row->host_text, strlen(row->host_text), &host, NULL),
+                             0);
+        struct host_guard g = {
+            .in_host_mntns = row->in_host,
+            .allow_host_changes = row->allow,
+            .created = row->with_created ? &created : NULL,
+            .host = row->with_host ? &host : NULL,
+        };
+        struct guard_req req = {
+            .op = row->op,
+            .recursive = row->recursive,
+            .path = row->path,
+            .mount = row->mount_id ? mount_table_find_id(&self, row->mount_id) : NULL,
+        };
+        struct nsl_err e = {0};
+        int r = host_guard_check(&g, &self, &req, &e);
+        if (!row->refusal && r != 0)
+            fail_msg("row %zu: refused: %s", i, e.msg);
+        if (row->refusal && r == 0)
+            fail_msg("row %zu: allowed, expected '%s'", i, row->refusal);
+        if (row->refusal && !strstr(e.msg, row->refusal))
+            fail_msg("row %zu: '%s' lacks '%s'", i, e.msg, row->refusal);
+        mount_table_free(&host);
+    }
+    mount_ids_free(&created);
+    mount_table_free(&self);
+}
+
+/* ---- as root, in a private mount namespace made by a child ---- */
+
+struct env {
+    char dir[64]; /* a fresh directory under /tmp, made by the parent */
+    ino_t host_mntns;
+    pid_t host_pid;
+    struct nsl_paths paths;
+};
+
+/* Checks inside the child: say what failed and let the parent's assert
+ * see the exit code. */
+#define CHECK(cond, ...)                                                                       \
+    do {                                                                                       \
+        if (!(cond)) {                                                                         \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);           \
+            fprintf(stderr, __VA_ARGS__);                                                      \
+            fputc('\n', stderr);                                                               \
+            return -1;                                                                         \
+        }                                                                                      \
+    } while (0)
+
+static int rm_ent(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    remove(path);
+    return 0;
+}
+
+typedef int (*child_fn)(const struct env *env);
+
+static void in_private_ns(child_fn fn)
+{
+    if (geteuid() != 0) {
+        fprintf(stderr, "skipped: mount tests need root\n");
+        skip();
+    }
+    struct env env = {.host_pid = getpid()};
+    snprintf(env.dir, sizeof env.dir, "/tmp/nslab-test-mount.XXXXXX");
+    assert_non_null(mkdtemp(env.dir));
+    paths_init(&env.paths);
+    struct stat st;
+    assert_int_equal(stat("/proc/self/ns/mnt", &st), 0);
+    env.host_mntns = st.st_ino;
+
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* Nothing else may happen before the namespace is private. */
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+            perror("private mount namespace");
+            _exit(3);
+        }
+        _exit(fn(&env) == 0 ? 0 : 1);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    /* The child's mounts died with its namespace: what is left is plain
+     * directories on the host's /tmp. FTW_MOUNT: never cross into a mount. */
+    nftw(env.dir, rm_ent, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+    assert_int_equal(access(env.dir, F_OK), -1);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static struct mount_ctx ctx_for(const struct env *env, struct trace *tr)
+{
+    return (struct mount_ctx){
+        .paths = &env->paths,
+        .trace = tr,
+        .host_mntns = env->host_mntns,
+        .host_pid = env->host_pid,
+    };
+}
+
+/* The propagation text and ID of the mount at path in pid's table (0: the
+ * caller's own, read now). *prop is "" when nothing is mounted there. */
+static int mount_at(const struct env *env, pid_t pid, const char *path, char *prop, size_t size)
+{
+    struct mount_table t = {0};
+    struct nsl_err e = {0};
+    if (mountinfo_read(&env->paths, pid, &t, &e) < 0) {
+        fprintf(stderr, "%s\n", e.msg);
+        return -1;
+    }
+    const struct mount_ent *m = mount_table_find_target(&t, path);
+    int id = m ? m->id : 0;
+    struct strbuf sb = {0};
+    if (m)
+        mount_propagation_format(m, NULL, &sb);
+    snprintf(prop, size, "%s", sb_str(&sb));
+    sb_free(&sb);
+    mount_table_free(&t);
+    return id;
+}
+
+static int relations_of(const struct env *env, pid_t self_pid, pid_t other_pid,
+                        const char *path, char *out, size_t size)
+{
+    struct mount_table a = {0}, b = {0};
+    if (mountinfo_read(&env->paths, self_pid, &a, NULL) < 0 ||
+        mountinfo_read(&env->paths, other_pid, &b, NULL) < 0)
+        return -1;
+    const struct mount_ent *m = mount_table_find_target(&a, path);
+    struct strbuf sb = {0};
+    if (m)
+        mount_relations_format(&a, &b, m, NULL, "; ", &sb);
+    snprintf(out, size, "%s", sb_str(&sb));
+    sb_free(&sb);
+    mount_table_free(&a);
+    mount_table_free(&b);
+    return m ? 0 : -1;
+}
+
+/* A second mount namespace: a child that unshares CLONE_NEWNS only (so its
+ * copies of shared mounts stay peers) and waits until *gate closes. */
+static pid_t second_ns(int *gate)
+{
+    int ready[2], g[2];
+    if (pipe(ready) < 0 || pipe(g) < 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(ready[0]);
+        close(g[1]);
+        char c = unshare(CLONE_NEWNS) == 0 ? 'y' : 'n';
+        if (write(ready[1], &c, 1) != 1)
+            _exit(1);
+        while (read(g[0], &c, 1) > 0) {
+        }
+        _exit(c == 'n' ? 1 : 0);
+    }
+    close(ready[1]);
+    close(g[0]);
+    char c = 'n';
+    if (pid < 0 || read(ready[0], &c, 1) != 1 || c != 'y') {
+        close(ready[0]);
+        close(g[1]);
+        return -1;
+    }
+    close(ready[0]);
+    *gate = g[1];
+    return pid;
+}
+
+static int ns_fd(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/ns/mnt", (int)pid);
+    return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+static int end_second_ns(pid_t pid, int gate)
+{
+    close(gate);
+    int status;
+    if (waitpid(pid, &status, 0) != pid)
+        return -1;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* KERNEL-NOTES' verified sequence, through nslab's mechanisms and parser. */
+static int seq_child(const struct env *env)
+{
+    struct trace tr = {0};
+    struct mount_ctx c = ctx_for(env, &tr);
+    struct mount_result r = {0};
+    struct nsl_err e = {0};
+    char d[128], sub[160], prop[64], prop2[64], rel[512], want[512];
+    snprintf(d, sizeof d, "%s/d", env->dir);
+    CHECK(mkdir(d, 0755) == 0, "mkdir %s", d);
+
+    CHECK(mount_fs(&c, "tmpfs", "nslab-d", d, "size=1M", &r, &e) == 0, "%s", e.msg);
+    CHECK(!r.before && r.after && r.n_added == 1 && r.added[0] == r.after_id, "%s", r.after);
+    int a_id = mount_at(env, 0, d, prop, sizeof prop);
+    CHECK(a_id == r.after_id && strcmp(prop, "private") == 0, "%d %s", a_id, prop);
+
+    CHECK(mount_set_propagation(&c, MOUNT_PROP_SHARED, d, false, &r, &e) == 0, "%s", e.msg);
+    mount_at(env, 0, d, prop, sizeof prop);
+    int group;
+    CHECK(sscanf(prop, "shared:%d", &group) == 1, "%s", prop);
+    snprintf(want, sizeof want, " shared:%d - tmpfs", group);
+    CHECK(!strstr(r.before, " shared:") && strstr(r.after, want), "%s -> %s", r.before, r.after);
+    CHECK(r.n_added == 0 && r.n_removed == 0, "%zu %zu", r.n_added, r.n_removed);
+
+    /* The second namespace sees shared:N for its copy: the same group. */
+    int gate;
+    pid_t b = second_ns(&gate);
+    CHECK(b > 0, "second namespace");
+    int b_id = mount_at(env, b, d, prop2, sizeof prop2);
+    snprintf(want, sizeof want, "shared:%d", group);
+    CHECK(b_id > 0 && b_id != a_id && strcmp(prop2, want) == 0, "%s", prop2);
+    ino_t a_ns, b_ns;
+    CHECK(mntns_inode(&env->paths, 0, &a_ns) == 0 && mntns_inode(&env->paths, b, &b_ns) == 0,
+          "ns");
+    CHECK(a_ns != b_ns, "two namespaces");
+    CHECK(relations_of(env, 0, b, d, rel, sizeof rel) == 0, "relations");
+    snprintf(want, sizeof want, "peer of mount %d in mnt ns %llu", b_id, (unsigned long long)b_ns);
+    CHECK(strcmp(rel, want) == 0, "%s", rel);
+
+    /* While both are peers a mount travels both ways (here: from B). */
+    int fd_a = ns_fd(getpid()), fd_b = ns_fd(b);
+    CHECK(fd_a >= 0 && fd_b >= 0, "ns fds");
+    snprintf(sub, sizeof sub, "%s/peer", d);
+    CHECK(mkdir(sub, 0755) == 0, "mkdir");
+    CHECK(setns(fd_b, CLONE_NEWNS) == 0, "setns b");
+    CHECK(mount_fs(&c, "tmpfs", "from-b", sub, NULL, &r, &e) == 0, "%s", e.msg);
+    CHECK(setns(fd_a, CLONE_NEWNS) == 0, "setns a");
+    CHECK(mount_at(env, 0, sub, prop, sizeof prop) > 0, "B's mount did not reach A");
+    CHECK(mount_umount(&c, sub, 0, &r, &e) == 0, "%s", e.msg);
+    CHECK(r.before && !r.after && r.n_removed == 1 && r.removed[0] == r.before_id, "umount");
+    CHECK(mount_at(env, b, sub, prop, sizeof prop) == 0, "umount did not propagate to B");
+
+    /* make-slave in the second: master:N there, A stays shared:N. */
+    CHECK(setns(fd_b, CLONE_NEWNS) == 0, "setns b");
+    CHECK(mount_set_propagation(&c, MOUNT_PROP_SLAVE, d, false, &r, &e) == 0, "%s", e.msg);
+    snprintf(want, sizeof want, " master:%d - tmpfs", group);
+    CHECK(r.after && strstr(r.after, want) && r.after_id == b_id, "%s", r.after);
+    /* (While this process is in B's namespace, its own /proc/PID/mountinfo
+     * shows B's table too: A's is read once back home.) */
+    mount_at(env, 0, d, prop2, sizeof prop2);
+    snprintf(want, sizeof want, "master:%d", group);
+    CHECK(strcmp(prop2, want) == 0, "%s", prop2);
+
+    /* A mount in the slave does not reach the master... */
+    snprintf(sub, sizeof sub, "%s/fromB", d);
+    CHECK(mkdir(sub, 0755) == 0, "mkdir");
+    CHECK(mount_fs(&c, "tmpfs", "from-b", sub, NULL, &r, &e) == 0, "%s", e.msg);
+    CHECK(setns(fd_a, CLONE_NEWNS) == 0, "setns a");
+    mount_at(env, 0, d, prop, sizeof prop);
+    snprintf(want, sizeof want, "shared:%d", group);
+    CHECK(strcmp(prop, want) == 0, "%s", prop);
+    /* B's view of its relation: it receives from A's mount. */
+    CHECK(relations_of(env, b, 0, d, rel, sizeof rel) == 0, "relations");
+    snprintf(want, sizeof want, "receives from peer group %d (mount %d in mnt ns %llu)", group,
+             a_id, (unsigned long long)a_ns);
+    CHECK(strcmp(rel, want) == 0, "%s", rel);
+    CHECK(mount_at(env, 0, sub, prop, sizeof prop) == 0, "B's mount reached A");
+    CHECK(mount_at(env, b, sub, prop, sizeof prop) > 0, "B lost its mount");
+    /* ...a mount in the master reaches the slave. */
+    snprintf(sub, sizeof sub, "%s/fromA", d);
+    CHECK(mkdir(sub, 0755) == 0, "mkdir");
+    CHECK(mount_fs(&c, "tmpfs", "from-a", sub, NULL, &r, &e) == 0, "%s", e.msg);
+    CHECK(mount_at(env, b, sub, prop, sizeof prop) > 0, "A's mount did not reach B");
+    CHECK(relations_of(env, 0, b, d, rel, sizeof rel) == 0, "relations");
+    snprintf(want, sizeof want, "propagates to mount %d in mnt ns %llu (a slave)", b_id,
+             (unsigned long long)b_ns);
+    CHECK(strcmp(rel, want) == 0, "%s", rel);
+
+    /* make-private in the first stops propagation. */
+    CHECK(mount_set_propagation(&c, MOUNT_PROP_PRIVATE, d, false, &r, &e) == 0, "%s", e.msg);
+    CHECK(mount_at(env, 0, d, prop, sizeof prop) == a_id && strcmp(prop, "private") == 0, "%s",
+          prop);
+    CHECK(relations_of(env, 0, b, d, rel, sizeof rel) == 0 &&
+              strcmp(rel, "private: no propagation") == 0,
+          "%s", rel);
+    snprintf(sub, sizeof sub, "%s/fromA2", d);
+    CHECK(mkdir(sub, 0755) == 0, "mkdir");
+    CHECK(mount_fs(&c, "tmpfs", "from-a2", sub, NULL, &r, &e) == 0, "%s", e.msg);
+    CHECK(mount_at(env, b, sub, prop, sizeof prop) == 0, "A's mount reached B after private");
+    /* B's slave has lost its master: the kernel makes it private. */
+    mount_at(env, b, d, prop2, sizeof prop2);
+    CHECK(strcmp(prop2, "private") == 0, "%s", prop2);
+
+    /* make-unbindable: bind fails with EINVAL, explained. */
+    CHECK(mount_set_propagation(&c, MOUNT_PROP_UNBINDABLE, d, false, &r, &e) == 0, "%s", e.msg);
+    CHECK(mount_at(env, 0, d, prop, sizeof prop) && strcmp(prop, "unbindable") == 0, "%s", prop);
+    snprintf(sub, sizeof sub, "%s/w", d);
+    CHECK(mkdir(sub, 0755) == 0, "mkdir");
+    trace_clear(&tr);
+    CHECK(mount_bind(&c, d, sub, false, &r, &e) == -1, "bind of an unbindable mount worked");
+    CHECK(e.errnum == EINVAL && strstr(e.msg, "which is unbindable"), "%s", e.msg);
+    CHECK(tr.n == 1 && tr.v[0].ret == -1 && tr.v[0].err == EINVAL, "trace");
+    CHECK(!r.after && r.n_added == 0, "a failed bind has no after");
+
+    CHECK(end_second_ns(b, gate) == 0, "second namespace ended badly");
+    close(fd_a);
+    close(fd_b);
+    mount_result_free(&r);
+    trace_free(&tr);
+    return 0;
+}
+
+static void test_propagation_sequence(void **state)
+{
+    in_private_ns(seq_child);
+}
+
+static int file_has(const char *path, const char *text)
+{
+    char buf[256];
+    ssize_t n = read_file_at(AT_FDCWD, path, buf, sizeof buf);
+    return n >= 0 && strcmp(buf, text) == 0;
+}
+
+static int put(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fputs(text, f);
+    return fclose(f);
+}
+
+static int opts_child(const struct env *env)
+{
+    struct trace tr = {0};
+    struct mount_ctx c = ctx_for(env, &tr);
+    struct mount_result r = {0};
+    struct nsl_err e = {0};
+    char d[128], path[5][192];
+    snprintf(d, sizeof d, "%s/d", env->dir);
+    CHECK(mkdir(d, 0755) == 0, "mkdir");
+
+    CHECK(mount_fs(&c, "tmpfs", "opt", d, "nosuid,nodev,noexec,size=1M,mode=700", &r, &e) == 0,
+          "%s", e.msg);
+    struct mount_table t = {0};
+    CHECK(mountinfo_parse(r.after, strlen(r.after), &t, &e) == 0, "%s", e.msg);
+    CHECK(strncmp(t.v[0].opts, "rw,nosuid,nodev,noexec", 22) == 0, "%s", t.v[0].opts);
+    CHECK(strstr(t.v[0].super_opts, "size=1024k") && strstr(t.v[0].super_opts, "mode=700"),
+          "%s", t.v[0].super_opts);
+    CHECK(strcmp(t.v[0].source, "opt") == 0 && strcmp(r.target, d) == 0, "%s", r.target);
+    mount_table_free(&t);
+    const struct trace_ent *te = trace_last(&tr);
+    CHECK(te && strcmp(te->call, "mount") == 0 &&
+              strstr(te->args, "MS_NOSUID|MS_NODEV|MS_NOEXEC") &&
+              strstr(te->args, "\"size=1M,mode=700\""),
+          "%s", te ? te->args : "");
+
+    /* remount,ro acts on the mount at d (REMOUNT in the guard). */
+    CHECK(mount_fs(&c, "tmpfs", "opt", d, "remount,ro,size=2M", &r, &e) == 0, "%s", e.msg);
+    CHECK(r.before_id == r.after_id && strstr(r.after, " ro,") && strstr(r.after, "size=2048k"),
+          "%s", r.after);
+    CHECK(mount_umount(&c, d, 0, &r, &e) == 0, "%s", e.msg);
+
+    /* Unknown filesystem type: ENODEV, with where to look. */
+    CHECK(mount_fs(&c, "nosuchfs", NULL, d, NULL, &r, &e) == -1, "nosuchfs mounted");
+    CHECK(e.errnum == ENODEV && strstr(e.msg, "/proc/filesystems"), "%s", e.msg);
+    CHECK(!r.after && !r.before && trace_last(&tr)->ret == -1, "result of a failed mount");
+    /* A target that does not exist: named, before any call. */
+    size_t n = tr.n;
+    snprintf(path[0], sizeof path[0], "%s/missing", env->dir);
+    CHECK(mount_fs(&c, "tmpfs", NULL, path[0], NULL, &r, &e) == -1 && e.errnum == ENOENT &&
+              strstr(e.msg, "cannot mount on ") && tr.n == n,
+          "%s", e.msg);
+    CHECK(mount_fs(&c, "tmpfs", NULL, d, "rslave", &r, &e) == -1 && tr.n == n, "rslave");
+
+    /* overlay: writing a lower file through the merged view copies it up. */
+    CHECK(mount_fs(&c, "tmpfs", "ov", d, NULL, &r, &e) == 0, "%s", e.msg);
+    static const char *const names[] = {"lower", "upper", "work", "merged"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(path[i], sizeof path[i], "%s/%s", d, names[i]);
+        CHECK(mkdir(path[i], 0755) == 0, "mkdir %s", path[i]);
+    }
+    char file[256], opts[800];
+    snprintf(file, sizeof file, "%s/lower/f", d);
+    CHECK(put(file, "lower\n") == 0, "put");
+    snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", path[0], path[1], path[2]);
+    CHECK(mount_fs(&c, "overlay", "overlay", path[3], opts, &r, &e) == 0, "%s", e.msg);
+    CHECK(strstr(r.after, " - overlay overlay ") && strstr(trace_last(&tr)->args, opts), "%s",
+          r.after);
+    snprintf(file, sizeof file, "%s/upper/f", d);
+    CHECK(access(file, F_OK) == -1, "upper has f before a write");
+    snprintf(file, sizeof file, "%s/merged/f", d);
+    CHECK(file_has(file, "lower\n") && put(file, "changed\n") == 0, "merged");
+    snprintf(file, sizeof file, "%s/upper/f", d);
+    CHECK(file_has(file, "changed\n"), "no copy-up");
+    snprintf(file, sizeof file, "%s/lower/f", d);
+    CHECK(file_has(file, "lower\n"), "lower changed");
+
+    mount_result_free(&r);
+    trace_free(&tr);
+    return 0;
+}
+
+static void test_mount_options_overlay(void **state)
+{
+    in_private_ns(opts_child);
+}
+
+static int bind_child(const struct env *env)
+{
+    struct trace tr = {0};
+    struct mount_ctx c = ctx_for(env, &tr);
+    struct mount_result r = {0};
+    struct nsl_err e = {0};
+    char d[128], dsub[160], b1[128], b2[128], b2sub[160], plain[128], prop[64];
+    snprintf(d, sizeof d, "%s/d", env->dir);
+    snprintf(dsub, sizeof dsub, "%s/d/sub", env->dir);
+    snprintf(b1, sizeof b1, "%s/b1", env->dir);
+    snprintf(b2, sizeof b2, "%s/b2", env->dir);
+    snprintf(b2sub, sizeof b2sub, "%s/b2/sub", env->dir);
+    snprintf(plain, sizeof plain, "%s/plain", env->dir);
+    CHECK(mkdir(d, 0755) == 0 && mkdir(b1, 0755) == 0 && mkdir(b2, 0755) == 0 &&
+              mkdir(plain, 0755) == 0,
+          "mkdir");
+    CHECK(mount_fs(&c, "tmpfs", "d", d, NULL, &r, &e) == 0, "%s", e.msg);
+    CHECK(mkdir(dsub, 0755) == 0, "mkdir");
+    CHECK(mount_fs(&c, "tmpfs", "dsub", dsub, NULL, &r, &e) == 0, "%s", e.msg);
+
+    /* Plain bind: the submount stays behind; -r takes it along. */
+    CHECK(mount_bind(&c, d, b1, false, &r, &e) == 0, "%s", e.msg);
+    CHECK(r.n_added == 1 && r.after_id == r.added[0] && !r.before, "bind");
+    char b1sub[160];
+    snprintf(b1sub, sizeof b1sub, "%s/sub", b1);
+    CHECK(mount_at(env, 0, b1sub, prop, sizeof prop) == 0, "plain bind took the submount");
+    CHECK(mount_bind(&c, d, b2, true, &r, &e) == 0, "%s", e.msg);
+    CHECK(r.n_added == 2, "rbind added %zu", r.n_added);
+    CHECK(mount_at(env, 0, b2sub, prop, sizeof prop) > 0, "rbind lost the submount");
+    CHECK(strstr(trace_last(&tr)->args, "MS_BIND|MS_REC"), "%s", trace_last(&tr)->args);
+
+    /* umount: busy with a submount below, then fine bottom-up. */
+    CHECK(mount_umount(&c, b2, 0, &r, &e) == -1 && e.errnum == EBUSY &&
+              strstr(e.msg, "still in use"),
+          "%s", e.msg);
+    CHECK(mount_umount(&c, b2sub, 0, &r, &e) == 0, "%s", e.msg);
+    CHECK(mount_umount(&c, b2, 0, &r, &e) == 0, "%s", e.msg);
+    CHECK(r.before && !r.after && r.n_removed == 1 && r.removed[0] == r.before_id, "umount");
+    CHECK(strstr(trace_last(&tr)->args, "\"") && strstr(trace_last(&tr)->args, ", 0"), "%s",
+          trace_last(&tr)->args);
+    /* A stack: umount uncovers the mount below, shown as "after". */
+    CHECK(mount_fs(&c, "tmpfs", "top", b1, NULL, &r, &e) == 0, "%s", e.msg);
+    int top = r.after_id, under = r.before_id;
+    CHECK(top && under && top != under, "stack");
+    CHECK(mount_umount(&c, b1, MNT_DETACH, &r, &e) == 0, "%s", e.msg);
+    CHECK(r.before_id == top && r.after_id == under, "%d %d", r.before_id, r.after_id);
+    CHECK(strstr(trace_last(&tr)->args, "MNT_DETACH"), "%s", trace_last(&tr)->args);
+
+    /* Not a mount point: umount and propagation say so before any call. */
+    size_t n = tr.n;
+    CHECK(mount_umount(&c, plain, 0, &r, &e) == -1 && e.errnum == EINVAL &&
+              strstr(e.msg, "is not a mount point") && tr.n == n,
+          "%s", e.msg);
+    CHECK(mount_set_propagation(&c, MOUNT_PROP_SHARED, plain, true, &r, &e) == -1, "plain");
+    char want[1024];
+    struct mount_table t = {0};
+    CHECK(mountinfo_read(&env->paths, 0, &t, &e) == 0, "%s", e.msg);
+    const struct mount_ent *in = mount_table_find_containing(&t, plain);
+    CHECK(in, "no mount holds %s", plain);
+    snprintf(want, sizeof want,
+             "%s is not a mount point (it lies in mount %d on %s, whose propagation is "
+             "private): propagation belongs to mounts, not to directories; make it a mount "
+             "point of its own first with `bind %s %s`, then `propagation shared %s`",
+             plain, in->id, in->target, plain, plain, plain);
+    mount_table_free(&t);
+    CHECK(e.errnum == EINVAL && strcmp(e.msg, want) == 0 && tr.n == n, "%s", e.msg);
+    /* Following the advice works. */
+    CHECK(mount_bind(&c, plain, plain, false, &r, &e) == 0, "%s", e.msg);
+    CHECK(mount_set_propagation(&c, MOUNT_PROP_SHARED, plain, false, &r, &e) == 0, "%s", e.msg);
+    CHECK(r.before && strstr(r.after, " shared:"), "%s", r.after);
+    /* Missing source: named. */
+    snprintf(want, sizeof want, "%s/nothing", env->dir);
+    CHECK(mount_bind(&c, want, plain, false, &r, &e) == -1 && e.errnum == ENOENT &&
+              strstr(e.msg, "cannot bind-mount "),
+          "%s", e.msg);
+
+    /* Recursive propagation reaches the submounts. */
+    CHECK(mount_set_propagation(&c, MOUNT_PROP_SHARED, d, true, &r, &e) == 0, "%s", e.msg);
+    CHECK(mount_at(env, 0, dsub, prop, sizeof prop) && strncmp(prop, "shared:", 7) == 0, "%s",
+          prop);
+    mount_result_free(&r);
+    trace_free(&tr);
+    return 0;
+}
+
+static void test_bind_umount(void **state)
+{
+    in_private_ns(bind_child);
+}
+
+static int escape_child(const struct env *env)
+{
+    struct trace tr = {0};
+    struct mount_ctx c = ctx_for(env, &tr);
+    struct mount_result r = {0};
+    struct nsl_err e = {0};
+    char d[128];
+    snprintf(d, sizeof d, "%s/a b\tc\\d", env->dir);
+    CHECK(mkdir(d, 0755) == 0, "mkdir");
+    CHECK(mount_fs(&c, "tmpfs", "my src", d, NULL, &r, &e) == 0, "%s", e.msg);
+    CHECK(strstr(r.after, "a\\040b\\011c\\134d") && strstr(r.after, "my\\040src"), "%s", r.after);
+    struct mount_table t = {0};
+    CHECK(mountinfo_parse(r.after, strlen(r.after), &t, &e) == 0, "%s", e.msg);
+    CHECK(strcmp(t.v[0].target, d) == 0 && strcmp(t.v[0].source, "my src") == 0, "%s",
+          t.v[0].target);
+    mount_table_free(&t);
+    CHECK(mount_set_propagation(&c, MOUNT_PROP_SHARED, d, false, &r, &e) == 0, "%s", e.msg);
+    CHECK(mount_umount(&c, d, 0, &r, &e) == 0, "%s", e.msg);
+    mount_result_free(&r);
+    trace_free(&tr);
+    return 0;
+}
+
+static void test_escaped_paths(void **state)
+{
+    in_private_ns(escape_child);
+}
+
+/* The guard inside the mechanisms: pretend this private namespace is the
+ * host's, then pretend another namespace is, one that shares a peer group. */
+static int guard_child(const struct env *env)
+{
+    struct trace tr = {0};
+    struct mount_ids created = {0};
+    struct mount_ctx c = ctx_for(env, &tr);
+    struct mount_result r = {0};
+    struct nsl_err e = {0};
+    char d[128], sub[160], sub2[160], prop[64];
+    snprintf(d, sizeof d, "%s/d", env->dir);
+    snprintf(sub, sizeof sub, "%s/d/sub", env->dir);
+    snprintf(sub2, sizeof sub2, "%s/d/sub2", env->dir);
+    CHECK(mkdir(d, 0755) == 0, "mkdir");
+    CHECK(mntns_inode(&env->paths, 0, &c.host_mntns) == 0, "ns");
+    c.created = &created;
+
+    CHECK(mount_fs(&c, "tmpfs", "g", d, NULL, &r, &e) == -1 && tr.n == 0, "not refused");
+    CHECK(strstr(e.msg, "refusing to mount on ") && strstr(e.msg, "`unshare mnt`"), "%s", e.msg);
+    c.allow_host_changes = true;
+    CHECK(mount_fs(&c, "tmpfs", "g", d, NULL, &r, &e) == 0, "%s", e.msg);
+    c.allow_host_changes = false;
+    for (size_t i = 0; i < r.n_added; i++)
+        mount_ids_add(&created, r.added[i]);
+    CHECK(mkdir(sub, 0755) == 0 && mkdir(sub2, 0755) == 0, "mkdir");
+    CHECK(mount_fs(&c, "tmpfs", "g", sub, NULL, &r, &e) == 0, "%s", e.msg);
+    int sub_id = r.after_id;
+    /* sub was made by "this session" but not recorded: umount refused. */
+    CHECK(mount_umount(&c, sub, 0, &r, &e) == -1 && strstr(e.msg, "refusing to unmount"), "%s",
+          e.msg);
+    CHECK(mount_set_propagation(&c, MOUNT_PROP_SHARED, d, true, &r, &e) == -1 &&
+              strstr(e.msg, "below it"),
+          "%s", e.msg);
+    CHECK(mount_set_propagation(&c, MOUNT_PROP_SHARED, d, false, &r, &e) == 0, "%s", e.msg);
+    mount_ids_add(&created, sub_id);
+    CHECK(mount_umount(&c, sub, 0, &r, &e) == 0, "%s", e.msg);
+    mount_ids_remove(&created, sub_id);
+
+    /* Now the real host is the host again, and a second namespace B shares
+     * d's peer group. Pretend B's table is the host's: a mount under d
+     * would reach it. */
+    c.host_mntns = env->host_mntns;
+    int gate;
+    pid_t b = second_ns(&gate);
+    CHECK(b > 0, "second namespace");
+    c.host_pid = b;
+    size_t n = tr.n;
+    CHECK(mount_fs(&c, "tmpfs", "g", sub2, NULL, &r, &e) == -1 && tr.n == n, "not refused");
+    CHECK(strstr(e.msg, "so the change would reach the host") &&
+              strstr(e.msg, "`propagation private "),
+          "%s", e.msg);
+    c.allow_host_changes = true;
+    CHECK(mount_fs(&c, "tmpfs", "g", sub2, NULL, &r, &e) == 0, "%s", e.msg);
+    c.allow_host_changes = false;
+    CHECK(mount_at(env, b, sub2, prop, sizeof prop) > 0, "did not propagate");
+    CHECK(mount_umount(&c, sub2, 0, &r, &e) == -1 && strstr(e.msg, "refusing to unmount"), "%s",
+          e.msg);
+    CHECK(mount_set_propagation(&c, MOUNT_PROP_PRIVATE, d, false, &r, &e) == 0, "%s", e.msg);
+    CHECK(mount_umount(&c, sub2, 0, &r, &e) == 0, "%s", e.msg);
+    CHECK(mount_at(env, b, sub2, prop, sizeof prop) > 0, "private d still propagated");
+    CHECK(end_second_ns(b, gate) == 0, "second namespace ended badly");
+
+    /* The "host" process is gone: the check cannot be made, and says so. */
+    CHECK(mount_fs(&c, "tmpfs", "g", sub, NULL, &r, &e) == -1 &&
+              strstr(e.msg, "cannot check whether this change would reach the host"),
+          "%s", e.msg);
+    mount_ids_free(&created);
+    mount_result_free(&r);
+    trace_free(&tr);
+    return 0;
+}
+
+static void test_guard_in_mechanisms(void **state)
+{
+    in_private_ns(guard_child);
+}
+
+/* ---- the host's mount table, before and after everything ---- */
+
+static void test_host_unchanged(void **state)
+{
+    const struct strbuf *before = *state;
+    struct strbuf now = {0};
+    assert_int_equal(read_file_sb(AT_FDCWD, "/proc/self/mountinfo", &now), 0);
+    assert_string_equal(sb_str(&now), sb_str(before));
+    sb_free(&now);
+}
+
+int main(void)
+{
+    struct strbuf host = {0};
+    if (read_file_sb(AT_FDCWD, "/proc/self/mountinfo", &host) < 0 || host.len == 0) {
+        perror("/proc/self/mountinfo");
+        return 1;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_opts_parse),
+        cmocka_unit_test(test_prop_parse),
+        cmocka_unit_test(test_ids),
+        cmocka_unit_test(test_guard_table),
+        cmocka_unit_test(test_propagation_sequence),
+        cmocka_unit_test(test_mount_options_overlay),
+        cmocka_unit_test(test_bind_umount),
+        cmocka_unit_test(test_escaped_paths),
+        cmocka_unit_test(test_guard_in_mechanisms),
+    };
+    const struct CMUnitTest last[] = {
+        cmocka_unit_test_prestate(test_host_unchanged, &host),
+    };
+    int failed = cmocka_run_group_tests_name("mount", tests, NULL, NULL);
+    failed += cmocka_run_group_tests_name("host mount table unchanged", last, NULL, NULL);
+    sb_free(&host);
+    return failed;
+}
