@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "subject.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -794,6 +795,54 @@ const char *job_state_text(const struct job *j, char *buf, size_t size)
         break;
     }
     return buf;
+}
+
+/* Kill every process whose parent is the shell. Only the subject and
+ * orphans re-parented to us (the shell is a child subreaper) qualify: all of
+ * them are processes this session started. */
+static int kill_shell_children(struct nsl *sh)
+{
+    DIR *d = fdopendir(openat(sh->procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!d)
+        return 0;
+    int n = 0;
+    struct dirent *de;
+    char path[64], buf[512];
+    while ((de = readdir(d))) {
+        pid_t pid;
+        if (parse_pid(de->d_name, &pid) < 0)
+            continue;
+        snprintf(path, sizeof path, "%d/stat", (int)pid);
+        if (read_file_at(sh->procfd, path, buf, sizeof buf) < 0)
+            continue;
+        char *rp = strrchr(buf, ')');
+        int ppid = 0;
+        char state;
+        if (rp && sscanf(rp + 1, " %c %d", &state, &ppid) == 2 && ppid == sh->shell_pid) {
+            kill(pid, SIGKILL);
+            n++;
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+void subject_kill_all(struct nsl *sh)
+{
+    /* Bounded: each round kills what is there and reaps what died. */
+    for (int round = 0; round < 50; round++) {
+        shell_reap_orphans(sh);
+        int st;
+        pid_t p = waitpid(-1, &st, WNOHANG);
+        if (p < 0 && errno == ECHILD)
+            return;
+        if (p > 0)
+            continue;
+        if (kill_shell_children(sh) == 0 && round > 0)
+            usleep(2000);
+        else
+            usleep(1000);
+    }
 }
 
 void shell_reap_orphans(struct nsl *sh)

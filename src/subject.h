@@ -102,6 +102,9 @@ builtin_fn builtin_find(const char *name);
 #define BUILTIN_EVT_ENV "NSLAB_EVT_FD"
 int builtin_main(int argc, char **argv);
 
+/* At exit: kill and reap every process still descended from the session
+ * (orphans of jobs are re-parented to the shell, a child subreaper). */
+void subject_kill_all(struct nsl *sh);
 /* Reap orphans re-parented to the shell (it is a child subreaper). */
 void shell_reap_orphans(struct nsl *sh);
 

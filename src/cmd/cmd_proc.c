@@ -295,6 +295,7 @@ int cmd_reset(struct nsl *sh, int argc, char **argv)
     if (argc != 1)
         return step_fail(sh, EINVAL, "usage: reset");
     subject_stop(sh, &sh->step.trace);
+    subject_kill_all(sh);
     struct nsl_err e;
     if (subject_start(sh, &e) < 0)
         return step_fail_err(sh, &e);
