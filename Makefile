@@ -22,7 +22,7 @@ TESTSRCS := $(sort $(wildcard src/tests/test_*.c))
 TESTBINS := $(TESTSRCS:src/tests/%.c=$(B)/tests/%)
 DEPSTAMP := build/.deps-installed
 
-.PHONY: all run test unit integration asan install uninstall clean deps check-static
+.PHONY: all run test unit integration asan install uninstall clean deps check-static docs
 
 all: $(B)/nslab
 
@@ -68,6 +68,10 @@ install: $(B)/nslab
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nslab $(DESTDIR)$(MANDIR)/man1/nslab.1
+
+# The command reference is generated from the command table.
+docs: $(B)/nslab
+	./$(B)/nslab --dump-commands > docs/commands.md
 
 check-static:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \

@@ -217,6 +217,30 @@ const struct command commands[] = {
 
 const size_t commands_count = ARRAY_SIZE(commands);
 
+void commands_markdown(FILE *f)
+{
+    fputs("# nslab commands\n\n"
+          "Generated from the command table (src/commands.c) by `nslab --dump-commands`;\n"
+          "do not edit by hand (`make docs` regenerates it, and a test fails when it is stale).\n\n"
+          "| command | does |\n|---|---|\n",
+          f);
+    for (size_t k = 0; k < commands_count; k++) {
+        /* A '|' inside a table cell must be escaped, even within code. */
+        fputs("| `", f);
+        for (const char *p = commands[k].synopsis; *p; p++)
+            fputs(*p == '|' ? "\\|" : (char[]){*p, 0}, f);
+        fprintf(f, "` | %s |\n", commands[k].summary);
+    }
+    for (size_t k = 0; k < commands_count; k++) {
+        const struct command *c = &commands[k];
+        fprintf(f, "\n## %s\n\n```\n%s\n```\n\n%s\n", c->name, c->synopsis, c->help);
+        if (c->mechanism)
+            fprintf(f, "\nKernel mechanism: %s.\n", c->mechanism);
+        if (c->man)
+            fprintf(f, "Read: %s.\n", c->man);
+    }
+}
+
 const struct command *command_find(const char *name)
 {
     if (strcmp(name, "quit") == 0)

@@ -36,6 +36,8 @@ extern const struct command commands[];
 extern const size_t commands_count;
 
 const struct command *command_find(const char *name);
+/* docs/commands.md, from the table. */
+void commands_markdown(FILE *f);
 /* The nearest command name for "did you mean", or NULL. */
 const char *command_suggest(const char *name);
 

@@ -46,7 +46,7 @@ static void usage(FILE *f)
           f);
 }
 
-enum { OPT_OBSERVE = 256, OPT_NO_TRACE, OPT_NO_COLOR, OPT_ALLOW_HOST, OPT_STABLE };
+enum { OPT_OBSERVE = 256, OPT_NO_TRACE, OPT_NO_COLOR, OPT_ALLOW_HOST, OPT_STABLE, OPT_DUMP };
 
 static void install_signals(void)
 {
@@ -130,6 +130,7 @@ int main(int argc, char **argv)
         {"no-colour", no_argument, NULL, OPT_NO_COLOR},
         {"allow-host-changes", no_argument, NULL, OPT_ALLOW_HOST},
         {"stable", no_argument, NULL, OPT_STABLE},
+        {"dump-commands", no_argument, NULL, OPT_DUMP},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {0},
@@ -182,6 +183,9 @@ int main(int argc, char **argv)
         case OPT_STABLE:
             sh.opt.stable = true;
             break;
+        case OPT_DUMP:
+            commands_markdown(stdout);
+            return EXIT_OK;
         case 'h':
             usage(stdout);
             return EXIT_OK;

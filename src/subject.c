@@ -291,6 +291,7 @@ static void op_spawn(struct subj_ctx *cx, const struct wire_hdr *h, char **argv,
     }
 
     struct strbuf a = {0};
+    const char *call = "clone3";
     sb_append(&a, "{flags=");
     clone_flags_format(flags, &a);
     sb_append(&a, ", exit_signal=SIGCHLD}");
@@ -299,6 +300,15 @@ static void op_spawn(struct subj_ctx *cx, const struct wire_hdr *h, char **argv,
      * the exit-signal byte. */
     struct clone_args3 ca = {.flags = (uint64_t)(unsigned)flags, .exit_signal = SIGCHLD};
     pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+    if (pid < 0 && errno == ENOSYS && !(flags & CLONE_NEWTIME)) {
+        /* Kernels before 5.3 (and valgrind) lack clone3: say so in the
+         * trace, then use clone(2), which takes the same flags but time. */
+        trace_add(&rep->trace, "clone3", -1, ENOSYS, 0, "%s", sb_str(&a));
+        sb_reset(&a);
+        clone_flags_format(flags | SIGCHLD, &a);
+        pid = (pid_t)syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, NULL, NULL, NULL);
+        call = "clone";
+    }
     if (pid == 0) {
         close(cx->ctl);
         close(cx->sfd);
@@ -331,7 +341,7 @@ static void op_spawn(struct subj_ctx *cx, const struct wire_hdr *h, char **argv,
         _exit(127);
     }
     int clone_err = errno;
-    trace_add(&rep->trace, "clone3", pid, clone_err, TRACE_RET_PID, "%s", sb_str(&a));
+    trace_add(&rep->trace, call, pid, clone_err, TRACE_RET_PID, "%s", sb_str(&a));
     sb_free(&a);
     if (pid < 0) {
         rep->ret = -1;
