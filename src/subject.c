@@ -5,29 +5,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "render/render.h"
 
-#define CAPTURE_MAX (1024 * 1024)
 
-/* struct clone_args of <linux/sched.h> (version 0, 64 bytes), declared here
- * because that header clashes with glibc's <sched.h>. */
-struct clone_args3 {
-    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
-};
 
 /* ctl wire format: a header, then the body (request: NUL-terminated
  * strings; reply: packed trace, then data). File descriptors ride on the
@@ -143,11 +132,6 @@ static int recv_hdr(int sock, struct wire_hdr *h, int *fds, int *nfd)
 /* ---------------------------------------------------------------------- */
 /* The subject's side.                                                     */
 
-struct subj_ctx {
-    struct nsl *sh;
-    int ctl, evt, sfd;
-    pid_t shell_pgrp;
-};
 
 static void send_event(int evt, int kind, pid_t pid, int status)
 {
@@ -169,270 +153,12 @@ static void reap_children(struct subj_ctx *cx)
     }
 }
 
-static void write_id_map(struct subj_ctx *cx, struct trace *t, const char *who, uid_t uid,
-                         gid_t gid, int *failed)
-{
-    char path[300], val[64];
-    const struct nsl_paths *paths = &cx->sh->paths;
-    /* gid_map can only be written by an unprivileged user after setgroups
-     * is denied (user_namespaces(7)). */
-    if (sys_write_file(t, proc_path(paths, path, sizeof path, "%s/setgroups", who), "deny") < 0 &&
-        errno != ENOENT)
-        *failed = errno;
-    snprintf(val, sizeof val, "0 %u 1", (unsigned)uid);
-    if (sys_write_file(t, proc_path(paths, path, sizeof path, "%s/uid_map", who), val) < 0)
-        *failed = errno;
-    snprintf(val, sizeof val, "0 %u 1", (unsigned)gid);
-    if (sys_write_file(t, proc_path(paths, path, sizeof path, "%s/gid_map", who), val) < 0)
-        *failed = errno;
-}
 
-static void op_unshare(struct subj_ctx *cx, const struct wire_hdr *h, struct subj_rep *rep)
-{
-    int flags = (int)h->i[0];
-    uid_t uid = geteuid();
-    gid_t gid = getegid();
-    rep->ret = sys_unshare(&rep->trace, flags);
-    rep->err = rep->ret < 0 ? errno : 0;
-    if (rep->ret < 0)
-        return;
-    int failed = 0;
-    if ((flags & CLONE_NEWUSER) && h->i[2])
-        write_id_map(cx, &rep->trace, "self", uid, gid, &failed);
-    if ((flags & CLONE_NEWNS) && h->i[1]) {
-        if (sys_mount(&rep->trace, "none", "/", NULL, MS_REC | (unsigned long)h->i[1], NULL) < 0)
-            failed = errno;
-    }
-    if (failed) {
-        rep->ret = -1;
-        rep->err = failed;
-    }
-}
 
-static void op_setns(struct subj_ctx *cx, const struct wire_hdr *h, char **str, int *fds, int nfd,
-                     struct subj_rep *rep)
-{
-    rep->ret = 0;
-    for (int k = 0; k < nfd && k < (int)h->nstr; k++) {
-        if (sys_setns(&rep->trace, fds[k], str[k], (int)h->i[k]) < 0) {
-            rep->ret = -1;
-            rep->err = errno;
-            rep->i[0] = k; /* which one failed */
-            return;
-        }
-    }
-}
 
-static void op_uts(struct subj_ctx *cx, const struct wire_hdr *h, char **str, struct subj_rep *rep)
-{
-    rep->ret = 0;
-    if (h->i[0] == 1)
-        rep->ret = sys_sethostname(&rep->trace, str[0]);
-    else if (h->i[0] == 2)
-        rep->ret = sys_setdomainname(&rep->trace, str[0]);
-    if (rep->ret < 0) {
-        rep->err = errno;
-        return;
-    }
-    struct utsname u;
-    uname(&u);
-    sb_append(&rep->data, u.nodename);
-    sb_appendc(&rep->data, '\0');
-    sb_append(&rep->data, u.domainname);
-}
 
-static void child_reset_signals(void)
-{
-    sigset_t all;
-    sigemptyset(&all);
-    sigprocmask(SIG_SETMASK, &all, NULL);
-    for (int s = 1; s < NSIG; s++)
-        if (s != SIGKILL && s != SIGSTOP)
-            signal(s, SIG_DFL);
-}
 
-static void child_stdio(enum spawn_io io, int capture_w, const struct nsl *sh)
-{
-    if (io == SPAWN_TTY)
-        return;
-    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (null >= 0)
-        dup2(null, 0);
-    if (io == SPAWN_CAPTURE) {
-        dup2(capture_w, 1);
-        dup2(capture_w, 2);
-    } else if (sh->opt.json) {
-        /* stdout carries NDJSON: a child's output must not mix into it. */
-        dup2(2, 1);
-    }
-}
 
-static void op_spawn(struct subj_ctx *cx, const struct wire_hdr *h, char **argv, int argc,
-                     struct subj_rep *rep)
-{
-    int flags = (int)h->i[0];
-    enum spawn_io io = (enum spawn_io)h->i[1];
-    bool builtin = h->i[3] != 0;
-    builtin_fn fn = builtin ? builtin_find(argv[0]) : NULL;
-    int go[2] = {-1, -1}, ex[2] = {-1, -1}, cap[2] = {-1, -1};
-    uid_t uid = geteuid();
-    gid_t gid = getegid();
-
-    if (argc < 1 || (builtin && !fn)) {
-        rep->ret = -1;
-        rep->err = EINVAL;
-        return;
-    }
-    if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ex, O_CLOEXEC) < 0 ||
-        (io == SPAWN_CAPTURE && pipe2(cap, O_CLOEXEC) < 0)) {
-        rep->ret = -1;
-        rep->err = errno;
-        goto out;
-    }
-
-    struct strbuf a = {0};
-    const char *call = "clone3";
-    sb_append(&a, "{flags=");
-    clone_flags_format(flags, &a);
-    sb_append(&a, ", exit_signal=SIGCHLD}");
-    /* clone3(2), like fork(2) but with CLONE_NEW* flags: the child is born
-     * in the new namespaces. Not clone(2): there CLONE_NEWTIME collides with
-     * the exit-signal byte. */
-    struct clone_args3 ca = {.flags = (uint64_t)(unsigned)flags, .exit_signal = SIGCHLD};
-    pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
-    if (pid < 0 && errno == ENOSYS && !(flags & CLONE_NEWTIME)) {
-        /* Kernels before 5.3 (and valgrind) lack clone3: say so in the
-         * trace, then use clone(2), which takes the same flags but time. */
-        trace_add(&rep->trace, "clone3", -1, ENOSYS, 0, "%s", sb_str(&a));
-        sb_reset(&a);
-        clone_flags_format(flags | SIGCHLD, &a);
-        pid = (pid_t)syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, NULL, NULL, NULL);
-        call = "clone";
-    }
-    if (pid == 0) {
-        close(cx->ctl);
-        close(cx->sfd);
-        close(go[1]);
-        close(ex[0]);
-        child_reset_signals();
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        setpgid(0, 0);
-        char c;
-        if (read(go[0], &c, 1) != 1)
-            _exit(126);
-        if (cap[1] >= 0)
-            close(cap[0]);
-        child_stdio(io, cap[1], cx->sh);
-        if (fn) {
-            /* The event socket stays open across this exec, as fd 3. */
-            if (dup2(cx->evt, 3) == 3) {
-                setenv(BUILTIN_ENV, "1", 1);
-                setenv(BUILTIN_EVT_ENV, "3", 1);
-                syscall(SYS_execveat, cx->sh->exe_fd, "", argv, environ, AT_EMPTY_PATH);
-            }
-        } else {
-            close(cx->evt);
-            execvp(argv[0], argv);
-        }
-        int e = errno;
-        if (write(ex[1], &e, sizeof e) < 0) {
-            /* the parent will see EOF and a 127 exit */
-        }
-        _exit(127);
-    }
-    int clone_err = errno;
-    trace_add(&rep->trace, call, pid, clone_err, TRACE_RET_PID, "%s", sb_str(&a));
-    sb_free(&a);
-    if (pid < 0) {
-        rep->ret = -1;
-        rep->err = clone_err;
-        goto out;
-    }
-    close(go[0]);
-    go[0] = -1;
-    close(ex[1]);
-    ex[1] = -1;
-    if (cap[1] >= 0) {
-        close(cap[1]);
-        cap[1] = -1;
-    }
-
-    int failed = 0;
-    if ((flags & CLONE_NEWUSER) && h->i[2]) {
-        char who[32];
-        snprintf(who, sizeof who, "%d", pid);
-        write_id_map(cx, &rep->trace, who, uid, gid, &failed);
-    }
-    setpgid(pid, pid);
-    if (io == SPAWN_TTY && isatty(0))
-        tcsetpgrp(0, pid);
-
-    if (write(go[1], "g", 1) != 1)
-        failed = errno;
-    close(go[1]);
-    go[1] = -1;
-
-    int exec_err = 0;
-    ssize_t n;
-    do
-        n = read(ex[0], &exec_err, sizeof exec_err);
-    while (n < 0 && errno == EINTR);
-    {
-        struct strbuf args = {0};
-        for (int k = 0; k < argc && k < 8; k++)
-            sb_printf(&args, "%s\"%s\"", k ? ", " : "", argv[k]);
-        if (argc > 8)
-            sb_append(&args, ", ...");
-        if (builtin)
-            trace_add(&rep->trace, "execveat", n == (ssize_t)sizeof exec_err ? -1 : 0, exec_err, 0,
-                      "nslab's own binary, [%s] (builtin %s)", sb_str(&args), argv[0]);
-        else
-            trace_add(&rep->trace, "execvp", n == (ssize_t)sizeof exec_err ? -1 : 0, exec_err, 0,
-                      "\"%s\", [%s]", argv[0], sb_str(&args));
-        sb_free(&args);
-    }
-
-    rep->i[0] = pid;
-    if (n == (ssize_t)sizeof exec_err || failed) {
-        /* The child never ran the program: reap it here, no event. */
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-        rep->ret = -1;
-        rep->err = n == (ssize_t)sizeof exec_err ? exec_err : failed;
-        goto out;
-    }
-
-    if (io == SPAWN_CAPTURE) {
-        char buf[4096];
-        for (;;) {
-            n = read(cap[0], buf, sizeof buf);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                break;
-            if (rep->data.len < CAPTURE_MAX)
-                sb_appendn(&rep->data, buf, (size_t)n);
-        }
-    }
-    if (io != SPAWN_JOB) {
-        int st = 0;
-        while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-            ;
-        rep->i[1] = st;
-        if (io == SPAWN_TTY && isatty(0))
-            tcsetpgrp(0, cx->shell_pgrp);
-    }
-    rep->ret = pid;
-out:
-    for (int k = 0; k < 2; k++) {
-        if (go[k] >= 0)
-            close(go[k]);
-        if (ex[k] >= 0)
-            close(ex[k]);
-        if (cap[k] >= 0)
-            close(cap[k]);
-    }
-}
 
 static char **split_strings(const char *body, uint32_t len, uint32_t nstr)
 {
@@ -450,6 +176,31 @@ static char **split_strings(const char *body, uint32_t len, uint32_t nstr)
     return v;
 }
 
+int subj_write_id_map(struct subj_ctx *cx, struct trace *t, const char *who, uid_t uid, gid_t gid)
+{
+    char path[300], val[64];
+    const struct nsl_paths *paths = &cx->sh->paths;
+    int failed = 0;
+    /* gid_map can only be written by an unprivileged user after setgroups
+     * is denied (user_namespaces(7)). */
+    if (sys_write_file(t, proc_path(paths, path, sizeof path, "%s/setgroups", who), "deny") < 0 &&
+        errno != ENOENT)
+        failed = errno;
+    snprintf(val, sizeof val, "0 %u 1", (unsigned)uid);
+    if (sys_write_file(t, proc_path(paths, path, sizeof path, "%s/uid_map", who), val) < 0)
+        failed = errno;
+    snprintf(val, sizeof val, "0 %u 1", (unsigned)gid);
+    if (sys_write_file(t, proc_path(paths, path, sizeof path, "%s/gid_map", who), val) < 0)
+        failed = errno;
+    return failed;
+}
+
+static const subj_op_fn subj_ops[] = {
+#define SUBJ_OP_ROW(name, fn) [SOP_##name] = fn,
+    SUBJECT_OPS(SUBJ_OP_ROW)
+#undef SUBJ_OP_ROW
+};
+
 static int subject_serve_one(struct subj_ctx *cx)
 {
     struct wire_hdr h;
@@ -466,22 +217,13 @@ static int subject_serve_one(struct subj_ctx *cx)
         return -1;
 
     struct subj_rep rep = {0};
-    switch (h.op) {
-    case SOP_UNSHARE:
-        op_unshare(cx, &h, &rep);
-        break;
-    case SOP_SETNS:
-        op_setns(cx, &h, str, fds, nfd, &rep);
-        break;
-    case SOP_UTS:
-        op_uts(cx, &h, str, &rep);
-        break;
-    case SOP_SPAWN:
-        op_spawn(cx, &h, str, (int)h.nstr, &rep);
-        break;
-    case SOP_EXIT:
+    if (h.op == SOP_EXIT)
         _exit(0);
-    default:
+    struct subj_msg m = {.op = h.op, .nstr = (int)h.nstr, .str = str, .nfd = nfd, .fd = fds};
+    memcpy(m.i, h.i, sizeof m.i);
+    if (h.op > SOP_NONE && h.op < ARRAY_SIZE(subj_ops) && subj_ops[h.op]) {
+        subj_ops[h.op](cx, &m, &rep);
+    } else {
         rep.ret = -1;
         rep.err = ENOSYS;
     }

@@ -14,12 +14,25 @@
 
 #include "nslab.h"
 
+/* The operations the subject performs, each implemented beside its
+ * mechanism (op_* in src/cmd/ and src/spawn.c). One row per operation:
+ *   UNSHARE  i[0] CLONE flags, i[1] mount propagation (MS_*) or 0, i[2] map root
+ *   SETNS    fd[k] with i[k] = nstype, str[k] = the path shown in the trace
+ *   UTS      i[0]: 0 read, 1 set hostname, 2 set domainname; str[0] name
+ *   SPAWN    i[0] CLONE flags, i[1] enum spawn_io, i[2] map root, i[3] builtin,
+ *            i[4] enum spawn_setup bits; str = argv */
+#define SUBJECT_OPS(X)                                                                             \
+    X(UNSHARE, op_unshare)                                                                         \
+    X(SETNS, op_setns)                                                                             \
+    X(UTS, op_uts)                                                                                 \
+    X(SPAWN, op_spawn)
+
 enum subj_op {
-    SOP_UNSHARE = 1, /* i[0] CLONE flags, i[1] mount propagation (MS_*) or 0, i[2] map root */
-    SOP_SETNS,       /* fds[n] with i[k] = nstype, str[k] = shown path */
-    SOP_UTS,         /* i[0]: 0 read, 1 set hostname, 2 set domainname; str[0] name */
-    SOP_SPAWN,       /* i[0] CLONE flags, i[1] enum spawn_io, i[2] map root; str = argv */
-    SOP_EXIT,        /* end the subject */
+    SOP_NONE,
+#define SUBJ_OP_ENUM(name, fn) SOP_##name,
+    SUBJECT_OPS(SUBJ_OP_ENUM)
+#undef SUBJ_OP_ENUM
+    SOP_EXIT, /* end the subject */
 };
 
 enum spawn_io {
@@ -48,6 +61,31 @@ struct subj_rep {
     struct trace trace;
     struct strbuf data; /* output text, captured output, or error sentence */
 };
+
+/* Subject side: what an operation receives. */
+struct subj_ctx {
+    struct nsl *sh; /* the subject's copy of the shell state (read only) */
+    int ctl, evt, sfd;
+    pid_t shell_pgrp;
+};
+
+struct subj_msg {
+    enum subj_op op;
+    int64_t i[SUBJ_NI];
+    int nstr;
+    char **str;
+    int nfd;
+    int *fd;
+};
+
+typedef void (*subj_op_fn)(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep);
+#define SUBJ_OP_DECL(name, fn) void fn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep);
+SUBJECT_OPS(SUBJ_OP_DECL)
+#undef SUBJ_OP_DECL
+
+/* Subject side helpers. Write "0 UID 1" maps for process `who` ("self" or a
+ * PID) after denying setgroups; returns 0 or the errno of a failed write. */
+int subj_write_id_map(struct subj_ctx *cx, struct trace *t, const char *who, uid_t uid, gid_t gid);
 
 /* An event from the subject or a builtin child. */
 enum subj_event_kind {

@@ -293,3 +293,40 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
     subj_rep_free(&rep);
     return rc;
 }
+
+/* --- the subject's side ------------------------------------------------ */
+
+void op_unshare(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
+{
+    int flags = (int)m->i[0];
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+    rep->ret = sys_unshare(&rep->trace, flags);
+    rep->err = rep->ret < 0 ? errno : 0;
+    if (rep->ret < 0)
+        return;
+    int failed = 0;
+    if ((flags & CLONE_NEWUSER) && m->i[2])
+        failed = subj_write_id_map(cx, &rep->trace, "self", uid, gid);
+    if ((flags & CLONE_NEWNS) && m->i[1]) {
+        if (sys_mount(&rep->trace, "none", "/", NULL, MS_REC | (unsigned long)m->i[1], NULL) < 0)
+            failed = errno;
+    }
+    if (failed) {
+        rep->ret = -1;
+        rep->err = failed;
+    }
+}
+
+void op_setns(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
+{
+    rep->ret = 0;
+    for (int k = 0; k < m->nfd && k < m->nstr; k++) {
+        if (sys_setns(&rep->trace, m->fd[k], m->str[k], (int)m->i[k]) < 0) {
+            rep->ret = -1;
+            rep->err = errno;
+            rep->i[0] = k; /* which one failed */
+            return;
+        }
+    }
+}

@@ -2,6 +2,7 @@
 /* hostname, domainname: the UTS namespace. */
 #include <errno.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "../commands.h"
 #include "../subject.h"
@@ -53,4 +54,24 @@ int cmd_hostname(struct nsl *sh, int argc, char **argv)
 int cmd_domainname(struct nsl *sh, int argc, char **argv)
 {
     return uts_command(sh, argc, argv, 2);
+}
+
+/* --- the subject's side ------------------------------------------------ */
+
+void op_uts(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
+{
+    rep->ret = 0;
+    if (m->i[0] == 1)
+        rep->ret = sys_sethostname(&rep->trace, m->str[0]);
+    else if (m->i[0] == 2)
+        rep->ret = sys_setdomainname(&rep->trace, m->str[0]);
+    if (rep->ret < 0) {
+        rep->err = errno;
+        return;
+    }
+    struct utsname u;
+    uname(&u);
+    sb_append(&rep->data, u.nodename);
+    sb_appendc(&rep->data, '\0');
+    sb_append(&rep->data, u.domainname);
 }
