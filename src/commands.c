@@ -202,12 +202,14 @@ const struct command commands[] = {
              "  expect alive TARGET                a process lives\n"
              "  expect dead TARGET [SIG]           it has ended (killed by SIG)\n"
              "  expect output TEXT                 the previous step's output has TEXT\n"
+             "  expect event TEXT                  an event since the previous step began\n"
+             "                                     has TEXT (\"reaped pid 3\")\n"
              "  expect hostname NAME               the subject's hostname is NAME\n"
              "  expect not CONDITION               the condition does not hold\n"
              "  expect ... within SECONDS          poll until it holds, up to SECONDS\n"
              "The previous step is the last command other than expect, say and pause.",
      .run = cmd_expect,
-     .complete = "ok|fail|ns|alive|dead|output|hostname|not @type|@target host|new|changed|same",
+     .complete = "ok|fail|ns|alive|dead|output|event|hostname|not @type|@target host|new|changed|same",
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
     {.name = "observe",
      .synopsis = "observe ns|cgroup|mounts|all|none[,...]",

@@ -108,6 +108,8 @@ static void sh_free(struct nsl *sh)
     free(sh->last.output);
     free(sh->labels.v);
     free(sh->evq);
+    for (size_t k = 0; k < EVLOG_SIZE; k++)
+        free(sh->evlog[k]);
     if (sh->record)
         fclose(sh->record);
     if (sh->procfd >= 0)

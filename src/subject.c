@@ -428,6 +428,11 @@ int subject_call(struct nsl *sh, const struct subj_req *rq, struct subj_rep *rep
 
 static void evq_push(struct nsl *sh, const struct subj_event *ev)
 {
+    struct strbuf line = {0};
+    render_event_text(sh, ev, &line, false);
+    char **slot = &sh->evlog[sh->evseq++ % EVLOG_SIZE];
+    free(*slot);
+    *slot = sb_steal(&line);
     if (sh->evq_n == sh->evq_cap) {
         sh->evq_cap = sh->evq_cap ? sh->evq_cap * 2 : 8;
         sh->evq = xrealloc(sh->evq, sh->evq_cap * sizeof *sh->evq);
