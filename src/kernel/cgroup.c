@@ -393,9 +393,9 @@ int cg_create(struct cg_session *s, enum cg_ctrl ctrl, const struct cg_create_op
     static const struct cg_create_opts none = CG_CREATE_OPTS_INIT;
     if (!o)
         o = &none;
-    if (ctrl >= CG_NCREATE)
+    if ((unsigned)ctrl >= CG_NCREATE)
         return nsl_fail(e, EINVAL, "nslab does not make cgroups for the %s controller",
-                        cg_ctrl_info[ctrl].name);
+                        (unsigned)ctrl < CG_NCTRL ? cg_ctrl_info[ctrl].name : "unknown");
     if (o->limit && o->limit->ctrl != ctrl)
         return nsl_fail(e, EINVAL, "a %s limit given for a %s cgroup",
                         cg_ctrl_info[o->limit->ctrl].name, cg_ctrl_info[ctrl].name);

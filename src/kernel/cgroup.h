@@ -18,7 +18,18 @@
  * A session makes its cgroups under one parent per hierarchy, nslab.<PID>,
  * created on first use under the cgroup nslab runs in (from
  * /proc/self/cgroup), or under the hierarchy's root when that fails (see
- * cgroup.c for the v2 rule), and removes them all at the end. */
+ * cgroup.c for the v2 rule), and removes them all at the end.
+ *
+ * How the shell uses it (one layout and one session for the whole run):
+ *   start      cg_layout_detect; cg_session_init; cg_sweep (dead sessions)
+ *   cgcreate   cg_ctrl_parse, cg_limit_parse, cg_create (.name from --name)
+ *   cgset/cgget  cg_lookup, then cg_set_limit or cg_file_write / cg_file_read
+ *   cgattach   cg_attach;  cgexec: the forked child calls cg_attach(.., 0, ..)
+ *   cgfreeze/cgthaw  cg_freeze;  cgdelete: cg_delete(.., kill=false, ..)
+ *   cgls, observation  s->v[], s->parent[], cg_read_stats (st.reads has the
+ *              real file names); the subject's own: cg_pid_dirs + cg_stats_read
+ *   help       cg_layout_format, cg_backend_of(v)->limit_files[ctrl]
+ *   exit, SIGTERM, SIGHUP  cg_session_cleanup, then cg_session_free */
 #ifndef NSLAB_CGROUP_H
 #define NSLAB_CGROUP_H
 

@@ -22,7 +22,7 @@ const struct cg_ctrl_info cg_ctrl_info[CG_NCTRL] = {
                  .limit_syntax = "a number of processes, or max"},
     [CG_CPUSET] = {.name = "cpuset", .prefix = "cpuset", .v1 = "cpuset", .v2 = "cpuset",
                    .limit_syntax = "a CPU list such as 0 or 0-1,3"},
-    [CG_FREEZER] = {.name = "freezer", .prefix = "frz", .v1 = "freezer", .v2_core = true,
+    [CG_FREEZER] = {.name = "freezer", .prefix = "freezer", .v1 = "freezer", .v2_core = true,
                     .limit_syntax = "nothing (freezer takes no limit)"},
     [CG_CPUACCT] = {.name = "cpuacct", .prefix = "cpuacct", .v1 = "cpuacct", .v2_core = true},
     [CG_IO] = {.name = "io", .alias = "blkio", .prefix = "io", .v1 = "blkio", .v2 = "io"},

@@ -156,12 +156,13 @@ void cg_limit_format(const struct cg_limit *l, struct strbuf *out)
             break;
         }
         /* to a tenth of a percent, trailing ".0" dropped */
-        uint64_t permille = (l->value * 1000 + l->period / 2) / l->period;
+        uint64_t period = l->period ? l->period : CPU_PERIOD_DEFAULT;
+        uint64_t permille = (l->value * 1000 + period / 2) / period;
         if (permille % 10)
             sb_printf(out, "%" PRIu64 ".%" PRIu64 "%%", permille / 10, permille % 10);
         else
             sb_printf(out, "%" PRIu64 "%%", permille / 10);
-        sb_printf(out, " (%" PRIu64 "/%" PRIu64 " us)", l->value, l->period);
+        sb_printf(out, " (%" PRIu64 "/%" PRIu64 " us)", l->value, period);
         break;
     case CG_PIDS:
         if (l->is_max)

@@ -253,6 +253,10 @@ MAYBE_UNUSED static struct fake *fake_new(const char *mountinfo, const char *sel
                              const char *proc_cgroups, const char *v2_ctrls,
                              const char *v2_subtree)
 {
+    /* the fixtures first: a missing one then leaves no temp dir behind */
+    cleanup_free char *mi = fixture(mountinfo);
+    cleanup_free char *sc = fixture(self_cgroup);
+    cleanup_free char *pc = fixture(proc_cgroups);
     struct fake *f = xcalloc(1, sizeof *f);
     snprintf(f->tmp, sizeof f->tmp, "/tmp/nslab-cgtest.XXXXXX");
     assert_non_null(mkdtemp(f->tmp));
@@ -261,9 +265,6 @@ MAYBE_UNUSED static struct fake *fake_new(const char *mountinfo, const char *sel
     char dir[600];
     snprintf(dir, sizeof dir, "%s/self", f->paths.proc);
     mkdir_p(dir);
-    cleanup_free char *mi = fixture(mountinfo);
-    cleanup_free char *sc = fixture(self_cgroup);
-    cleanup_free char *pc = fixture(proc_cgroups);
     write_at(dir, "mountinfo", mi);
     write_at(dir, "cgroup", sc);
     write_at(f->paths.proc, "cgroups", pc);

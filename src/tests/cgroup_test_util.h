@@ -22,16 +22,26 @@
 
 #define MAYBE_UNUSED __attribute__((unused))
 
+/* src/tests/fixtures/cgroup: relative to the repo root, where make runs
+ * the tests, or found from the test binary (REPO/BUILD/tests/NAME). */
 MAYBE_UNUSED static const char *fixture_dir(void)
 {
-    static __thread char dir[512];
-    if (!dir[0]) {
-        /* __FILE__ is src/tests/test_cgroup.c, relative to the repo root
-         * where make runs the tests. */
-        snprintf(dir, sizeof dir, "%s", __FILE__);
-        char *slash = strrchr(dir, '/');
-        snprintf(slash ? slash + 1 : dir, sizeof dir - (size_t)(slash ? slash + 1 - dir : 0),
-                 "fixtures/cgroup");
+    static __thread char dir[600];
+    if (dir[0])
+        return dir;
+    snprintf(dir, sizeof dir, "src/tests/fixtures/cgroup");
+    if (access(dir, F_OK) == 0)
+        return dir;
+    char exe[512];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        for (int i = 0; i < 3; i++) { /* drop NAME, tests and BUILD */
+            char *slash = strrchr(exe, '/');
+            if (slash)
+                *slash = '\0';
+        }
+        snprintf(dir, sizeof dir, "%s/src/tests/fixtures/cgroup", exe);
     }
     return dir;
 }

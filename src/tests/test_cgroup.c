@@ -409,6 +409,28 @@ static void test_real_hierarchy(void **state)
     assert_true(st.usage.known && st.oom_kill.known && st.max_hits.known);
     cg_stats_free(&st);
 
+    /* cpu, pids and cpuset: the kernel takes what the v1 backend writes */
+    const struct cg_group *cpu = must_create(s, CG_CPU, "20%", NULL, -1, &t);
+    assert_string_equal(read_at(cpu->dir, "cpu.cfs_quota_us"), "20000");
+    assert_string_equal(read_at(cpu->dir, "cpu.cfs_period_us"), "100000");
+    assert_int_equal(cg_read_stats(s, cpu, &st, &e), 0);
+    assert_true(st.nr_throttled.known && st.throttled_usec.known);
+    assert_int_equal(st.limit.v, 20000);
+    cg_stats_free(&st);
+    const struct cg_group *pids = must_create(s, CG_PIDS, "5", NULL, -1, &t);
+    assert_string_equal(read_at(pids->dir, "pids.max"), "5");
+    assert_int_equal(cg_read_stats(s, pids, &st, &e), 0);
+    assert_true(st.max_hits.known && st.usage.known);
+    cg_stats_free(&st);
+    if (r->L.ctrl_hier[CG_CPUSET] >= 0 && r->L.hier[r->L.ctrl_hier[CG_CPUSET]].version == 1) {
+        const struct cg_group *cs = must_create(s, CG_CPUSET, "0", NULL, -1, &t);
+        assert_string_equal(read_at(cs->dir, "cpuset.cpus"), "0");
+        assert_true(read_at(cs->dir, "cpuset.mems")[0]);
+        /* admitted only because cpuset.mems was copied */
+        if (cg_attach(s, cs, r->child, &t, &e) < 0)
+            fail_msg("cpuset attach: %s", e.msg);
+    }
+
     /* the v1 freezer */
     const struct cg_group *frz = must_create(s, CG_FREEZER, NULL, NULL, -1, &t);
     assert_int_equal(frz->version, 1);
@@ -500,7 +522,7 @@ static int pure_v2_child(void)
     STEP(cg_create(s, CG_MEMORY, NULL, &t, &e, &g) < 0 && strstr(e.msg, "cgroup.controllers"));
     STEP(cg_create(s, CG_FREEZER, NULL, &t, &e, &g) == 0 && g->version == 2);
     char want[128];
-    snprintf(want, sizeof want, "/sys/fs/cgroup/nslab.%d/frz1", getpid());
+    snprintf(want, sizeof want, "/sys/fs/cgroup/nslab.%d/freezer1", getpid());
     STEP(strcmp(g->dir, want) == 0);
 
     pid_t kid = fork();
@@ -518,7 +540,7 @@ static int pure_v2_child(void)
     STEP(cg_session_cleanup(s, &t, &e) == 0);
     int status;
     STEP(waitpid(kid, &status, 0) == kid && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-    snprintf(want, sizeof want, "write /sys/fs/cgroup/nslab.%d/frz1/cgroup.kill \"1\" = 0",
+    snprintf(want, sizeof want, "write /sys/fs/cgroup/nslab.%d/freezer1/cgroup.kill \"1\" = 0",
              getpid());
     cleanup_free char *text = trace_text(&t);
     STEP(strstr(text, want) != NULL);

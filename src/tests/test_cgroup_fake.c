@@ -220,7 +220,7 @@ static void test_v2_parent_placement(void **state)
     trace_clear(&t);
     const struct cg_group *g = must_create(&s, CG_FREEZER, NULL, NULL, f->L.unified, &t);
     assert_int_equal(g->version, 2);
-    snprintf(want, sizeof want, "%s/unified/sub/nslab.4242/frz1", f->paths.cgroup);
+    snprintf(want, sizeof want, "%s/unified/sub/nslab.4242/freezer1", f->paths.cgroup);
     assert_string_equal(g->dir, want);
     assert_int_equal(cg_session_cleanup(&s, &t, NULL), 0);
     cg_session_free(&s);
@@ -312,7 +312,7 @@ static void test_v1_create(void **state)
     /* freezer.state; and no freezing outside the freezer hierarchy */
     trace_clear(&t);
     const struct cg_group *frz = must_create(&s, CG_FREEZER, NULL, NULL, -1, &t);
-    assert_string_equal(frz->name, "frz1");
+    assert_string_equal(frz->name, "freezer1");
     assert_int_equal(cg_freeze(&s, frz, true, &t, &e), 0);
     assert_trace_has(&t, "write %s/freezer.state \"FROZEN\" = 0", frz->dir);
     assert_trace_has(&t, "# freezer.state: FROZEN");
@@ -328,7 +328,7 @@ static void test_v1_create(void **state)
     trace_clear(&t);
     const struct cg_group *frz2 = must_create(&s, CG_FREEZER, NULL, NULL, f->L.unified, &t);
     assert_int_equal(frz2->version, 2);
-    assert_trace_has(&t, "mkdir(\"%s/unified/nslab.4242/frz2\", 0755) = 0", cg);
+    assert_trace_has(&t, "mkdir(\"%s/unified/nslab.4242/freezer2\", 0755) = 0", cg);
     assert_int_equal(cg_freeze(&s, frz2, true, &t, &e), 0);
     assert_trace_has(&t, "write %s/cgroup.freeze \"1\" = 0", frz2->dir);
 
@@ -560,7 +560,7 @@ static void test_sweep(void **state)
     fake_cgroup(f, "memory/nslab.notapid", NULL);
     fake_cgroup(f, "memory/other", NULL);
     fake_cgroup(f, "unified/nslab.444", "666\n"); /* v2, gone */
-    fake_cgroup(f, "unified/nslab.444/frz1", NULL);
+    fake_cgroup(f, "unified/nslab.444/freezer1", NULL);
 
     struct cg_sys sys = {.mkdir = fake_mkdir, .rmdir = fake_rmdir, .write = fake_write,
                          .kill = fake_kill, .ctx = f, .wait_ms = 100, .poll_ms = 1};
