@@ -282,13 +282,7 @@ static bool v2_base_usable(const struct cg_layout *L, int hier, const char *own)
         const char *name = cg_ctrl_info[c].v2;
         if (L->ctrl_hier[c] != hier || !name)
             continue;
-        if (!read)
-            return false;
-        char padded[1040];
-        snprintf(padded, sizeof padded, " %s ", text);
-        char word[64];
-        snprintf(word, sizeof word, " %s ", name);
-        if (!strstr(padded, word))
+        if (!read || !cg_words_have(text, name))
             return false;
     }
     return true;

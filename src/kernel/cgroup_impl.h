@@ -13,6 +13,8 @@ int cg_read_sb(const char *path, struct strbuf *sb);
 int cg_join(char *buf, size_t size, const char *dir, const char *file);
 /* A small file's text, trailing newlines removed. 0, or -1 with errno. */
 int cg_read_text(const char *dir, const char *file, char *buf, size_t size);
+/* Does a list of words (cgroup.controllers, cgroup.subtree_control) have word? */
+bool cg_words_have(const char *text, const char *word);
 /* In a flat-keyed file's text ("oom_kill 3\nmax 0\n"), the value of key. */
 bool cg_key_value(const char *text, const char *key, char *val, size_t size);
 /* The PIDs listed in dir/cgroup.procs. 0, or -1 with errno. */

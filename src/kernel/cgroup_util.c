@@ -37,6 +37,19 @@ int cg_read_text(const char *dir, const char *file, char *buf, size_t size)
     return 0;
 }
 
+bool cg_words_have(const char *text, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = text; *p;) {
+        p += strspn(p, " \n");
+        size_t len = strcspn(p, " \n");
+        if (len == n && strncmp(p, word, n) == 0)
+            return true;
+        p += len;
+    }
+    return false;
+}
+
 bool cg_key_value(const char *text, const char *key, char *val, size_t size)
 {
     size_t klen = strlen(key);

@@ -13,19 +13,6 @@
 
 #include "cgroup_impl.h"
 
-static bool words_have(const char *text, const char *word)
-{
-    size_t n = strlen(word);
-    for (const char *p = text; *p;) {
-        p += strspn(p, " \n");
-        size_t len = strcspn(p, " \n");
-        if (len == n && strncmp(p, word, n) == 0)
-            return true;
-        p += len;
-    }
-    return false;
-}
-
 static int v2_prepare_parent(const struct cg_sys *s, const char *top, const char *parent,
                              enum cg_ctrl ctrl, struct trace *t, struct nsl_err *e)
 {
@@ -42,7 +29,7 @@ static int v2_prepare_parent(const struct cg_sys *s, const char *top, const char
     for (;;) {
         char text[1024];
         if (cg_read_text(dir, "cgroup.subtree_control", text, sizeof text) == 0 &&
-            words_have(text, name))
+            cg_words_have(text, name))
             break; /* already enabled here: the levels below need it */
         if (n == MAX_DEPTH) {
             ret = nsl_fail(e, ELOOP, "%s is nested too deep", parent);
@@ -50,7 +37,7 @@ static int v2_prepare_parent(const struct cg_sys *s, const char *top, const char
         }
         todo[n++] = xstrdup(dir);
         if (cg_read_text(dir, "cgroup.controllers", text, sizeof text) == 0 &&
-            words_have(text, name))
+            cg_words_have(text, name))
             break; /* available here: enable it here */
         if (strcmp(dir, top) == 0 || strlen(dir) <= strlen(top)) {
             ret = nsl_fail(e, ENOENT,

@@ -18,6 +18,7 @@ struct fake {
     size_t nkilled;
     const char *fail_file; /* writes to this file name fail with EINVAL */
     bool stuck;            /* cgroup.freeze / freezer.state never reach the state */
+    char deny[600];        /* mkdir below this directory fails with EACCES */
 };
 
 MAYBE_UNUSED static const struct cg_hier *fake_hier(const struct fake *f, const char *path)
@@ -148,6 +149,13 @@ MAYBE_UNUSED static void procs_remove(const char *dir, pid_t pid)
 
 MAYBE_UNUSED static int fake_mkdir(void *ctx, struct trace *t, const char *path, mode_t mode)
 {
+    const struct fake *f = ctx;
+    size_t n = strlen(f->deny);
+    if (n && strncmp(path, f->deny, n) == 0 && path[n] == '/' && !strchr(path + n + 1, '/')) {
+        trace_add(t, "mkdir", -1, EACCES, 0, "\"%s\", %#o", path, (unsigned)mode);
+        errno = EACCES;
+        return -1;
+    }
     int r = sys_cg_mkdir(t, path, mode);
     if (r == 0)
         fake_populate(ctx, path, false);

@@ -222,6 +222,17 @@ static void test_v2_parent_placement(void **state)
     assert_int_equal(g->version, 2);
     snprintf(want, sizeof want, "%s/unified/sub/nslab.4242/freezer1", f->paths.cgroup);
     assert_string_equal(g->dir, want);
+
+    /* where nslab's own cgroup is not writable: the hierarchy's root */
+    snprintf(f->deny, sizeof f->deny, "%s/memory/nslab-test/session", f->paths.cgroup);
+    trace_clear(&t);
+    g = must_create(&s, CG_MEMORY, NULL, NULL, -1, &t);
+    snprintf(want, sizeof want, "%s/memory/nslab.4242/mem1", f->paths.cgroup);
+    assert_string_equal(g->dir, want);
+    assert_trace_has(&t, "mkdir(\"%s/nslab.4242\", 0755) = -1 EACCES (Permission denied)", f->deny);
+    assert_trace_has(&t, "# cannot create it under %s: trying %s/memory", f->deny, f->paths.cgroup);
+    assert_trace_has(&t, "mkdir(\"%s/memory/nslab.4242\", 0755) = 0", f->paths.cgroup);
+    f->deny[0] = '\0';
     assert_int_equal(cg_session_cleanup(&s, &t, NULL), 0);
     cg_session_free(&s);
     trace_free(&t);
