@@ -233,9 +233,12 @@ int main(int argc, char **argv)
     }
 
     if (command) {
-        shell_run_text(&sh, command, "-c", 1);
-        events_poll(&sh, 0);
-        events_flush(&sh);
+        /* The same reader as scripts: line checks, continuation, bail. */
+        FILE *cf = fmemopen((void *)command, strlen(command), "r");
+        if (cf) {
+            shell_run_script(&sh, cf, "-c");
+            fclose(cf);
+        }
     } else if (in) {
         shell_run_script(&sh, in, file);
         fclose(in);
