@@ -91,9 +91,12 @@ uninstall:
 docs: $(B)/nslab
 	./$(B)/nslab --dump-commands > docs/commands.md
 
+# cppcheck and clang-tidy (.clang-tidy says which checks, and why some not).
 check-static:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	    --inline-suppr -D_GNU_SOURCE --std=c11 src
+	    --inline-suppr -D_GNU_SOURCE --std=c11 -Isrc src
+	find src -name '*.c' | sort | \
+	    xargs -P2 -n4 sh -c 'clang-tidy --quiet "$$@" -- -std=gnu11 -Isrc' clang-tidy
 
 clean:
 	rm -rf build build-asan build-fuzz

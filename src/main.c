@@ -243,7 +243,7 @@ int main(int argc, char **argv)
         shell_run_script(&sh, in, file);
         fclose(in);
     } else if (!sh.interactive) {
-        shell_run_script(&sh, stdin, file ? "<stdin>" : "<stdin>");
+        shell_run_script(&sh, stdin, "<stdin>");
     } else {
         char pb[32];
         printf("nslab %s: see containers being built from kernel mechanisms. `help` lists the "

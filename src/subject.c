@@ -487,7 +487,7 @@ int events_poll(struct nsl *sh, int timeout_ms)
         }
         if (r == 0 || !(p.revents & POLLIN))
             return handled;
-        struct subj_event ev;
+        struct subj_event ev = {0};
         union {
             char buf[CMSG_SPACE(sizeof(struct ucred))];
             struct cmsghdr align;

@@ -56,7 +56,8 @@ int cmd_ls_ns(struct nsl *sh, int argc, char **argv)
         return ls_ns_target(sh, "self");
     if (strcmp(argv[1], "--tree") == 0) {
         enum ns_slot type = NS_PID;
-        if (argc > 3 || (argc == 3 && strcmp(argv[2], "pid") && strcmp(argv[2], "user")))
+        if (argc > 3 ||
+            (argc == 3 && strcmp(argv[2], "pid") != 0 && strcmp(argv[2], "user") != 0))
             return step_fail(sh, EINVAL, "usage: ls-ns --tree [pid|user]");
         if (argc == 3 && strcmp(argv[2], "user") == 0)
             type = NS_USER;

@@ -388,7 +388,7 @@ int cmd_kill(struct nsl *sh, int argc, char **argv)
     for (; k < argc; k++) {
         if (strcmp(argv[k], "--from") == 0 && k + 1 < argc) {
             from = argv[++k];
-            if (strcmp(from, "host") && strcmp(from, "inside"))
+            if (strcmp(from, "host") != 0 && strcmp(from, "inside") != 0)
                 return step_fail(sh, EINVAL, "--from takes host or inside");
         } else if (!word) {
             word = argv[k];

@@ -85,6 +85,8 @@ static void at_text(const struct mount_ent *m, const struct mount_ent *rel, stru
 static void peers_and_slaves(struct rel_out *r, const struct mount_table *t, bool is_self,
                              const struct mount_ent *m)
 {
+    if (!t)
+        return;
     for (size_t i = 0; i < t->n; i++) {
         const struct mount_ent *p = &t->v[i];
         if (is_self && p->id == m->id)
