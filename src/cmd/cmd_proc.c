@@ -306,25 +306,38 @@ static int kill_inside_fn(struct subj_ctx *cx, void *argp, struct trace *t, stru
         return err;
     }
     if (k == 0) {
-        /* This process is inside the target's PID namespace. */
-        int res[2] = {getpid(), 0};
+        /* This process is inside the target's PID namespace. Its PID there
+         * goes first: if the signal ends init, the kernel kills this
+         * process with the rest of the namespace before it can say more. */
+        int me = getpid(), err = 0;
+        if (write(pfd[1], &me, sizeof me) < 0)
+            _exit(1);
         if (kill(a->ns_pid, a->sig) < 0)
-            res[1] = errno;
-        if (write(pfd[1], res, sizeof res) < 0)
+            err = errno;
+        if (write(pfd[1], &err, sizeof err) < 0)
             _exit(1);
         _exit(0);
     }
     close(pfd[1]);
-    int res[2] = {0, EIO};
-    if (read(pfd[0], res, sizeof res) != (ssize_t)sizeof res)
-        res[1] = EIO;
+    int me = 0, err = EIO;
+    ssize_t got = read(pfd[0], &me, sizeof me);
+    bool answered = got == (ssize_t)sizeof me && read(pfd[0], &err, sizeof err) == sizeof err;
     close(pfd[0]);
-    waitpid(k, NULL, 0);
+    int st = 0;
+    waitpid(k, &st, 0);
     trace_add(t, "fork", k, 0, TRACE_RET_PID, "%s", "");
-    trace_add(t, "kill", res[1] ? -1 : 0, res[1], 0, "%d, SIG%s", (int)a->ns_pid,
-              signal_name(a->sig));
-    sb_printf(data, "%d", res[0]);
-    return res[1];
+    if (!answered && got == (ssize_t)sizeof me && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) {
+        /* It was killed right after (or while) sending: init ended, and
+         * with it the namespace. The signal did arrive. */
+        trace_note(t, "the sender, pid %d inside, was killed with its namespace when the signal "
+                      "ended init", me);
+        err = 0;
+    } else {
+        trace_add(t, "kill", err ? -1 : 0, err, 0, "%d, SIG%s", (int)a->ns_pid,
+                  signal_name(a->sig));
+    }
+    sb_printf(data, "%d", me);
+    return err;
 }
 
 void op_kill_inside(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
