@@ -158,6 +158,7 @@ int builtin_check(int argc, char **argv, struct nsl_err *e);
  * hands over to this when NSLAB_BUILTIN is set. */
 #define BUILTIN_ENV "NSLAB_BUILTIN"
 #define BUILTIN_EVT_ENV "NSLAB_EVT_FD"
+#define BUILTIN_READY_ENV "NSLAB_READY_FD"
 int builtin_main(int argc, char **argv);
 
 /* At exit: kill and reap every process still descended from the session

@@ -223,15 +223,61 @@ int cmd_wait(struct nsl *sh, int argc, char **argv)
 
 /* After a signal, give the kernel a moment to act, then say what became of
  * the target: signals are delivered asynchronously. */
-static bool settle_alive(struct nsl *sh, struct target *t, int sig)
+/* What a signal is expected to do, by signal(7) and pid_namespaces(7). */
+enum effect { EFFECT_NONE, EFFECT_DEATH, EFFECT_STOP, EFFECT_CONT };
+
+static enum effect expected_effect(int sig, bool inside, bool is_init, bool handled, bool ignored)
 {
-    int64_t deadline = now_ms() + (sig == SIGKILL || sig == SIGTERM || sig == SIGINT ? 250 : 100);
+    if (sig == SIGCONT)
+        return EFFECT_CONT; /* resumes whatever the disposition */
+    if (is_init && !handled && (inside || (sig != SIGKILL && sig != SIGSTOP)))
+        return EFFECT_NONE; /* dropped by the kernel */
+    if (sig == SIGKILL)
+        return EFFECT_DEATH;
+    if (sig == SIGSTOP)
+        return EFFECT_STOP;
+    if (handled || ignored)
+        return EFFECT_NONE;
+    switch (sig) {
+    case SIGCHLD:
+    case SIGURG:
+    case SIGWINCH:
+        return EFFECT_NONE;
+    case SIGTSTP:
+    case SIGTTIN:
+    case SIGTTOU:
+        return EFFECT_STOP;
+    default:
+        return EFFECT_DEATH;
+    }
+}
+
+static bool pid_stopped(struct nsl *sh, pid_t pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "%d/stat", (int)pid);
+    if (read_file_at(sh->procfd, path, buf, sizeof buf) < 0)
+        return false;
+    char *rp = strrchr(buf, ')');
+    return rp && rp[1] == ' ' && (rp[2] == 'T' || rp[2] == 't');
+}
+
+/* Signals are delivered asynchronously: wait for the effect the rules
+ * predict (up to 2 s, so a loaded machine still shows it), or briefly when
+ * none is expected, then say what became of the target. The report is
+ * what the kernel shows then, whatever was predicted. */
+static bool settle_alive(struct nsl *sh, struct target *t, enum effect want)
+{
+    int64_t deadline = now_ms() + (want == EFFECT_NONE ? 100 : 2000);
     int id = t->job ? t->job->id : 0;
     for (;;) {
         struct job *j = id ? job_find(sh, id) : NULL;
         bool alive = j ? !job_ended(j) : pid_alive(sh, t->pid);
+        bool stopped = j ? j->state == JOB_STOPPED : pid_stopped(sh, t->pid);
         if (!alive)
             return false;
+        if ((want == EFFECT_STOP && stopped) || (want == EFFECT_CONT && !stopped))
+            return true;
         int left = (int)(deadline - now_ms());
         if (left <= 0)
             return true;
@@ -242,18 +288,29 @@ static bool settle_alive(struct nsl *sh, struct target *t, int sig)
     }
 }
 
-/* Does pid have a handler for sig? The kernel's SigCgt mask says. */
-static bool signal_caught(struct nsl *sh, pid_t pid, int sig)
+/* Is sig in one of the signal masks of /proc/PID/status ("SigCgt:")? */
+static bool signal_in_mask(struct nsl *sh, pid_t pid, int sig, const char *key)
 {
     char path[64], buf[4096];
     snprintf(path, sizeof path, "%d/status", (int)pid);
     if (read_file_at(sh->procfd, path, buf, sizeof buf) < 0)
         return false;
-    const char *l = strstr(buf, "\nSigCgt:");
+    const char *l = strstr(buf, key);
     if (!l)
         return false;
-    unsigned long long mask = strtoull(l + 9, NULL, 16);
+    unsigned long long mask = strtoull(l + strlen(key), NULL, 16);
     return sig >= 1 && sig <= 64 && (mask >> (sig - 1)) & 1;
+}
+
+/* Does pid have a handler for sig? The kernel's SigCgt mask says. */
+static bool signal_caught(struct nsl *sh, pid_t pid, int sig)
+{
+    return signal_in_mask(sh, pid, sig, "\nSigCgt:");
+}
+
+static bool signal_ignored(struct nsl *sh, pid_t pid, int sig)
+{
+    return signal_in_mask(sh, pid, sig, "\nSigIgn:");
 }
 
 /* The rules of pid_namespaces(7), applied to what just happened. */
@@ -422,6 +479,7 @@ int cmd_kill(struct nsl *sh, int argc, char **argv)
         return step_fail(sh, EINVAL, "refusing to signal the subject (self); `reset` replaces it");
     bool inside = strcmp(from, "inside") == 0;
     bool handled = signal_caught(sh, t.pid, sig);
+    bool ignored = signal_ignored(sh, t.pid, sig);
     pid_t ns_pid = pid_inside(sh, t.pid);
     if (inside) {
         if (kill_from_inside(sh, &t, ns_pid, sig) < 0)
@@ -429,7 +487,7 @@ int cmd_kill(struct nsl *sh, int argc, char **argv)
     } else if (sys_kill(&sh->step.trace, t.pid, sig) < 0) {
         return step_fail_errno(sh, errno, "kill -%s %d failed", signal_name(sig), (int)t.pid);
     }
-    bool alive = settle_alive(sh, &t, sig);
+    bool alive = settle_alive(sh, &t, expected_effect(sig, inside, ns_pid == 1, handled, ignored));
     char pb[32];
     const char *name = t.job ? (snprintf(pb, sizeof pb, "%%%d", t.job->id), pb) : word;
     struct job *j = t.job ? job_find(sh, t.job->id) : NULL;
