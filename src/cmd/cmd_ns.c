@@ -282,7 +282,11 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
                                "pid_for_children changed (the next spawned process is born in "
                                "%s's PID namespace).\n", argv[2]);
             else if (strstr(what[k], "/ns/time"))
-                out_printf(sh, "time: only time_for_children changed.\n");
+                /* Unlike unshare(CLONE_NEWTIME), setns moves the caller
+                 * too: the kernel switches both time and time_for_children. */
+                out_printf(sh, "time: the subject and its future children are now in %s's time "
+                               "namespace (unlike unshare time, setns moves the caller itself).\n",
+                           argv[2]);
         }
         out_printf(sh, "entered %d namespace%s of %s\n", n, n == 1 ? "" : "s", argv[2]);
     }
