@@ -220,7 +220,7 @@ int main(int argc, char **argv)
     }
 
     if (command) {
-        shell_run_text(&sh, command, "-c", 1);
+        shell_run_command(&sh, command);
         events_poll(&sh, 0);
         events_flush(&sh);
     } else if (in) {

@@ -10,6 +10,9 @@
 /* Run every command of text (one logical line or more). Returns false when
  * the session must stop (exit, bail in a script, interrupt). */
 bool shell_run_text(struct nsl *sh, const char *text, const char *file, int line);
+/* -c TEXT: rejected whole (one line on stderr) when it holds bytes no
+ * command can mean, as a script line would be; else shell_run_text. */
+bool shell_run_command(struct nsl *sh, const char *text);
 /* Replay a script from a stream (name for messages: a path, or "<stdin>"). */
 void shell_run_script(struct nsl *sh, FILE *in, const char *name);
 /* The interactive loop on a terminal. */
