@@ -269,6 +269,13 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
             rc = step_fail_errno(sh, rep.err, "setns %s failed: a process cannot enter its own or "
                                               "an ancestor user namespace (`reset` starts a fresh "
                                               "subject in the host's)", which);
+        else if (rep.err == EPERM && strstr(which, "/user"))
+            /* What `setns user host` gives after `unshare user`: the way
+             * back is a fresh subject, not a capability. */
+            rc = step_fail_errno(sh, rep.err, "setns %s failed: entering a user namespace needs "
+                                              "CAP_SYS_ADMIN in it, and no process can re-enter an "
+                                              "ancestor user namespace (`reset` starts a fresh "
+                                              "subject in the host's)", which);
         else if (rep.err == EPERM)
             rc = step_fail_errno(sh, rep.err, "setns %s failed: entering needs CAP_SYS_ADMIN in the "
                                               "user namespace that owns the target namespace (and "
