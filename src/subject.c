@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "subject.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -563,6 +564,70 @@ bool subject_alive(struct nsl *sh)
     return sh->subj.pid > 0 && kill(sh->subj.pid, 0) == 0;
 }
 
+/* Children of the shell other than the subject: orphans re-parented to it.
+ * Kills each one not yet in killed[] (so the trace shows one kill each) and
+ * returns how many children there are, zombies included. Reads the parent
+ * from /proc/PID/stat (CONFIG_PROC_CHILDREN is not everywhere). */
+static int kill_shell_children(struct nsl *sh, struct trace *t, pid_t *killed, size_t *nkilled,
+                               size_t cap)
+{
+    int dfd = openat(sh->procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    if (!d) {
+        if (dfd >= 0)
+            close(dfd);
+        return 0;
+    }
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        pid_t pid;
+        char path[300], buf[512];
+        if (parse_pid(de->d_name, &pid) < 0)
+            continue;
+        snprintf(path, sizeof path, "%s/stat", de->d_name);
+        if (read_file_at(sh->procfd, path, buf, sizeof buf) < 0)
+            continue;
+        /* "PID (comm) S PPID ...": comm may hold anything, so from the last ')'. */
+        char *rp = strrchr(buf, ')');
+        char state;
+        int ppid;
+        if (!rp || sscanf(rp + 1, " %c %d", &state, &ppid) != 2 || ppid != sh->shell_pid)
+            continue;
+        n++;
+        bool done = state == 'Z';
+        for (size_t k = 0; k < *nkilled && !done; k++)
+            done = killed[k] == pid;
+        if (!done && *nkilled < cap) {
+            sys_kill(t, pid, SIGKILL);
+            killed[(*nkilled)++] = pid;
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+/* What the subject's children left behind (a daemon that forked and
+ * exited) was re-parented to the shell, a child subreaper: it was started
+ * in this session and ends with the subject. Never a blocking wait for one
+ * of them: the init of a PID namespace, once killed, waits until every
+ * process of its namespace is reaped, and those may be our zombies. */
+static void end_orphans(struct nsl *sh, struct trace *t)
+{
+    pid_t killed[256];
+    size_t nkilled = 0;
+    /* Jobs were killed already; once the subject is gone they are our
+     * children until reaped, and must not show a second kill in the trace. */
+    for (size_t k = 0; k < sh->jobs.n && nkilled < ARRAY_SIZE(killed) / 2; k++)
+        killed[nkilled++] = sh->jobs.v[k].pid;
+    int64_t deadline = now_ms() + 2000;
+    while (kill_shell_children(sh, t, killed, &nkilled, ARRAY_SIZE(killed)) > 0 &&
+           now_ms() < deadline) {
+        shell_reap_orphans(sh);
+        usleep(2000);
+    }
+}
+
 void subject_stop(struct nsl *sh, struct trace *t)
 {
     for (size_t k = 0; k < sh->jobs.n; k++) {
@@ -587,6 +652,7 @@ void subject_stop(struct nsl *sh, struct trace *t)
     sh->subj.pid = -1;
     sh->subj.ctl = sh->subj.evt = -1;
     shell_reap_orphans(sh);
+    end_orphans(sh, t);
 }
 
 void subj_rep_free(struct subj_rep *rep)
