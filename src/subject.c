@@ -630,20 +630,26 @@ static void end_orphans(struct nsl *sh, struct trace *t)
 
 void subject_stop(struct nsl *sh, struct trace *t)
 {
+    /* The subject first: while it lives it reaps its children, so a job
+     * that died a moment ago (killing a PID-namespace init kills the rest of
+     * its namespace) would make kill(2) return 0 or ESRCH depending on who
+     * was faster, and --stable transcripts of `reset` differ. Once the
+     * subject is gone its children are the shell's, which reaps nothing
+     * until end_orphans: kill(2) on each finds it, running or zombie. */
+    if (sh->subj.pid > 0) {
+        sys_kill(t, sh->subj.pid, SIGKILL);
+        while (waitpid(sh->subj.pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+    }
     for (size_t k = 0; k < sh->jobs.n; k++) {
         struct job *j = &sh->jobs.v[k];
         if (j->state == JOB_RUNNING || j->state == JOB_STOPPED) {
             sys_kill(t, j->pid, SIGKILL);
             /* Its exit will be reaped by the shell, not reported by the
-             * subject, which dies too: record it now. */
+             * subject, which is gone: record it now. */
             j->state = JOB_KILLED;
             j->status = SIGKILL;
         }
-    }
-    if (sh->subj.pid > 0) {
-        sys_kill(t, sh->subj.pid, SIGKILL);
-        while (waitpid(sh->subj.pid, NULL, 0) < 0 && errno == EINTR)
-            ;
     }
     if (sh->subj.ctl >= 0)
         close(sh->subj.ctl);
