@@ -242,8 +242,11 @@ nslab_stop()
         esac
     done
     exec {nslab_out}<&-
-    nslab_status=0
-    wait "$nslab_pid" || nslab_status=$?
+    # shellcheck disable=SC2034 # for the scenarios
+    {
+        nslab_status=0
+        wait "$nslab_pid" || nslab_status=$?
+    }
     nslab_pid=""
 }
 
@@ -302,7 +305,9 @@ jv()
 }
 
 # ns_entries: the ten entries of /proc/PID/ns, in the kernel's order.
+# shellcheck disable=SC2034 # for the scenarios
 ns_entries="cgroup ipc mnt net pid pid_for_children time time_for_children user uts"
+# shellcheck disable=SC2034 # for the scenarios
 ns_types="cgroup ipc mnt net pid time user uts"
 
 # kernel_ino PID ENTRY: the inode of /proc/PID/ns/ENTRY as the kernel shows
