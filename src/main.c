@@ -98,7 +98,6 @@ static int sh_init(struct nsl *sh)
 static void sh_free(struct nsl *sh)
 {
     subject_stop(sh, NULL);
-    subject_kill_all(sh);
     jobs_free(sh);
     free(sh->step.command);
     trace_free(&sh->step.trace);

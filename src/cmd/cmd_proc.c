@@ -50,6 +50,22 @@ static int spawn_fail(struct nsl *sh, int err, const char *prog, int flags)
     return step_fail_errno(sh, err, "cannot start %s", prog);
 }
 
+/* A job in the host's PID namespace has its host PID inside too: with
+ * --stable that number is a host PID like any other and gets its label,
+ * or transcripts differ from run to run. */
+static cJSON *json_ns_pid(struct nsl *sh, const struct job *j)
+{
+    return j->ns_pid == j->pid ? json_pid(sh, j->pid) : cJSON_CreateNumber(j->ns_pid);
+}
+
+static const char *fmt_ns_pid(struct nsl *sh, const struct job *j, char *buf, size_t size)
+{
+    if (j->ns_pid == j->pid)
+        return fmt_pid(sh, j->pid, buf, size);
+    snprintf(buf, size, "%d", (int)j->ns_pid);
+    return buf;
+}
+
 int cmd_spawn(struct nsl *sh, int argc, char **argv)
 {
     int flags = 0, k = 1;
@@ -103,7 +119,7 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
         cJSON *res = cJSON_CreateObject();
         cJSON_AddNumberToObject(res, "job", j->id);
         cJSON_AddItemToObject(res, "pid", json_pid(sh, j->pid));
-        cJSON_AddNumberToObject(res, "ns_pid", j->ns_pid);
+        cJSON_AddItemToObject(res, "ns_pid", json_ns_pid(sh, j));
         sh->step.result = res;
     }
     subj_rep_free(&rep);
@@ -152,19 +168,19 @@ int cmd_jobs(struct nsl *sh, int argc, char **argv)
         return step_fail(sh, EINVAL, "usage: jobs");
     events_poll(sh, 0);
     cJSON *arr = cJSON_CreateArray();
-    char pb[32], sb[64];
+    char pb[32], nb[32], sb[64];
     if (sh->jobs.n == 0)
         out_printf(sh, "no jobs (spawn starts one)\n");
     else
         out_printf(sh, "  %-5s %-10s %-8s %-18s %s\n", "JOB", "PID", "INSIDE", "STATE", "COMMAND");
     for (size_t k = 0; k < sh->jobs.n; k++) {
         struct job *j = &sh->jobs.v[k];
-        out_printf(sh, "  %%%-4d %-10s %-8d %-18s %s\n", j->id, fmt_pid(sh, j->pid, pb, sizeof pb),
-                   (int)j->ns_pid, job_state_text(j, sb, sizeof sb), j->cmd);
+        out_printf(sh, "  %%%-4d %-10s %-8s %-18s %s\n", j->id, fmt_pid(sh, j->pid, pb, sizeof pb),
+                   fmt_ns_pid(sh, j, nb, sizeof nb), job_state_text(j, sb, sizeof sb), j->cmd);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddNumberToObject(o, "job", j->id);
         cJSON_AddItemToObject(o, "pid", json_pid(sh, j->pid));
-        cJSON_AddNumberToObject(o, "ns_pid", j->ns_pid);
+        cJSON_AddItemToObject(o, "ns_pid", json_ns_pid(sh, j));
         cJSON_AddStringToObject(o, "state", job_state_text(j, sb, sizeof sb));
         cJSON_AddStringToObject(o, "command", j->cmd);
         cJSON_AddItemToArray(arr, o);
@@ -511,7 +527,6 @@ int cmd_reset(struct nsl *sh, int argc, char **argv)
     if (argc != 1)
         return step_fail(sh, EINVAL, "usage: reset");
     subject_stop(sh, &sh->step.trace);
-    subject_kill_all(sh);
     struct nsl_err e;
     if (subject_start(sh, &e) < 0)
         return step_fail_err(sh, &e);
