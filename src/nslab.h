@@ -16,6 +16,7 @@
 #include "util.h"
 
 struct subj_event;
+struct nsl_cg;
 
 #define NSLAB_VERSION "0.1.0"
 #define NSLAB_MAX_LINE (64 * 1024)
@@ -146,6 +147,7 @@ struct nsl {
     bool pending_fail;
     int exit_request; /* status given to `exit N` */
     volatile int *interrupted; /* set by SIGINT (points into main's static) */
+    struct nsl_cg *cg; /* cgroups: layout, session, observation (cgroups.h) */
 };
 
 /* Output of the current step: the text a command prints. */

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../cgroups.h"
 #include "../observe.h"
 #include "../subject.h"
 #include "render.h"
@@ -94,6 +95,8 @@ static void render_step_text(struct nsl *sh, const struct snapshot *before,
     }
     if (st->observed && !sh->opt.quiet && (sh->opt.observe & OBS_NS))
         render_observation(sh, before, now, &o);
+    if (st->observed && !sh->opt.quiet && (sh->opt.observe & OBS_CGROUP) && sh->cg)
+        render_cg_observation(sh, &sh->cg->now, &o);
     fputs(sb_str(&o), stdout);
     fflush(stdout);
     sb_free(&o);
