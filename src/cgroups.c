@@ -38,11 +38,16 @@ void cgroups_init(struct nsl *sh, struct strbuf *notes)
      * up) left their nslab.<PID> parents behind: remove them now. */
     struct trace t = {0};
     int n = cg_sweep(&c->layout, &sh->paths, &c->session.sys, sh->shell_pid, &t, &e);
-    for (size_t k = 0; k < t.n; k++)
-        if (t.v[k].flags & TRACE_NOTE)
-            sb_printf(notes, "removed the cgroups of a session that is gone: %s\n", t.v[k].args);
+    for (size_t k = 0; k < t.n; k++) {
+        const char *what = t.v[k].args;
+        if (!(t.v[k].flags & TRACE_NOTE))
+            continue;
+        if (strncmp(what, "stale session: ", 15) == 0)
+            what += 15;
+        sb_printf(notes, "nslab: removed the cgroups of a session that is gone: %s\n", what);
+    }
     if (n < 0)
-        sb_printf(notes, "could not remove every cgroup of old sessions: %s\n", e.msg);
+        sb_printf(notes, "nslab: could not remove every cgroup of old sessions: %s\n", e.msg);
     trace_free(&t);
 }
 
@@ -54,7 +59,7 @@ void cgroups_free(struct nsl *sh, struct strbuf *errors)
     if (c->ready) {
         struct nsl_err e = {0};
         if (cg_session_cleanup(&c->session, NULL, &e) < 0)
-            sb_printf(errors, "cannot remove this session's cgroups: %s\n", e.msg);
+            sb_printf(errors, "nslab: cannot remove this session's cgroups: %s\n", e.msg);
         cg_session_free(&c->session);
     }
     cg_snap_free(&c->prev);

@@ -77,10 +77,10 @@ struct nsl_cg {
 /* Detect the layout, start the session (parents nslab.<shell PID>), sweep
  * the cgroups of sessions whose nslab is gone. Never fails: without a
  * layout, cgroup commands say why. What the sweep removed is appended to
- * notes, one line each. */
+ * notes, one "nslab: ..." line each. */
 void cgroups_init(struct nsl *sh, struct strbuf *notes);
 /* Remove every cgroup of the session (call after the jobs are killed) and
- * free everything. A failure is appended to errors. */
+ * free everything. A failure is appended to errors ("nslab: ..." lines). */
 void cgroups_free(struct nsl *sh, struct strbuf *errors);
 
 /* 0 when cgroups can be used here, else -1 saying why. */

@@ -91,8 +91,7 @@ static int sh_init(struct nsl *sh)
      * one makes anything. */
     struct strbuf notes = {0};
     cgroups_init(sh, &notes);
-    if (notes.len)
-        fprintf(stderr, "nslab: %s", sb_str(&notes));
+    fputs(sb_str(&notes), stderr);
     sb_free(&notes);
     struct nsl_err e;
     if (subject_start(sh, &e) < 0) {
@@ -111,8 +110,7 @@ static void sh_free(struct nsl *sh)
     /* The jobs are dead: now the cgroups they were in can go. */
     struct strbuf errors = {0};
     cgroups_free(sh, &errors);
-    if (errors.len)
-        fprintf(stderr, "nslab: %s", sb_str(&errors));
+    fputs(sb_str(&errors), stderr);
     sb_free(&errors);
     jobs_free(sh);
     free(sh->step.command);

@@ -51,7 +51,8 @@ static void walk(struct nsl *sh, const struct cg_group *g, int depth, struct row
         subs[n++] = xstrdup(de->d_name);
     }
     closedir(d);
-    qsort(subs, n, sizeof *subs, name_cmp);
+    if (n)
+        qsort(subs, n, sizeof *subs, name_cmp);
     for (size_t k = 0; k < n; k++) {
         struct cg_group sub = *g;
         if (snprintf(sub.name, sizeof sub.name, "%s/%s", g->name, subs[k]) < (int)sizeof sub.name &&
