@@ -187,8 +187,8 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
 
 /* --- cgset, cgget ---------------------------------------------------------- */
 
-static int set_fail(struct nsl *sh, const struct cg_group *g, const char *file, const char *value,
-                    struct nsl_err *e)
+/* cgset's error, with the kernel's reason in a learner's words. */
+static int set_fail(struct nsl *sh, struct nsl_err *e)
 {
     switch (e->errnum) {
     case ENOENT:
@@ -206,7 +206,6 @@ static int set_fail(struct nsl *sh, const struct cg_group *g, const char *file, 
                        "may write it");
         break;
     }
-    (void)g, (void)file, (void)value;
     return step_fail_err(sh, e);
 }
 
@@ -264,7 +263,7 @@ int cmd_cgset(struct nsl *sh, int argc, char **argv)
         r = cg_file_write(s, g, file, value, &sh->step.trace, &e);
     }
     if (r < 0)
-        return set_fail(sh, g, file, value, &e);
+        return set_fail(sh, &e);
     cJSON *res = group_json(g);
     struct readback rb = {.sh = sh, .g = g, .files = cJSON_AddObjectToObject(res, "files")};
     writes_since(sh, from, print_readback, &rb);
@@ -443,6 +442,9 @@ int cg_spawn_fail(struct nsl *sh, const struct cg_spawn_places *p, int which, in
         break;
     case EAGAIN:
         why = "; the pids limit of that cgroup is reached";
+        break;
+    case ENOENT:
+        why = "; the cgroup is gone (cgls lists this session's cgroups)";
         break;
     }
     return step_fail(sh, err,
