@@ -7,7 +7,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/sysinfo.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -178,6 +181,178 @@ static int builtin_orphan(int argc, char **argv, int evt_fd)
     return 0;
 }
 
+/* --- stress: loads that show what cgroup limits do ---------------------------- */
+
+#define STRESS_FORK_MAX 1000
+#define STRESS_CPU_MAX 3600
+
+/* SIZE for stress mem: at most half the machine's memory, so a mistyped
+ * size cannot push the whole machine into swap or its OOM killer. */
+static int stress_mem_size(const char *text, uint64_t *out)
+{
+    bool is_max;
+    struct sysinfo si;
+    if (parse_size(text, out, &is_max) < 0 || is_max || *out == 0)
+        return -1;
+    if (sysinfo(&si) == 0 && *out > (uint64_t)si.totalram * si.mem_unit / 2)
+        return -2;
+    return 0;
+}
+
+/* Allocate SIZE and touch every page, so the memory is really charged to
+ * the cgroup (an untouched mapping costs nothing). Over a memory limit the
+ * kernel first reclaims, then its OOM killer ends this process (SIGKILL),
+ * which memory.events / memory.oom_control count as oom_kill. */
+static int stress_mem(const char *size_text, int evt_fd)
+{
+    uint64_t size;
+    if (stress_mem_size(size_text, &size) < 0)
+        return 2;
+    long page = sysconf(_SC_PAGESIZE);
+    char *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                   -1, 0);
+    if (p == MAP_FAILED) {
+        report(evt_fd, "stress mem: mmap of %s failed: %s", size_text, strerror(errno));
+        return 1;
+    }
+    char total[32], done[32];
+    format_size(size, total, sizeof total);
+    report(evt_fd, "stress mem: allocating %s, touching it page by page", total);
+    uint64_t step = size / 4, next = step;
+    for (uint64_t off = 0; off < size; off += (uint64_t)page) {
+        p[off] = 1;
+        if (off + (uint64_t)page >= next && next < size) {
+            format_size(next, done, sizeof done);
+            report(evt_fd, "stress mem: %s of %s touched", done, total);
+            next += step;
+        }
+    }
+    report(evt_fd, "stress mem: all %s touched and held (kill the job to free it)", total);
+    for (;;)
+        pause();
+}
+
+static double seconds_of(clockid_t clk)
+{
+    struct timespec ts;
+    clock_gettime(clk, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Spin for SECONDS of wall-clock time, then say how much CPU time that
+ * bought: under a cpu quota the difference is the throttling; beside a
+ * sibling with another weight, it is the share. */
+static int stress_cpu(int argc, char **argv, int evt_fd)
+{
+    long secs, cpu = -1;
+    if (parse_long(argv[2], 1, STRESS_CPU_MAX, &secs) < 0 ||
+        (argc == 4 && parse_long(argv[3], 0, CPU_SETSIZE - 1, &cpu) < 0))
+        return 2;
+    if (cpu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET((int)cpu, &set);
+        if (sched_setaffinity(0, sizeof set, &set) < 0) {
+            report(evt_fd, "stress cpu: cannot run on CPU %ld only: %s", cpu, strerror(errno));
+            return 1;
+        }
+    }
+    if (cpu >= 0)
+        report(evt_fd, "stress cpu: spinning for %ld s on CPU %ld", secs, cpu);
+    else
+        report(evt_fd, "stress cpu: spinning for %ld s", secs);
+    double t0 = seconds_of(CLOCK_MONOTONIC), c0 = seconds_of(CLOCK_PROCESS_CPUTIME_ID);
+    volatile unsigned long spin = 0;
+    double wall;
+    while ((wall = seconds_of(CLOCK_MONOTONIC) - t0) < (double)secs)
+        for (int k = 0; k < 10000; k++)
+            spin++;
+    double used = seconds_of(CLOCK_PROCESS_CPUTIME_ID) - c0;
+    report(evt_fd, "stress cpu: done: %.2f s of CPU in %.2f s, %.0f%% of one CPU", used, wall,
+           100 * used / wall);
+    return 0;
+}
+
+static volatile sig_atomic_t stress_stop, stress_chld;
+
+static void stress_on_signal(int sig)
+{
+    if (sig == SIGCHLD)
+        stress_chld = 1;
+    else
+        stress_stop = sig;
+}
+
+/* Fork N children that only sleep. Under pids.max the kernel refuses a
+ * fork with EAGAIN once the cgroup holds that many processes (pids.events
+ * counts it). The children die with this process (PR_SET_PDEATHSIG), and
+ * on SIGTERM, SIGINT or SIGHUP it kills and reaps them first. */
+static int stress_fork(const char *ntext, int evt_fd)
+{
+    long n;
+    if (parse_long(ntext, 1, STRESS_FORK_MAX, &n) < 0)
+        return 2;
+    struct sigaction sa = {.sa_handler = stress_on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGCHLD, &sa, NULL);
+    pid_t self = getpid();
+    pid_t *kids = xcalloc((size_t)n, sizeof *kids);
+    long made = 0;
+    for (; made < n && !stress_stop; made++) {
+        pid_t k = fork();
+        if (k == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() != self)
+                _exit(0);
+            prctl(PR_SET_NAME, "stress-child");
+            for (;;)
+                pause();
+        }
+        if (k < 0) {
+            int err = errno;
+            report(evt_fd, "stress fork: fork number %ld failed: %s (%s)%s; holding the %ld "
+                   "made", made + 1, strerror(err), errno_name(err),
+                   err == EAGAIN ? ", the pids limit of a cgroup (or RLIMIT_NPROC)" : "", made);
+            break;
+        }
+        kids[made] = k;
+    }
+    if (made == n)
+        report(evt_fd, "stress fork: forked all %ld children; holding them", n);
+    long alive = made;
+    while (!stress_stop) {
+        pause();
+        if (stress_chld) {
+            stress_chld = 0;
+            while (waitpid(-1, NULL, WNOHANG) > 0)
+                alive--;
+        }
+    }
+    for (long k = 0; k < made; k++)
+        kill(kids[k], SIGKILL);
+    long reaped = 0;
+    while (waitpid(-1, NULL, 0) > 0)
+        reaped++;
+    report(evt_fd, "stress fork: caught SIG%s: killed and reaped its %ld children", 
+           signal_name(stress_stop), reaped + (made - alive));
+    free(kids);
+    return 0;
+}
+
+static int builtin_stress(int argc, char **argv, int evt_fd)
+{
+    if (argc >= 3 && strcmp(argv[1], "mem") == 0 && argc == 3)
+        return stress_mem(argv[2], evt_fd);
+    if (argc >= 3 && strcmp(argv[1], "cpu") == 0 && argc <= 4)
+        return stress_cpu(argc, argv, evt_fd);
+    if (argc == 3 && strcmp(argv[1], "fork") == 0)
+        return stress_fork(argv[2], evt_fd);
+    return 2;
+}
+
 static const struct builtin {
     const char *name;
     builtin_fn fn;
@@ -187,6 +362,7 @@ static const struct builtin {
     {"sleep", builtin_sleep, "sleep [SECONDS]", false},
     {"init", builtin_init, "init [--trap SIG,...]", true},
     {"orphan", builtin_orphan, "orphan [SECONDS]", false},
+    {"stress", builtin_stress, "stress mem SIZE | stress cpu SECONDS [CPU] | stress fork N", false},
 };
 
 static const struct builtin *builtin_get(const char *name)
@@ -234,6 +410,42 @@ const char *builtin_usage(const char *name)
     return b ? b->usage : NULL;
 }
 
+static int stress_check(int argc, char **argv, const char *usage, struct nsl_err *e)
+{
+    const char *what = argc >= 2 ? argv[1] : "";
+    long n;
+    uint64_t size;
+    if (strcmp(what, "mem") == 0 && argc == 3) {
+        int r = stress_mem_size(argv[2], &size);
+        if (r == -2)
+            return nsl_fail(e, ERANGE, "stress mem %s: more than half of this machine's memory; "
+                                       "a cgroup limit shows its effect with far less (e.g. "
+                                       "200M against a 64M limit)", argv[2]);
+        if (r < 0)
+            return nsl_fail(e, EINVAL, "stress mem SIZE: SIZE is bytes with K, M or G (e.g. "
+                                       "100M), not '%s'", argv[2]);
+        return 0;
+    }
+    if (strcmp(what, "cpu") == 0 && (argc == 3 || argc == 4)) {
+        if (parse_long(argv[2], 1, STRESS_CPU_MAX, &n) < 0)
+            return nsl_fail(e, EINVAL, "stress cpu SECONDS [CPU]: SECONDS from 1 to %d, not '%s'",
+                            STRESS_CPU_MAX, argv[2]);
+        long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+        if (argc == 4 && (parse_long(argv[3], 0, ncpu > 0 ? ncpu - 1 : 0, &n) < 0))
+            return nsl_fail(e, EINVAL, "stress cpu: CPU is a CPU number from 0 to %ld, not '%s'",
+                            ncpu - 1, argv[3]);
+        return 0;
+    }
+    if (strcmp(what, "fork") == 0 && argc == 3) {
+        if (parse_long(argv[2], 1, STRESS_FORK_MAX, &n) < 0)
+            return nsl_fail(e, EINVAL, "stress fork N: N from 1 to %d (bounded, so a typo cannot "
+                                       "fill the machine's PID space), not '%s'",
+                            STRESS_FORK_MAX, argv[2]);
+        return 0;
+    }
+    return nsl_fail(e, EINVAL, "usage: spawn %s", usage);
+}
+
 int builtin_check(int argc, char **argv, struct nsl_err *e)
 {
     const char *usage = builtin_usage(argv[0]);
@@ -253,6 +465,8 @@ int builtin_check(int argc, char **argv, struct nsl_err *e)
             ok = list && parse_traps(list, &set) == 0;
         }
     }
+    if (strcmp(argv[0], "stress") == 0)
+        return stress_check(argc, argv, usage, e);
     if (!ok)
         return nsl_fail(e, EINVAL, "usage: spawn %s (SIG: a name or number; not KILL, STOP or "
                                    "CHLD, which no handler can take or init needs)", usage);

@@ -81,25 +81,37 @@ const struct command commands[] = {
      .run = cmd_setns,
      .complete = "@type|all @target"},
     {.name = "spawn",
-     .synopsis = "spawn [--ns TYPES] [--] PROGRAM [ARGS...]",
-     .summary = "start a child of the subject (a job), optionally in new namespaces",
+     .synopsis = "spawn [--ns TYPES] [--cg CGROUP] [--] PROGRAM [ARGS...]",
+     .summary = "start a child of the subject (a job), optionally in new namespaces or cgroups",
      .help = "spawn clones a child of the subject, with new namespaces for TYPES (a comma\n"
              "list), and runs PROGRAM in it: a builtin (below) or an external\n"
              "program started with execvp(3), never through a shell. It prints the job\n"
              "number %N, the host PID and the PID inside the child's PID namespace.\n"
+             "--cg CGROUP (a comma list, one cgroup per hierarchy: mem1,pids1) puts the\n"
+             "child into those cgroups before it runs anything: the subject writes the\n"
+             "child's PID to each cgroup.procs between clone and letting it go, so even\n"
+             "its first allocation is counted there (cgexec CGROUP PROGRAM is the same).\n"
              "Builtins: sleep [SECONDS] (forever by default); init [--trap SIG,...], a\n"
              "PID 1 that reaps every child and reports it, with handlers only for the\n"
              "signals named (TERM, INT, HUP or QUIT make it exit cleanly; others are\n"
              "reported); orphan [SECONDS], which forks a child and exits, so the child is\n"
-             "re-parented to its namespace's init.\n"
+             "re-parented to its namespace's init; and loads for cgroups:\n"
+             "  stress mem SIZE        allocates SIZE bytes and touches every page, then\n"
+             "                         holds them (a memory limit below SIZE ends in an\n"
+             "                         OOM kill); SIZE at most half the machine's memory\n"
+             "  stress cpu SECONDS [CPU]  spins for SECONDS (on CPU only, if given), then\n"
+             "                         reports the CPU time it got\n"
+             "  stress fork N          forks N (at most 1000) sleeping children, reports a\n"
+             "                         fork refused (EAGAIN under pids.max), holds them; on\n"
+             "                         SIGTERM it kills and reaps them, and they die with it\n"
              "With --ns pid,mnt the child gets a /proc of its own (as unshare\n"
              "--mount-proc): it makes every mount private, then mounts proc on /proc.\n"
              "After `unshare pid`, the first spawned child is PID 1 of the new namespace.",
-     .mechanism = "clone3(2) with CLONE_NEW* flags, execvp(3)",
-     .man = "clone(2), execve(2), pid_namespaces(7)",
+     .mechanism = "clone3(2) with CLONE_NEW* flags, write(2) to cgroup.procs, execvp(3)",
+     .man = "clone(2), execve(2), pid_namespaces(7), cgroups(7)",
      .run = cmd_spawn,
      .complete = "@command @file...",
-     .options = "--ns --"},
+     .options = "--ns --cg --"},
     {.name = "!",
      .synopsis = "!PROGRAM [ARGS...]",
      .summary = "run a program inside the subject's namespaces and wait for it",
@@ -177,6 +189,128 @@ const struct command commands[] = {
      .man = "setdomainname(2), uts_namespaces(7)",
      .run = cmd_domainname},
 
+    /* --- cgroups --- */
+    {.name = "cgls",
+     .synopsis = "cgls [CGROUP]",
+     .summary = "the cgroup layout found, and the tree of this session's cgroups with usage",
+     .help = "cgls says which hierarchy and cgroup version holds each controller (found at\n"
+             "start from /proc/self/mountinfo, /proc/cgroups and the v2 root's\n"
+             "cgroup.controllers), then lists this session's cgroups as a tree (with any\n"
+             "cgroups made below them): limit, usage with a bar against the limit, the\n"
+             "counters that matter (limit hits, oom_kill, throttling, frozen) and the\n"
+             "number of processes. cgls CGROUP shows one cgroup, its subtree and every\n"
+             "file nslab reads from it.",
+     .mechanism = "reads of cgroup files (memory.max or memory.limit_in_bytes, cpu.stat, ...)",
+     .man = "cgroups(7), systemd-cgls(1)",
+     .run = cmd_cgls,
+     .complete = "@cgroup",
+     .help_more = cmd_cg_help_more},
+    {.name = "cgcreate",
+     .synopsis = "cgcreate CONTROLLER [LIMIT] [--name NAME] [--v2]",
+     .summary = "make a cgroup under this session's parent and set its limit",
+     .help = "cgcreate makes a cgroup (mkdir in the hierarchy that holds CONTROLLER) under\n"
+             "this session's parent nslab.<PID>, made on first use under the cgroup nslab\n"
+             "runs in (or the hierarchy's root), and writes its limit. It prints the name\n"
+             "(mem1, cpu1, ... or NAME), the path and each file written.\n"
+             "CONTROLLER and LIMIT:\n"
+             "  mem | memory   SIZE: bytes with K, M or G, or max\n"
+             "  cpu            50%, 0.5 (of one CPU), QUOTA/PERIOD in microseconds, or max\n"
+             "  pids           a number of processes, or max\n"
+             "  cpuset         a CPU list: 0, 0-1,3\n"
+             "  freezer        no limit: cgfreeze and cgthaw act on it\n"
+             "cgroup v2 writes memory.max, cpu.max, pids.max, and first enables the\n"
+             "controller in the parent's cgroup.subtree_control (shown); v1 writes\n"
+             "memory.limit_in_bytes, cpu.cfs_quota_us and cpu.cfs_period_us, pids.max,\n"
+             "and copies cpuset.mems from the parent. --v2 makes it in the cgroup2 mount of\n"
+             "a hybrid system (for freezer: cgroup.freeze needs no controller).\n"
+             "Every cgroup of the session is removed at exit.",
+     .mechanism = "mkdir(2) in cgroupfs, write(2) to its limit files",
+     .man = "cgroups(7)",
+     .run = cmd_cgcreate,
+     .complete = "mem|cpu|pids|cpuset|freezer",
+     .options = "--name --v2",
+     .help_more = cmd_cg_help_more},
+    {.name = "cgset",
+     .synopsis = "cgset CGROUP FILE VALUE",
+     .summary = "write a cgroup file (or its limit or cpu weight), then read it back",
+     .help = "cgset writes VALUE to FILE of CGROUP (a name cgcreate printed, or a path\n"
+             "below one) and reads the file back. FILE is a file name (memory.max,\n"
+             "pids.max, cpu.shares, ...), or one of two words that work on every\n"
+             "version: limit (VALUE in cgcreate's LIMIT syntax, written to the real\n"
+             "files) and weight (a cpu cgroup's share against its siblings, 1 to 10000,\n"
+             "default 100: cpu.weight on v2, cpu.shares = weight*1024/100 on v1).",
+     .mechanism = "write(2) to a cgroup file",
+     .man = "cgroups(7)",
+     .run = cmd_cgset,
+     .complete = "@cgroup limit|weight"},
+    {.name = "cgget",
+     .synopsis = "cgget CGROUP [FILE...]",
+     .summary = "read a cgroup's files",
+     .help = "cgget CGROUP prints every file nslab reads from the cgroup, by its real name\n"
+             "(file:key for one line of a flat-keyed file such as memory.events).\n"
+             "cgget CGROUP FILE... prints those files; FILE:KEY one line of one; and the\n"
+             "words limit, usage, procs, oom_kill, limit_hits, throttled, frozen, weight\n"
+             "and cpus read the value they name whatever the cgroup version.",
+     .mechanism = "read(2) of cgroup files",
+     .man = "cgroups(7)",
+     .run = cmd_cgget,
+     .complete = "@cgroup"},
+    {.name = "cgattach",
+     .synopsis = "cgattach CGROUP [TARGET]",
+     .summary = "move a process of this session into a cgroup (default: the subject)",
+     .help = "cgattach writes TARGET's PID to CGROUP's cgroup.procs, which moves the whole\n"
+             "process (all its threads) there. TARGET: self (default: the subject, so\n"
+             "everything it starts later is born inside), %N, or a PID of this session's\n"
+             "processes; nslab moves no other process, since whatever is inside its\n"
+             "cgroups at exit is killed. A process is in exactly one cgroup of each\n"
+             "hierarchy: moving it leaves the one it was in.",
+     .mechanism = "write(2) of a PID to cgroup.procs",
+     .man = "cgroups(7)",
+     .run = cmd_cgattach,
+     .complete = "@cgroup @target"},
+    {.name = "cgexec",
+     .synopsis = "cgexec CGROUP PROGRAM [ARGS...]",
+     .summary = "start a job inside a cgroup (spawn --cg CGROUP PROGRAM)",
+     .help = "cgexec is `spawn --cg CGROUP PROGRAM [ARGS...]`: a child of the subject, put\n"
+             "into CGROUP (a comma list for several hierarchies) before it runs PROGRAM.\n"
+             "Builtins such as stress mem 100M, stress cpu 5 and stress fork 20 show\n"
+             "what the limits do (help spawn).",
+     .mechanism = "clone3(2), write(2) to cgroup.procs, execvp(3)",
+     .man = "cgroups(7), clone(2)",
+     .run = cmd_cgexec,
+     .complete = "@cgroup @command @file..."},
+    {.name = "cgfreeze",
+     .synopsis = "cgfreeze CGROUP",
+     .summary = "freeze every process of a cgroup, and wait until they are",
+     .help = "cgfreeze stops every process of CGROUP at once, and waits until the kernel\n"
+             "says they all are: v2 writes 1 to cgroup.freeze (any cgroup) and waits for\n"
+             "\"frozen 1\" in cgroup.events; v1 writes FROZEN to freezer.state (only in the\n"
+             "freezer hierarchy: cgcreate freezer) and waits until it reads FROZEN, not\n"
+             "FREEZING. Frozen processes receive no CPU time; signals wait for the thaw.",
+     .mechanism = "write(2) to cgroup.freeze (v2) or freezer.state (v1)",
+     .man = "cgroups(7)",
+     .run = cmd_cgfreeze,
+     .complete = "@cgroup"},
+    {.name = "cgthaw",
+     .synopsis = "cgthaw CGROUP",
+     .summary = "let a frozen cgroup's processes run again",
+     .help = "cgthaw writes 0 to cgroup.freeze (v2) or THAWED to freezer.state (v1) and\n"
+             "waits until the kernel reports the cgroup thawed.",
+     .mechanism = "write(2) to cgroup.freeze (v2) or freezer.state (v1)",
+     .man = "cgroups(7)",
+     .run = cmd_cgthaw,
+     .complete = "@cgroup"},
+    {.name = "cgdelete",
+     .synopsis = "cgdelete CGROUP",
+     .summary = "remove a cgroup (the kernel refuses while processes are inside)",
+     .help = "cgdelete removes CGROUP with rmdir(2) (its subdirectories first). The kernel\n"
+             "refuses with EBUSY while processes are inside; cgdelete then says which\n"
+             "(PID and command) and how to end or move them. It kills nothing itself.",
+     .mechanism = "rmdir(2) in cgroupfs",
+     .man = "cgroups(7)",
+     .run = cmd_cgdelete,
+     .complete = "@cgroup"},
+
     /* --- labs --- */
     {.name = "say",
      .synopsis = "say TEXT...",
@@ -205,11 +339,21 @@ const struct command commands[] = {
              "  expect event TEXT                  an event since the previous step began\n"
              "                                     has TEXT (\"reaped pid 3\")\n"
              "  expect hostname NAME               the subject's hostname is NAME\n"
+             "  expect cg CGROUP FILE VALUE        a file of the cgroup holds VALUE (its\n"
+             "                                     first word compared); FILE:KEY for one\n"
+             "                                     line of a flat-keyed file; VALUE may be\n"
+             "                                     >N, >=N, <N, <=N or !=N (sizes: 64M).\n"
+             "                                     FILE may be a word that works on v1 and\n"
+             "                                     v2 alike: limit (VALUE as cgcreate's\n"
+             "                                     LIMIT), usage, procs (how many),\n"
+             "                                     oom_kill, limit_hits, throttled, frozen\n"
+             "                                     (0 or 1), weight, cpus\n"
+             "  expect cg CGROUP has TARGET        TARGET is in the cgroup (cgroup.procs)\n"
              "  expect not CONDITION               the condition does not hold\n"
              "  expect ... within SECONDS          poll until it holds, up to SECONDS\n"
              "The previous step is the last command other than expect, say and pause.",
      .run = cmd_expect,
-     .complete = "ok|fail|ns|alive|dead|output|event|hostname|not @type|@target host|new|changed|same",
+     .complete = "ok|fail|ns|alive|dead|output|event|hostname|cg|not @type|@target|@cgroup host|new|changed|same",
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
     {.name = "observe",
      .synopsis = "observe ns|cgroup|mounts|all|none[,...]",

@@ -30,6 +30,9 @@ struct command {
     const char *complete;
     const char *options; /* option words for completion: "--ns --cg --" */
     unsigned flags;
+    /* More for `help CMD` that depends on this machine (e.g. the cgroup
+     * layout found), printed with out_printf; NULL for none. */
+    void (*help_more)(struct nsl *sh);
 };
 
 extern const struct command commands[];
@@ -64,5 +67,15 @@ int cmd_kill(struct nsl *sh, int argc, char **argv);
 int cmd_reset(struct nsl *sh, int argc, char **argv);
 int cmd_hostname(struct nsl *sh, int argc, char **argv);
 int cmd_domainname(struct nsl *sh, int argc, char **argv);
+int cmd_cgcreate(struct nsl *sh, int argc, char **argv);
+int cmd_cgset(struct nsl *sh, int argc, char **argv);
+int cmd_cgget(struct nsl *sh, int argc, char **argv);
+int cmd_cgattach(struct nsl *sh, int argc, char **argv);
+int cmd_cgexec(struct nsl *sh, int argc, char **argv);
+int cmd_cgfreeze(struct nsl *sh, int argc, char **argv);
+int cmd_cgthaw(struct nsl *sh, int argc, char **argv);
+int cmd_cgdelete(struct nsl *sh, int argc, char **argv);
+int cmd_cgls(struct nsl *sh, int argc, char **argv);
+void cmd_cg_help_more(struct nsl *sh); /* the cgroup layout, for help cgcreate/cgls */
 
 #endif

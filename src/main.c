@@ -9,6 +9,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "cgroups.h"
 #include "commands.h"
 #include "observe.h"
 #include "render/render.h"
@@ -102,18 +103,30 @@ static int sh_init(struct nsl *sh)
     sh->subj.ctl = sh->subj.evt = -1;
     sh->interrupted = (volatile int *)&got_signal;
     sh->exit_request = -1;
+    /* Cgroups: the layout once, and the sweep of dead sessions before this
+     * one makes anything. */
+    struct strbuf notes = {0};
+    cgroups_init(sh, &notes);
+    fputs(sb_str(&notes), stderr);
+    sb_free(&notes);
     struct nsl_err e;
     if (subject_start(sh, &e) < 0) {
         fprintf(stderr, "nslab: %s\n", e.msg);
         return -1;
     }
     observe_subject(sh, &sh->prev);
+    cgroups_observe_step(sh);
     return 0;
 }
 
 static void sh_free(struct nsl *sh)
 {
     subject_stop(sh, NULL);
+    /* The jobs are dead: now the cgroups they were in can go. */
+    struct strbuf errors = {0};
+    cgroups_free(sh, &errors);
+    fputs(sb_str(&errors), stderr);
+    sb_free(&errors);
     jobs_free(sh);
     free(sh->step.command);
     trace_free(&sh->step.trace);
@@ -122,6 +135,9 @@ static void sh_free(struct nsl *sh)
         cJSON_Delete(sh->step.result);
     free(sh->last.output);
     free(sh->labels.v);
+    for (size_t k = 0; k < sh->labels.nsubst; k++)
+        free(sh->labels.subst[k]);
+    free(sh->labels.subst);
     free(sh->evq);
     for (size_t k = 0; k < EVLOG_SIZE; k++)
         free(sh->evlog[k]);

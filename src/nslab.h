@@ -16,6 +16,7 @@
 #include "util.h"
 
 struct subj_event;
+struct nsl_cg;
 
 #define NSLAB_VERSION "0.1.0"
 #define NSLAB_MAX_LINE (64 * 1024)
@@ -110,6 +111,10 @@ struct labels {
     struct label *v;
     size_t n, cap;
     int count[NS_NSLOTS + 2];
+    /* Strings that vary between machines and runs (a session's cgroup
+     * parents, its scratch directory) and what --stable prints instead. */
+    char **subst; /* from, to, from, to, ... */
+    size_t nsubst;
 };
 
 struct nsl {
@@ -147,6 +152,7 @@ struct nsl {
     bool pending_fail;
     int exit_request; /* status given to `exit N` */
     volatile int *interrupted; /* set by SIGINT (points into main's static) */
+    struct nsl_cg *cg; /* cgroups: layout, session, observation (cgroups.h) */
 };
 
 /* Output of the current step: the text a command prints. */
@@ -162,5 +168,9 @@ int step_fail_err(struct nsl *sh, const struct nsl_err *e);
  * lives until the next call with the same buf. */
 const char *fmt_pid(struct nsl *sh, pid_t pid, char *buf, size_t size);
 const char *fmt_ino(struct nsl *sh, enum ns_slot slot, ino_t ino, char *buf, size_t size);
+/* --stable: print `to` wherever `from` would appear (no effect without it). */
+void stable_subst_add(struct nsl *sh, const char *from, const char *to);
+/* Apply the substitutions to rendered text, in place. */
+void stable_subst_apply(struct nsl *sh, struct strbuf *text);
 
 #endif

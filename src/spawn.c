@@ -127,8 +127,18 @@ int subj_helper(struct subj_ctx *cx, struct subj_rep *rep, subj_helper_fn fn, vo
 void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
 {
     int flags = (int)m->i[0];
-    int argc = m->nstr;
+    /* The last i[4] strings are cgroup.procs files the child must be in
+     * before it runs anything (spawn --cg); argv is what comes before. */
+    int ncg = m->i[4] > 0 && m->i[4] < m->nstr ? (int)m->i[4] : 0;
+    int argc = m->nstr - ncg;
     char **argv = m->str;
+    char *cgprocs[SUBJ_NI];
+    if (ncg > SUBJ_NI)
+        ncg = argc = 0; /* refused below */
+    for (int c = 0; c < ncg; c++)
+        cgprocs[c] = m->str[argc + c];
+    if (ncg)
+        argv[argc] = NULL; /* execvp needs the end of argv marked */
     enum spawn_io io = (enum spawn_io)m->i[1];
     bool builtin = m->i[3] != 0;
     builtin_fn fn = builtin ? builtin_find(argv[0]) : NULL;
@@ -245,11 +255,24 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
         snprintf(who, sizeof who, "%d", pid);
         failed = subj_write_id_map(cx, &rep->trace, who, uid, gid);
     }
+    /* Into its cgroups while it still waits for "go": it runs nothing
+     * before it is in them, and everything it forks is born there too. */
+    bool cg_failed = false;
+    for (int c = 0; c < ncg && !failed; c++) {
+        char who[32];
+        snprintf(who, sizeof who, "%d", pid);
+        if (sys_write_file(&rep->trace, cgprocs[c], who) < 0) {
+            failed = errno;
+            cg_failed = true;
+            rep->i[2] = c + 1; /* which one refused */
+        }
+    }
     setpgid(pid, pid);
-    if (io == SPAWN_TTY && isatty(0))
+    if (io == SPAWN_TTY && isatty(0) && !cg_failed)
         tcsetpgrp(0, pid);
 
-    if (write(go[1], "g", 1) != 1)
+    /* Not released when it could not be placed: it exits unrun. */
+    if (!cg_failed && write(go[1], "g", 1) != 1)
         failed = errno;
     close(go[1]);
     go[1] = -1;
@@ -272,8 +295,9 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
         n = read(ex[0], stage, sizeof stage);
     while (n < 0 && errno == EINTR);
     int exec_err = stage[1];
-    if (n == (ssize_t)sizeof stage && stage[0] == SPAWN_STAGE_SETUP) {
-        /* The failed set-up call is in the trace already. */
+    if ((n == (ssize_t)sizeof stage && stage[0] == SPAWN_STAGE_SETUP) || cg_failed) {
+        /* The failed call (set-up, or a cgroup.procs write) is in the
+         * trace already. */
     } else {
         struct strbuf args = {0};
         for (int k = 0; k < argc && k < 8; k++)

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroups.h"
 #include "render/render.h"
 
 
@@ -539,6 +540,9 @@ static void event_apply(struct nsl *sh, const struct subj_event *ev)
         break;
     }
     evq_push(sh, ev);
+    struct subj_event oom;
+    if (cgroups_oom_note(sh, ev, &oom)) /* "OOM kill in mem1: ..." */
+        evq_push(sh, &oom);
 }
 
 int events_poll(struct nsl *sh, int timeout_ms)

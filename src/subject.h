@@ -20,7 +20,9 @@
  *   SETNS    fd[k] with i[k] = nstype, str[k] = the path shown in the trace
  *   UTS      i[0]: 0 read, 1 set hostname, 2 set domainname; str[0] name
  *   SPAWN    i[0] CLONE flags, i[1] enum spawn_io, i[2] map root, i[3] builtin,
- *            str = argv
+ *            i[4] number of cgroup.procs paths at the end of str (spawn --cg: the
+ *            subject writes the child's PID to each before releasing it),
+ *            str = argv, then those paths; reply i[2]: which path (1-based) refused
  *   KILL_INSIDE  fd[0] the target's PID namespace, i[0] the target's PID in it,
  *            i[1] the signal; str[0] the path shown in the trace */
 #define SUBJECT_OPS(X)                                                                             \

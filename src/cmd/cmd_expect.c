@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../cgroups.h"
 #include "../commands.h"
 #include "../observe.h"
 #include "../render/render.h"
@@ -30,6 +31,48 @@ static char *join(int argc, char **argv)
     for (int k = 0; k < argc; k++)
         sb_printf(&sb, "%s%s", k ? " " : "", argv[k]);
     return sb_steal(&sb);
+}
+
+/* expect cg CGROUP FILE VALUE | expect cg CGROUP has TARGET */
+static int expect_cg(struct nsl *sh, int argc, char **argv, struct strbuf *why, struct nsl_err *e)
+{
+    if (argc != 4)
+        return nsl_fail(e, EINVAL, "usage: expect cg CGROUP FILE VALUE | expect cg CGROUP has TARGET");
+    struct cg_group buf;
+    const struct cg_group *g;
+    if (cgroups_resolve(sh, argv[1], &buf, &g, e) < 0)
+        return -1;
+    struct strbuf have = {0};
+    int held;
+    if (strcmp(argv[2], "has") == 0) {
+        struct target t;
+        events_poll(sh, 0);
+        if (target_resolve(sh, argv[3], TARGET_ALLOW_DEAD, &t, e) < 0 ||
+            cg_value_get(g, "cgroup.procs", &have, e) < 0) {
+            sb_free(&have);
+            return -1;
+        }
+        held = 0;
+        char *save = NULL;
+        cleanup_free char *copy = xstrdup(sb_str(&have));
+        for (char *w = strtok_r(copy, " \n", &save); w && !held; w = strtok_r(NULL, " \n", &save))
+            held = atoi(w) == (int)t.pid;
+        if (!held)
+            sb_printf(why, "%s (pid %d) is not in %s", argv[3], (int)t.pid, g->name);
+        sb_free(&have);
+        return held;
+    }
+    if (cg_value_get(g, argv[2], &have, e) < 0) {
+        sb_free(&have);
+        return -1;
+    }
+    struct strbuf inner = {0};
+    held = cg_value_match(g->ctrl, argv[2], sb_str(&have), argv[3], &inner, e);
+    if (held == 0)
+        sb_printf(why, "in %s, %s", g->name, sb_str(&inner));
+    sb_free(&inner);
+    sb_free(&have);
+    return held;
 }
 
 /* Evaluate once. Returns 1 held, 0 not held (why filled), -1 malformed. */
@@ -177,7 +220,9 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
         subj_rep_free(&rep);
         return held;
     }
-    const char *forms = "ok, fail, ns, alive, dead, output, event, hostname, not";
+    if (strcmp(what, "cg") == 0)
+        return expect_cg(sh, argc, argv, why, e);
+    const char *forms = "ok, fail, ns, alive, dead, output, event, hostname, cg, not";
     return nsl_fail(e, EINVAL, "unknown expect condition '%s' (%s)", what, forms);
 }
 

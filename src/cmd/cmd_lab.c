@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../cgroups.h"
 #include "../commands.h"
 #include "../observe.h"
 #include "../render/render.h"
@@ -33,6 +34,8 @@ int cmd_help(struct nsl *sh, int argc, char **argv)
             out_printf(sh, "\nKernel mechanism: %s\n", c->mechanism);
         if (c->man)
             out_printf(sh, "Read: %s\n", c->man);
+        if (c->help_more)
+            c->help_more(sh);
         return 0;
     }
     out_printf(sh, "Commands (help COMMAND for details):\n");
@@ -83,6 +86,12 @@ int cmd_show(struct nsl *sh, int argc, char **argv)
     observe_subject(sh, &now);
     render_observation(sh, NULL, &now, &sh->step.out);
     sh->prev = now;
+    if (sh->cg) {
+        struct cg_snap cg;
+        cg_snap_take(sh, NULL, &cg);
+        render_cg_observation(sh, &cg, &sh->step.out);
+        cg_snap_free(&cg);
+    }
     return 0;
 }
 

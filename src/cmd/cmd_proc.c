@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../cgroups.h"
 #include "../commands.h"
 #include "../observe.h"
 #include "../render/render.h"
@@ -46,7 +47,7 @@ static int spawn_fail(struct nsl *sh, int err, const char *prog, int flags)
                                prog);
     if (err == ENOENT)
         return step_fail(sh, err, "cannot run %s: no such program in PATH (ENOENT; builtins: %s)",
-                         prog, "sleep, init, orphan");
+                         prog, "sleep, init, orphan, stress");
     return step_fail_errno(sh, err, "cannot start %s", prog);
 }
 
@@ -70,6 +71,7 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
 {
     int flags = 0, k = 1;
     struct nsl_err e;
+    const char *cglist = NULL;
     for (; k < argc; k++) {
         const char *a = argv[k];
         if (strcmp(a, "--") == 0) {
@@ -84,24 +86,43 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
                 return step_fail_err(sh, &e);
             continue;
         }
+        if (strncmp(a, "--cg", 4) == 0 && (a[4] == '=' || a[4] == '\0')) {
+            cglist = a[4] == '=' ? a + 5 : k + 1 < argc ? argv[++k] : NULL;
+            if (!cglist || !*cglist)
+                return step_fail(sh, EINVAL, "--cg needs a cgroup, e.g. --cg mem1 (or mem1,pids1)");
+            continue;
+        }
         if (a[0] == '-' && a[1])
-            return step_fail(sh, EINVAL, "spawn: unknown option '%s' (--ns TYPES, --)", a);
+            return step_fail(sh, EINVAL, "spawn: unknown option '%s' (--ns TYPES, --cg CGROUP, --)",
+                             a);
         break;
     }
     if (k >= argc)
-        return step_fail(sh, EINVAL, "usage: spawn [--ns TYPES] [--] PROGRAM [ARGS...]");
+        return step_fail(sh, EINVAL, "usage: spawn [--ns TYPES] [--cg CGROUP] [--] PROGRAM [ARGS...]");
     bool builtin = builtin_find(argv[k]) != NULL;
     if (builtin && builtin_check(argc - k, argv + k, &e) < 0)
         return step_fail_err(sh, &e);
+    struct cg_spawn_places cgp;
+    if (cg_spawn_places(sh, cglist, &cgp, &e) < 0)
+        return step_fail_err(sh, &e);
+    const char **strs = xcalloc((size_t)(argc - k + cgp.n) + 1, sizeof *strs);
+    for (int a = k; a < argc; a++)
+        strs[a - k] = argv[a];
+    for (int c = 0; c < cgp.n; c++)
+        strs[argc - k + c] = cgp.procs[c];
     struct subj_req rq = {.op = SOP_SPAWN,
-                          .i = {flags, SPAWN_JOB, 1, builtin},
-                          .nstr = argc - k,
-                          .str = (const char *const *)argv + k};
+                          .i = {flags, SPAWN_JOB, 1, builtin, cgp.n},
+                          .nstr = argc - k + cgp.n,
+                          .str = strs};
     struct subj_rep rep;
-    if (subject_call(sh, &rq, &rep, &e) < 0)
+    int called = subject_call(sh, &rq, &rep, &e);
+    free(strs);
+    if (called < 0)
         return step_fail_err(sh, &e);
     int rc = 0;
-    if (rep.ret < 0) {
+    if (rep.ret < 0 && rep.i[2] > 0 && rep.i[2] <= cgp.n) {
+        rc = cg_spawn_fail(sh, &cgp, (int)rep.i[2] - 1, rep.err, argv[k]);
+    } else if (rep.ret < 0) {
         rc = spawn_fail(sh, rep.err, argv[k], flags);
     } else {
         cleanup_free char *cmd = join_argv(argc - k, argv + k);
@@ -112,6 +133,10 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
         if (j->ns_pid && j->ns_pid != j->pid)
             out_printf(sh, " (pid %d inside its PID namespace)", (int)j->ns_pid);
         out_printf(sh, " %s\n", cmd);
+        for (int c = 0; c < cgp.n; c++)
+            out_printf(sh, "%%%d is in %s from its start: the subject wrote its PID to %s's "
+                           "cgroup.procs before letting it run.\n", j->id, cgp.names[c],
+                       cgp.names[c]);
         if (j->ns_pid == 1)
             out_printf(sh, "%%%d is PID 1, the init of its PID namespace: orphans there are "
                            "re-parented to it, and if it exits the kernel kills every process of "

@@ -51,6 +51,53 @@ int cg_stats_read(const struct cg_layout *L, int hier, const char *dir, enum cg_
     return cg_backend_of(L->hier[hier].version)->read_stats(dir, ctrl, st, e);
 }
 
+/* Add what `more` read that st lacks: each file (and key) once, and the
+ * values st does not know yet. */
+static void stats_merge(struct cg_stats *st, struct cg_stats *more)
+{
+    for (size_t i = 0; i < more->nreads; i++) {
+        const struct cg_read *r = &more->reads[i];
+        if (!cg_stats_get(st, r->file, r->key))
+            cg_stats_add(st, r->file, r->key, r->value);
+    }
+    struct cg_num *mine[] = {&st->limit, &st->period, &st->usage, &st->max_hits, &st->oom_kill,
+                             &st->nr_throttled, &st->throttled_usec, &st->weight};
+    const struct cg_num *theirs[] = {&more->limit, &more->period, &more->usage,
+                                     &more->max_hits, &more->oom_kill, &more->nr_throttled,
+                                     &more->throttled_usec, &more->weight};
+    for (size_t i = 0; i < ARRAY_SIZE(mine); i++)
+        if (!mine[i]->known)
+            *mine[i] = *theirs[i];
+    if (!st->cpus[0])
+        snprintf(st->cpus, sizeof st->cpus, "%s", more->cpus);
+    if (st->frozen < 0)
+        st->frozen = more->frozen;
+    cg_stats_free(more);
+}
+
+int cg_stats_read_hier(const struct cg_layout *L, int hier, const char *dir, struct cg_stats *st,
+                       struct nsl_err *e)
+{
+    if (hier < 0 || (size_t)hier >= L->nhier)
+        return nsl_fail(e, EINVAL, "no cgroup hierarchy #%d", hier);
+    const struct cg_backend *be = cg_backend_of(L->hier[hier].version);
+    bool any = false;
+    for (int c = 0; c < CG_NCREATE; c++) {
+        if (L->ctrl_hier[c] != hier)
+            continue;
+        if (!any) {
+            if (be->read_stats(dir, (enum cg_ctrl)c, st, e) < 0)
+                return -1;
+            any = true;
+            continue;
+        }
+        struct cg_stats more;
+        if (be->read_stats(dir, (enum cg_ctrl)c, &more, NULL) == 0)
+            stats_merge(st, &more);
+    }
+    return any ? 0 : be->read_stats(dir, CG_NCTRL, st, e);
+}
+
 int cg_pid_dirs(const struct cg_layout *L, const struct nsl_paths *paths, pid_t pid,
                 struct cg_pid_dirs *out, struct nsl_err *e)
 {
@@ -436,6 +483,18 @@ int cg_set_limit(struct cg_session *s, const struct cg_group *g, const struct cg
     return g->be->set_limit(&s->sys, g->dir, lim, t, e);
 }
 
+int cg_set_weight(struct cg_session *s, const struct cg_group *g, unsigned weight,
+                  struct trace *t, struct nsl_err *e)
+{
+    if (g->ctrl != CG_CPU)
+        return nsl_fail(e, EINVAL, "%s is a %s cgroup: only cpu cgroups have a weight", g->name,
+                        cg_ctrl_info[g->ctrl].name);
+    if (weight < CG_WEIGHT_MIN || weight > CG_WEIGHT_MAX)
+        return nsl_fail(e, ERANGE, "a cpu weight is from %d to %d (default 100), not %u",
+                        CG_WEIGHT_MIN, CG_WEIGHT_MAX, weight);
+    return g->be->set_weight(&s->sys, g->dir, weight, t, e);
+}
+
 static int file_name_check(const char *file, struct nsl_err *e)
 {
     if (!*file || strchr(file, '/') || strcmp(file, ".") == 0 || strcmp(file, "..") == 0)
@@ -486,13 +545,22 @@ int cg_delete(struct cg_session *s, const struct cg_group *g, bool kill, struct 
     size_t i = 0;
     while (i < s->n && s->v[i] != g)
         i++;
-    if (i == s->n)
+    /* Not one of the list: only a directory strictly below one of the
+     * session's cgroups, never anything else of the system. */
+    bool below = false;
+    for (size_t k = 0; i == s->n && k < s->n && !below; k++) {
+        size_t len = strlen(s->v[k]->dir);
+        below = g->hier == s->v[k]->hier && strncmp(g->dir, s->v[k]->dir, len) == 0 &&
+                g->dir[len] == '/' && !strstr(g->dir + len, "/..") && g->dir[len + 1];
+    }
+    if (i == s->n && !below)
         return nsl_fail(e, ENOENT, "cgroup %s is not one of this session's", g->name);
     struct remover rm = {.sys = &s->sys, .be = g->be, .paths = s->paths,
                          .rescue = s->base[g->hier], .kill = kill, .t = t};
     if (remove_tree(&rm, g->dir, 0, e) < 0)
         return -1;
-    group_drop(s, i);
+    if (i < s->n)
+        group_drop(s, i);
     return 0;
 }
 

@@ -23,11 +23,12 @@
  * How the shell uses it (one layout and one session for the whole run):
  *   start      cg_layout_detect; cg_session_init; cg_sweep (dead sessions)
  *   cgcreate   cg_ctrl_parse, cg_limit_parse, cg_create (.name from --name)
- *   cgset/cgget  cg_lookup, then cg_set_limit or cg_file_write / cg_file_read
+ *   cgset/cgget  cg_lookup, then cg_set_limit, cg_set_weight or cg_file_write /
+ *              cg_file_read
  *   cgattach   cg_attach;  cgexec: the forked child calls cg_attach(.., 0, ..)
  *   cgfreeze/cgthaw  cg_freeze;  cgdelete: cg_delete(.., kill=false, ..)
  *   cgls, observation  s->v[], s->parent[], cg_read_stats (st.reads has the
- *              real file names); the subject's own: cg_pid_dirs + cg_stats_read
+ *              real file names); the subject's own: cg_pid_dirs + cg_stats_read_hier
  *   help       cg_layout_format, cg_backend_of(v)->limit_files[ctrl]
  *   exit, SIGTERM, SIGHUP  cg_session_cleanup, then cg_session_free */
 #ifndef NSLAB_CGROUP_H
@@ -89,6 +90,7 @@ struct cg_stats {
                                memory.events max (v2), pids.events max */
     struct cg_num oom_kill; /* memory.events / memory.oom_control oom_kill */
     struct cg_num nr_throttled, throttled_usec; /* cpu.stat */
+    struct cg_num weight; /* cpu.weight (v2), or cpu.shares (v1) on v2's scale */
     int frozen;    /* -1 not applicable, 0 thawed, 1 frozen, 2 freezing (v1) */
     char cpus[128]; /* cpuset.cpus */
     pid_t *pids;    /* cgroup.procs */
@@ -108,6 +110,7 @@ struct cg_backend {
     const char *limit_files[CG_NCREATE]; /* "memory.limit_in_bytes", for help */
     const char *freeze_file;             /* "freezer.state", "cgroup.freeze" */
     const char *kill_how;                /* "cgroup.kill", "kill(2) each PID" */
+    const char *weight_file;             /* "cpu.weight", "cpu.shares" */
 
     /* Make directory `parent` (at or below `top`, the hierarchy's mount)
      * able to hold a child that uses ctrl. v2: enable +CTRL in the
@@ -122,6 +125,11 @@ struct cg_backend {
                     struct nsl_err *e);
     int (*set_limit)(const struct cg_sys *s, const char *dir, const struct cg_limit *lim,
                      struct trace *t, struct nsl_err *e);
+    /* A cpu cgroup's share of the CPU against its siblings, on v2's scale
+     * (1 to 10000, default 100): v2 cpu.weight; v1 cpu.shares, which the
+     * kernel scales the other way (shares = weight * 1024 / 100). */
+    int (*set_weight)(const struct cg_sys *s, const char *dir, unsigned weight, struct trace *t,
+                      struct nsl_err *e);
     /* Fill st from dir's files for ctrl (CG_NCTRL: cgroup.procs and the
      * freeze state only). Missing files leave values unknown; only a
      * missing dir is an error. */
@@ -192,6 +200,11 @@ int cg_lookup(const struct cg_session *s, const char *name, const struct cg_grou
 
 int cg_set_limit(struct cg_session *s, const struct cg_group *g, const struct cg_limit *lim,
                  struct trace *t, struct nsl_err *e);
+/* weight 1 to 10000 (default 100), for a cpu cgroup. */
+#define CG_WEIGHT_MIN 1
+#define CG_WEIGHT_MAX 10000
+int cg_set_weight(struct cg_session *s, const struct cg_group *g, unsigned weight,
+                  struct trace *t, struct nsl_err *e);
 /* Raw files (cgset/cgget): FILE is a plain name in the cgroup's directory. */
 int cg_file_write(struct cg_session *s, const struct cg_group *g, const char *file,
                   const char *value, struct trace *t, struct nsl_err *e);
@@ -206,7 +219,9 @@ int cg_read_stats(const struct cg_session *s, const struct cg_group *g, struct c
                   struct nsl_err *e);
 /* Remove g. Without kill, a cgroup with processes is refused with the
  * kernel's EBUSY and a sentence naming them ("still inside: 4242 (sleep)");
- * with kill they are killed first. g is freed on success. */
+ * with kill they are killed first. g is freed on success. g may also be a
+ * caller's copy naming a directory below one of the session's cgroups (a
+ * cgroup the user made there): it is removed, and nothing is freed. */
 int cg_delete(struct cg_session *s, const struct cg_group *g, bool kill, struct trace *t,
               struct nsl_err *e);
 /* Remove every cgroup of the session and the parents, children first,
@@ -224,6 +239,12 @@ int cg_sweep(const struct cg_layout *L, const struct nsl_paths *paths, const str
 /* Any cgroup's files, e.g. the subject's own: dir in hierarchy hier. */
 int cg_stats_read(const struct cg_layout *L, int hier, const char *dir, enum cg_ctrl ctrl,
                   struct cg_stats *st, struct nsl_err *e);
+/* The same for every controller nslab knows in hierarchy hier (on v2 that
+ * is memory, cpu, pids, ... at once), merged into one st: each file once,
+ * st->ctrl the first controller read (CG_NCTRL when the hierarchy holds
+ * none, e.g. v1's name=systemd: then only the core files). */
+int cg_stats_read_hier(const struct cg_layout *L, int hier, const char *dir, struct cg_stats *st,
+                       struct nsl_err *e);
 
 /* The cgroups a process is in, one directory per hierarchy of the layout
  * (from <proc>/PID/cgroup; pid 0 = self). dir[i] is "" where the process

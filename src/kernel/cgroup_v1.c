@@ -93,6 +93,16 @@ static int v1_set_limit(const struct cg_sys *s, const char *dir, const struct cg
     }
 }
 
+static int v1_set_weight(const struct cg_sys *s, const char *dir, unsigned weight,
+                         struct trace *t, struct nsl_err *e)
+{
+    /* The kernel's own mapping between the two scales; 2 is v1's minimum. */
+    unsigned long shares = (unsigned long)weight * 1024 / 100;
+    char value[32];
+    snprintf(value, sizeof value, "%lu", shares < 2 ? 2 : shares);
+    return cg_write(s, t, dir, "cpu.shares", value, NULL, e);
+}
+
 /* A one-number file in nanoseconds, as microseconds. */
 static void stat_ns(struct cg_stats *st, const char *dir, const char *file, struct cg_num *out)
 {
@@ -119,6 +129,9 @@ static int v1_read_stats(const char *dir, enum cg_ctrl ctrl, struct cg_stats *st
         cg_stat_num(st, dir, "cpu.cfs_period_us", 0, &st->period);
         cg_stat_key(st, dir, "cpu.stat", "nr_throttled", 1, &st->nr_throttled);
         cg_stat_key(st, dir, "cpu.stat", "throttled_time", 1000, &st->throttled_usec);
+        cg_stat_num(st, dir, "cpu.shares", 0, &st->weight);
+        if (st->weight.known && !st->weight.is_max)
+            st->weight.v = (st->weight.v * 100 + 512) / 1024;
         /* usage only when cpuacct is mounted together with cpu */
         stat_ns(st, dir, "cpuacct.usage", &st->usage);
         break;
@@ -211,9 +224,11 @@ const struct cg_backend cg_backend_v1 = {
         },
     .freeze_file = "freezer.state",
     .kill_how = "kill(2) each PID",
+    .weight_file = "cpu.shares",
     .prepare_parent = v1_prepare_parent,
     .init_dir = v1_init_dir,
     .set_limit = v1_set_limit,
+    .set_weight = v1_set_weight,
     .read_stats = v1_read_stats,
     .freeze = v1_freeze,
     .attach = v1_attach,

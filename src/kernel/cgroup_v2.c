@@ -108,6 +108,14 @@ static int v2_set_limit(const struct cg_sys *s, const char *dir, const struct cg
     }
 }
 
+static int v2_set_weight(const struct cg_sys *s, const char *dir, unsigned weight,
+                         struct trace *t, struct nsl_err *e)
+{
+    char value[32];
+    snprintf(value, sizeof value, "%u", weight);
+    return cg_write(s, t, dir, "cpu.weight", value, NULL, e);
+}
+
 /* cpu.max: "QUOTA PERIOD", QUOTA being "max" for no limit. */
 static void v2_cpu_max(struct cg_stats *st, const char *dir)
 {
@@ -144,6 +152,7 @@ static int v2_read_stats(const char *dir, enum cg_ctrl ctrl, struct cg_stats *st
         cg_stat_key(st, dir, "cpu.stat", "usage_usec", 1, &st->usage);
         cg_stat_key(st, dir, "cpu.stat", "nr_throttled", 1, &st->nr_throttled);
         cg_stat_key(st, dir, "cpu.stat", "throttled_usec", 1, &st->throttled_usec);
+        cg_stat_num(st, dir, "cpu.weight", 0, &st->weight);
         break;
     case CG_CPUACCT:
         cg_stat_key(st, dir, "cpu.stat", "usage_usec", 1, &st->usage);
@@ -224,9 +233,11 @@ const struct cg_backend cg_backend_v2 = {
         },
     .freeze_file = "cgroup.freeze",
     .kill_how = "cgroup.kill",
+    .weight_file = "cpu.weight",
     .prepare_parent = v2_prepare_parent,
     .init_dir = v2_init_dir,
     .set_limit = v2_set_limit,
+    .set_weight = v2_set_weight,
     .read_stats = v2_read_stats,
     .freeze = v2_freeze,
     .attach = v2_attach,

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "../cgroups.h"
 #include "../observe.h"
 #include "../subject.h"
 #include "render.h"
@@ -107,7 +108,10 @@ cJSON *render_step_json(struct nsl *sh, const struct snapshot *before, const str
      * steps whose text hides the observation block (jobs, show, say). */
     if (now)
         cJSON_AddItemToObject(o, "subject", render_subject_json(sh, before, now));
-    cJSON_AddArrayToObject(o, "cgroups");
+    if (st->observed && (sh->opt.observe & OBS_CGROUP) && sh->cg)
+        cJSON_AddItemToObject(o, "cgroups", render_cg_json(sh, &sh->cg->now));
+    else
+        cJSON_AddArrayToObject(o, "cgroups");
     return o;
 }
 

@@ -32,7 +32,16 @@ const char *fmt_pid(struct nsl *sh, pid_t pid, char *buf, size_t size)
         snprintf(buf, size, "%d", (int)pid);
         return buf;
     }
+    size_t before = sh->labels.n;
     snprintf(buf, size, "%s", label_get(sh, (unsigned long long)pid, -1, "pid", '@'));
+    if (sh->labels.n != before) {
+        /* A PID written to a file (cgroup.procs) appears quoted in the
+         * trace: label it there too. */
+        char from[32], to[48];
+        snprintf(from, sizeof from, "\"%d\"", (int)pid);
+        snprintf(to, sizeof to, "\"%s\"", buf);
+        stable_subst_add(sh, from, to);
+    }
     return buf;
 }
 
@@ -45,4 +54,40 @@ const char *fmt_ino(struct nsl *sh, enum ns_slot slot, ino_t ino, char *buf, siz
     enum ns_slot base = ns_info[slot].base;
     snprintf(buf, size, "%s", label_get(sh, (unsigned long long)ino, (int)base, ns_info[base].name, '#'));
     return buf;
+}
+
+void stable_subst_add(struct nsl *sh, const char *from, const char *to)
+{
+    struct labels *l = &sh->labels;
+    if (!sh->opt.stable || !*from)
+        return;
+    for (size_t k = 0; k < l->nsubst; k += 2)
+        if (strcmp(l->subst[k], from) == 0)
+            return;
+    l->subst = xrealloc(l->subst, (l->nsubst + 2) * sizeof *l->subst);
+    l->subst[l->nsubst++] = xstrdup(from);
+    l->subst[l->nsubst++] = xstrdup(to);
+}
+
+void stable_subst_apply(struct nsl *sh, struct strbuf *text)
+{
+    struct labels *l = &sh->labels;
+    if (!sh->opt.stable || !l->nsubst || !text->len)
+        return;
+    for (size_t k = 0; k < l->nsubst; k += 2) {
+        const char *from = l->subst[k], *to = l->subst[k + 1];
+        size_t flen = strlen(from);
+        if (!strstr(sb_str(text), from))
+            continue;
+        struct strbuf out = {0};
+        const char *p = sb_str(text), *hit;
+        while ((hit = strstr(p, from))) {
+            sb_appendn(&out, p, (size_t)(hit - p));
+            sb_append(&out, to);
+            p = hit + flen;
+        }
+        sb_append(&out, p);
+        sb_free(text);
+        *text = out;
+    }
 }

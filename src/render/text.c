@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../cgroups.h"
 #include "../observe.h"
 #include "../subject.h"
 #include "render.h"
@@ -73,6 +74,8 @@ void render_observation(struct nsl *sh, const struct snapshot *before, const str
                   col(sh, C_DIM), col(sh, C_RESET));
 }
 
+static void emit_text(struct nsl *sh, struct strbuf *o, FILE *f);
+
 static void render_step_text(struct nsl *sh, const struct snapshot *before,
                              const struct snapshot *now)
 {
@@ -94,59 +97,60 @@ static void render_step_text(struct nsl *sh, const struct snapshot *before,
     }
     if (st->observed && !sh->opt.quiet && (sh->opt.observe & OBS_NS))
         render_observation(sh, before, now, &o);
-    fputs(sb_str(&o), stdout);
-    fflush(stdout);
+    if (st->observed && !sh->opt.quiet && (sh->opt.observe & OBS_CGROUP) && sh->cg)
+        render_cg_observation(sh, &sh->cg->now, &o);
+    emit_text(sh, &o, stdout);
+}
+
+/* Every rendered line leaves through here or emit_json: --stable
+ * substitutions apply to all of it. */
+static void emit_text(struct nsl *sh, struct strbuf *o, FILE *f)
+{
+    stable_subst_apply(sh, o);
+    fputs(sb_str(o), f);
+    fflush(f);
+    sb_free(o);
+}
+
+/* One NDJSON line, to stdout (-J) and to the record file. Takes obj. */
+static void emit_json(struct nsl *sh, cJSON *obj)
+{
+    char *line = cJSON_PrintUnformatted(obj);
+    struct strbuf o = {0};
+    sb_append(&o, line);
+    sb_appendc(&o, '\n');
+    cJSON_free(line);
+    cJSON_Delete(obj);
+    stable_subst_apply(sh, &o);
+    if (sh->opt.json) {
+        fputs(sb_str(&o), stdout);
+        fflush(stdout);
+    }
+    if (sh->record) {
+        fputs(sb_str(&o), sh->record);
+        fflush(sh->record);
+    }
     sb_free(&o);
 }
 
 void render_step(struct nsl *sh, const struct snapshot *before, const struct snapshot *now)
 {
-    if (!sh->opt.json) {
+    if (!sh->opt.json)
         render_step_text(sh, before, now);
-    }
-    if (sh->opt.json || sh->record) {
-        cJSON *obj = render_step_json(sh, before, now);
-        char *line = cJSON_PrintUnformatted(obj);
-        if (sh->opt.json) {
-            fputs(line, stdout);
-            fputc('\n', stdout);
-            fflush(stdout);
-        }
-        if (sh->record) {
-            fputs(line, sh->record);
-            fputc('\n', sh->record);
-            fflush(sh->record);
-        }
-        cJSON_free(line);
-        cJSON_Delete(obj);
-    }
+    if (sh->opt.json || sh->record)
+        emit_json(sh, render_step_json(sh, before, now));
 }
 
 void render_event(struct nsl *sh, const struct subj_event *ev)
 {
-    if (sh->opt.json || sh->record) {
-        cJSON *obj = render_event_json(sh, ev);
-        char *line = cJSON_PrintUnformatted(obj);
-        if (sh->opt.json) {
-            fputs(line, stdout);
-            fputc('\n', stdout);
-            fflush(stdout);
-        }
-        if (sh->record) {
-            fputs(line, sh->record);
-            fputc('\n', sh->record);
-        }
-        cJSON_free(line);
-        cJSON_Delete(obj);
-    }
+    if (sh->opt.json || sh->record)
+        emit_json(sh, render_event_json(sh, ev));
     if (sh->opt.json)
         return;
     struct strbuf o = {0};
     render_event_text(sh, ev, &o, true);
     sb_appendc(&o, '\n');
-    fputs(sb_str(&o), stdout);
-    fflush(stdout);
-    sb_free(&o);
+    emit_text(sh, &o, stdout);
 }
 
 void render_event_text(struct nsl *sh, const struct subj_event *ev, struct strbuf *out,
@@ -222,9 +226,10 @@ void render_echo(struct nsl *sh, const char *text)
 void render_error(struct nsl *sh, const char *file, int line, const char *msg)
 {
     fflush(stdout);
+    struct strbuf o = {0};
     if (file)
-        fprintf(stderr, "%s:%d: %s\n", file, line, msg);
+        sb_printf(&o, "%s:%d: %s\n", file, line, msg);
     else
-        fprintf(stderr, "%serror:%s %s\n", col(sh, C_RED), col(sh, C_RESET), msg);
-    fflush(stderr);
+        sb_printf(&o, "%serror:%s %s\n", col(sh, C_RED), col(sh, C_RESET), msg);
+    emit_text(sh, &o, stderr);
 }

@@ -6,6 +6,7 @@
 
 #include <readline/readline.h>
 
+#include "../cgroups.h"
 #include "../commands.h"
 #include "../subject.h"
 #include "shell.h"
@@ -62,6 +63,9 @@ static void add_class(const char *cls, bool *files)
             snprintf(buf, sizeof buf, "%%%d", comp_sh->jobs.v[k].id);
             cand(buf);
         }
+    } else if (strcmp(cls, "@cgroup") == 0) {
+        for (size_t k = 0; comp_sh && comp_sh->cg && k < comp_sh->cg->session.n; k++)
+            cand(comp_sh->cg->session.v[k]->name);
     } else if (strcmp(cls, "@command") == 0) {
         for (size_t k = 0; k < commands_count; k++)
             if (strcmp(commands[k].name, "!") != 0)
@@ -152,6 +156,8 @@ static char **nsl_completion(const char *text, int start, int end)
             /* Values of options: spawn --ns TYPES. */
             if (nw >= 2 && strcmp(words[nw - 1], "--ns") == 0)
                 add_class("@type", &files);
+            else if (nw >= 2 && strcmp(words[nw - 1], "--cg") == 0)
+                add_class("@cgroup", &files);
             else if (nw >= 2 && strcmp(words[nw - 1], "--propagation") == 0) {
                 cand("private"), cand("slave"), cand("shared"), cand("unchanged");
             } else

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cgroups.h"
 #include "../commands.h"
 #include "../observe.h"
 #include "../render/render.h"
@@ -154,6 +155,8 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
     st->ok = rc == 0;
     struct snapshot before = sh->prev, now;
     observe_subject(sh, &now);
+    if (st->observed && (sh->opt.observe & OBS_CGROUP))
+        cgroups_observe_step(sh);
     render_step(sh, &before, &now);
     if (!st->ok)
         render_error(sh, file, c->line, st->err.msg);

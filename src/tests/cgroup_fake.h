@@ -73,6 +73,7 @@ MAYBE_UNUSED static void fake_populate(const struct fake *f, const char *dir, bo
         }
         if (has_word(enabled, "cpu") && !is_root) {
             write_at(dir, "cpu.max", "max 100000");
+            write_at(dir, "cpu.weight", "100");
             write_at(dir, "cpu.stat", "usage_usec 0\nuser_usec 0\nsystem_usec 0\nnr_periods 0\n"
                                       "nr_throttled 0\nthrottled_usec 0\n");
         }
@@ -97,6 +98,7 @@ MAYBE_UNUSED static void fake_populate(const struct fake *f, const char *dir, bo
     if (h->mask & (1u << CG_CPU)) {
         write_at(dir, "cpu.cfs_quota_us", "-1");
         write_at(dir, "cpu.cfs_period_us", "100000");
+        write_at(dir, "cpu.shares", "1024");
         write_at(dir, "cpu.stat", "nr_periods 0\nnr_throttled 0\nthrottled_time 0\n");
     }
     if (h->mask & (1u << CG_CPUACCT))

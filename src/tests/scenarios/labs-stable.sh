@@ -39,7 +39,12 @@ for lab in "${labs[@]}"; do
     out=$(cat "$tmpdir/out.1")
     # Labels, not numbers: no inode (they have ten digits) and no raw
     # subject PID in the prompt.
-    [[ ! $out =~ [0-9]{8,} ]] || fail "$name: a long number in a --stable transcript: ${BASH_REMATCH[0]}"
+    # Namespace inodes come from procfs's inode range (4026531xxx and up);
+    # other long numbers (64M = 67108864 bytes) are values, not identities.
+    [[ ! $out =~ (^|[^0-9])40265[0-9]{5}([^0-9]|$) ]] ||
+        fail "$name: a namespace inode in a --stable transcript: ${BASH_REMATCH[0]}"
+    # nslab's own PID must not leak either (cgroup parents are named by it).
+    [[ ! $out =~ nslab\.[0-9] ]] || fail "$name: a raw PID in a session path: ${BASH_REMATCH[0]}"
     [[ $out =~ (^|$'\n')"nslab pid@"[0-9]+ ]] || fail "$name: the prompt has no PID label"
     [[ $out != *"✗"* ]] || fail "$name: an expect failed: $(grep '✗' <<<"$out")"
     # -q: no namespace table.

@@ -1,0 +1,150 @@
+#define _GNU_SOURCE
+/* cgls: the layout found at start, then the tree of this session's cgroups
+ * (with any cgroups made below them by other means), each with its limit,
+ * usage and a bar. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../cgroups.h"
+#include "../commands.h"
+#include "../render/render.h"
+
+#define CGLS_MAX_DEPTH 6
+#define CGLS_MAX_ROWS 200
+
+struct rows {
+    struct cg_obs *v;
+    size_t n;
+};
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* g's row, then its subdirectories' (sorted), depth first. */
+static void walk(struct nsl *sh, const struct cg_group *g, int depth, struct rows *r)
+{
+    if (r->n >= CGLS_MAX_ROWS)
+        return;
+    r->v = xrealloc(r->v, (r->n + 1) * sizeof *r->v);
+    cg_obs_read(sh, g, g->name, depth, NULL, &r->v[r->n++]);
+    if (depth >= CGLS_MAX_DEPTH)
+        return;
+    DIR *d = opendir(g->dir);
+    if (!d)
+        return;
+    char **subs = NULL;
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        struct stat sb;
+        if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(sb.st_mode))
+            continue;
+        subs = xrealloc(subs, (n + 1) * sizeof *subs);
+        subs[n++] = xstrdup(de->d_name);
+    }
+    closedir(d);
+    if (n)
+        qsort(subs, n, sizeof *subs, name_cmp);
+    for (size_t k = 0; k < n; k++) {
+        struct cg_group sub = *g;
+        if (snprintf(sub.name, sizeof sub.name, "%s/%s", g->name, subs[k]) < (int)sizeof sub.name &&
+            snprintf(sub.dir, sizeof sub.dir, "%s/%s", g->dir, subs[k]) < (int)sizeof sub.dir)
+            walk(sh, &sub, depth + 1, r);
+        free(subs[k]);
+    }
+    free(subs);
+}
+
+static cJSON *layout_json(const struct cg_layout *L)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "mode", cg_mode_name(L->mode));
+    cJSON *ctrls = cJSON_AddObjectToObject(o, "controllers");
+    for (int c = 0; c < CG_NCTRL; c++) {
+        int h = L->ctrl_hier[c];
+        if (h < 0) {
+            cJSON_AddNullToObject(ctrls, cg_ctrl_info[c].name);
+            continue;
+        }
+        cJSON *x = cJSON_AddObjectToObject(ctrls, cg_ctrl_info[c].name);
+        cJSON_AddNumberToObject(x, "version", L->hier[h].version);
+        cJSON_AddStringToObject(x, "mount", L->hier[h].mount);
+    }
+    if (L->note[0])
+        cJSON_AddStringToObject(o, "note", L->note);
+    return o;
+}
+
+int cmd_cgls(struct nsl *sh, int argc, char **argv)
+{
+    if (argc > 2)
+        return step_fail(sh, EINVAL, "usage: cgls [CGROUP]");
+    struct nsl_err e;
+    if (cgroups_need(sh, &e) < 0)
+        return step_fail_err(sh, &e);
+    struct nsl_cg *c = sh->cg;
+    struct cg_session *s = &c->session;
+    struct rows r = {0};
+    cJSON *res = cJSON_CreateObject();
+    sh->step.result = res;
+    struct cg_group buf;
+    const struct cg_group *top = NULL;
+    if (argc == 2) {
+        if (cgroups_resolve(sh, argv[1], &buf, &top, &e) < 0)
+            return step_fail_err(sh, &e);
+        out_printf(sh, "%s: %s (%s, cgroup v%d)\n", top->name, top->dir,
+                   cg_ctrl_info[top->ctrl].name, top->version);
+        walk(sh, top, 0, &r);
+    } else {
+        struct strbuf lay = {0};
+        cg_layout_format(&c->layout, &lay);
+        out_printf(sh, "%s", sb_str(&lay));
+        sb_free(&lay);
+        cJSON_AddItemToObject(res, "layout", layout_json(&c->layout));
+        for (size_t k = 0; k < s->n; k++)
+            walk(sh, s->v[k], 0, &r);
+        if (s->n == 0)
+            out_printf(sh, "This session has no cgroups yet: cgcreate makes one.\n");
+    }
+    if (r.n) {
+        struct strbuf t = {0};
+        if (!top)
+            out_printf(sh, "This session's cgroups:\n");
+        render_cgls(sh, r.v, r.n, &t);
+        out_printf(sh, "%s", sb_str(&t));
+        sb_free(&t);
+    }
+    if (top && r.n && r.v[0].ok) {
+        /* One cgroup asked for: every file read, by its real name. */
+        out_printf(sh, "Its files:\n");
+        for (size_t i = 0; i < r.v[0].st.nreads; i++) {
+            const struct cg_read *rd = &r.v[0].st.reads[i];
+            cleanup_free char *name =
+                rd->key ? xasprintf("%s:%s", rd->file, rd->key) : xstrdup(rd->file);
+            out_printf(sh, "  %-28s %s\n", name, rd->value);
+        }
+    }
+    if (!top && s->n) {
+        out_printf(sh, "Session parents (removed at exit):\n");
+        for (size_t h = 0; h < c->layout.nhier; h++)
+            if (s->parent[h][0])
+                out_printf(sh, "  v%d %-10.10s %s\n", c->layout.hier[h].version,
+                           c->layout.hier[h].ctrls[0] ? c->layout.hier[h].ctrls : "-",
+                           s->parent[h]);
+    }
+    cJSON *arr = cJSON_AddArrayToObject(res, "cgroups");
+    for (size_t k = 0; k < r.n; k++) {
+        cJSON_AddItemToArray(arr, render_cg_obs_json(sh, &r.v[k]));
+        cg_obs_free(&r.v[k]);
+    }
+    free(r.v);
+    return 0;
+}

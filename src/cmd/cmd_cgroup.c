@@ -1,0 +1,583 @@
+#define _GNU_SOURCE
+/* Cgroups: cgcreate, cgset, cgget, cgattach, cgexec, cgfreeze, cgthaw,
+ * cgdelete (cgls is in cmd_cgls.c). The shell itself makes the cgroups and
+ * writes their files: cgroups do not depend on the namespaces the subject
+ * is in. Only `spawn --cg` has the subject write the new child's PID, so
+ * that the child is inside before it runs anything (spawn.c). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cgroups.h"
+#include "../commands.h"
+#include "../render/render.h"
+#include "../subject.h"
+#include "../target.h"
+
+/* Append "; hint" to an error's sentence. */
+static void err_hint(struct nsl_err *e, const char *hint)
+{
+    size_t n = strlen(e->msg);
+    snprintf(e->msg + n, sizeof e->msg - n, "; %s", hint);
+}
+
+/* Most handlers start the same way: cgroups must exist here, and the first
+ * word names one. */
+static int group_arg(struct nsl *sh, const char *word, struct cg_group *buf,
+                     const struct cg_group **g)
+{
+    struct nsl_err e;
+    if (cgroups_resolve(sh, word, buf, g, &e) < 0)
+        return step_fail_err(sh, &e);
+    return 0;
+}
+
+static cJSON *group_json(const struct cg_group *g)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", g->name);
+    cJSON_AddStringToObject(o, "path", g->dir);
+    cJSON_AddNumberToObject(o, "version", g->version);
+    cJSON_AddStringToObject(o, "controller", cg_ctrl_info[g->ctrl].name);
+    return o;
+}
+
+/* The path of a file as the user should read it: relative to dir when it
+ * is inside, else in full. */
+static const char *short_path(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    return strncmp(path, dir, n) == 0 && path[n] == '/' ? path + n + 1 : path;
+}
+
+/* Each successful file write traced since entry `from`: its path and value
+ * (the trace shows `PATH "VALUE"`). Calls fn for each. */
+static void writes_since(struct nsl *sh, size_t from,
+                         void (*fn)(void *ctx, const char *path, const char *value), void *ctx)
+{
+    for (size_t k = from; k < sh->step.trace.n; k++) {
+        const struct trace_ent *te = &sh->step.trace.v[k];
+        if (strcmp(te->call, "write") != 0 || te->ret < 0 || (te->flags & TRACE_NOTE))
+            continue;
+        const char *q = strstr(te->args, " \"");
+        if (!q)
+            continue;
+        cleanup_free char *path = xstrndup(te->args, (size_t)(q - te->args));
+        cleanup_free char *value = xstrdup(q + 2);
+        size_t n = strlen(value);
+        if (n && value[n - 1] == '"')
+            value[n - 1] = '\0';
+        fn(ctx, path, value);
+    }
+}
+
+struct written {
+    struct nsl *sh;
+    const struct cg_group *g;
+    cJSON *files, *parents;
+    int n;
+};
+
+static void print_written(void *ctx, const char *path, const char *value)
+{
+    struct written *w = ctx;
+    const char *rel = short_path(path, w->g->dir);
+    out_printf(w->sh, "  wrote %-12s to %s\n", value, rel);
+    if (rel != path)
+        cJSON_AddStringToObject(w->files, rel, value);
+    else
+        cJSON_AddStringToObject(w->parents, path, value);
+    w->n++;
+}
+
+static void help_layout(struct nsl *sh)
+{
+    struct nsl_err e;
+    if (cgroups_need(sh, &e) < 0) {
+        out_printf(sh, "\nOn this machine: %s\n", e.msg);
+        return;
+    }
+    struct strbuf sb = {0};
+    cg_layout_format(&sh->cg->layout, &sb);
+    out_printf(sh, "\nOn this machine, %s", sb_str(&sb));
+    sb_free(&sb);
+    out_printf(sh, "The files cgcreate writes here:\n");
+    for (int c = 0; c < CG_NCREATE; c++) {
+        int h = sh->cg->layout.ctrl_hier[c];
+        if (h < 0)
+            continue;
+        const struct cg_backend *be = cg_backend_of(sh->cg->layout.hier[h].version);
+        out_printf(sh, "  %-8s %s%s%s\n", cg_ctrl_info[c].name, be->limit_files[c],
+                   c == CG_CPU ? "; weight: " : "", c == CG_CPU ? be->weight_file : "");
+    }
+}
+
+void cmd_cg_help_more(struct nsl *sh)
+{
+    help_layout(sh);
+}
+
+/* --- cgcreate -------------------------------------------------------------- */
+
+/* --stable: the session parents hold nslab's PID, and sit below whatever
+ * cgroup this machine put nslab in; print "MOUNT/…/nslab.pid@N" instead. */
+static void stable_session_paths(struct nsl *sh)
+{
+    struct nsl_cg *c = sh->cg;
+    char pb[32], to[CG_PATH_MAX + 64];
+    for (size_t h = 0; sh->opt.stable && h < c->layout.nhier; h++) {
+        const char *parent = c->session.parent[h];
+        if (!*parent)
+            continue;
+        snprintf(to, sizeof to, "%s/…/nslab.%s", c->layout.hier[h].mount,
+                 fmt_pid(sh, sh->shell_pid, pb, sizeof pb));
+        stable_subst_add(sh, parent, to);
+    }
+    /* The same parent as a process sees it in /proc/PID/cgroup. */
+    char from[48];
+    snprintf(from, sizeof from, "/nslab.%d/", (int)sh->shell_pid);
+    snprintf(to, sizeof to, "/nslab.%s/", fmt_pid(sh, sh->shell_pid, pb, sizeof pb));
+    stable_subst_add(sh, from, to);
+}
+
+int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
+{
+    const char *words[2] = {NULL, NULL}, *name = NULL;
+    bool v2 = false;
+    int nw = 0;
+    for (int k = 1; k < argc; k++) {
+        const char *a = argv[k];
+        if (strcmp(a, "--name") == 0 || strncmp(a, "--name=", 7) == 0) {
+            name = a[6] == '=' ? a + 7 : k + 1 < argc ? argv[++k] : NULL;
+            if (!name)
+                return step_fail(sh, EINVAL, "--name needs a name, e.g. --name web");
+        } else if (strcmp(a, "--v2") == 0) {
+            v2 = true;
+        } else if (a[0] == '-' && a[1] && !(a[1] >= '0' && a[1] <= '9')) {
+            return step_fail(sh, EINVAL, "cgcreate: unknown option '%s' (--name NAME, --v2)", a);
+        } else if (nw < 2) {
+            words[nw++] = a;
+        } else {
+            return step_fail(sh, EINVAL, "usage: cgcreate CONTROLLER [LIMIT] [--name NAME] [--v2]");
+        }
+    }
+    if (nw == 0)
+        return step_fail(sh, EINVAL, "usage: cgcreate CONTROLLER [LIMIT] [--name NAME] [--v2] "
+                                     "(CONTROLLER: mem, cpu, pids, cpuset or freezer)");
+    struct nsl_err e;
+    enum cg_ctrl ctrl;
+    if (cgroups_need(sh, &e) < 0 || cg_ctrl_parse(words[0], &ctrl, &e) < 0)
+        return step_fail_err(sh, &e);
+    struct cg_limit lim;
+    struct cg_create_opts o = CG_CREATE_OPTS_INIT;
+    o.name = name;
+    if (words[1]) {
+        if (cg_limit_parse(ctrl, words[1], &lim, &e) < 0)
+            return step_fail_err(sh, &e);
+        o.limit = &lim;
+    }
+    struct nsl_cg *c = sh->cg;
+    if (v2) {
+        if (c->layout.unified < 0)
+            return step_fail(sh, ENOENT, "--v2: there is no cgroup2 hierarchy here (%s layout)",
+                             cg_mode_name(c->layout.mode));
+        o.hier = c->layout.unified;
+    }
+    size_t from = sh->step.trace.n;
+    const struct cg_group *g;
+    if (cg_create(&c->session, ctrl, &o, &sh->step.trace, &e, &g) < 0) {
+        if (e.errnum == ENOENT && v2)
+            err_hint(&e, "--v2 works for freezer, which cgroup v2 does without a controller");
+        return step_fail_err(sh, &e);
+    }
+    stable_session_paths(sh);
+    out_printf(sh, "%s: %s (%s, cgroup v%d)\n", g->name, g->dir, cg_ctrl_info[ctrl].name,
+               g->version);
+    cJSON *res = group_json(g);
+    struct written w = {.sh = sh, .g = g};
+    w.files = cJSON_AddObjectToObject(res, "files");
+    w.parents = cJSON_AddObjectToObject(res, "parent_files");
+    writes_since(sh, from, print_written, &w);
+    if (w.n == 0)
+        out_printf(sh, "  (no file written: the kernel's defaults apply)\n");
+    out_printf(sh, "`cgexec %s PROGRAM` starts a job inside it; `cgattach %s` moves the subject "
+                   "there.\n", g->name, g->name);
+    sh->step.result = res;
+    return 0;
+}
+
+/* --- cgset, cgget ---------------------------------------------------------- */
+
+/* cgset's error, with the kernel's reason in a learner's words. */
+static int set_fail(struct nsl *sh, struct nsl_err *e)
+{
+    switch (e->errnum) {
+    case ENOENT:
+        err_hint(e, "there is no such file in this cgroup (cgget lists the files nslab reads; "
+                       "`!ls DIR` shows them all)");
+        break;
+    case EINVAL:
+    case ERANGE:
+        err_hint(e, "the kernel refused the value: see the file's format in the kernel's "
+                       "cgroup documentation (cgroups(7))");
+        break;
+    case EACCES:
+    case EPERM:
+        err_hint(e, "the file is read-only, or only root in the initial user namespace "
+                       "may write it");
+        break;
+    }
+    return step_fail_err(sh, e);
+}
+
+struct readback {
+    struct nsl *sh;
+    const struct cg_group *g;
+    cJSON *files;
+};
+
+static void print_readback(void *ctx, const char *path, const char *value)
+{
+    struct readback *r = ctx;
+    const char *rel = short_path(path, r->g->dir);
+    struct strbuf now = {0};
+    struct nsl_err e;
+    if (rel != path && cg_value_get(r->g, rel, &now, &e) == 0) {
+        const char *nl = strchr(sb_str(&now), '\n');
+        out_printf(r->sh, "%s now reads %.*s%s\n", rel,
+                   nl ? (int)(nl - sb_str(&now)) : (int)now.len, sb_str(&now), nl ? " ..." : "");
+        cJSON_AddStringToObject(r->files, rel, sb_str(&now));
+    }
+    sb_free(&now);
+    (void)value;
+}
+
+int cmd_cgset(struct nsl *sh, int argc, char **argv)
+{
+    if (argc != 4)
+        return step_fail(sh, EINVAL, "usage: cgset CGROUP FILE VALUE (FILE: a file name such as "
+                                     "memory.max, or limit or weight)");
+    struct cg_group buf;
+    const struct cg_group *g;
+    if (group_arg(sh, argv[1], &buf, &g) < 0)
+        return -1;
+    const char *file = argv[2], *value = argv[3];
+    struct nsl_err e = {0};
+    struct cg_session *s = &sh->cg->session;
+    size_t from = sh->step.trace.n;
+    int r;
+    if (strcmp(file, "limit") == 0) {
+        struct cg_limit lim;
+        r = cg_limit_parse(g->ctrl, value, &lim, &e);
+        if (r == 0)
+            r = cg_set_limit(s, g, &lim, &sh->step.trace, &e);
+    } else if (strcmp(file, "weight") == 0) {
+        long w;
+        if (parse_long(value, CG_WEIGHT_MIN, CG_WEIGHT_MAX, &w) < 0)
+            return step_fail(sh, EINVAL, "a cpu weight is a number from %d to %d (default 100), "
+                                         "not '%s'", CG_WEIGHT_MIN, CG_WEIGHT_MAX, value);
+        r = cg_set_weight(s, g, (unsigned)w, &sh->step.trace, &e);
+    } else if (cg_key_is_abstract(file)) {
+        return step_fail(sh, EINVAL, "%s is read from the kernel, not set: cgset takes limit, "
+                                     "weight or a file name", file);
+    } else {
+        r = cg_file_write(s, g, file, value, &sh->step.trace, &e);
+    }
+    if (r < 0)
+        return set_fail(sh, &e);
+    cJSON *res = group_json(g);
+    struct readback rb = {.sh = sh, .g = g, .files = cJSON_AddObjectToObject(res, "files")};
+    writes_since(sh, from, print_readback, &rb);
+    sh->step.result = res;
+    return 0;
+}
+
+/* "  memory.limit_in_bytes   67108864" for each file the backend reads. */
+static void print_stats(struct nsl *sh, const struct cg_stats *st, cJSON *files)
+{
+    for (size_t i = 0; i < st->nreads; i++) {
+        const struct cg_read *r = &st->reads[i];
+        cleanup_free char *name = r->key ? xasprintf("%s:%s", r->file, r->key) : xstrdup(r->file);
+        out_printf(sh, "  %-28s %s\n", name, r->value);
+        cJSON_AddStringToObject(files, name, r->value);
+    }
+}
+
+int cmd_cgget(struct nsl *sh, int argc, char **argv)
+{
+    if (argc < 2)
+        return step_fail(sh, EINVAL, "usage: cgget CGROUP [FILE...]");
+    struct cg_group buf;
+    const struct cg_group *g;
+    if (group_arg(sh, argv[1], &buf, &g) < 0)
+        return -1;
+    struct nsl_err e;
+    cJSON *res = group_json(g);
+    cJSON *files = cJSON_AddObjectToObject(res, "files");
+    sh->step.result = res;
+    if (argc == 2) {
+        struct cg_stats st;
+        if (g->be->read_stats(g->dir, g->ctrl, &st, &e) < 0)
+            return step_fail_err(sh, &e);
+        out_printf(sh, "%s: %s (%s, cgroup v%d)\n", g->name, g->dir, cg_ctrl_info[g->ctrl].name,
+                   g->version);
+        print_stats(sh, &st, files);
+        cg_stats_free(&st);
+        return 0;
+    }
+    for (int k = 2; k < argc; k++) {
+        struct strbuf v = {0};
+        if (cg_value_get(g, argv[k], &v, &e) < 0) {
+            sb_free(&v);
+            return step_fail_err(sh, &e);
+        }
+        if (strchr(sb_str(&v), '\n')) {
+            out_printf(sh, "%s:\n", argv[k]);
+            for (const char *p = sb_str(&v); *p;) {
+                size_t n = strcspn(p, "\n");
+                out_printf(sh, "  %.*s\n", (int)n, p);
+                p += n + (p[n] ? 1 : 0);
+            }
+        } else {
+            out_printf(sh, "%s: %s\n", argv[k], sb_str(&v));
+        }
+        cJSON_AddStringToObject(files, argv[k], sb_str(&v));
+        sb_free(&v);
+    }
+    return 0;
+}
+
+/* --- cgattach, cgexec, spawn --cg ------------------------------------------ */
+
+int cmd_cgattach(struct nsl *sh, int argc, char **argv)
+{
+    if (argc < 2 || argc > 3)
+        return step_fail(sh, EINVAL, "usage: cgattach CGROUP [TARGET] (TARGET: self, %%N or a PID "
+                                     "of this session; default self)");
+    struct cg_group buf;
+    const struct cg_group *g;
+    if (group_arg(sh, argv[1], &buf, &g) < 0)
+        return -1;
+    const char *word = argc == 3 ? argv[2] : "self";
+    struct target t;
+    struct nsl_err e;
+    if (target_resolve(sh, word, 0, &t, &e) < 0)
+        return step_fail_err(sh, &e);
+    if (t.is_host)
+        return step_fail(sh, EINVAL, "nslab itself (host) stays in the cgroups it started in, so "
+                                     "every step can be compared with them; attach self or a job");
+    if (!cgroups_pid_ours(sh, t.pid))
+        return step_fail(sh, EPERM,
+                         "process %d is not one of this session's: nslab moves only the subject, "
+                         "its jobs and their children into its cgroups, because whatever is "
+                         "inside them at exit is killed", (int)t.pid);
+    struct strbuf fz = {0};
+    bool frozen = t.is_self && cg_value_get(g, "frozen", &fz, NULL) == 0 &&
+                  strcmp(sb_str(&fz), "0") != 0;
+    sb_free(&fz);
+    if (frozen)
+        return step_fail(sh, EBUSY,
+                         "%s is frozen: the subject would stop there and could carry out no "
+                         "command, and nslab would wait for it forever; cgthaw %s first",
+                         g->name, g->name);
+    if (cg_attach(&sh->cg->session, g, t.pid, &sh->step.trace, &e) < 0)
+        return step_fail_err(sh, &e);
+    char pb[32];
+    out_printf(sh, "%s (pid %s) is now in %s\n", t.is_self ? "the subject" : word,
+               fmt_pid(sh, t.pid, pb, sizeof pb), g->name);
+    if (t.is_self)
+        out_printf(sh, "Everything the subject starts from now on (spawn, !PROGRAM) is born in "
+                       "%s too.\n", g->name);
+    cJSON *res = group_json(g);
+    cJSON_AddItemToObject(res, "pid", json_pid(sh, t.pid));
+    sh->step.result = res;
+    return 0;
+}
+
+int cmd_cgexec(struct nsl *sh, int argc, char **argv)
+{
+    if (argc < 3)
+        return step_fail(sh, EINVAL, "usage: cgexec CGROUP PROGRAM [ARGS...]");
+    /* exactly `spawn --cg CGROUP -- PROGRAM ARGS...` */
+    char **v = xcalloc((size_t)argc + 4, sizeof *v);
+    v[0] = "spawn";
+    v[1] = "--cg";
+    v[2] = argv[1];
+    v[3] = "--";
+    for (int k = 2; k < argc; k++)
+        v[k + 2] = argv[k];
+    int rc = cmd_spawn(sh, argc + 2, v);
+    free(v);
+    return rc;
+}
+
+int cg_spawn_places(struct nsl *sh, const char *list, struct cg_spawn_places *out,
+                    struct nsl_err *e)
+{
+    memset(out, 0, sizeof *out);
+    if (!list || !*list)
+        return 0;
+    cleanup_free char *copy = xstrdup(list);
+    int hiers[CG_SPAWN_MAX];
+    char *save = NULL;
+    for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+        struct cg_group buf;
+        const struct cg_group *g;
+        if (cgroups_resolve(sh, w, &buf, &g, e) < 0)
+            return -1;
+        for (int k = 0; k < out->n; k++)
+            if (hiers[k] == g->hier)
+                return nsl_fail(e, EINVAL,
+                                "%s and %s are in the same hierarchy (%s), and a process is in "
+                                "exactly one cgroup of each",
+                                out->names[k], g->name, sh->cg->layout.hier[g->hier].mount);
+        if (out->n == CG_SPAWN_MAX)
+            return nsl_fail(e, E2BIG, "--cg takes at most %d cgroups", CG_SPAWN_MAX);
+        hiers[out->n] = g->hier;
+        snprintf(out->names[out->n], sizeof out->names[0], "%s", g->name);
+        int n = snprintf(out->procs[out->n], sizeof out->procs[0], "%s/cgroup.procs", g->dir);
+        if (n < 0 || (size_t)n >= sizeof out->procs[0])
+            return nsl_fail(e, ENAMETOOLONG, "the path of cgroup %s is too long", g->name);
+        out->n++;
+    }
+    return 0;
+}
+
+int cg_spawn_fail(struct nsl *sh, const struct cg_spawn_places *p, int which, int err,
+                  const char *prog)
+{
+    const char *why = "";
+    switch (err) {
+    case ENOSPC:
+        why = "; on cgroup v1 a cpuset admits no task until its cpuset.cpus and cpuset.mems "
+              "are set";
+        break;
+    case EBUSY:
+        why = "; on cgroup v2 a cgroup that enables controllers for its children may not hold "
+              "processes itself (no-internal-processes rule)";
+        break;
+    case EACCES:
+    case EPERM:
+        why = "; the subject lacks the right to move processes there (after `unshare user` it "
+              "is root only inside its user namespace: `reset`, or cgattach from the host)";
+        break;
+    case EAGAIN:
+        why = "; the pids limit of that cgroup is reached";
+        break;
+    case ENOENT:
+        why = "; the cgroup is gone (cgls lists this session's cgroups)";
+        break;
+    }
+    return step_fail(sh, err,
+                     "cannot start %s in cgroup %s: writing its PID to %s failed: %s (%s)%s; the "
+                     "child was ended before it ran",
+                     prog, p->names[which], p->procs[which], strerror(err), errno_name(err), why);
+}
+
+/* --- cgfreeze, cgthaw ------------------------------------------------------ */
+
+/* Is the subject in g or below it? Frozen, it could answer no request, and
+ * every later command would wait for it. */
+static bool subject_within(struct nsl *sh, const struct cg_group *g)
+{
+    if (sh->subj.pid <= 0)
+        return false;
+    struct cg_pid_dirs *d = xcalloc(1, sizeof *d);
+    bool in = false;
+    if (cg_pid_dirs(&sh->cg->layout, &sh->paths, sh->subj.pid, d, NULL) == 0) {
+        const char *dir = d->dir[g->hier];
+        size_t n = strlen(g->dir);
+        in = strncmp(dir, g->dir, n) == 0 && (dir[n] == '\0' || dir[n] == '/');
+    }
+    free(d);
+    return in;
+}
+
+static int freeze_command(struct nsl *sh, int argc, char **argv, bool frozen)
+{
+    if (argc != 2)
+        return step_fail(sh, EINVAL, "usage: %s CGROUP", argv[0]);
+    struct cg_group buf;
+    const struct cg_group *g;
+    if (group_arg(sh, argv[1], &buf, &g) < 0)
+        return -1;
+    struct nsl_err e;
+    if (frozen && subject_within(sh, g))
+        return step_fail(sh, EBUSY,
+                         "the subject is in %s: frozen, it could carry out no command, and nslab "
+                         "would wait for it forever; freeze a cgroup of jobs (cgexec %s ...), or "
+                         "`reset` first for a subject outside", g->name, g->name);
+    if (cg_freeze(&sh->cg->session, g, frozen, &sh->step.trace, &e) < 0)
+        return step_fail_err(sh, &e);
+    struct cg_stats st;
+    size_t n = 0;
+    if (g->be->read_stats(g->dir, g->ctrl, &st, NULL) == 0) {
+        n = st.npids;
+        cg_stats_free(&st);
+    }
+    if (frozen)
+        out_printf(sh, "%s is frozen: its %zu process%s stay%s stopped, whatever signal comes, "
+                       "until cgthaw %s (%s says so)\n",
+                   g->name, n, n == 1 ? "" : "es", n == 1 ? "s" : "", g->name,
+                   g->version == 2 ? "cgroup.events" : "freezer.state");
+    else
+        out_printf(sh, "%s is thawed: its %zu process%s run%s again (%s says so)\n", g->name, n,
+                   n == 1 ? "" : "es", n == 1 ? "s" : "",
+                   g->version == 2 ? "cgroup.events" : "freezer.state");
+    cJSON *res = group_json(g);
+    cJSON_AddBoolToObject(res, "frozen", frozen);
+    sh->step.result = res;
+    return 0;
+}
+
+int cmd_cgfreeze(struct nsl *sh, int argc, char **argv)
+{
+    return freeze_command(sh, argc, argv, true);
+}
+
+int cmd_cgthaw(struct nsl *sh, int argc, char **argv)
+{
+    return freeze_command(sh, argc, argv, false);
+}
+
+/* --- cgdelete -------------------------------------------------------------- */
+
+int cmd_cgdelete(struct nsl *sh, int argc, char **argv)
+{
+    if (argc != 2)
+        return step_fail(sh, EINVAL, "usage: cgdelete CGROUP");
+    struct cg_group buf;
+    const struct cg_group *g;
+    if (group_arg(sh, argv[1], &buf, &g) < 0)
+        return -1;
+    struct cg_group copy = *g; /* g is freed once it is gone */
+    struct nsl_err e;
+    if (cg_delete(&sh->cg->session, g, false, &sh->step.trace, &e) == 0) {
+        out_printf(sh, "removed %s (%s)\n", copy.name, copy.dir);
+        sh->step.result = group_json(&copy);
+        return 0;
+    }
+    if (e.errnum == EBUSY) {
+        /* Say how to empty it: the message names the PIDs already. */
+        struct cg_stats st;
+        struct strbuf how = {0};
+        if (copy.be->read_stats(copy.dir, copy.ctrl, &st, NULL) == 0) {
+            for (size_t k = 0; k < st.npids; k++) {
+                struct job *j = job_by_pid(sh, st.pids[k]);
+                if (st.pids[k] == sh->subj.pid)
+                    sb_printf(&how, "%sthe subject is inside (`reset` gives a fresh one outside)",
+                              how.len ? "; " : "");
+                else if (j)
+                    sb_printf(&how, "%s`kill -KILL %%%d`", how.len ? "; " : "", j->id);
+            }
+            cg_stats_free(&st);
+        }
+        if (how.len)
+            err_hint(&e, sb_str(&how));
+        else if (!strstr(e.msg, "still inside"))
+            err_hint(&e, "it still has cgroups below it, or processes that are just exiting");
+        sb_free(&how);
+    }
+    return step_fail_err(sh, &e);
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The same nslab on other cgroup layouts than this machine's, made real in a
+# private mount namespace (nothing reaches the host's mounts):
+#   pure v2  cgroup2 mounted over /sys/fs/cgroup (KERNEL-NOTES: no controller
+#            is available to it here, since v1 holds them; freeze and kill
+#            work): cgls and help say "unified", cgcreate freezer makes a v2
+#            cgroup at the root's nslab.<PID>, cgfreeze writes cgroup.freeze
+#            and the kernel's cgroup.events says frozen, cgcreate mem is
+#            refused with the reason; the freezer and namespace labs pass.
+#   pure v1  a tmpfs over /sys/fs/cgroup with this machine's v1 hierarchies
+#            mounted again on it, and no cgroup2: cgls says "legacy", and
+#            every cgroup lab passes unchanged.
+# The cgroups themselves are made in the real hierarchies, and nslab must
+# remove them all.
+if [ "$(id -u)" -eq 0 ] && [ -z "${NSLAB_IN_PRIVATE_NS:-}" ]; then
+    exec unshare --mount --propagation private env NSLAB_IN_PRIVATE_NS=1 bash "$0" "$@"
+fi
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+require_root
+require_nslab
+[ -n "${NSLAB_IN_PRIVATE_NS:-}" ] || fail "not in a private mount namespace"
+# Never touch the host's mounts: this process must be in a mount namespace
+# of its own.
+[ "$(readlink /proc/self/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ] ||
+    fail "refusing to mount in the host's mount namespace"
+
+top=${NSLAB_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}
+
+# The v1 hierarchies as mounted now: "MOUNTPOINT CONTROLLERS" lines.
+v1_mounts=$(findmnt -rn -t cgroup -o TARGET,FS-OPTIONS |
+    awk '{ n = split($2, o, ","); c = "";
+           for (i = 1; i <= n; i++)
+               if (o[i] ~ /^(cpu|cpuacct|cpuset|memory|pids|freezer|blkio|devices|hugetlb)$/)
+                   c = c (c ? "," : "") o[i];
+           if (c) print $1, c }')
+
+# --- pure v2 -------------------------------------------------------------------
+findmnt -rn -t cgroup2 >/dev/null || skip "this kernel has no cgroup2 mounted to compare with"
+mount -t cgroup2 none /sys/fs/cgroup || skip "cannot mount cgroup2 here"
+
+coproc NSL { exec "$NSLAB" -J -k 2>"$tmpdir/stderr"; }
+nslab_pid=$NSL_PID
+on_exit sh -c "kill -KILL $nslab_pid 2>/dev/null || true"
+step() {
+    printf '%s\n' "$1" >&"${NSL[1]}"
+    local line
+    while IFS= read -r -t 30 line <&"${NSL[0]}"; do
+        case "$line" in *'"step":'*) printf '%s\n' "$line"; return 0 ;; esac
+    done
+    fail "no answer to '$1' (stderr: $(cat "$tmpdir/stderr"))"
+}
+
+s=$(step "cgls")
+assert_eq unified "$(json_get "$s" result.layout.mode)" "cgls on pure v2"
+assert_eq /sys/fs/cgroup "$(json_get "$s" result.layout.controllers.freezer.mount)" "the freezer's hierarchy"
+assert_eq 2 "$(json_get "$s" result.layout.controllers.freezer.version)" "the freezer's version"
+assert_contains "$(json_get "$s" output)" "cgroup layout: unified (cgroup v2 only)" "cgls's text"
+s=$(step "help cgcreate")
+assert_contains "$(json_get "$s" output)" "freezer  v2  /sys/fs/cgroup (cgroup.freeze" "help cgcreate"
+s=$(step "cgcreate freezer")
+assert_eq true "$(json_get "$s" ok)" "cgcreate freezer on pure v2"
+frz=$(json_get "$s" result.path)
+assert_eq "/sys/fs/cgroup/nslab.$nslab_pid/freezer1" "$frz" "where the cgroup is made"
+assert_eq 2 "$(json_get "$s" result.version)" "its version"
+s=$(step "cgexec freezer1 sleep")
+sleeper=$(json_get "$s" result.pid)
+assert_eq "$sleeper" "$(cat "$frz/cgroup.procs")" "cgroup.procs"
+s=$(step "cgfreeze freezer1")
+assert_contains "$(json_get "$s" trace)" "$frz/cgroup.freeze" "the file cgfreeze writes"
+assert_eq "frozen 1" "$(grep '^frozen' "$frz/cgroup.events")" "the kernel's cgroup.events"
+s=$(step "expect cg freezer1 frozen 1")
+assert_eq true "$(json_get "$s" ok)" "expect cg ... frozen 1"
+s=$(step "cgcreate mem 64M")
+assert_eq false "$(json_get "$s" ok)" "cgcreate mem where v1 holds memory"
+assert_contains "$(json_get "$s" error)" "cgroup.controllers" "the refusal says why"
+# left frozen on purpose: the exit must end it (cgroup.kill) and remove it
+printf 'exit\n' >&"${NSL[1]}"
+wait "$nslab_pid" || true
+[ ! -e "/sys/fs/cgroup/nslab.$nslab_pid" ] || fail "the v2 session parent outlived the session"
+! kill -0 "$sleeper" 2>/dev/null || fail "the frozen job outlived the session"
+
+for lab in cgroup-freezer cgroup-ns; do
+    "$NSLAB" "$top/labs/$lab.lab" >"$tmpdir/$lab.out" 2>&1 ||
+        fail "labs/$lab.lab on pure v2: $(grep -E '✗|:[0-9]+: ' "$tmpdir/$lab.out" | head -3)"
+done
+umount /sys/fs/cgroup
+
+# --- pure v1 -------------------------------------------------------------------
+[ -n "$v1_mounts" ] || { echo "cgroup-layouts: ok (pure v2; no v1 hierarchy to test legacy)"; exit 0; }
+mount -t tmpfs -o mode=755 none /sys/fs/cgroup
+while read -r target ctrls; do
+    dir=/sys/fs/cgroup/$(basename "$target")
+    mkdir -p "$dir"
+    mount -t cgroup -o "$ctrls" none "$dir" || fail "cannot mount the v1 hierarchy $ctrls again"
+done <<<"$v1_mounts"
+s=$("$NSLAB" -J -c cgls 2>"$tmpdir/stderr") || fail "cgls on pure v1: $(cat "$tmpdir/stderr")"
+assert_eq legacy "$(json_get "$s" result.layout.mode)" "cgls on pure v1"
+for lab in "$top"/labs/cgroup-*.lab; do
+    name=$(basename "$lab")
+    ctrl=$(sed -nE 's/^# requires:.*the (memory|cpu|pids) controller.*/\1/p' "$lab")
+    if [ -n "$ctrl" ] && ! grep -qw "$ctrl" <<<"$v1_mounts"; then
+        continue # this machine has no v1 hierarchy for it
+    fi
+    "$NSLAB" "$lab" >"$tmpdir/$name.out" 2>&1 ||
+        fail "labs/$name on pure v1: $(grep -E '✗|:[0-9]+: ' "$tmpdir/$name.out" | head -3)"
+done
+echo "cgroup-layouts: ok (pure v2 and pure v1)"
