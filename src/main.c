@@ -139,6 +139,7 @@ static void sh_free(struct nsl *sh)
         free(sh->labels.subst[k]);
     free(sh->labels.subst);
     free(sh->evq);
+    free(sh->early);
     for (size_t k = 0; k < EVLOG_SIZE; k++)
         free(sh->evlog[k]);
     if (sh->record)

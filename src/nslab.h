@@ -134,6 +134,10 @@ struct nsl {
      * every event ever, evlog[seq % EVLOG_SIZE] holds it. */
     char *evlog[EVLOG_SIZE];
     unsigned long evseq;
+    /* Events of a PID no job has yet: a child that ends at once can be
+     * reaped (and reported) before spawn's reply adds it as a job. */
+    struct subj_event *early;
+    size_t nearly;
 
     struct step step;
     struct last_step last;

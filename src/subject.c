@@ -512,6 +512,8 @@ static void evq_push(struct nsl *sh, const struct subj_event *ev)
     sh->evq[sh->evq_n++] = *ev;
 }
 
+#define EARLY_MAX 16
+
 static void event_apply(struct nsl *sh, const struct subj_event *ev)
 {
     struct job *j = job_by_pid(sh, ev->pid);
@@ -519,8 +521,18 @@ static void event_apply(struct nsl *sh, const struct subj_event *ev)
         evq_push(sh, ev);
         return;
     }
-    if (!j)
-        return; /* a foreground child or an old subject's: nothing to show */
+    if (!j) {
+        /* A job being spawned right now, or a foreground child, or an old
+         * subject's: keep the last few for job_add to claim. */
+        if (sh->nearly == EARLY_MAX) {
+            memmove(sh->early, sh->early + 1, (EARLY_MAX - 1) * sizeof *sh->early);
+            sh->nearly--;
+        }
+        if (!sh->early)
+            sh->early = xcalloc(EARLY_MAX, sizeof *sh->early);
+        sh->early[sh->nearly++] = *ev;
+        return;
+    }
     switch (ev->kind) {
     case EV_EXITED:
         if (WIFSIGNALED(ev->status)) {
@@ -616,6 +628,16 @@ struct job *job_add(struct nsl *sh, pid_t pid, const char *cmd)
     j->pid = pid;
     j->cmd = xstrdup(cmd);
     j->state = JOB_RUNNING;
+    /* Its exit may have come before it was a job (it ended at once). */
+    for (size_t k = 0; k < sh->nearly; k++) {
+        if (sh->early[k].pid != pid)
+            continue;
+        struct subj_event ev = sh->early[k];
+        memmove(sh->early + k, sh->early + k + 1, (sh->nearly - k - 1) * sizeof *sh->early);
+        sh->nearly--;
+        event_apply(sh, &ev);
+        break;
+    }
     return j;
 }
 
