@@ -61,5 +61,11 @@ int cmd_kill(struct nsl *sh, int argc, char **argv);
 int cmd_reset(struct nsl *sh, int argc, char **argv);
 int cmd_hostname(struct nsl *sh, int argc, char **argv);
 int cmd_domainname(struct nsl *sh, int argc, char **argv);
+int cmd_mounts(struct nsl *sh, int argc, char **argv);
+int cmd_mount(struct nsl *sh, int argc, char **argv);
+int cmd_bind(struct nsl *sh, int argc, char **argv);
+int cmd_umount(struct nsl *sh, int argc, char **argv);
+int cmd_propagation(struct nsl *sh, int argc, char **argv);
+int cmd_scratch(struct nsl *sh, int argc, char **argv);
 
 #endif

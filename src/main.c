@@ -9,6 +9,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "cmd/cmd_mount.h"
 #include "commands.h"
 #include "observe.h"
 #include "render/render.h"
@@ -99,6 +100,11 @@ static void sh_free(struct nsl *sh)
 {
     subject_stop(sh, NULL);
     subject_kill_all(sh);
+    /* With every process gone: undo host mounts, remove the scratch dir. */
+    struct strbuf warn = {0};
+    mount_session_end(sh, &warn);
+    fputs(sb_str(&warn), stderr);
+    sb_free(&warn);
     jobs_free(sh);
     free(sh->step.command);
     trace_free(&sh->step.trace);

@@ -16,6 +16,7 @@
 #include "util.h"
 
 struct subj_event;
+struct mount_session;
 
 #define NSLAB_VERSION "0.1.0"
 #define NSLAB_MAX_LINE (64 * 1024)
@@ -136,6 +137,7 @@ struct nsl {
     int exit_status;  /* the first failure's status */
     int exit_request; /* status given to `exit N` */
     volatile int *interrupted; /* set by SIGINT (points into main's static) */
+    struct mount_session *mnt; /* mounts made, scratch, mount observation (cmd_mount.h) */
 };
 
 /* Output of the current step: the text a command prints. */
@@ -151,5 +153,7 @@ int step_fail_err(struct nsl *sh, const struct nsl_err *e);
  * lives until the next call with the same buf. */
 const char *fmt_pid(struct nsl *sh, pid_t pid, char *buf, size_t size);
 const char *fmt_ino(struct nsl *sh, enum ns_slot slot, ino_t ino, char *buf, size_t size);
+/* A mount peer group number ("3", or "peer#1" with --stable). */
+const char *fmt_peer(struct nsl *sh, int group, char *buf, size_t size);
 
 #endif

@@ -20,12 +20,18 @@
  *   SETNS    fd[k] with i[k] = nstype, str[k] = the path shown in the trace
  *   UTS      i[0]: 0 read, 1 set hostname, 2 set domainname; str[0] name
  *   SPAWN    i[0] CLONE flags, i[1] enum spawn_io, i[2] map root, i[3] builtin,
- *            i[4] enum spawn_setup bits; str = argv */
+ *            i[4] enum spawn_setup bits; str = argv
+ *   MOUNT    i[0] enum mount_verb (cmd_mount.c), i[1] recursive or umount2 flags,
+ *            i[2] enum mount_prop, i[3] allow host changes, i[4] the host's mnt ns
+ *            inode, i[5] a PID in the host's namespaces; str = the verb's
+ *            arguments, then the IDs of the mounts the session made in the
+ *            host's namespace ("12 40"); reply data: JSON of struct mount_result */
 #define SUBJECT_OPS(X)                                                                             \
     X(UNSHARE, op_unshare)                                                                         \
     X(SETNS, op_setns)                                                                             \
     X(UTS, op_uts)                                                                                 \
-    X(SPAWN, op_spawn)
+    X(SPAWN, op_spawn)                                                                             \
+    X(MOUNT, op_mount)
 
 enum subj_op {
     SOP_NONE,

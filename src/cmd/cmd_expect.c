@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "../commands.h"
+#include "cmd_mount.h"
 #include "../observe.h"
 #include "../render/render.h"
 #include "../subject.h"
@@ -164,7 +165,9 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
         subj_rep_free(&rep);
         return held;
     }
-    const char *forms = "ok, fail, ns, alive, dead, output, hostname, not";
+    if (strcmp(what, "mount") == 0 || strcmp(what, "no") == 0)
+        return mount_expect(sh, argc, argv, why, e);
+    const char *forms = "ok, fail, ns, alive, dead, output, hostname, mount, no mount, not";
     return nsl_fail(e, EINVAL, "unknown expect condition '%s' (%s)", what, forms);
 }
 

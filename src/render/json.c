@@ -6,6 +6,7 @@
 
 #include "../observe.h"
 #include "../subject.h"
+#include "mounts_print.h"
 #include "render.h"
 
 cJSON *json_pid(struct nsl *sh, pid_t pid)
@@ -105,6 +106,11 @@ cJSON *render_step_json(struct nsl *sh, const struct snapshot *before, const str
     if (st->observed && now)
         cJSON_AddItemToObject(o, "subject", render_subject_json(sh, before, now));
     cJSON_AddArrayToObject(o, "cgroups");
+    cJSON *mounts = st->observed && (sh->opt.observe & OBS_MOUNTS)
+                        ? render_mounts_observation_json(sh)
+                        : NULL;
+    if (mounts)
+        cJSON_AddItemToObject(o, "mounts", mounts);
     return o;
 }
 

@@ -46,3 +46,13 @@ const char *fmt_ino(struct nsl *sh, enum ns_slot slot, ino_t ino, char *buf, siz
     snprintf(buf, size, "%s", label_get(sh, (unsigned long long)ino, (int)base, ns_info[base].name, '#'));
     return buf;
 }
+
+const char *fmt_peer(struct nsl *sh, int group, char *buf, size_t size)
+{
+    if (!sh->opt.stable || group <= 0) {
+        snprintf(buf, size, "%d", group);
+        return buf;
+    }
+    snprintf(buf, size, "%s", label_get(sh, (unsigned long long)group, -2, "peer", '#'));
+    return buf;
+}

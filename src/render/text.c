@@ -7,6 +7,7 @@
 
 #include "../observe.h"
 #include "../subject.h"
+#include "mounts_print.h"
 #include "render.h"
 
 const char *col(const struct nsl *sh, const char *code)
@@ -94,6 +95,8 @@ static void render_step_text(struct nsl *sh, const struct snapshot *before,
     }
     if (st->observed && !sh->opt.quiet && (sh->opt.observe & OBS_NS))
         render_observation(sh, before, now, &o);
+    if (st->observed && !sh->opt.quiet && (sh->opt.observe & OBS_MOUNTS))
+        render_mounts_observation(sh, &o);
     fputs(sb_str(&o), stdout);
     fflush(stdout);
     sb_free(&o);
