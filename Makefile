@@ -20,9 +20,14 @@ OBJS    := $(SRCS:%.c=$(B)/%.o)
 LIBOBJS := $(filter-out $(B)/src/main.o,$(OBJS))
 TESTSRCS := $(sort $(wildcard src/tests/test_*.c))
 TESTBINS := $(TESTSRCS:src/tests/%.c=$(B)/tests/%)
+FUZZSRCS := $(sort $(wildcard src/tests/fuzz/fuzz_*.c))
+FUZZBINS := $(FUZZSRCS:src/tests/fuzz/%.c=$(B)/fuzz/%)
+# Seconds each fuzzer runs: short in `make test`, longer by hand
+# (make fuzz FUZZ_SECONDS=600).
+FUZZ_SECONDS ?= 8
 DEPSTAMP := build/.deps-installed
 
-.PHONY: all run test unit integration asan install uninstall clean deps check-static docs
+.PHONY: all run test unit integration asan install uninstall clean deps check-static docs fuzz fuzz-run
 
 all: $(B)/nslab
 
@@ -51,7 +56,7 @@ unit: $(TESTBINS)
 integration: $(B)/nslab
 	@NSLAB=$(CURDIR)/$(B)/nslab bash src/tests/run-integration.sh
 
-test: unit integration
+test: unit integration fuzz
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build of everything, then the
 # whole test suite against it.
@@ -59,6 +64,19 @@ asan:
 	@$(MAKE) --no-print-directory B=build-asan \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	    LDFLAGS="-fsanitize=address,undefined" test
+
+# libFuzzer harnesses for every parser of outside text, built with clang and
+# ASan+UBSan in their own directory, run for FUZZ_SECONDS each.
+fuzz:
+	@$(MAKE) --no-print-directory B=build-fuzz CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" fuzz-run
+
+fuzz-run: $(FUZZBINS)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash src/tests/run-fuzz.sh $(FUZZBINS)
+
+$(B)/fuzz/%: src/tests/fuzz/%.c $(LIBOBJS) | $(DEPSTAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< $(LIBOBJS) $(LDLIBS)
 
 install: $(B)/nslab
 	install -d $(DESTDIR)$(BINDIR)
@@ -78,6 +96,6 @@ check-static:
 	    --inline-suppr -D_GNU_SOURCE --std=c11 src
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(OBJS:.o=.d)

@@ -3,8 +3,10 @@
 # Debian/Ubuntu only (apt). Safe to run again: it checks each package first.
 set -euo pipefail
 
+# clang and its runtime libraries build the libFuzzer harnesses (make fuzz,
+# part of make test); libclang-rt-dev is only "recommended" by clang.
 pkgs=(build-essential pkg-config libreadline-dev libcjson-dev libcmocka-dev
-      libmnl-dev util-linux iproute2 iputils-ping procps)
+      libmnl-dev util-linux iproute2 iputils-ping procps clang libclang-rt-dev)
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -29,4 +31,12 @@ fi
 echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
+# Releases without the libclang-rt-dev metapackage name the runtime by the
+# clang version (libclang-rt-14-dev on Debian 12's clang 14, for example).
+for i in "${!missing[@]}"; do
+    if [ "${missing[$i]}" = libclang-rt-dev ] && ! apt-cache show libclang-rt-dev >/dev/null 2>&1; then
+        ver=$(apt-cache depends clang 2>/dev/null | sed -n 's/.*Depends: clang-\([0-9]*\)$/\1/p' | head -1)
+        missing[$i]=libclang-rt-${ver:-14}-dev
+    fi
+done
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

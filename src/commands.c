@@ -22,6 +22,20 @@ const struct command commands[] = {
      .run = cmd_ls_ns,
      .complete = "@target|all",
      .options = "--tree"},
+    {.name = "ps",
+     .synopsis = "ps [TARGET]",
+     .summary = "the processes of a PID namespace, with their PID at every level",
+     .help = "ps lists the processes of TARGET's PID namespace (default: the subject's) as\n"
+             "they are numbered there: PID, PPID (0 when the parent is outside), the host\n"
+             "PID, state, and the NSpid chain of /proc/PID/status, which gives a process's\n"
+             "PID in each namespace from the outermost to its own. A namespace also sees\n"
+             "the processes of the namespaces nested in it. When TARGET's children are\n"
+             "born in another PID namespace (after `unshare pid` or `setns pid`), ps lists\n"
+             "that one.",
+     .mechanism = "/proc/PID/status (NSpid, PPid, State), ioctl(2) NS_GET_PARENT",
+     .man = "pid_namespaces(7), proc(5)",
+     .run = cmd_ps,
+     .complete = "@target"},
     {.name = "show",
      .synopsis = "show",
      .summary = "the observation block again",
@@ -54,9 +68,10 @@ const struct command commands[] = {
      .complete = "@type...",
      .options = "--propagation --no-map"},
     {.name = "setns",
-     .synopsis = "setns TYPE|all TARGET",
+     .synopsis = "setns TYPE[,TYPE...]|all TARGET",
      .summary = "move the subject into TARGET's namespace(s)",
-     .help = "setns opens /proc/TARGET/ns/TYPE and calls setns(2) in the subject. With\n"
+     .help = "setns opens /proc/TARGET/ns/TYPE and calls setns(2) in the subject, for\n"
+             "each TYPE of a comma list (pid,mnt) in the order below. With\n"
              "all, it enters every namespace of TARGET that differs from the subject's,\n"
              "in the order nsenter(1) uses (user first, then cgroup ipc uts net pid mnt\n"
              "time). TARGET: self, host, a PID, or %N (a job).\n"
@@ -69,12 +84,19 @@ const struct command commands[] = {
      .synopsis = "spawn [--ns TYPES] [--] PROGRAM [ARGS...]",
      .summary = "start a child of the subject (a job), optionally in new namespaces",
      .help = "spawn clones a child of the subject, with new namespaces for TYPES (a comma\n"
-             "list), and runs PROGRAM in it: a builtin (sleep [SECONDS]) or an external\n"
+             "list), and runs PROGRAM in it: a builtin (below) or an external\n"
              "program started with execvp(3), never through a shell. It prints the job\n"
              "number %N, the host PID and the PID inside the child's PID namespace.\n"
+             "Builtins: sleep [SECONDS] (forever by default); init [--trap SIG,...], a\n"
+             "PID 1 that reaps every child and reports it, with handlers only for the\n"
+             "signals named (TERM, INT, HUP or QUIT make it exit cleanly; others are\n"
+             "reported); orphan [SECONDS], which forks a child and exits, so the child is\n"
+             "re-parented to its namespace's init.\n"
+             "With --ns pid,mnt the child gets a /proc of its own (as unshare\n"
+             "--mount-proc): it makes every mount private, then mounts proc on /proc.\n"
              "After `unshare pid`, the first spawned child is PID 1 of the new namespace.",
-     .mechanism = "clone(2) with CLONE_NEW* flags, execvp(3)",
-     .man = "clone(2), execve(2)",
+     .mechanism = "clone3(2) with CLONE_NEW* flags, execvp(3)",
+     .man = "clone(2), execve(2), pid_namespaces(7)",
      .run = cmd_spawn,
      .complete = "@command @file...",
      .options = "--ns --"},
@@ -109,18 +131,23 @@ const struct command commands[] = {
      .run = cmd_wait,
      .complete = "@job"},
     {.name = "kill",
-     .synopsis = "kill [-SIG] TARGET",
-     .summary = "send a signal (default TERM) from the host",
+     .synopsis = "kill [-SIG] TARGET [--from host|inside]",
+     .summary = "send a signal (default TERM), from the host or from inside TARGET's PID namespace",
      .help = "kill sends SIG (a name like KILL or TERM, or a number; default TERM) to\n"
-             "TARGET from the shell, which is in the host's PID namespace, then says\n"
-             "whether TARGET is still alive. The init of a PID namespace ignores every\n"
-             "signal it has no handler for, except SIGKILL and SIGSTOP sent from an\n"
-             "ancestor namespace (pid_namespaces(7)).",
-     .mechanism = "kill(2)",
+             "TARGET, then says whether TARGET is still alive and which rule applied.\n"
+             "--from host (the default) sends it from the shell, in the host's PID\n"
+             "namespace. --from inside sends it from a process inside TARGET's PID\n"
+             "namespace: a short-lived helper joins that namespace with setns(2), forks,\n"
+             "and the child, numbered there, calls kill(2).\n"
+             "The init (PID 1) of a PID namespace ignores every signal it has no handler\n"
+             "for when it comes from inside, even SIGKILL; from an ancestor namespace only\n"
+             "SIGKILL and SIGSTOP are forced on it (pid_namespaces(7)). Whether it has a\n"
+             "handler is read from SigCgt in /proc/PID/status.",
+     .mechanism = "kill(2); setns(2) + fork(2) for --from inside",
      .man = "kill(2), signal(7), pid_namespaces(7)",
      .run = cmd_kill,
      .complete = "@target",
-     .options = "-KILL -TERM -INT -HUP -STOP -CONT -USR1"},
+     .options = "-KILL -TERM -INT -HUP -STOP -CONT -USR1 --from"},
     {.name = "reset",
      .synopsis = "reset",
      .summary = "end the subject and its children; start a fresh one in the host's namespaces",
@@ -269,6 +296,8 @@ const struct command commands[] = {
              "  expect alive TARGET                a process lives\n"
              "  expect dead TARGET [SIG]           it has ended (killed by SIG)\n"
              "  expect output TEXT                 the previous step's output has TEXT\n"
+             "  expect event TEXT                  an event since the previous step began\n"
+             "                                     has TEXT (\"reaped pid 3\")\n"
              "  expect hostname NAME               the subject's hostname is NAME\n"
              "  expect mount PATH [PROPAGATION] [in TARGET]\n"
              "                                     something is mounted on PATH (absolute)\n"
@@ -280,7 +309,7 @@ const struct command commands[] = {
              "  expect ... within SECONDS          poll until it holds, up to SECONDS\n"
              "The previous step is the last command other than expect, say and pause.",
      .run = cmd_expect,
-     .complete = "ok|fail|ns|alive|dead|output|hostname|mount|no|not @type|@target|@file|mount "
+     .complete = "ok|fail|ns|alive|dead|output|event|hostname|mount|no|not @type|@target|@file|mount "
                  "host|new|changed|same|shared|slave|private|unbindable",
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
     {.name = "observe",

@@ -47,6 +47,7 @@ int cmd_exit(struct nsl *sh, int argc, char **argv);
 int cmd_say(struct nsl *sh, int argc, char **argv);
 int cmd_pause(struct nsl *sh, int argc, char **argv);
 int cmd_show(struct nsl *sh, int argc, char **argv);
+int cmd_ps(struct nsl *sh, int argc, char **argv);
 int cmd_observe(struct nsl *sh, int argc, char **argv);
 int cmd_trace(struct nsl *sh, int argc, char **argv);
 int cmd_expect(struct nsl *sh, int argc, char **argv);

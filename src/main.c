@@ -114,6 +114,8 @@ static void sh_free(struct nsl *sh)
     free(sh->last.output);
     free(sh->labels.v);
     free(sh->evq);
+    for (size_t k = 0; k < EVLOG_SIZE; k++)
+        free(sh->evlog[k]);
     if (sh->record)
         fclose(sh->record);
     if (sh->procfd >= 0)
@@ -237,9 +239,12 @@ int main(int argc, char **argv)
     }
 
     if (command) {
-        shell_run_text(&sh, command, "-c", 1);
-        events_poll(&sh, 0);
-        events_flush(&sh);
+        /* The same reader as scripts: line checks, continuation, bail. */
+        FILE *cf = fmemopen((void *)command, strlen(command), "r");
+        if (cf) {
+            shell_run_script(&sh, cf, "-c");
+            fclose(cf);
+        }
     } else if (in) {
         shell_run_script(&sh, in, file);
         fclose(in);

@@ -20,6 +20,7 @@ struct mount_session;
 
 #define NSLAB_VERSION "0.1.0"
 #define NSLAB_MAX_LINE (64 * 1024)
+#define EVLOG_SIZE 64
 
 enum observe_bits {
     OBS_NS = 1 << 0,
@@ -93,6 +94,7 @@ struct step {
 
 /* The previous step, as `expect` sees it. */
 struct last_step {
+    unsigned long evseq; /* sh->evseq when the step began */
     bool valid, ok;
     int errnum;
     char *output;
@@ -124,6 +126,10 @@ struct nsl {
     struct jobs jobs;
     struct subj_event *evq; /* events read but not yet printed */
     size_t evq_n, evq_cap;
+    /* The last EVLOG_SIZE events as text, for `expect event`; evseq counts
+     * every event ever, evlog[seq % EVLOG_SIZE] holds it. */
+    char *evlog[EVLOG_SIZE];
+    unsigned long evseq;
 
     struct step step;
     struct last_step last;
@@ -135,6 +141,10 @@ struct nsl {
     bool interactive; /* reading from a terminal */
     bool want_exit;
     int exit_status;  /* the first failure's status */
+    /* A failed step not yet counted: an `expect fail` right after it (only
+     * say, pause and other expects between) makes it an expected failure;
+     * any other step first counts it (and, in a script, stops there). */
+    bool pending_fail;
     int exit_request; /* status given to `exit N` */
     volatile int *interrupted; /* set by SIGINT (points into main's static) */
     struct mount_session *mnt; /* mounts made, scratch, mount observation (cmd_mount.h) */

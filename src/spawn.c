@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -17,6 +18,25 @@
 #include "subject.h"
 
 #define CAPTURE_MAX (1024 * 1024)
+
+enum { SPAWN_STAGE_SETUP = 1, SPAWN_STAGE_EXEC };
+
+/* In the child, in its new namespaces, before exec. A child with new PID
+ * and mount namespaces gets a /proc of its own, as unshare --mount-proc
+ * does: first every mount private (so the new /proc cannot propagate back
+ * to the host through a shared peer group), then proc mounted on /proc.
+ * Returns 0 or the errno of the failed call (which is in the trace). */
+static int child_setup(struct subj_ctx *cx, int flags, struct trace *t)
+{
+    if ((flags & CLONE_NEWNS) && (flags & CLONE_NEWPID)) {
+        if (sys_mount(t, "none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+            return errno;
+        if (sys_mount(t, "proc", cx->sh->paths.proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                      NULL) < 0)
+            return errno;
+    }
+    return 0;
+}
 
 /* struct clone_args of <linux/sched.h> (version 0, 64 bytes), declared here
  * because that header clashes with glibc's <sched.h>. */
@@ -50,6 +70,60 @@ static void child_stdio(enum spawn_io io, int capture_w, const struct nsl *sh)
     }
 }
 
+int subj_helper(struct subj_ctx *cx, struct subj_rep *rep, subj_helper_fn fn, void *arg)
+{
+    int out[2];
+    if (pipe2(out, O_CLOEXEC) < 0)
+        return errno;
+    pid_t pid = fork();
+    if (pid < 0) {
+        int err = errno;
+        close(out[0]);
+        close(out[1]);
+        return err;
+    }
+    if (pid == 0) {
+        close(out[0]);
+        close(cx->ctl);
+        child_reset_signals();
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        struct trace t = {0};
+        struct strbuf data = {0};
+        int rc = fn(cx, arg, &t, &data);
+        struct strbuf packed = {0};
+        trace_pack(&t, &packed);
+        uint32_t len = (uint32_t)packed.len;
+        if (write(out[1], &len, sizeof len) < 0 || write(out[1], sb_str(&packed), packed.len) < 0 ||
+            write(out[1], sb_str(&data), data.len) < 0) {
+            /* the subject then sees a short reply */
+        }
+        _exit(rc & 0xff);
+    }
+    close(out[1]);
+    struct strbuf got = {0};
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(out[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+        if (n > 0)
+            sb_appendn(&got, buf, (size_t)n);
+    close(out[0]);
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    uint32_t len = 0;
+    if (got.len >= sizeof len) {
+        memcpy(&len, got.buf, sizeof len);
+        if (len <= got.len - sizeof len) {
+            trace_unpack(&rep->trace, got.buf + sizeof len, len);
+            sb_appendn(&rep->data, got.buf + sizeof len + len, got.len - sizeof len - len);
+        }
+    }
+    sb_free(&got);
+    if (WIFSIGNALED(st))
+        return EINTR;
+    return WEXITSTATUS(st);
+}
+
 void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
 {
     int flags = (int)m->i[0];
@@ -58,7 +132,7 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
     enum spawn_io io = (enum spawn_io)m->i[1];
     bool builtin = m->i[3] != 0;
     builtin_fn fn = builtin ? builtin_find(argv[0]) : NULL;
-    int go[2] = {-1, -1}, ex[2] = {-1, -1}, cap[2] = {-1, -1};
+    int go[2] = {-1, -1}, ex[2] = {-1, -1}, cap[2] = {-1, -1}, tr[2] = {-1, -1};
     uid_t uid = geteuid();
     gid_t gid = getegid();
 
@@ -67,7 +141,7 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
         rep->err = EINVAL;
         return;
     }
-    if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ex, O_CLOEXEC) < 0 ||
+    if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ex, O_CLOEXEC) < 0 || pipe2(tr, O_CLOEXEC) < 0 ||
         (io == SPAWN_CAPTURE && pipe2(cap, O_CLOEXEC) < 0)) {
         rep->ret = -1;
         rep->err = errno;
@@ -98,6 +172,7 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
         close(cx->sfd);
         close(go[1]);
         close(ex[0]);
+        close(tr[0]);
         child_reset_signals();
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         setpgid(0, 0);
@@ -106,24 +181,41 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
             _exit(126);
         if (cap[1] >= 0)
             close(cap[0]);
-        child_stdio(io, cap[1], cx->sh);
-        if (fn) {
-            /* The event socket stays open across this exec, as fd 3. */
-            if (dup2(cx->evt, 3) == 3) {
-                setenv(BUILTIN_ENV, "1", 1);
-                setenv(BUILTIN_EVT_ENV, "3", 1);
-                syscall(SYS_execveat, cx->sh->exe_fd, "", argv, environ, AT_EMPTY_PATH);
-            }
-        } else {
-            close(cx->evt);
-            execvp(argv[0], argv);
+        /* Set-up inside the new namespaces; its trace goes back through tr. */
+        struct trace ct = {0};
+        int st[2] = {SPAWN_STAGE_SETUP, child_setup(cx, flags, &ct)};
+        struct strbuf packed = {0};
+        trace_pack(&ct, &packed);
+        if (write(tr[1], packed.buf, packed.len) < 0) {
+            /* the parent then shows no set-up lines */
         }
-        int e = errno;
-        if (write(ex[1], &e, sizeof e) < 0) {
+        close(tr[1]);
+        sb_free(&packed);
+        trace_free(&ct);
+        if (st[1] == 0) {
+            st[0] = SPAWN_STAGE_EXEC;
+            child_stdio(io, cap[1], cx->sh);
+            if (fn) {
+                /* The event socket stays open across this exec. */
+                int efd = fcntl(cx->evt, F_DUPFD, 10);
+                char num[16];
+                snprintf(num, sizeof num, "%d", efd);
+                setenv(BUILTIN_ENV, "1", 1);
+                setenv(BUILTIN_EVT_ENV, num, 1);
+                syscall(SYS_execveat, cx->sh->exe_fd, "", argv, environ, AT_EMPTY_PATH);
+            } else {
+                close(cx->evt);
+                execvp(argv[0], argv);
+            }
+            st[1] = errno;
+        }
+        if (write(ex[1], st, sizeof st) < 0) {
             /* the parent will see EOF and a 127 exit */
         }
         _exit(127);
     }
+    close(tr[1]);
+    tr[1] = -1;
     int clone_err = errno;
     trace_add(&rep->trace, call, pid, clone_err, TRACE_RET_PID, "%s", sb_str(&a));
     sb_free(&a);
@@ -156,33 +248,48 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
     close(go[1]);
     go[1] = -1;
 
-    int exec_err = 0;
+    {
+        /* What the child did inside its namespaces before exec. */
+        struct strbuf packed = {0};
+        char buf[4096];
+        ssize_t r;
+        while ((r = read(tr[0], buf, sizeof buf)) > 0 || (r < 0 && errno == EINTR))
+            if (r > 0)
+                sb_appendn(&packed, buf, (size_t)r);
+        if (packed.len)
+            trace_unpack(&rep->trace, packed.buf, packed.len);
+        sb_free(&packed);
+    }
+    int stage[2] = {0, 0};
     ssize_t n;
     do
-        n = read(ex[0], &exec_err, sizeof exec_err);
+        n = read(ex[0], stage, sizeof stage);
     while (n < 0 && errno == EINTR);
-    {
+    int exec_err = stage[1];
+    if (n == (ssize_t)sizeof stage && stage[0] == SPAWN_STAGE_SETUP) {
+        /* The failed set-up call is in the trace already. */
+    } else {
         struct strbuf args = {0};
         for (int k = 0; k < argc && k < 8; k++)
             sb_printf(&args, "%s\"%s\"", k ? ", " : "", argv[k]);
         if (argc > 8)
             sb_append(&args, ", ...");
         if (builtin)
-            trace_add(&rep->trace, "execveat", n == (ssize_t)sizeof exec_err ? -1 : 0, exec_err, 0,
+            trace_add(&rep->trace, "execveat", n == (ssize_t)sizeof stage ? -1 : 0, exec_err, 0,
                       "nslab's own binary, [%s] (builtin %s)", sb_str(&args), argv[0]);
         else
-            trace_add(&rep->trace, "execvp", n == (ssize_t)sizeof exec_err ? -1 : 0, exec_err, 0,
+            trace_add(&rep->trace, "execvp", n == (ssize_t)sizeof stage ? -1 : 0, exec_err, 0,
                       "\"%s\", [%s]", argv[0], sb_str(&args));
         sb_free(&args);
     }
 
     rep->i[0] = pid;
-    if (n == (ssize_t)sizeof exec_err || failed) {
+    if (n == (ssize_t)sizeof stage || failed) {
         /* The child never ran the program: reap it here, no event. */
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         rep->ret = -1;
-        rep->err = n == (ssize_t)sizeof exec_err ? exec_err : failed;
+        rep->err = n == (ssize_t)sizeof stage ? exec_err : failed;
         goto out;
     }
 
@@ -199,9 +306,28 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
         }
     }
     if (io != SPAWN_JOB) {
+        /* Wait for the program; meanwhile other jobs may change state:
+         * report them as the event loop would. */
         int st = 0;
-        while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-            ;
+        for (;;) {
+            pid_t p = waitpid(-1, &st, WUNTRACED | WCONTINUED);
+            if (p < 0 && errno == EINTR)
+                continue;
+            if (p < 0)
+                break;
+            if (p != pid) {
+                subj_child_event(cx, p, st);
+                continue;
+            }
+            if (WIFSTOPPED(st)) {
+                /* A foreground program cannot be suspended into a job. */
+                kill(pid, SIGCONT);
+                continue;
+            }
+            if (WIFCONTINUED(st))
+                continue;
+            break;
+        }
         rep->i[1] = st;
         if (io == SPAWN_TTY && isatty(0))
             tcsetpgrp(0, cx->shell_pgrp);
@@ -215,5 +341,7 @@ out:
             close(ex[k]);
         if (cap[k] >= 0)
             close(cap[k]);
+        if (tr[k] >= 0)
+            close(tr[k]);
     }
 }

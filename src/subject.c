@@ -141,6 +141,14 @@ static void send_event(int evt, int kind, pid_t pid, int status)
     }
 }
 
+void subj_child_event(struct subj_ctx *cx, pid_t pid, int status)
+{
+    int kind = WIFSTOPPED(status)     ? EV_STOPPED
+               : WIFCONTINUED(status) ? EV_CONTINUED
+                                      : EV_EXITED;
+    send_event(cx->evt, kind, pid, status);
+}
+
 static void reap_children(struct subj_ctx *cx)
 {
     for (;;) {
@@ -148,8 +156,7 @@ static void reap_children(struct subj_ctx *cx)
         pid_t p = waitpid(-1, &st, WNOHANG | WUNTRACED | WCONTINUED);
         if (p <= 0)
             return;
-        int kind = WIFSTOPPED(st) ? EV_STOPPED : WIFCONTINUED(st) ? EV_CONTINUED : EV_EXITED;
-        send_event(cx->evt, kind, p, st);
+        subj_child_event(cx, p, st);
     }
 }
 
@@ -313,6 +320,8 @@ int subject_start(struct nsl *sh, struct nsl_err *e)
     }
     close(ctl[1]);
     close(evt[1]);
+    int on = 1;
+    setsockopt(evt[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
     setpgid(pid, pid);
     sh->subj.pid = pid;
     sh->subj.ctl = ctl[0];
@@ -419,6 +428,11 @@ int subject_call(struct nsl *sh, const struct subj_req *rq, struct subj_rep *rep
 
 static void evq_push(struct nsl *sh, const struct subj_event *ev)
 {
+    struct strbuf line = {0};
+    render_event_text(sh, ev, &line, false);
+    char **slot = &sh->evlog[sh->evseq++ % EVLOG_SIZE];
+    free(*slot);
+    *slot = sb_steal(&line);
     if (sh->evq_n == sh->evq_cap) {
         sh->evq_cap = sh->evq_cap ? sh->evq_cap * 2 : 8;
         sh->evq = xrealloc(sh->evq, sh->evq_cap * sizeof *sh->evq);
@@ -474,13 +488,37 @@ int events_poll(struct nsl *sh, int timeout_ms)
         if (r == 0 || !(p.revents & POLLIN))
             return handled;
         struct subj_event ev;
-        ssize_t n = recv(sh->subj.evt, &ev, sizeof ev, MSG_DONTWAIT);
+        union {
+            char buf[CMSG_SPACE(sizeof(struct ucred))];
+            struct cmsghdr align;
+        } u;
+        struct iovec iov = {.iov_base = &ev, .iov_len = sizeof ev};
+        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                             .msg_controllen = sizeof u.buf};
+        ssize_t n = recvmsg(sh->subj.evt, &msg, MSG_DONTWAIT);
         if (n != (ssize_t)sizeof ev)
             return handled;
         ev.text[sizeof ev.text - 1] = '\0';
+        /* A builtin in another PID namespace knows itself only by its PID
+         * there; the kernel translates the sender's PID into ours. */
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        if (ev.kind == EV_TEXT && c && c->cmsg_type == SCM_CREDENTIALS) {
+            struct ucred cred;
+            memcpy(&cred, CMSG_DATA(c), sizeof cred);
+            ev.pid = cred.pid;
+        }
         event_apply(sh, &ev);
         handled++;
     }
+}
+
+void events_drop(struct nsl *sh, pid_t pid, int kind)
+{
+    size_t w = 0;
+    for (size_t k = 0; k < sh->evq_n; k++)
+        if (!(sh->evq[k].pid == pid && sh->evq[k].kind == kind))
+            sh->evq[w++] = sh->evq[k];
+    sh->evq_n = w;
 }
 
 void events_flush(struct nsl *sh)

@@ -20,7 +20,9 @@
  *   SETNS    fd[k] with i[k] = nstype, str[k] = the path shown in the trace
  *   UTS      i[0]: 0 read, 1 set hostname, 2 set domainname; str[0] name
  *   SPAWN    i[0] CLONE flags, i[1] enum spawn_io, i[2] map root, i[3] builtin,
- *            i[4] enum spawn_setup bits; str = argv
+ *            str = argv
+ *   KILL_INSIDE  fd[0] the target's PID namespace, i[0] the target's PID in it,
+ *            i[1] the signal; str[0] the path shown in the trace
  *   MOUNT    i[0] enum mount_verb (cmd_mount.c), i[1] recursive or umount2 flags,
  *            i[2] enum mount_prop, i[3] allow host changes, i[4] the host's mnt ns
  *            inode, i[5] a PID in the host's namespaces; str = the verb's
@@ -31,6 +33,7 @@
     X(SETNS, op_setns)                                                                             \
     X(UTS, op_uts)                                                                                 \
     X(SPAWN, op_spawn)                                                                             \
+    X(KILL_INSIDE, op_kill_inside)                                                                 \
     X(MOUNT, op_mount)
 
 enum subj_op {
@@ -89,6 +92,17 @@ typedef void (*subj_op_fn)(struct subj_ctx *cx, const struct subj_msg *m, struct
 SUBJECT_OPS(SUBJ_OP_DECL)
 #undef SUBJ_OP_DECL
 
+/* Subject side: run fn in a short-lived child of the subject, for work that
+ * must happen from another namespace without moving the subject (signal
+ * from inside a PID namespace, read a clock in a time namespace, ...). fn's
+ * trace and data are shipped back into rep; returns fn's result (0 or an
+ * errno, which must fit in an exit status). */
+typedef int (*subj_helper_fn)(struct subj_ctx *cx, void *arg, struct trace *t, struct strbuf *data);
+int subj_helper(struct subj_ctx *cx, struct subj_rep *rep, subj_helper_fn fn, void *arg);
+
+/* Subject side: report a child's wait status to the shell as an event. */
+void subj_child_event(struct subj_ctx *cx, pid_t pid, int status);
+
 /* Subject side helpers. Write "0 UID 1" maps for process `who` ("self" or a
  * PID) after denying setgroups; returns 0 or the errno of a failed write. */
 int subj_write_id_map(struct subj_ctx *cx, struct trace *t, const char *who, uid_t uid, gid_t gid);
@@ -125,6 +139,8 @@ void subj_rep_free(struct subj_rep *rep);
  * timeout_ms for at least one. Updates the job table and queues the event
  * lines for printing. Returns the number handled, -1 when interrupted. */
 int events_poll(struct nsl *sh, int timeout_ms);
+/* Forget queued events of one kind for pid (a command already told it). */
+void events_drop(struct nsl *sh, pid_t pid, int kind);
 /* Print (text) or emit (JSON) queued event lines. */
 void events_flush(struct nsl *sh);
 
@@ -139,6 +155,10 @@ const char *job_state_text(const struct job *j, char *buf, size_t size);
 /* The body of a spawned builtin (runs in the child). */
 typedef int (*builtin_fn)(int argc, char **argv, int evt_fd);
 builtin_fn builtin_find(const char *name);
+/* "init [--trap SIG,...]", or NULL for a name that is no builtin. */
+const char *builtin_usage(const char *name);
+/* Check a builtin's arguments in the shell before spawning it. */
+int builtin_check(int argc, char **argv, struct nsl_err *e);
 /* Builtins run as a fresh exec of nslab's own binary (so ps shows their own
  * command line, and they start with a clean memory and signal state); main()
  * hands over to this when NSLAB_BUILTIN is set. */

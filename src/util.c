@@ -193,6 +193,8 @@ int read_file_sb(int dirfd, const char *path, struct strbuf *sb)
     cleanup_fd int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
+    sb_reserve(sb, 0); /* an empty file still leaves a terminated string */
+    sb->buf[sb->len] = '\0';
     for (;;) {
         sb_reserve(sb, 4096);
         ssize_t n = read(fd, sb->buf + sb->len, sb->cap - sb->len - 1);

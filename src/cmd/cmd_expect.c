@@ -150,6 +150,19 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
         sb_printf(why, "the previous step's output does not contain \"%s\"", text);
         return 0;
     }
+    if (strcmp(what, "event") == 0) {
+        if (argc < 2)
+            return nsl_fail(e, EINVAL, "usage: expect event TEXT");
+        cleanup_free char *text = join(argc - 1, argv + 1);
+        unsigned long from = l->valid ? l->evseq : 0;
+        if (sh->evseq > EVLOG_SIZE && from < sh->evseq - EVLOG_SIZE)
+            from = sh->evseq - EVLOG_SIZE;
+        for (unsigned long s = from; s < sh->evseq; s++)
+            if (strstr(sh->evlog[s % EVLOG_SIZE], text))
+                return 1;
+        sb_printf(why, "no event since the previous step began contains \"%s\"", text);
+        return 0;
+    }
     if (strcmp(what, "hostname") == 0) {
         if (argc != 2)
             return nsl_fail(e, EINVAL, "usage: expect hostname NAME");
@@ -167,7 +180,7 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
     }
     if (strcmp(what, "mount") == 0 || strcmp(what, "no") == 0)
         return mount_expect(sh, argc, argv, why, e);
-    const char *forms = "ok, fail, ns, alive, dead, output, hostname, mount, no mount, not";
+    const char *forms = "ok, fail, ns, alive, dead, output, event, hostname, mount, no mount, not";
     return nsl_fail(e, EINVAL, "unknown expect condition '%s' (%s)", what, forms);
 }
 
@@ -205,6 +218,8 @@ int cmd_expect(struct nsl *sh, int argc, char **argv)
     cJSON *res = cJSON_CreateObject();
     cJSON_AddBoolToObject(res, "held", held == 1);
     sh->step.result = res;
+    if (held && strcmp(argv[1], "fail") == 0)
+        sh->pending_fail = false; /* the failure was the lesson */
     if (held) {
         out_printf(sh, "%s✓%s expect %s (line %d)\n", col(sh, C_GREEN), col(sh, C_RESET), cond,
                    sh->step.line);

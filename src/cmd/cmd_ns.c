@@ -208,8 +208,8 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
     struct nsl_err e;
     struct target t;
     bool all = strcmp(argv[1], "all") == 0;
-    enum ns_slot one = NS_UTS;
-    if (!all && ns_type_parse(argv[1], &one, &e) < 0)
+    int want = 0;
+    if (ns_flags_parse(argv[1], &want, &e) < 0)
         return step_fail_err(sh, &e);
     if (target_resolve(sh, argv[2], 0, &t, &e) < 0)
         return step_fail_err(sh, &e);
@@ -227,7 +227,7 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
     int n = 0;
     for (int k = 0; k < 8; k++) {
         enum ns_slot s = ns_setns_order[k];
-        if (!all && s != one)
+        if (!(want & ns_info[s].flag))
             continue;
         /* As nsenter -a does: skip what the subject already shares (entering
          * its own user namespace would fail with EINVAL). For pid and time,

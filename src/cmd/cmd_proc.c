@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 /* Processes: spawn, !PROGRAM, jobs, wait, kill, reset. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -44,7 +46,7 @@ static int spawn_fail(struct nsl *sh, int err, const char *prog, int flags)
                                prog);
     if (err == ENOENT)
         return step_fail(sh, err, "cannot run %s: no such program in PATH (ENOENT; builtins: %s)",
-                         prog, "sleep");
+                         prog, "sleep, init, orphan");
     return step_fail_errno(sh, err, "cannot start %s", prog);
 }
 
@@ -73,6 +75,8 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
     if (k >= argc)
         return step_fail(sh, EINVAL, "usage: spawn [--ns TYPES] [--] PROGRAM [ARGS...]");
     bool builtin = builtin_find(argv[k]) != NULL;
+    if (builtin && builtin_check(argc - k, argv + k, &e) < 0)
+        return step_fail_err(sh, &e);
     struct subj_req rq = {.op = SOP_SPAWN,
                           .i = {flags, SPAWN_JOB, 1, builtin},
                           .nstr = argc - k,
@@ -205,6 +209,8 @@ int cmd_wait(struct nsl *sh, int argc, char **argv)
     }
     char sb[64];
     out_printf(sh, "[%%%d] %s\n", j->id, job_state_text(j, sb, sizeof sb));
+    /* That is the news the exit event would bring: do not tell it twice. */
+    events_drop(sh, j->pid, EV_EXITED);
     cJSON *res = cJSON_CreateObject();
     cJSON_AddNumberToObject(res, "job", j->id);
     if (j->state == JOB_KILLED)
@@ -236,6 +242,138 @@ static bool settle_alive(struct nsl *sh, struct target *t, int sig)
     }
 }
 
+/* Does pid have a handler for sig? The kernel's SigCgt mask says. */
+static bool signal_caught(struct nsl *sh, pid_t pid, int sig)
+{
+    char path[64], buf[4096];
+    snprintf(path, sizeof path, "%d/status", (int)pid);
+    if (read_file_at(sh->procfd, path, buf, sizeof buf) < 0)
+        return false;
+    const char *l = strstr(buf, "\nSigCgt:");
+    if (!l)
+        return false;
+    unsigned long long mask = strtoull(l + 9, NULL, 16);
+    return sig >= 1 && sig <= 64 && (mask >> (sig - 1)) & 1;
+}
+
+/* The rules of pid_namespaces(7), applied to what just happened. */
+static void explain_signal(struct nsl *sh, pid_t ns_pid, int sig, bool inside, bool handled,
+                           bool alive)
+{
+    if (ns_pid != 1)
+        return;
+    if (sig == SIGCONT && alive) {
+        out_printf(sh, "(SIGCONT resumes a stopped process whatever its disposition; then the "
+                       "signal itself is %s)\n", handled ? "handled" : "ignored, as for any "
+                       "signal init has no handler for");
+    } else if (handled) {
+        out_printf(sh, "(it has a handler for SIG%s, so PID 1 receives it like any process)\n",
+                   signal_name(sig));
+    } else if (!inside && (sig == SIGKILL || sig == SIGSTOP)) {
+        out_printf(sh, "(SIG%s from an ancestor PID namespace is forced even on its init)\n",
+                   signal_name(sig));
+    } else if (alive && inside) {
+        out_printf(sh, "(from inside its own PID namespace, init ignores every signal it has no "
+                       "handler for, even SIGKILL)\n");
+    } else if (alive) {
+        out_printf(sh, "(it is PID 1 of its namespace: from an ancestor namespace only SIGKILL and "
+                       "SIGSTOP are forced on it; other signals it has no handler for are "
+                       "ignored)\n");
+    }
+}
+
+struct kill_inside_arg {
+    int nsfd;
+    const char *what;
+    pid_t ns_pid;
+    int sig;
+};
+
+/* In a helper child of the subject: join the target's PID namespace (for
+ * children), fork a process there, and send the signal from it. */
+static int kill_inside_fn(struct subj_ctx *cx, void *argp, struct trace *t, struct strbuf *data)
+{
+    struct kill_inside_arg *a = argp;
+    if (sys_setns(t, a->nsfd, a->what, CLONE_NEWPID) < 0)
+        return errno;
+    int pfd[2];
+    if (pipe(pfd) < 0)
+        return errno;
+    pid_t k = fork();
+    if (k < 0) {
+        int err = errno;
+        trace_add(t, "fork", -1, err, 0, "%s", "");
+        return err;
+    }
+    if (k == 0) {
+        /* This process is inside the target's PID namespace. */
+        int res[2] = {getpid(), 0};
+        if (kill(a->ns_pid, a->sig) < 0)
+            res[1] = errno;
+        if (write(pfd[1], res, sizeof res) < 0)
+            _exit(1);
+        _exit(0);
+    }
+    close(pfd[1]);
+    int res[2] = {0, EIO};
+    if (read(pfd[0], res, sizeof res) != (ssize_t)sizeof res)
+        res[1] = EIO;
+    close(pfd[0]);
+    waitpid(k, NULL, 0);
+    trace_add(t, "fork", k, 0, TRACE_RET_PID, "%s", "");
+    trace_add(t, "kill", res[1] ? -1 : 0, res[1], 0, "%d, SIG%s", (int)a->ns_pid,
+              signal_name(a->sig));
+    sb_printf(data, "%d", res[0]);
+    return res[1];
+}
+
+void op_kill_inside(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
+{
+    if (m->nfd < 1 || m->nstr < 1) {
+        rep->ret = -1;
+        rep->err = EINVAL;
+        return;
+    }
+    struct kill_inside_arg a = {.nsfd = m->fd[0], .what = m->str[0], .ns_pid = (pid_t)m->i[0],
+                                .sig = (int)m->i[1]};
+    int err = subj_helper(cx, rep, kill_inside_fn, &a);
+    rep->ret = err ? -1 : 0;
+    rep->err = err;
+}
+
+static int kill_from_inside(struct nsl *sh, struct target *t, pid_t ns_pid, int sig)
+{
+    char rel[64], what[96], pb[32];
+    if (!ns_pid)
+        return step_fail(sh, ESRCH, "cannot find the PID of %d inside its namespace", (int)t->pid);
+    snprintf(rel, sizeof rel, "%d/ns/pid", (int)t->pid);
+    int fd = openat(sh->procfd, rel, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return step_fail_errno(sh, errno, "cannot open /proc/%d/ns/pid", (int)t->pid);
+    snprintf(what, sizeof what, "/proc/%s/ns/pid", fmt_pid(sh, t->pid, pb, sizeof pb));
+    const char *strs[] = {what};
+    struct subj_req rq = {.op = SOP_KILL_INSIDE, .i = {ns_pid, sig}, .nstr = 1, .str = strs,
+                          .nfd = 1, .fd = {fd}};
+    struct subj_rep rep;
+    struct nsl_err e;
+    int rc = subject_call(sh, &rq, &rep, &e);
+    close(fd);
+    if (rc < 0)
+        return step_fail_err(sh, &e);
+    if (rep.ret < 0) {
+        if (rep.err == ENOMEM)
+            rc = step_fail_errno(sh, rep.err, "no process can enter that PID namespace any more: "
+                                              "its init has exited");
+        else
+            rc = step_fail_errno(sh, rep.err, "kill -%s from inside failed", signal_name(sig));
+    } else {
+        out_printf(sh, "sent SIG%s to PID %d from PID %s inside the same PID namespace\n",
+                   signal_name(sig), (int)ns_pid, sb_str(&rep.data));
+    }
+    subj_rep_free(&rep);
+    return rc;
+}
+
 int cmd_kill(struct nsl *sh, int argc, char **argv)
 {
     int sig = SIGTERM, k = 1;
@@ -260,9 +398,6 @@ int cmd_kill(struct nsl *sh, int argc, char **argv)
     }
     if (!word)
         return step_fail(sh, EINVAL, "usage: kill [-SIG] TARGET [--from host|inside]");
-    if (strcmp(from, "inside") == 0)
-        return step_fail(sh, ENOTSUP, "kill --from inside is not available in this version; "
-                                      "signals are sent from the host");
     struct target t;
     struct nsl_err e;
     if (target_resolve(sh, word, 0, &t, &e) < 0)
@@ -272,20 +407,30 @@ int cmd_kill(struct nsl *sh, int argc, char **argv)
                                      "`exit` ends the session");
     if (t.pid == sh->subj.pid)
         return step_fail(sh, EINVAL, "refusing to signal the subject (self); `reset` replaces it");
-    if (sys_kill(&sh->step.trace, t.pid, sig) < 0)
+    bool inside = strcmp(from, "inside") == 0;
+    bool handled = signal_caught(sh, t.pid, sig);
+    pid_t ns_pid = pid_inside(sh, t.pid);
+    if (inside) {
+        if (kill_from_inside(sh, &t, ns_pid, sig) < 0)
+            return -1;
+    } else if (sys_kill(&sh->step.trace, t.pid, sig) < 0) {
         return step_fail_errno(sh, errno, "kill -%s %d failed", signal_name(sig), (int)t.pid);
+    }
     bool alive = settle_alive(sh, &t, sig);
     char pb[32];
-    out_printf(sh, "%s %s\n", t.job ? (snprintf(pb, sizeof pb, "%%%d", t.job->id), pb) : word,
-               alive ? "is still alive" : "has ended");
-    if (alive && t.job && t.job->ns_pid == 1 && sig != SIGKILL && sig != SIGSTOP)
-        out_printf(sh, "(it is PID 1 of its namespace: from an ancestor namespace only SIGKILL and "
-                       "SIGSTOP are forced on it; other signals it has no handler for are "
-                       "ignored)\n");
+    const char *name = t.job ? (snprintf(pb, sizeof pb, "%%%d", t.job->id), pb) : word;
+    struct job *j = t.job ? job_find(sh, t.job->id) : NULL;
+    out_printf(sh, "%s %s\n", name,
+               !alive ? "has ended"
+               : j && j->state == JOB_STOPPED ? "is stopped (still alive)"
+                                              : "is still alive");
+    explain_signal(sh, ns_pid, sig, inside, handled, alive);
     cJSON *res = cJSON_CreateObject();
     cJSON_AddItemToObject(res, "pid", json_pid(sh, t.pid));
     cJSON_AddStringToObject(res, "signal", signal_name(sig));
     cJSON_AddBoolToObject(res, "alive", alive);
+    cJSON_AddStringToObject(res, "from", inside ? "inside" : "host");
+    cJSON_AddBoolToObject(res, "handled", handled);
     sh->step.result = res;
     return 0;
 }

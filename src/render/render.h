@@ -10,6 +10,9 @@ struct subj_event;
 /* Print the finished step sh->step (text or JSON; also to the record file). */
 void render_step(struct nsl *sh, const struct snapshot *before, const struct snapshot *now);
 void render_event(struct nsl *sh, const struct subj_event *ev);
+/* One line for an event, "[%1 init] reaped pid 7 (exit 0)", without newline. */
+void render_event_text(struct nsl *sh, const struct subj_event *ev, struct strbuf *out,
+                       bool colour);
 /* The observation block alone (for `show` and text steps). */
 void render_observation(struct nsl *sh, const struct snapshot *before, const struct snapshot *now,
                         struct strbuf *out);

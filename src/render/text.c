@@ -127,8 +127,6 @@ void render_step(struct nsl *sh, const struct snapshot *before, const struct sna
 
 void render_event(struct nsl *sh, const struct subj_event *ev)
 {
-    char pb[32];
-    struct job *j = job_by_pid(sh, ev->pid);
     if (sh->opt.json || sh->record) {
         cJSON *obj = render_event_json(sh, ev);
         char *line = cJSON_PrintUnformatted(obj);
@@ -147,8 +145,22 @@ void render_event(struct nsl *sh, const struct subj_event *ev)
     if (sh->opt.json)
         return;
     struct strbuf o = {0};
+    render_event_text(sh, ev, &o, true);
+    sb_appendc(&o, '\n');
+    fputs(sb_str(&o), stdout);
+    fflush(stdout);
+    sb_free(&o);
+}
+
+void render_event_text(struct nsl *sh, const struct subj_event *ev, struct strbuf *out,
+                       bool colour)
+{
+    char pb[32];
+    struct strbuf o = {0};
+    struct job *j = job_by_pid(sh, ev->pid);
     if (j)
-        sb_printf(&o, "%s[%%%d %s]%s ", col(sh, C_BOLD), j->id, j->cmd, col(sh, C_RESET));
+        sb_printf(&o, "%s[%%%d %s]%s ", colour ? col(sh, C_BOLD) : "", j->id, j->cmd,
+                  colour ? col(sh, C_RESET) : "");
     else
         sb_printf(&o, "[pid %s] ", fmt_pid(sh, ev->pid, pb, sizeof pb));
     switch (ev->kind) {
@@ -169,9 +181,7 @@ void render_event(struct nsl *sh, const struct subj_event *ev)
         sb_append(&o, ev->text);
         break;
     }
-    sb_appendc(&o, '\n');
-    fputs(sb_str(&o), stdout);
-    fflush(stdout);
+    sb_append(out, sb_str(&o));
     sb_free(&o);
 }
 

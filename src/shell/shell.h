@@ -18,6 +18,6 @@ void shell_interactive(struct nsl *sh);
 void complete_init(struct nsl *sh);
 
 /* The exit status so far (SPEC §1). */
-int shell_exit_status(const struct nsl *sh);
+int shell_exit_status(struct nsl *sh);
 
 #endif

@@ -59,15 +59,30 @@ static void step_reset(struct step *st)
     memset(st, 0, sizeof *st);
 }
 
-int shell_exit_status(const struct nsl *sh)
-{
-    return sh->exit_status;
-}
-
 static void record_status(struct nsl *sh, int status)
 {
     if (sh->exit_status == 0)
         sh->exit_status = status;
+}
+
+int shell_exit_status(struct nsl *sh)
+{
+    if (sh->pending_fail) {
+        sh->pending_fail = false;
+        record_status(sh, EXIT_STEP_FAILED);
+    }
+    return sh->exit_status;
+}
+
+/* Before a command runs: settle a failure left pending by the previous step.
+ * Returns false when the script must stop instead of running it. */
+static bool settle_pending(struct nsl *sh, const struct command *cmd)
+{
+    if (!sh->pending_fail || (cmd && (cmd->flags & CMD_NOT_A_STEP)))
+        return true;
+    sh->pending_fail = false;
+    record_status(sh, EXIT_STEP_FAILED);
+    return sh->interactive || sh->opt.keep_going;
 }
 
 static void unknown_command(struct nsl *sh, const char *name)
@@ -83,9 +98,13 @@ static void unknown_command(struct nsl *sh, const char *name)
 static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
 {
     struct step *st = &sh->step;
+    const char *name0 = c->argv[0][0] == '!' ? "!" : c->argv[0];
+    if (!settle_pending(sh, command_find(name0)))
+        return false;
     /* What happened since the last step is told before this one. */
     events_poll(sh, 0);
     events_flush(sh);
+    unsigned long evseq = sh->evseq;
     step_reset(st);
     st->number = ++sh->step_count;
     st->file = file;
@@ -114,8 +133,10 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
     int rc;
     if (!cmd) {
         unknown_command(sh, argv[0]);
+        st->counts = true; /* a failed step like any other */
         rc = -1;
     } else if (scratch_expand(sh, 1, c->argc, c->argv) < 0) {
+        st->counts = !(cmd->flags & CMD_NOT_A_STEP);
         rc = -1;
     } else {
         if (sh->subj.pid <= 0 || !subject_alive(sh)) {
@@ -150,6 +171,7 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
         struct last_step *l = &sh->last;
         free(l->output);
         l->valid = true;
+        l->evseq = evseq;
         l->ok = st->ok;
         l->errnum = st->err.errnum;
         l->output = xstrdup(sb_str(&st->out));
@@ -158,13 +180,21 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
     }
     sh->prev = now;
 
-    if (!st->ok)
+    if (!st->ok && st->counts && !st->expect_failed) {
+        /* Counted (and a script stopped) only if no `expect fail` follows. */
+        sh->pending_fail = true;
+    } else if (!st->ok) {
+        if (sh->pending_fail) { /* that failure came first */
+            sh->pending_fail = false;
+            record_status(sh, EXIT_STEP_FAILED);
+        }
         record_status(sh, st->expect_failed ? EXIT_EXPECT : EXIT_STEP_FAILED);
+        if (!sh->interactive && !sh->opt.keep_going)
+            return false;
+    }
     if (sh->want_exit)
         return false;
     if (sh->interrupted && *sh->interrupted && !sh->interactive)
-        return false;
-    if (!st->ok && !sh->interactive && !sh->opt.keep_going)
         return false;
     return true;
 }

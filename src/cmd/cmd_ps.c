@@ -1,0 +1,99 @@
+#define _GNU_SOURCE
+/* ps: the processes of a PID namespace, with their PID at every level. */
+#include <errno.h>
+#include <string.h>
+
+#include "../commands.h"
+#include "../kernel/ps.h"
+#include "../render/render.h"
+#include "../target.h"
+
+/* Which PID namespace `ps` lists for a target: the one its children are
+ * born in when that differs (after `unshare pid` or `setns pid` the subject
+ * itself stays behind, and the learner wants to see the new namespace). */
+static int ps_namespace(struct nsl *sh, const struct target *t, ino_t *ns, bool *children)
+{
+    struct ns_obs o[NS_NSLOTS];
+    if (ns_read_all(sh->procfd, t->pid, o) < 0)
+        return step_fail_errno(sh, errno, "cannot read /proc/%d/ns", (int)t->pid);
+    *children = o[NS_PID4C].ino && o[NS_PID4C].ino != o[NS_PID].ino;
+    *ns = *children ? o[NS_PID4C].ino : o[NS_PID].ino;
+    if (!*ns)
+        return step_fail_errno(sh, o[NS_PID].err, "cannot read /proc/%d/ns/pid", (int)t->pid);
+    return 0;
+}
+
+/* Print s left-aligned in width columns, counting characters, not bytes. */
+static void pad_utf8(struct nsl *sh, const char *s, int width)
+{
+    int cols = 0;
+    for (const char *p = s; *p; p++)
+        cols += ((unsigned char)*p & 0xc0) != 0x80;
+    out_printf(sh, "%s%*s", s, cols < width ? width - cols : 0, "");
+}
+
+int cmd_ps(struct nsl *sh, int argc, char **argv)
+{
+    if (argc > 2)
+        return step_fail(sh, EINVAL, "usage: ps [TARGET]");
+    struct target t;
+    struct nsl_err e;
+    if (target_resolve(sh, argc == 2 ? argv[1] : "self", 0, &t, &e) < 0)
+        return step_fail_err(sh, &e);
+    ino_t ns;
+    bool children;
+    if (ps_namespace(sh, &t, &ns, &children) < 0)
+        return -1;
+    struct ps_list l;
+    if (ps_collect(sh->procfd, ns, &l, &e) < 0) {
+        if (e.errnum == ESRCH && children)
+            return step_fail(sh, ESRCH, "the PID namespace %s's children are born in has no "
+                                        "process yet (spawn one) or its init has exited",
+                             argc == 2 ? argv[1] : "the subject");
+        return step_fail_err(sh, &e);
+    }
+    char b1[32], b2[32];
+    out_printf(sh, "PID namespace %s (level %d)%s%s%s: %zu process%s, as seen from inside\n",
+               fmt_ino(sh, NS_PID, ns, b1, sizeof b1), l.level,
+               children ? ", where the children of " : "",
+               children ? (argc == 2 ? argv[1] : "the subject") : "", children ? " are born" : "",
+               l.n, l.n == 1 ? "" : "es");
+    out_printf(sh, "  %6s %6s %10s %-5s ", "PID", "PPID", "HOST PID", "STATE");
+    pad_utf8(sh, "NSPID (outer → inner)", 22);
+    out_printf(sh, " COMMAND\n");
+    cJSON *res = cJSON_CreateObject();
+    cJSON_AddItemToObject(res, "ns", json_ino(sh, NS_PID, ns));
+    cJSON_AddNumberToObject(res, "level", l.level);
+    cJSON *arr = cJSON_AddArrayToObject(res, "processes");
+    for (size_t k = 0; k < l.n; k++) {
+        const struct ps_proc *p = &l.v[k];
+        struct strbuf chain = {0};
+        cJSON *jc = cJSON_CreateArray();
+        for (int i = 0; i < p->nlevels; i++) {
+            /* The outermost is the host PID: a label with --stable. */
+            if (i == 0)
+                sb_append(&chain, fmt_pid(sh, p->nspid[0], b2, sizeof b2));
+            else
+                sb_printf(&chain, " → %d", (int)p->nspid[i]);
+            cJSON_AddItemToArray(jc, i == 0 ? json_pid(sh, p->nspid[0])
+                                            : cJSON_CreateNumber(p->nspid[i]));
+        }
+        out_printf(sh, "  %6d %6d %10s %-5c ", (int)p->pid, (int)p->ppid,
+                   fmt_pid(sh, p->host_pid, b1, sizeof b1), p->state);
+        pad_utf8(sh, sb_str(&chain), 22);
+        out_printf(sh, " %s\n", p->command);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "pid", p->pid);
+        cJSON_AddNumberToObject(o, "ppid", p->ppid);
+        cJSON_AddItemToObject(o, "host_pid", json_pid(sh, p->host_pid));
+        char st[2] = {p->state, 0};
+        cJSON_AddStringToObject(o, "state", st);
+        cJSON_AddItemToObject(o, "nspid", jc);
+        cJSON_AddStringToObject(o, "command", p->command);
+        cJSON_AddItemToArray(arr, o);
+        sb_free(&chain);
+    }
+    sh->step.result = res;
+    ps_free(&l);
+    return 0;
+}
