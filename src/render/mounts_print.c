@@ -275,7 +275,7 @@ static char *side_cell(struct nsl *sh, const struct mount_ent *m)
     if (!m)
         return xstrdup("-");
     cleanup_free char *p = prop_text(sh, m);
-    return xasprintf("%d %s", m->id, p);
+    return xasprintf("%d %s %s", m->id, m->fstype, p);
 }
 
 static cJSON *side_json(struct nsl *sh, const struct mount_ent *m)
@@ -357,7 +357,7 @@ void mounts_print_compare(struct nsl *sh, const struct mounts_side *a,
     for (size_t i = 0; i < n; i++) {
         wt = clampi((int)strlen(targets[i]), wt, TARGET_MAX);
         cleanup_free char *c = side_cell(sh, mount_table_find_target(a->table, targets[i]));
-        wa = clampi((int)strlen(c), wa, 30);
+        wa = clampi((int)strlen(c), wa, 32);
     }
     bool used[ARRAY_SIZE(rel_info)] = {0};
     sb_printf(out, "  %s%-*s  %-*s     %s%s\n", col(sh, C_DIM), wt, "MOUNT POINT", wa, a->label,
@@ -403,11 +403,15 @@ void mounts_print_compare(struct nsl *sh, const struct mounts_side *a,
 
 #define OBS_MAX_LINES 12
 
-/* "1 added, 2 changed": only what happened. */
-static void counts_text(struct strbuf *out, size_t add, size_t rem, size_t chg)
+/* "1 added, 2 changed": only what happened. Across two namespaces nothing
+ * was added: the tables just differ. */
+static void counts_text(struct strbuf *out, size_t add, size_t rem, size_t chg, bool across)
 {
     const size_t v[3] = {add, rem, chg};
-    static const char *const w[3] = {"added", "removed", "changed"};
+    static const char *const in_ns[3] = {"added", "removed", "changed"};
+    static const char *const across_ns[3] = {"only in the new one", "only in the old one",
+                                             "differ"};
+    const char *const *w = across ? across_ns : in_ns;
     bool any = false;
     for (int k = 0; k < 3; k++) {
         if (!v[k])
@@ -437,7 +441,7 @@ void render_mounts_observation(struct nsl *sh, struct strbuf *out)
                   mntns_text(sh, d->ns_before, n2, sizeof n2), d->n_after);
         if (!d->n)
             sb_append(out, "nothing else differs");
-        counts_text(out, add, rem, chg);
+        counts_text(out, add, rem, chg, true);
         sb_appendc(out, '\n');
     } else if (!d->n) {
         sb_printf(out, "  %smounts: no change (%zu in mnt ns %s)%s\n", col(sh, C_DIM), d->n_after,
@@ -445,7 +449,7 @@ void render_mounts_observation(struct nsl *sh, struct strbuf *out)
         return;
     } else {
         sb_append(out, "  mounts: ");
-        counts_text(out, add, rem, chg);
+        counts_text(out, add, rem, chg, false);
         sb_printf(out, " in mnt ns %s (%zu mounts)\n", mntns_text(sh, d->ns_after, n1, sizeof n1),
                   d->n_after);
     }
