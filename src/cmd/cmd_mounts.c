@@ -142,7 +142,7 @@ static int mounts_compare(struct nsl *sh, const char *path, const char *word)
                                                                      sizeof pb));
     struct mounts_side a = {.label = self_label, .pid = sh->subj.pid, .table = &v.self};
     struct mounts_side b = {.label = label, .pid = t.pid, .table = &other};
-    mounts_print_compare(sh, &a, &b, path, &sh->step.out, &sh->step.result);
+    mounts_print_compare(sh, &a, &b, &v, path, &sh->step.out, &sh->step.result);
     mount_table_free(&other);
     mount_views_free(&v);
     return 0;

@@ -198,16 +198,16 @@ static bool groups_add(struct groups *g, int x)
 }
 
 /* Every peer group that receives what group g sends: g, and the groups of
- * shared slaves below it, as far as the two tables show. */
-static void groups_reached(int g, const struct mount_table *a, const struct mount_table *b,
+ * shared slaves below it, as far as the tables show (a chain can run
+ * through a third namespace). */
+static void groups_reached(int g, const struct mount_table *const *tabs, size_t n,
                            struct groups *out)
 {
     groups_add(out, g);
-    const struct mount_table *tabs[2] = {a, b};
     for (bool grew = true; grew;) {
         grew = false;
-        for (int k = 0; k < 2; k++)
-            for (size_t i = 0; i < tabs[k]->n; i++) {
+        for (size_t k = 0; k < n; k++)
+            for (size_t i = 0; tabs[k] && i < tabs[k]->n; i++) {
                 const struct mount_ent *m = &tabs[k]->v[i];
                 if (m->shared && groups_has(out, m->master))
                     grew |= groups_add(out, m->shared);
@@ -216,20 +216,20 @@ static void groups_reached(int g, const struct mount_table *a, const struct moun
 }
 
 /* Does what is mounted below `from` reach `to`? */
-static bool reaches(const struct mount_table *ta, const struct mount_ent *from,
-                    const struct mount_table *tb, const struct mount_ent *to)
+static bool reaches(const struct mount_ent *from, const struct mount_ent *to,
+                    const struct mount_table *const *tabs, size_t n)
 {
     if (!from->shared)
         return false;
     struct groups g = {0};
-    groups_reached(from->shared, ta, tb, &g);
+    groups_reached(from->shared, tabs, n, &g);
     bool r = groups_has(&g, to->master) || groups_has(&g, to->shared);
     free(g.v);
     return r;
 }
 
-enum mount_rel mount_rel_between(const struct mount_table *ta, const struct mount_ent *a,
-                                 const struct mount_table *tb, const struct mount_ent *b)
+enum mount_rel mount_rel_between(const struct mount_ent *a, const struct mount_ent *b,
+                                 const struct mount_table *const *tabs, size_t n)
 {
     if (!a)
         return b ? MREL_ONLY_B : MREL_NONE;
@@ -237,7 +237,7 @@ enum mount_rel mount_rel_between(const struct mount_table *ta, const struct moun
         return MREL_ONLY_A;
     if (a->shared && a->shared == b->shared)
         return MREL_PEERS;
-    bool ab = reaches(ta, a, tb, b), ba = reaches(tb, b, ta, a);
+    bool ab = reaches(a, b, tabs, n), ba = reaches(b, a, tabs, n);
     if (ab && ba)
         return MREL_PEERS;
     if (ab)
@@ -325,9 +325,17 @@ static size_t targets_collect(const struct mount_table *a, const struct mount_ta
 }
 
 void mounts_print_compare(struct nsl *sh, const struct mounts_side *a,
-                          const struct mounts_side *b, const char *under, struct strbuf *out,
-                          cJSON **json)
+                          const struct mounts_side *b, const struct mount_views *v,
+                          const char *under, struct strbuf *out, cJSON **json)
 {
+    /* Both sides, and every other namespace in view, for chains. */
+    size_t ntabs = 0;
+    const struct mount_table **tabs = xcalloc(v->n_others + 3, sizeof *tabs);
+    tabs[ntabs++] = a->table;
+    tabs[ntabs++] = b->table;
+    tabs[ntabs++] = &v->self;
+    for (size_t k = 0; k < v->n_others; k++)
+        tabs[ntabs++] = &v->others[k];
     char n1[32], n2[32];
     cJSON *o = cJSON_CreateObject();
     *json = o;
@@ -340,6 +348,7 @@ void mounts_print_compare(struct nsl *sh, const struct mounts_side *a,
         sb_printf(out, "%s and %s are in one mount namespace (mnt ns %s): one table, nothing "
                        "to compare (`mounts` shows it)\n",
                   a->label, b->label, mntns_text(sh, a->table->mntns, n1, sizeof n1));
+        free(tabs);
         return;
     }
     sb_printf(out, "%s (mnt ns %s) beside %s (mnt ns %s), by mount point%s%s:\n", a->label,
@@ -351,6 +360,7 @@ void mounts_print_compare(struct nsl *sh, const struct mounts_side *a,
     if (n == 0) {
         sb_printf(out, "(nothing is mounted at or below %s on either side)\n", under);
         free(targets);
+        free(tabs);
         return;
     }
     int wt = 11, wa = (int)strlen(a->label);
@@ -365,7 +375,7 @@ void mounts_print_compare(struct nsl *sh, const struct mounts_side *a,
     for (size_t i = 0; i < n; i++) {
         const struct mount_ent *ma = mount_table_find_target(a->table, targets[i]);
         const struct mount_ent *mb = mount_table_find_target(b->table, targets[i]);
-        enum mount_rel r = mount_rel_between(a->table, ma, b->table, mb);
+        enum mount_rel r = mount_rel_between(ma, mb, tabs, ntabs);
         used[r] = true;
         cleanup_free char *ca = side_cell(sh, ma);
         cleanup_free char *cb = side_cell(sh, mb);
@@ -385,6 +395,7 @@ void mounts_print_compare(struct nsl *sh, const struct mounts_side *a,
         cJSON_AddItemToArray(rows, row);
     }
     free(targets);
+    free(tabs);
     /* A legend for what this view used, so the arrows need no manual. */
     static const enum mount_rel order[] = {MREL_PEERS, MREL_SENDS, MREL_RECEIVES, MREL_SIBLINGS,
                                            MREL_NONE};

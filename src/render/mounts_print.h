@@ -35,15 +35,18 @@ enum mount_rel {
     MREL_ONLY_A,
     MREL_ONLY_B,
 };
-enum mount_rel mount_rel_between(const struct mount_table *ta, const struct mount_ent *a,
-                                 const struct mount_table *tb, const struct mount_ent *b);
+/* tabs: every table in view (both sides' and others'), so that a chain of
+ * shared slaves through a third namespace counts. */
+enum mount_rel mount_rel_between(const struct mount_ent *a, const struct mount_ent *b,
+                                 const struct mount_table *const *tabs, size_t n);
 const char *mount_rel_name(enum mount_rel r); /* "peers", "sends", ... (JSON) */
 
 /* Both tables by mount point (under PATH when given), with an arrow for
- * how each pair propagates. Text into out, the JSON answer into *json. */
+ * how each pair propagates (v: the namespaces in view, for chains). Text
+ * into out, the JSON answer into *json. */
 void mounts_print_compare(struct nsl *sh, const struct mounts_side *a,
-                          const struct mounts_side *b, const char *under, struct strbuf *out,
-                          cJSON **json);
+                          const struct mounts_side *b, const struct mount_views *v,
+                          const char *under, struct strbuf *out, cJSON **json);
 
 /* The `mounts` observation after a step (sh->mnt->diff). */
 void render_mounts_observation(struct nsl *sh, struct strbuf *out);

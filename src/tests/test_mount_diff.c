@@ -182,8 +182,9 @@ static void test_relations_counted(void **state)
 static enum mount_rel rel(const struct mount_table *ta, int a, const struct mount_table *tb,
                           int b)
 {
-    return mount_rel_between(ta, a ? mount_table_find_id(ta, a) : NULL, tb,
-                             b ? mount_table_find_id(tb, b) : NULL);
+    const struct mount_table *tabs[] = {ta, tb};
+    return mount_rel_between(a ? mount_table_find_id(ta, a) : NULL,
+                             b ? mount_table_find_id(tb, b) : NULL, tabs, 2);
 }
 
 static void test_rel_between(void **state)
@@ -217,6 +218,19 @@ static void test_rel_between(void **state)
     assert_int_equal(rel(&a, 21, &b, 0), MREL_ONLY_A);
     assert_int_equal(rel(&a, 0, &b, 31), MREL_ONLY_B);
     assert_string_equal(mount_rel_name(MREL_SENDS), "sends");
+
+    /* A chain through a third namespace: a's 21 (group 1) -> m's shared
+     * slave (group 7) -> c's slave. Without m's table no relation shows. */
+    struct mount_table m, c;
+    parse(ROOT "61 20 0:40 / /a rw shared:7 master:1 - tmpfs x rw\n", 3, &m);
+    parse(ROOT "71 20 0:40 / /a rw master:7 - tmpfs x rw\n", 4, &c);
+    const struct mount_ent *ma = mount_table_find_id(&a, 21), *mc = mount_table_find_id(&c, 71);
+    const struct mount_table *two[] = {&a, &c}, *three[] = {&a, &c, &m};
+    assert_int_equal(mount_rel_between(ma, mc, two, 2), MREL_NONE);
+    assert_int_equal(mount_rel_between(ma, mc, three, 3), MREL_SENDS);
+    assert_int_equal(mount_rel_between(mc, ma, three, 3), MREL_RECEIVES);
+    mount_table_free(&m);
+    mount_table_free(&c);
     mount_table_free(&a);
     mount_table_free(&b);
 }
