@@ -26,10 +26,12 @@ step() {
     done
     fail "no answer to '$1' (stderr: $(cat "$tmpdir/stderr"))"
 }
+# ok CMD: step CMD, which must succeed (checked without python: it is slow
+# to start on small machines, and a scenario makes a hundred steps).
 ok() {
     local s
     s=$(step "$1")
-    [ "$(json_get "$s" ok)" = true ] || fail "'$1' failed: $(json_get "$s" error)"
+    [[ $s == *'"ok":true,'* ]] || fail "'$1' failed: $(json_get "$s" error)"
     printf '%s\n' "$s"
 }
 
