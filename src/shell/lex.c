@@ -126,7 +126,7 @@ int lex_split(const char *text, int first_line, struct lex_result *out, struct n
         if (c == '\'' || c == '"') {
             int qline = line;
             const char *q = p + 1;
-            sb_reserve(&word, 0); /* "" is a word too */
+            sb_appendn(&word, "", 0); /* "" is a word too (and terminated) */
             for (;; q++) {
                 if (*q == '\0') {
                     sb_free(&word);
