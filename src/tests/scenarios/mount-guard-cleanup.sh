@@ -18,7 +18,7 @@ before_host=$(cat /proc/self/mountinfo)
 # in_ns SCRIPT: run bash SCRIPT in a new private mount namespace with NSLAB
 # and tmpdir exported; its stdout is the result.
 in_ns() {
-    NSLAB=$NSLAB T=$tmpdir LIB="$(dirname "$0")" unshare --mount --propagation private bash -c "$1"
+    NSLAB=$NSLAB T=$tmpdir TMPDIR=$tmpdir unshare --mount --propagation private bash -c "$1"
 }
 
 # --- 1. the guard -----------------------------------------------------------

@@ -13,7 +13,8 @@ command -v findmnt >/dev/null || skip "needs findmnt (util-linux)"
 check="python3 $(dirname "$0")/mountinfo_check.py"
 before_host=$(cat /proc/self/mountinfo)
 
-coproc NSL { exec unshare --mount --propagation private "$NSLAB" -J -k 2>"$tmpdir/stderr"; }
+# The scratch directory goes under $tmpdir, so even a killed run leaves none.
+coproc NSL { TMPDIR=$tmpdir exec unshare --mount --propagation private "$NSLAB" -J -k 2>"$tmpdir/stderr"; }
 nslab_pid=$NSL_PID
 on_exit sh -c "kill -KILL $nslab_pid 2>/dev/null || true"
 
