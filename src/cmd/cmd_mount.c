@@ -109,8 +109,9 @@ static void report(struct nsl *sh, enum mount_verb verb, const struct mount_repl
             out_printf(sh, ", %s", sb_str(&sb));
             sb_reset(&sb);
         }
-        mount_views_relations(sh, v, now, "; ", &sb);
-        out_printf(sh, ": %s\n", sb_str(&sb));
+        /* One relation a line, as `mounts` shows them. */
+        mount_views_relations(sh, v, now, "\n  ↳ ", &sb);
+        out_printf(sh, "\n  ↳ %s\n", sb_str(&sb));
         sb_free(&sb);
     }
     /* A recursive bind copies a whole tree; propagation can add copies

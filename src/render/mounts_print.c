@@ -58,11 +58,22 @@ static const char *mntns_text(struct nsl *sh, ino_t ino, char *buf, size_t size)
 
 /* --- the table ----------------------------------------------------------- */
 
-/* Targets are never cut (they are what a learner looks for); a long one
- * pushes the rest of its row to the right. */
-#define TARGET_MAX 40
+/* Rows fit in 80 columns. Targets are never cut (they are what a learner
+ * looks for): one too long for its column gets a line of its own, and the
+ * rest of the row continues below, in its columns. */
+#define LINE_WIDTH 80
+#define TARGET_MIN 16
 #define FSTYPE_MAX 10
-#define SOURCE_MAX 16
+#define SOURCE_MAX 14
+
+/* The target cell: padded to width, or alone on its line when longer. */
+static void target_cell(struct strbuf *out, const char *t, int width, int indent)
+{
+    if ((int)strlen(t) > width)
+        sb_printf(out, "%s\n%*s", t, indent + width + 2, "");
+    else
+        sb_printf(out, "%-*s  ", width, t);
+}
 
 static bool propagates(const struct mount_ent *m)
 {
@@ -73,40 +84,38 @@ void mounts_print_table(struct nsl *sh, const struct mount_views *v,
                         const struct mount_ent *const *rows, size_t n, const char *under,
                         const struct mount_ent *holder, struct strbuf *out)
 {
-    char pb[32], nb[32];
+    char nb[32];
     const struct mount_table *t = &v->self;
     bool host = t->mntns && t->mntns == sh->host_ns[NS_MNT].ino;
-    sb_printf(out, "mount table of %s (mnt ns %s, %s): ",
-              t->pid == sh->subj.pid ? "the subject" : "process",
-              mntns_text(sh, t->mntns, nb, sizeof nb), host ? "the host's" : "not the host's");
-    (void)pb;
+    sb_printf(out, "the subject's mount table: mnt ns %s (%s), %zu mounts\n",
+              mntns_text(sh, t->mntns, nb, sizeof nb), host ? "the host's" : "not the host's",
+              t->n);
     if (under)
-        sb_printf(out, "%zu of %zu mounts, at or below %s\n", n, t->n, under);
-    else
-        sb_printf(out, "%zu mounts\n", t->n);
+        sb_printf(out, "%zu of them at or below %s\n", n, under);
     if (under && holder && strcmp(holder->target, under) != 0)
         sb_printf(out, "(%s is not a mount point: it lies in mount %d on %s)\n", under,
                   holder->id, holder->target);
 
-    int wid = 2, wpar = 6, wtgt = 6, wfs = 6, wsrc = 6;
+    int wid = 2, wpar = 6, wtgt = 6, wfs = 6, wsrc = 6, wprop = 11, longest = 6;
     for (size_t i = 0; i < n; i++) {
         char b[16];
         wid = clampi(snprintf(b, sizeof b, "%d", rows[i]->id), wid, 10);
         wpar = clampi(snprintf(b, sizeof b, "%d", rows[i]->parent), wpar, 10);
-        wtgt = clampi((int)strlen(rows[i]->target), wtgt, TARGET_MAX);
+        longest = clampi((int)strlen(rows[i]->target), longest, LINE_WIDTH);
         wfs = clampi((int)strlen(rows[i]->fstype), wfs, FSTYPE_MAX);
         wsrc = clampi((int)strlen(rows[i]->source), wsrc, SOURCE_MAX);
+        cleanup_free char *p = prop_text(sh, rows[i]);
+        wprop = clampi((int)strlen(p), wprop, LINE_WIDTH);
     }
+    int room = LINE_WIDTH - (2 + wid + 2 + wpar + 2 + 2 + wfs + 2 + wsrc + 2 + wprop);
+    wtgt = longest < room ? longest : room < TARGET_MIN ? TARGET_MIN : room;
     sb_printf(out, "  %s%-*s  %-*s  %-*s  %-*s  %-*s  PROPAGATION%s\n", col(sh, C_DIM), wid, "ID",
               wpar, "PARENT", wtgt, "TARGET", wfs, "FSTYPE", wsrc, "SOURCE", col(sh, C_RESET));
     for (size_t i = 0; i < n; i++) {
         const struct mount_ent *m = rows[i];
         cleanup_free char *prop = prop_text(sh, m);
         sb_printf(out, "  %-*d  %-*d  ", wid, m->id, wpar, m->parent);
-        if ((int)strlen(m->target) > wtgt)
-            sb_printf(out, "%s  ", m->target);
-        else
-            sb_printf(out, "%-*s  ", wtgt, m->target);
+        target_cell(out, m->target, wtgt, 2 + wid + 2 + wpar + 2);
         cell(out, m->fstype, wfs, false);
         cell(out, m->source[0] ? m->source : "-", wsrc, false);
         sb_printf(out, "%s%s%s\n", propagates(m) ? col(sh, C_CYAN) : "", prop,
@@ -252,15 +261,13 @@ enum mount_rel mount_rel_between(const struct mount_ent *a, const struct mount_e
 static const struct {
     const char *name, *arrow, *legend;
 } rel_info[] = {
-    [MREL_NONE] = {"none", "   ", "no arrow: nothing propagates between the two"},
-    [MREL_PEERS] = {"peers", "<->", "peers (one peer group): a mount made below either one "
-                                    "appears below the other"},
-    [MREL_SENDS] = {"sends", "-->", "one way: a mount made below the left one appears below "
-                                    "the right one (its slave), never back"},
-    [MREL_RECEIVES] = {"receives", "<--", "one way: a mount made below the right one appears "
-                                          "below the left one (its slave), never back"},
-    [MREL_SIBLINGS] = {"siblings", " ~ ", "both receive from one peer group, but nothing "
-                                          "passes between them"},
+    [MREL_NONE] = {"none", "   ", "no arrow: nothing propagates between them"},
+    [MREL_PEERS] = {"peers", "<->", "peers: a mount made below either one appears below both"},
+    [MREL_SENDS] = {"sends", "-->", "one way: the right one is a slave; mounts go left to right"},
+    [MREL_RECEIVES] = {"receives", "<--", "one way: the left one is a slave; mounts go right to "
+                                          "left"},
+    [MREL_SIBLINGS] = {"siblings", " ~ ", "both are slaves of one peer group; nothing passes "
+                                          "between them"},
     [MREL_ONLY_A] = {"only_left", "   ", "-: nothing is mounted there on that side"},
     [MREL_ONLY_B] = {"only_right", "   ", "-: nothing is mounted there on that side"},
 };
@@ -351,10 +358,11 @@ void mounts_print_compare(struct nsl *sh, const struct mounts_side *a,
         free(tabs);
         return;
     }
-    sb_printf(out, "%s (mnt ns %s) beside %s (mnt ns %s), by mount point%s%s:\n", a->label,
+    sb_printf(out, "%s in mnt ns %s beside %s in mnt ns %s\n", a->label,
               mntns_text(sh, a->table->mntns, n1, sizeof n1), b->label,
-              mntns_text(sh, b->table->mntns, n2, sizeof n2), under ? " at or below " : "",
-              under ? under : "");
+              mntns_text(sh, b->table->mntns, n2, sizeof n2));
+    if (under)
+        sb_printf(out, "by mount point, at or below %s:\n", under);
     const char **targets;
     size_t n = targets_collect(a->table, b->table, under, &targets);
     if (n == 0) {
@@ -363,12 +371,16 @@ void mounts_print_compare(struct nsl *sh, const struct mounts_side *a,
         free(tabs);
         return;
     }
-    int wt = 11, wa = (int)strlen(a->label);
+    int wt = 11, wa = (int)strlen(a->label), wb = (int)strlen(b->label), longest = 11;
     for (size_t i = 0; i < n; i++) {
-        wt = clampi((int)strlen(targets[i]), wt, TARGET_MAX);
+        longest = clampi((int)strlen(targets[i]), longest, LINE_WIDTH);
         cleanup_free char *c = side_cell(sh, mount_table_find_target(a->table, targets[i]));
+        cleanup_free char *d = side_cell(sh, mount_table_find_target(b->table, targets[i]));
         wa = clampi((int)strlen(c), wa, 32);
+        wb = clampi((int)strlen(d), wb, 32);
     }
+    int room = LINE_WIDTH - (2 + 2 + wa + 5 + wb);
+    wt = longest < room ? longest : room < TARGET_MIN ? TARGET_MIN : room;
     bool used[ARRAY_SIZE(rel_info)] = {0};
     sb_printf(out, "  %s%-*s  %-*s     %s%s\n", col(sh, C_DIM), wt, "MOUNT POINT", wa, a->label,
               b->label, col(sh, C_RESET));
@@ -379,10 +391,8 @@ void mounts_print_compare(struct nsl *sh, const struct mounts_side *a,
         used[r] = true;
         cleanup_free char *ca = side_cell(sh, ma);
         cleanup_free char *cb = side_cell(sh, mb);
-        if ((int)strlen(targets[i]) > wt)
-            sb_printf(out, "  %s  ", targets[i]);
-        else
-            sb_printf(out, "  %-*s  ", wt, targets[i]);
+        sb_append(out, "  ");
+        target_cell(out, targets[i], wt, 2);
         bool arrow = r == MREL_PEERS || r == MREL_SENDS || r == MREL_RECEIVES ||
                      r == MREL_SIBLINGS;
         sb_printf(out, "%-*s %s%s%s %s\n", wa, ca, arrow ? col(sh, C_CYAN) : "",
@@ -427,7 +437,9 @@ static void counts_text(struct strbuf *out, size_t add, size_t rem, size_t chg, 
     for (int k = 0; k < 3; k++) {
         if (!v[k])
             continue;
-        sb_printf(out, "%s%zu %s", any ? ", " : "", v[k], w[k]);
+        /* "1 differs", "2 differ" */
+        sb_printf(out, "%s%zu %s%s", any ? ", " : "", v[k], w[k],
+                  across && k == 2 && v[k] == 1 ? "s" : "");
         any = true;
     }
 }
@@ -446,8 +458,8 @@ void render_mounts_observation(struct nsl *sh, struct strbuf *out)
         chg += d->v[i].kind == MOUNT_CHANGED;
     }
     if (d->ns_changed) {
-        sb_printf(out, "  mounts: the subject is in another mount namespace now, mnt ns %s (was "
-                       "%s), %zu mounts; compared by mount point: ",
+        sb_printf(out, "  mounts: the subject is in another mount namespace, mnt ns %s (was %s)\n"
+                       "          %zu mounts, compared by mount point: ",
                   mntns_text(sh, d->ns_after, n1, sizeof n1),
                   mntns_text(sh, d->ns_before, n2, sizeof n2), d->n_after);
         if (!d->n)
