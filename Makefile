@@ -5,6 +5,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BINDIR  := $(PREFIX)/bin
 MANDIR  := $(PREFIX)/share/man
+DATADIR := $(PREFIX)/share/nslab
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -83,17 +84,24 @@ install: $(B)/nslab
 	install -m 0755 $(B)/nslab $(DESTDIR)$(BINDIR)/nslab
 	@if [ -f docs/nslab.1 ]; then install -d $(DESTDIR)$(MANDIR)/man1 && \
 	    install -m 0644 docs/nslab.1 $(DESTDIR)$(MANDIR)/man1/nslab.1; fi
+	for d in docs/explain/*/; do \
+	    install -d $(DESTDIR)$(DATADIR)/explain/$$(basename $$d) && \
+	    install -m 0644 $$d*.txt $(DESTDIR)$(DATADIR)/explain/$$(basename $$d)/; done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nslab $(DESTDIR)$(MANDIR)/man1/nslab.1
+	rm -rf $(DESTDIR)$(DATADIR)
 
 # The command reference is generated from the command table.
 docs: $(B)/nslab
 	./$(B)/nslab --dump-commands > docs/commands.md
 
+# cppcheck and clang-tidy (.clang-tidy says which checks, and why some not).
 check-static:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	    --inline-suppr -D_GNU_SOURCE --std=c11 src
+	    --inline-suppr -D_GNU_SOURCE --std=c11 -Isrc src
+	find src -name '*.c' | sort | \
+	    xargs -P2 -n4 sh -c 'clang-tidy --quiet "$$@" -- -std=gnu11 -Isrc' clang-tidy
 
 clean:
 	rm -rf build build-asan build-fuzz

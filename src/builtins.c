@@ -33,6 +33,16 @@ static void report(int evt_fd, const char *fmt, ...)
     }
 }
 
+/* Closed when the builtin is set up: spawn returns then (see op_spawn). */
+static int ready_fd = -1;
+
+static void builtin_ready(void)
+{
+    if (ready_fd >= 0)
+        close(ready_fd);
+    ready_fd = -1;
+}
+
 static void sleep_ms(long ms)
 {
     struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
@@ -113,6 +123,7 @@ static int builtin_init(int argc, char **argv, int evt_fd)
     report(evt_fd, "init: PID %d, handling %s; every other signal keeps its default", (int)getpid(),
            names.len ? sb_str(&names) : "no signal");
     sb_free(&names);
+    builtin_ready();
 
     for (;;) {
         int caught = init_caught;
@@ -171,41 +182,56 @@ static const struct builtin {
     const char *name;
     builtin_fn fn;
     const char *usage;
+    bool ready_late; /* calls builtin_ready() itself, once set up */
 } builtins[] = {
-    {"sleep", builtin_sleep, "sleep [SECONDS]"},
-    {"init", builtin_init, "init [--trap SIG,...]"},
-    {"orphan", builtin_orphan, "orphan [SECONDS]"},
+    {"sleep", builtin_sleep, "sleep [SECONDS]", false},
+    {"init", builtin_init, "init [--trap SIG,...]", true},
+    {"orphan", builtin_orphan, "orphan [SECONDS]", false},
 };
+
+static const struct builtin *builtin_get(const char *name)
+{
+    for (size_t k = 0; k < ARRAY_SIZE(builtins); k++)
+        if (strcmp(builtins[k].name, name) == 0)
+            return &builtins[k];
+    return NULL;
+}
 
 int builtin_main(int argc, char **argv)
 {
-    builtin_fn fn = builtin_find(argv[0]);
+    const struct builtin *b = builtin_get(argv[0]);
     const char *fdenv = getenv(BUILTIN_EVT_ENV);
-    long evt = -1;
+    long evt = -1, ready = -1;
     if (!fdenv || parse_long(fdenv, 0, 1 << 20, &evt) < 0)
         evt = -1;
+    fdenv = getenv(BUILTIN_READY_ENV);
+    if (fdenv && parse_long(fdenv, 0, 1 << 20, &ready) == 0)
+        ready_fd = (int)ready;
     unsetenv(BUILTIN_ENV);
     unsetenv(BUILTIN_EVT_ENV);
-    if (!fn)
+    unsetenv(BUILTIN_READY_ENV);
+    if (!b) {
+        builtin_ready();
         return 127;
+    }
+    if (!b->ready_late)
+        builtin_ready();
     prctl(PR_SET_NAME, argv[0]);
-    return fn(argc, argv, (int)evt);
+    int rc = b->fn(argc, argv, (int)evt);
+    builtin_ready();
+    return rc;
 }
 
 builtin_fn builtin_find(const char *name)
 {
-    for (size_t k = 0; k < ARRAY_SIZE(builtins); k++)
-        if (strcmp(builtins[k].name, name) == 0)
-            return builtins[k].fn;
-    return NULL;
+    const struct builtin *b = builtin_get(name);
+    return b ? b->fn : NULL;
 }
 
 const char *builtin_usage(const char *name)
 {
-    for (size_t k = 0; k < ARRAY_SIZE(builtins); k++)
-        if (strcmp(builtins[k].name, name) == 0)
-            return builtins[k].usage;
-    return NULL;
+    const struct builtin *b = builtin_get(name);
+    return b ? b->usage : NULL;
 }
 
 int builtin_check(int argc, char **argv, struct nsl_err *e)

@@ -328,6 +328,27 @@ const struct command commands[] = {
      .run = cmd_trace,
      .complete = "on|off",
      .flags = CMD_NO_OBSERVE},
+    {.name = "explain",
+     .synopsis = "explain [TOPIC]",
+     .summary = "a short explanation of a mechanism (explain alone lists the topics)",
+     .help = "explain prints a short explanation of a mechanism, with the man pages to\n"
+             "read and the lab that shows it: each namespace type (uts ipc pid mnt net\n"
+             "user time cgroup), namespaces, pid1, userns, propagation, cow, cgroups and\n"
+             "each controller (memory cpu pids cpuset freezer). The texts are files under\n"
+             "docs/explain/, in English and Chinese.",
+     .run = cmd_explain,
+     .complete = "@topic",
+     .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
+    {.name = "record",
+     .synopsis = "record FILE | record off",
+     .summary = "also write every step from now on as JSON to FILE",
+     .help = "record FILE writes every following step (and event) to FILE as one JSON\n"
+             "object per line, the same objects -J prints, while the session goes on as\n"
+             "before. A teacher can collect the files and check them with\n"
+             "scripts/check-records. record off stops.",
+     .run = cmd_record,
+     .complete = "@file",
+     .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
     {.name = "help",
      .synopsis = "help [COMMAND]",
      .summary = "list the commands, or explain one",

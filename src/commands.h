@@ -44,6 +44,8 @@ const char *command_suggest(const char *name);
 /* Handlers (each lives beside its mechanism, under src/cmd/). */
 int cmd_help(struct nsl *sh, int argc, char **argv);
 int cmd_exit(struct nsl *sh, int argc, char **argv);
+int cmd_explain(struct nsl *sh, int argc, char **argv);
+int cmd_record(struct nsl *sh, int argc, char **argv);
 int cmd_say(struct nsl *sh, int argc, char **argv);
 int cmd_pause(struct nsl *sh, int argc, char **argv);
 int cmd_show(struct nsl *sh, int argc, char **argv);

@@ -39,6 +39,8 @@ static void usage(FILE *f)
           "      --no-color         no colour (also with NO_COLOR, or when stdout is no tty)\n"
           "      --allow-host-changes  permit mount changes in the host's mount namespace\n"
           "      --stable           print inodes and PIDs as stable labels (uts#1, pid@2)\n"
+          "      --lang en|zh       language of help, explanations, errors and narration\n"
+          "                         (default: from LC_ALL, LC_MESSAGES or LANG)\n"
           "  -h, --help             this help\n"
           "  -V, --version          the version\n"
           "\n"
@@ -47,7 +49,21 @@ static void usage(FILE *f)
           f);
 }
 
-enum { OPT_OBSERVE = 256, OPT_NO_TRACE, OPT_NO_COLOR, OPT_ALLOW_HOST, OPT_STABLE, OPT_DUMP };
+enum { OPT_OBSERVE = 256, OPT_NO_TRACE, OPT_NO_COLOR, OPT_ALLOW_HOST, OPT_STABLE, OPT_DUMP,
+       OPT_LANG };
+
+/* Chinese when asked (--lang zh) or when the locale says so, as gettext
+ * reads it: LC_ALL, then LC_MESSAGES, then LANG. */
+static const char *lang_from_env(void)
+{
+    static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+    for (size_t k = 0; k < ARRAY_SIZE(vars); k++) {
+        const char *v = getenv(vars[k]);
+        if (v && *v)
+            return strncmp(v, "zh", 2) == 0 ? "zh" : "en";
+    }
+    return "en";
+}
 
 static void install_signals(void)
 {
@@ -99,7 +115,6 @@ static int sh_init(struct nsl *sh)
 static void sh_free(struct nsl *sh)
 {
     subject_stop(sh, NULL);
-    subject_kill_all(sh);
     /* With every process gone: undo host mounts, remove the scratch dir. */
     struct strbuf warn = {0};
     mount_session_end(sh, &warn);
@@ -139,6 +154,7 @@ int main(int argc, char **argv)
         {"allow-host-changes", no_argument, NULL, OPT_ALLOW_HOST},
         {"stable", no_argument, NULL, OPT_STABLE},
         {"dump-commands", no_argument, NULL, OPT_DUMP},
+        {"lang", required_argument, NULL, OPT_LANG},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {0},
@@ -149,6 +165,7 @@ int main(int argc, char **argv)
     memset(&sh, 0, sizeof sh);
     sh.procfd = sh.exe_fd = -1;
     sh.opt.trace = true;
+    sh.lang = lang_from_env();
     sh.opt.observe = OBS_NS | OBS_CGROUP;
     bool no_color = getenv("NO_COLOR") != NULL;
     const char *command = NULL, *file = NULL;
@@ -190,6 +207,13 @@ int main(int argc, char **argv)
             break;
         case OPT_STABLE:
             sh.opt.stable = true;
+            break;
+        case OPT_LANG:
+            if (strcmp(optarg, "en") != 0 && strcmp(optarg, "zh") != 0) {
+                fprintf(stderr, "nslab: --lang takes en or zh (nslab --help)\n");
+                return EXIT_USAGE;
+            }
+            sh.lang = strcmp(optarg, "zh") == 0 ? "zh" : "en";
             break;
         case OPT_DUMP:
             commands_markdown(stdout);
@@ -249,7 +273,7 @@ int main(int argc, char **argv)
         shell_run_script(&sh, in, file);
         fclose(in);
     } else if (!sh.interactive) {
-        shell_run_script(&sh, stdin, file ? "<stdin>" : "<stdin>");
+        shell_run_script(&sh, stdin, "<stdin>");
     } else {
         char pb[32];
         printf("nslab %s: see containers being built from kernel mechanisms. `help` lists the "

@@ -138,6 +138,7 @@ struct nsl {
 
     struct labels labels;
     FILE *record;    /* `record FILE`, or NULL */
+    const char *lang; /* "en" or "zh": help, explain, errors, narration */
     bool interactive; /* reading from a terminal */
     bool want_exit;
     int exit_status;  /* the first failure's status */

@@ -196,12 +196,18 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
             st[0] = SPAWN_STAGE_EXEC;
             child_stdio(io, cap[1], cx->sh);
             if (fn) {
-                /* The event socket stays open across this exec. */
+                /* The event socket stays open across this exec, and so does
+                 * a copy of ex's write end: the builtin closes it once it is
+                 * set up (init: its handlers installed), which is when spawn
+                 * returns, so no signal can overtake the set-up. */
                 int efd = fcntl(cx->evt, F_DUPFD, 10);
+                int rfd = fcntl(ex[1], F_DUPFD, 10);
                 char num[16];
                 snprintf(num, sizeof num, "%d", efd);
                 setenv(BUILTIN_ENV, "1", 1);
                 setenv(BUILTIN_EVT_ENV, num, 1);
+                snprintf(num, sizeof num, "%d", rfd);
+                setenv(BUILTIN_READY_ENV, num, 1);
                 syscall(SYS_execveat, cx->sh->exe_fd, "", argv, environ, AT_EMPTY_PATH);
             } else {
                 close(cx->evt);

@@ -334,22 +334,92 @@ bool subject_alive(struct nsl *sh)
     return sh->subj.pid > 0 && kill(sh->subj.pid, 0) == 0;
 }
 
+/* Children of the shell other than the subject: orphans re-parented to it.
+ * Kills each one not yet in killed[] (so the trace shows one kill each) and
+ * returns how many children there are, zombies included. Reads the parent
+ * from /proc/PID/stat (CONFIG_PROC_CHILDREN is not everywhere). */
+static int kill_shell_children(struct nsl *sh, struct trace *t, pid_t *killed, size_t *nkilled,
+                               size_t cap)
+{
+    int dfd = openat(sh->procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    if (!d) {
+        if (dfd >= 0)
+            close(dfd);
+        return 0;
+    }
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        pid_t pid;
+        char path[300], buf[512];
+        if (parse_pid(de->d_name, &pid) < 0)
+            continue;
+        snprintf(path, sizeof path, "%s/stat", de->d_name);
+        if (read_file_at(sh->procfd, path, buf, sizeof buf) < 0)
+            continue;
+        /* "PID (comm) S PPID ...": comm may hold anything, so from the last ')'. */
+        char *rp = strrchr(buf, ')');
+        char state;
+        int ppid;
+        if (!rp || sscanf(rp + 1, " %c %d", &state, &ppid) != 2 || ppid != sh->shell_pid)
+            continue;
+        n++;
+        bool done = state == 'Z';
+        for (size_t k = 0; k < *nkilled && !done; k++)
+            done = killed[k] == pid;
+        if (!done && *nkilled < cap) {
+            sys_kill(t, pid, SIGKILL);
+            killed[(*nkilled)++] = pid;
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+/* What the subject's children left behind (a daemon that forked and
+ * exited) was re-parented to the shell, a child subreaper: it was started
+ * in this session and ends with the subject. Never a blocking wait for one
+ * of them: the init of a PID namespace, once killed, waits until every
+ * process of its namespace is reaped, and those may be our zombies. */
+static void end_orphans(struct nsl *sh, struct trace *t)
+{
+    pid_t killed[256];
+    size_t nkilled = 0;
+    /* Jobs were killed already; once the subject is gone they are our
+     * children until reaped, and must not show a second kill in the trace. */
+    for (size_t k = 0; k < sh->jobs.n && nkilled < ARRAY_SIZE(killed) / 2; k++)
+        killed[nkilled++] = sh->jobs.v[k].pid;
+    int64_t deadline = now_ms() + 2000;
+    while (kill_shell_children(sh, t, killed, &nkilled, ARRAY_SIZE(killed)) > 0 &&
+           now_ms() < deadline) {
+        shell_reap_orphans(sh);
+        usleep(2000);
+    }
+}
+
 void subject_stop(struct nsl *sh, struct trace *t)
 {
+    /* The subject first: while it lives it reaps its children, so a job
+     * that died a moment ago (killing a PID-namespace init kills the rest of
+     * its namespace) would make kill(2) return 0 or ESRCH depending on who
+     * was faster, and --stable transcripts of `reset` differ. Once the
+     * subject is gone its children are the shell's, which reaps nothing
+     * until end_orphans: kill(2) on each finds it, running or zombie. */
+    if (sh->subj.pid > 0) {
+        sys_kill(t, sh->subj.pid, SIGKILL);
+        while (waitpid(sh->subj.pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+    }
     for (size_t k = 0; k < sh->jobs.n; k++) {
         struct job *j = &sh->jobs.v[k];
         if (j->state == JOB_RUNNING || j->state == JOB_STOPPED) {
             sys_kill(t, j->pid, SIGKILL);
             /* Its exit will be reaped by the shell, not reported by the
-             * subject, which dies too: record it now. */
+             * subject, which is gone: record it now. */
             j->state = JOB_KILLED;
             j->status = SIGKILL;
         }
-    }
-    if (sh->subj.pid > 0) {
-        sys_kill(t, sh->subj.pid, SIGKILL);
-        while (waitpid(sh->subj.pid, NULL, 0) < 0 && errno == EINTR)
-            ;
     }
     if (sh->subj.ctl >= 0)
         close(sh->subj.ctl);
@@ -358,6 +428,7 @@ void subject_stop(struct nsl *sh, struct trace *t)
     sh->subj.pid = -1;
     sh->subj.ctl = sh->subj.evt = -1;
     shell_reap_orphans(sh);
+    end_orphans(sh, t);
 }
 
 void subj_rep_free(struct subj_rep *rep)
@@ -487,7 +558,7 @@ int events_poll(struct nsl *sh, int timeout_ms)
         }
         if (r == 0 || !(p.revents & POLLIN))
             return handled;
-        struct subj_event ev;
+        struct subj_event ev = {0};
         union {
             char buf[CMSG_SPACE(sizeof(struct ucred))];
             struct cmsghdr align;
@@ -585,54 +656,6 @@ const char *job_state_text(const struct job *j, char *buf, size_t size)
         break;
     }
     return buf;
-}
-
-/* Kill every process whose parent is the shell. Only the subject and
- * orphans re-parented to us (the shell is a child subreaper) qualify: all of
- * them are processes this session started. */
-static int kill_shell_children(struct nsl *sh)
-{
-    DIR *d = fdopendir(openat(sh->procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!d)
-        return 0;
-    int n = 0;
-    struct dirent *de;
-    char path[64], buf[512];
-    while ((de = readdir(d))) {
-        pid_t pid;
-        if (parse_pid(de->d_name, &pid) < 0)
-            continue;
-        snprintf(path, sizeof path, "%d/stat", (int)pid);
-        if (read_file_at(sh->procfd, path, buf, sizeof buf) < 0)
-            continue;
-        char *rp = strrchr(buf, ')');
-        int ppid = 0;
-        char state;
-        if (rp && sscanf(rp + 1, " %c %d", &state, &ppid) == 2 && ppid == sh->shell_pid) {
-            kill(pid, SIGKILL);
-            n++;
-        }
-    }
-    closedir(d);
-    return n;
-}
-
-void subject_kill_all(struct nsl *sh)
-{
-    /* Bounded: each round kills what is there and reaps what died. */
-    for (int round = 0; round < 50; round++) {
-        shell_reap_orphans(sh);
-        int st;
-        pid_t p = waitpid(-1, &st, WNOHANG);
-        if (p < 0 && errno == ECHILD)
-            return;
-        if (p > 0)
-            continue;
-        if (kill_shell_children(sh) == 0 && round > 0)
-            usleep(2000);
-        else
-            usleep(1000);
-    }
 }
 
 void shell_reap_orphans(struct nsl *sh)

@@ -164,11 +164,9 @@ int builtin_check(int argc, char **argv, struct nsl_err *e);
  * hands over to this when NSLAB_BUILTIN is set. */
 #define BUILTIN_ENV "NSLAB_BUILTIN"
 #define BUILTIN_EVT_ENV "NSLAB_EVT_FD"
+#define BUILTIN_READY_ENV "NSLAB_READY_FD"
 int builtin_main(int argc, char **argv);
 
-/* At exit: kill and reap every process still descended from the session
- * (orphans of jobs are re-parented to the shell, a child subreaper). */
-void subject_kill_all(struct nsl *sh);
 /* Reap orphans re-parented to the shell (it is a child subreaper). */
 void shell_reap_orphans(struct nsl *sh);
 

@@ -95,6 +95,9 @@ void sb_reserve(struct strbuf *sb, size_t extra)
         cap *= 2;
     sb->buf = xrealloc(sb->buf, cap);
     sb->cap = cap;
+    /* A strbuf that only reserved is still a valid (empty) string: the
+     * lexer reserves to make a quoted "" a word, and steals the buffer. */
+    sb->buf[sb->len] = '\0';
 }
 
 void sb_appendn(struct strbuf *sb, const char *s, size_t n)

@@ -125,7 +125,7 @@ int cmd_observe(struct nsl *sh, int argc, char **argv)
     struct strbuf sb = {0};
     join_words(&sb, argc - 1, argv + 1);
     struct nsl_err e;
-    unsigned bits;
+    unsigned bits = 0;
     int rc = observe_parse(sb_str(&sb), &bits, &e);
     sb_free(&sb);
     if (rc < 0)
@@ -136,7 +136,7 @@ int cmd_observe(struct nsl *sh, int argc, char **argv)
 
 int cmd_trace(struct nsl *sh, int argc, char **argv)
 {
-    if (argc != 2 || (strcmp(argv[1], "on") && strcmp(argv[1], "off")))
+    if (argc != 2 || (strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0))
         return step_fail(sh, EINVAL, "usage: trace on|off");
     sh->opt.trace = strcmp(argv[1], "on") == 0;
     return 0;

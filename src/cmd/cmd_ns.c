@@ -56,7 +56,8 @@ int cmd_ls_ns(struct nsl *sh, int argc, char **argv)
         return ls_ns_target(sh, "self");
     if (strcmp(argv[1], "--tree") == 0) {
         enum ns_slot type = NS_PID;
-        if (argc > 3 || (argc == 3 && strcmp(argv[2], "pid") && strcmp(argv[2], "user")))
+        if (argc > 3 ||
+            (argc == 3 && strcmp(argv[2], "pid") != 0 && strcmp(argv[2], "user") != 0))
             return step_fail(sh, EINVAL, "usage: ls-ns --tree [pid|user]");
         if (argc == 3 && strcmp(argv[2], "user") == 0)
             type = NS_USER;
@@ -273,6 +274,13 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
             rc = step_fail_errno(sh, rep.err, "setns %s failed: a process cannot enter its own or "
                                               "an ancestor user namespace (`reset` starts a fresh "
                                               "subject in the host's)", which);
+        else if (rep.err == EPERM && strstr(which, "/user"))
+            /* What `setns user host` gives after `unshare user`: the way
+             * back is a fresh subject, not a capability. */
+            rc = step_fail_errno(sh, rep.err, "setns %s failed: entering a user namespace needs "
+                                              "CAP_SYS_ADMIN in it, and no process can re-enter an "
+                                              "ancestor user namespace (`reset` starts a fresh "
+                                              "subject in the host's)", which);
         else if (rep.err == EPERM)
             rc = step_fail_errno(sh, rep.err, "setns %s failed: entering needs CAP_SYS_ADMIN in the "
                                               "user namespace that owns the target namespace (and "
@@ -286,7 +294,11 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
                                "pid_for_children changed (the next spawned process is born in "
                                "%s's PID namespace).\n", argv[2]);
             else if (strstr(what[k], "/ns/time"))
-                out_printf(sh, "time: only time_for_children changed.\n");
+                /* Unlike unshare(CLONE_NEWTIME), setns moves the caller
+                 * too: the kernel switches both time and time_for_children. */
+                out_printf(sh, "time: the subject and its future children are now in %s's time "
+                               "namespace (unlike unshare time, setns moves the caller itself).\n",
+                           argv[2]);
         }
         out_printf(sh, "entered %d namespace%s of %s\n", n, n == 1 ? "" : "s", argv[2]);
     }

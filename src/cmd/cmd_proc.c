@@ -50,6 +50,22 @@ static int spawn_fail(struct nsl *sh, int err, const char *prog, int flags)
     return step_fail_errno(sh, err, "cannot start %s", prog);
 }
 
+/* A job in the host's PID namespace has its host PID inside too: with
+ * --stable that number is a host PID like any other and gets its label,
+ * or transcripts differ from run to run. */
+static cJSON *json_ns_pid(struct nsl *sh, const struct job *j)
+{
+    return j->ns_pid == j->pid ? json_pid(sh, j->pid) : cJSON_CreateNumber(j->ns_pid);
+}
+
+static const char *fmt_ns_pid(struct nsl *sh, const struct job *j, char *buf, size_t size)
+{
+    if (j->ns_pid == j->pid)
+        return fmt_pid(sh, j->pid, buf, size);
+    snprintf(buf, size, "%d", (int)j->ns_pid);
+    return buf;
+}
+
 int cmd_spawn(struct nsl *sh, int argc, char **argv)
 {
     int flags = 0, k = 1;
@@ -103,7 +119,7 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
         cJSON *res = cJSON_CreateObject();
         cJSON_AddNumberToObject(res, "job", j->id);
         cJSON_AddItemToObject(res, "pid", json_pid(sh, j->pid));
-        cJSON_AddNumberToObject(res, "ns_pid", j->ns_pid);
+        cJSON_AddItemToObject(res, "ns_pid", json_ns_pid(sh, j));
         sh->step.result = res;
     }
     subj_rep_free(&rep);
@@ -152,19 +168,19 @@ int cmd_jobs(struct nsl *sh, int argc, char **argv)
         return step_fail(sh, EINVAL, "usage: jobs");
     events_poll(sh, 0);
     cJSON *arr = cJSON_CreateArray();
-    char pb[32], sb[64];
+    char pb[32], nb[32], sb[64];
     if (sh->jobs.n == 0)
         out_printf(sh, "no jobs (spawn starts one)\n");
     else
         out_printf(sh, "  %-5s %-10s %-8s %-18s %s\n", "JOB", "PID", "INSIDE", "STATE", "COMMAND");
     for (size_t k = 0; k < sh->jobs.n; k++) {
         struct job *j = &sh->jobs.v[k];
-        out_printf(sh, "  %%%-4d %-10s %-8d %-18s %s\n", j->id, fmt_pid(sh, j->pid, pb, sizeof pb),
-                   (int)j->ns_pid, job_state_text(j, sb, sizeof sb), j->cmd);
+        out_printf(sh, "  %%%-4d %-10s %-8s %-18s %s\n", j->id, fmt_pid(sh, j->pid, pb, sizeof pb),
+                   fmt_ns_pid(sh, j, nb, sizeof nb), job_state_text(j, sb, sizeof sb), j->cmd);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddNumberToObject(o, "job", j->id);
         cJSON_AddItemToObject(o, "pid", json_pid(sh, j->pid));
-        cJSON_AddNumberToObject(o, "ns_pid", j->ns_pid);
+        cJSON_AddItemToObject(o, "ns_pid", json_ns_pid(sh, j));
         cJSON_AddStringToObject(o, "state", job_state_text(j, sb, sizeof sb));
         cJSON_AddStringToObject(o, "command", j->cmd);
         cJSON_AddItemToArray(arr, o);
@@ -223,15 +239,61 @@ int cmd_wait(struct nsl *sh, int argc, char **argv)
 
 /* After a signal, give the kernel a moment to act, then say what became of
  * the target: signals are delivered asynchronously. */
-static bool settle_alive(struct nsl *sh, struct target *t, int sig)
+/* What a signal is expected to do, by signal(7) and pid_namespaces(7). */
+enum effect { EFFECT_NONE, EFFECT_DEATH, EFFECT_STOP, EFFECT_CONT };
+
+static enum effect expected_effect(int sig, bool inside, bool is_init, bool handled, bool ignored)
 {
-    int64_t deadline = now_ms() + (sig == SIGKILL || sig == SIGTERM || sig == SIGINT ? 250 : 100);
+    if (sig == SIGCONT)
+        return EFFECT_CONT; /* resumes whatever the disposition */
+    if (is_init && !handled && (inside || (sig != SIGKILL && sig != SIGSTOP)))
+        return EFFECT_NONE; /* dropped by the kernel */
+    if (sig == SIGKILL)
+        return EFFECT_DEATH;
+    if (sig == SIGSTOP)
+        return EFFECT_STOP;
+    if (handled || ignored)
+        return EFFECT_NONE;
+    switch (sig) {
+    case SIGCHLD:
+    case SIGURG:
+    case SIGWINCH:
+        return EFFECT_NONE;
+    case SIGTSTP:
+    case SIGTTIN:
+    case SIGTTOU:
+        return EFFECT_STOP;
+    default:
+        return EFFECT_DEATH;
+    }
+}
+
+static bool pid_stopped(struct nsl *sh, pid_t pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "%d/stat", (int)pid);
+    if (read_file_at(sh->procfd, path, buf, sizeof buf) < 0)
+        return false;
+    char *rp = strrchr(buf, ')');
+    return rp && rp[1] == ' ' && (rp[2] == 'T' || rp[2] == 't');
+}
+
+/* Signals are delivered asynchronously: wait for the effect the rules
+ * predict (up to 2 s, so a loaded machine still shows it), or briefly when
+ * none is expected, then say what became of the target. The report is
+ * what the kernel shows then, whatever was predicted. */
+static bool settle_alive(struct nsl *sh, struct target *t, enum effect want)
+{
+    int64_t deadline = now_ms() + (want == EFFECT_NONE ? 100 : 2000);
     int id = t->job ? t->job->id : 0;
     for (;;) {
         struct job *j = id ? job_find(sh, id) : NULL;
         bool alive = j ? !job_ended(j) : pid_alive(sh, t->pid);
+        bool stopped = j ? j->state == JOB_STOPPED : pid_stopped(sh, t->pid);
         if (!alive)
             return false;
+        if ((want == EFFECT_STOP && stopped) || (want == EFFECT_CONT && !stopped))
+            return true;
         int left = (int)(deadline - now_ms());
         if (left <= 0)
             return true;
@@ -242,18 +304,29 @@ static bool settle_alive(struct nsl *sh, struct target *t, int sig)
     }
 }
 
-/* Does pid have a handler for sig? The kernel's SigCgt mask says. */
-static bool signal_caught(struct nsl *sh, pid_t pid, int sig)
+/* Is sig in one of the signal masks of /proc/PID/status ("SigCgt:")? */
+static bool signal_in_mask(struct nsl *sh, pid_t pid, int sig, const char *key)
 {
     char path[64], buf[4096];
     snprintf(path, sizeof path, "%d/status", (int)pid);
     if (read_file_at(sh->procfd, path, buf, sizeof buf) < 0)
         return false;
-    const char *l = strstr(buf, "\nSigCgt:");
+    const char *l = strstr(buf, key);
     if (!l)
         return false;
-    unsigned long long mask = strtoull(l + 9, NULL, 16);
+    unsigned long long mask = strtoull(l + strlen(key), NULL, 16);
     return sig >= 1 && sig <= 64 && (mask >> (sig - 1)) & 1;
+}
+
+/* Does pid have a handler for sig? The kernel's SigCgt mask says. */
+static bool signal_caught(struct nsl *sh, pid_t pid, int sig)
+{
+    return signal_in_mask(sh, pid, sig, "\nSigCgt:");
+}
+
+static bool signal_ignored(struct nsl *sh, pid_t pid, int sig)
+{
+    return signal_in_mask(sh, pid, sig, "\nSigIgn:");
 }
 
 /* The rules of pid_namespaces(7), applied to what just happened. */
@@ -306,30 +379,38 @@ static int kill_inside_fn(struct subj_ctx *cx, void *argp, struct trace *t, stru
         return err;
     }
     if (k == 0) {
-        /* This process is inside the target's PID namespace. */
-        int res[2] = {getpid(), 0};
+        /* This process is inside the target's PID namespace. Its PID there
+         * goes first: if the signal ends init, the kernel kills this
+         * process with the rest of the namespace before it can say more. */
+        int me = getpid(), err = 0;
+        if (write(pfd[1], &me, sizeof me) < 0)
+            _exit(1);
         if (kill(a->ns_pid, a->sig) < 0)
-            res[1] = errno;
-        if (write(pfd[1], res, sizeof res) < 0)
+            err = errno;
+        if (write(pfd[1], &err, sizeof err) < 0)
             _exit(1);
         _exit(0);
     }
     close(pfd[1]);
-    int res[2] = {0, EIO};
-    bool got = read(pfd[0], res, sizeof res) == (ssize_t)sizeof res;
+    int me = 0, err = EIO;
+    ssize_t got = read(pfd[0], &me, sizeof me);
+    bool answered = got == (ssize_t)sizeof me && read(pfd[0], &err, sizeof err) == sizeof err;
     close(pfd[0]);
     int st = 0;
     waitpid(k, &st, 0);
-    /* A signal that ends the namespace's init also ends the sender (the
-     * kernel kills every process of a PID namespace whose init dies), often
-     * before it could report: then kill(2) did succeed. */
-    if (!got)
-        res[1] = WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL ? 0 : EIO;
     trace_add(t, "fork", k, 0, TRACE_RET_PID, "%s", "");
-    trace_add(t, "kill", res[1] ? -1 : 0, res[1], 0, "%d, SIG%s", (int)a->ns_pid,
-              signal_name(a->sig));
-    sb_printf(data, "%d", res[0]);
-    return res[1];
+    if (!answered && got == (ssize_t)sizeof me && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) {
+        /* It was killed right after (or while) sending: init ended, and
+         * with it the namespace. The signal did arrive. */
+        trace_note(t, "the sender, pid %d inside, was killed with its namespace when the signal "
+                      "ended init", me);
+        err = 0;
+    } else {
+        trace_add(t, "kill", err ? -1 : 0, err, 0, "%d, SIG%s", (int)a->ns_pid,
+                  signal_name(a->sig));
+    }
+    sb_printf(data, "%d", me);
+    return err;
 }
 
 void op_kill_inside(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
@@ -393,7 +474,7 @@ int cmd_kill(struct nsl *sh, int argc, char **argv)
     for (; k < argc; k++) {
         if (strcmp(argv[k], "--from") == 0 && k + 1 < argc) {
             from = argv[++k];
-            if (strcmp(from, "host") && strcmp(from, "inside"))
+            if (strcmp(from, "host") != 0 && strcmp(from, "inside") != 0)
                 return step_fail(sh, EINVAL, "--from takes host or inside");
         } else if (!word) {
             word = argv[k];
@@ -414,6 +495,7 @@ int cmd_kill(struct nsl *sh, int argc, char **argv)
         return step_fail(sh, EINVAL, "refusing to signal the subject (self); `reset` replaces it");
     bool inside = strcmp(from, "inside") == 0;
     bool handled = signal_caught(sh, t.pid, sig);
+    bool ignored = signal_ignored(sh, t.pid, sig);
     pid_t ns_pid = pid_inside(sh, t.pid);
     if (inside) {
         if (kill_from_inside(sh, &t, ns_pid, sig) < 0)
@@ -421,7 +503,7 @@ int cmd_kill(struct nsl *sh, int argc, char **argv)
     } else if (sys_kill(&sh->step.trace, t.pid, sig) < 0) {
         return step_fail_errno(sh, errno, "kill -%s %d failed", signal_name(sig), (int)t.pid);
     }
-    bool alive = settle_alive(sh, &t, sig);
+    bool alive = settle_alive(sh, &t, expected_effect(sig, inside, ns_pid == 1, handled, ignored));
     char pb[32];
     const char *name = t.job ? (snprintf(pb, sizeof pb, "%%%d", t.job->id), pb) : word;
     struct job *j = t.job ? job_find(sh, t.job->id) : NULL;
@@ -445,7 +527,6 @@ int cmd_reset(struct nsl *sh, int argc, char **argv)
     if (argc != 1)
         return step_fail(sh, EINVAL, "usage: reset");
     subject_stop(sh, &sh->step.trace);
-    subject_kill_all(sh);
     struct nsl_err e;
     if (subject_start(sh, &e) < 0)
         return step_fail_err(sh, &e);

@@ -40,8 +40,8 @@ int cmd_ps(struct nsl *sh, int argc, char **argv)
     struct nsl_err e;
     if (target_resolve(sh, argc == 2 ? argv[1] : "self", 0, &t, &e) < 0)
         return step_fail_err(sh, &e);
-    ino_t ns;
-    bool children;
+    ino_t ns = 0;
+    bool children = false;
     if (ps_namespace(sh, &t, &ns, &children) < 0)
         return -1;
     struct ps_list l;

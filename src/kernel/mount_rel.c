@@ -139,6 +139,8 @@ static void related_in(struct rel_out *r, const struct mount_table *t, bool is_s
 static void peers_and_slaves(struct rel_out *r, const struct mount_table *t, bool is_self,
                              const struct mount_ent *m)
 {
+    if (!t)
+        return;
     related_in(r, t, is_self, m, false);
     related_in(r, t, is_self, m, true);
 }

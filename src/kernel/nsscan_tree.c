@@ -179,8 +179,7 @@ static int ioctl_ino(int fd, unsigned long req, const char *what, const struct n
 static int node_resolve(struct tree_ctx *c, size_t idx, int fd, struct nsl_err *e)
 {
     while (fd >= 0) {
-        cleanup_fd int nsfd = fd;
-        fd = -1;
+        cleanup_fd int nsfd = fd; /* every path below returns or sets fd anew */
         struct nsscan_ns *ns = &c->nodes.v[idx];
         int ofd;
         ino_t ino;

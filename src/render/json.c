@@ -103,7 +103,10 @@ cJSON *render_step_json(struct nsl *sh, const struct snapshot *before, const str
         cJSON_AddItemReferenceToObject(o, "result", st->result);
     else
         cJSON_AddNullToObject(o, "result");
-    if (st->observed && now)
+    /* Every step has the same keys (SPEC §5), so a program reading the
+     * stream needs no per-command cases: the subject is there even for
+     * steps whose text hides the observation block (jobs, show, say). */
+    if (now)
         cJSON_AddItemToObject(o, "subject", render_subject_json(sh, before, now));
     cJSON_AddArrayToObject(o, "cgroups");
     cJSON *mounts = st->observed && (sh->opt.observe & OBS_MOUNTS)

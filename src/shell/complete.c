@@ -69,6 +69,13 @@ static void add_class(const char *cls, bool *files)
         *files = true;
     } else if (strcmp(cls, "@file") == 0) {
         *files = true;
+    } else if (strcmp(cls, "@topic") == 0) {
+        static const char *const topics[] = {
+            "namespaces", "uts", "ipc", "pid", "pid1", "mnt", "net", "user", "userns",
+            "time", "cgroup", "cgroups", "memory", "cpu", "pids", "cpuset", "freezer",
+            "propagation", "cow"};
+        for (size_t k = 0; k < ARRAY_SIZE(topics); k++)
+            cand(topics[k]);
     } else if (strcmp(cls, "@signal") == 0) {
         static const char *const sigs[] = {"KILL", "TERM", "INT", "HUP", "STOP", "CONT", "USR1"};
         for (size_t k = 0; k < ARRAY_SIZE(sigs); k++)

@@ -104,17 +104,19 @@ int lex_split(const char *text, int first_line, struct lex_result *out, struct n
                 p++;
             continue;
         }
+        if (c == '\\' && p[1] == '\n') {
+            /* A continuation joins the lines and is no word of its own:
+             * "a \<newline> b" is two words, as in sh, not a, "" and b. */
+            line++;
+            p += 2;
+            continue;
+        }
         if (!in_word && w.n == 0) {
             cmd_start = p;
             cmd_line = line;
         }
         in_word = true;
         if (c == '\\') {
-            if (p[1] == '\n') { /* continuation */
-                line++;
-                p += 2;
-                continue;
-            }
             if (p[1] == '\0') {
                 p++;
                 continue;
@@ -126,7 +128,7 @@ int lex_split(const char *text, int first_line, struct lex_result *out, struct n
         if (c == '\'' || c == '"') {
             int qline = line;
             const char *q = p + 1;
-            sb_appendn(&word, "", 0); /* "" is a word too (and terminated) */
+            sb_reserve(&word, 0); /* "" is a word too */
             for (;; q++) {
                 if (*q == '\0') {
                     sb_free(&word);

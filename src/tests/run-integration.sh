@@ -65,17 +65,15 @@ leftover_cgroups()
 
 leftover_processes()
 {
-    local pid
-    if command -v pgrep >/dev/null; then
-        for pid in $(pgrep -x nslab); do
-            echo "pid $pid: $(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null)"
-        done
-    else
-        for pid in /proc/[0-9]*; do
-            [ "$(cat "$pid"/comm 2>/dev/null)" = nslab ] &&
-                echo "pid ${pid#/proc/}: $(tr '\0' ' ' <"$pid"/cmdline 2>/dev/null)"
-        done
-    fi
+    # Only processes running the binary under test (its builtins included,
+    # which re-execute it): other checkouts' nslab sessions on the same
+    # machine are not this run's leftovers.
+    local pid exe
+    exe=$(readlink -f "$NSLAB")
+    for pid in /proc/[0-9]*; do
+        [ "$(readlink "$pid"/exe 2>/dev/null)" = "$exe" ] || continue
+        echo "pid ${pid#/proc/}: $(tr '\0' ' ' <"$pid"/cmdline 2>/dev/null)"
+    done
 }
 
 leftover_mounts()

@@ -406,6 +406,14 @@ static void test_strbuf_steal(void **state)
     assert_int_equal(sb.cap, 0);
     free(s);
 
+    /* Reserving alone gives an empty string, not uninitialised bytes. */
+    sb_reserve(&sb, 0);
+    assert_non_null(sb.buf);
+    assert_string_equal(sb_str(&sb), "");
+    s = sb_steal(&sb);
+    assert_string_equal(s, "");
+    free(s);
+
     char *p = xasprintf("%s:[%llu]", "uts", 4026531838ull);
     assert_string_equal(p, "uts:[4026531838]");
     free(p);

@@ -152,3 +152,176 @@ command -v python3 >/dev/null || skip "needs python3 (for JSON)"
 # tmpdir: a private directory for this scenario, removed at exit.
 tmpdir=$(mktemp -d "${TMPDIR:-/tmp}/nslab-test.XXXXXX")
 trap _lib_cleanup EXIT
+
+# --- driving one nslab session step by step ---------------------------------
+#
+#     nslab_start            # "$NSLAB" -J, commands through a pipe
+#     nslab_send "unshare uts"
+#     json_get "$reply" subject.pid
+#     nslab_stop             # end of input; $nslab_status is its exit status
+#
+# One session at a time. nslab_pid is the PID of nslab itself (the host
+# column of every step), nslab_err the file that collects its stderr, and
+# nslab_events the event lines ({"event":...}) read so far, in order.
+
+nslab_pid=""
+nslab_events=()
+
+# nslab_session CMD...: start CMD (a command that execs nslab -J, e.g.
+# `setpriv ... "$NSLAB" -J`) reading commands from a pipe.
+nslab_session()
+{
+    [ -z "$nslab_pid" ] || fail "nslab_session: a session (pid $nslab_pid) is still running"
+    local dir
+    dir=$(mktemp -d "$tmpdir/session.XXXXXX")
+    mkfifo "$dir/in" "$dir/out"
+    nslab_err=$dir/err
+    nslab_events=()
+    # A simple command run in the background is exec'd by the forked shell,
+    # so $! is the PID of the command itself.
+    "$@" <"$dir/in" >"$dir/out" 2>"$nslab_err" &
+    nslab_pid=$!
+    exec {nslab_in}>"$dir/in" {nslab_out}<"$dir/out"
+    if [ ${#_on_exit[@]} -eq 0 ] || [[ ${_on_exit[0]} != _nslab_cleanup* ]]; then
+        # Registered first, so it runs last: after the scenario's own cleanups.
+        _on_exit=("_nslab_cleanup" "${_on_exit[@]}")
+    fi
+}
+
+# nslab_start ARGS...: nslab_session "$NSLAB" -J ARGS...
+nslab_start()
+{
+    require_nslab
+    nslab_session "$NSLAB" -J "$@"
+}
+
+# nslab_send COMMAND: write one command line, read until the step object it
+# produces, put that line in $reply and json_load it into J (events before
+# it go to nslab_events). Fails when nslab exits, says nothing for
+# NSLAB_STEP_TIMEOUT seconds (default 30), or answers for another command.
+nslab_send()
+{
+    [ "$#" -eq 1 ] || fail "nslab_send needs one COMMAND (got $# arguments)"
+    [ -n "$nslab_pid" ] || fail "nslab_send '$1': no session (nslab_start first)"
+    kill -0 "$nslab_pid" 2>/dev/null ||
+        fail "nslab_send '$1': nslab has exited; its stderr: $(cat "$nslab_err")"
+    printf '%s\n' "$1" >&"$nslab_in"
+    local line
+    while :; do
+        IFS= read -r -t "${NSLAB_STEP_TIMEOUT:-30}" line <&"$nslab_out" ||
+            fail "no step from nslab after '$1'; its stderr: $(cat "$nslab_err")"
+        case $line in
+        '{"step":'*) break ;;
+        '{"event":'*) nslab_events+=("$line") ;;
+        *) fail "nslab printed a line that is neither a step nor an event: $line" ;;
+        esac
+    done
+    reply=$line
+    json_load "$reply"
+    [ "${J[command]-}" = "$1" ] || fail "nslab_send '$1': the step is for another command: $reply"
+}
+
+# nslab_send_ok COMMAND: nslab_send, then fail unless the step succeeded.
+nslab_send_ok()
+{
+    nslab_send "$1"
+    [ "${J[ok]}" = true ] || fail "'$1' failed: ${J[error]}"
+}
+
+# nslab_stop: close nslab's input, collect the events it prints on the way
+# out, wait for it; sets nslab_status to its exit status.
+nslab_stop()
+{
+    [ -n "$nslab_pid" ] || fail "nslab_stop: no session"
+    exec {nslab_in}>&-
+    local line
+    while IFS= read -r -t "${NSLAB_STEP_TIMEOUT:-30}" line <&"$nslab_out"; do
+        case $line in
+        '{"event":'*) nslab_events+=("$line") ;;
+        *) fail "nslab printed after its input ended: $line" ;;
+        esac
+    done
+    exec {nslab_out}<&-
+    # shellcheck disable=SC2034 # for the scenarios
+    {
+        nslab_status=0
+        wait "$nslab_pid" || nslab_status=$?
+    }
+    nslab_pid=""
+}
+
+_nslab_cleanup()
+{
+    [ -n "$nslab_pid" ] || return 0
+    exec {nslab_in}>&- {nslab_out}<&-
+    kill -TERM "$nslab_pid" 2>/dev/null
+    wait "$nslab_pid" 2>/dev/null
+    nslab_pid=""
+}
+
+# json_load JSON: parse one JSON document into the associative array J,
+# one entry per leaf, keyed by the paths json_get takes ("ok",
+# "subject.ns.uts.inode", "result.namespaces.0.type") and printed as
+# json_get prints them; a list also gets "PATH.#", its length. One python
+# run per document (python starts slowly), then plain lookups.
+declare -gA J=()
+json_load()
+{
+    [ "$#" -eq 1 ] || fail "json_load needs JSON (got $# arguments)"
+    J=()
+    local k v flat=$tmpdir/.json_load
+    python3 -c '
+import json, sys
+try:
+    doc = json.loads(sys.argv[1])
+except ValueError as e:
+    sys.exit("json_load: not JSON (%s): %.200s" % (e, sys.argv[1]))
+def walk(path, v):
+    if isinstance(v, dict) and v:
+        for k, x in v.items():
+            walk(path + [k], x)
+        return
+    if isinstance(v, list):
+        out(path + ["#"], str(len(v)))
+        for i, x in enumerate(v):
+            walk(path + [str(i)], x)
+        if v:
+            return
+    out(path, v if isinstance(v, str) else json.dumps(v))
+def out(path, text):
+    sys.stdout.write(".".join(path) + "\0" + text + "\0")
+walk([], doc)
+' "$1" >"$flat" || fail "json_load failed"
+    while IFS= read -r -d '' k && IFS= read -r -d '' v; do
+        J[$k]=$v
+    done <"$flat"
+}
+
+# jv PATH: the value at PATH of the last json_load, failing when absent.
+jv()
+{
+    [ -n "${J[$1]+x}" ] || fail "no '$1' in the JSON (have: ${!J[*]})"
+    printf '%s\n' "${J[$1]}"
+}
+
+# ns_entries: the ten entries of /proc/PID/ns, in the kernel's order.
+# shellcheck disable=SC2034 # for the scenarios
+ns_entries="cgroup ipc mnt net pid pid_for_children time time_for_children user uts"
+# shellcheck disable=SC2034 # for the scenarios
+ns_types="cgroup ipc mnt net pid time user uts"
+
+# kernel_ino PID ENTRY: the inode of /proc/PID/ns/ENTRY as the kernel shows
+# it (readlink), or "none" when the link cannot be read (pid_for_children
+# of a PID namespace without processes).
+kernel_ino()
+{
+    local link
+    if ! link=$(readlink "/proc/$1/ns/$2" 2>/dev/null); then
+        echo none
+        return 0
+    fi
+    # pid_for_children links read "pid:[N]", time_for_children "time:[N]".
+    [[ $link =~ ^${2%_for_children}:\[([0-9]+)\]$ ]] ||
+        fail "readlink /proc/$1/ns/$2 gave '$link'"
+    echo "${BASH_REMATCH[1]}"
+}

@@ -83,3 +83,60 @@ expect_fail "json_valid accepted a non-object" json_valid '[1]'
 # shellcheck disable=SC2016
 expect_fail "nslab_json ran without NSLAB" env -u NSLAB bash -c \
     'source "$1/lib.sh"; nslab_json -c show' child "$(dirname "$0")"
+
+# json_load flattens one document into J; jv fails on a missing path.
+json_load '{"step":3,"ok":true,"errno":null,"output":"a\nb","trace":[],"result":{"namespaces":[{"type":"uts","inode":7}]},"subject":{"ns":{}}}'
+assert_eq 3 "${J[step]}" "json_load a number"
+assert_eq true "${J[ok]}" "json_load a boolean"
+assert_eq null "${J[errno]}" "json_load null"
+assert_eq $'a\nb' "${J[output]}" "json_load keeps newlines in strings"
+assert_eq 0 "${J[trace.#]}" "json_load the length of an empty list"
+assert_eq "[]" "${J[trace]}" "json_load an empty list"
+assert_eq "{}" "${J[subject.ns]}" "json_load an empty object"
+assert_eq 1 "${J[result.namespaces.#]}" "json_load a list's length"
+assert_eq uts "$(jv result.namespaces.0.type)" "jv into a list"
+assert_eq 7 "$(jv result.namespaces.0.inode)" "jv a number"
+expect_fail "jv found a missing key" jv result.namespaces.1.type
+expect_fail "json_load accepted bad JSON" json_load '{oops'
+
+# kernel_ino reads the kernel's links; "none" for what cannot be read.
+[[ $(kernel_ino $$ uts) =~ ^[0-9]+$ ]] || fail "kernel_ino of the test's own uts"
+assert_eq "$(stat -L -c %i /proc/$$/ns/pid)" "$(kernel_ino $$ pid_for_children)" "kernel_ino pid_for_children"
+assert_eq none "$(kernel_ino 999999999 uts)" "kernel_ino of a missing process"
+
+# A session with a stand-in for nslab: it answers each line with an event
+# and a step echoing the command; "quiet" gets no step, "other" a step for
+# another command.
+fake=$tmpdir/fake-nslab
+cat >"$fake" <<'FAKE'
+#!/usr/bin/env bash
+echo $$ >"${0%/*}/fake.pid"
+n=0
+while IFS= read -r l; do
+    n=$((n + 1))
+    echo '{"event":"exited","pid":1}'
+    case $l in
+    quiet) ;;
+    other) echo "{\"step\":$n,\"command\":\"x\",\"ok\":true}" ;;
+    bad) echo "{\"step\":$n,\"command\":\"bad\",\"ok\":false,\"error\":\"no\"}" ;;
+    *) echo "{\"step\":$n,\"command\":\"$l\",\"ok\":true}" ;;
+    esac
+done
+echo '{"event":"killed","pid":2}'
+exit 4
+FAKE
+chmod +x "$fake"
+nslab_session "$fake"
+nslab_send "hello"
+assert_eq "$(cat "$tmpdir/fake.pid")" "$nslab_pid" "nslab_pid is the command itself"
+assert_eq hello "${J[command]}" "nslab_send loads the step into J"
+assert_eq 1 "${#nslab_events[@]}" "nslab_send keeps the event before the step"
+nslab_send_ok "again"
+assert_eq 2 "$(jv step)" "nslab_send_ok"
+expect_fail "nslab_send_ok accepted a failed step" nslab_send_ok bad
+NSLAB_STEP_TIMEOUT=1 expect_fail "nslab_send took a step for another command" nslab_send other
+NSLAB_STEP_TIMEOUT=1 expect_fail "nslab_send did not time out" nslab_send quiet
+nslab_stop
+assert_eq 4 "$nslab_status" "nslab_stop's exit status"
+assert_contains "${nslab_events[*]}" '"event":"killed"' "nslab_stop collects the last events"
+expect_fail "nslab_send without a session" nslab_send hello

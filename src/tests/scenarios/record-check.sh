@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# record FILE writes the same objects as -J, and scripts/check-records reads
+# them back: which expect steps held, with the exit status a teacher's
+# script can use.
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+require_root
+require_nslab
+
+rec=$tmpdir/session.jsonl
+set +e
+"$NSLAB" -q -k -c "record $rec; unshare uts; expect ns uts new; hostname lab; expect hostname nope; expect ok; record off; expect ok" >/dev/null 2>&1
+set -e
+json_valid "$(cat "$rec")"
+# Everything after `record off` stays out of the file.
+assert_eq 3 "$(grep -c '"command":"expect' "$rec")" "expect steps recorded"
+set +e
+report=$(scripts/check-records "$rec")
+rc=$?
+set -e
+assert_eq 1 "$rc" "check-records exit status with a failed expect"
+assert_contains "$report" "PASS line 1: expect ns uts new" "a held expect"
+assert_contains "$report" "FAIL line 1: expect hostname nope" "a failed expect"
+assert_contains "$report" "$rec: 2 passed, 1 failed" "the summary"
+# A session where every expect held.
+"$NSLAB" -q -c "record $rec; hostname; expect ok" >/dev/null
+scripts/check-records --summary "$rec" >/dev/null || fail "check-records failed on a clean session"
+echo "record-check: ok"
