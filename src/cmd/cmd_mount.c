@@ -187,7 +187,7 @@ static cJSON *result_json(struct nsl *sh, const struct mount_reply *r, const str
 /* The error of a failed mechanism, with the next step where it is plain. */
 static int mount_failed(struct nsl *sh, int err, const char *msg, const char *path)
 {
-    if (err == ENOENT && strncmp(msg, "cannot ", 7) == 0 && strstr(msg, path))
+    if (err == ENOENT && path && strncmp(msg, "cannot ", 7) == 0 && strstr(msg, path))
         return step_fail(sh, err, "%s; create the directory first (`!mkdir -p %s`)", msg, path);
     return step_fail(sh, err, "%s", msg);
 }
