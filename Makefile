@@ -9,7 +9,7 @@ DATADIR := $(PREFIX)/share/nslab
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -MMD -MP
+override CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -MMD -MP
 LDLIBS  := -lreadline -lcjson -lmnl
 TESTLIBS := -lcmocka
 

@@ -310,6 +310,99 @@ const struct command commands[] = {
      .man = "cgroups(7)",
      .run = cmd_cgdelete,
      .complete = "@cgroup"},
+    /* --- mount namespaces and propagation --- */
+    {.name = "mounts",
+     .synopsis = "mounts [PATH] [--in TARGET]",
+     .summary = "the subject's mount table, with propagation in words; or two side by side",
+     .help = "mounts shows the subject's mount table from /proc/PID/mountinfo: ID, PARENT,\n"
+             "TARGET, FSTYPE, SOURCE and PROPAGATION (shared:N, master:N, private,\n"
+             "unbindable). Under each mount that propagates, its peer groups are resolved\n"
+             "into words, across the host's and every job's mount namespace: \"peer of\n"
+             "mount 41 in mnt ns 4026532177\", \"receives from peer group 3 (...)\".\n"
+             "Mounts with the same shared:N are one peer group: a mount made below one of\n"
+             "them appears below all. master:N marks a slave: it receives from group N,\n"
+             "never sends. With PATH, only the mount that holds PATH and those below it.\n"
+             "--in TARGET puts TARGET's mount namespace beside the subject's, by mount\n"
+             "point, with an arrow for each pair: <-> peers (both ways), --> or <-- one way\n"
+             "(slave), none (private). /proc/PID/mounts, the older file, shows the same\n"
+             "mounts without IDs and propagation.",
+     .mechanism = "read /proc/PID/mountinfo",
+     .man = "proc(5) (/proc/pid/mountinfo), mount_namespaces(7), findmnt(8)",
+     .run = cmd_mounts,
+     .complete = "@file",
+     .options = "--in"},
+    {.name = "mount",
+     .synopsis = "mount FSTYPE SOURCE TARGET [-o OPTS]",
+     .summary = "mount(2) a filesystem in the subject's mount namespace",
+     .help = "mount calls mount(2) in the subject: FSTYPE (tmpfs, proc, overlay, ...) from\n"
+             "SOURCE (a device, or any name for virtual filesystems) on TARGET, a\n"
+             "directory that must exist. OPTS as mount(8) takes them: flag words (ro,\n"
+             "nosuid, nodev, noexec, ...) become mount flags, the rest is handed to the\n"
+             "filesystem, e.g. -o lowerdir=L,upperdir=U,workdir=W for overlay. It shows\n"
+             "TARGET's mountinfo line before and after.\n"
+             "In the host's mount namespace nslab refuses (run `unshare mnt` first), unless\n"
+             "started with --allow-host-changes; anywhere else it refuses a mount that a\n"
+             "shared peer group would carry into the host's namespace.\n"
+             "$SCRATCH in any word is the session's scratch directory (see `scratch`).",
+     .mechanism = "mount(2)",
+     .man = "mount(2), mount(8), mount_namespaces(7)",
+     .run = cmd_mount,
+     .complete = "tmpfs|proc|overlay|sysfs|mqueue none|tmpfs|proc|overlay @file",
+     .options = "-o"},
+    {.name = "bind",
+     .synopsis = "bind SOURCE TARGET [-r]",
+     .summary = "bind-mount SOURCE on TARGET (recursive with -r)",
+     .help = "bind calls mount(2) with MS_BIND in the subject: the tree at SOURCE appears\n"
+             "at TARGET too. With -r (MS_BIND|MS_REC) the mounts below SOURCE come along,\n"
+             "except unbindable ones, which a recursive bind leaves out. `bind P P` makes a\n"
+             "directory a mount point of its own, so its propagation can be changed.\n"
+             "An unbindable SOURCE makes mount(2) fail with EINVAL. The host guard\n"
+             "applies as for mount.",
+     .mechanism = "mount(2) with MS_BIND (|MS_REC)",
+     .man = "mount(2), mount_namespaces(7)",
+     .run = cmd_bind,
+     .complete = "@file @file",
+     .options = "-r"},
+    {.name = "umount",
+     .synopsis = "umount TARGET [-l]",
+     .summary = "umount2(2) the mount on TARGET",
+     .help = "umount calls umount2(2) in the subject on the top mount at TARGET; -l\n"
+             "detaches it lazily (MNT_DETACH) when it is busy. Under a shared mount the\n"
+             "unmount propagates to the peers like a mount does. The host guard applies.",
+     .mechanism = "umount2(2)",
+     .man = "umount(2), mount_namespaces(7)",
+     .run = cmd_umount,
+     .complete = "@file",
+     .options = "-l"},
+    {.name = "propagation",
+     .synopsis = "propagation shared|slave|private|unbindable PATH [-r]",
+     .summary = "change how mount events propagate to and from the mount at PATH",
+     .help = "propagation calls mount(2) with MS_SHARED, MS_SLAVE, MS_PRIVATE or\n"
+             "MS_UNBINDABLE (|MS_REC with -r, for every mount below PATH too) in the\n"
+             "subject, and shows PATH's mountinfo line before and after.\n"
+             "shared: a peer group; a mount made below any member appears below all.\n"
+             "slave: receives from its former peer group, sends nothing back.\n"
+             "private: neither sends nor receives. unbindable: private, and it cannot be\n"
+             "bind-mounted (bind fails with EINVAL).\n"
+             "Propagation belongs to mounts, not directories: where PATH is not a mount\n"
+             "point, make it one with `bind PATH PATH` first. The host guard applies.",
+     .mechanism = "mount(2) with MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE",
+     .man = "mount_namespaces(7), mount(2)",
+     .run = cmd_propagation,
+     .complete = "shared|slave|private|unbindable @file",
+     .options = "-r"},
+    {.name = "scratch",
+     .synopsis = "scratch",
+     .summary = "print this session's scratch directory (made on first use)",
+     .help = "scratch prints a directory of this session's own for mount experiments\n"
+             "(made with mkdir on first use, under $TMPDIR or /tmp). Write it as $SCRATCH in\n"
+             "any command: `!mkdir $SCRATCH/a`, `mount tmpfs t $SCRATCH/a`. At exit nslab\n"
+             "unmounts what the session mounted under it in the host's mount namespace and\n"
+             "removes it. In the host's mount namespace the guard refuses mounts there\n"
+             "too: `unshare mnt` first (mounts in that namespace vanish with it).",
+     .mechanism = "mkdir(2)",
+     .man = "mount_namespaces(7)",
+     .run = cmd_scratch},
 
     /* --- labs --- */
     {.name = "say",
@@ -349,11 +442,19 @@ const struct command commands[] = {
              "                                     oom_kill, limit_hits, throttled, frozen\n"
              "                                     (0 or 1), weight, cpus\n"
              "  expect cg CGROUP has TARGET        TARGET is in the cgroup (cgroup.procs)\n"
+             "  expect mount PATH [PROPAGATION] [in TARGET]\n"
+             "                                     something is mounted on PATH (absolute)\n"
+             "                                     in the subject's (or TARGET's) mount\n"
+             "                                     namespace; PROPAGATION: shared, slave,\n"
+             "                                     private or unbindable\n"
+             "  expect no mount PATH [in TARGET]   nothing is mounted on PATH there\n"
              "  expect not CONDITION               the condition does not hold\n"
              "  expect ... within SECONDS          poll until it holds, up to SECONDS\n"
              "The previous step is the last command other than expect, say and pause.",
      .run = cmd_expect,
-     .complete = "ok|fail|ns|alive|dead|output|event|hostname|cg|not @type|@target|@cgroup host|new|changed|same",
+     .complete = "ok|fail|ns|alive|dead|output|event|hostname|cg|mount|no|not "
+                 "@type|@target|@cgroup|@file|mount "
+                 "host|new|changed|same|shared|slave|private|unbindable",
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
     {.name = "observe",
      .synopsis = "observe ns|cgroup|mounts|all|none[,...]",

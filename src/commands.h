@@ -77,5 +77,11 @@ int cmd_cgthaw(struct nsl *sh, int argc, char **argv);
 int cmd_cgdelete(struct nsl *sh, int argc, char **argv);
 int cmd_cgls(struct nsl *sh, int argc, char **argv);
 void cmd_cg_help_more(struct nsl *sh); /* the cgroup layout, for help cgcreate/cgls */
+int cmd_mounts(struct nsl *sh, int argc, char **argv);
+int cmd_mount(struct nsl *sh, int argc, char **argv);
+int cmd_bind(struct nsl *sh, int argc, char **argv);
+int cmd_umount(struct nsl *sh, int argc, char **argv);
+int cmd_propagation(struct nsl *sh, int argc, char **argv);
+int cmd_scratch(struct nsl *sh, int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cgroups.h"
+#include "cmd/cmd_mount.h"
 #include "commands.h"
 #include "observe.h"
 #include "render/render.h"
@@ -127,6 +128,11 @@ static void sh_free(struct nsl *sh)
     cgroups_free(sh, &errors);
     fputs(sb_str(&errors), stderr);
     sb_free(&errors);
+    /* With every process gone: undo host mounts, remove the scratch dir. */
+    struct strbuf warn = {0};
+    mount_session_end(sh, &warn);
+    fputs(sb_str(&warn), stderr);
+    sb_free(&warn);
     jobs_free(sh);
     free(sh->step.command);
     trace_free(&sh->step.trace);

@@ -17,6 +17,7 @@
 
 struct subj_event;
 struct nsl_cg;
+struct mount_session;
 
 #define NSLAB_VERSION "0.1.0"
 #define NSLAB_MAX_LINE (64 * 1024)
@@ -157,6 +158,7 @@ struct nsl {
     int exit_request; /* status given to `exit N` */
     volatile int *interrupted; /* set by SIGINT (points into main's static) */
     struct nsl_cg *cg; /* cgroups: layout, session, observation (cgroups.h) */
+    struct mount_session *mnt; /* mounts made, scratch, mount observation (cmd_mount.h) */
 };
 
 /* Output of the current step: the text a command prints. */
@@ -176,5 +178,7 @@ const char *fmt_ino(struct nsl *sh, enum ns_slot slot, ino_t ino, char *buf, siz
 void stable_subst_add(struct nsl *sh, const char *from, const char *to);
 /* Apply the substitutions to rendered text, in place. */
 void stable_subst_apply(struct nsl *sh, struct strbuf *text);
+/* A mount peer group number ("3", or "peer#1" with --stable). */
+const char *fmt_peer(struct nsl *sh, int group, char *buf, size_t size);
 
 #endif

@@ -12,6 +12,12 @@ bool snapshot_changed(const struct snapshot *a, const struct snapshot *b, enum n
 /* Does slot s differ from the host's? */
 bool snapshot_differs(const struct nsl *sh, const struct snapshot *now, enum ns_slot s);
 
+/* The `mounts` observation (OBS_MOUNTS): before a step, make sure there is
+ * a reading of the subject's mount table to compare with; after it, read
+ * the table again and keep what changed in sh->mnt->diff. */
+void observe_mounts_begin(struct nsl *sh);
+void observe_mounts(struct nsl *sh);
+
 /* Parse an observation list ("ns,cgroup", "all", "none") into OBS_* bits. */
 int observe_parse(const char *list, unsigned *out, struct nsl_err *e);
 

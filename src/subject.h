@@ -24,13 +24,19 @@
  *            subject writes the child's PID to each before releasing it),
  *            str = argv, then those paths; reply i[2]: which path (1-based) refused
  *   KILL_INSIDE  fd[0] the target's PID namespace, i[0] the target's PID in it,
- *            i[1] the signal; str[0] the path shown in the trace */
+ *            i[1] the signal; str[0] the path shown in the trace
+ *   MOUNT    i[0] enum mount_verb (cmd_mount.c), i[1] recursive or umount2 flags,
+ *            i[2] enum mount_prop, i[3] allow host changes, i[4] the host's mnt ns
+ *            inode, i[5] a PID in the host's namespaces; str = the verb's
+ *            arguments, then the IDs of the mounts the session made in the
+ *            host's namespace ("12 40"); reply data: JSON of struct mount_result */
 #define SUBJECT_OPS(X)                                                                             \
     X(UNSHARE, op_unshare)                                                                         \
     X(SETNS, op_setns)                                                                             \
     X(UTS, op_uts)                                                                                 \
     X(SPAWN, op_spawn)                                                                             \
-    X(KILL_INSIDE, op_kill_inside)
+    X(KILL_INSIDE, op_kill_inside)                                                                 \
+    X(MOUNT, op_mount)
 
 enum subj_op {
     SOP_NONE,

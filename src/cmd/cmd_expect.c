@@ -8,6 +8,7 @@
 
 #include "../cgroups.h"
 #include "../commands.h"
+#include "cmd_mount.h"
 #include "../observe.h"
 #include "../render/render.h"
 #include "../subject.h"
@@ -222,7 +223,10 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
     }
     if (strcmp(what, "cg") == 0)
         return expect_cg(sh, argc, argv, why, e);
-    const char *forms = "ok, fail, ns, alive, dead, output, event, hostname, cg, not";
+    if (strcmp(what, "mount") == 0 || strcmp(what, "no") == 0)
+        return mount_expect(sh, argc, argv, why, e);
+    const char *forms = "ok, fail, ns, alive, dead, output, event, hostname, cg, mount, no mount, "
+                        "not";
     return nsl_fail(e, EINVAL, "unknown expect condition '%s' (%s)", what, forms);
 }
 

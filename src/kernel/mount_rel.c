@@ -4,6 +4,7 @@
  * mounts that belong to it, in this namespace and in another one. */
 #include "mountinfo.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *group_text(const struct mount_labels *lb, int group, char *buf, size_t size)
@@ -82,43 +83,76 @@ static void at_text(const struct mount_ent *m, const struct mount_ent *rel, stru
         sb_printf(sb, " at %s", rel->target);
 }
 
+/* Up to this many related mounts of one namespace are named one by one;
+ * more (a recursive bind of a shared tree makes dozens) are counted. */
+#define REL_LIST_MAX 3
+
+/* The peers (slaves=false) or the slaves of m's group in table t. */
+static void related_in(struct rel_out *r, const struct mount_table *t, bool is_self,
+                       const struct mount_ent *m, bool slaves)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const struct mount_ent *p = &t->v[i];
+        if (!(is_self && p->id == m->id) &&
+            (slaves ? p->master == m->shared : p->shared == m->shared))
+            count++;
+    }
+    if (!count)
+        return;
+    struct strbuf sb = {0};
+    if (count <= REL_LIST_MAX) {
+        for (size_t i = 0; i < t->n; i++) {
+            const struct mount_ent *p = &t->v[i];
+            if ((is_self && p->id == m->id) ||
+                !(slaves ? p->master == m->shared : p->shared == m->shared))
+                continue;
+            sb_reset(&sb);
+            sb_printf(&sb, "%s mount %d", slaves ? "propagates to" : "peer of", p->id);
+            at_text(m, p, &sb);
+            sb_append(&sb, " ");
+            where_text(r, t, is_self, &sb);
+            if (slaves)
+                sb_append(&sb, " (a slave)");
+            rel_item(r, "%s", sb.buf);
+        }
+        sb_free(&sb);
+        return;
+    }
+    sb_printf(&sb, "%s %zu mounts ", slaves ? "propagates to" : "peer of", count);
+    where_text(r, t, is_self, &sb);
+    sb_append(&sb, slaves ? " (slaves): " : ": ");
+    size_t shown = 0;
+    for (size_t i = 0; i < t->n && shown < REL_LIST_MAX; i++) {
+        const struct mount_ent *p = &t->v[i];
+        if ((is_self && p->id == m->id) ||
+            !(slaves ? p->master == m->shared : p->shared == m->shared))
+            continue;
+        sb_printf(&sb, "%s%d", shown++ ? ", " : "", p->id);
+        at_text(m, p, &sb);
+    }
+    sb_printf(&sb, " and %zu more", count - shown);
+    rel_item(r, "%s", sb.buf);
+    sb_free(&sb);
+}
+
 static void peers_and_slaves(struct rel_out *r, const struct mount_table *t, bool is_self,
                              const struct mount_ent *m)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->n; i++) {
-        const struct mount_ent *p = &t->v[i];
-        if (is_self && p->id == m->id)
-            continue;
-        struct strbuf sb = {0};
-        if (p->shared == m->shared) {
-            sb_printf(&sb, "peer of mount %d", p->id);
-            at_text(m, p, &sb);
-            sb_append(&sb, " ");
-            where_text(r, t, is_self, &sb);
-        } else if (p->master == m->shared) {
-            sb_printf(&sb, "propagates to mount %d", p->id);
-            at_text(m, p, &sb);
-            sb_append(&sb, " ");
-            where_text(r, t, is_self, &sb);
-            sb_append(&sb, " (a slave)");
-        }
-        if (sb.len)
-            rel_item(r, "%s", sb.buf);
-        sb_free(&sb);
-    }
+    related_in(r, t, is_self, m, false);
+    related_in(r, t, is_self, m, true);
 }
 
-/* The members of peer group g, in both tables: "mount 27 in this
+/* The members of peer group g, in every table: "mount 27 in this
  * namespace", "mounts 20, 21 in this namespace and mount 41 in mnt ns
- * 4026532177". */
-static void group_members(const struct rel_out *r, const struct mount_table *self,
-                          const struct mount_table *other, int g, struct strbuf *sb)
+ * 4026532177". tabs[0] is the caller's own. */
+static void group_members(const struct rel_out *r, const struct mount_table *const *tabs,
+                          size_t ntabs, int g, struct strbuf *sb)
 {
     size_t start = sb->len;
-    const struct mount_table *tabs[2] = {self, other};
-    for (int k = 0; k < 2; k++) {
+    for (size_t k = 0; k < ntabs; k++) {
         size_t count = 0;
         struct strbuf ids = {0};
         for (size_t i = 0; tabs[k] && i < tabs[k]->n; i++) {
@@ -141,25 +175,48 @@ void mount_relations_format(const struct mount_table *self, const struct mount_t
                             const struct mount_ent *m, const struct mount_labels *lb,
                             const char *sep, struct strbuf *out)
 {
+    const struct mount_table *const others[1] = {other};
+    mount_relations_format_n(self, others, other ? 1 : 0, m, lb, sep, out);
+}
+
+/* Is t worth looking at beside self: another namespace, not seen yet? */
+static bool other_is_new(const struct mount_table *self, const struct mount_table *const *tabs,
+                         size_t n, const struct mount_table *t)
+{
+    if (!t || t == self || (t->mntns && t->mntns == self->mntns))
+        return false;
+    for (size_t k = 1; k < n; k++)
+        if (tabs[k] == t || (t->mntns && tabs[k]->mntns == t->mntns))
+            return false;
+    return true;
+}
+
+void mount_relations_format_n(const struct mount_table *self,
+                              const struct mount_table *const *others, size_t n_others,
+                              const struct mount_ent *m, const struct mount_labels *lb,
+                              const char *sep, struct strbuf *out)
+{
     struct rel_out r = {.out = out, .sep = sep ? sep : "; ", .lb = lb};
     char buf[64];
-    if (other && other->mntns && other->mntns == self->mntns)
-        other = NULL;
-    if (other == self)
-        other = NULL;
+    /* tabs[0] is self; then each other namespace once. */
+    const struct mount_table **tabs = xcalloc(n_others + 1, sizeof *tabs);
+    size_t ntabs = 0;
+    tabs[ntabs++] = self;
+    for (size_t k = 0; k < n_others; k++)
+        if (other_is_new(self, tabs, ntabs, others[k]))
+            tabs[ntabs++] = others[k];
 
     if (m->shared) {
         size_t before = out->len;
-        peers_and_slaves(&r, self, true, m);
-        if (other)
-            peers_and_slaves(&r, other, false, m);
+        for (size_t k = 0; k < ntabs; k++)
+            peers_and_slaves(&r, tabs[k], k == 0, m);
         if (out->len == before)
             rel_item(&r, "shared in peer group %s, with no other member visible here",
                      group_text(lb, m->shared, buf, sizeof buf));
     }
     if (m->master) {
         struct strbuf sb = {0};
-        group_members(&r, self, other, m->master, &sb);
+        group_members(&r, tabs, ntabs, m->master, &sb);
         rel_item(&r, "receives from peer group %s (%s)",
                  group_text(lb, m->master, buf, sizeof buf), sb.buf);
         sb_free(&sb);
@@ -174,4 +231,5 @@ void mount_relations_format(const struct mount_table *self, const struct mount_t
         rel_item(&r, "unbindable: it cannot be bind-mounted");
     else if (!m->shared && !m->master)
         rel_item(&r, "private: no propagation");
+    free(tabs);
 }

@@ -101,5 +101,12 @@ void mount_propagation_format(const struct mount_ent *m, const struct mount_labe
 void mount_relations_format(const struct mount_table *self, const struct mount_table *other,
                             const struct mount_ent *m, const struct mount_labels *lb,
                             const char *sep, struct strbuf *out);
+/* The same against several other namespaces' tables (each shown once; a
+ * table of self's own namespace is skipped), for a session that watches
+ * the host and several jobs at once. */
+void mount_relations_format_n(const struct mount_table *self,
+                              const struct mount_table *const *others, size_t n_others,
+                              const struct mount_ent *m, const struct mount_labels *lb,
+                              const char *sep, struct strbuf *out);
 
 #endif

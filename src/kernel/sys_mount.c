@@ -40,3 +40,12 @@ int sys_umount2(struct trace *t, const char *target, int flags)
     errno = err;
     return r;
 }
+
+char *sys_mkdtemp(struct trace *t, char *tmpl)
+{
+    char *r = mkdtemp(tmpl);
+    int err = errno;
+    trace_add(t, "mkdir", r ? 0 : -1, err, 0, "\"%s\", 0700", tmpl);
+    errno = err;
+    return r;
+}

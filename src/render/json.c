@@ -7,6 +7,7 @@
 #include "../cgroups.h"
 #include "../observe.h"
 #include "../subject.h"
+#include "mounts_print.h"
 #include "render.h"
 
 cJSON *json_pid(struct nsl *sh, pid_t pid)
@@ -112,6 +113,11 @@ cJSON *render_step_json(struct nsl *sh, const struct snapshot *before, const str
         cJSON_AddItemToObject(o, "cgroups", render_cg_json(sh, &sh->cg->now));
     else
         cJSON_AddArrayToObject(o, "cgroups");
+    cJSON *mounts = st->observed && (sh->opt.observe & OBS_MOUNTS)
+                        ? render_mounts_observation_json(sh)
+                        : NULL;
+    if (mounts)
+        cJSON_AddItemToObject(o, "mounts", mounts);
     return o;
 }
 

@@ -91,3 +91,13 @@ void stable_subst_apply(struct nsl *sh, struct strbuf *text)
         *text = out;
     }
 }
+
+const char *fmt_peer(struct nsl *sh, int group, char *buf, size_t size)
+{
+    if (!sh->opt.stable || group <= 0) {
+        snprintf(buf, size, "%d", group);
+        return buf;
+    }
+    snprintf(buf, size, "%s", label_get(sh, (unsigned long long)group, -2, "peer", '#'));
+    return buf;
+}

@@ -8,6 +8,7 @@
 #include "../cgroups.h"
 #include "../observe.h"
 #include "../subject.h"
+#include "mounts_print.h"
 #include "render.h"
 
 const char *col(const struct nsl *sh, const char *code)
@@ -99,6 +100,8 @@ static void render_step_text(struct nsl *sh, const struct snapshot *before,
         render_observation(sh, before, now, &o);
     if (st->observed && !sh->opt.quiet && (sh->opt.observe & OBS_CGROUP) && sh->cg)
         render_cg_observation(sh, &sh->cg->now, &o);
+    if (st->observed && !sh->opt.quiet && (sh->opt.observe & OBS_MOUNTS))
+        render_mounts_observation(sh, &o);
     emit_text(sh, &o, stdout);
 }
 

@@ -158,6 +158,8 @@ static char **nsl_completion(const char *text, int start, int end)
                 add_class("@type", &files);
             else if (nw >= 2 && strcmp(words[nw - 1], "--cg") == 0)
                 add_class("@cgroup", &files);
+            else if (nw >= 2 && strcmp(words[nw - 1], "--in") == 0)
+                add_class("@target", &files);
             else if (nw >= 2 && strcmp(words[nw - 1], "--propagation") == 0) {
                 cand("private"), cand("slave"), cand("shared"), cand("unchanged");
             } else

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../cgroups.h"
+#include "../cmd/cmd_mount.h"
 #include "../commands.h"
 #include "../observe.h"
 #include "../render/render.h"
@@ -135,6 +136,9 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
         unknown_command(sh, argv[0]);
         st->counts = true; /* a failed step like any other */
         rc = -1;
+    } else if (scratch_expand(sh, 1, c->argc, c->argv) < 0) {
+        st->counts = !(cmd->flags & CMD_NOT_A_STEP);
+        rc = -1;
     } else {
         if (sh->subj.pid <= 0 || !subject_alive(sh)) {
             /* The subject died (killed from outside?): say so, start afresh. */
@@ -149,7 +153,11 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
         }
         st->counts = !(cmd->flags & CMD_NOT_A_STEP);
         st->observed = !(cmd->flags & CMD_NO_OBSERVE);
+        if (st->observed && (sh->opt.observe & OBS_MOUNTS))
+            observe_mounts_begin(sh);
         rc = cmd->run(sh, argc, argv);
+        if (st->observed && (sh->opt.observe & OBS_MOUNTS))
+            observe_mounts(sh);
     }
 
     st->ok = rc == 0;
