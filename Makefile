@@ -28,7 +28,8 @@ FUZZBINS := $(FUZZSRCS:src/tests/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_SECONDS ?= 8
 DEPSTAMP := build/.deps-installed
 
-.PHONY: all run test unit integration asan install uninstall clean deps check-static docs fuzz fuzz-run
+.PHONY: all run test check unit integration asan valgrind install uninstall clean deps \
+	check-static docs fuzz fuzz-run
 
 all: $(B)/nslab
 
@@ -57,14 +58,23 @@ unit: $(TESTBINS)
 integration: $(B)/nslab
 	@NSLAB=$(CURDIR)/$(B)/nslab bash src/tests/run-integration.sh
 
-test: unit integration fuzz
+# The fast suite: unit tests, then labs and scenarios against the kernel.
+check: unit integration
+
+# Everything: the fast suite, the fuzzers, every lab under valgrind, and the
+# fast suite again built with ASan+UBSan. What CI runs (.ci/run).
+test: check fuzz valgrind asan
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build of everything, then the
-# whole test suite against it.
+# fast suite against it.
 asan:
 	@$(MAKE) --no-print-directory B=build-asan \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
-	    LDFLAGS="-fsanitize=address,undefined" test
+	    LDFLAGS="-fsanitize=address,undefined" check
+
+# Every lab replayed under valgrind memcheck: no memory error, no leak.
+valgrind: $(B)/nslab
+	@NSLAB=$(CURDIR)/$(B)/nslab bash src/tests/run-valgrind.sh
 
 # libFuzzer harnesses for every parser of outside text, built with clang and
 # ASan+UBSan in their own directory, run for FUZZ_SECONDS each.

@@ -140,10 +140,7 @@ static void sh_free(struct nsl *sh)
     if (sh->step.result)
         cJSON_Delete(sh->step.result);
     free(sh->last.output);
-    free(sh->labels.v);
-    for (size_t k = 0; k < sh->labels.nsubst; k++)
-        free(sh->labels.subst[k]);
-    free(sh->labels.subst);
+    labels_free(&sh->labels);
     free(sh->evq);
     free(sh->early);
     for (size_t k = 0; k < EVLOG_SIZE; k++)

@@ -174,6 +174,7 @@ int step_fail_err(struct nsl *sh, const struct nsl_err *e);
  * lives until the next call with the same buf. */
 const char *fmt_pid(struct nsl *sh, pid_t pid, char *buf, size_t size);
 const char *fmt_ino(struct nsl *sh, enum ns_slot slot, ino_t ino, char *buf, size_t size);
+void labels_free(struct labels *l);
 /* --stable: print `to` wherever `from` would appear (no effect without it). */
 void stable_subst_add(struct nsl *sh, const char *from, const char *to);
 /* Apply the substitutions to rendered text, in place. */

@@ -3,6 +3,7 @@
  * of first appearance ("uts#1", "pid@3"), so transcripts compare equal
  * across machines and runs. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../nslab.h"
@@ -54,6 +55,15 @@ const char *fmt_ino(struct nsl *sh, enum ns_slot slot, ino_t ino, char *buf, siz
     enum ns_slot base = ns_info[slot].base;
     snprintf(buf, size, "%s", label_get(sh, (unsigned long long)ino, (int)base, ns_info[base].name, '#'));
     return buf;
+}
+
+void labels_free(struct labels *l)
+{
+    free(l->v);
+    for (size_t k = 0; k < l->nsubst; k++)
+        free(l->subst[k]);
+    free(l->subst);
+    memset(l, 0, sizeof *l);
 }
 
 void stable_subst_add(struct nsl *sh, const char *from, const char *to)

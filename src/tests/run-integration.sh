@@ -148,7 +148,12 @@ run_one()
     local start=$SECONDS
     # The braces keep bash's own "Segmentation fault" line out of the way:
     # the FAIL line says it.
-    { timeout --kill-after=5 "$timeout_s" "$@" </dev/null >"$log" 2>&1; rc=$?; } 2>/dev/null
+    # As root, each test runs in a UTS and an IPC namespace of its own: what
+    # nslab calls "the host" is then a throwaway copy, so no test, however
+    # wrong, can rename this machine or leave IPC objects in its namespace.
+    local guard=()
+    [ "$(id -u)" -eq 0 ] && unshare --uts --ipc true 2>/dev/null && guard=(unshare --uts --ipc --)
+    { timeout --kill-after=5 "$timeout_s" "${guard[@]}" "$@" </dev/null >"$log" 2>&1; rc=$?; } 2>/dev/null
     # 124: ended by timeout's SIGTERM; 137 after the full time: by its SIGKILL.
     if [ "$rc" -eq 124 ] || { [ "$rc" -eq 137 ] && [ $((SECONDS - start)) -ge "$timeout_s" ]; }; then
         rc=timeout

@@ -176,7 +176,7 @@ static void tsh_free(struct tsh *t)
     sb_free(&errors);
     step_clear(&t->sh);
     jobs_free(&t->sh);
-    free(t->sh.labels.v);
+    labels_free(&t->sh.labels);
     close(t->sh.procfd);
     fake_free(t->f);
     free(t);

@@ -51,7 +51,7 @@ static int teardown(void **state)
     sb_free(&sh->step.out);
     if (sh->step.result)
         cJSON_Delete(sh->step.result);
-    free(sh->labels.v);
+    labels_free(&sh->labels);
     jobs_free(sh);
     free(sh);
     return 0;
