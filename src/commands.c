@@ -178,7 +178,9 @@ const struct command commands[] = {
              "  expect hostname NAME               the subject's hostname is NAME\n"
              "  expect not CONDITION               the condition does not hold\n"
              "  expect ... within SECONDS          poll until it holds, up to SECONDS\n"
-             "The previous step is the last command other than expect, say and pause.",
+             "The previous step is the last command other than expect, say and pause.\n"
+             "A failed step followed by an expect fail (or expect not ok) that holds was\n"
+             "expected: it neither stops a script nor counts in the exit status.",
      .run = cmd_expect,
      .complete = "ok|fail|ns|alive|dead|output|hostname|not @type|@target host|new|changed|same",
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},

@@ -134,6 +134,10 @@ struct nsl {
     bool interactive; /* reading from a terminal */
     bool want_exit;
     int exit_status;  /* the first failure's status */
+    /* A failed step's status, held until the next step: an `expect fail`
+     * right after it (say and pause may come between) expects the failure,
+     * so it neither stops a script nor counts in the exit status. */
+    int fail_pending;
     int exit_request; /* status given to `exit N` */
     volatile int *interrupted; /* set by SIGINT (points into main's static) */
 };

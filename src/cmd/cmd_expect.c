@@ -203,6 +203,11 @@ int cmd_expect(struct nsl *sh, int argc, char **argv)
     cJSON_AddBoolToObject(res, "held", held == 1);
     sh->step.result = res;
     if (held) {
+        /* The failure this expect is about was expected: it does not stop
+         * the script nor count in the exit status. */
+        if (strcmp(argv[1], "fail") == 0 || (strcmp(argv[1], "not") == 0 && argc > 2 &&
+                                             strcmp(argv[2], "ok") == 0))
+            sh->fail_pending = 0;
         out_printf(sh, "%s✓%s expect %s (line %d)\n", col(sh, C_GREEN), col(sh, C_RESET), cond,
                    sh->step.line);
         sb_free(&why);

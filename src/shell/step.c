@@ -60,13 +60,24 @@ static void step_reset(struct step *st)
 
 int shell_exit_status(const struct nsl *sh)
 {
-    return sh->exit_status;
+    return sh->exit_status ? sh->exit_status : sh->fail_pending;
 }
 
 static void record_status(struct nsl *sh, int status)
 {
     if (sh->exit_status == 0)
         sh->exit_status = status;
+}
+
+/* The failure held back for a following `expect fail` was not expected
+ * after all: count it now. Returns false when the session must stop. */
+static bool commit_pending(struct nsl *sh)
+{
+    if (!sh->fail_pending)
+        return true;
+    record_status(sh, sh->fail_pending);
+    sh->fail_pending = 0;
+    return sh->interactive || sh->opt.keep_going;
 }
 
 static void unknown_command(struct nsl *sh, const char *name)
@@ -82,6 +93,11 @@ static void unknown_command(struct nsl *sh, const char *name)
 static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
 {
     struct step *st = &sh->step;
+    /* Only expect, say and pause may follow a failure that `expect fail`
+     * is about to expect. */
+    const struct command *next = command_find(c->argv[0]);
+    if (!(next && (next->flags & CMD_NOT_A_STEP) && next->run != cmd_exit) && !commit_pending(sh))
+        return false;
     /* What happened since the last step is told before this one. */
     events_poll(sh, 0);
     events_flush(sh);
@@ -151,13 +167,22 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
     }
     sh->prev = now;
 
-    if (!st->ok)
+    bool held_back = false;
+    if (!st->ok && st->counts) {
+        /* Decided by the next step: see commit_pending. */
+        sh->fail_pending = EXIT_STEP_FAILED;
+        held_back = true;
+    } else if (!st->ok) {
+        /* An expect that did not hold while a failure waited: the failure
+         * came first. */
+        commit_pending(sh);
         record_status(sh, st->expect_failed ? EXIT_EXPECT : EXIT_STEP_FAILED);
+    }
     if (sh->want_exit)
         return false;
     if (sh->interrupted && *sh->interrupted && !sh->interactive)
         return false;
-    if (!st->ok && !sh->interactive && !sh->opt.keep_going)
+    if (!st->ok && !held_back && !sh->interactive && !sh->opt.keep_going)
         return false;
     return true;
 }
