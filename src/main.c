@@ -9,6 +9,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "cmd/made.h"
 #include "commands.h"
 #include "observe.h"
 #include "render/render.h"
@@ -99,6 +100,7 @@ static void sh_free(struct nsl *sh)
 {
     subject_stop(sh, NULL);
     subject_kill_all(sh);
+    made_undo(sh, NULL);
     jobs_free(sh);
     free(sh->step.command);
     trace_free(&sh->step.trace);

@@ -16,6 +16,7 @@
 #include "util.h"
 
 struct subj_event;
+struct session_made;
 
 #define NSLAB_VERSION "0.1.0"
 #define NSLAB_MAX_LINE (64 * 1024)
@@ -130,6 +131,7 @@ struct nsl {
     int step_count;
 
     struct labels labels;
+    struct session_made *made; /* IPC objects and host network changes to undo at exit */
     FILE *record;    /* `record FILE`, or NULL */
     bool interactive; /* reading from a terminal */
     bool want_exit;

@@ -20,12 +20,20 @@
  *   SETNS    fd[k] with i[k] = nstype, str[k] = the path shown in the trace
  *   UTS      i[0]: 0 read, 1 set hostname, 2 set domainname; str[0] name
  *   SPAWN    i[0] CLONE flags, i[1] enum spawn_io, i[2] map root, i[3] builtin,
- *            i[4] enum spawn_setup bits; str = argv */
+ *            i[4] enum spawn_setup bits; str = argv
+ *   IPC      i[0]: 0 create (i[1] enum ipc_kind, i[2] key, 0 for IPC_PRIVATE),
+ *            1 read /proc/sysvipc/{msg,shm,sem} (data: the three, NUL between)
+ *   TIME     i[0]: 0 read the subject's clocks (i[0..3] mono s/ns, boot s/ns),
+ *            1 write timens_offsets (i[1] clockid, i[2] seconds)
+ *   NET      i[0] enum net_op; str[] device names, address; fd[0] peer netns */
 #define SUBJECT_OPS(X)                                                                             \
     X(UNSHARE, op_unshare)                                                                         \
     X(SETNS, op_setns)                                                                             \
     X(UTS, op_uts)                                                                                 \
-    X(SPAWN, op_spawn)
+    X(SPAWN, op_spawn)                                                                             \
+    X(IPC, op_ipc)                                                                                 \
+    X(TIME, op_time)                                                                               \
+    X(NET, op_net)
 
 enum subj_op {
     SOP_NONE,

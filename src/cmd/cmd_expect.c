@@ -11,6 +11,7 @@
 #include "../render/render.h"
 #include "../subject.h"
 #include "../target.h"
+#include "cmd_net.h"
 
 /* Every ns slot name (for_children too) and the type aliases. */
 static int slot_parse(const char *w, enum ns_slot *out, struct nsl_err *e)
@@ -164,7 +165,24 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
         subj_rep_free(&rep);
         return held;
     }
-    const char *forms = "ok, fail, ns, alive, dead, output, hostname, not";
+    if (strcmp(what, "link") == 0) {
+        if (argc != 2 && argc != 3)
+            return nsl_fail(e, EINVAL, "usage: expect link NAME [TARGET]");
+        struct net_links links = {0};
+        ino_t ns;
+        const char *how;
+        if (net_links_of(sh, argc == 3 ? argv[2] : "self", &links, &ns, &how, e) < 0)
+            return -1;
+        /* A read: no trace line belongs to the lab's output. */
+        trace_clear(&sh->step.trace);
+        int held = net_links_find_name(&links, argv[1]) != NULL;
+        if (!held)
+            sb_printf(why, "there is no device %s in the network namespace of %s", argv[1],
+                      argc == 3 ? argv[2] : "the subject");
+        net_links_free(&links);
+        return held;
+    }
+    const char *forms = "ok, fail, ns, alive, dead, output, hostname, link, not";
     return nsl_fail(e, EINVAL, "unknown expect condition '%s' (%s)", what, forms);
 }
 
