@@ -192,8 +192,8 @@ const struct command commands[] = {
              "namespace: uids OUTSIDE..OUTSIDE+COUNT-1 of the parent appear as\n"
              "INSIDE..INSIDE+COUNT-1 inside. A map can be written once; the kernel refuses\n"
              "a second write (EPERM) and bad ranges (EINVAL). Without root, only your own\n"
-             "uid can be mapped, with COUNT 1. `unshare user --no-map` leaves the maps to\n"
-             "write by hand.",
+             "uid can be mapped, with COUNT 1; OUTSIDE `me` means that uid (the one nslab\n"
+             "runs as). `unshare user --no-map` leaves the maps to write by hand.",
      .mechanism = "write(2) to /proc/PID/uid_map",
      .man = "user_namespaces(7)",
      .run = cmd_uidmap,
@@ -202,9 +202,9 @@ const struct command commands[] = {
      .synopsis = "gidmap [TARGET] INSIDE OUTSIDE COUNT",
      .summary = "write /proc/PID/gid_map of a new user namespace",
      .help = "gidmap writes \"INSIDE OUTSIDE COUNT\" to TARGET's /proc/PID/gid_map, as\n"
-             "uidmap does for uids. Without root, `setgroups deny` must come first: a\n"
-             "process that may call setgroups(2) could drop a group that a file's\n"
-             "permissions deny it by.",
+             "uidmap does for uids (OUTSIDE `me`: nslab's own gid). Without root,\n"
+             "`setgroups deny` must come first: a process that may call setgroups(2)\n"
+             "could drop a group that a file's permissions deny it by.",
      .mechanism = "write(2) to /proc/PID/gid_map",
      .man = "user_namespaces(7)",
      .run = cmd_gidmap,

@@ -116,16 +116,18 @@ static void caps_lines(struct nsl *sh, uint64_t caps, bool host_ns, cJSON *res)
     cJSON_AddStringToObject(res, "cap_eff", buf);
     const char *scope = host_ns ? "over the host" : "over what its user namespace owns";
     if (have == 0) {
-        out_printf(sh, "  %-10s none (CapEff %s)\n", "caps", buf);
+        out_printf(sh, "  %-10s no capabilities (CapEff %s)\n", "caps", buf);
         return;
     }
     if (have == total) {
-        out_printf(sh, "  %-10s all %d, %s (CapEff %s)\n", "caps", total, scope, buf);
+        out_printf(sh, "  %-10s every capability (%d), %s (CapEff %s)\n", "caps", total, scope,
+                   buf);
         return;
     }
     /* Name the shorter list: what it has, or what it lacks. */
     bool list_missing = have > total / 2;
-    out_printf(sh, "  %-10s %d of %d, %s (CapEff %s)%s\n", "caps", have, total, scope, buf,
+    out_printf(sh, "  %-10s %d of %d capabilities, %s (CapEff %s)%s\n", "caps", have, total, scope,
+               buf,
                list_missing ? "; all but:" : ":");
     struct strbuf line = {0};
     for (int b = 0; b <= last; b++) {
@@ -292,8 +294,13 @@ static int map_command(struct nsl *sh, int argc, char **argv, bool gid)
     struct target t;
     struct nsl_err e;
     struct idmap_ext x;
+    /* OUTSIDE `me`: the ID nslab runs as, the one ID an unprivileged user
+     * may map (so labs work for any user). */
+    char me[16];
+    snprintf(me, sizeof me, "%u", (unsigned)(gid ? getegid() : geteuid()));
+    const char *outside = strcmp(argv[k + 1], "me") == 0 ? me : argv[k + 1];
     if (target_resolve(sh, argc == 5 ? argv[1] : "self", 0, &t, &e) < 0 ||
-        idmap_args_parse(argv[k], argv[k + 1], argv[k + 2], &x, &e) < 0)
+        idmap_args_parse(argv[k], outside, argv[k + 2], &x, &e) < 0)
         return step_fail_err(sh, &e);
     char pb[32], path[300], shown[96], val[64], sg[32] = "";
     const char *who = fmt_pid(sh, t.pid, pb, sizeof pb);
@@ -316,7 +323,7 @@ static int map_command(struct nsl *sh, int argc, char **argv, bool gid)
     if (sys_write_file_shown(&sh->step.trace, path, shown, val) < 0)
         return map_refused(sh, errno, gid, who, written_before, same_ns, sg, &x);
     out_printf(sh, "%s of %s: %s inside = %s outside, %u ID%s. It can never be written "
-                   "again.\n", map, who, argv[k], argv[k + 1], x.count, x.count == 1 ? "" : "s");
+                   "again.\n", map, who, argv[k], outside, x.count, x.count == 1 ? "" : "s");
     /* The process keeps the IDs it had: say what they are now inside. */
     struct strbuf st = {0};
     struct proc_creds c;
