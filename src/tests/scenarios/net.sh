@@ -57,10 +57,11 @@ in_host() { ip -j link show "$1" >/dev/null 2>&1; }
 
 # Names of this run (at most 15 bytes), so parallel tests cannot collide.
 tag=$(printf '%04x' $(($$ % 65536)))
-ha=n6a$tag hb=n6b$tag pa=n6c$tag pb=n6d$tag tx=n6t$tag ty=n6u$tag sa=n6s$tag sb=n6r$tag
+ha=n6a$tag hb=n6b$tag qa=n6q$tag qb=n6p$tag pa=n6c$tag pb=n6d$tag tx=n6t$tag ty=n6u$tag sa=n6s$tag sb=n6r$tag
 del_link() { ip link del "$1" 2>/dev/null || true; }
 on_exit del_link "$tx"
 on_exit del_link "$sa"
+on_exit del_link "$qa"
 
 drive_start
 
@@ -119,12 +120,16 @@ drive_bg unshare --net sleep 300
 sleep 0.2
 ip link add "$tx" type veth peer name "$ty" netns "$bg_pid"
 drive_ok "link up $tx"
+# A pair from the host to the test's namespace, which outlives the session:
+# the host end must be deleted by nslab, not by a namespace ending.
+drive_ok "veth $qa $qb --peer-ns $bg_pid"
+in_host "$qa" || fail "kernel: $qa is not in the host's namespace"
 drive_ok "addr add 10.200.9.1/30 dev $tx"
 ip -j addr show "$tx" | grep -q '"local":"10.200.9.1"' || fail "kernel: the address is not on $tx"
 ip -j link show "$tx" | grep -q '"UP"' || fail "kernel: $tx is not up"
 drive_stop
 assert_eq 1 "$drive_status" "exit status (-k: the refused steps)"
-for d in "$ha" "$hb" "$pb"; do
+for d in "$ha" "$hb" "$pb" "$qa"; do
     in_host "$d" && fail "the session's veth $d is left in the host's namespace after exit"
 done
 in_host "$tx" || fail "nslab deleted $tx, which it did not make"
