@@ -262,7 +262,6 @@ const struct command commands[] = {
      .mechanism = "rtnetlink RTM_NEWLINK (kind veth, VETH_INFO_PEER, IFLA_NET_NS_FD)",
      .man = "veth(4), rtnetlink(7), network_namespaces(7), ip-link(8)",
      .run = cmd_veth,
-     .complete = "",
      .options = "--peer-ns"},
     {.name = "link",
      .synopsis = "link [TARGET] | link up NAME",
