@@ -403,6 +403,145 @@ const struct command commands[] = {
      .mechanism = "mkdir(2)",
      .man = "mount_namespaces(7)",
      .run = cmd_scratch},
+    /* --- IPC --- */
+    {.name = "ipc",
+     .synopsis = "ipc new msg|shm|sem [KEY] | ipc ls",
+     .summary = "create a System V IPC object in the subject's IPC namespace; list them",
+     .help = "ipc new creates a System V object in the subject, so in its IPC namespace: a\n"
+             "message queue (msgget(2)), a shared memory segment of 4096 bytes (shmget(2))\n"
+             "or a set of one semaphore (semget(2)), with IPC_CREAT|IPC_EXCL and mode 0600.\n"
+             "KEY (decimal, or hex like 0x1234) names it within its namespace; without KEY\n"
+             "it is IPC_PRIVATE. The same key can name another object in another IPC\n"
+             "namespace: that is the isolation.\n"
+             "ipc ls lists the objects the subject sees: it reads /proc/sysvipc/msg, shm\n"
+             "and sem in the subject, because those files show the reader's IPC namespace.\n"
+             "Objects live as long as their IPC namespace. Those the session made in the\n"
+             "host's (which never ends) are removed with IPC_RMID when nslab exits.",
+     .mechanism = "msgget(2), shmget(2), semget(2); /proc/sysvipc/*; msgctl(2) IPC_RMID",
+     .man = "svipc(7), ipc_namespaces(7), ipcs(1)",
+     .run = cmd_ipc,
+     .complete = "new|ls msg|shm|sem"},
+
+    /* --- user and time --- */
+    {.name = "id",
+     .synopsis = "id [TARGET]",
+     .summary = "a process's uid, gid, groups, capabilities and ID maps",
+     .help = "id shows TARGET's (default: the subject's) user namespace and who created it,\n"
+             "its uid and gid as seen inside that namespace and in the host's (translated\n"
+             "through uid_map and gid_map; an ID the map does not cover shows as the\n"
+             "overflow ID 65534), its groups, /proc/PID/uid_map, gid_map and setgroups,\n"
+             "and its effective capabilities (CapEff in /proc/PID/status) by name.\n"
+             "Capabilities count only over what the process's user namespace owns: root\n"
+             "inside a new user namespace has them all, over its own namespaces only.",
+     .mechanism = "/proc/PID/status, /proc/PID/uid_map, gid_map; ioctl(2) NS_GET_OWNER_UID",
+     .man = "user_namespaces(7), capabilities(7), credentials(7)",
+     .run = cmd_id,
+     .complete = "@target"},
+    {.name = "uidmap",
+     .synopsis = "uidmap [TARGET] INSIDE OUTSIDE COUNT",
+     .summary = "write /proc/PID/uid_map of a new user namespace",
+     .help = "uidmap writes the line \"INSIDE OUTSIDE COUNT\" to TARGET's (default: the\n"
+             "subject's) /proc/PID/uid_map, from the shell, which is in the parent user\n"
+             "namespace: uids OUTSIDE..OUTSIDE+COUNT-1 of the parent appear as\n"
+             "INSIDE..INSIDE+COUNT-1 inside. A map can be written once; the kernel refuses\n"
+             "a second write (EPERM) and bad ranges (EINVAL). Without root, only your own\n"
+             "uid can be mapped, with COUNT 1; OUTSIDE `me` means that uid (the one nslab\n"
+             "runs as). `unshare user --no-map` leaves the maps to write by hand.",
+     .mechanism = "write(2) to /proc/PID/uid_map",
+     .man = "user_namespaces(7)",
+     .run = cmd_uidmap,
+     .complete = "@target"},
+    {.name = "gidmap",
+     .synopsis = "gidmap [TARGET] INSIDE OUTSIDE COUNT",
+     .summary = "write /proc/PID/gid_map of a new user namespace",
+     .help = "gidmap writes \"INSIDE OUTSIDE COUNT\" to TARGET's /proc/PID/gid_map, as\n"
+             "uidmap does for uids (OUTSIDE `me`: nslab's own gid). Without root,\n"
+             "`setgroups deny` must come first: a process that may call setgroups(2)\n"
+             "could drop a group that a file's permissions deny it by.",
+     .mechanism = "write(2) to /proc/PID/gid_map",
+     .man = "user_namespaces(7)",
+     .run = cmd_gidmap,
+     .complete = "@target"},
+    {.name = "setgroups",
+     .synopsis = "setgroups deny|allow [TARGET]",
+     .summary = "write /proc/PID/setgroups of a new user namespace",
+     .help = "setgroups writes deny or allow to TARGET's (default: the subject's)\n"
+             "/proc/PID/setgroups: whether setgroups(2) is permitted in its user namespace.\n"
+             "It can change only before gid_map is written, and an unprivileged writer of\n"
+             "gid_map needs it denied first.",
+     .mechanism = "write(2) to /proc/PID/setgroups",
+     .man = "user_namespaces(7), setgroups(2)",
+     .run = cmd_setgroups,
+     .complete = "deny|allow @target"},
+    {.name = "timens",
+     .synopsis = "timens monotonic|boottime SECONDS",
+     .summary = "set a clock offset of the subject's new time namespace",
+     .help = "timens writes \"CLOCK SECONDS 0\" to the subject's /proc/PID/timens_offsets,\n"
+             "which holds the offsets of its time_for_children namespace. After `unshare\n"
+             "time` the subject stays in its time namespace and only time_for_children is\n"
+             "new; its offsets can be set until the first process enters it (the next\n"
+             "spawn). After that the kernel refuses with EACCES: a running process must\n"
+             "never see its clocks jump. Offsets apply to CLOCK_MONOTONIC and\n"
+             "CLOCK_BOOTTIME only (not the wall clock); SECONDS may be negative.",
+     .mechanism = "write(2) to /proc/PID/timens_offsets",
+     .man = "time_namespaces(7), clock_gettime(2)",
+     .run = cmd_timens,
+     .complete = "monotonic|boottime"},
+    {.name = "clock",
+     .synopsis = "clock [TARGET]",
+     .summary = "CLOCK_MONOTONIC and CLOCK_BOOTTIME as TARGET sees them, and the host",
+     .help = "clock reads CLOCK_MONOTONIC and CLOCK_BOOTTIME as TARGET (default: the\n"
+             "subject) sees them, beside the host's, and their difference. It measures:\n"
+             "a process in TARGET's time namespace calls clock_gettime(2) (the subject\n"
+             "when it is in it; otherwise a short-lived helper that enters it with setns),\n"
+             "while the shell reads the host's clocks just before and after. When entering\n"
+             "is refused, it says so and computes the value from /proc/PID/timens_offsets.",
+     .mechanism = "clock_gettime(2), setns(2) with CLONE_NEWTIME",
+     .man = "time_namespaces(7), clock_gettime(2)",
+     .run = cmd_clock,
+     .complete = "@target"},
+
+    /* --- network --- */
+    {.name = "veth",
+     .synopsis = "veth NAME PEER [--peer-ns TARGET]",
+     .summary = "create a veth pair, the peer in TARGET's network namespace",
+     .help = "veth creates a pair of virtual Ethernet devices, NAME and PEER, joined like\n"
+             "the two ends of a cable, with an RTM_NEWLINK request on a netlink socket the\n"
+             "subject opens (so NAME is in the subject's network namespace). With\n"
+             "--peer-ns, PEER is created in TARGET's network namespace (IFLA_NET_NS_FD,\n"
+             "a file descriptor of /proc/TARGET/ns/net). A veth end disappears with its\n"
+             "namespace, and takes its peer with it. Pairs with an end in the host's\n"
+             "namespace are deleted when nslab exits.",
+     .mechanism = "rtnetlink RTM_NEWLINK (kind veth, VETH_INFO_PEER, IFLA_NET_NS_FD)",
+     .man = "veth(4), rtnetlink(7), network_namespaces(7), ip-link(8)",
+     .run = cmd_veth,
+     .options = "--peer-ns"},
+    {.name = "link",
+     .synopsis = "link [TARGET] | link up NAME",
+     .summary = "the network devices of TARGET's namespace; bring a device up",
+     .help = "link lists the devices of TARGET's (default: the subject's) network\n"
+             "namespace with their state, flags, MAC address and addresses, from\n"
+             "RTM_GETLINK and RTM_GETADDR dumps. A netlink socket answers for the namespace\n"
+             "it was opened in, so the dump is made by a process inside: the subject, the\n"
+             "shell (for the host's), or a helper that enters TARGET's namespace.\n"
+             "link up NAME sets IFF_UP on NAME in the subject's namespace (RTM_NEWLINK), as\n"
+             "`ip link set NAME up` does.",
+     .mechanism = "rtnetlink RTM_GETLINK, RTM_GETADDR, RTM_NEWLINK",
+     .man = "rtnetlink(7), netdevice(7), ip-link(8)",
+     .run = cmd_link,
+     .complete = "up|@target"},
+    {.name = "addr",
+     .synopsis = "addr add CIDR dev NAME",
+     .summary = "add an address to a device in the subject's network namespace",
+     .help = "addr add gives device NAME of the subject's network namespace the address\n"
+             "CIDR (IPv4 or IPv6 with a prefix length, e.g. 10.200.0.1/24) with an\n"
+             "RTM_NEWADDR request, as `ip addr add CIDR dev NAME` does; the kernel adds the\n"
+             "route to the subnet. Addresses added to host devices the session did not\n"
+             "make are removed when nslab exits.",
+     .mechanism = "rtnetlink RTM_NEWADDR",
+     .man = "rtnetlink(7), ip-address(8)",
+     .run = cmd_addr,
+     .complete = "add"},
 
     /* --- labs --- */
     {.name = "say",
@@ -448,11 +587,15 @@ const struct command commands[] = {
              "                                     namespace; PROPAGATION: shared, slave,\n"
              "                                     private or unbindable\n"
              "  expect no mount PATH [in TARGET]   nothing is mounted on PATH there\n"
+             "  expect link NAME [TARGET]          network device NAME exists in TARGET's\n"
+             "                                     (default: the subject's) namespace\n"
              "  expect not CONDITION               the condition does not hold\n"
              "  expect ... within SECONDS          poll until it holds, up to SECONDS\n"
-             "The previous step is the last command other than expect, say and pause.",
+             "The previous step is the last command other than expect, say and pause.\n"
+             "A failed step followed by an expect fail (or expect not ok) that holds was\n"
+             "expected: it neither stops a script nor counts in the exit status.",
      .run = cmd_expect,
-     .complete = "ok|fail|ns|alive|dead|output|event|hostname|cg|mount|no|not "
+     .complete = "ok|fail|ns|alive|dead|output|event|hostname|cg|mount|no|link|not "
                  "@type|@target|@cgroup|@file|mount "
                  "host|new|changed|same|shared|slave|private|unbindable",
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},

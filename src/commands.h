@@ -83,5 +83,15 @@ int cmd_bind(struct nsl *sh, int argc, char **argv);
 int cmd_umount(struct nsl *sh, int argc, char **argv);
 int cmd_propagation(struct nsl *sh, int argc, char **argv);
 int cmd_scratch(struct nsl *sh, int argc, char **argv);
+int cmd_ipc(struct nsl *sh, int argc, char **argv);
+int cmd_id(struct nsl *sh, int argc, char **argv);
+int cmd_uidmap(struct nsl *sh, int argc, char **argv);
+int cmd_gidmap(struct nsl *sh, int argc, char **argv);
+int cmd_setgroups(struct nsl *sh, int argc, char **argv);
+int cmd_timens(struct nsl *sh, int argc, char **argv);
+int cmd_clock(struct nsl *sh, int argc, char **argv);
+int cmd_veth(struct nsl *sh, int argc, char **argv);
+int cmd_link(struct nsl *sh, int argc, char **argv);
+int cmd_addr(struct nsl *sh, int argc, char **argv);
 
 #endif

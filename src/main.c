@@ -11,6 +11,7 @@
 
 #include "cgroups.h"
 #include "cmd/cmd_mount.h"
+#include "cmd/made.h"
 #include "commands.h"
 #include "observe.h"
 #include "render/render.h"
@@ -133,6 +134,8 @@ static void sh_free(struct nsl *sh)
     mount_session_end(sh, &warn);
     fputs(sb_str(&warn), stderr);
     sb_free(&warn);
+    /* And what else it made in the host's namespaces: IPC objects, veths. */
+    made_undo(sh, NULL);
     jobs_free(sh);
     free(sh->step.command);
     trace_free(&sh->step.trace);

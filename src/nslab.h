@@ -18,6 +18,7 @@
 struct subj_event;
 struct nsl_cg;
 struct mount_session;
+struct session_made;
 
 #define NSLAB_VERSION "0.1.0"
 #define NSLAB_MAX_LINE (64 * 1024)
@@ -146,6 +147,7 @@ struct nsl {
     int step_count;
 
     struct labels labels;
+    struct session_made *made; /* IPC objects and host network changes to undo at exit */
     FILE *record;    /* `record FILE`, or NULL */
     const char *lang; /* "en" or "zh": help, explain, errors, narration */
     bool interactive; /* reading from a terminal */

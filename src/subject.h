@@ -29,14 +29,22 @@
  *            i[2] enum mount_prop, i[3] allow host changes, i[4] the host's mnt ns
  *            inode, i[5] a PID in the host's namespaces; str = the verb's
  *            arguments, then the IDs of the mounts the session made in the
- *            host's namespace ("12 40"); reply data: JSON of struct mount_result */
+ *            host's namespace ("12 40"); reply data: JSON of struct mount_result
+ *   IPC      i[0]: 0 create (i[1] enum ipc_kind, i[2] key, 0 for IPC_PRIVATE),
+ *            1 read /proc/sysvipc/{msg,shm,sem} (data: the three, NUL between)
+ *   TIME     i[0]: 0 read the subject's clocks (i[0..3] mono s/ns, boot s/ns),
+ *            1 write timens_offsets (i[1] clockid, i[2] seconds)
+ *   NET      i[0] enum net_op; str[] device names, address; fd[0] peer netns */
 #define SUBJECT_OPS(X)                                                                             \
     X(UNSHARE, op_unshare)                                                                         \
     X(SETNS, op_setns)                                                                             \
     X(UTS, op_uts)                                                                                 \
     X(SPAWN, op_spawn)                                                                             \
     X(KILL_INSIDE, op_kill_inside)                                                                 \
-    X(MOUNT, op_mount)
+    X(MOUNT, op_mount)                                                                             \
+    X(IPC, op_ipc)                                                                                 \
+    X(TIME, op_time)                                                                               \
+    X(NET, op_net)
 
 enum subj_op {
     SOP_NONE,

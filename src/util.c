@@ -200,6 +200,7 @@ int read_file_sb(int dirfd, const char *path, struct strbuf *sb)
     sb->buf[sb->len] = '\0';
     for (;;) {
         sb_reserve(sb, 4096);
+        sb->buf[sb->len] = '\0'; /* an empty file still reads as "" */
         ssize_t n = read(fd, sb->buf + sb->len, sb->cap - sb->len - 1);
         if (n < 0) {
             if (errno == EINTR)

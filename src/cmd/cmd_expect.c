@@ -13,6 +13,7 @@
 #include "../render/render.h"
 #include "../subject.h"
 #include "../target.h"
+#include "cmd_net.h"
 
 /* Every ns slot name (for_children too) and the type aliases. */
 static int slot_parse(const char *w, enum ns_slot *out, struct nsl_err *e)
@@ -221,12 +222,29 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
         subj_rep_free(&rep);
         return held;
     }
+    if (strcmp(what, "link") == 0) {
+        if (argc != 2 && argc != 3)
+            return nsl_fail(e, EINVAL, "usage: expect link NAME [TARGET]");
+        struct net_links links = {0};
+        ino_t ns;
+        const char *how;
+        if (net_links_of(sh, argc == 3 ? argv[2] : "self", &links, &ns, &how, e) < 0)
+            return -1;
+        /* A read: no trace line belongs to the lab's output. */
+        trace_clear(&sh->step.trace);
+        int held = net_links_find_name(&links, argv[1]) != NULL;
+        if (!held)
+            sb_printf(why, "there is no device %s in the network namespace of %s", argv[1],
+                      argc == 3 ? argv[2] : "the subject");
+        net_links_free(&links);
+        return held;
+    }
     if (strcmp(what, "cg") == 0)
         return expect_cg(sh, argc, argv, why, e);
     if (strcmp(what, "mount") == 0 || strcmp(what, "no") == 0)
         return mount_expect(sh, argc, argv, why, e);
-    const char *forms = "ok, fail, ns, alive, dead, output, event, hostname, cg, mount, no mount, "
-                        "not";
+    const char *forms = "ok, fail, ns, alive, dead, output, event, hostname, cg, mount, "
+                        "no mount, link, not";
     return nsl_fail(e, EINVAL, "unknown expect condition '%s' (%s)", what, forms);
 }
 
@@ -264,9 +282,12 @@ int cmd_expect(struct nsl *sh, int argc, char **argv)
     cJSON *res = cJSON_CreateObject();
     cJSON_AddBoolToObject(res, "held", held == 1);
     sh->step.result = res;
-    if (held && strcmp(argv[1], "fail") == 0)
-        sh->pending_fail = false; /* the failure was the lesson */
     if (held) {
+        /* The failure this expect is about was expected: it does not stop
+         * the script nor count in the exit status. */
+        if (strcmp(argv[1], "fail") == 0 || (strcmp(argv[1], "not") == 0 && argc > 2 &&
+                                             strcmp(argv[2], "ok") == 0))
+            sh->pending_fail = false;
         out_printf(sh, "%s✓%s expect %s (line %d)\n", col(sh, C_GREEN), col(sh, C_RESET), cond,
                    sh->step.line);
         sb_free(&why);

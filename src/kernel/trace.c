@@ -106,8 +106,10 @@ void trace_ent_format(const struct trace_ent *te, struct strbuf *out,
         sb_printf(out, "# %s", te->args);
         return;
     }
-    if (strcmp(te->call, "write") == 0) {
-        sb_append(out, "write ");
+    /* File writes and netlink requests are not calls with an argument
+     * list: `write PATH "VALUE"`, `RTM_NEWLINK veth name=v0 peer=v1`. */
+    if (strcmp(te->call, "write") == 0 || strncmp(te->call, "RTM_", 4) == 0) {
+        sb_printf(out, "%s ", te->call);
         trace_args_format(te, out, pidfmt, ctx);
     } else {
         sb_printf(out, "%s(", te->call);

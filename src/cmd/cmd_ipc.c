@@ -1,0 +1,239 @@
+#define _GNU_SOURCE
+/* ipc new, ipc ls: System V IPC objects and the IPC namespace. The subject
+ * makes and lists them, because both depend on the caller's IPC namespace:
+ * msgget(2) creates in it, and /proc/sysvipc shows the reader's. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <unistd.h>
+
+#include "../commands.h"
+#include "../kernel/ipc.h"
+#include "../nshelper.h"
+#include "../render/render.h"
+#include "../subject.h"
+#include "made.h"
+
+enum { IPC_OP_NEW, IPC_OP_LS };
+
+#define IPC_MODE 0600
+
+static void key_text(key_t key, char *buf, size_t size)
+{
+    if (key == IPC_PRIVATE)
+        snprintf(buf, size, "IPC_PRIVATE");
+    else
+        snprintf(buf, size, "0x%08x", (unsigned)key);
+}
+
+/* "IPC namespace ipc:[N] (the host's)" for the subject's. */
+static ino_t subject_ipc_ns(struct nsl *sh, char *buf, size_t size)
+{
+    char b[32];
+    ino_t ino = ns_inode_of(sh, sh->subj.pid, NS_IPC);
+    snprintf(buf, size, "%s (%s)", fmt_ino(sh, NS_IPC, ino, b, sizeof b),
+             ino == sh->host_ns[NS_IPC].ino ? "the host's" : "not the host's");
+    return ino;
+}
+
+static int ipc_new(struct nsl *sh, int argc, char **argv)
+{
+    enum ipc_kind kind;
+    key_t key = IPC_PRIVATE;
+    struct nsl_err e;
+    if (argc < 3 || argc > 4)
+        return step_fail(sh, EINVAL, "usage: ipc new msg|shm|sem [KEY]");
+    if (ipc_kind_parse(argv[2], &kind) < 0)
+        return step_fail(sh, EINVAL, "'%s' is not a System V IPC kind: msg (a message queue), "
+                                     "shm (a shared memory segment) or sem (a semaphore set)",
+                         argv[2]);
+    if (argc == 4 && ipc_key_parse(argv[3], &key, &e) < 0)
+        return step_fail_err(sh, &e);
+    struct subj_req rq = {.op = SOP_IPC, .i = {IPC_OP_NEW, kind, key}};
+    struct subj_rep rep;
+    if (subject_call(sh, &rq, &rep, &e) < 0)
+        return step_fail_err(sh, &e);
+    char kb[32], nsb[96];
+    key_text(key, kb, sizeof kb);
+    ino_t ns = subject_ipc_ns(sh, nsb, sizeof nsb);
+    int rc = 0;
+    if (rep.ret < 0) {
+        if (rep.err == EEXIST)
+            rc = step_fail_errno(sh, rep.err,
+                                 "a System V object with key %s already exists in the subject's "
+                                 "IPC namespace %s: a key names one object per namespace and "
+                                 "kind (`ipc ls` shows it; `unshare ipc` gives a namespace where "
+                                 "the key is free)", kb, nsb);
+        else if (rep.err == ENOSPC)
+            rc = step_fail_errno(sh, rep.err,
+                                 "cannot create the %s: the IPC namespace's limit is reached "
+                                 "(/proc/sys/kernel/%s)", ipc_kind_titles[kind],
+                                 kind == IPC_KIND_MSG ? "msgmni" : kind == IPC_KIND_SHM ? "shmmni"
+                                                                                        : "sem");
+        else
+            rc = step_fail_errno(sh, rep.err, "cannot create the %s", ipc_kind_titles[kind]);
+    } else {
+        int id = rep.ret;
+        out_printf(sh, "%s %d (key %s) created in IPC namespace %s\n", ipc_kind_titles[kind], id,
+                   kb, nsb);
+        if (ns == sh->host_ns[NS_IPC].ino)
+            out_printf(sh, "It lives in the host's IPC namespace, which never ends: nslab removes "
+                           "it when the session ends.\n");
+        else
+            out_printf(sh, "It lives as long as its IPC namespace: when the last process leaves, "
+                           "the kernel removes the namespace and its objects.\n");
+        struct made_ipc m = {.kind = kind, .id = id, .key = key, .ctime = rep.i[0], .ns = ns};
+        made_add_ipc(sh, &m);
+        cJSON *res = cJSON_CreateObject();
+        cJSON_AddStringToObject(res, "kind", ipc_kind_names[kind]);
+        cJSON_AddNumberToObject(res, "id", id);
+        cJSON_AddNumberToObject(res, "key", key);
+        cJSON_AddItemToObject(res, "ns", json_ino(sh, NS_IPC, ns));
+        sh->step.result = res;
+    }
+    subj_rep_free(&rep);
+    return rc;
+}
+
+static bool made_here(struct nsl *sh, const struct ipc_obj *o, ino_t ns)
+{
+    if (!sh->made)
+        return false;
+    for (size_t k = 0; k < sh->made->nipc; k++) {
+        const struct made_ipc *m = &sh->made->ipc[k];
+        if (m->kind == o->kind && m->id == o->id && m->ns == ns && m->key == o->key)
+            return true;
+    }
+    return false;
+}
+
+static void obj_details(const struct ipc_obj *o, char *buf, size_t size)
+{
+    switch (o->kind) {
+    case IPC_KIND_MSG:
+        snprintf(buf, size, "%llu message%s, %llu bytes", o->b, o->b == 1 ? "" : "s", o->a);
+        break;
+    case IPC_KIND_SHM:
+        snprintf(buf, size, "%llu bytes, %llu attached", o->a, o->b);
+        break;
+    default:
+        snprintf(buf, size, "%llu semaphore%s", o->a, o->a == 1 ? "" : "s");
+        break;
+    }
+}
+
+static int ipc_ls(struct nsl *sh, int argc)
+{
+    if (argc != 2)
+        return step_fail(sh, EINVAL, "usage: ipc ls");
+    struct subj_req rq = {.op = SOP_IPC, .i = {IPC_OP_LS}};
+    struct subj_rep rep;
+    struct nsl_err e;
+    if (subject_call(sh, &rq, &rep, &e) < 0)
+        return step_fail_err(sh, &e);
+    if (rep.ret < 0) {
+        int err = rep.err;
+        subj_rep_free(&rep);
+        return step_fail_errno(sh, err, "cannot read /proc/sysvipc in the subject");
+    }
+    struct ipc_list l = {0};
+    const char *p = sb_str(&rep.data), *end = p + rep.data.len;
+    for (int k = 0; k < IPC_NKINDS && p < end; k++) {
+        if (sysvipc_parse(k, p, &l, &e) < 0) {
+            ipc_list_free(&l);
+            subj_rep_free(&rep);
+            return step_fail_err(sh, &e);
+        }
+        p += strlen(p) + 1;
+    }
+    subj_rep_free(&rep);
+
+    char nsb[96], kb[32], db[64];
+    ino_t ns = subject_ipc_ns(sh, nsb, sizeof nsb);
+    out_printf(sh, "System V IPC objects in the subject's IPC namespace %s:\n", nsb);
+    cJSON *res = cJSON_CreateObject();
+    cJSON_AddItemToObject(res, "ns", json_ino(sh, NS_IPC, ns));
+    cJSON *arr = cJSON_AddArrayToObject(res, "objects");
+    if (l.n == 0)
+        out_printf(sh, "  (none)\n");
+    else
+        out_printf(sh, "  %-4s %-11s %-10s %-5s %-6s %s\n", "KIND", "KEY", "ID", "PERMS", "UID",
+                   "DETAILS");
+    for (size_t k = 0; k < l.n; k++) {
+        const struct ipc_obj *o = &l.v[k];
+        bool mine = made_here(sh, o, ns);
+        key_text(o->key, kb, sizeof kb);
+        obj_details(o, db, sizeof db);
+        out_printf(sh, "  %-4s %-11s %-10d %-5o %-6u %s%s\n", ipc_kind_names[o->kind], kb, o->id,
+                   o->perms, (unsigned)o->uid, db, mine ? "  (made in this session)" : "");
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "kind", ipc_kind_names[o->kind]);
+        cJSON_AddNumberToObject(j, "key", o->key);
+        cJSON_AddNumberToObject(j, "id", o->id);
+        char pb[16];
+        snprintf(pb, sizeof pb, "%o", o->perms);
+        cJSON_AddStringToObject(j, "perms", pb);
+        cJSON_AddNumberToObject(j, "uid", o->uid);
+        cJSON_AddNumberToObject(j, "cuid", o->cuid);
+        if (o->kind == IPC_KIND_MSG) {
+            cJSON_AddNumberToObject(j, "bytes", (double)o->a);
+            cJSON_AddNumberToObject(j, "messages", (double)o->b);
+        } else if (o->kind == IPC_KIND_SHM) {
+            cJSON_AddNumberToObject(j, "size", (double)o->a);
+            cJSON_AddNumberToObject(j, "nattch", (double)o->b);
+        } else {
+            cJSON_AddNumberToObject(j, "nsems", (double)o->a);
+        }
+        cJSON_AddBoolToObject(j, "made_here", mine);
+        cJSON_AddItemToArray(arr, j);
+    }
+    sh->step.result = res;
+    ipc_list_free(&l);
+    return 0;
+}
+
+int cmd_ipc(struct nsl *sh, int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "new") == 0)
+        return ipc_new(sh, argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "ls") == 0)
+        return ipc_ls(sh, argc);
+    return step_fail(sh, EINVAL, "usage: ipc new msg|shm|sem [KEY] | ipc ls");
+}
+
+/* --- the subject's side ------------------------------------------------ */
+
+void op_ipc(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
+{
+    if (m->i[0] == IPC_OP_NEW) {
+        enum ipc_kind kind = (enum ipc_kind)m->i[1];
+        if (kind < 0 || kind >= IPC_NKINDS) {
+            rep->ret = -1;
+            rep->err = EINVAL;
+            return;
+        }
+        /* IPC_EXCL: only an object this call created becomes the
+         * session's, to remove at exit; an existing key is an error. */
+        int id = sys_ipc_get(&rep->trace, kind, (key_t)m->i[2], IPC_CREAT | IPC_EXCL | IPC_MODE);
+        rep->ret = id;
+        rep->err = id < 0 ? errno : 0;
+        key_t key;
+        uid_t cuid;
+        long long ctime = 0;
+        if (id >= 0 && ipc_stat(kind, id, &key, &cuid, &ctime) == 0)
+            rep->i[0] = ctime;
+        return;
+    }
+    rep->ret = 0;
+    for (int k = 0; k < IPC_NKINDS; k++) {
+        char path[300];
+        proc_path(&cx->sh->paths, path, sizeof path, "sysvipc/%s", ipc_kind_names[k]);
+        if (read_file_sb(AT_FDCWD, path, &rep->data) < 0) {
+            rep->ret = -1;
+            rep->err = errno;
+            return;
+        }
+        sb_appendc(&rep->data, '\0');
+    }
+}

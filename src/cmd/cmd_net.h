@@ -1,0 +1,16 @@
+/* The network devices of a TARGET's namespace, for `link` and for
+ * `expect link`. */
+#ifndef NSLAB_CMD_NET_H
+#define NSLAB_CMD_NET_H
+
+#include "../kernel/netlist.h"
+#include "../nslab.h"
+
+/* Read the devices of TARGET word's network namespace from a process inside
+ * it (the shell, the subject or a helper; the helper's fork and setns are
+ * traced into the current step). *ns is the namespace's inode, *how says
+ * who read it. 0 or -1 with e filled. */
+int net_links_of(struct nsl *sh, const char *word, struct net_links *l, ino_t *ns,
+                 const char **how, struct nsl_err *e);
+
+#endif

@@ -1,0 +1,279 @@
+#define _GNU_SOURCE
+/* timens, clock: time namespaces. Offsets are written by the subject to its
+ * own /proc/PID/timens_offsets (they belong to its time_for_children
+ * namespace) before any process entered it; clocks are read by a process
+ * that is in the namespace in question. */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../commands.h"
+#include "../kernel/timens.h"
+#include "../nshelper.h"
+#include "../render/render.h"
+#include "../subject.h"
+#include "../target.h"
+
+enum { TIME_OP_READ, TIME_OP_OFFSET };
+
+/* KTIME_SEC_MAX / 2: beyond it the kernel refuses an offset (ERANGE). */
+#define OFFSET_MAX 4611686018L
+
+int cmd_timens(struct nsl *sh, int argc, char **argv)
+{
+    clockid_t id;
+    long secs;
+    if (argc != 3)
+        return step_fail(sh, EINVAL, "usage: timens monotonic|boottime SECONDS");
+    if (timens_clock_parse(argv[1], &id) < 0)
+        return step_fail(sh, EINVAL, "'%s' is not a clock a time namespace offsets: monotonic "
+                                     "(CLOCK_MONOTONIC) or boottime (CLOCK_BOOTTIME)", argv[1]);
+    if (parse_long(argv[2], -OFFSET_MAX, OFFSET_MAX, &secs) < 0)
+        return step_fail(sh, EINVAL, "'%s' is not a whole number of seconds (negative is allowed)",
+                         argv[2]);
+    ino_t t4c = ns_inode_of(sh, sh->subj.pid, NS_TIME4C);
+    if (t4c && t4c == sh->host_ns[NS_TIME].ino)
+        return step_fail(sh, EINVAL, "the subject's time_for_children is the host's time "
+                                     "namespace, whose offsets are fixed at zero: `unshare time` "
+                                     "first, then set offsets before the first spawn");
+    struct subj_req rq = {.op = SOP_TIME, .i = {TIME_OP_OFFSET, id, secs}};
+    struct subj_rep rep;
+    struct nsl_err e;
+    if (subject_call(sh, &rq, &rep, &e) < 0)
+        return step_fail_err(sh, &e);
+    int rc = 0, err = rep.err;
+    if (rep.ret < 0) {
+        if (err == EACCES)
+            rc = step_fail_errno(sh, err,
+                                 "the offsets of the subject's new time namespace are frozen: a "
+                                 "process has already entered it (spawn, !PROGRAM or setns time), "
+                                 "and the kernel fixes the offsets then, so that no running "
+                                 "process ever sees its clocks jump. `reset`, `unshare time`, and "
+                                 "set offsets before the first spawn");
+        else if (err == EPERM)
+            rc = step_fail_errno(sh, err,
+                                 "writing timens_offsets needs CAP_SYS_TIME in the user namespace "
+                                 "that owns the new time namespace (as root, or after `unshare "
+                                 "user time`)");
+        else if (err == ERANGE)
+            rc = step_fail_errno(sh, err, "an offset of %ld s would make CLOCK_%s negative (or "
+                                          "too large)", secs, id == CLOCK_BOOTTIME ? "BOOTTIME"
+                                                                                   : "MONOTONIC");
+        else
+            rc = step_fail_errno(sh, err, "cannot write the subject's timens_offsets");
+    } else {
+        out_printf(sh, "CLOCK_%s of the subject's time_for_children namespace is now offset by "
+                       "%+ld s. The subject itself keeps the host's clocks; the next process you "
+                       "spawn enters the namespace and sees them (and then the offsets freeze).\n",
+                   id == CLOCK_BOOTTIME ? "BOOTTIME" : "MONOTONIC", secs);
+        cJSON *res = cJSON_CreateObject();
+        cJSON_AddStringToObject(res, "clock", timens_clock_word(id));
+        cJSON_AddNumberToObject(res, "seconds", (double)secs);
+        sh->step.result = res;
+    }
+    subj_rep_free(&rep);
+    return rc;
+}
+
+static int read_clocks_fn(void *arg, struct trace *t, struct strbuf *out)
+{
+    struct clock_pair c;
+    clocks_read(&c);
+    sb_printf(out, "%lld %ld %lld %ld", (long long)c.mono.tv_sec, c.mono.tv_nsec,
+              (long long)c.boot.tv_sec, c.boot.tv_nsec);
+    return 0;
+}
+
+static int clocks_unpack(const char *s, struct clock_pair *c)
+{
+    long long ms, bs;
+    long mn, bn;
+    if (sscanf(s, "%lld %ld %lld %ld", &ms, &mn, &bs, &bn) != 4)
+        return -1;
+    c->mono = (struct timespec){.tv_sec = ms, .tv_nsec = mn};
+    c->boot = (struct timespec){.tv_sec = bs, .tv_nsec = bn};
+    return 0;
+}
+
+/* The offsets of PID's own time namespace, when /proc/PID/timens_offsets
+ * (which shows its time_for_children's) is about that one. */
+static int target_offsets(struct nsl *sh, pid_t pid, struct timens_offsets *o)
+{
+    if (ns_inode_of(sh, pid, NS_TIME4C) != ns_inode_of(sh, pid, NS_TIME))
+        return -1;
+    char rel[64], buf[256];
+    snprintf(rel, sizeof rel, "%d/timens_offsets", (int)pid);
+    struct nsl_err e;
+    if (read_file_at(sh->procfd, rel, buf, sizeof buf) < 0 || timens_offsets_parse(buf, o, &e) < 0)
+        return -1;
+    return 0;
+}
+
+static struct timespec ts_add(struct timespec a, int64_t sec, long nsec)
+{
+    a.tv_sec += sec;
+    a.tv_nsec += nsec;
+    if (a.tv_nsec >= 1000000000L) {
+        a.tv_sec++;
+        a.tv_nsec -= 1000000000L;
+    }
+    return a;
+}
+
+static double ts_secs(const struct timespec *a)
+{
+    return (double)a->tv_sec + (double)a->tv_nsec / 1e9;
+}
+
+static struct timespec ts_mid(const struct timespec *a, const struct timespec *b)
+{
+    double d = ts_diff(b, a) / 2;
+    long long whole = (long long)d;
+    return ts_add(*a, whole, (long)((d - (double)whole) * 1e9));
+}
+
+int cmd_clock(struct nsl *sh, int argc, char **argv)
+{
+    if (argc > 2)
+        return step_fail(sh, EINVAL, "usage: clock [TARGET]");
+    const char *word = argc == 2 ? argv[1] : "self";
+    const char *whose = strcmp(word, "self") == 0 ? "the subject"
+                        : strcmp(word, "host") == 0 ? "the host"
+                                                    : word;
+    struct target t;
+    struct nsl_err e;
+    if (target_resolve(sh, word, 0, &t, &e) < 0)
+        return step_fail_err(sh, &e);
+    char pb[32], ib[32];
+    const char *who = fmt_pid(sh, t.pid, pb, sizeof pb);
+    ino_t ns = ns_inode_of(sh, t.pid, NS_TIME);
+    if (!ns)
+        return step_fail_errno(sh, errno, "cannot read /proc/%s/ns/time", who);
+    bool host_ns = ns == sh->host_ns[NS_TIME].ino;
+
+    struct clock_pair h0, h1, tc;
+    const char *method;
+    struct strbuf how = {0};
+    clocks_read(&h0);
+    if (host_ns) {
+        clocks_read(&tc);
+        method = "host";
+        sb_printf(&how, "%c%s is in the host's time namespace: its clocks are the host's.",
+                  toupper((unsigned char)whose[0]), whose + 1);
+    } else if (ns == ns_inode_of(sh, sh->subj.pid, NS_TIME)) {
+        struct subj_req rq = {.op = SOP_TIME, .i = {TIME_OP_READ}};
+        struct subj_rep rep;
+        if (subject_call(sh, &rq, &rep, &e) < 0) {
+            sb_free(&how);
+            return step_fail_err(sh, &e);
+        }
+        tc.mono = (struct timespec){.tv_sec = rep.i[0], .tv_nsec = rep.i[1]};
+        tc.boot = (struct timespec){.tv_sec = rep.i[2], .tv_nsec = rep.i[3]};
+        subj_rep_free(&rep);
+        method = "measured";
+        sb_printf(&how, "Measured: the subject, which is in that time namespace, read both clocks "
+                        "with clock_gettime(2)");
+    } else {
+        struct strbuf out = {0};
+        int err = 0;
+        int r = nshelper_run(sh, &sh->step.trace, t.pid, NS_TIME, read_clocks_fn, NULL, &out,
+                             &err, &e);
+        if (r == 0 && clocks_unpack(sb_str(&out), &tc) == 0) {
+            method = "measured";
+            sb_printf(&how, "Measured: a helper process entered %s's time namespace (setns "
+                            "CLONE_NEWTIME) and read both clocks with clock_gettime(2)", whose);
+        } else {
+            struct timens_offsets o;
+            sb_free(&out);
+            if (target_offsets(sh, t.pid, &o) < 0) {
+                sb_free(&how);
+                if (r < 0 && err == 0)
+                    return step_fail_err(sh, &e);
+                return step_fail_errno(sh, err ? err : EPROTO, "cannot read the clocks of %s's "
+                                                               "time namespace", whose);
+            }
+            struct clock_pair m;
+            clocks_read(&m);
+            tc.mono = ts_add(m.mono, o.mono_sec, o.mono_nsec);
+            tc.boot = ts_add(m.boot, o.boot_sec, o.boot_nsec);
+            method = "computed";
+            sb_printf(&how, "Computed, not measured (entering %s's time namespace failed: %s): "
+                            "the host's clocks plus the offsets in /proc/%s/timens_offsets",
+                      whose, err ? errno_name(err) : e.msg, who);
+        }
+        sb_free(&out);
+    }
+    clocks_read(&h1);
+    struct clock_pair host = {ts_mid(&h0.mono, &h1.mono), ts_mid(&h0.boot, &h1.boot)};
+    double spread = ts_diff(&h1.mono, &h0.mono);
+    if (!host_ns)
+        sb_printf(&how, "; the shell read the host's clocks just before and after, %.1f ms apart.",
+                  spread * 1e3);
+
+    char col[64];
+    snprintf(col, sizeof col, "%s (%s)", word, fmt_ino(sh, NS_TIME, ns, ib, sizeof ib));
+    out_printf(sh, "  %-16s %-24s %-18s %s\n", "CLOCK", col, "HOST", "DIFFERENCE");
+    const struct timespec *tv[2] = {&tc.mono, &tc.boot}, *hv[2] = {&host.mono, &host.boot};
+    static const char *const names[2] = {"CLOCK_MONOTONIC", "CLOCK_BOOTTIME"};
+    static const char *const keys[2] = {"monotonic", "boottime"};
+    cJSON *res = cJSON_CreateObject();
+    cJSON_AddItemToObject(res, "pid", json_pid(sh, t.pid));
+    cJSON_AddItemToObject(res, "time_ns", json_ino(sh, NS_TIME, ns));
+    cJSON_AddBoolToObject(res, "host_time_ns", host_ns);
+    cJSON_AddStringToObject(res, "method", method);
+    cJSON *jt = cJSON_AddObjectToObject(res, "target");
+    cJSON *jh = cJSON_AddObjectToObject(res, "host");
+    cJSON *jd = cJSON_AddObjectToObject(res, "difference");
+    for (int k = 0; k < 2; k++) {
+        double d = ts_diff(tv[k], hv[k]);
+        char a[32], b[32];
+        snprintf(a, sizeof a, "%.6f s", ts_secs(tv[k]));
+        snprintf(b, sizeof b, "%.6f s", ts_secs(hv[k]));
+        /* Whole seconds: offsets are set in seconds, and the two readings
+         * are a few microseconds apart. */
+        double whole = (double)(long long)(d < 0 ? d - 0.5 : d + 0.5);
+        out_printf(sh, "  %-16s %-24s %-18s %s%.0f s\n", names[k], a, b, whole < 0 ? "-" : "+",
+                   whole < 0 ? -whole : whole);
+        cJSON_AddNumberToObject(jt, keys[k], ts_secs(tv[k]));
+        cJSON_AddNumberToObject(jh, keys[k], ts_secs(hv[k]));
+        cJSON_AddNumberToObject(jd, keys[k], d);
+    }
+    out_printf(sh, "%s\n", sb_str(&how));
+    struct timens_offsets o;
+    if (!host_ns && target_offsets(sh, t.pid, &o) == 0) {
+        out_printf(sh, "The kernel's offsets (/proc/%s/timens_offsets): monotonic %+" PRId64
+                       " s, boottime %+" PRId64 " s.\n", who, o.mono_sec, o.boot_sec);
+        cJSON *jo = cJSON_AddObjectToObject(res, "offsets");
+        cJSON_AddNumberToObject(jo, "monotonic", (double)o.mono_sec + o.mono_nsec / 1e9);
+        cJSON_AddNumberToObject(jo, "boottime", (double)o.boot_sec + o.boot_nsec / 1e9);
+    }
+    sb_free(&how);
+    sh->step.result = res;
+    return 0;
+}
+
+/* --- the subject's side ------------------------------------------------ */
+
+void op_time(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
+{
+    if (m->i[0] == TIME_OP_READ) {
+        struct clock_pair c;
+        clocks_read(&c);
+        rep->i[0] = c.mono.tv_sec;
+        rep->i[1] = c.mono.tv_nsec;
+        rep->i[2] = c.boot.tv_sec;
+        rep->i[3] = c.boot.tv_nsec;
+        rep->ret = 0;
+        return;
+    }
+    char path[300], val[64];
+    /* /proc/self: the file is the writer's own, and its offsets are those
+     * of the writer's time_for_children namespace. */
+    proc_path(&cx->sh->paths, path, sizeof path, "self/timens_offsets");
+    snprintf(val, sizeof val, "%s %" PRId64 " 0", timens_clock_word((clockid_t)m->i[1]), m->i[2]);
+    rep->ret = sys_write_file(&rep->trace, path, val);
+    rep->err = rep->ret < 0 ? errno : 0;
+}
