@@ -22,7 +22,7 @@ TESTSRCS := $(sort $(wildcard src/tests/test_*.c))
 TESTBINS := $(TESTSRCS:src/tests/%.c=$(B)/tests/%)
 DEPSTAMP := build/.deps-installed
 
-.PHONY: all run test unit integration asan install uninstall clean deps check-static docs
+.PHONY: all run test unit integration asan install uninstall clean deps check-static docs bench
 
 all: $(B)/nslab
 
@@ -60,6 +60,11 @@ asan:
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	    LDFLAGS="-fsanitize=address,undefined" test
 
+# Performance against the peers and the floor (root; never part of `make test`).
+# scripts/bench.sh builds its own instrumented binary in build-bench/.
+bench: $(B)/nslab
+	@NSLAB=$(CURDIR)/$(B)/nslab bash scripts/bench.sh
+
 install: $(B)/nslab
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(B)/nslab $(DESTDIR)$(BINDIR)/nslab
@@ -78,6 +83,6 @@ check-static:
 	    --inline-suppr -D_GNU_SOURCE --std=c11 src
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-bench
 
 -include $(OBJS:.o=.d)

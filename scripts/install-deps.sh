@@ -4,7 +4,7 @@
 set -euo pipefail
 
 pkgs=(build-essential pkg-config libreadline-dev libcjson-dev libcmocka-dev
-      libmnl-dev util-linux iproute2 iputils-ping procps)
+      libmnl-dev util-linux iproute2 iputils-ping procps time)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -146,6 +146,7 @@ struct nsl {
     bool pending_fail;
     int exit_request; /* status given to `exit N` */
     volatile int *interrupted; /* set by SIGINT (points into main's static) */
+    long long bench_obs_ns; /* -DNSLAB_BENCH builds: time in trace + observation (bench.h) */
 };
 
 /* Output of the current step: the text a command prints. */

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "render/render.h"
 
 
@@ -414,12 +415,14 @@ int subject_call(struct nsl *sh, const struct subj_req *rq, struct subj_rep *rep
         return nsl_fail(e, ECONNRESET, "the subject process died mid-reply");
     rep->data.len = r.datalen;
     rep->data.buf[r.datalen] = '\0';
+    BENCH_START(t0);
     if (r.tracelen && trace_unpack(&rep->trace, tb, r.tracelen) < 0)
         return nsl_fail(e, EPROTO, "malformed reply from the subject process");
     rep->ret = r.ret;
     rep->err = r.err;
     memcpy(rep->i, r.i, sizeof rep->i);
     trace_extend(&sh->step.trace, &rep->trace);
+    BENCH_STOP(sh, t0);
     return 0;
 }
 

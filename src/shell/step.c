@@ -8,6 +8,7 @@
 #include "../observe.h"
 #include "../render/render.h"
 #include "../subject.h"
+#include "../bench.h"
 #include "lex.h"
 #include "shell.h"
 
@@ -153,8 +154,10 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
 
     st->ok = rc == 0;
     struct snapshot before = sh->prev, now;
+    BENCH_START(t0);
     observe_subject(sh, &now);
     render_step(sh, &before, &now);
+    BENCH_STOP(sh, t0);
     if (!st->ok)
         render_error(sh, file, c->line, st->err.msg);
     events_flush(sh);
