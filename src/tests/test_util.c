@@ -380,6 +380,34 @@ static void test_strbuf_grows(void **state)
     sb_free(&sb);
 }
 
+/* sb_printf formats into the free space first and again after growing when
+ * the text did not fit: both paths must give the same bytes. */
+static void test_strbuf_printf_refits(void **state)
+{
+    struct strbuf sb = {0};
+    sb_append(&sb, "ab");
+    char word[300];
+    memset(word, 'w', sizeof word - 1);
+    word[sizeof word - 1] = '\0';
+    size_t cap = sb.cap;
+    sb_printf(&sb, "[%-310s]%d", word, 7); /* longer than any free space so far */
+    assert_true(sb.cap > cap);
+    assert_int_equal(sb.len, 2 + 1 + 310 + 1 + 1);
+    assert_memory_equal(sb.buf, "ab[www", 6);
+    assert_memory_equal(sb.buf + 2 + 1 + 299, "           ]7", 13);
+    assert_int_equal(sb.buf[sb.len], '\0');
+    /* Exactly filling the free space: the terminator still fits. */
+    size_t room = sb.cap - sb.len - 1;
+    char fill[1024];
+    assert_true(room < sizeof fill);
+    memset(fill, 'f', room);
+    fill[room] = '\0';
+    sb_printf(&sb, "%s", fill);
+    assert_int_equal(strlen(sb_str(&sb)), sb.len);
+    assert_int_equal(sb.buf[sb.len - 1], 'f');
+    sb_free(&sb);
+}
+
 static void test_strbuf_embedded_nul(void **state)
 {
     struct strbuf sb = {0};
@@ -588,6 +616,7 @@ int main(void)
         cmocka_unit_test(test_utf8_invalid),
         cmocka_unit_test(test_strbuf_basic),
         cmocka_unit_test(test_strbuf_grows),
+        cmocka_unit_test(test_strbuf_printf_refits),
         cmocka_unit_test(test_strbuf_embedded_nul),
         cmocka_unit_test(test_strbuf_steal),
         cmocka_unit_test(test_cleanup_and_steal),
