@@ -8,7 +8,7 @@ MANDIR  := $(PREFIX)/share/man
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -MMD -MP
+override CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -MMD -MP
 LDLIBS  := -lreadline -lcjson -lmnl
 TESTLIBS := -lcmocka
 
