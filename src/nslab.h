@@ -66,6 +66,7 @@ struct subject {
     int ctl;  /* request/reply socket (SOCK_SEQPACKET) */
     int evt;  /* read end of the event socket (children, builtins report) */
     int evt_child; /* write end, inherited by the subject and builtins */
+    int nsfd; /* its /proc/PID/ns, open while it lives (0: not open), for the observation */
 };
 
 /* A snapshot of what the observation shows. Filled by observe.c. */

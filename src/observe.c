@@ -10,7 +10,16 @@ void observe_subject(struct nsl *sh, struct snapshot *out)
     out->pid = sh->subj.pid;
     if (out->pid <= 0)
         return;
-    out->valid = ns_read_all(sh->procfd, out->pid, out->ns) == 0;
+    out->valid = observe_ns_of(sh, out->pid, out->ns) == 0;
+}
+
+int observe_ns_of(struct nsl *sh, pid_t pid, struct ns_obs out[NS_NSLOTS])
+{
+    /* The subject's through the directory kept open for it; when nothing
+     * reads there (it died), the path answers as for any other PID. */
+    if (pid == sh->subj.pid && sh->subj.nsfd > 0 && ns_read_dir(sh->subj.nsfd, out) > 0)
+        return 0;
+    return ns_read_all(sh->procfd, pid, out);
 }
 
 bool snapshot_changed(const struct snapshot *a, const struct snapshot *b, enum ns_slot s)

@@ -327,6 +327,16 @@ int subject_start(struct nsl *sh, struct nsl_err *e)
     sh->subj.pid = pid;
     sh->subj.ctl = ctl[0];
     sh->subj.evt = evt[0];
+    /* Kept for the observation after every step: ten readlinks relative to
+     * it instead of ten walks of /proc/PID/ns/X. 0 stands for none (the
+     * struct starts zeroed), so a descriptor 0 is closed again and unused. */
+    char rel[32];
+    snprintf(rel, sizeof rel, "%d/ns", (int)pid);
+    sh->subj.nsfd = openat(sh->procfd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (sh->subj.nsfd == 0)
+        close(0);
+    if (sh->subj.nsfd <= 0)
+        sh->subj.nsfd = 0;
     return 0;
 }
 
@@ -356,6 +366,9 @@ void subject_stop(struct nsl *sh, struct trace *t)
         close(sh->subj.ctl);
     if (sh->subj.evt >= 0)
         close(sh->subj.evt);
+    if (sh->subj.nsfd > 0)
+        close(sh->subj.nsfd);
+    sh->subj.nsfd = 0;
     sh->subj.pid = -1;
     sh->subj.ctl = sh->subj.evt = -1;
     shell_reap_orphans(sh);

@@ -21,7 +21,7 @@ static int ls_ns_target(struct nsl *sh, const char *word)
     if (target_resolve(sh, word, 0, &t, &e) < 0)
         return step_fail_err(sh, &e);
     struct snapshot snap = {.pid = t.pid};
-    if (ns_read_all(sh->procfd, t.pid, snap.ns) < 0)
+    if (observe_ns_of(sh, t.pid, snap.ns) < 0)
         return step_fail_errno(sh, errno, "cannot read /proc/%d/ns", (int)t.pid);
     snap.valid = true;
     char b1[32], b2[32];
@@ -215,9 +215,9 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
         return step_fail_err(sh, &e);
 
     struct ns_obs tgt[NS_NSLOTS], mine[NS_NSLOTS];
-    if (ns_read_all(sh->procfd, t.pid, tgt) < 0)
+    if (observe_ns_of(sh, t.pid, tgt) < 0)
         return step_fail_errno(sh, errno, "cannot read /proc/%d/ns", (int)t.pid);
-    if (ns_read_all(sh->procfd, sh->subj.pid, mine) < 0)
+    if (observe_ns_of(sh, sh->subj.pid, mine) < 0)
         return step_fail_errno(sh, errno, "cannot read the subject's /proc/%d/ns", (int)sh->subj.pid);
 
     struct subj_req rq = {.op = SOP_SETNS};
