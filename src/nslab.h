@@ -67,6 +67,12 @@ struct subject {
     int evt;  /* read end of the event socket (children, builtins report) */
     int evt_child; /* write end, inherited by the subject and builtins */
     int nsfd; /* its /proc/PID/ns, open while it lives (0: not open), for the observation */
+    /* The last reading of its namespaces, and whether it still holds. They
+     * change only by its own unshare, setns or first fork into a new PID
+     * namespace, all on nslab's requests; subject_call forgets the reading
+     * before any request that may do one of them (see observe.c). */
+    bool ns_known;
+    struct ns_obs ns[NS_NSLOTS];
 };
 
 /* A snapshot of what the observation shows. Filled by observe.c. */

@@ -337,6 +337,7 @@ int subject_start(struct nsl *sh, struct nsl_err *e)
         close(0);
     if (sh->subj.nsfd <= 0)
         sh->subj.nsfd = 0;
+    sh->subj.ns_known = false;
     return 0;
 }
 
@@ -369,6 +370,7 @@ void subject_stop(struct nsl *sh, struct trace *t)
     if (sh->subj.nsfd > 0)
         close(sh->subj.nsfd);
     sh->subj.nsfd = 0;
+    sh->subj.ns_known = false;
     sh->subj.pid = -1;
     sh->subj.ctl = sh->subj.evt = -1;
     shell_reap_orphans(sh);
@@ -386,6 +388,12 @@ int subject_call(struct nsl *sh, const struct subj_req *rq, struct subj_rep *rep
     memset(rep, 0, sizeof *rep);
     if (sh->subj.pid <= 0)
         return nsl_fail(e, ESRCH, "there is no subject process (try `reset`)");
+    /* Every request but reading or setting the host and domain names may
+     * change the subject's namespaces (unshare, setns, a fork into a new PID
+     * namespace, and whatever operations come next): the observation after
+     * it reads them all again. */
+    if (rq->op != SOP_UTS)
+        sh->subj.ns_known = false;
     struct strbuf body = {0};
     for (int k = 0; k < rq->nstr; k++) {
         sb_append(&body, rq->str[k]);
