@@ -115,6 +115,16 @@ void sb_appendc(struct strbuf *sb, char c)
     sb_appendn(sb, &c, 1);
 }
 
+void sb_append_padded(struct strbuf *sb, const char *s, size_t width)
+{
+    size_t n = strlen(s), pad = n < width ? width - n : 0;
+    sb_reserve(sb, n + pad);
+    memcpy(sb->buf + sb->len, s, n);
+    memset(sb->buf + sb->len + n, ' ', pad);
+    sb->len += n + pad;
+    sb->buf[sb->len] = '\0';
+}
+
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
 {
     /* Format straight into the free space; only when it does not fit,
