@@ -95,6 +95,7 @@ void sb_reserve(struct strbuf *sb, size_t extra)
         cap *= 2;
     sb->buf = xrealloc(sb->buf, cap);
     sb->cap = cap;
+    sb->buf[sb->len] = '\0'; /* a fresh buffer is a valid empty string too */
 }
 
 void sb_appendn(struct strbuf *sb, const char *s, size_t n)

@@ -138,6 +138,24 @@ static void test_prompt(void **state)
     sh_del(sh);
 }
 
+/* With colour, for readline (invisible markers around the codes), --stable. */
+static void test_prompt_colour(void **state)
+{
+    struct nsl *sh = sh_new(true, true);
+    sh->prev = snap_host(sh);
+    sh->prev.ns[NS_NET].ino = 1;
+    struct strbuf out = {0};
+    render_prompt(sh, &out, true);
+    assert_string_equal(sb_str(&out), "\001\033[1m\002nslab pid@1 [\001\033[36m\002net"
+                                      "\001\033[0m\033[1m\002]> \001\033[0m\002");
+    sb_reset(&out);
+    render_prompt(sh, &out, false);
+    assert_string_equal(sb_str(&out),
+                        "\033[1mnslab pid@1 [\033[36mnet\033[0m\033[1m]> \033[0m");
+    sb_free(&out);
+    sh_del(sh);
+}
+
 /* fmt_pid and fmt_ino without --stable print what snprintf would. */
 static void test_numbers_as_printf(void **state)
 {
@@ -185,6 +203,7 @@ int main(void)
         cmocka_unit_test(test_observation_colour_stable),
         cmocka_unit_test(test_observation_no_subject),
         cmocka_unit_test(test_prompt),
+        cmocka_unit_test(test_prompt_colour),
         cmocka_unit_test(test_numbers_as_printf),
         cmocka_unit_test(test_append_padded),
     };

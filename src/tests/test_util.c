@@ -362,6 +362,16 @@ static void test_strbuf_basic(void **state)
     sb_free(&sb); /* twice is harmless */
 }
 
+/* Reserving space in an empty strbuf leaves it a valid empty string. */
+static void test_strbuf_reserve_empty(void **state)
+{
+    struct strbuf sb = {0};
+    sb_reserve(&sb, 2048);
+    assert_non_null(sb.buf);
+    assert_string_equal(sb_str(&sb), "");
+    sb_free(&sb);
+}
+
 static void test_strbuf_grows(void **state)
 {
     struct strbuf sb = {0};
@@ -615,6 +625,7 @@ int main(void)
         cmocka_unit_test(test_utf8_valid),
         cmocka_unit_test(test_utf8_invalid),
         cmocka_unit_test(test_strbuf_basic),
+        cmocka_unit_test(test_strbuf_reserve_empty),
         cmocka_unit_test(test_strbuf_grows),
         cmocka_unit_test(test_strbuf_printf_refits),
         cmocka_unit_test(test_strbuf_embedded_nul),
