@@ -67,11 +67,12 @@ struct subject {
     int evt;  /* read end of the event socket (children, builtins report) */
     int evt_child; /* write end, inherited by the subject and builtins */
     int nsfd; /* its /proc/PID/ns, open while it lives (0: not open), for the observation */
-    /* The last reading of its namespaces, and whether it still holds. They
-     * change only by its own unshare, setns or first fork into a new PID
-     * namespace, all on nslab's requests; subject_call forgets the reading
-     * before any request that may do one of them (see observe.c). */
+    /* The last reading of its namespaces, and which slots of it may no
+     * longer hold. They change only by its own unshare, setns or first fork
+     * into a new PID namespace, all on nslab's requests; subject_call marks
+     * the slots a request may change (see observe.c). */
     bool ns_known;
+    unsigned ns_stale; /* bits 1 << enum ns_slot */
     struct ns_obs ns[NS_NSLOTS];
 };
 

@@ -5,21 +5,27 @@
 #include <unistd.h>
 #include <string.h>
 
-/* Is the last reading of the subject's namespaces still what the kernel
- * says? Nothing but the subject itself changes them, and it does so only on
- * requests that forget the reading (subject_call), so the one thing to
- * check is that it is still there to be read: one link, compared. */
-static bool subject_reading_holds(struct subject *sj)
+/* Bring the last reading of the subject's namespaces up to date, reading
+ * only what may have changed. Nothing but the subject itself changes them,
+ * and it does so only on requests, which mark the slots they may change
+ * (subject_call); the uts link is read every time, as the answer to
+ * whether the subject is still there. false: no usable reading (none yet,
+ * or the subject is gone or a zombie): read everything, as for anyone. */
+static bool subject_reading_refresh(struct subject *sj)
 {
     if (!sj->ns_known || sj->nsfd <= 0)
         return false;
-    char link[64];
-    ssize_t n = readlinkat(sj->nsfd, ns_info[NS_UTS].file, link, sizeof link - 1);
-    if (n <= 0)
-        return false; /* gone, or a zombie: read it all, as for anyone */
-    link[n] = '\0';
-    ino_t ino;
-    return ns_link_parse(link, &ino) == 0 && ino == sj->ns[NS_UTS].ino;
+    struct ns_obs uts;
+    if (ns_read_slot(sj->nsfd, NS_UTS, &uts) < 0)
+        return false;
+    if (!(sj->ns_stale & (1u << NS_UTS)) && uts.ino != sj->ns[NS_UTS].ino)
+        return false; /* cannot happen; if it does, trust nothing kept */
+    sj->ns[NS_UTS] = uts;
+    for (int s = 0; s < NS_NSLOTS; s++)
+        if (s != NS_UTS && (sj->ns_stale & (1u << s)))
+            ns_read_slot(sj->nsfd, s, &sj->ns[s]);
+    sj->ns_stale = 0;
+    return true;
 }
 
 void observe_subject(struct nsl *sh, struct snapshot *out)
@@ -29,7 +35,7 @@ void observe_subject(struct nsl *sh, struct snapshot *out)
     out->pid = sj->pid;
     if (out->pid <= 0)
         return;
-    if (subject_reading_holds(sj)) {
+    if (subject_reading_refresh(sj)) {
         memcpy(out->ns, sj->ns, sizeof out->ns);
         out->valid = true;
         return;
@@ -37,6 +43,7 @@ void observe_subject(struct nsl *sh, struct snapshot *out)
     out->valid = observe_ns_of(sh, out->pid, out->ns) == 0;
     /* Remembered only when the subject itself answered. */
     sj->ns_known = out->valid && out->ns[NS_UTS].ino != 0 && sj->nsfd > 0;
+    sj->ns_stale = 0;
     if (sj->ns_known)
         memcpy(sj->ns, out->ns, sizeof sj->ns);
 }

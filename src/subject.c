@@ -414,9 +414,9 @@ int subject_call(struct nsl *sh, const struct subj_req *rq, struct subj_rep *rep
     /* Every request but reading or setting the host and domain names may
      * change the subject's namespaces (unshare, setns, a fork into a new PID
      * namespace, and whatever operations come next): the observation after
-     * it reads them all again. */
+     * it reads again the slots the request names, all when it names none. */
     if (rq->op != SOP_UTS)
-        sh->subj.ns_known = false;
+        sh->subj.ns_stale |= rq->ns_changes ? rq->ns_changes : NS_ALL_SLOTS;
     struct strbuf body = {0};
     for (int k = 0; k < rq->nstr; k++) {
         sb_append(&body, rq->str[k]);

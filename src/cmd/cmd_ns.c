@@ -169,7 +169,8 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
     if (!any)
         return step_fail(sh, EINVAL, "usage: unshare TYPE... (types: cgroup ipc mnt net pid time "
                                      "user uts, or all)");
-    struct subj_req rq = {.op = SOP_UNSHARE, .i = {flags, (flags & CLONE_NEWNS) ? (int64_t)prop : 0, map}};
+    struct subj_req rq = {.op = SOP_UNSHARE, .i = {flags, (flags & CLONE_NEWNS) ? (int64_t)prop : 0, map},
+                          .ns_changes = ns_slots_of_flags(flags)};
     struct subj_rep rep;
     if (subject_call(sh, &rq, &rep, &e) < 0)
         return step_fail_err(sh, &e);
@@ -262,6 +263,10 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
     rq.nfd = n;
     rq.nstr = n;
     rq.str = what;
+    int entered = 0;
+    for (int k = 0; k < n; k++)
+        entered |= (int)rq.i[k];
+    rq.ns_changes = ns_slots_of_flags(entered);
     struct subj_rep rep;
     int rc = subject_call(sh, &rq, &rep, &e);
     for (int j = 0; j < n; j++)

@@ -432,6 +432,24 @@ static void test_read_all_self(void **state)
     }
 }
 
+static void test_slots_of_flags(void **state)
+{
+    assert_int_equal(ns_slots_of_flags(CLONE_NEWUTS), 1u << NS_UTS);
+    assert_int_equal(ns_slots_of_flags(CLONE_NEWUTS | CLONE_NEWNET),
+                     (1u << NS_UTS) | (1u << NS_NET));
+    /* unshare pid changes only pid_for_children, setns time both time
+     * links: a type takes its *_for_children link along. */
+    assert_int_equal(ns_slots_of_flags(CLONE_NEWPID), (1u << NS_PID) | (1u << NS_PID4C));
+    assert_int_equal(ns_slots_of_flags(CLONE_NEWTIME), (1u << NS_TIME) | (1u << NS_TIME4C));
+    assert_int_equal(ns_slots_of_flags(CLONE_NEWNS), 1u << NS_MNT);
+    assert_int_equal(ns_slots_of_flags(CLONE_NEWUSER), NS_ALL_SLOTS);
+    assert_int_equal(ns_slots_of_flags(CLONE_NEWUSER | CLONE_NEWUTS), NS_ALL_SLOTS);
+    assert_int_equal(ns_slots_of_flags(all_flags), NS_ALL_SLOTS);
+    assert_int_equal(ns_slots_of_flags(0), 0);
+    for (int s = 0; s < NS_NSLOTS; s++)
+        assert_true(ns_slots_of_flags(ns_info[s].flag) & (1u << s));
+}
+
 /* A directory descriptor of /proc/PID/ns kept open (as nslab keeps its
  * subject's) reads the namespaces of the moment, not those of the moment it
  * was opened; once the process is gone it reads nothing, even if the PID
@@ -505,6 +523,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_read_all_missing, fake_proc_setup,
                                         fake_proc_teardown),
         cmocka_unit_test(test_read_all_self),
+        cmocka_unit_test(test_slots_of_flags),
         cmocka_unit_test(test_read_dir_kept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
