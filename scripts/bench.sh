@@ -476,6 +476,7 @@ if $scale; then
     kill -KILL "${pids[@]}" 2>/dev/null
     wait "${pids[@]}" 2>/dev/null
     pids=()
+    sleep 3 # the kernel tears the 200 network namespaces down meanwhile
     gen_nslab 0 >"$work/ns.nsl"
     echo "scaling: ls-ns all and lsns, and one replayed namespace step, as processes are added"
     printf '    %-10s %12s %12s %16s\n' processes "ls-ns all" lsns "step (-q)"
