@@ -29,7 +29,7 @@ FUZZ_SECONDS ?= 8
 DEPSTAMP := build/.deps-installed
 
 .PHONY: all run test check unit integration asan valgrind install uninstall clean deps \
-	check-static docs fuzz fuzz-run
+	check-static docs fuzz fuzz-run bench
 
 all: $(B)/nslab
 
@@ -89,6 +89,11 @@ $(B)/fuzz/%: src/tests/fuzz/%.c $(LIBOBJS) | $(DEPSTAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< $(LIBOBJS) $(LDLIBS)
 
+# Performance against the peers and the floor (root; never part of `make test`).
+# scripts/bench.sh builds its own instrumented binary in build-bench/.
+bench: $(B)/nslab
+	@NSLAB=$(CURDIR)/$(B)/nslab bash scripts/bench.sh
+
 install: $(B)/nslab
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(B)/nslab $(DESTDIR)$(BINDIR)/nslab
@@ -114,6 +119,6 @@ check-static:
 	    xargs -P2 -n4 sh -c 'clang-tidy --quiet "$$@" -- -std=gnu11 -Isrc' clang-tidy
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-bench
 
 -include $(OBJS:.o=.d)

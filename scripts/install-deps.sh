@@ -6,7 +6,7 @@ set -euo pipefail
 # clang and its runtime libraries build the libFuzzer harnesses (make fuzz,
 # part of make test); libclang-rt-dev is only "recommended" by clang.
 pkgs=(build-essential pkg-config libreadline-dev libcjson-dev libcmocka-dev
-      libmnl-dev util-linux iproute2 iputils-ping procps clang libclang-rt-dev)
+      libmnl-dev util-linux iproute2 iputils-ping procps time clang libclang-rt-dev)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -307,6 +307,10 @@ int main(int argc, char **argv)
     if (sh.exit_request >= 0)
         status = sh.exit_request;
     int sig = got_signal;
+#ifdef NSLAB_BENCH
+    fprintf(stderr, "nslab-bench: steps %d trace+observation %lld ns\n", sh.step_count,
+            sh.bench_obs_ns);
+#endif
     sh_free(&sh);
     if (sig == SIGTERM || sig == SIGHUP || (sig == SIGINT && !sh.interactive))
         return 128 + sig;

@@ -69,6 +69,14 @@ struct subject {
     int ctl;  /* request/reply socket (SOCK_SEQPACKET) */
     int evt;  /* read end of the event socket (children, builtins report) */
     int evt_child; /* write end, inherited by the subject and builtins */
+    int nsfd; /* its /proc/PID/ns, open while it lives (0: not open), for the observation */
+    /* The last reading of its namespaces, and which slots of it may no
+     * longer hold. They change only by its own unshare, setns or first fork
+     * into a new PID namespace, all on nslab's requests; subject_call marks
+     * the slots a request may change (see observe.c). */
+    bool ns_known;
+    unsigned ns_stale; /* bits 1 << enum ns_slot */
+    struct ns_obs ns[NS_NSLOTS];
 };
 
 /* A snapshot of what the observation shows. Filled by observe.c. */
@@ -161,6 +169,7 @@ struct nsl {
     volatile int *interrupted; /* set by SIGINT (points into main's static) */
     struct nsl_cg *cg; /* cgroups: layout, session, observation (cgroups.h) */
     struct mount_session *mnt; /* mounts made, scratch, mount observation (cmd_mount.h) */
+    long long bench_obs_ns; /* -DNSLAB_BENCH builds: time in trace + observation (bench.h) */
 };
 
 /* Output of the current step: the text a command prints. */

@@ -4,15 +4,59 @@
 #include "cmd/cmd_mount.h"
 
 #include <errno.h>
+#include <unistd.h>
 #include <string.h>
+
+/* Bring the last reading of the subject's namespaces up to date, reading
+ * only what may have changed. Nothing but the subject itself changes them,
+ * and it does so only on requests, which mark the slots they may change
+ * (subject_call); the uts link is read every time, as the answer to
+ * whether the subject is still there. false: no usable reading (none yet,
+ * or the subject is gone or a zombie): read everything, as for anyone. */
+static bool subject_reading_refresh(struct subject *sj)
+{
+    if (!sj->ns_known || sj->nsfd <= 0)
+        return false;
+    struct ns_obs uts;
+    if (ns_read_slot(sj->nsfd, NS_UTS, &uts) < 0)
+        return false;
+    if (!(sj->ns_stale & (1u << NS_UTS)) && uts.ino != sj->ns[NS_UTS].ino)
+        return false; /* cannot happen; if it does, trust nothing kept */
+    sj->ns[NS_UTS] = uts;
+    for (int s = 0; s < NS_NSLOTS; s++)
+        if (s != NS_UTS && (sj->ns_stale & (1u << s)))
+            ns_read_slot(sj->nsfd, s, &sj->ns[s]);
+    sj->ns_stale = 0;
+    return true;
+}
 
 void observe_subject(struct nsl *sh, struct snapshot *out)
 {
+    struct subject *sj = &sh->subj;
     memset(out, 0, sizeof *out);
-    out->pid = sh->subj.pid;
+    out->pid = sj->pid;
     if (out->pid <= 0)
         return;
-    out->valid = ns_read_all(sh->procfd, out->pid, out->ns) == 0;
+    if (subject_reading_refresh(sj)) {
+        memcpy(out->ns, sj->ns, sizeof out->ns);
+        out->valid = true;
+        return;
+    }
+    out->valid = observe_ns_of(sh, out->pid, out->ns) == 0;
+    /* Remembered only when the subject itself answered. */
+    sj->ns_known = out->valid && out->ns[NS_UTS].ino != 0 && sj->nsfd > 0;
+    sj->ns_stale = 0;
+    if (sj->ns_known)
+        memcpy(sj->ns, out->ns, sizeof sj->ns);
+}
+
+int observe_ns_of(struct nsl *sh, pid_t pid, struct ns_obs out[NS_NSLOTS])
+{
+    /* The subject's through the directory kept open for it; when nothing
+     * reads there (it died), the path answers as for any other PID. */
+    if (pid == sh->subj.pid && sh->subj.nsfd > 0 && ns_read_dir(sh->subj.nsfd, out) > 0)
+        return 0;
+    return ns_read_all(sh->procfd, pid, out);
 }
 
 bool snapshot_changed(const struct snapshot *a, const struct snapshot *b, enum ns_slot s)

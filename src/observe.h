@@ -7,6 +7,9 @@
 
 /* Read the subject's /proc/PID/ns entries. */
 void observe_subject(struct nsl *sh, struct snapshot *out);
+/* The /proc/PID/ns entries of any process, as ns_read_all (0, or -1 when it
+ * is gone); the subject's are read through the directory kept open for it. */
+int observe_ns_of(struct nsl *sh, pid_t pid, struct ns_obs out[NS_NSLOTS]);
 /* Did slot s change between two snapshots (inode or readability)? */
 bool snapshot_changed(const struct snapshot *a, const struct snapshot *b, enum ns_slot s);
 /* Does slot s differ from the host's? */

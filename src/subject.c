@@ -10,11 +10,13 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/uio.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cgroups.h"
+#include "bench.h"
 #include "render/render.h"
 
 
@@ -70,14 +72,27 @@ static int read_all(int fd, void *buf, size_t len)
     return 0;
 }
 
-static int send_hdr(int sock, const struct wire_hdr *h, const int *fds, int nfd)
+/* Send the header and the body that follows it (nmore pieces) in one
+ * sendmsg, so the other side wakes once, with the whole message there to
+ * read; fds ride on the header. What a full socket buffer leaves unsent
+ * follows with plain writes. */
+static int send_msg(int sock, const struct wire_hdr *h, const int *fds, int nfd,
+                    const struct iovec *more, int nmore)
 {
-    struct iovec iov = {.iov_base = (void *)h, .iov_len = sizeof *h};
+    struct iovec iov[4] = {{.iov_base = (void *)h, .iov_len = sizeof *h}};
+    size_t total = sizeof *h;
+    int niov = 1;
+    for (int k = 0; k < nmore && niov < 4; k++) {
+        if (more[k].iov_len == 0)
+            continue;
+        iov[niov++] = more[k];
+        total += more[k].iov_len;
+    }
     union {
         char buf[CMSG_SPACE(sizeof(int) * SUBJ_MAXFD)];
         struct cmsghdr align;
     } u;
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = (size_t)niov};
     if (nfd > 0) {
         memset(&u, 0, sizeof u);
         msg.msg_control = u.buf;
@@ -94,8 +109,18 @@ static int send_hdr(int sock, const struct wire_hdr *h, const int *fds, int nfd)
     while (n < 0 && errno == EINTR);
     if (n < 0)
         return -1;
-    if ((size_t)n < sizeof *h)
-        return write_all(sock, (const char *)h + n, sizeof *h - (size_t)n);
+    size_t sent = (size_t)n;
+    for (int k = 0; k < niov && sent < total; k++) {
+        if (sent >= iov[k].iov_len) {
+            sent -= iov[k].iov_len;
+            total -= iov[k].iov_len;
+            continue;
+        }
+        if (write_all(sock, (const char *)iov[k].iov_base + sent, iov[k].iov_len - sent) < 0)
+            return -1;
+        total -= iov[k].iov_len;
+        sent = 0;
+    }
     return 0;
 }
 
@@ -244,10 +269,9 @@ static int subject_serve_one(struct subj_ctx *cx)
     memcpy(r.i, rep.i, sizeof r.i);
     r.tracelen = (uint32_t)tb.len;
     r.datalen = (uint32_t)rep.data.len;
-    int rc = 0;
-    if (send_hdr(cx->ctl, &r, NULL, 0) < 0 || write_all(cx->ctl, sb_str(&tb), tb.len) < 0 ||
-        write_all(cx->ctl, sb_str(&rep.data), rep.data.len) < 0)
-        rc = -1;
+    struct iovec out[2] = {{.iov_base = tb.buf, .iov_len = tb.len},
+                           {.iov_base = rep.data.buf, .iov_len = rep.data.len}};
+    int rc = send_msg(cx->ctl, &r, NULL, 0, out, 2);
     sb_free(&tb);
     subj_rep_free(&rep);
     return rc;
@@ -327,6 +351,17 @@ int subject_start(struct nsl *sh, struct nsl_err *e)
     sh->subj.pid = pid;
     sh->subj.ctl = ctl[0];
     sh->subj.evt = evt[0];
+    /* Kept for the observation after every step: ten readlinks relative to
+     * it instead of ten walks of /proc/PID/ns/X. 0 stands for none (the
+     * struct starts zeroed), so a descriptor 0 is closed again and unused. */
+    char rel[32];
+    snprintf(rel, sizeof rel, "%d/ns", (int)pid);
+    sh->subj.nsfd = openat(sh->procfd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (sh->subj.nsfd == 0)
+        close(0);
+    if (sh->subj.nsfd <= 0)
+        sh->subj.nsfd = 0;
+    sh->subj.ns_known = false;
     return 0;
 }
 
@@ -426,6 +461,10 @@ void subject_stop(struct nsl *sh, struct trace *t)
         close(sh->subj.ctl);
     if (sh->subj.evt >= 0)
         close(sh->subj.evt);
+    if (sh->subj.nsfd > 0)
+        close(sh->subj.nsfd);
+    sh->subj.nsfd = 0;
+    sh->subj.ns_known = false;
     sh->subj.pid = -1;
     sh->subj.ctl = sh->subj.evt = -1;
     shell_reap_orphans(sh);
@@ -444,6 +483,12 @@ int subject_call(struct nsl *sh, const struct subj_req *rq, struct subj_rep *rep
     memset(rep, 0, sizeof *rep);
     if (sh->subj.pid <= 0)
         return nsl_fail(e, ESRCH, "there is no subject process (try `reset`)");
+    /* Every request but reading or setting the host and domain names may
+     * change the subject's namespaces (unshare, setns, a fork into a new PID
+     * namespace, and whatever operations come next): the observation after
+     * it reads again the slots the request names, all when it names none. */
+    if (rq->op != SOP_UTS)
+        sh->subj.ns_stale |= rq->ns_changes ? rq->ns_changes : NS_ALL_SLOTS;
     struct strbuf body = {0};
     for (int k = 0; k < rq->nstr; k++) {
         sb_append(&body, rq->str[k]);
@@ -452,9 +497,8 @@ int subject_call(struct nsl *sh, const struct subj_req *rq, struct subj_rep *rep
     struct wire_hdr h = {.op = rq->op, .nstr = (uint32_t)rq->nstr, .nfd = (uint32_t)rq->nfd,
                          .bodylen = (uint32_t)body.len};
     memcpy(h.i, rq->i, sizeof h.i);
-    int rc = send_hdr(sh->subj.ctl, &h, rq->fd, rq->nfd);
-    if (rc == 0)
-        rc = write_all(sh->subj.ctl, sb_str(&body), body.len);
+    struct iovec more = {.iov_base = body.buf, .iov_len = body.len};
+    int rc = send_msg(sh->subj.ctl, &h, rq->fd, rq->nfd, &more, 1);
     sb_free(&body);
     if (rc < 0)
         return nsl_fail_errno(e, errno, "cannot reach the subject process (try `reset`)");
@@ -486,12 +530,14 @@ int subject_call(struct nsl *sh, const struct subj_req *rq, struct subj_rep *rep
         return nsl_fail(e, ECONNRESET, "the subject process died mid-reply");
     rep->data.len = r.datalen;
     rep->data.buf[r.datalen] = '\0';
+    BENCH_START(t0);
     if (r.tracelen && trace_unpack(&rep->trace, tb, r.tracelen) < 0)
         return nsl_fail(e, EPROTO, "malformed reply from the subject process");
     rep->ret = r.ret;
     rep->err = r.err;
     memcpy(rep->i, r.i, sizeof rep->i);
     trace_extend(&sh->step.trace, &rep->trace);
+    BENCH_STOP(sh, t0);
     return 0;
 }
 

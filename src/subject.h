@@ -71,6 +71,10 @@ struct subj_req {
     const char *const *str;
     int nfd;
     int fd[SUBJ_MAXFD];
+    /* The /proc/PID/ns slots of the subject this request can change (bits
+     * 1 << enum ns_slot, e.g. ns_slots_of_flags()), so the observation after
+     * it reads only those again; 0 (the default): any of them. */
+    unsigned ns_changes;
 };
 
 struct subj_rep {

@@ -118,16 +118,35 @@ void sb_appendc(struct strbuf *sb, char c)
     sb_appendn(sb, &c, 1);
 }
 
+void sb_append_padded(struct strbuf *sb, const char *s, size_t width)
+{
+    size_t n = strlen(s), pad = n < width ? width - n : 0;
+    sb_reserve(sb, n + pad);
+    memcpy(sb->buf + sb->len, s, n);
+    memset(sb->buf + sb->len + n, ' ', pad);
+    sb->len += n + pad;
+    sb->buf[sb->len] = '\0';
+}
+
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
 {
+    /* Format straight into the free space; only when it does not fit,
+     * grow and format again. Rendering every step is made of these calls,
+     * and most fit, so most are formatted once, not measured first. */
+    sb_reserve(sb, 64);
+    size_t room = sb->cap - sb->len;
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    int n = vsnprintf(sb->buf + sb->len, room, fmt, ap2);
     va_end(ap2);
-    if (n < 0)
+    if (n < 0) {
+        sb->buf[sb->len] = '\0';
         return;
-    sb_reserve(sb, (size_t)n);
-    vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+    }
+    if ((size_t)n >= room) {
+        sb_reserve(sb, (size_t)n);
+        vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+    }
     sb->len += (size_t)n;
 }
 

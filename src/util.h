@@ -53,6 +53,8 @@ void sb_appendn(struct strbuf *sb, const char *s, size_t n);
 void sb_appendc(struct strbuf *sb, char c);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) PRINTF(2, 3);
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
+/* s, then spaces up to width bytes (printf's %-*s without the formatting). */
+void sb_append_padded(struct strbuf *sb, const char *s, size_t width);
 void sb_reset(struct strbuf *sb);
 void sb_free(struct strbuf *sb);
 /* "" when empty: never NULL. */

@@ -21,7 +21,7 @@ static int ls_ns_target(struct nsl *sh, const char *word)
     if (target_resolve(sh, word, 0, &t, &e) < 0)
         return step_fail_err(sh, &e);
     struct snapshot snap = {.pid = t.pid};
-    if (ns_read_all(sh->procfd, t.pid, snap.ns) < 0)
+    if (observe_ns_of(sh, t.pid, snap.ns) < 0)
         return step_fail_errno(sh, errno, "cannot read /proc/%d/ns", (int)t.pid);
     snap.valid = true;
     char b1[32], b2[32];
@@ -170,7 +170,8 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
     if (!any)
         return step_fail(sh, EINVAL, "usage: unshare TYPE... (types: cgroup ipc mnt net pid time "
                                      "user uts, or all)");
-    struct subj_req rq = {.op = SOP_UNSHARE, .i = {flags, (flags & CLONE_NEWNS) ? (int64_t)prop : 0, map}};
+    struct subj_req rq = {.op = SOP_UNSHARE, .i = {flags, (flags & CLONE_NEWNS) ? (int64_t)prop : 0, map},
+                          .ns_changes = ns_slots_of_flags(flags)};
     struct subj_rep rep;
     if (subject_call(sh, &rq, &rep, &e) < 0)
         return step_fail_err(sh, &e);
@@ -215,10 +216,12 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
     if (target_resolve(sh, argv[2], 0, &t, &e) < 0)
         return step_fail_err(sh, &e);
 
+    /* Only `all` compares the two sides (to skip what is shared); for named
+     * types, opening the target's links below is the check. */
     struct ns_obs tgt[NS_NSLOTS], mine[NS_NSLOTS];
-    if (ns_read_all(sh->procfd, t.pid, tgt) < 0)
+    if (all && observe_ns_of(sh, t.pid, tgt) < 0)
         return step_fail_errno(sh, errno, "cannot read /proc/%d/ns", (int)t.pid);
-    if (ns_read_all(sh->procfd, sh->subj.pid, mine) < 0)
+    if (all && observe_ns_of(sh, sh->subj.pid, mine) < 0)
         return step_fail_errno(sh, errno, "cannot read the subject's /proc/%d/ns", (int)sh->subj.pid);
 
     struct subj_req rq = {.op = SOP_SETNS};
@@ -261,6 +264,10 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
     rq.nfd = n;
     rq.nstr = n;
     rq.str = what;
+    int entered = 0;
+    for (int k = 0; k < n; k++)
+        entered |= (int)rq.i[k];
+    rq.ns_changes = ns_slots_of_flags(entered);
     struct subj_rep rep;
     int rc = subject_call(sh, &rq, &rep, &e);
     for (int j = 0; j < n; j++)

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,25 +107,61 @@ int ns_link_parse(const char *link, ino_t *ino)
     return 0;
 }
 
+int ns_read_slot(int nsfd, enum ns_slot s, struct ns_obs *out)
+{
+    char link[128];
+    ssize_t n = readlinkat(nsfd, ns_info[s].file, link, sizeof link - 1);
+    out->ino = 0;
+    out->err = 0;
+    if (n < 0) {
+        out->err = errno;
+        return -1;
+    }
+    link[n] = '\0';
+    if (ns_link_parse(link, &out->ino) < 0) {
+        out->err = EINVAL;
+        return -1;
+    }
+    return 0;
+}
+
+int ns_read_dir(int nsfd, struct ns_obs out[NS_NSLOTS])
+{
+    int present = 0;
+    for (int i = 0; i < NS_NSLOTS; i++)
+        if (ns_read_slot(nsfd, i, &out[i]) == 0)
+            present++;
+    return present;
+}
+
+unsigned ns_slots_of_flags(int flags)
+{
+    if (flags & CLONE_NEWUSER)
+        return NS_ALL_SLOTS;
+    unsigned slots = 0;
+    /* A type and its *_for_children link share the flag: both are taken
+     * (unshare pid changes only pid_for_children, setns time both). */
+    for (int i = 0; i < NS_NSLOTS; i++)
+        if (flags & ns_info[i].flag)
+            slots |= 1u << i;
+    return slots;
+}
+
 int ns_read_all(int procfd, pid_t pid, struct ns_obs out[NS_NSLOTS])
 {
-    char path[64];
-    char link[128];
+    char path[32];
     int present = 0;
-    for (int i = 0; i < NS_NSLOTS; i++) {
-        snprintf(path, sizeof path, "%d/ns/%s", (int)pid, ns_info[i].file);
-        ssize_t n = readlinkat(procfd, path, link, sizeof link - 1);
-        out[i].ino = 0;
-        out[i].err = 0;
-        if (n < 0) {
-            out[i].err = errno;
-            continue;
-        }
-        link[n] = '\0';
-        if (ns_link_parse(link, &out[i].ino) < 0)
-            out[i].err = EINVAL;
-        else
-            present++;
+    snprintf(path, sizeof path, "%d/ns", (int)pid);
+    /* One lookup of PID/ns, then each link relative to it, rather than ten
+     * walks of the whole path. */
+    int nsfd = openat(procfd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (nsfd >= 0) {
+        present = ns_read_dir(nsfd, out);
+        close(nsfd);
+    } else {
+        int err = errno;
+        for (int i = 0; i < NS_NSLOTS; i++)
+            out[i] = (struct ns_obs){.ino = 0, .err = err};
     }
     if (present == 0) {
         /* Either the process is gone or its ns directory is unreadable. */

@@ -61,5 +61,21 @@ int ns_link_parse(const char *link, ino_t *ino);
  * (the path "PID/ns/FILE"). Returns 0 if the process exists, -1 (errno) if
  * not. Individual slot failures are kept in out[i].err. */
 int ns_read_all(int procfd, pid_t pid, struct ns_obs out[NS_NSLOTS]);
+/* The same relative to an open /proc/PID/ns directory (O_PATH is enough),
+ * which can be kept open: it stays bound to that process, and each readlink
+ * still asks the kernel for the namespaces of the moment. Returns how many
+ * links were read; 0 when none was (the process is gone, a zombie, or its
+ * links are not readable). */
+int ns_read_dir(int nsfd, struct ns_obs out[NS_NSLOTS]);
+/* One slot of the same: 0 when its link was read, -1 when not (out->err). */
+int ns_read_slot(int nsfd, enum ns_slot s, struct ns_obs *out);
+
+/* Sets of slots, as bits 1 << enum ns_slot. */
+#define NS_ALL_SLOTS ((1u << NS_NSLOTS) - 1)
+/* The slots an unshare(2) or setns(2) with these CLONE_* flags can change:
+ * each type's own and its *_for_children link; every slot when a user
+ * namespace is among them (it changes the credentials the others are seen
+ * with). */
+unsigned ns_slots_of_flags(int flags);
 
 #endif

@@ -274,12 +274,23 @@ int nsscan_all(int procfd, struct nsscan *out, struct nsl_err *e)
     if (nsscan_collect(procfd, mask, out, e) < 0)
         return -1;
     size_t kept = 0;
+    /* A process is the lowest member of several namespaces (PID 1 of every
+     * root one; each unshare(2)d process of all it made), and their inodes
+     * are mostly consecutive, so the command just read is usually the next
+     * one's too: read once per run of the same PID in this walk. */
+    pid_t last_pid = 0;
+    const char *last_cmd = NULL;
     for (size_t i = 0; i < out->n; i++) {
-        if (!nsscan_fill_command(procfd, &out->v[i])) {
-            nsscan_ns_clear(&out->v[i]);
+        struct nsscan_ns *ns = &out->v[i];
+        if (last_cmd && ns->npids > 0 && ns->pids[0] == last_pid) {
+            ns->command = xstrdup(last_cmd);
+        } else if (!nsscan_fill_command(procfd, ns)) {
+            nsscan_ns_clear(ns);
             continue;
         }
-        out->v[kept++] = out->v[i];
+        last_pid = ns->pids[0];
+        out->v[kept++] = *ns;
+        last_cmd = out->v[kept - 1].command;
     }
     out->n = kept;
     return 0;

@@ -107,21 +107,32 @@ void trace_ent_format(const struct trace_ent *te, struct strbuf *out,
         return;
     }
     /* File writes and netlink requests are not calls with an argument
-     * list: `write PATH "VALUE"`, `RTM_NEWLINK veth name=v0 peer=v1`. */
+     * list: `write PATH "VALUE"`, `RTM_NEWLINK veth name=v0 peer=v1`.
+     * Appended, not printf'd: every step's trace goes through here. */
     if (strcmp(te->call, "write") == 0 || strncmp(te->call, "RTM_", 4) == 0) {
-        sb_printf(out, "%s ", te->call);
+        sb_append(out, te->call);
+        sb_appendc(out, ' ');
         trace_args_format(te, out, pidfmt, ctx);
     } else {
-        sb_printf(out, "%s(", te->call);
+        sb_append(out, te->call);
+        sb_appendc(out, '(');
         trace_args_format(te, out, pidfmt, ctx);
         sb_append(out, ")");
     }
     if (te->ret < 0) {
         sb_printf(out, " = -1 %s (%s)", errno_name(te->err), strerror(te->err));
     } else if ((te->flags & TRACE_RET_PID) && pidfmt) {
-        sb_printf(out, " = %s", pidfmt(ctx, (pid_t)te->ret));
+        sb_append(out, " = ");
+        sb_append(out, pidfmt(ctx, (pid_t)te->ret));
     } else {
-        sb_printf(out, " = %ld", te->ret);
+        char num[24], *p = num + sizeof num;
+        unsigned long v = (unsigned long)te->ret; /* >= 0 here */
+        *--p = '\0';
+        do
+            *--p = (char)('0' + v % 10);
+        while ((v /= 10) != 0);
+        sb_append(out, " = ");
+        sb_append(out, p);
     }
 }
 

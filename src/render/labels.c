@@ -27,12 +27,32 @@ static const char *label_get(struct nsl *sh, unsigned long long key, int kind, c
     return nl->text;
 }
 
+/* v in decimal into buf, as snprintf's "%llu" (or "-%llu") would put it,
+ * truncation included; every observation prints a dozen of these. */
+static const char *fmt_dec(unsigned long long v, bool minus, char *buf, size_t size)
+{
+    char tmp[24];
+    char *p = tmp + sizeof tmp;
+    do
+        *--p = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    if (minus)
+        *--p = '-';
+    size_t n = (size_t)(tmp + sizeof tmp - p);
+    if (size == 0)
+        return buf;
+    if (n > size - 1)
+        n = size - 1;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    return buf;
+}
+
 const char *fmt_pid(struct nsl *sh, pid_t pid, char *buf, size_t size)
 {
-    if (!sh->opt.stable || pid <= 0) {
-        snprintf(buf, size, "%d", (int)pid);
-        return buf;
-    }
+    if (!sh->opt.stable || pid <= 0)
+        return fmt_dec(pid < 0 ? -(unsigned long long)pid : (unsigned long long)pid, pid < 0,
+                       buf, size);
     size_t before = sh->labels.n;
     snprintf(buf, size, "%s", label_get(sh, (unsigned long long)pid, -1, "pid", '@'));
     if (sh->labels.n != before) {
@@ -48,10 +68,8 @@ const char *fmt_pid(struct nsl *sh, pid_t pid, char *buf, size_t size)
 
 const char *fmt_ino(struct nsl *sh, enum ns_slot slot, ino_t ino, char *buf, size_t size)
 {
-    if (!sh->opt.stable || ino == 0) {
-        snprintf(buf, size, "%llu", (unsigned long long)ino);
-        return buf;
-    }
+    if (!sh->opt.stable || ino == 0)
+        return fmt_dec((unsigned long long)ino, false, buf, size);
     enum ns_slot base = ns_info[slot].base;
     snprintf(buf, size, "%s", label_get(sh, (unsigned long long)ino, (int)base, ns_info[base].name, '#'));
     return buf;

@@ -40,14 +40,27 @@ void render_observation(struct nsl *sh, const struct snapshot *before, const str
         /* Nothing to mark: one line that still names every entry. */
         sb_printf(out, "  %sns of subject %s: all ten the host's (", col(sh, C_DIM),
                   fmt_pid(sh, now->pid, b2, sizeof b2));
-        for (int s = 0; s < NS_NSLOTS; s++)
-            sb_printf(out, "%s%s", s ? " " : "", ns_info[s].name);
-        sb_printf(out, ")%s\n", col(sh, C_RESET));
+        for (int s = 0; s < NS_NSLOTS; s++) {
+            if (s)
+                sb_appendc(out, ' ');
+            sb_append(out, ns_info[s].name);
+        }
+        sb_append(out, ")");
+        sb_append(out, col(sh, C_RESET));
+        sb_appendc(out, '\n');
         return;
     }
-    sb_printf(out, "  %s%-18s %-16s %s%s\n", col(sh, C_DIM), "NAMESPACE",
-              (snprintf(b1, sizeof b1, "SUBJECT %s", fmt_pid(sh, now->pid, b2, sizeof b2)), b1),
-              "HOST", col(sh, C_RESET));
+    /* "  NAMESPACE(18) SUBJECT PID(16) HOST", appended as the rows are. */
+    memcpy(b1, "SUBJECT ", 9);
+    fmt_pid(sh, now->pid, b1 + 8, sizeof b1 - 8);
+    sb_append(out, "  ");
+    sb_append(out, col(sh, C_DIM));
+    sb_append_padded(out, "NAMESPACE", 18);
+    sb_appendc(out, ' ');
+    sb_append_padded(out, b1, 16);
+    sb_append(out, " HOST");
+    sb_append(out, col(sh, C_RESET));
+    sb_appendc(out, '\n');
     bool pending = false;
     for (int s = 0; s < NS_NSLOTS; s++) {
         const struct ns_obs *o = &now->ns[s];
@@ -61,11 +74,26 @@ void render_observation(struct nsl *sh, const struct snapshot *before, const str
         else
             subj = (snprintf(b1, sizeof b1, "(%s)", errno_name(o->err)), b1);
         const char *host = differs ? fmt_ino(sh, s, sh->host_ns[s].ino, b2, sizeof b2) : "same";
-        sb_printf(out, "  %s%-18s %-16s %s%s", differs ? col(sh, C_CYAN) : "", ns_info[s].name,
-                  subj, host, differs ? col(sh, C_RESET) : "");
-        if (changed)
-            sb_printf(out, "%*s%s<- changed%s", 14 - (int)strlen(host), "",
-                      col(sh, C_YELLOW C_BOLD), col(sh, C_RESET));
+        /* "  NAME(18) SUBJECT(16) HOST", appended piece by piece: eleven
+         * rows every step are worth more than a printf each. */
+        sb_append(out, "  ");
+        if (differs)
+            sb_append(out, col(sh, C_CYAN));
+        sb_append_padded(out, ns_info[s].name, 18);
+        sb_appendc(out, ' ');
+        sb_append_padded(out, subj, 16);
+        sb_appendc(out, ' ');
+        sb_append(out, host);
+        if (differs)
+            sb_append(out, col(sh, C_RESET));
+        if (changed) {
+            /* HOST padded to 14, as %*s pads (a negative width pads too). */
+            int w = 14 - (int)strlen(host);
+            sb_append_padded(out, "", (size_t)(w < 0 ? -w : w));
+            sb_append(out, col(sh, C_YELLOW C_BOLD));
+            sb_append(out, "<- changed");
+            sb_append(out, col(sh, C_RESET));
+        }
         sb_appendc(out, '\n');
     }
     if (pending)
@@ -82,13 +110,17 @@ static void render_step_text(struct nsl *sh, const struct snapshot *before,
 {
     struct step *st = &sh->step;
     struct strbuf o = {0};
+    sb_reserve(&o, 2048); /* a usual step in one allocation */
     if (sh->opt.trace) {
         for (size_t k = 0; k < st->trace.n; k++) {
             const struct trace_ent *te = &st->trace.v[k];
             bool bad = te->ret < 0 && !(te->flags & TRACE_NOTE);
-            sb_printf(&o, "  %s-> ", bad ? col(sh, C_RED) : col(sh, C_DIM));
+            sb_append(&o, "  ");
+            sb_append(&o, bad ? col(sh, C_RED) : col(sh, C_DIM));
+            sb_append(&o, "-> ");
             trace_ent_format(te, &o, pidfmt_cb, sh);
-            sb_printf(&o, "%s\n", col(sh, C_RESET));
+            sb_append(&o, col(sh, C_RESET));
+            sb_appendc(&o, '\n');
         }
     }
     if (st->out.len) {
@@ -194,8 +226,12 @@ void render_prompt(struct nsl *sh, struct strbuf *out, bool for_readline)
     char pb[32];
     const char *start = for_readline ? "\001" : "", *end = for_readline ? "\002" : "";
     struct snapshot *now = &sh->prev;
-    sb_printf(out, "%s%s%s", start, col(sh, C_BOLD), end);
-    sb_printf(out, "nslab %s", fmt_pid(sh, sh->subj.pid, pb, sizeof pb));
+    /* Every echoed script line starts with this: appended, not printf'd. */
+    sb_append(out, start);
+    sb_append(out, col(sh, C_BOLD));
+    sb_append(out, end);
+    sb_append(out, "nslab ");
+    sb_append(out, fmt_pid(sh, sh->subj.pid, pb, sizeof pb));
     bool any = false;
     for (int s = 0; s < NS_NSLOTS && now->valid; s++) {
         if (!snapshot_differs(sh, now, s))
@@ -203,16 +239,24 @@ void render_prompt(struct nsl *sh, struct strbuf *out, bool for_readline)
         /* pid_for_children differing while pid does not: shown as "pid>" */
         if (ns_info[s].for_children && snapshot_differs(sh, now, ns_info[s].base))
             continue;
-        sb_printf(out, "%s%s%s%s%s", any ? " " : " [", start, col(sh, C_CYAN), end,
-                  ns_info[ns_info[s].base].name);
+        sb_append(out, any ? " " : " [");
+        sb_append(out, start);
+        sb_append(out, col(sh, C_CYAN));
+        sb_append(out, end);
+        sb_append(out, ns_info[ns_info[s].base].name);
         if (ns_info[s].for_children)
             sb_append(out, ">");
-        sb_printf(out, "%s%s%s", start, col(sh, C_RESET C_BOLD), end);
+        sb_append(out, start);
+        sb_append(out, col(sh, C_RESET C_BOLD));
+        sb_append(out, end);
         any = true;
     }
     if (any)
         sb_append(out, "]");
-    sb_printf(out, "> %s%s%s", start, col(sh, C_RESET), end);
+    sb_append(out, "> ");
+    sb_append(out, start);
+    sb_append(out, col(sh, C_RESET));
+    sb_append(out, end);
 }
 
 void render_echo(struct nsl *sh, const char *text)
@@ -221,7 +265,9 @@ void render_echo(struct nsl *sh, const char *text)
         return;
     struct strbuf p = {0};
     render_prompt(sh, &p, false);
-    printf("%s%s\n", sb_str(&p), text);
+    sb_append(&p, text);
+    sb_appendc(&p, '\n');
+    fputs(sb_str(&p), stdout);
     fflush(stdout);
     sb_free(&p);
 }

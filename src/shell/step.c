@@ -10,6 +10,7 @@
 #include "../observe.h"
 #include "../render/render.h"
 #include "../subject.h"
+#include "../bench.h"
 #include "lex.h"
 #include "shell.h"
 
@@ -162,10 +163,12 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
 
     st->ok = rc == 0;
     struct snapshot before = sh->prev, now;
+    BENCH_START(t0);
     observe_subject(sh, &now);
     if (st->observed && (sh->opt.observe & OBS_CGROUP))
         cgroups_observe_step(sh);
     render_step(sh, &before, &now);
+    BENCH_STOP(sh, t0);
     if (!st->ok)
         render_error(sh, file, c->line, st->err.msg);
     events_flush(sh);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kernel/ns.h"
@@ -433,6 +434,77 @@ static void test_read_all_self(void **state)
     }
 }
 
+static void test_slots_of_flags(void **state)
+{
+    assert_int_equal(ns_slots_of_flags(CLONE_NEWUTS), 1u << NS_UTS);
+    assert_int_equal(ns_slots_of_flags(CLONE_NEWUTS | CLONE_NEWNET),
+                     (1u << NS_UTS) | (1u << NS_NET));
+    /* unshare pid changes only pid_for_children, setns time both time
+     * links: a type takes its *_for_children link along. */
+    assert_int_equal(ns_slots_of_flags(CLONE_NEWPID), (1u << NS_PID) | (1u << NS_PID4C));
+    assert_int_equal(ns_slots_of_flags(CLONE_NEWTIME), (1u << NS_TIME) | (1u << NS_TIME4C));
+    assert_int_equal(ns_slots_of_flags(CLONE_NEWNS), 1u << NS_MNT);
+    assert_int_equal(ns_slots_of_flags(CLONE_NEWUSER), NS_ALL_SLOTS);
+    assert_int_equal(ns_slots_of_flags(CLONE_NEWUSER | CLONE_NEWUTS), NS_ALL_SLOTS);
+    assert_int_equal(ns_slots_of_flags(all_flags), NS_ALL_SLOTS);
+    assert_int_equal(ns_slots_of_flags(0), 0);
+    for (int s = 0; s < NS_NSLOTS; s++)
+        assert_true(ns_slots_of_flags(ns_info[s].flag) & (1u << s));
+}
+
+/* A directory descriptor of /proc/PID/ns kept open (as nslab keeps its
+ * subject's) reads the namespaces of the moment, not those of the moment it
+ * was opened; once the process is gone it reads nothing, even if the PID
+ * were used again. Needs root for unshare(CLONE_NEWUTS). */
+static void test_read_dir_kept(void **state)
+{
+    if (geteuid() != 0) {
+        print_message("needs root (unshare of a UTS namespace)\n");
+        skip();
+    }
+    int go[2], done[2];
+    assert_int_equal(pipe(go), 0);
+    assert_int_equal(pipe(done), 0);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        char c;
+        if (read(go[0], &c, 1) != 1 || unshare(CLONE_NEWUTS) < 0)
+            _exit(1);
+        if (write(done[1], "u", 1) != 1 || read(go[0], &c, 1) != 1)
+            _exit(1);
+        _exit(0);
+    }
+    char rel[64];
+    snprintf(rel, sizeof rel, "/proc/%d/ns", (int)child);
+    int nsfd = open(rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    assert_true(nsfd >= 0);
+    struct ns_obs before[NS_NSLOTS], after[NS_NSLOTS], mine[NS_NSLOTS];
+    assert_int_equal(ns_read_dir(nsfd, before), NS_NSLOTS);
+    int procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    assert_int_equal(ns_read_all(procfd, getpid(), mine), 0);
+    assert_int_equal(before[NS_UTS].ino, mine[NS_UTS].ino);
+
+    char c;
+    assert_int_equal(write(go[1], "x", 1), 1);
+    assert_int_equal(read(done[0], &c, 1), 1);
+    assert_int_equal(ns_read_dir(nsfd, after), NS_NSLOTS);
+    assert_true(after[NS_UTS].ino != 0);
+    assert_true(after[NS_UTS].ino != before[NS_UTS].ino);
+    assert_int_equal(after[NS_NET].ino, before[NS_NET].ino);
+
+    assert_int_equal(write(go[1], "x", 1), 1);
+    int st;
+    assert_int_equal(waitpid(child, &st, 0), child);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    assert_int_equal(ns_read_dir(nsfd, after), 0);
+    assert_int_equal(after[NS_UTS].ino, 0);
+    assert_true(after[NS_UTS].err != 0);
+    close(nsfd);
+    close(procfd);
+    close(go[0]), close(go[1]), close(done[0]), close(done[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -453,6 +525,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_read_all_missing, fake_proc_setup,
                                         fake_proc_teardown),
         cmocka_unit_test(test_read_all_self),
+        cmocka_unit_test(test_slots_of_flags),
+        cmocka_unit_test(test_read_dir_kept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

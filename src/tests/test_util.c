@@ -362,6 +362,16 @@ static void test_strbuf_basic(void **state)
     sb_free(&sb); /* twice is harmless */
 }
 
+/* Reserving space in an empty strbuf leaves it a valid empty string. */
+static void test_strbuf_reserve_empty(void **state)
+{
+    struct strbuf sb = {0};
+    sb_reserve(&sb, 2048);
+    assert_non_null(sb.buf);
+    assert_string_equal(sb_str(&sb), "");
+    sb_free(&sb);
+}
+
 static void test_strbuf_grows(void **state)
 {
     struct strbuf sb = {0};
@@ -377,6 +387,34 @@ static void test_strbuf_grows(void **state)
     sb_appendn(&sb, big, sizeof big);
     assert_int_equal(sb.len, 25000);
     assert_int_equal(sb.buf[25000], '\0');
+    sb_free(&sb);
+}
+
+/* sb_printf formats into the free space first and again after growing when
+ * the text did not fit: both paths must give the same bytes. */
+static void test_strbuf_printf_refits(void **state)
+{
+    struct strbuf sb = {0};
+    sb_append(&sb, "ab");
+    char word[300];
+    memset(word, 'w', sizeof word - 1);
+    word[sizeof word - 1] = '\0';
+    size_t cap = sb.cap;
+    sb_printf(&sb, "[%-310s]%d", word, 7); /* longer than any free space so far */
+    assert_true(sb.cap > cap);
+    assert_int_equal(sb.len, 2 + 1 + 310 + 1 + 1);
+    assert_memory_equal(sb.buf, "ab[www", 6);
+    assert_memory_equal(sb.buf + 2 + 1 + 299, "           ]7", 13);
+    assert_int_equal(sb.buf[sb.len], '\0');
+    /* Exactly filling the free space: the terminator still fits. */
+    size_t room = sb.cap - sb.len - 1;
+    char fill[1024];
+    assert_true(room < sizeof fill);
+    memset(fill, 'f', room);
+    fill[room] = '\0';
+    sb_printf(&sb, "%s", fill);
+    assert_int_equal(strlen(sb_str(&sb)), sb.len);
+    assert_int_equal(sb.buf[sb.len - 1], 'f');
     sb_free(&sb);
 }
 
@@ -595,7 +633,9 @@ int main(void)
         cmocka_unit_test(test_utf8_valid),
         cmocka_unit_test(test_utf8_invalid),
         cmocka_unit_test(test_strbuf_basic),
+        cmocka_unit_test(test_strbuf_reserve_empty),
         cmocka_unit_test(test_strbuf_grows),
+        cmocka_unit_test(test_strbuf_printf_refits),
         cmocka_unit_test(test_strbuf_embedded_nul),
         cmocka_unit_test(test_strbuf_steal),
         cmocka_unit_test(test_cleanup_and_steal),

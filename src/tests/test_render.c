@@ -1,0 +1,211 @@
+#define _GNU_SOURCE
+/* Unit tests of the text rendering every step does: the observation block,
+ * the prompt, and the numbers in them (render/text.c, render/labels.c). The
+ * expected texts are literal, so a faster way of building them must give the
+ * same bytes. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nslab.h"
+#include "render/render.h"
+
+/* A shell state with host namespaces 4026531830 + slot and a subject 4242
+ * in all of them. */
+static struct nsl *sh_new(bool color, bool stable)
+{
+    struct nsl *sh = xcalloc(1, sizeof *sh);
+    sh->opt.color = color;
+    sh->opt.stable = stable;
+    sh->subj.pid = 4242;
+    for (int s = 0; s < NS_NSLOTS; s++)
+        sh->host_ns[s].ino = 4026531830ull + (unsigned)ns_info[s].base;
+    return sh;
+}
+
+static void sh_del(struct nsl *sh)
+{
+    free(sh->labels.v);
+    free(sh);
+}
+
+static struct snapshot snap_host(const struct nsl *sh)
+{
+    struct snapshot sn = {.pid = 4242, .valid = true};
+    memcpy(sn.ns, sh->host_ns, sizeof sn.ns);
+    return sn;
+}
+
+static void test_observation_compact(void **state)
+{
+    struct nsl *sh = sh_new(false, false);
+    struct snapshot a = snap_host(sh), b = a;
+    struct strbuf out = {0};
+    render_observation(sh, &a, &b, &out);
+    assert_string_equal(sb_str(&out),
+                        "  ns of subject 4242: all ten the host's (cgroup ipc mnt net pid "
+                        "pid_for_children time time_for_children user uts)\n");
+    sb_free(&out);
+    sh_del(sh);
+}
+
+static void test_observation_table(void **state)
+{
+    struct nsl *sh = sh_new(false, false);
+    struct snapshot a = snap_host(sh), b = a;
+    b.ns[NS_UTS].ino = 4026532178;          /* changed and differs */
+    a.ns[NS_NET].ino = b.ns[NS_NET].ino = 4026532300; /* differs, unchanged */
+    b.ns[NS_PID4C] = (struct ns_obs){.ino = 0, .err = ENOENT}; /* pending */
+    b.ns[NS_TIME4C] = (struct ns_obs){.ino = 0, .err = EACCES};
+    struct strbuf out = {0};
+    render_observation(sh, &a, &b, &out);
+    assert_string_equal(
+        sb_str(&out),
+        "  NAMESPACE          SUBJECT 4242     HOST\n"
+        "  cgroup             4026531830       same\n"
+        "  ipc                4026531831       same\n"
+        "  mnt                4026531832       same\n"
+        "  net                4026532300       4026531833\n"
+        "  pid                4026531834       same\n"
+        "  pid_for_children   pending          4026531834    <- changed\n"
+        "  time               4026531836       same\n"
+        "  time_for_children  (EACCES)         4026531836    <- changed\n"
+        "  user               4026531838       same\n"
+        "  uts                4026532178       4026531839    <- changed\n"
+        "  (pending: the new PID namespace has no process yet, so the kernel cannot show it; "
+        "the next `spawn` becomes its PID 1)\n");
+    sb_free(&out);
+    sh_del(sh);
+}
+
+static void test_observation_colour_stable(void **state)
+{
+    struct nsl *sh = sh_new(true, true);
+    struct snapshot a = snap_host(sh), b = a;
+    b.ns[NS_UTS].ino = 4026532178;
+    struct strbuf out = {0};
+    render_observation(sh, &a, &b, &out);
+    const char *want =
+        "  \033[2mNAMESPACE          SUBJECT pid@1    HOST\033[0m\n"
+        "  cgroup             cgroup#1         same\n"
+        "  ipc                ipc#1            same\n"
+        "  mnt                mnt#1            same\n"
+        "  net                net#1            same\n"
+        "  pid                pid#1            same\n"
+        "  pid_for_children   pid#1            same\n"
+        "  time               time#1           same\n"
+        "  time_for_children  time#1           same\n"
+        "  user               user#1           same\n"
+        "  \033[36muts                uts#1            uts#2\033[0m         "
+        "\033[33m\033[1m<- changed\033[0m\n";
+    assert_string_equal(sb_str(&out), want);
+    sb_free(&out);
+    sh_del(sh);
+}
+
+static void test_observation_no_subject(void **state)
+{
+    struct nsl *sh = sh_new(false, false);
+    struct snapshot b = {.pid = -1};
+    struct strbuf out = {0};
+    render_observation(sh, NULL, &b, &out);
+    assert_string_equal(sb_str(&out), "  (no subject process: `reset` starts one)\n");
+    sb_free(&out);
+    sh_del(sh);
+}
+
+static void test_prompt(void **state)
+{
+    struct nsl *sh = sh_new(false, false);
+    sh->prev = snap_host(sh);
+    struct strbuf out = {0};
+    render_prompt(sh, &out, false);
+    assert_string_equal(sb_str(&out), "nslab 4242> ");
+    sb_reset(&out);
+    sh->prev.ns[NS_UTS].ino = 1;
+    sh->prev.ns[NS_PID4C].ino = 2;
+    render_prompt(sh, &out, false);
+    assert_string_equal(sb_str(&out), "nslab 4242 [pid> uts]> ");
+    sb_free(&out);
+    sh_del(sh);
+}
+
+/* With colour, for readline (invisible markers around the codes), --stable. */
+static void test_prompt_colour(void **state)
+{
+    struct nsl *sh = sh_new(true, true);
+    sh->prev = snap_host(sh);
+    sh->prev.ns[NS_NET].ino = 1;
+    struct strbuf out = {0};
+    render_prompt(sh, &out, true);
+    assert_string_equal(sb_str(&out), "\001\033[1m\002nslab pid@1 [\001\033[36m\002net"
+                                      "\001\033[0m\033[1m\002]> \001\033[0m\002");
+    sb_reset(&out);
+    render_prompt(sh, &out, false);
+    assert_string_equal(sb_str(&out),
+                        "\033[1mnslab pid@1 [\033[36mnet\033[0m\033[1m]> \033[0m");
+    sb_free(&out);
+    sh_del(sh);
+}
+
+/* fmt_pid and fmt_ino without --stable print what snprintf would. */
+static void test_numbers_as_printf(void **state)
+{
+    struct nsl *sh = sh_new(false, false);
+    static const long long pids[] = {0, 1, -1, 9, 10, 4242, 99999, 4194304, INT_MAX, INT_MIN};
+    char got[32], want[32];
+    for (size_t k = 0; k < sizeof pids / sizeof *pids; k++) {
+        snprintf(want, sizeof want, "%d", (int)pids[k]);
+        assert_string_equal(fmt_pid(sh, (pid_t)pids[k], got, sizeof got), want);
+    }
+    static const unsigned long long inos[] = {0, 7, 4026531835ull, 18446744073709551615ull};
+    for (size_t k = 0; k < sizeof inos / sizeof *inos; k++) {
+        snprintf(want, sizeof want, "%llu", inos[k]);
+        assert_string_equal(fmt_ino(sh, NS_UTS, (ino_t)inos[k], got, sizeof got), want);
+    }
+    /* A short buffer truncates as snprintf does. */
+    char small[5];
+    assert_string_equal(fmt_ino(sh, NS_UTS, 4026531835ull, small, sizeof small), "4026");
+    assert_string_equal(fmt_pid(sh, -4242, small, sizeof small), "-424");
+    sh_del(sh);
+}
+
+static void test_append_padded(void **state)
+{
+    struct strbuf sb = {0}, ref = {0};
+    static const char *const words[] = {"", "a", "time_for_children", "exactly18characters",
+                                        "much longer than the width"};
+    for (size_t k = 0; k < sizeof words / sizeof *words; k++) {
+        for (size_t w = 0; w < 30; w += 7) {
+            sb_append_padded(&sb, words[k], w);
+            sb_printf(&ref, "%-*s", (int)w, words[k]);
+        }
+    }
+    assert_string_equal(sb_str(&sb), sb_str(&ref));
+    assert_int_equal(sb.len, ref.len);
+    sb_free(&sb);
+    sb_free(&ref);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_observation_compact),
+        cmocka_unit_test(test_observation_table),
+        cmocka_unit_test(test_observation_colour_stable),
+        cmocka_unit_test(test_observation_no_subject),
+        cmocka_unit_test(test_prompt),
+        cmocka_unit_test(test_prompt_colour),
+        cmocka_unit_test(test_numbers_as_printf),
+        cmocka_unit_test(test_append_padded),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
