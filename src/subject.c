@@ -427,8 +427,15 @@ static void end_orphans(struct nsl *sh, struct trace *t)
     for (size_t k = 0; k < sh->jobs.n && nkilled < ARRAY_SIZE(killed) / 2; k++)
         killed[nkilled++] = sh->jobs.v[k].pid;
     int64_t deadline = now_ms() + 2000;
-    while (kill_shell_children(sh, t, killed, &nkilled, ARRAY_SIZE(killed)) > 0 &&
-           now_ms() < deadline) {
+    for (;;) {
+        /* No child at all (the usual case): no need to walk /proc, which
+         * costs a read per process on the machine. */
+        siginfo_t si;
+        if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 && errno == ECHILD)
+            break;
+        if (kill_shell_children(sh, t, killed, &nkilled, ARRAY_SIZE(killed)) == 0 ||
+            now_ms() >= deadline)
+            break;
         shell_reap_orphans(sh);
         usleep(2000);
     }
