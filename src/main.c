@@ -261,10 +261,20 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     FILE *in = NULL;
+    struct strbuf script = {0};
     if (file && strcmp(file, "-") != 0) {
-        in = fopen(file, "re");
-        if (!in) {
+        /* Read whole, then replay from memory: a file descriptor's offset is
+         * shared with every child forked while it is open, and a child that
+         * flushes its copy of the stream moves the parent's reading back. */
+        if (read_file_sb(AT_FDCWD, file, &script) < 0) {
             fprintf(stderr, "nslab: cannot open %s: %s\n", file, strerror(errno));
+            sb_free(&script);
+            return EXIT_USAGE;
+        }
+        in = fmemopen(script.len ? script.buf : (char *)"", script.len, "r");
+        if (!in) {
+            fprintf(stderr, "nslab: cannot read %s: %s\n", file, strerror(errno));
+            sb_free(&script);
             return EXIT_USAGE;
         }
     }
@@ -275,6 +285,7 @@ int main(int argc, char **argv)
     if (sh_init(&sh) < 0) {
         if (in)
             fclose(in);
+        sb_free(&script);
         sh_free(&sh);
         return EXIT_STEP_FAILED;
     }
@@ -289,6 +300,7 @@ int main(int argc, char **argv)
     } else if (in) {
         shell_run_script(&sh, in, file);
         fclose(in);
+        sb_free(&script);
     } else if (!sh.interactive) {
         shell_run_script(&sh, stdin, "<stdin>");
     } else {
