@@ -33,7 +33,7 @@ static struct nsl *sh_new(bool color, bool stable)
 
 static void sh_del(struct nsl *sh)
 {
-    free(sh->labels.v);
+    labels_free(&sh->labels);
     free(sh);
 }
 
