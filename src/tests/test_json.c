@@ -134,7 +134,7 @@ static void test_step_keys_and_types(void **state)
 
     cJSON *o = render_step_json(sh, &before, &now);
     keys_are(o, "step", "line", "command", "ok", "errno", "error", "output", "trace", "result",
-             "subject", "cgroups", NULL);
+             "subject", "cgroups", (char *)NULL);
     assert_int_equal(num(o, "step"), 3);
     assert_int_equal(num(o, "line"), 5);
     assert_string_equal(str(o, "command"), "unshare uts");
@@ -150,7 +150,7 @@ static void test_step_keys_and_types(void **state)
     assert_true(cJSON_IsArray(tr));
     assert_int_equal(cJSON_GetArraySize(tr), 1);
     const cJSON *t0 = cJSON_GetArrayItem(tr, 0);
-    keys_are(t0, "call", "args", "ret", "errno", NULL);
+    keys_are(t0, "call", "args", "ret", "errno", (char *)NULL);
     assert_string_equal(str(t0, "call"), "unshare");
     assert_string_equal(str(t0, "args"), "CLONE_NEWUTS");
     assert_int_equal(num(t0, "ret"), 0);
@@ -237,7 +237,7 @@ static void test_step_result(void **state)
     sh->step.result = res;
     cJSON *o = render_step_json(sh, &now, &now);
     const cJSON *r = get(o, "result");
-    keys_are(r, "job", "pid", "ns_pid", NULL);
+    keys_are(r, "job", "pid", "ns_pid", (char *)NULL);
     assert_int_equal(num(r, "job"), 1);
     assert_int_equal(num(r, "pid"), 4243);
     /* The step object refers to the result; deleting it leaves the step's. */
@@ -271,7 +271,7 @@ static void test_trace_entries(void **state)
     assert_string_equal(str(t, "args"), "4243, SIGKILL");
     /* A note is not a call. */
     t = cJSON_GetArrayItem(tr, 4);
-    keys_are(t, "note", NULL);
+    keys_are(t, "note", (char *)NULL);
     assert_string_equal(str(t, "note"), "the subject process had died");
     cJSON_Delete(o);
 }
@@ -293,21 +293,21 @@ static void test_subject_table(void **state)
 
     cJSON *o = render_step_json(sh, &before, &now);
     const cJSON *subj = get(o, "subject");
-    keys_are(subj, "pid", "ns", NULL);
+    keys_are(subj, "pid", "ns", (char *)NULL);
     assert_int_equal(num(subj, "pid"), 4242);
     const cJSON *ns = get(subj, "ns");
     keys_are(ns, "cgroup", "ipc", "mnt", "net", "pid", "pid_for_children", "time",
-             "time_for_children", "user", "uts", NULL);
+             "time_for_children", "user", "uts", (char *)NULL);
 
     const cJSON *e = get(ns, "uts");
-    keys_are(e, "inode", "host", "differs", "changed", NULL);
+    keys_are(e, "inode", "host", "differs", "changed", (char *)NULL);
     assert_true(num(e, "inode") == 4026532178.0);
     assert_true(num(e, "host") == 4026531838.0);
     assert_true(boolean(e, "differs"));
     assert_true(boolean(e, "changed"));
 
     e = get(ns, "mnt");
-    keys_are(e, "inode", "host", "differs", "changed", NULL);
+    keys_are(e, "inode", "host", "differs", "changed", (char *)NULL);
     assert_true(num(e, "inode") == num(e, "host"));
     assert_false(boolean(e, "differs"));
     assert_false(boolean(e, "changed"));
@@ -317,7 +317,7 @@ static void test_subject_table(void **state)
     assert_true(boolean(e, "changed"));
 
     e = get(ns, "pid_for_children");
-    keys_are(e, "inode", "host", "differs", "changed", "pending", "errno", NULL);
+    keys_are(e, "inode", "host", "differs", "changed", "pending", "errno", (char *)NULL);
     is_null(e, "inode");
     assert_true(num(e, "host") == 4026531836.0);
     assert_true(boolean(e, "differs"));
@@ -453,7 +453,7 @@ static void test_events(void **state)
 
     struct subj_event ev = {.kind = EV_EXITED, .pid = 4243, .status = W_EXITCODE(3, 0)};
     cJSON *o = render_event_json(sh, &ev);
-    keys_are(o, "event", "job", "pid", "status", NULL);
+    keys_are(o, "event", "job", "pid", "status", (char *)NULL);
     assert_string_equal(str(o, "event"), "exited");
     assert_int_equal(num(o, "job"), 1);
     assert_int_equal(num(o, "pid"), 4243);
@@ -463,7 +463,7 @@ static void test_events(void **state)
 
     ev.status = SIGKILL; /* killed by a signal, no core */
     o = render_event_json(sh, &ev);
-    keys_are(o, "event", "job", "pid", "signal", NULL);
+    keys_are(o, "event", "job", "pid", "signal", (char *)NULL);
     assert_string_equal(str(o, "event"), "killed");
     assert_string_equal(str(o, "signal"), "KILL");
     cJSON_Delete(o);
@@ -478,7 +478,7 @@ static void test_events(void **state)
     ev.kind = EV_CONTINUED;
     ev.status = 0xffff;
     o = render_event_json(sh, &ev);
-    keys_are(o, "event", "job", "pid", NULL);
+    keys_are(o, "event", "job", "pid", (char *)NULL);
     assert_string_equal(str(o, "event"), "continued");
     cJSON_Delete(o);
 
@@ -486,7 +486,7 @@ static void test_events(void **state)
     struct subj_event text = {.kind = EV_TEXT, .pid = 999};
     snprintf(text.text, sizeof text.text, "reaped pid 7 (exit 0)");
     o = render_event_json(sh, &text);
-    keys_are(o, "event", "pid", "text", NULL);
+    keys_are(o, "event", "pid", "text", (char *)NULL);
     assert_string_equal(str(o, "event"), "report");
     assert_string_equal(str(o, "text"), "reaped pid 7 (exit 0)");
     cJSON_Delete(o);

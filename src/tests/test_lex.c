@@ -72,62 +72,62 @@ static void split_fails(const char *text, int first_line, const char *want1, con
 
 static void test_words(void **state)
 {
-    one_cmd("unshare uts net", "unshare", "uts", "net", NULL);
-    one_cmd("  \t unshare\t\tuts  ", "unshare", "uts", NULL);
-    one_cmd("hostname", "hostname", NULL);
-    one_cmd("say a\r", "say", "a", NULL);
-    one_cmd("!hostname -f", "!hostname", "-f", NULL);
-    one_cmd("kill -KILL %1", "kill", "-KILL", "%1", NULL);
-    one_cmd("say ünïcödé ✓", "say", "ünïcödé", "✓", NULL);
+    one_cmd("unshare uts net", "unshare", "uts", "net", (char *)NULL);
+    one_cmd("  \t unshare\t\tuts  ", "unshare", "uts", (char *)NULL);
+    one_cmd("hostname", "hostname", (char *)NULL);
+    one_cmd("say a\r", "say", "a", (char *)NULL);
+    one_cmd("!hostname -f", "!hostname", "-f", (char *)NULL);
+    one_cmd("kill -KILL %1", "kill", "-KILL", "%1", (char *)NULL);
+    one_cmd("say ünïcödé ✓", "say", "ünïcödé", "✓", (char *)NULL);
     /* A backslash outside quotes takes the next character literally. */
-    one_cmd("say a\\ b", "say", "a b", NULL);
-    one_cmd("say \\'x\\\"", "say", "'x\"", NULL);
-    one_cmd("say \\;", "say", ";", NULL);
-    one_cmd("say a\\\\b", "say", "a\\b", NULL);
+    one_cmd("say a\\ b", "say", "a b", (char *)NULL);
+    one_cmd("say \\'x\\\"", "say", "'x\"", (char *)NULL);
+    one_cmd("say \\;", "say", ";", (char *)NULL);
+    one_cmd("say a\\\\b", "say", "a\\b", (char *)NULL);
     /* A backslash at the very end is dropped. */
-    one_cmd("say a\\", "say", "a", NULL);
+    one_cmd("say a\\", "say", "a", (char *)NULL);
 }
 
 static void test_single_quotes(void **state)
 {
-    one_cmd("say 'a b'", "say", "a b", NULL);
-    one_cmd("say 'a  \"b\"  c'", "say", "a  \"b\"  c", NULL);
+    one_cmd("say 'a b'", "say", "a b", (char *)NULL);
+    one_cmd("say 'a  \"b\"  c'", "say", "a  \"b\"  c", (char *)NULL);
     /* Inside '…' a backslash is an ordinary character... */
-    one_cmd("say 'back\\slash'", "say", "back\\slash", NULL);
+    one_cmd("say 'back\\slash'", "say", "back\\slash", (char *)NULL);
     /* ...so it cannot escape the closing quote. */
-    one_cmd("say 'a\\' b", "say", "a\\", "b", NULL);
-    one_cmd("say ''", "say", "", NULL);
-    one_cmd("say '' ''", "say", "", "", NULL);
-    one_cmd("say 'a;b' 'c#d'", "say", "a;b", "c#d", NULL);
-    one_cmd("say 'two\nlines'", "say", "two\nlines", NULL);
+    one_cmd("say 'a\\' b", "say", "a\\", "b", (char *)NULL);
+    one_cmd("say ''", "say", "", (char *)NULL);
+    one_cmd("say '' ''", "say", "", "", (char *)NULL);
+    one_cmd("say 'a;b' 'c#d'", "say", "a;b", "c#d", (char *)NULL);
+    one_cmd("say 'two\nlines'", "say", "two\nlines", (char *)NULL);
 }
 
 static void test_double_quotes(void **state)
 {
-    one_cmd("say \"a b\"", "say", "a b", NULL);
-    one_cmd("say \"\"", "say", "", NULL);
-    one_cmd("say \"\" end", "say", "", "end", NULL);
-    one_cmd("say \"\"  \"\"", "say", "", "", NULL);
-    one_cmd("say \"q\\\"uote\"", "say", "q\"uote", NULL);
-    one_cmd("say \"b\\\\s\"", "say", "b\\s", NULL);
+    one_cmd("say \"a b\"", "say", "a b", (char *)NULL);
+    one_cmd("say \"\"", "say", "", (char *)NULL);
+    one_cmd("say \"\" end", "say", "", "end", (char *)NULL);
+    one_cmd("say \"\"  \"\"", "say", "", "", (char *)NULL);
+    one_cmd("say \"q\\\"uote\"", "say", "q\"uote", (char *)NULL);
+    one_cmd("say \"b\\\\s\"", "say", "b\\s", (char *)NULL);
     /* Other backslashes stay as typed. */
-    one_cmd("say \"a\\nb\"", "say", "a\\nb", NULL);
-    one_cmd("say \"it's\"", "say", "it's", NULL);
-    one_cmd("say \"a;b # c\"", "say", "a;b # c", NULL);
+    one_cmd("say \"a\\nb\"", "say", "a\\nb", (char *)NULL);
+    one_cmd("say \"it's\"", "say", "it's", (char *)NULL);
+    one_cmd("say \"a;b # c\"", "say", "a;b # c", (char *)NULL);
     /* Quotes glue to what is next to them. */
-    one_cmd("say a\"b c\"d'e f'g", "say", "ab cde fg", NULL);
-    one_cmd("say \"\"x", "say", "x", NULL);
+    one_cmd("say a\"b c\"d'e f'g", "say", "ab cde fg", (char *)NULL);
+    one_cmd("say \"\"x", "say", "x", (char *)NULL);
 }
 
 /* --- comments ------------------------------------------------------------ */
 
 static void test_comments(void **state)
 {
-    one_cmd("say a#b", "say", "a#b", NULL);
-    one_cmd("say a #b c", "say", "a", NULL);
-    one_cmd("say a\t# tab before", "say", "a", NULL);
-    one_cmd("say \"#x\" '#y' \\#z", "say", "#x", "#y", "#z", NULL);
-    one_cmd("say a # ; say b", "say", "a", NULL);
+    one_cmd("say a#b", "say", "a#b", (char *)NULL);
+    one_cmd("say a #b c", "say", "a", (char *)NULL);
+    one_cmd("say a\t# tab before", "say", "a", (char *)NULL);
+    one_cmd("say \"#x\" '#y' \\#z", "say", "#x", "#y", "#z", (char *)NULL);
+    one_cmd("say a # ; say b", "say", "a", (char *)NULL);
 
     struct lex_result r = split_ok("# only a comment");
     assert_int_equal(r.n, 0);
@@ -228,10 +228,10 @@ static void test_continuation(void **state)
 
     /* Inside a word it joins the halves; inside "…" too; a continuation is
      * never a word of its own. */
-    one_cmd("say a\\\nb", "say", "ab", NULL);
-    one_cmd("say \"a\\\nb\"", "say", "ab", NULL);
-    one_cmd("say two \\\n    continued", "say", "two", "continued", NULL);
-    one_cmd("say \\\n x", "say", "x", NULL);
+    one_cmd("say a\\\nb", "say", "ab", (char *)NULL);
+    one_cmd("say \"a\\\nb\"", "say", "ab", (char *)NULL);
+    one_cmd("say two \\\n    continued", "say", "two", "continued", (char *)NULL);
+    one_cmd("say \\\n x", "say", "x", (char *)NULL);
 }
 
 /* --- errors ------------------------------------------------------------------ */
