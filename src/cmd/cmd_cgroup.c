@@ -419,7 +419,7 @@ int cg_spawn_places(struct nsl *sh, const char *list, struct cg_spawn_places *ou
     if (!list || !*list)
         return 0;
     cleanup_free char *copy = xstrdup(list);
-    int hiers[CG_SPAWN_MAX];
+    int hiers[CG_SPAWN_MAX] = {0};
     char *save = NULL;
     for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
         struct cg_group buf;

@@ -304,12 +304,12 @@ static int link_show(struct nsl *sh, const char *word)
 {
     struct net_links l = {0};
     struct nsl_err e;
-    ino_t ns;
-    const char *how;
+    ino_t ns = 0;
+    const char *how = "";
     char nb[96];
     if (net_links_of(sh, word, &l, &ns, &how, &e) < 0)
         return step_fail_err(sh, &e);
-    struct target t;
+    struct target t = {0};
     target_resolve(sh, word, 0, &t, &e);
     out_printf(sh, "Network devices in %s's network namespace %s, %s:\n", target_whose(word),
                ns_words(sh, ns, nb, sizeof nb), how);
@@ -379,7 +379,7 @@ int cmd_link(struct nsl *sh, int argc, char **argv)
 
 int cmd_addr(struct nsl *sh, int argc, char **argv)
 {
-    if (argc != 5 || strcmp(argv[1], "add") || strcmp(argv[3], "dev"))
+    if (argc != 5 || strcmp(argv[1], "add") != 0 || strcmp(argv[3], "dev") != 0)
         return step_fail(sh, EINVAL, "usage: addr add CIDR dev NAME");
     struct nsl_err e;
     struct net_addr a;

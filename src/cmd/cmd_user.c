@@ -366,7 +366,7 @@ int cmd_gidmap(struct nsl *sh, int argc, char **argv)
 
 int cmd_setgroups(struct nsl *sh, int argc, char **argv)
 {
-    if (argc < 2 || argc > 3 || (strcmp(argv[1], "deny") && strcmp(argv[1], "allow")))
+    if (argc < 2 || argc > 3 || (strcmp(argv[1], "deny") != 0 && strcmp(argv[1], "allow") != 0))
         return step_fail(sh, EINVAL, "usage: setgroups deny|allow [TARGET]");
     struct target t;
     struct nsl_err e;

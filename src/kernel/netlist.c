@@ -105,8 +105,8 @@ int net_links_unpack(const char *text, struct net_links *l, struct nsl_err *e)
             if (strlen(name) >= NET_NAME_MAX || strlen(kind) >= NET_NAME_MAX ||
                 mac_parse(mac, d.mac, &d.maclen) < 0)
                 goto bad;
-            strcpy(d.name, name);
-            strcpy(d.kind, strcmp(kind, "-") ? kind : "");
+            snprintf(d.name, sizeof d.name, "%s", name);
+            snprintf(d.kind, sizeof d.kind, "%s", strcmp(kind, "-") != 0 ? kind : "");
             l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
             l->v[l->n++] = d;
         } else if (sscanf(line, "addr %d %15s %63s %d", &idx, fam, addr, &prefix) == 4) {

@@ -156,7 +156,7 @@ static int id_word(const char *w, const char *what, uint64_t max, uint64_t min, 
 int idmap_args_parse(const char *inside, const char *outside, const char *count,
                      struct idmap_ext *x, struct nsl_err *e)
 {
-    uint64_t in, out, cnt;
+    uint64_t in = 0, out = 0, cnt = 0;
     /* (uid_t)-1 is never a valid ID: the kernel keeps it for "no change". */
     if (id_word(inside, "INSIDE", UINT32_MAX - 1, 0, &in, e) < 0 ||
         id_word(outside, "OUTSIDE", UINT32_MAX - 1, 0, &out, e) < 0 ||

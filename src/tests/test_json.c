@@ -112,8 +112,10 @@ static void keys_are(const cJSON *o, ...)
     va_start(ap, o);
     const cJSON *c = o->child;
     for (const char *k; (k = va_arg(ap, const char *)); c = c->next) {
-        if (!c)
+        if (!c) {
             fail_msg("key \"%s\" missing at the end", k);
+            break; /* not reached: fail_msg ends the test */
+        }
         if (strcmp(c->string, k) != 0)
             fail_msg("key \"%s\" where \"%s\" was expected", c->string, k);
     }

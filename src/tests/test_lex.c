@@ -324,10 +324,11 @@ static void test_long_input(void **state)
     char *text = xmalloc(words * 4 + 16);
     char *p = text;
     for (size_t k = 0; k < words; k++) {
-        memcpy(p, "ab ", 3);
-        p += 3;
+        *p++ = 'a';
+        *p++ = 'b';
+        *p++ = ' ';
     }
-    strcpy(p, "\nlast");
+    snprintf(p, 6, "%s", "\nlast");
     struct lex_result r = split_ok(text);
     assert_int_equal(r.n, 2);
     assert_int_equal(r.cmds[0].argc, (int)words);

@@ -193,7 +193,7 @@ static int child_rtnl(void)
     if (rtnl_dump(r, &l, &e) < 0)
         return 18;
     struct net_link *d0 = net_links_find_name(&l, "t0"), *lo = net_links_find_name(&l, "lo");
-    if (!d0 || !lo || l.n != 3 || strcmp(d0->kind, "veth") || !(d0->flags & IFF_UP) ||
+    if (!d0 || !lo || l.n != 3 || strcmp(d0->kind, "veth") != 0 || !(d0->flags & IFF_UP) ||
         d0->link != i1 || d0->naddrs < 1 || d0->addrs[0].prefix != 24 || d0->maclen != 6)
         return 19;
     net_links_free(&l);
@@ -290,7 +290,7 @@ static int child_peer_and_helper(void)
         rc = 19;
     /* fork, then setns into the net namespace (root: no user namespace to enter). */
     snprintf(want, sizeof want, "setns(/proc/%d/ns/net, CLONE_NEWNET) = 0", (int)other);
-    if (!rc && (ht.n != 2 || strcmp(ht.v[0].call, "fork") || !trace_has(&ht, want)))
+    if (!rc && (ht.n != 2 || strcmp(ht.v[0].call, "fork") != 0 || !trace_has(&ht, want)))
         rc = 20;
     /* A helper whose function fails reports its errno. */
     if (!rc && (nshelper_run(&sh, &ht, 999999999, NS_NET, dump_fn, NULL, &out, &err, &e) != -1 ||
