@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ns.h"
+#include "sys_file.h"
 
 static void root_from_env(char *dst, size_t size, const char *var, const char *dflt)
 {
@@ -118,19 +119,7 @@ int sys_kill(struct trace *t, pid_t pid, int sig)
 
 int sys_write_file(struct trace *t, const char *path, const char *value)
 {
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    int r = -1;
-    if (fd >= 0) {
-        size_t len = strlen(value);
-        ssize_t n = write(fd, value, len);
-        r = n == (ssize_t)len ? 0 : -1;
-        if (n >= 0 && n != (ssize_t)len)
-            errno = EIO;
-        int err = errno;
-        close(fd);
-        errno = err;
-    }
-    return traced(t, r, "write", 0, xasprintf("%s \"%s\"", path, value));
+    return sys_write_file_shown(t, path, path, value);
 }
 
 static void mount_flags_format(unsigned long f, struct strbuf *out)
