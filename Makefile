@@ -6,6 +6,7 @@ DESTDIR ?=
 BINDIR  := $(PREFIX)/bin
 MANDIR  := $(PREFIX)/share/man
 DATADIR := $(PREFIX)/share/nslab
+LOCALEDIR := $(PREFIX)/share/locale
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -27,11 +28,16 @@ FUZZBINS := $(FUZZSRCS:src/tests/fuzz/%.c=$(B)/fuzz/%)
 # (make fuzz FUZZ_SECONDS=600).
 FUZZ_SECONDS ?= 8
 DEPSTAMP := build/.deps-installed
+# Chinese: one PO file per part of the messages (scripts/i18n-pot), merged
+# into one catalog next to the binary, where nslab looks for it.
+PO_PARTS := commands messages labs
+POS     := $(PO_PARTS:%=docs/i18n/zh_CN/%.po)
+MO      := $(B)/locale/zh_CN/LC_MESSAGES/nslab.mo
 
 .PHONY: all run test check unit integration asan valgrind install uninstall clean deps \
-	check-static docs fuzz fuzz-run bench
+	check-static docs fuzz fuzz-run bench po
 
-all: $(B)/nslab
+all: $(B)/nslab $(MO)
 
 deps: $(DEPSTAMP)
 $(DEPSTAMP): scripts/install-deps.sh
@@ -41,6 +47,10 @@ $(DEPSTAMP): scripts/install-deps.sh
 $(B)/nslab: $(OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(MO): $(POS) | $(DEPSTAMP)
+	@mkdir -p $(@D)
+	msgcat --use-first $(POS) | msgfmt --check -o $@ -
+
 $(B)/src/%.o: src/%.c | $(DEPSTAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
@@ -49,13 +59,13 @@ $(B)/tests/%: src/tests/%.c $(LIBOBJS) | $(DEPSTAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Isrc -o $@ $< $(LIBOBJS) $(LDLIBS) $(TESTLIBS)
 
-run: $(B)/nslab
+run: $(B)/nslab $(MO)
 	./$(B)/nslab
 
 unit: $(TESTBINS)
 	@bash src/tests/run-unit.sh $(TESTBINS)
 
-integration: $(B)/nslab
+integration: $(B)/nslab $(MO)
 	@NSLAB=$(CURDIR)/$(B)/nslab bash src/tests/run-integration.sh
 
 # The fast suite: unit tests, then labs and scenarios against the kernel.
@@ -73,7 +83,7 @@ asan:
 	    LDFLAGS="-fsanitize=address,undefined" check
 
 # Every lab replayed under valgrind memcheck: no memory error, no leak.
-valgrind: $(B)/nslab
+valgrind: $(B)/nslab $(MO)
 	@NSLAB=$(CURDIR)/$(B)/nslab bash src/tests/run-valgrind.sh
 
 # libFuzzer harnesses for every parser of outside text, built with clang and
@@ -94,7 +104,7 @@ $(B)/fuzz/%: src/tests/fuzz/%.c $(LIBOBJS) | $(DEPSTAMP)
 bench: $(B)/nslab
 	@NSLAB=$(CURDIR)/$(B)/nslab bash scripts/bench.sh
 
-install: $(B)/nslab
+install: $(B)/nslab $(MO)
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(B)/nslab $(DESTDIR)$(BINDIR)/nslab
 	@if [ -f docs/nslab.1 ]; then install -d $(DESTDIR)$(MANDIR)/man1 && \
@@ -102,14 +112,25 @@ install: $(B)/nslab
 	for d in docs/explain/*/; do \
 	    install -d $(DESTDIR)$(DATADIR)/explain/$$(basename $$d) && \
 	    install -m 0644 $$d*.txt $(DESTDIR)$(DATADIR)/explain/$$(basename $$d)/; done
+	install -d $(DESTDIR)$(LOCALEDIR)/zh_CN/LC_MESSAGES
+	install -m 0644 $(MO) $(DESTDIR)$(LOCALEDIR)/zh_CN/LC_MESSAGES/nslab.mo
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nslab $(DESTDIR)$(MANDIR)/man1/nslab.1
 	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(LOCALEDIR)/zh_CN/LC_MESSAGES/nslab.mo
 
 # The command reference is generated from the command table.
 docs: $(B)/nslab
 	./$(B)/nslab --dump-commands > docs/commands.md
+
+# New translatable strings go into the PO files, untranslated, for a
+# translator to fill in (src/tests/scenarios/i18n.sh fails until then).
+po: $(B)/nslab
+	@for p in $(PO_PARTS); do \
+	    scripts/i18n-pot $$p > $(B)/$$p.pot && \
+	    msgmerge --quiet --update --backup=none --no-wrap docs/i18n/zh_CN/$$p.po $(B)/$$p.pot || exit 1; \
+	done
 
 # cppcheck and clang-tidy (.clang-tidy says which checks, and why some not).
 check-static:

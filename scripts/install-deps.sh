@@ -5,8 +5,10 @@ set -euo pipefail
 
 # clang and its runtime libraries build the libFuzzer harnesses (make fuzz,
 # part of make test); libclang-rt-dev is only "recommended" by clang.
+# gettext builds the Chinese catalog (msgfmt) and extracts its strings.
 pkgs=(build-essential pkg-config libreadline-dev libcjson-dev libcmocka-dev
-      libmnl-dev util-linux iproute2 iputils-ping procps time clang libclang-rt-dev)
+      libmnl-dev util-linux iproute2 iputils-ping procps time clang libclang-rt-dev
+      gettext)
 
 missing=()
 for p in "${pkgs[@]}"; do

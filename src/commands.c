@@ -5,18 +5,20 @@
 
 #include <string.h>
 
+#include "i18n.h"
+
 const struct command commands[] = {
     /* --- observation --- */
     {.name = "ls-ns",
      .synopsis = "ls-ns [TARGET|all] | ls-ns --tree pid|user",
-     .summary = "a process's namespaces beside the host's; every namespace; or their tree",
-     .help = "ls-ns shows TARGET's namespace inodes (default: the subject) beside the\n"
+     .summary = N_("a process's namespaces beside the host's; every namespace; or their tree"),
+     .help = N_("ls-ns shows TARGET's namespace inodes (default: the subject) beside the\n"
              "host's: two processes are in the same namespace exactly when the inodes of\n"
              "their /proc/PID/ns links are equal.\n"
              "ls-ns all lists every namespace on the system, as lsns(8) does: NS, TYPE,\n"
              "NPROCS, PID (the lowest in it) and COMMAND.\n"
              "ls-ns --tree pid|user draws the hierarchy of PID or user namespaces, found\n"
-             "with the NS_GET_PARENT and NS_GET_USERNS ioctls, with the processes in each.",
+             "with the NS_GET_PARENT and NS_GET_USERNS ioctls, with the processes in each."),
      .mechanism = "readlink(2) of /proc/PID/ns/*; ioctl(2) NS_GET_PARENT, NS_GET_USERNS",
      .man = "namespaces(7), ioctl_ns(2), lsns(8)",
      .run = cmd_ls_ns,
@@ -24,24 +26,24 @@ const struct command commands[] = {
      .options = "--tree"},
     {.name = "ps",
      .synopsis = "ps [TARGET]",
-     .summary = "the processes of a PID namespace, with their PID at every level",
-     .help = "ps lists the processes of TARGET's PID namespace (default: the subject's) as\n"
+     .summary = N_("the processes of a PID namespace, with their PID at every level"),
+     .help = N_("ps lists the processes of TARGET's PID namespace (default: the subject's) as\n"
              "they are numbered there: PID, PPID (0 when the parent is outside), the host\n"
              "PID, state, and the NSpid chain of /proc/PID/status, which gives a process's\n"
              "PID in each namespace from the outermost to its own. A namespace also sees\n"
              "the processes of the namespaces nested in it. When TARGET's children are\n"
              "born in another PID namespace (after `unshare pid` or `setns pid`), ps lists\n"
-             "that one.",
+             "that one."),
      .mechanism = "/proc/PID/status (NSpid, PPid, State), ioctl(2) NS_GET_PARENT",
      .man = "pid_namespaces(7), proc(5)",
      .run = cmd_ps,
      .complete = "@target"},
     {.name = "show",
      .synopsis = "show",
-     .summary = "the observation block again",
-     .help = "show prints the subject's namespace table again: each of the eight types\n"
+     .summary = N_("the observation block again"),
+     .help = N_("show prints the subject's namespace table again: each of the eight types\n"
              "plus pid_for_children and time_for_children, marked where it differs from\n"
-             "the host's.",
+             "the host's."),
      .mechanism = "readlink(2) of /proc/PID/ns/*",
      .man = "namespaces(7)",
      .run = cmd_show,
@@ -50,8 +52,8 @@ const struct command commands[] = {
     /* --- namespaces --- */
     {.name = "unshare",
      .synopsis = "unshare TYPE... [--propagation private|slave|shared|unchanged] [--no-map]",
-     .summary = "move the subject into new namespaces",
-     .help = "unshare calls unshare(2) in the subject with one CLONE_NEW* flag per TYPE\n"
+     .summary = N_("move the subject into new namespaces"),
+     .help = N_("unshare calls unshare(2) in the subject with one CLONE_NEW* flag per TYPE\n"
              "(cgroup ipc mnt net pid time user uts, or all).\n"
              "pid and time are special: the subject itself stays where it is and only\n"
              "pid_for_children / time_for_children change; the next spawned process is\n"
@@ -61,7 +63,7 @@ const struct command commands[] = {
              "the host through a shared peer group; --propagation slave|shared picks\n"
              "another mode and unchanged keeps the copied propagation.\n"
              "user: the subject's uid and gid are mapped to root inside (as unshare -r):\n"
-             "setgroups is denied and uid_map/gid_map written; --no-map leaves them unmapped.",
+             "setgroups is denied and uid_map/gid_map written; --no-map leaves them unmapped."),
      .mechanism = "unshare(2)",
      .man = "unshare(2), namespaces(7), unshare(1)",
      .run = cmd_unshare,
@@ -69,21 +71,21 @@ const struct command commands[] = {
      .options = "--propagation --no-map"},
     {.name = "setns",
      .synopsis = "setns TYPE[,TYPE...]|all TARGET",
-     .summary = "move the subject into TARGET's namespace(s)",
-     .help = "setns opens /proc/TARGET/ns/TYPE and calls setns(2) in the subject, for\n"
+     .summary = N_("move the subject into TARGET's namespace(s)"),
+     .help = N_("setns opens /proc/TARGET/ns/TYPE and calls setns(2) in the subject, for\n"
              "each TYPE of a comma list (pid,mnt) in the order below. With\n"
              "all, it enters every namespace of TARGET that differs from the subject's,\n"
              "in the order nsenter(1) uses (user first, then cgroup ipc uts net pid mnt\n"
              "time). TARGET: self, host, a PID, or %N (a job).\n"
-             "setns pid, like unshare pid, changes only pid_for_children.",
+             "setns pid, like unshare pid, changes only pid_for_children."),
      .mechanism = "setns(2)",
      .man = "setns(2), nsenter(1)",
      .run = cmd_setns,
      .complete = "@type|all @target"},
     {.name = "spawn",
      .synopsis = "spawn [--ns TYPES] [--cg CGROUP] [--] PROGRAM [ARGS...]",
-     .summary = "start a child of the subject (a job), optionally in new namespaces or cgroups",
-     .help = "spawn clones a child of the subject, with new namespaces for TYPES (a comma\n"
+     .summary = N_("start a child of the subject (a job), optionally in new namespaces or cgroups"),
+     .help = N_("spawn clones a child of the subject, with new namespaces for TYPES (a comma\n"
              "list), and runs PROGRAM in it: a builtin (below) or an external\n"
              "program started with execvp(3), never through a shell. It prints the job\n"
              "number %N, the host PID and the PID inside the child's PID namespace.\n"
@@ -106,7 +108,7 @@ const struct command commands[] = {
              "                         SIGTERM it kills and reaps them, and they die with it\n"
              "With --ns pid,mnt the child gets a /proc of its own (as unshare\n"
              "--mount-proc): it makes every mount private, then mounts proc on /proc.\n"
-             "After `unshare pid`, the first spawned child is PID 1 of the new namespace.",
+             "After `unshare pid`, the first spawned child is PID 1 of the new namespace."),
      .mechanism = "clone3(2) with CLONE_NEW* flags, write(2) to cgroup.procs, execvp(3)",
      .man = "clone(2), execve(2), pid_namespaces(7), cgroups(7)",
      .run = cmd_spawn,
@@ -114,38 +116,38 @@ const struct command commands[] = {
      .options = "--ns --cg --"},
     {.name = "!",
      .synopsis = "!PROGRAM [ARGS...]",
-     .summary = "run a program inside the subject's namespaces and wait for it",
-     .help = "!PROGRAM runs PROGRAM (with execvp(3), never through a shell) as a child of\n"
+     .summary = N_("run a program inside the subject's namespaces and wait for it"),
+     .help = N_("!PROGRAM runs PROGRAM (with execvp(3), never through a shell) as a child of\n"
              "the subject, so it sees the subject's namespaces, and waits for it.\n"
              "Interactively it gets the terminal: `!bash` opens a shell inside the\n"
              "namespaces and exiting it returns to nslab. In JSON mode its output is\n"
-             "captured into the step's output and its status into result.",
+             "captured into the step's output and its status into result."),
      .mechanism = "clone(2), execvp(3), waitpid(2)",
      .man = "execve(2), wait(2)",
      .run = cmd_run,
      .complete = "@command @file..."},
     {.name = "jobs",
      .synopsis = "jobs",
-     .summary = "the spawned processes and their state",
-     .help = "jobs lists the processes spawn started: %N, host PID, PID inside its PID\n"
-             "namespace, state (running, stopped, exited N, killed by SIG) and command.",
+     .summary = N_("the spawned processes and their state"),
+     .help = N_("jobs lists the processes spawn started: %N, host PID, PID inside its PID\n"
+             "namespace, state (running, stopped, exited N, killed by SIG) and command."),
      .mechanism = "waitpid(2) in the subject, reported as events",
      .man = "wait(2)",
      .run = cmd_jobs,
      .flags = CMD_NO_OBSERVE},
     {.name = "wait",
      .synopsis = "wait %N [SECONDS]",
-     .summary = "wait for a job to end (Ctrl-C interrupts)",
-     .help = "wait blocks until job %N has ended and prints how it ended. With SECONDS it\n"
-             "gives up after that long. Ctrl-C interrupts the wait, not the job.",
+     .summary = N_("wait for a job to end (Ctrl-C interrupts)"),
+     .help = N_("wait blocks until job %N has ended and prints how it ended. With SECONDS it\n"
+             "gives up after that long. Ctrl-C interrupts the wait, not the job."),
      .mechanism = "waitpid(2) in the subject",
      .man = "wait(2)",
      .run = cmd_wait,
      .complete = "@job"},
     {.name = "kill",
      .synopsis = "kill [-SIG] TARGET [--from host|inside]",
-     .summary = "send a signal (default TERM), from the host or from inside TARGET's PID namespace",
-     .help = "kill sends SIG (a name like KILL or TERM, or a number; default TERM) to\n"
+     .summary = N_("send a signal (default TERM), from the host or from inside TARGET's PID namespace"),
+     .help = N_("kill sends SIG (a name like KILL or TERM, or a number; default TERM) to\n"
              "TARGET, then says whether TARGET is still alive and which rule applied.\n"
              "--from host (the default) sends it from the shell, in the host's PID\n"
              "namespace. --from inside sends it from a process inside TARGET's PID\n"
@@ -154,7 +156,7 @@ const struct command commands[] = {
              "The init (PID 1) of a PID namespace ignores every signal it has no handler\n"
              "for when it comes from inside, even SIGKILL; from an ancestor namespace only\n"
              "SIGKILL and SIGSTOP are forced on it (pid_namespaces(7)). Whether it has a\n"
-             "handler is read from SigCgt in /proc/PID/status.",
+             "handler is read from SigCgt in /proc/PID/status."),
      .mechanism = "kill(2); setns(2) + fork(2) for --from inside",
      .man = "kill(2), signal(7), pid_namespaces(7)",
      .run = cmd_kill,
@@ -162,10 +164,10 @@ const struct command commands[] = {
      .options = "-KILL -TERM -INT -HUP -STOP -CONT -USR1 --from"},
     {.name = "reset",
      .synopsis = "reset",
-     .summary = "end the subject and its children; start a fresh one in the host's namespaces",
-     .help = "reset kills every job and the subject, then starts a fresh subject in the\n"
+     .summary = N_("end the subject and its children; start a fresh one in the host's namespaces"),
+     .help = N_("reset kills every job and the subject, then starts a fresh subject in the\n"
              "host's namespaces. It is the way back after `unshare user`, which setns\n"
-             "cannot undo (a process cannot re-enter an ancestor user namespace).",
+             "cannot undo (a process cannot re-enter an ancestor user namespace)."),
      .mechanism = "kill(2), fork(2)",
      .man = "user_namespaces(7)",
      .run = cmd_reset},
@@ -173,18 +175,18 @@ const struct command commands[] = {
     /* --- UTS --- */
     {.name = "hostname",
      .synopsis = "hostname [NAME]",
-     .summary = "show or set the subject's hostname",
-     .help = "hostname prints the hostname the subject sees; with NAME it sets it with\n"
+     .summary = N_("show or set the subject's hostname"),
+     .help = N_("hostname prints the hostname the subject sees; with NAME it sets it with\n"
              "sethostname(2). The hostname belongs to the UTS namespace: after\n"
-             "`unshare uts` the change stays inside.",
+             "`unshare uts` the change stays inside."),
      .mechanism = "sethostname(2), uname(2)",
      .man = "sethostname(2), uts_namespaces(7)",
      .run = cmd_hostname},
     {.name = "domainname",
      .synopsis = "domainname [NAME]",
-     .summary = "show or set the subject's NIS domain name",
-     .help = "domainname prints the NIS domain name the subject sees; with NAME it sets\n"
-             "it with setdomainname(2). Like the hostname it belongs to the UTS namespace.",
+     .summary = N_("show or set the subject's NIS domain name"),
+     .help = N_("domainname prints the NIS domain name the subject sees; with NAME it sets\n"
+             "it with setdomainname(2). Like the hostname it belongs to the UTS namespace."),
      .mechanism = "setdomainname(2), uname(2)",
      .man = "setdomainname(2), uts_namespaces(7)",
      .run = cmd_domainname},
@@ -192,14 +194,14 @@ const struct command commands[] = {
     /* --- cgroups --- */
     {.name = "cgls",
      .synopsis = "cgls [CGROUP]",
-     .summary = "the cgroup layout found, and the tree of this session's cgroups with usage",
-     .help = "cgls says which hierarchy and cgroup version holds each controller (found at\n"
+     .summary = N_("the cgroup layout found, and the tree of this session's cgroups with usage"),
+     .help = N_("cgls says which hierarchy and cgroup version holds each controller (found at\n"
              "start from /proc/self/mountinfo, /proc/cgroups and the v2 root's\n"
              "cgroup.controllers), then lists this session's cgroups as a tree (with any\n"
              "cgroups made below them): limit, usage with a bar against the limit, the\n"
              "counters that matter (limit hits, oom_kill, throttling, frozen) and the\n"
              "number of processes. cgls CGROUP shows one cgroup, its subtree and every\n"
-             "file nslab reads from it.",
+             "file nslab reads from it."),
      .mechanism = "reads of cgroup files (memory.max or memory.limit_in_bytes, cpu.stat, ...)",
      .man = "cgroups(7), systemd-cgls(1)",
      .run = cmd_cgls,
@@ -207,8 +209,8 @@ const struct command commands[] = {
      .help_more = cmd_cg_help_more},
     {.name = "cgcreate",
      .synopsis = "cgcreate CONTROLLER [LIMIT] [--name NAME] [--v2]",
-     .summary = "make a cgroup under this session's parent and set its limit",
-     .help = "cgcreate makes a cgroup (mkdir in the hierarchy that holds CONTROLLER) under\n"
+     .summary = N_("make a cgroup under this session's parent and set its limit"),
+     .help = N_("cgcreate makes a cgroup (mkdir in the hierarchy that holds CONTROLLER) under\n"
              "this session's parent nslab.<PID>, made on first use under the cgroup nslab\n"
              "runs in (or the hierarchy's root), and writes its limit. It prints the name\n"
              "(mem1, cpu1, ... or NAME), the path and each file written.\n"
@@ -223,7 +225,7 @@ const struct command commands[] = {
              "memory.limit_in_bytes, cpu.cfs_quota_us and cpu.cfs_period_us, pids.max,\n"
              "and copies cpuset.mems from the parent. --v2 makes it in the cgroup2 mount of\n"
              "a hybrid system (for freezer: cgroup.freeze needs no controller).\n"
-             "Every cgroup of the session is removed at exit.",
+             "Every cgroup of the session is removed at exit."),
      .mechanism = "mkdir(2) in cgroupfs, write(2) to its limit files",
      .man = "cgroups(7)",
      .run = cmd_cgcreate,
@@ -232,80 +234,80 @@ const struct command commands[] = {
      .help_more = cmd_cg_help_more},
     {.name = "cgset",
      .synopsis = "cgset CGROUP FILE VALUE",
-     .summary = "write a cgroup file (or its limit or cpu weight), then read it back",
-     .help = "cgset writes VALUE to FILE of CGROUP (a name cgcreate printed, or a path\n"
+     .summary = N_("write a cgroup file (or its limit or cpu weight), then read it back"),
+     .help = N_("cgset writes VALUE to FILE of CGROUP (a name cgcreate printed, or a path\n"
              "below one) and reads the file back. FILE is a file name (memory.max,\n"
              "pids.max, cpu.shares, ...), or one of two words that work on every\n"
              "version: limit (VALUE in cgcreate's LIMIT syntax, written to the real\n"
              "files) and weight (a cpu cgroup's share against its siblings, 1 to 10000,\n"
-             "default 100: cpu.weight on v2, cpu.shares = weight*1024/100 on v1).",
+             "default 100: cpu.weight on v2, cpu.shares = weight*1024/100 on v1)."),
      .mechanism = "write(2) to a cgroup file",
      .man = "cgroups(7)",
      .run = cmd_cgset,
      .complete = "@cgroup limit|weight"},
     {.name = "cgget",
      .synopsis = "cgget CGROUP [FILE...]",
-     .summary = "read a cgroup's files",
-     .help = "cgget CGROUP prints every file nslab reads from the cgroup, by its real name\n"
+     .summary = N_("read a cgroup's files"),
+     .help = N_("cgget CGROUP prints every file nslab reads from the cgroup, by its real name\n"
              "(file:key for one line of a flat-keyed file such as memory.events).\n"
              "cgget CGROUP FILE... prints those files; FILE:KEY one line of one; and the\n"
              "words limit, usage, procs, oom_kill, limit_hits, throttled, frozen, weight\n"
-             "and cpus read the value they name whatever the cgroup version.",
+             "and cpus read the value they name whatever the cgroup version."),
      .mechanism = "read(2) of cgroup files",
      .man = "cgroups(7)",
      .run = cmd_cgget,
      .complete = "@cgroup"},
     {.name = "cgattach",
      .synopsis = "cgattach CGROUP [TARGET]",
-     .summary = "move a process of this session into a cgroup (default: the subject)",
-     .help = "cgattach writes TARGET's PID to CGROUP's cgroup.procs, which moves the whole\n"
+     .summary = N_("move a process of this session into a cgroup (default: the subject)"),
+     .help = N_("cgattach writes TARGET's PID to CGROUP's cgroup.procs, which moves the whole\n"
              "process (all its threads) there. TARGET: self (default: the subject, so\n"
              "everything it starts later is born inside), %N, or a PID of this session's\n"
              "processes; nslab moves no other process, since whatever is inside its\n"
              "cgroups at exit is killed. A process is in exactly one cgroup of each\n"
-             "hierarchy: moving it leaves the one it was in.",
+             "hierarchy: moving it leaves the one it was in."),
      .mechanism = "write(2) of a PID to cgroup.procs",
      .man = "cgroups(7)",
      .run = cmd_cgattach,
      .complete = "@cgroup @target"},
     {.name = "cgexec",
      .synopsis = "cgexec CGROUP PROGRAM [ARGS...]",
-     .summary = "start a job inside a cgroup (spawn --cg CGROUP PROGRAM)",
-     .help = "cgexec is `spawn --cg CGROUP PROGRAM [ARGS...]`: a child of the subject, put\n"
+     .summary = N_("start a job inside a cgroup (spawn --cg CGROUP PROGRAM)"),
+     .help = N_("cgexec is `spawn --cg CGROUP PROGRAM [ARGS...]`: a child of the subject, put\n"
              "into CGROUP (a comma list for several hierarchies) before it runs PROGRAM.\n"
              "Builtins such as stress mem 100M, stress cpu 5 and stress fork 20 show\n"
-             "what the limits do (help spawn).",
+             "what the limits do (help spawn)."),
      .mechanism = "clone3(2), write(2) to cgroup.procs, execvp(3)",
      .man = "cgroups(7), clone(2)",
      .run = cmd_cgexec,
      .complete = "@cgroup @command @file..."},
     {.name = "cgfreeze",
      .synopsis = "cgfreeze CGROUP",
-     .summary = "freeze every process of a cgroup, and wait until they are",
-     .help = "cgfreeze stops every process of CGROUP at once, and waits until the kernel\n"
+     .summary = N_("freeze every process of a cgroup, and wait until they are"),
+     .help = N_("cgfreeze stops every process of CGROUP at once, and waits until the kernel\n"
              "says they all are: v2 writes 1 to cgroup.freeze (any cgroup) and waits for\n"
              "\"frozen 1\" in cgroup.events; v1 writes FROZEN to freezer.state (only in the\n"
              "freezer hierarchy: cgcreate freezer) and waits until it reads FROZEN, not\n"
-             "FREEZING. Frozen processes receive no CPU time; signals wait for the thaw.",
+             "FREEZING. Frozen processes receive no CPU time; signals wait for the thaw."),
      .mechanism = "write(2) to cgroup.freeze (v2) or freezer.state (v1)",
      .man = "cgroups(7)",
      .run = cmd_cgfreeze,
      .complete = "@cgroup"},
     {.name = "cgthaw",
      .synopsis = "cgthaw CGROUP",
-     .summary = "let a frozen cgroup's processes run again",
-     .help = "cgthaw writes 0 to cgroup.freeze (v2) or THAWED to freezer.state (v1) and\n"
-             "waits until the kernel reports the cgroup thawed.",
+     .summary = N_("let a frozen cgroup's processes run again"),
+     .help = N_("cgthaw writes 0 to cgroup.freeze (v2) or THAWED to freezer.state (v1) and\n"
+             "waits until the kernel reports the cgroup thawed."),
      .mechanism = "write(2) to cgroup.freeze (v2) or freezer.state (v1)",
      .man = "cgroups(7)",
      .run = cmd_cgthaw,
      .complete = "@cgroup"},
     {.name = "cgdelete",
      .synopsis = "cgdelete CGROUP",
-     .summary = "remove a cgroup (the kernel refuses while processes are inside)",
-     .help = "cgdelete removes CGROUP with rmdir(2) (its subdirectories first). The kernel\n"
+     .summary = N_("remove a cgroup (the kernel refuses while processes are inside)"),
+     .help = N_("cgdelete removes CGROUP with rmdir(2) (its subdirectories first). The kernel\n"
              "refuses with EBUSY while processes are inside; cgdelete then says which\n"
-             "(PID and command) and how to end or move them. It kills nothing itself.",
+             "(PID and command) and how to end or move them. It kills nothing itself."),
      .mechanism = "rmdir(2) in cgroupfs",
      .man = "cgroups(7)",
      .run = cmd_cgdelete,
@@ -313,8 +315,8 @@ const struct command commands[] = {
     /* --- mount namespaces and propagation --- */
     {.name = "mounts",
      .synopsis = "mounts [PATH] [--in TARGET]",
-     .summary = "the subject's mount table, with propagation in words; or two side by side",
-     .help = "mounts shows the subject's mount table from /proc/PID/mountinfo: ID, PARENT,\n"
+     .summary = N_("the subject's mount table, with propagation in words; or two side by side"),
+     .help = N_("mounts shows the subject's mount table from /proc/PID/mountinfo: ID, PARENT,\n"
              "TARGET, FSTYPE, SOURCE and PROPAGATION (shared:N, master:N, private,\n"
              "unbindable). Under each mount that propagates, its peer groups are resolved\n"
              "into words, across the host's and every job's mount namespace: \"peer of\n"
@@ -325,7 +327,7 @@ const struct command commands[] = {
              "--in TARGET puts TARGET's mount namespace beside the subject's, by mount\n"
              "point, with an arrow for each pair: <-> peers (both ways), --> or <-- one way\n"
              "(slave), none (private). /proc/PID/mounts, the older file, shows the same\n"
-             "mounts without IDs and propagation.",
+             "mounts without IDs and propagation."),
      .mechanism = "read /proc/PID/mountinfo",
      .man = "proc(5) (/proc/pid/mountinfo), mount_namespaces(7), findmnt(8)",
      .run = cmd_mounts,
@@ -333,8 +335,8 @@ const struct command commands[] = {
      .options = "--in"},
     {.name = "mount",
      .synopsis = "mount FSTYPE SOURCE TARGET [-o OPTS]",
-     .summary = "mount(2) a filesystem in the subject's mount namespace",
-     .help = "mount calls mount(2) in the subject: FSTYPE (tmpfs, proc, overlay, ...) from\n"
+     .summary = N_("mount(2) a filesystem in the subject's mount namespace"),
+     .help = N_("mount calls mount(2) in the subject: FSTYPE (tmpfs, proc, overlay, ...) from\n"
              "SOURCE (a device, or any name for virtual filesystems) on TARGET, a\n"
              "directory that must exist. OPTS as mount(8) takes them: flag words (ro,\n"
              "nosuid, nodev, noexec, ...) become mount flags, the rest is handed to the\n"
@@ -343,7 +345,7 @@ const struct command commands[] = {
              "In the host's mount namespace nslab refuses (run `unshare mnt` first), unless\n"
              "started with --allow-host-changes; anywhere else it refuses a mount that a\n"
              "shared peer group would carry into the host's namespace.\n"
-             "$SCRATCH in any word is the session's scratch directory (see `scratch`).",
+             "$SCRATCH in any word is the session's scratch directory (see `scratch`)."),
      .mechanism = "mount(2)",
      .man = "mount(2), mount(8), mount_namespaces(7)",
      .run = cmd_mount,
@@ -351,13 +353,13 @@ const struct command commands[] = {
      .options = "-o"},
     {.name = "bind",
      .synopsis = "bind SOURCE TARGET [-r]",
-     .summary = "bind-mount SOURCE on TARGET (recursive with -r)",
-     .help = "bind calls mount(2) with MS_BIND in the subject: the tree at SOURCE appears\n"
+     .summary = N_("bind-mount SOURCE on TARGET (recursive with -r)"),
+     .help = N_("bind calls mount(2) with MS_BIND in the subject: the tree at SOURCE appears\n"
              "at TARGET too. With -r (MS_BIND|MS_REC) the mounts below SOURCE come along,\n"
              "except unbindable ones, which a recursive bind leaves out. `bind P P` makes a\n"
              "directory a mount point of its own, so its propagation can be changed.\n"
              "An unbindable SOURCE makes mount(2) fail with EINVAL. The host guard\n"
-             "applies as for mount.",
+             "applies as for mount."),
      .mechanism = "mount(2) with MS_BIND (|MS_REC)",
      .man = "mount(2), mount_namespaces(7)",
      .run = cmd_bind,
@@ -365,10 +367,10 @@ const struct command commands[] = {
      .options = "-r"},
     {.name = "umount",
      .synopsis = "umount TARGET [-l]",
-     .summary = "umount2(2) the mount on TARGET",
-     .help = "umount calls umount2(2) in the subject on the top mount at TARGET; -l\n"
+     .summary = N_("umount2(2) the mount on TARGET"),
+     .help = N_("umount calls umount2(2) in the subject on the top mount at TARGET; -l\n"
              "detaches it lazily (MNT_DETACH) when it is busy. Under a shared mount the\n"
-             "unmount propagates to the peers like a mount does. The host guard applies.",
+             "unmount propagates to the peers like a mount does. The host guard applies."),
      .mechanism = "umount2(2)",
      .man = "umount(2), mount_namespaces(7)",
      .run = cmd_umount,
@@ -376,8 +378,8 @@ const struct command commands[] = {
      .options = "-l"},
     {.name = "propagation",
      .synopsis = "propagation shared|slave|private|unbindable PATH [-r]",
-     .summary = "change how mount events propagate to and from the mount at PATH",
-     .help = "propagation calls mount(2) with MS_SHARED, MS_SLAVE, MS_PRIVATE or\n"
+     .summary = N_("change how mount events propagate to and from the mount at PATH"),
+     .help = N_("propagation calls mount(2) with MS_SHARED, MS_SLAVE, MS_PRIVATE or\n"
              "MS_UNBINDABLE (|MS_REC with -r, for every mount below PATH too) in the\n"
              "subject, and shows PATH's mountinfo line before and after.\n"
              "shared: a peer group; a mount made below any member appears below all.\n"
@@ -385,7 +387,7 @@ const struct command commands[] = {
              "private: neither sends nor receives. unbindable: private, and it cannot be\n"
              "bind-mounted (bind fails with EINVAL).\n"
              "Propagation belongs to mounts, not directories: where PATH is not a mount\n"
-             "point, make it one with `bind PATH PATH` first. The host guard applies.",
+             "point, make it one with `bind PATH PATH` first. The host guard applies."),
      .mechanism = "mount(2) with MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE",
      .man = "mount_namespaces(7), mount(2)",
      .run = cmd_propagation,
@@ -393,21 +395,21 @@ const struct command commands[] = {
      .options = "-r"},
     {.name = "scratch",
      .synopsis = "scratch",
-     .summary = "print this session's scratch directory (made on first use)",
-     .help = "scratch prints a directory of this session's own for mount experiments\n"
+     .summary = N_("print this session's scratch directory (made on first use)"),
+     .help = N_("scratch prints a directory of this session's own for mount experiments\n"
              "(made with mkdir on first use, under $TMPDIR or /tmp). Write it as $SCRATCH in\n"
              "any command: `!mkdir $SCRATCH/a`, `mount tmpfs t $SCRATCH/a`. At exit nslab\n"
              "unmounts what the session mounted under it in the host's mount namespace and\n"
              "removes it. In the host's mount namespace the guard refuses mounts there\n"
-             "too: `unshare mnt` first (mounts in that namespace vanish with it).",
+             "too: `unshare mnt` first (mounts in that namespace vanish with it)."),
      .mechanism = "mkdir(2)",
      .man = "mount_namespaces(7)",
      .run = cmd_scratch},
     /* --- IPC --- */
     {.name = "ipc",
      .synopsis = "ipc new msg|shm|sem [KEY] | ipc ls",
-     .summary = "create a System V IPC object in the subject's IPC namespace; list them",
-     .help = "ipc new creates a System V object in the subject, so in its IPC namespace: a\n"
+     .summary = N_("create a System V IPC object in the subject's IPC namespace; list them"),
+     .help = N_("ipc new creates a System V object in the subject, so in its IPC namespace: a\n"
              "message queue (msgget(2)), a shared memory segment of 4096 bytes (shmget(2))\n"
              "or a set of one semaphore (semget(2)), with IPC_CREAT|IPC_EXCL and mode 0600.\n"
              "KEY (decimal, or hex like 0x1234) names it within its namespace; without KEY\n"
@@ -416,7 +418,7 @@ const struct command commands[] = {
              "ipc ls lists the objects the subject sees: it reads /proc/sysvipc/msg, shm\n"
              "and sem in the subject, because those files show the reader's IPC namespace.\n"
              "Objects live as long as their IPC namespace. Those the session made in the\n"
-             "host's (which never ends) are removed with IPC_RMID when nslab exits.",
+             "host's (which never ends) are removed with IPC_RMID when nslab exits."),
      .mechanism = "msgget(2), shmget(2), semget(2); /proc/sysvipc/*; msgctl(2) IPC_RMID",
      .man = "svipc(7), ipc_namespaces(7), ipcs(1)",
      .run = cmd_ipc,
@@ -425,77 +427,77 @@ const struct command commands[] = {
     /* --- user and time --- */
     {.name = "id",
      .synopsis = "id [TARGET]",
-     .summary = "a process's uid, gid, groups, capabilities and ID maps",
-     .help = "id shows TARGET's (default: the subject's) user namespace and who created it,\n"
+     .summary = N_("a process's uid, gid, groups, capabilities and ID maps"),
+     .help = N_("id shows TARGET's (default: the subject's) user namespace and who created it,\n"
              "its uid and gid as seen inside that namespace and in the host's (translated\n"
              "through uid_map and gid_map; an ID the map does not cover shows as the\n"
              "overflow ID 65534), its groups, /proc/PID/uid_map, gid_map and setgroups,\n"
              "and its effective capabilities (CapEff in /proc/PID/status) by name.\n"
              "Capabilities count only over what the process's user namespace owns: root\n"
-             "inside a new user namespace has them all, over its own namespaces only.",
+             "inside a new user namespace has them all, over its own namespaces only."),
      .mechanism = "/proc/PID/status, /proc/PID/uid_map, gid_map; ioctl(2) NS_GET_OWNER_UID",
      .man = "user_namespaces(7), capabilities(7), credentials(7)",
      .run = cmd_id,
      .complete = "@target"},
     {.name = "uidmap",
      .synopsis = "uidmap [TARGET] INSIDE OUTSIDE COUNT",
-     .summary = "write /proc/PID/uid_map of a new user namespace",
-     .help = "uidmap writes the line \"INSIDE OUTSIDE COUNT\" to TARGET's (default: the\n"
+     .summary = N_("write /proc/PID/uid_map of a new user namespace"),
+     .help = N_("uidmap writes the line \"INSIDE OUTSIDE COUNT\" to TARGET's (default: the\n"
              "subject's) /proc/PID/uid_map, from the shell, which is in the parent user\n"
              "namespace: uids OUTSIDE..OUTSIDE+COUNT-1 of the parent appear as\n"
              "INSIDE..INSIDE+COUNT-1 inside. A map can be written once; the kernel refuses\n"
              "a second write (EPERM) and bad ranges (EINVAL). Without root, only your own\n"
              "uid can be mapped, with COUNT 1; OUTSIDE `me` means that uid (the one nslab\n"
-             "runs as). `unshare user --no-map` leaves the maps to write by hand.",
+             "runs as). `unshare user --no-map` leaves the maps to write by hand."),
      .mechanism = "write(2) to /proc/PID/uid_map",
      .man = "user_namespaces(7)",
      .run = cmd_uidmap,
      .complete = "@target"},
     {.name = "gidmap",
      .synopsis = "gidmap [TARGET] INSIDE OUTSIDE COUNT",
-     .summary = "write /proc/PID/gid_map of a new user namespace",
-     .help = "gidmap writes \"INSIDE OUTSIDE COUNT\" to TARGET's /proc/PID/gid_map, as\n"
+     .summary = N_("write /proc/PID/gid_map of a new user namespace"),
+     .help = N_("gidmap writes \"INSIDE OUTSIDE COUNT\" to TARGET's /proc/PID/gid_map, as\n"
              "uidmap does for uids (OUTSIDE `me`: nslab's own gid). Without root,\n"
              "`setgroups deny` must come first: a process that may call setgroups(2)\n"
-             "could drop a group that a file's permissions deny it by.",
+             "could drop a group that a file's permissions deny it by."),
      .mechanism = "write(2) to /proc/PID/gid_map",
      .man = "user_namespaces(7)",
      .run = cmd_gidmap,
      .complete = "@target"},
     {.name = "setgroups",
      .synopsis = "setgroups deny|allow [TARGET]",
-     .summary = "write /proc/PID/setgroups of a new user namespace",
-     .help = "setgroups writes deny or allow to TARGET's (default: the subject's)\n"
+     .summary = N_("write /proc/PID/setgroups of a new user namespace"),
+     .help = N_("setgroups writes deny or allow to TARGET's (default: the subject's)\n"
              "/proc/PID/setgroups: whether setgroups(2) is permitted in its user namespace.\n"
              "It can change only before gid_map is written, and an unprivileged writer of\n"
-             "gid_map needs it denied first.",
+             "gid_map needs it denied first."),
      .mechanism = "write(2) to /proc/PID/setgroups",
      .man = "user_namespaces(7), setgroups(2)",
      .run = cmd_setgroups,
      .complete = "deny|allow @target"},
     {.name = "timens",
      .synopsis = "timens monotonic|boottime SECONDS",
-     .summary = "set a clock offset of the subject's new time namespace",
-     .help = "timens writes \"CLOCK SECONDS 0\" to the subject's /proc/PID/timens_offsets,\n"
+     .summary = N_("set a clock offset of the subject's new time namespace"),
+     .help = N_("timens writes \"CLOCK SECONDS 0\" to the subject's /proc/PID/timens_offsets,\n"
              "which holds the offsets of its time_for_children namespace. After `unshare\n"
              "time` the subject stays in its time namespace and only time_for_children is\n"
              "new; its offsets can be set until the first process enters it (the next\n"
              "spawn). After that the kernel refuses with EACCES: a running process must\n"
              "never see its clocks jump. Offsets apply to CLOCK_MONOTONIC and\n"
-             "CLOCK_BOOTTIME only (not the wall clock); SECONDS may be negative.",
+             "CLOCK_BOOTTIME only (not the wall clock); SECONDS may be negative."),
      .mechanism = "write(2) to /proc/PID/timens_offsets",
      .man = "time_namespaces(7), clock_gettime(2)",
      .run = cmd_timens,
      .complete = "monotonic|boottime"},
     {.name = "clock",
      .synopsis = "clock [TARGET]",
-     .summary = "CLOCK_MONOTONIC and CLOCK_BOOTTIME as TARGET sees them, and the host",
-     .help = "clock reads CLOCK_MONOTONIC and CLOCK_BOOTTIME as TARGET (default: the\n"
+     .summary = N_("CLOCK_MONOTONIC and CLOCK_BOOTTIME as TARGET sees them, and the host"),
+     .help = N_("clock reads CLOCK_MONOTONIC and CLOCK_BOOTTIME as TARGET (default: the\n"
              "subject) sees them, beside the host's, and their difference. It measures:\n"
              "a process in TARGET's time namespace calls clock_gettime(2) (the subject\n"
              "when it is in it; otherwise a short-lived helper that enters it with setns),\n"
              "while the shell reads the host's clocks just before and after. When entering\n"
-             "is refused, it says so and computes the value from /proc/PID/timens_offsets.",
+             "is refused, it says so and computes the value from /proc/PID/timens_offsets."),
      .mechanism = "clock_gettime(2), setns(2) with CLONE_NEWTIME",
      .man = "time_namespaces(7), clock_gettime(2)",
      .run = cmd_clock,
@@ -504,40 +506,40 @@ const struct command commands[] = {
     /* --- network --- */
     {.name = "veth",
      .synopsis = "veth NAME PEER [--peer-ns TARGET]",
-     .summary = "create a veth pair, the peer in TARGET's network namespace",
-     .help = "veth creates a pair of virtual Ethernet devices, NAME and PEER, joined like\n"
+     .summary = N_("create a veth pair, the peer in TARGET's network namespace"),
+     .help = N_("veth creates a pair of virtual Ethernet devices, NAME and PEER, joined like\n"
              "the two ends of a cable, with an RTM_NEWLINK request on a netlink socket the\n"
              "subject opens (so NAME is in the subject's network namespace). With\n"
              "--peer-ns, PEER is created in TARGET's network namespace (IFLA_NET_NS_FD,\n"
              "a file descriptor of /proc/TARGET/ns/net). A veth end disappears with its\n"
              "namespace, and takes its peer with it. Pairs with an end in the host's\n"
-             "namespace are deleted when nslab exits.",
+             "namespace are deleted when nslab exits."),
      .mechanism = "rtnetlink RTM_NEWLINK (kind veth, VETH_INFO_PEER, IFLA_NET_NS_FD)",
      .man = "veth(4), rtnetlink(7), network_namespaces(7), ip-link(8)",
      .run = cmd_veth,
      .options = "--peer-ns"},
     {.name = "link",
      .synopsis = "link [TARGET] | link up NAME",
-     .summary = "the network devices of TARGET's namespace; bring a device up",
-     .help = "link lists the devices of TARGET's (default: the subject's) network\n"
+     .summary = N_("the network devices of TARGET's namespace; bring a device up"),
+     .help = N_("link lists the devices of TARGET's (default: the subject's) network\n"
              "namespace with their state, flags, MAC address and addresses, from\n"
              "RTM_GETLINK and RTM_GETADDR dumps. A netlink socket answers for the namespace\n"
              "it was opened in, so the dump is made by a process inside: the subject, the\n"
              "shell (for the host's), or a helper that enters TARGET's namespace.\n"
              "link up NAME sets IFF_UP on NAME in the subject's namespace (RTM_NEWLINK), as\n"
-             "`ip link set NAME up` does.",
+             "`ip link set NAME up` does."),
      .mechanism = "rtnetlink RTM_GETLINK, RTM_GETADDR, RTM_NEWLINK",
      .man = "rtnetlink(7), netdevice(7), ip-link(8)",
      .run = cmd_link,
      .complete = "up|@target"},
     {.name = "addr",
      .synopsis = "addr add CIDR dev NAME",
-     .summary = "add an address to a device in the subject's network namespace",
-     .help = "addr add gives device NAME of the subject's network namespace the address\n"
+     .summary = N_("add an address to a device in the subject's network namespace"),
+     .help = N_("addr add gives device NAME of the subject's network namespace the address\n"
              "CIDR (IPv4 or IPv6 with a prefix length, e.g. 10.200.0.1/24) with an\n"
              "RTM_NEWADDR request, as `ip addr add CIDR dev NAME` does; the kernel adds the\n"
              "route to the subnet. Addresses added to host devices the session did not\n"
-             "make are removed when nslab exits.",
+             "make are removed when nslab exits."),
      .mechanism = "rtnetlink RTM_NEWADDR",
      .man = "rtnetlink(7), ip-address(8)",
      .run = cmd_addr,
@@ -546,21 +548,21 @@ const struct command commands[] = {
     /* --- labs --- */
     {.name = "say",
      .synopsis = "say TEXT...",
-     .summary = "print narration",
-     .help = "say prints its words as narration (labs use it to explain each step).",
+     .summary = N_("print narration"),
+     .help = N_("say prints its words as narration (labs use it to explain each step)."),
      .run = cmd_say,
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
     {.name = "pause",
      .synopsis = "pause",
-     .summary = "wait for Enter (interactive only)",
-     .help = "pause waits for Enter when nslab reads a terminal; in a script it does\n"
-             "nothing, so labs replay unattended.",
+     .summary = N_("wait for Enter (interactive only)"),
+     .help = N_("pause waits for Enter when nslab reads a terminal; in a script it does\n"
+             "nothing, so labs replay unattended."),
      .run = cmd_pause,
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
     {.name = "expect",
      .synopsis = "expect CONDITION [within SECONDS]",
-     .summary = "check the state; a failure makes the exit status 3",
-     .help = "expect checks a condition and prints a check mark or a cross with its line:\n"
+     .summary = N_("check the state; a failure makes the exit status 3"),
+     .help = N_("expect checks a condition and prints a check mark or a cross with its line:\n"
              "  expect ok | expect fail [ERRNO]    the previous step succeeded / failed\n"
              "  expect ns TYPE host | new          the subject's TYPE namespace is the\n"
              "                                     host's / another one\n"
@@ -593,7 +595,7 @@ const struct command commands[] = {
              "  expect ... within SECONDS          poll until it holds, up to SECONDS\n"
              "The previous step is the last command other than expect, say and pause.\n"
              "A failed step followed by an expect fail (or expect not ok) that holds was\n"
-             "expected: it neither stops a script nor counts in the exit status.",
+             "expected: it neither stops a script nor counts in the exit status."),
      .run = cmd_expect,
      .complete = "ok|fail|ns|alive|dead|output|event|hostname|cg|mount|no|link|not "
                  "@type|@target|@cgroup|@file|mount "
@@ -601,54 +603,54 @@ const struct command commands[] = {
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
     {.name = "observe",
      .synopsis = "observe ns|cgroup|mounts|all|none[,...]",
-     .summary = "choose what the observation after each step shows",
-     .help = "observe sets what follows every step: ns (the namespace table), cgroup,\n"
-             "mounts, all or none; a comma list combines them (as --observe).",
+     .summary = N_("choose what the observation after each step shows"),
+     .help = N_("observe sets what follows every step: ns (the namespace table), cgroup,\n"
+             "mounts, all or none; a comma list combines them (as --observe)."),
      .run = cmd_observe,
      .complete = "ns|cgroup|mounts|all|none",
      .flags = CMD_NO_OBSERVE},
     {.name = "trace",
      .synopsis = "trace on|off",
-     .summary = "show or hide the syscall lines of each step",
-     .help = "trace off hides the lines that show each syscall and file write a step\n"
-             "performed (as --no-trace); trace on shows them again.",
+     .summary = N_("show or hide the syscall lines of each step"),
+     .help = N_("trace off hides the lines that show each syscall and file write a step\n"
+             "performed (as --no-trace); trace on shows them again."),
      .run = cmd_trace,
      .complete = "on|off",
      .flags = CMD_NO_OBSERVE},
     {.name = "explain",
      .synopsis = "explain [TOPIC]",
-     .summary = "a short explanation of a mechanism (explain alone lists the topics)",
-     .help = "explain prints a short explanation of a mechanism, with the man pages to\n"
+     .summary = N_("a short explanation of a mechanism (explain alone lists the topics)"),
+     .help = N_("explain prints a short explanation of a mechanism, with the man pages to\n"
              "read and the lab that shows it: each namespace type (uts ipc pid mnt net\n"
              "user time cgroup), namespaces, pid1, userns, propagation, cow, cgroups and\n"
              "each controller (memory cpu pids cpuset freezer). The texts are files under\n"
-             "docs/explain/, in English and Chinese.",
+             "docs/explain/, in English and Chinese."),
      .run = cmd_explain,
      .complete = "@topic",
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
     {.name = "record",
      .synopsis = "record FILE | record off",
-     .summary = "also write every step from now on as JSON to FILE",
-     .help = "record FILE writes every following step (and event) to FILE as one JSON\n"
+     .summary = N_("also write every step from now on as JSON to FILE"),
+     .help = N_("record FILE writes every following step (and event) to FILE as one JSON\n"
              "object per line, the same objects -J prints, while the session goes on as\n"
              "before. A teacher can collect the files and check them with\n"
-             "scripts/check-records. record off stops.",
+             "scripts/check-records. record off stops."),
      .run = cmd_record,
      .complete = "@file",
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
     {.name = "help",
      .synopsis = "help [COMMAND]",
-     .summary = "list the commands, or explain one",
-     .help = "help lists every command; help COMMAND shows its synopsis, what it does,\n"
-             "the kernel mechanism it uses and the man pages to read.",
+     .summary = N_("list the commands, or explain one"),
+     .help = N_("help lists every command; help COMMAND shows its synopsis, what it does,\n"
+             "the kernel mechanism it uses and the man pages to read."),
      .run = cmd_help,
      .complete = "@command",
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
     {.name = "exit",
      .synopsis = "exit [STATUS]",
-     .summary = "end the session (and everything it started)",
-     .help = "exit ends nslab: every process it started is killed and everything it made\n"
-             "is removed. STATUS (default: the status so far) is nslab's exit status.",
+     .summary = N_("end the session (and everything it started)"),
+     .help = N_("exit ends nslab: every process it started is killed and everything it made\n"
+             "is removed. STATUS (default: the status so far) is nslab's exit status."),
      .run = cmd_exit,
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
 };

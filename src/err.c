@@ -4,12 +4,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
+
 int nsl_fail(struct nsl_err *e, int errnum, const char *fmt, ...)
 {
     if (e) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        vsnprintf(e->msg, sizeof e->msg, _(fmt), ap);
         va_end(ap);
         e->errnum = errnum;
     }
@@ -21,7 +23,7 @@ int nsl_fail_errno(struct nsl_err *e, int errnum, const char *fmt, ...)
     if (e) {
         va_list ap;
         va_start(ap, fmt);
-        int n = vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        int n = vsnprintf(e->msg, sizeof e->msg, _(fmt), ap);
         va_end(ap);
         if (errnum && n >= 0 && (size_t)n < sizeof e->msg)
             snprintf(e->msg + n, sizeof e->msg - (size_t)n, ": %s (%s)", strerror(errnum),

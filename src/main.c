@@ -13,6 +13,7 @@
 #include "cmd/cmd_mount.h"
 #include "cmd/made.h"
 #include "commands.h"
+#include "i18n.h"
 #include "observe.h"
 #include "render/render.h"
 #include "shell/shell.h"
@@ -27,7 +28,7 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-    fputs("Usage: nslab [OPTIONS] [SCRIPT]\n"
+    fputs(_("Usage: nslab [OPTIONS] [SCRIPT]\n"
           "An interactive shell for learning how containers are built from Linux kernel\n"
           "mechanisms: every step shows the syscalls it made and the namespaces it changed.\n"
           "\n"
@@ -47,25 +48,12 @@ static void usage(FILE *f)
           "  -V, --version          the version\n"
           "\n"
           "Exit status: 0 every step succeeded, 1 a step failed, 2 usage error,\n"
-          "3 an expect did not hold. Inside nslab, `help` lists the commands.\n",
+          "3 an expect did not hold. Inside nslab, `help` lists the commands.\n"),
           f);
 }
 
 enum { OPT_OBSERVE = 256, OPT_NO_TRACE, OPT_NO_COLOR, OPT_ALLOW_HOST, OPT_STABLE, OPT_DUMP,
        OPT_LANG };
-
-/* Chinese when asked (--lang zh) or when the locale says so, as gettext
- * reads it: LC_ALL, then LC_MESSAGES, then LANG. */
-static const char *lang_from_env(void)
-{
-    static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
-    for (size_t k = 0; k < ARRAY_SIZE(vars); k++) {
-        const char *v = getenv(vars[k]);
-        if (v && *v)
-            return strncmp(v, "zh", 2) == 0 ? "zh" : "en";
-    }
-    return "en";
-}
 
 static void install_signals(void)
 {
@@ -87,14 +75,14 @@ static int sh_init(struct nsl *sh)
     paths_init(&sh->paths);
     sh->procfd = open(sh->paths.proc, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (sh->procfd < 0) {
-        fprintf(stderr, "nslab: cannot open %s: %s\n", sh->paths.proc, strerror(errno));
+        fprintf(stderr, _("nslab: cannot open %s: %s\n"), sh->paths.proc, strerror(errno));
         return -1;
     }
     sh->shell_pid = getpid();
     /* Held open so builtins can be executed in any mount namespace. */
     sh->exe_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
     if (ns_read_all(sh->procfd, sh->shell_pid, sh->host_ns) < 0) {
-        fprintf(stderr, "nslab: cannot read %s/%d/ns: %s\n", sh->paths.proc, (int)sh->shell_pid,
+        fprintf(stderr, _("nslab: cannot read %s/%d/ns: %s\n"), sh->paths.proc, (int)sh->shell_pid,
                 strerror(errno));
         return -1;
     }
@@ -182,10 +170,12 @@ int main(int argc, char **argv)
     memset(&sh, 0, sizeof sh);
     sh.procfd = sh.exe_fd = -1;
     sh.opt.trace = true;
-    sh.lang = lang_from_env();
+    sh.lang = i18n_lang_from_env();
+    i18n_init(sh.lang);
     sh.opt.observe = OBS_NS | OBS_CGROUP;
     bool no_color = getenv("NO_COLOR") != NULL;
     const char *command = NULL, *file = NULL;
+    bool want_help = false;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+c:f:JkqhV", longopts, NULL)) != -1) {
@@ -208,7 +198,7 @@ int main(int argc, char **argv)
         case OPT_OBSERVE: {
             struct nsl_err e;
             if (observe_parse(optarg, &sh.opt.observe, &e) < 0) {
-                fprintf(stderr, "nslab: --observe: %s\n", e.msg);
+                fprintf(stderr, _("nslab: --observe: %s\n"), e.msg);
                 return EXIT_USAGE;
             }
             break;
@@ -227,37 +217,42 @@ int main(int argc, char **argv)
             break;
         case OPT_LANG:
             if (strcmp(optarg, "en") != 0 && strcmp(optarg, "zh") != 0) {
-                fprintf(stderr, "nslab: --lang takes en or zh (nslab --help)\n");
+                fprintf(stderr, _("nslab: --lang takes en or zh (nslab --help)\n"));
                 return EXIT_USAGE;
             }
             sh.lang = strcmp(optarg, "zh") == 0 ? "zh" : "en";
+            i18n_init(sh.lang);
             break;
         case OPT_DUMP:
             commands_markdown(stdout);
             return EXIT_OK;
         case 'h':
-            usage(stdout);
-            return EXIT_OK;
+            want_help = true; /* after --lang, wherever it comes */
+            break;
         case 'V':
             printf("nslab %s\n", NSLAB_VERSION);
             return EXIT_OK;
         default:
             if (optopt && strchr("cf", optopt))
-                fprintf(stderr, "nslab: option -%c needs an argument (nslab --help)\n", optopt);
+                fprintf(stderr, _("nslab: option -%c needs an argument (nslab --help)\n"), optopt);
             else
-                fprintf(stderr, "nslab: unknown option '%s' (nslab --help)\n", argv[optind - 1]);
+                fprintf(stderr, _("nslab: unknown option '%s' (nslab --help)\n"), argv[optind - 1]);
             return EXIT_USAGE;
         }
     }
+    if (want_help) {
+        usage(stdout);
+        return EXIT_OK;
+    }
     if (optind < argc) {
         if (file || optind + 1 < argc) {
-            fprintf(stderr, "nslab: give one script (nslab --help)\n");
+            fprintf(stderr, _("nslab: give one script (nslab --help)\n"));
             return EXIT_USAGE;
         }
         file = argv[optind];
     }
     if (command && file) {
-        fprintf(stderr, "nslab: -c and a script do not go together (nslab --help)\n");
+        fprintf(stderr, _("nslab: -c and a script do not go together (nslab --help)\n"));
         return EXIT_USAGE;
     }
     FILE *in = NULL;
@@ -267,13 +262,13 @@ int main(int argc, char **argv)
          * shared with every child forked while it is open, and a child that
          * flushes its copy of the stream moves the parent's reading back. */
         if (read_file_sb(AT_FDCWD, file, &script) < 0) {
-            fprintf(stderr, "nslab: cannot open %s: %s\n", file, strerror(errno));
+            fprintf(stderr, _("nslab: cannot open %s: %s\n"), file, strerror(errno));
             sb_free(&script);
             return EXIT_USAGE;
         }
         in = fmemopen(script.len ? script.buf : (char *)"", script.len, "r");
         if (!in) {
-            fprintf(stderr, "nslab: cannot read %s: %s\n", file, strerror(errno));
+            fprintf(stderr, _("nslab: cannot read %s: %s\n"), file, strerror(errno));
             sb_free(&script);
             return EXIT_USAGE;
         }

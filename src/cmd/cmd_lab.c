@@ -7,6 +7,7 @@
 
 #include "../cgroups.h"
 #include "../commands.h"
+#include "../i18n.h"
 #include "../observe.h"
 #include "../render/render.h"
 
@@ -25,24 +26,25 @@ int cmd_help(struct nsl *sh, int argc, char **argv)
         const struct command *c = command_find(name);
         if (!c) {
             const char *s = command_suggest(name);
-            return step_fail(sh, EINVAL, "no command '%s'%s%s%s", name, s ? " (did you mean '" : "",
-                             s ? s : "", s ? "'?)" : "");
+            if (s)
+                return step_fail(sh, EINVAL, "no command '%s' (did you mean '%s'?)", name, s);
+            return step_fail(sh, EINVAL, "no command '%s' (`help` lists them)", name);
         }
         out_printf(sh, "%s%s%s\n    %s\n\n%s\n", col(sh, C_BOLD), c->synopsis, col(sh, C_RESET),
-                   c->summary, c->help);
+                   _(c->summary), _(c->help));
         if (c->mechanism)
-            out_printf(sh, "\nKernel mechanism: %s\n", c->mechanism);
+            out_printf(sh, _("\nKernel mechanism: %s\n"), c->mechanism);
         if (c->man)
-            out_printf(sh, "Read: %s\n", c->man);
+            out_printf(sh, _("Read: %s\n"), c->man);
         if (c->help_more)
             c->help_more(sh);
         return 0;
     }
-    out_printf(sh, "Commands (help COMMAND for details):\n");
+    out_printf(sh, _("Commands (help COMMAND for details):\n"));
     for (size_t k = 0; k < commands_count; k++)
-        out_printf(sh, "  %-34s %s\n", commands[k].synopsis, commands[k].summary);
-    out_printf(sh, "\nTYPE: cgroup ipc mnt net pid time user uts (mount, network), or all.\n"
-                   "TARGET: self (the subject), host, a host PID, or %%N (a job).\n");
+        out_printf(sh, "  %-34s %s\n", commands[k].synopsis, _(commands[k].summary));
+    out_printf(sh, _("\nTYPE: cgroup ipc mnt net pid time user uts (mount, network), or all.\n"
+                     "TARGET: self (the subject), host, a host PID, or %%N (a job).\n"));
     return 0;
 }
 
@@ -60,7 +62,8 @@ int cmd_say(struct nsl *sh, int argc, char **argv)
 {
     struct strbuf sb = {0};
     join_words(&sb, argc - 1, argv + 1);
-    out_printf(sh, "%s\n", sb_str(&sb));
+    /* Lab narration is in the catalog too (scripts/i18n-pot collects it). */
+    out_printf(sh, "%s\n", sb.len ? _(sb_str(&sb)) : "");
     sb_free(&sb);
     return 0;
 }
@@ -69,7 +72,7 @@ int cmd_pause(struct nsl *sh, int argc, char **argv)
 {
     if (!sh->interactive || sh->opt.json)
         return 0;
-    fputs("(press Enter to go on) ", stdout);
+    fputs(_("(press Enter to go on) "), stdout);
     fflush(stdout);
     int c;
     while ((c = getchar()) != EOF && c != '\n')

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../commands.h"
+#include "../i18n.h"
 #include "../observe.h"
 #include "../render/render.h"
 #include "../subject.h"
@@ -73,10 +74,10 @@ int cmd_ls_ns(struct nsl *sh, int argc, char **argv)
 static const char *privilege_hint(void)
 {
     return geteuid() == 0
-               ? "the subject lacks CAP_SYS_ADMIN over its namespaces (after `unshare user` it "
-                 "is root only inside its new user namespace; `reset` starts afresh)"
-               : "it needs CAP_SYS_ADMIN: run `unshare user` first (it maps you to root inside, "
-                 "as unshare -r does) or run nslab as root (sudo)";
+               ? _("the subject lacks CAP_SYS_ADMIN over its namespaces (after `unshare user` it "
+                   "is root only inside its new user namespace; `reset` starts afresh)")
+               : _("it needs CAP_SYS_ADMIN: run `unshare user` first (it maps you to root inside, "
+                   "as unshare -r does) or run nslab as root (sudo)");
 }
 
 static void explain_unshare(struct nsl *sh, int flags, unsigned long prop, bool map)

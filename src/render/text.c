@@ -10,6 +10,7 @@
 #include "../subject.h"
 #include "mounts_print.h"
 #include "render.h"
+#include "../i18n.h"
 
 const char *col(const struct nsl *sh, const char *code)
 {
@@ -279,6 +280,6 @@ void render_error(struct nsl *sh, const char *file, int line, const char *msg)
     if (file)
         sb_printf(&o, "%s:%d: %s\n", file, line, msg);
     else
-        sb_printf(&o, "%serror:%s %s\n", col(sh, C_RED), col(sh, C_RESET), msg);
+        sb_printf(&o, "%s%s%s %s\n", col(sh, C_RED), _("error:"), col(sh, C_RESET), msg);
     emit_text(sh, &o, stderr);
 }

@@ -11,6 +11,7 @@
 #include "../render/render.h"
 #include "../subject.h"
 #include "../bench.h"
+#include "../i18n.h"
 #include "lex.h"
 #include "shell.h"
 
@@ -26,7 +27,7 @@ int step_fail(struct nsl *sh, int errnum, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(sh->step.err.msg, sizeof sh->step.err.msg, fmt, ap);
+    vsnprintf(sh->step.err.msg, sizeof sh->step.err.msg, _(fmt), ap);
     va_end(ap);
     sh->step.err.errnum = errnum;
     return -1;
@@ -36,7 +37,7 @@ int step_fail_errno(struct nsl *sh, int errnum, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(sh->step.err.msg, sizeof sh->step.err.msg, fmt, ap);
+    int n = vsnprintf(sh->step.err.msg, sizeof sh->step.err.msg, _(fmt), ap);
     va_end(ap);
     if (errnum && n >= 0 && (size_t)n < sizeof sh->step.err.msg)
         snprintf(sh->step.err.msg + n, sizeof sh->step.err.msg - (size_t)n, ": %s (%s)",

@@ -1,0 +1,21 @@
+/* Chinese for help, errors and narration, through GNU gettext (the C
+ * library's). English is the msgid itself, so English needs no catalog;
+ * the Chinese catalog is built from the PO files in docs/i18n/zh_CN. */
+#ifndef NSLAB_I18N_H
+#define NSLAB_I18N_H
+
+#include <libintl.h>
+
+#define I18N_DOMAIN "nslab"
+#define _(s) dgettext(I18N_DOMAIN, s)
+/* Marks a string for the catalog where it is defined; translated where used. */
+#define N_(s) s
+
+/* Selects the language for the rest of the process: "zh" loads the Chinese
+ * catalog (locale dir from NSLAB_LOCALEDIR, next to the binary, or
+ * PREFIX/share/locale); anything else keeps the C locale, so English. */
+void i18n_init(const char *lang);
+/* "zh" when LC_ALL, else LC_MESSAGES, else LANG names a Chinese locale. */
+const char *i18n_lang_from_env(void);
+
+#endif
