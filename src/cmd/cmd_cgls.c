@@ -12,6 +12,7 @@
 #include "../cgroups.h"
 #include "../commands.h"
 #include "../render/render.h"
+#include "../i18n.h"
 
 #define CGLS_MAX_DEPTH 6
 #define CGLS_MAX_ROWS 200
@@ -112,7 +113,7 @@ int cmd_cgls(struct nsl *sh, int argc, char **argv)
         for (size_t k = 0; k < s->n; k++)
             walk(sh, s->v[k], 0, &r);
         if (s->n == 0)
-            out_printf(sh, "This session has no cgroups yet: cgcreate makes one.\n");
+            out_printf(sh, _("This session has no cgroups yet: cgcreate makes one.\n"));
     }
     if (r.n) {
         struct strbuf t = {0};
@@ -133,7 +134,7 @@ int cmd_cgls(struct nsl *sh, int argc, char **argv)
         }
     }
     if (!top && s->n) {
-        out_printf(sh, "Session parents (removed at exit):\n");
+        out_printf(sh, _("Session parents (removed at exit):\n"));
         for (size_t h = 0; h < c->layout.nhier; h++)
             if (s->parent[h][0])
                 out_printf(sh, "  v%d %-10.10s %s\n", c->layout.hier[h].version,

@@ -14,6 +14,7 @@
 #include "../render/render.h"
 #include "../subject.h"
 #include "../target.h"
+#include "../i18n.h"
 
 /* Append "; hint" to an error's sentence. */
 static void err_hint(struct nsl_err *e, const char *hint)
@@ -95,14 +96,14 @@ static void help_layout(struct nsl *sh)
 {
     struct nsl_err e;
     if (cgroups_need(sh, &e) < 0) {
-        out_printf(sh, "\nOn this machine: %s\n", e.msg);
+        out_printf(sh, _("\nOn this machine: %s\n"), e.msg);
         return;
     }
     struct strbuf sb = {0};
     cg_layout_format(&sh->cg->layout, &sb);
-    out_printf(sh, "\nOn this machine, %s", sb_str(&sb));
+    out_printf(sh, _("\nOn this machine, %s"), sb_str(&sb));
     sb_free(&sb);
-    out_printf(sh, "The files cgcreate writes here:\n");
+    out_printf(sh, _("The files cgcreate writes here:\n"));
     for (int c = 0; c < CG_NCREATE; c++) {
         int h = sh->cg->layout.ctrl_hier[c];
         if (h < 0)
@@ -200,9 +201,9 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
     w.parents = cJSON_AddObjectToObject(res, "parent_files");
     writes_since(sh, from, print_written, &w);
     if (w.n == 0)
-        out_printf(sh, "  (no file written: the kernel's defaults apply)\n");
-    out_printf(sh, "`cgexec %s PROGRAM` starts a job inside it; `cgattach %s` moves the subject "
-                   "there.\n", g->name, g->name);
+        out_printf(sh, _("  (no file written: the kernel's defaults apply)\n"));
+    out_printf(sh, _("`cgexec %s PROGRAM` starts a job inside it; `cgattach %s` moves the subject "
+                   "there.\n"), g->name, g->name);
     sh->step.result = res;
     return 0;
 }
@@ -384,11 +385,11 @@ int cmd_cgattach(struct nsl *sh, int argc, char **argv)
     if (cg_attach(&sh->cg->session, g, t.pid, &sh->step.trace, &e) < 0)
         return step_fail_err(sh, &e);
     char pb[32];
-    out_printf(sh, "%s (pid %s) is now in %s\n", t.is_self ? "the subject" : word,
+    out_printf(sh, _("%s (pid %s) is now in %s\n"), t.is_self ? "the subject" : word,
                fmt_pid(sh, t.pid, pb, sizeof pb), g->name);
     if (t.is_self)
-        out_printf(sh, "Everything the subject starts from now on (spawn, !PROGRAM) is born in "
-                       "%s too.\n", g->name);
+        out_printf(sh, _("Everything the subject starts from now on (spawn, !PROGRAM) is born in "
+                       "%s too.\n"), g->name);
     cJSON *res = group_json(g);
     cJSON_AddItemToObject(res, "pid", json_pid(sh, t.pid));
     sh->step.result = res;
@@ -517,12 +518,12 @@ static int freeze_command(struct nsl *sh, int argc, char **argv, bool frozen)
         cg_stats_free(&st);
     }
     if (frozen)
-        out_printf(sh, "%s is frozen: its %zu process%s stay%s stopped, whatever signal comes, "
-                       "until cgthaw %s (%s says so)\n",
+        out_printf(sh, _("%s is frozen: its %zu process%s stay%s stopped, whatever signal comes, "
+                       "until cgthaw %s (%s says so)\n"),
                    g->name, n, n == 1 ? "" : "es", n == 1 ? "s" : "", g->name,
                    g->version == 2 ? "cgroup.events" : "freezer.state");
     else
-        out_printf(sh, "%s is thawed: its %zu process%s run%s again (%s says so)\n", g->name, n,
+        out_printf(sh, _("%s is thawed: its %zu process%s run%s again (%s says so)\n"), g->name, n,
                    n == 1 ? "" : "es", n == 1 ? "s" : "",
                    g->version == 2 ? "cgroup.events" : "freezer.state");
     cJSON *res = group_json(g);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../commands.h"
+#include "../i18n.h"
 
 /* Where the data files are: $NSLAB_DATA, then beside the binary in the
  * source tree (build/nslab -> docs/), then the installed share directory
@@ -154,7 +155,7 @@ int cmd_record(struct nsl *sh, int argc, char **argv)
         close(fd);
         return step_fail_errno(sh, errno, "cannot record to %s", argv[1]);
     }
-    out_printf(sh, "recording every step from now on to %s (one JSON object per line, as -J)\n",
+    out_printf(sh, _("recording every step from now on to %s (one JSON object per line, as -J)\n"),
                argv[1]);
     return 0;
 }

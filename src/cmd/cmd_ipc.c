@@ -14,6 +14,7 @@
 #include "../render/render.h"
 #include "../subject.h"
 #include "made.h"
+#include "../i18n.h"
 
 enum { IPC_OP_NEW, IPC_OP_LS };
 
@@ -78,11 +79,11 @@ static int ipc_new(struct nsl *sh, int argc, char **argv)
         out_printf(sh, "%s %d (key %s) created in IPC namespace %s\n", ipc_kind_titles[kind], id,
                    kb, nsb);
         if (ns == sh->host_ns[NS_IPC].ino)
-            out_printf(sh, "It lives in the host's IPC namespace, which never ends: nslab removes "
-                           "it when the session ends.\n");
+            out_printf(sh, _("It lives in the host's IPC namespace, which never ends: nslab removes "
+                           "it when the session ends.\n"));
         else
-            out_printf(sh, "It lives as long as its IPC namespace: when the last process leaves, "
-                           "the kernel removes the namespace and its objects.\n");
+            out_printf(sh, _("It lives as long as its IPC namespace: when the last process leaves, "
+                           "the kernel removes the namespace and its objects.\n"));
         struct made_ipc m = {.kind = kind, .id = id, .key = key, .ctime = rep.i[0], .ns = ns};
         made_add_ipc(sh, &m);
         cJSON *res = cJSON_CreateObject();
@@ -151,7 +152,7 @@ static int ipc_ls(struct nsl *sh, int argc)
 
     char nsb[96], kb[32], db[64];
     ino_t ns = subject_ipc_ns(sh, nsb, sizeof nsb);
-    out_printf(sh, "System V IPC objects in the subject's IPC namespace %s:\n", nsb);
+    out_printf(sh, _("System V IPC objects in the subject's IPC namespace %s:\n"), nsb);
     cJSON *res = cJSON_CreateObject();
     cJSON_AddItemToObject(res, "ns", json_ino(sh, NS_IPC, ns));
     cJSON *arr = cJSON_AddArrayToObject(res, "objects");

@@ -13,6 +13,7 @@
 #include "../render/render.h"
 #include "../subject.h"
 #include "cmd_mount.h"
+#include "../i18n.h"
 
 enum mount_verb {
     MV_MOUNT,       /* str: FSTYPE SOURCE TARGET OPTS */
@@ -94,9 +95,9 @@ static void report(struct nsl *sh, enum mount_verb verb, const struct mount_repl
     const struct mount_ent *now = r->after_id ? mount_table_find_id(&v->self, r->after_id) : NULL;
     struct mount_labels lb = mount_labels_of(sh);
     if (verb == MV_UMOUNT && r->before_id) {
-        out_printf(sh, "mount %d is gone from %s", r->before_id, r->target);
+        out_printf(sh, _("mount %d is gone from %s"), r->before_id, r->target);
         if (now)
-            out_printf(sh, "; mount %d, which it covered, shows there again", now->id);
+            out_printf(sh, _("; mount %d, which it covered, shows there again"), now->id);
         out_printf(sh, "\n");
     }
     if (now) {
@@ -131,7 +132,7 @@ static void report(struct nsl *sh, enum mount_verb verb, const struct mount_repl
         if (r->removed[k] != r->before_id)
             sb_printf(&also, "%s%d", also.len ? ", " : "", r->removed[k]);
     if (also.len)
-        out_printf(sh, "also removed: mount%s %s\n", strchr(also.buf, ',') ? "s" : "", also.buf);
+        out_printf(sh, _("also removed: mount%s %s\n"), strchr(also.buf, ',') ? "s" : "", also.buf);
     sb_free(&also);
 }
 
@@ -146,8 +147,8 @@ static void report_unbindable_skipped(struct nsl *sh, const struct mount_reply *
         const struct mount_ent *m = &v->self.v[i];
         if (m->unbindable && strcmp(m->target, r->source) != 0 &&
             path_is_under(m->target, r->source))
-            out_printf(sh, "not copied: mount %d on %s is unbindable, so a recursive bind leaves "
-                           "it (and what is below it) out\n", m->id, m->target);
+            out_printf(sh, _("not copied: mount %d on %s is unbindable, so a recursive bind leaves "
+                           "it (and what is below it) out\n"), m->id, m->target);
     }
 }
 
@@ -346,11 +347,11 @@ int cmd_scratch(struct nsl *sh, int argc, char **argv)
         return step_fail_err(sh, &e);
     out_printf(sh, "%s\n", dir);
     if (fresh)
-        out_printf(sh, "A directory of this session's own for experiments, removed at exit (with "
+        out_printf(sh, _("A directory of this session's own for experiments, removed at exit (with "
                        "whatever the session mounted under it in the host's mount namespace "
                        "unmounted first). Write it as %s in any command, e.g. "
                        "`!mkdir %s/a`. Mount on it after `unshare mnt`: in the host's mount "
-                       "namespace the guard refuses.\n",
+                       "namespace the guard refuses.\n"),
                    SCRATCH_WORD, SCRATCH_WORD);
     cJSON *res = cJSON_CreateObject();
     cJSON_AddStringToObject(res, "path", dir);

@@ -19,6 +19,7 @@
 #include "../target.h"
 #include "cmd_net.h"
 #include "made.h"
+#include "../i18n.h"
 
 enum net_op { NET_OP_VETH, NET_OP_UP, NET_OP_ADDR, NET_OP_DUMP };
 
@@ -121,13 +122,13 @@ static int cmd_veth_run(struct nsl *sh, int argc, char **argv)
         subj_rep_free(&rep);
         return rc;
     }
-    out_printf(sh, "veth pair: %s in the subject's network namespace %s,\n", name, n1);
+    out_printf(sh, _("veth pair: %s in the subject's network namespace %s,\n"), name, n1);
     if (peer_target)
         out_printf(sh, "           %s in %s's %s.\n", peer, peer_target, n2);
     else
-        out_printf(sh, "           %s in the same namespace.\n", peer);
-    out_printf(sh, "What enters one end leaves the other: a cable between two namespaces. Both "
-                   "ends start DOWN (`link up NAME`).\n");
+        out_printf(sh, _("           %s in the same namespace.\n"), peer);
+    out_printf(sh, _("What enters one end leaves the other: a cable between two namespaces. Both "
+                   "ends start DOWN (`link up NAME`).\n"));
     /* In the host's namespace the pair outlives the session: note it for
      * deletion at exit. */
     if (subj_ns == sh->host_ns[NS_NET].ino) {
@@ -146,8 +147,8 @@ static int cmd_veth_run(struct nsl *sh, int argc, char **argv)
         }
     }
     if (subj_ns == sh->host_ns[NS_NET].ino || peer_ns == sh->host_ns[NS_NET].ino)
-        out_printf(sh, "One end is in the host's network namespace: nslab deletes the pair when "
-                       "the session ends.\n");
+        out_printf(sh, _("One end is in the host's network namespace: nslab deletes the pair when "
+                       "the session ends.\n"));
     cJSON *res = cJSON_CreateObject();
     cJSON_AddStringToObject(res, "name", name);
     cJSON_AddStringToObject(res, "peer", peer);
@@ -311,7 +312,7 @@ static int link_show(struct nsl *sh, const char *word)
         return step_fail_err(sh, &e);
     struct target t = {0};
     target_resolve(sh, word, 0, &t, &e);
-    out_printf(sh, "Network devices in %s's network namespace %s, %s:\n", target_whose(word),
+    out_printf(sh, _("Network devices in %s's network namespace %s, %s:\n"), target_whose(word),
                ns_words(sh, ns, nb, sizeof nb), how);
     cJSON *res = cJSON_CreateObject();
     cJSON_AddItemToObject(res, "pid", json_pid(sh, t.pid));
@@ -347,14 +348,14 @@ static int link_up(struct nsl *sh, const char *name)
             rc = step_fail_errno(sh, rep.err, "cannot bring %s up%s", name,
                                  why_suffix(&rep, wb, sizeof wb));
     } else {
-        out_printf(sh, "%s is up (IFF_UP). Its state reads UP once the carrier is there too "
-                       "(LOWER_UP: for a veth, when its peer is up).\n", name);
+        out_printf(sh, _("%s is up (IFF_UP). Its state reads UP once the carrier is there too "
+                       "(LOWER_UP: for a veth, when its peer is up).\n"), name);
         if (ns == sh->host_ns[NS_NET].ino && !rep.i[1] && !made_is_device(sh, (int)rep.i[0])) {
             struct made_net m = {.what = MADE_NET_UP, .ifindex = (int)rep.i[0]};
             snprintf(m.name, sizeof m.name, "%s", name);
             made_add_net(sh, &m);
-            out_printf(sh, "It is a device of the host's network namespace: nslab brings it down "
-                           "again when the session ends.\n");
+            out_printf(sh, _("It is a device of the host's network namespace: nslab brings it down "
+                           "again when the session ends.\n"));
         }
         cJSON *res = cJSON_CreateObject();
         cJSON_AddStringToObject(res, "name", name);
@@ -406,15 +407,15 @@ int cmd_addr(struct nsl *sh, int argc, char **argv)
             rc = step_fail_errno(sh, rep.err, "cannot add %s to %s%s", argv[2], argv[4],
                                  why_suffix(&rep, wb, sizeof wb));
     } else {
-        out_printf(sh, "%s has the address %s in the network namespace %s; the kernel also added "
-                       "a route to its subnet there.\n", argv[4], argv[2],
+        out_printf(sh, _("%s has the address %s in the network namespace %s; the kernel also added "
+                       "a route to its subnet there.\n"), argv[4], argv[2],
                    ns_words(sh, ns, nb, sizeof nb));
         if (ns == sh->host_ns[NS_NET].ino && !made_is_device(sh, (int)rep.i[0])) {
             struct made_net m = {.what = MADE_NET_ADDR, .ifindex = (int)rep.i[0], .addr = a};
             snprintf(m.name, sizeof m.name, "%s", argv[4]);
             made_add_net(sh, &m);
-            out_printf(sh, "It is a device of the host's network namespace: nslab removes the "
-                           "address when the session ends.\n");
+            out_printf(sh, _("It is a device of the host's network namespace: nslab removes the "
+                           "address when the session ends.\n"));
         }
         cJSON *res = cJSON_CreateObject();
         cJSON_AddStringToObject(res, "address", argv[2]);

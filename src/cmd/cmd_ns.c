@@ -89,41 +89,41 @@ static void explain_unshare(struct nsl *sh, int flags, unsigned long prop, bool 
         switch (s) {
         case NS_PID:
             out_printf(sh,
-                       "pid: the subject stays in its PID namespace (a process never changes its "
+                       _("pid: the subject stays in its PID namespace (a process never changes its "
                        "own PID); only pid_for_children changed. The next process you spawn is "
-                       "PID 1 of the new PID namespace.\n");
+                       "PID 1 of the new PID namespace.\n"));
             break;
         case NS_TIME:
-            out_printf(sh, "time: the subject keeps its clocks; only time_for_children changed. "
-                           "The next process you spawn enters the new time namespace.\n");
+            out_printf(sh, _("time: the subject keeps its clocks; only time_for_children changed. "
+                           "The next process you spawn enters the new time namespace.\n"));
             break;
         case NS_USER:
             if (map)
                 out_printf(sh,
-                           "user: the subject is in a new user namespace, where it is root (uid 0 "
+                           _("user: the subject is in a new user namespace, where it is root (uid 0 "
                            "inside = uid %u outside) with every capability over namespaces the "
-                           "new user namespace owns.\n",
+                           "new user namespace owns.\n"),
                            (unsigned)geteuid());
             else
-                out_printf(sh, "user: the subject is in a new user namespace, unmapped (it shows "
-                               "as the overflow uid 65534 until uid_map is written).\n");
+                out_printf(sh, _("user: the subject is in a new user namespace, unmapped (it shows "
+                               "as the overflow uid 65534 until uid_map is written).\n"));
             break;
         case NS_MNT:
-            out_printf(sh, "mnt: the subject has a copy of the mount table.");
+            out_printf(sh, _("mnt: the subject has a copy of the mount table."));
             if (prop)
-                out_printf(sh, " Every mount in it was made %s (MS_REC|%s), so mounts made here "
-                               "%s the host's namespace.\n",
+                out_printf(sh, _(" Every mount in it was made %s (MS_REC|%s), so mounts made here "
+                               "%s the host's namespace.\n"),
                            prop == MS_PRIVATE ? "private" : prop == MS_SLAVE ? "a slave" : "shared",
                            prop == MS_PRIVATE ? "MS_PRIVATE"
                            : prop == MS_SLAVE ? "MS_SLAVE"
                                               : "MS_SHARED",
                            prop == MS_SHARED ? "may propagate to" : "do not reach");
             else
-                out_printf(sh, " Propagation is unchanged: mounts under shared mounts still "
-                               "propagate to their peers in the host's namespace.\n");
+                out_printf(sh, _(" Propagation is unchanged: mounts under shared mounts still "
+                               "propagate to their peers in the host's namespace.\n"));
             break;
         default:
-            out_printf(sh, "%s: the subject has a namespace of its own for %s.\n", ns_info[s].name,
+            out_printf(sh, _("%s: the subject has a namespace of its own for %s.\n"), ns_info[s].name,
                        ns_info[s].isolates);
         }
     }
@@ -258,7 +258,7 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
         n++;
     }
     if (n == 0) {
-        out_printf(sh, "the subject already shares every namespace of %s: nothing to enter\n",
+        out_printf(sh, _("the subject already shares every namespace of %s: nothing to enter\n"),
                    argv[2]);
         return 0;
     }
@@ -298,14 +298,14 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
     } else {
         for (int k = 0; k < n; k++) {
             if (strstr(what[k], "/ns/pid"))
-                out_printf(sh, "pid: the subject keeps its own PID namespace; only "
+                out_printf(sh, _("pid: the subject keeps its own PID namespace; only "
                                "pid_for_children changed (the next spawned process is born in "
-                               "%s's PID namespace).\n", argv[2]);
+                               "%s's PID namespace).\n"), argv[2]);
             else if (strstr(what[k], "/ns/time"))
                 /* Unlike unshare(CLONE_NEWTIME), setns moves the caller
                  * too: the kernel switches both time and time_for_children. */
-                out_printf(sh, "time: the subject and its future children are now in %s's time "
-                               "namespace (unlike unshare time, setns moves the caller itself).\n",
+                out_printf(sh, _("time: the subject and its future children are now in %s's time "
+                               "namespace (unlike unshare time, setns moves the caller itself).\n"),
                            argv[2]);
         }
         out_printf(sh, "entered %d namespace%s of %s\n", n, n == 1 ? "" : "s", argv[2]);

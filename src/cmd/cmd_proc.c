@@ -16,6 +16,7 @@
 #include "../render/render.h"
 #include "../subject.h"
 #include "../target.h"
+#include "../i18n.h"
 
 static char *join_argv(int argc, char **argv)
 {
@@ -134,13 +135,13 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
             out_printf(sh, " (pid %d inside its PID namespace)", (int)j->ns_pid);
         out_printf(sh, " %s\n", cmd);
         for (int c = 0; c < cgp.n; c++)
-            out_printf(sh, "%%%d is in %s from its start: the subject wrote its PID to %s's "
-                           "cgroup.procs before letting it run.\n", j->id, cgp.names[c],
+            out_printf(sh, _("%%%d is in %s from its start: the subject wrote its PID to %s's "
+                           "cgroup.procs before letting it run.\n"), j->id, cgp.names[c],
                        cgp.names[c]);
         if (j->ns_pid == 1)
-            out_printf(sh, "%%%d is PID 1, the init of its PID namespace: orphans there are "
+            out_printf(sh, _("%%%d is PID 1, the init of its PID namespace: orphans there are "
                            "re-parented to it, and if it exits the kernel kills every process of "
-                           "the namespace.\n", j->id);
+                           "the namespace.\n"), j->id);
         cJSON *res = cJSON_CreateObject();
         cJSON_AddNumberToObject(res, "job", j->id);
         cJSON_AddItemToObject(res, "pid", json_pid(sh, j->pid));
@@ -195,7 +196,7 @@ int cmd_jobs(struct nsl *sh, int argc, char **argv)
     cJSON *arr = cJSON_CreateArray();
     char pb[32], nb[32], sb[64];
     if (sh->jobs.n == 0)
-        out_printf(sh, "no jobs (spawn starts one)\n");
+        out_printf(sh, _("no jobs (spawn starts one)\n"));
     else
         out_printf(sh, "  %-5s %-10s %-8s %-18s %s\n", "JOB", "PID", "INSIDE", "STATE", "COMMAND");
     for (size_t k = 0; k < sh->jobs.n; k++) {
@@ -361,22 +362,22 @@ static void explain_signal(struct nsl *sh, pid_t ns_pid, int sig, bool inside, b
     if (ns_pid != 1)
         return;
     if (sig == SIGCONT && alive) {
-        out_printf(sh, "(SIGCONT resumes a stopped process whatever its disposition; then the "
-                       "signal itself is %s)\n", handled ? "handled" : "ignored, as for any "
+        out_printf(sh, _("(SIGCONT resumes a stopped process whatever its disposition; then the "
+                       "signal itself is %s)\n"), handled ? "handled" : "ignored, as for any "
                        "signal init has no handler for");
     } else if (handled) {
-        out_printf(sh, "(it has a handler for SIG%s, so PID 1 receives it like any process)\n",
+        out_printf(sh, _("(it has a handler for SIG%s, so PID 1 receives it like any process)\n"),
                    signal_name(sig));
     } else if (!inside && (sig == SIGKILL || sig == SIGSTOP)) {
-        out_printf(sh, "(SIG%s from an ancestor PID namespace is forced even on its init)\n",
+        out_printf(sh, _("(SIG%s from an ancestor PID namespace is forced even on its init)\n"),
                    signal_name(sig));
     } else if (alive && inside) {
-        out_printf(sh, "(from inside its own PID namespace, init ignores every signal it has no "
-                       "handler for, even SIGKILL)\n");
+        out_printf(sh, _("(from inside its own PID namespace, init ignores every signal it has no "
+                       "handler for, even SIGKILL)\n"));
     } else if (alive) {
-        out_printf(sh, "(it is PID 1 of its namespace: from an ancestor namespace only SIGKILL and "
+        out_printf(sh, _("(it is PID 1 of its namespace: from an ancestor namespace only SIGKILL and "
                        "SIGSTOP are forced on it; other signals it has no handler for are "
-                       "ignored)\n");
+                       "ignored)\n"));
     }
 }
 
@@ -478,7 +479,7 @@ static int kill_from_inside(struct nsl *sh, struct target *t, pid_t ns_pid, int 
         else
             rc = step_fail_errno(sh, rep.err, "kill -%s from inside failed", signal_name(sig));
     } else {
-        out_printf(sh, "sent SIG%s to PID %d from PID %s inside the same PID namespace\n",
+        out_printf(sh, _("sent SIG%s to PID %d from PID %s inside the same PID namespace\n"),
                    signal_name(sig), (int)ns_pid, sb_str(&rep.data));
     }
     subj_rep_free(&rep);
@@ -557,7 +558,7 @@ int cmd_reset(struct nsl *sh, int argc, char **argv)
         return step_fail_err(sh, &e);
     char pb[32];
     trace_add(&sh->step.trace, "fork", sh->subj.pid, 0, TRACE_RET_PID, "%s", "");
-    out_printf(sh, "a fresh subject, pid %s, in the host's namespaces\n",
+    out_printf(sh, _("a fresh subject, pid %s, in the host's namespaces\n"),
                fmt_pid(sh, sh->subj.pid, pb, sizeof pb));
     return 0;
 }

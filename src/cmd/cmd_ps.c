@@ -7,6 +7,7 @@
 #include "../kernel/ps.h"
 #include "../render/render.h"
 #include "../target.h"
+#include "../i18n.h"
 
 /* Which PID namespace `ps` lists for a target: the one its children are
  * born in when that differs (after `unshare pid` or `setns pid` the subject
@@ -53,7 +54,7 @@ int cmd_ps(struct nsl *sh, int argc, char **argv)
         return step_fail_err(sh, &e);
     }
     char b1[32], b2[32];
-    out_printf(sh, "PID namespace %s (level %d)%s%s%s: %zu process%s, as seen from inside\n",
+    out_printf(sh, _("PID namespace %s (level %d)%s%s%s: %zu process%s, as seen from inside\n"),
                fmt_ino(sh, NS_PID, ns, b1, sizeof b1), l.level,
                children ? ", where the children of " : "",
                children ? (argc == 2 ? argv[1] : "the subject") : "", children ? " are born" : "",

@@ -16,6 +16,7 @@
 #include "../render/render.h"
 #include "../subject.h"
 #include "../target.h"
+#include "../i18n.h"
 
 enum { TIME_OP_READ, TIME_OP_OFFSET };
 
@@ -65,9 +66,9 @@ int cmd_timens(struct nsl *sh, int argc, char **argv)
         else
             rc = step_fail_errno(sh, err, "cannot write the subject's timens_offsets");
     } else {
-        out_printf(sh, "CLOCK_%s of the subject's time_for_children namespace is now offset by "
+        out_printf(sh, _("CLOCK_%s of the subject's time_for_children namespace is now offset by "
                        "%+ld s. The subject itself keeps the host's clocks; the next process you "
-                       "spawn enters the namespace and sees them (and then the offsets freeze).\n",
+                       "spawn enters the namespace and sees them (and then the offsets freeze).\n"),
                    id == CLOCK_BOOTTIME ? "BOOTTIME" : "MONOTONIC", secs);
         cJSON *res = cJSON_CreateObject();
         cJSON_AddStringToObject(res, "clock", timens_clock_word(id));

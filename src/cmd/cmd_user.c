@@ -18,6 +18,7 @@
 #include "../nshelper.h"
 #include "../render/render.h"
 #include "../target.h"
+#include "../i18n.h"
 
 /* The ID the kernel shows for one a namespace does not map
  * (/proc/sys/kernel/overflowuid and overflowgid). */
@@ -77,15 +78,15 @@ static int64_t id_line(struct nsl *sh, const char *what, uint32_t outside, const
     cJSON *j = cJSON_AddObjectToObject(res, what);
     cJSON_AddNumberToObject(j, "outside", outside);
     if (same_ns) {
-        out_printf(sh, "  %-10s %u (the host's user namespace: no mapping)\n", what, outside);
+        out_printf(sh, _("  %-10s %u (the host's user namespace: no mapping)\n"), what, outside);
     } else if (inside < 0) {
         uint32_t ov = overflow_id(sh, gid);
-        out_printf(sh, "  %-10s %u inside (the overflow ID: %u outside is not in %s)\n", what, ov,
+        out_printf(sh, _("  %-10s %u inside (the overflow ID: %u outside is not in %s)\n"), what, ov,
                    outside, gid ? "gid_map" : "uid_map");
         inside = ov;
         cJSON_AddBoolToObject(j, "mapped", false);
     } else {
-        out_printf(sh, "  %-10s %lld inside = %u outside (in the host's user namespace)\n", what,
+        out_printf(sh, _("  %-10s %lld inside = %u outside (in the host's user namespace)\n"), what,
                    (long long)inside, outside);
     }
     cJSON_AddNumberToObject(j, "inside", (double)inside);
@@ -199,9 +200,9 @@ int cmd_id(struct nsl *sh, int argc, char **argv)
                 owner = (uid_t)-1;
             close(fd);
         }
-        out_printf(sh, "  %-10s %s, not the host's", "user ns", fmt_ino(sh, NS_USER, user_ino, ib, sizeof ib));
+        out_printf(sh, _("  %-10s %s, not the host's"), "user ns", fmt_ino(sh, NS_USER, user_ino, ib, sizeof ib));
         if (owner != (uid_t)-1) {
-            out_printf(sh, "; created by uid %u (its owner)", (unsigned)owner);
+            out_printf(sh, _("; created by uid %u (its owner)"), (unsigned)owner);
             cJSON_AddNumberToObject(res, "owner_uid", owner);
         }
         out_printf(sh, "\n");
@@ -322,8 +323,8 @@ static int map_command(struct nsl *sh, int argc, char **argv, bool gid)
     snprintf(val, sizeof val, "%u %u %u", x.inside, x.outside, x.count);
     if (sys_write_file_shown(&sh->step.trace, path, shown, val) < 0)
         return map_refused(sh, errno, gid, who, written_before, same_ns, sg, &x);
-    out_printf(sh, "%s of %s: %s inside = %s outside, %u ID%s. It can never be written "
-                   "again.\n", map, who, argv[k], outside, x.count, x.count == 1 ? "" : "s");
+    out_printf(sh, _("%s of %s: %s inside = %s outside, %u ID%s. It can never be written "
+                   "again.\n"), map, who, argv[k], outside, x.count, x.count == 1 ? "" : "s");
     /* The process keeps the IDs it had: say what they are now inside. */
     struct strbuf st = {0};
     struct proc_creds c;
@@ -333,12 +334,12 @@ static int map_command(struct nsl *sh, int argc, char **argv, bool gid)
         struct idmap one = {.v = {x}, .n = 1};
         int64_t in = idmap_inside(&one, mine);
         if (in >= 0)
-            out_printf(sh, "%s, %s %u outside, is now %s %lld inside.\n", who, gid ? "gid" : "uid",
+            out_printf(sh, _("%s, %s %u outside, is now %s %lld inside.\n"), who, gid ? "gid" : "uid",
                        mine, gid ? "gid" : "uid", (long long)in);
         else
-            out_printf(sh, "%s keeps its %s %u, which the map does not cover: inside it still "
+            out_printf(sh, _("%s keeps its %s %u, which the map does not cover: inside it still "
                            "shows as the overflow ID %u (a process there becomes a mapped ID only "
-                           "by calling set%sid(2)).\n", who, gid ? "gid" : "uid", mine,
+                           "by calling set%sid(2)).\n"), who, gid ? "gid" : "uid", mine,
                        overflow_id(sh, gid), gid ? "g" : "u");
         proc_creds_free(&c);
     }
@@ -396,12 +397,12 @@ int cmd_setgroups(struct nsl *sh, int argc, char **argv)
         return step_fail_errno(sh, err, "cannot write /proc/%s/setgroups", who);
     }
     if (strcmp(argv[1], "deny") == 0)
-        out_printf(sh, "setgroups(2) is denied in %s's user namespace: now even an unprivileged "
+        out_printf(sh, _("setgroups(2) is denied in %s's user namespace: now even an unprivileged "
                        "writer may map its own gid in gid_map, since no process there can drop "
-                       "a group to escape a deny rule.\n", who);
+                       "a group to escape a deny rule.\n"), who);
     else
-        out_printf(sh, "setgroups(2) stays allowed in %s's user namespace (only a writer with "
-                       "CAP_SETGID in the parent may then write gid_map).\n", who);
+        out_printf(sh, _("setgroups(2) stays allowed in %s's user namespace (only a writer with "
+                       "CAP_SETGID in the parent may then write gid_map).\n"), who);
     cJSON *res = cJSON_CreateObject();
     cJSON_AddItemToObject(res, "pid", json_pid(sh, t.pid));
     cJSON_AddStringToObject(res, "setgroups", argv[1]);
