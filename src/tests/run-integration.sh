@@ -30,6 +30,10 @@ if [ ! -x "$NSLAB" ] || [ -d "$NSLAB" ]; then
     exit 2
 fi
 export NSLAB
+# The tests compare English output: a developer's zh_CN locale must not turn
+# the narration Chinese (i18n.sh asks for Chinese itself).
+export LC_ALL=C.UTF-8 LANGUAGE=
+unset LC_MESSAGES LANG
 
 timeout_s=${NSLAB_TEST_TIMEOUT:-120}
 if ! [[ $timeout_s =~ ^[1-9][0-9]*$ ]]; then
