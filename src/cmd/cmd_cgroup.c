@@ -451,23 +451,23 @@ int cg_spawn_fail(struct nsl *sh, const struct cg_spawn_places *p, int which, in
     const char *why = "";
     switch (err) {
     case ENOSPC:
-        why = "; on cgroup v1 a cpuset admits no task until its cpuset.cpus and cpuset.mems "
-              "are set";
+        why = _("; on cgroup v1 a cpuset admits no task until its cpuset.cpus and cpuset.mems "
+              "are set");
         break;
     case EBUSY:
-        why = "; on cgroup v2 a cgroup that enables controllers for its children may not hold "
-              "processes itself (no-internal-processes rule)";
+        why = _("; on cgroup v2 a cgroup that enables controllers for its children may not hold "
+              "processes itself (no-internal-processes rule)");
         break;
     case EACCES:
     case EPERM:
-        why = "; the subject lacks the right to move processes there (after `unshare user` it "
-              "is root only inside its user namespace: `reset`, or cgattach from the host)";
+        why = _("; the subject lacks the right to move processes there (after `unshare user` it "
+              "is root only inside its user namespace: `reset`, or cgattach from the host)");
         break;
     case EAGAIN:
-        why = "; the pids limit of that cgroup is reached";
+        why = _("; the pids limit of that cgroup is reached");
         break;
     case ENOENT:
-        why = "; the cgroup is gone (cgls lists this session's cgroups)";
+        why = _("; the cgroup is gone (cgls lists this session's cgroups)");
         break;
     }
     return step_fail(sh, err,

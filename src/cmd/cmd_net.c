@@ -33,10 +33,11 @@ static const char *ns_words(struct nsl *sh, ino_t ino, char *buf, size_t size)
 
 static const char *privilege_hint(void)
 {
-    return geteuid() == 0 ? "CAP_NET_ADMIN in the user namespace that owns the network namespace "
-                            "(after `unshare user`, only over namespaces the new one owns)"
-                          : "CAP_NET_ADMIN in the user namespace that owns the network namespace: "
-                            "`unshare user net` first, or run nslab as root";
+    return geteuid() == 0 ? _("CAP_NET_ADMIN in the user namespace that owns the network "
+                              "namespace (after `unshare user`, only over namespaces the new one "
+                              "owns)")
+                          : _("CAP_NET_ADMIN in the user namespace that owns the network "
+                              "namespace: `unshare user net` first, or run nslab as root");
 }
 
 /* The kernel's own sentence, when it gave one (extended ACK). */

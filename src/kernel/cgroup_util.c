@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "cgroup_impl.h"
+#include "../i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -207,7 +208,7 @@ void cg_err_hint(struct nsl_err *e, const char *hint)
     if (!e)
         return;
     size_t n = strlen(e->msg);
-    snprintf(e->msg + n, sizeof e->msg - n, "; %s", hint);
+    snprintf(e->msg + n, sizeof e->msg - n, "; %s", _(hint));
 }
 
 static void sleep_ms(int ms)

@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 
 #include "sys_mount.h"
+#include "../i18n.h"
 
 static const struct {
     const char *name;
@@ -211,11 +212,11 @@ static int fail_call(struct nsl_err *e, int err, const char *hint, const char *f
     struct strbuf sb = {0};
     va_list ap;
     va_start(ap, fmt);
-    sb_vprintf(&sb, fmt, ap);
+    sb_vprintf(&sb, _(fmt), ap);
     va_end(ap);
     if (!hint && err == EPERM)
-        hint = "changing mounts needs CAP_SYS_ADMIN in the user namespace that owns this "
-               "mount namespace: run nslab as root, or `unshare user mnt` first";
+        hint = _("changing mounts needs CAP_SYS_ADMIN in the user namespace that owns this "
+                 "mount namespace: run nslab as root, or `unshare user mnt` first");
     nsl_fail(e, err, "%s failed: %s (%s)%s%s", sb.buf, strerror(err), errno_name(err),
              hint ? "; " : "", hint ? hint : "");
     sb_free(&sb);
