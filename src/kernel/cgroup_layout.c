@@ -471,7 +471,7 @@ const struct cg_hier *cg_layout_hier(const struct cg_layout *L, enum cg_ctrl ctr
         return &L->hier[L->ctrl_hier[ctrl]];
     const struct cg_ctrl_info *ci = &cg_ctrl_info[ctrl];
     if (L->mode == CG_MODE_NONE)
-        nsl_fail(e, ENOENT, "no cgroup filesystem is mounted under " CG_SYS_ROOT);
+        nsl_fail(e, ENOENT, "no cgroup filesystem is mounted under %s", CG_SYS_ROOT);
     else if (!ci->v2_core && !(L->enabled & (1u << ctrl)))
         nsl_fail(e, ENOENT, "the %s controller is disabled in this kernel (/proc/cgroups)", ci->name);
     else if (L->unified >= 0 && ci->v2)
