@@ -2,6 +2,7 @@
 #include "i18n.h"
 
 #include <limits.h>
+#include <stdbool.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,12 @@
 #include <unistd.h>
 
 #include "util.h"
+
+/* The locale is process-wide state in the C library; these two remember
+ * what nslab changed in the environment so programs it runs get the user's
+ * own back (a `stat` in a lab must speak the user's language, not ours). */
+static bool language_set;
+static char *user_language;
 
 const char *i18n_lang_from_env(void)
 {
@@ -72,7 +79,28 @@ void i18n_init(const char *lang)
     }
     use_locale(LC_MESSAGES);
     use_locale(LC_CTYPE);
+    if (!language_set) {
+        const char *v = getenv("LANGUAGE");
+        user_language = v ? xstrdup(v) : NULL;
+        language_set = true;
+    }
     setenv("LANGUAGE", "zh_CN", 1);
     bindtextdomain(I18N_DOMAIN, dir);
     bind_textdomain_codeset(I18N_DOMAIN, "UTF-8");
+}
+
+void i18n_restore_env(void)
+{
+    if (!language_set)
+        return;
+    if (user_language)
+        setenv("LANGUAGE", user_language, 1);
+    else
+        unsetenv("LANGUAGE");
+}
+
+void i18n_done(void)
+{
+    free(user_language);
+    user_language = NULL;
 }

@@ -15,6 +15,11 @@
  * catalog (locale dir from NSLAB_LOCALEDIR, next to the binary, or
  * PREFIX/share/locale); anything else keeps the C locale, so English. */
 void i18n_init(const char *lang);
+/* In a child about to exec another program: the environment as the user
+ * gave it (i18n_init sets LANGUAGE for gettext's sake). */
+void i18n_restore_env(void);
+/* At exit: frees what i18n_init kept. */
+void i18n_done(void);
 /* "zh" when LC_ALL, else LC_MESSAGES, else LANG names a Chinese locale. */
 const char *i18n_lang_from_env(void);
 

@@ -111,6 +111,7 @@ static int sh_init(struct nsl *sh)
 
 static void sh_free(struct nsl *sh)
 {
+    i18n_done();
     subject_stop(sh, NULL);
     /* The jobs are dead: now the cgroups they were in can go. */
     struct strbuf errors = {0};

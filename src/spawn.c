@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "subject.h"
+#include "i18n.h"
 
 #define CAPTURE_MAX (1024 * 1024)
 
@@ -205,6 +206,7 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
         if (st[1] == 0) {
             st[0] = SPAWN_STAGE_EXEC;
             child_stdio(io, cap[1], cx->sh);
+            i18n_restore_env();
             if (fn) {
                 /* The event socket stays open across this exec, and so does
                  * a copy of ex's write end: the builtin closes it once it is
