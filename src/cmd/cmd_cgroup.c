@@ -385,8 +385,12 @@ int cmd_cgattach(struct nsl *sh, int argc, char **argv)
     if (cg_attach(&sh->cg->session, g, t.pid, &sh->step.trace, &e) < 0)
         return step_fail_err(sh, &e);
     char pb[32];
-    out_printf(sh, _("%s (pid %s) is now in %s\n"), t.is_self ? "the subject" : word,
-               fmt_pid(sh, t.pid, pb, sizeof pb), g->name);
+    if (t.is_self)
+        out_printf(sh, _("the subject (pid %s) is now in %s\n"), fmt_pid(sh, t.pid, pb, sizeof pb),
+                   g->name);
+    else
+        out_printf(sh, _("%s (pid %s) is now in %s\n"), word, fmt_pid(sh, t.pid, pb, sizeof pb),
+                   g->name);
     if (t.is_self)
         out_printf(sh, _("Everything the subject starts from now on (spawn, !PROGRAM) is born in "
                        "%s too.\n"), g->name);

@@ -27,7 +27,7 @@ static const char *ns_words(struct nsl *sh, ino_t ino, char *buf, size_t size)
 {
     char b[32];
     snprintf(buf, size, "%s (%s)", fmt_ino(sh, NS_NET, ino, b, sizeof b),
-             ino == sh->host_ns[NS_NET].ino ? "the host's" : "not the host's");
+             ino == sh->host_ns[NS_NET].ino ? _("the host's") : _("not the host's"));
     return buf;
 }
 

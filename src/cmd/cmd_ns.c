@@ -109,22 +109,27 @@ static void explain_unshare(struct nsl *sh, int flags, unsigned long prop, bool 
                                "as the overflow uid 65534 until uid_map is written).\n"));
             break;
         case NS_MNT:
-            out_printf(sh, _("mnt: the subject has a copy of the mount table."));
-            if (prop)
-                out_printf(sh, _(" Every mount in it was made %s (MS_REC|%s), so mounts made here "
-                               "%s the host's namespace.\n"),
-                           prop == MS_PRIVATE ? "private" : prop == MS_SLAVE ? "a slave" : "shared",
-                           prop == MS_PRIVATE ? "MS_PRIVATE"
-                           : prop == MS_SLAVE ? "MS_SLAVE"
-                                              : "MS_SHARED",
-                           prop == MS_SHARED ? "may propagate to" : "do not reach");
+            /* Whole sentences, one per mode, so each translates as one. */
+            if (prop == MS_PRIVATE)
+                out_printf(sh, _("mnt: the subject has a copy of the mount table. Every mount in "
+                                 "it was made private (MS_REC|MS_PRIVATE), so mounts made here do "
+                                 "not reach the host's namespace.\n"));
+            else if (prop == MS_SLAVE)
+                out_printf(sh, _("mnt: the subject has a copy of the mount table. Every mount in "
+                                 "it was made a slave (MS_REC|MS_SLAVE), so mounts made here do "
+                                 "not reach the host's namespace.\n"));
+            else if (prop == MS_SHARED)
+                out_printf(sh, _("mnt: the subject has a copy of the mount table. Every mount in "
+                                 "it was made shared (MS_REC|MS_SHARED), so mounts made here may "
+                                 "propagate to the host's namespace.\n"));
             else
-                out_printf(sh, _(" Propagation is unchanged: mounts under shared mounts still "
-                               "propagate to their peers in the host's namespace.\n"));
+                out_printf(sh, _("mnt: the subject has a copy of the mount table. Propagation is "
+                                 "unchanged: mounts under shared mounts still propagate to their "
+                                 "peers in the host's namespace.\n"));
             break;
         default:
             out_printf(sh, _("%s: the subject has a namespace of its own for %s.\n"), ns_info[s].name,
-                       ns_info[s].isolates);
+                       _(ns_info[s].isolates));
         }
     }
     (void)pb;

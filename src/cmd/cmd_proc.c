@@ -362,9 +362,13 @@ static void explain_signal(struct nsl *sh, pid_t ns_pid, int sig, bool inside, b
     if (ns_pid != 1)
         return;
     if (sig == SIGCONT && alive) {
-        out_printf(sh, _("(SIGCONT resumes a stopped process whatever its disposition; then the "
-                       "signal itself is %s)\n"), handled ? "handled" : "ignored, as for any "
-                       "signal init has no handler for");
+        if (handled)
+            out_printf(sh, _("(SIGCONT resumes a stopped process whatever its disposition; then "
+                             "the signal itself is handled)\n"));
+        else
+            out_printf(sh, _("(SIGCONT resumes a stopped process whatever its disposition; then "
+                             "the signal itself is ignored, as for any signal init has no "
+                             "handler for)\n"));
     } else if (handled) {
         out_printf(sh, _("(it has a handler for SIG%s, so PID 1 receives it like any process)\n"),
                    signal_name(sig));

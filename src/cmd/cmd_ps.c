@@ -54,11 +54,18 @@ int cmd_ps(struct nsl *sh, int argc, char **argv)
         return step_fail_err(sh, &e);
     }
     char b1[32], b2[32];
-    out_printf(sh, _("PID namespace %s (level %d)%s%s%s: %zu process%s, as seen from inside\n"),
-               fmt_ino(sh, NS_PID, ns, b1, sizeof b1), l.level,
-               children ? ", where the children of " : "",
-               children ? (argc == 2 ? argv[1] : "the subject") : "", children ? " are born" : "",
-               l.n, l.n == 1 ? "" : "es");
+    fmt_ino(sh, NS_PID, ns, b1, sizeof b1);
+    if (children && argc != 2)
+        out_printf(sh, _("PID namespace %s (level %d), where the children of the subject are "
+                         "born: %zu process%s, as seen from inside\n"),
+                   b1, l.level, l.n, l.n == 1 ? "" : "es");
+    else if (children)
+        out_printf(sh, _("PID namespace %s (level %d), where the children of %s are born: %zu "
+                         "process%s, as seen from inside\n"),
+                   b1, l.level, argv[1], l.n, l.n == 1 ? "" : "es");
+    else
+        out_printf(sh, _("PID namespace %s (level %d): %zu process%s, as seen from inside\n"), b1,
+                   l.level, l.n, l.n == 1 ? "" : "es");
     out_printf(sh, "  %6s %6s %10s %-5s ", "PID", "PPID", "HOST PID", "STATE");
     pad_utf8(sh, "NSPID (outer → inner)", 22);
     out_printf(sh, " COMMAND\n");

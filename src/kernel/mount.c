@@ -248,8 +248,8 @@ int mount_fs(const struct mount_ctx *c, const char *fstype, const char *source,
         int err = errno;
         cleanup_free char *hint = NULL;
         if (err == ENODEV && fstype)
-            hint = xasprintf("the kernel knows no filesystem type '%s' (see "
-                             "/proc/filesystems)", fstype);
+            hint = xasprintf(_("the kernel knows no filesystem type '%s' (see "
+                               "/proc/filesystems)"), fstype);
         fail_call(e, err, hint, "mount %s on %s", fstype ? fstype : "(none)", s.path);
         result_fill(r, s.path, &s.before, NULL);
         goto out;
@@ -280,8 +280,8 @@ int mount_bind(const struct mount_ctx *c, const char *source, const char *target
         cleanup_free char *hint = NULL;
         const struct mount_ent *from = mount_table_find_containing(&s.before, src);
         if (err == EINVAL && from && from->unbindable)
-            hint = xasprintf("%s lies in mount %d (on %s), which is unbindable: an unbindable "
-                             "mount cannot be the source of a bind mount",
+            hint = xasprintf(_("%s lies in mount %d (on %s), which is unbindable: an "
+                               "unbindable mount cannot be the source of a bind mount"),
                              src, from->id, from->target);
         fail_call(e, err, hint, "bind-mount of %s on %s", src, s.path);
         result_fill(r, s.path, &s.before, NULL);
@@ -328,9 +328,9 @@ int mount_umount(const struct mount_ctx *c, const char *target, int flags,
     if (sys_umount2(c->trace, s.path, flags) < 0) {
         int err = errno;
         fail_call(e, err,
-                  err == EBUSY ? "it is still in use: a process's working directory or open "
-                                 "file is there, or other mounts sit below it (unmount them "
-                                 "first)"
+                  err == EBUSY ? _("it is still in use: a process's working directory or open "
+                                   "file is there, or other mounts sit below it (unmount them "
+                                   "first)")
                                : NULL,
                   "umount of %s", s.path);
         result_fill(r, s.path, &s.before, NULL);

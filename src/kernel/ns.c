@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../i18n.h"
 #include "../util.h"
 
 #ifndef CLONE_NEWTIME
@@ -31,13 +32,13 @@ const struct ns_info ns_info[NS_NSLOTS] = {
     NS(NS_PID, "pid", CLONE_NEWPID, "process IDs", "pid_namespaces(7)"),
     [NS_PID4C] = {.name = "pid_for_children", .file = "pid_for_children", .flag = CLONE_NEWPID,
                   .flag_name = "CLONE_NEWPID",
-                  .isolates = "the PID namespace this process's next children are born in",
+                  .isolates = N_("the PID namespace this process's next children are born in"),
                   .man = "pid_namespaces(7)", .for_children = true, .base = NS_PID},
     NS(NS_TIME, "time", CLONE_NEWTIME, "the CLOCK_MONOTONIC and CLOCK_BOOTTIME offsets",
        "time_namespaces(7)"),
     [NS_TIME4C] = {.name = "time_for_children", .file = "time_for_children",
                    .flag = CLONE_NEWTIME, .flag_name = "CLONE_NEWTIME",
-                   .isolates = "the time namespace this process's next children are born in",
+                   .isolates = N_("the time namespace this process's next children are born in"),
                    .man = "time_namespaces(7)", .for_children = true, .base = NS_TIME},
     NS(NS_USER, "user", CLONE_NEWUSER, "user and group IDs, capabilities",
        "user_namespaces(7)"),
