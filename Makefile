@@ -111,6 +111,12 @@ uninstall:
 docs: $(B)/nslab
 	./$(B)/nslab --dump-commands > docs/commands.md
 
+# The transcripts of docs/tutorial.md, from a fresh run of docs/tutorial.nsl
+# (root: it makes namespaces and a cgroup).
+.PHONY: tutorial
+tutorial: $(B)/nslab
+	NSLAB=$(CURDIR)/$(B)/nslab bash scripts/tutorial.sh
+
 # cppcheck and clang-tidy (.clang-tidy says which checks, and why some not).
 check-static:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
