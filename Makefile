@@ -132,6 +132,12 @@ po: $(B)/nslab
 	    msgmerge --quiet --update --backup=none --no-wrap docs/i18n/zh_CN/$$p.po $(B)/$$p.pot || exit 1; \
 	done
 
+# The transcripts of docs/tutorial.md, from a fresh run of docs/tutorial.nsl
+# (root: it makes namespaces and a cgroup).
+.PHONY: tutorial
+tutorial: $(B)/nslab
+	NSLAB=$(CURDIR)/$(B)/nslab bash scripts/tutorial.sh
+
 # cppcheck and clang-tidy (.clang-tidy says which checks, and why some not).
 check-static:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \

@@ -5,10 +5,11 @@ set -euo pipefail
 
 # clang and its runtime libraries build the libFuzzer harnesses (make fuzz,
 # part of make test); libclang-rt-dev is only "recommended" by clang.
-# gettext builds the Chinese catalog (msgfmt) and extracts its strings.
+# gettext builds the Chinese catalog (msgfmt) and extracts its strings;
+# groff-base renders the man page for its test (scenarios/manpage.sh).
 pkgs=(build-essential pkg-config libreadline-dev libcjson-dev libcmocka-dev
       libmnl-dev util-linux iproute2 iputils-ping procps time clang libclang-rt-dev
-      gettext)
+      gettext groff-base)
 
 missing=()
 for p in "${pkgs[@]}"; do

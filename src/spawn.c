@@ -27,6 +27,25 @@ enum { SPAWN_STAGE_SETUP = 1, SPAWN_STAGE_EXEC };
  * does: first every mount private (so the new /proc cannot propagate back
  * to the host through a shared peer group), then proc mounted on /proc.
  * Returns 0 or the errno of the failed call (which is in the trace). */
+/* A builtin job that blocks (sleep, init) has closed its ready descriptor a
+ * moment before it blocks; until the scheduler runs it again, /proc shows it
+ * runnable (R). Waiting, briefly, until it is asleep makes what `ps` shows
+ * right after `spawn` the same on every run (--stable transcripts). */
+static void wait_until_asleep(struct subj_ctx *cx, pid_t pid)
+{
+    char rel[32], buf[512];
+    snprintf(rel, sizeof rel, "%d/stat", (int)pid);
+    for (int k = 0; k < 1000; k++) {
+        if (read_file_at(cx->sh->procfd, rel, buf, sizeof buf) < 0)
+            return;
+        /* "PID (comm) S ...": comm may hold anything, so from the last ')'. */
+        const char *rp = strrchr(buf, ')');
+        if (!rp || rp[1] != ' ' || rp[2] != 'R')
+            return;
+        usleep(1000);
+    }
+}
+
 static int child_setup(struct subj_ctx *cx, int flags, struct trace *t)
 {
     if ((flags & CLONE_NEWNS) && (flags & CLONE_NEWPID)) {
@@ -337,6 +356,9 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
                 sb_appendn(&rep->data, buf, (size_t)n);
         }
     }
+    if (io == SPAWN_JOB && builtin &&
+        (strcmp(argv[0], "sleep") == 0 || strcmp(argv[0], "init") == 0))
+        wait_until_asleep(cx, pid);
     if (io != SPAWN_JOB) {
         /* Wait for the program; meanwhile other jobs may change state:
          * report them as the event loop would. */

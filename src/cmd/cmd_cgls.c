@@ -130,6 +130,15 @@ int cmd_cgls(struct nsl *sh, int argc, char **argv)
             const struct cg_read *rd = &r.v[0].st.reads[i];
             cleanup_free char *name =
                 rd->key ? xasprintf("%s:%s", rd->file, rd->key) : xstrdup(rd->file);
+            if (sh->opt.stable && strcmp(rd->file, "cgroup.procs") == 0) {
+                /* Member PIDs as labels, as the JSON and the observation show them. */
+                char pb[32];
+                out_printf(sh, "  %-28s", name);
+                for (size_t k = 0; k < r.v[0].st.npids; k++)
+                    out_printf(sh, " %s", fmt_pid(sh, r.v[0].st.pids[k], pb, sizeof pb));
+                out_printf(sh, "\n");
+                continue;
+            }
             out_printf(sh, "  %-28s %s\n", name, rd->value);
         }
     }
