@@ -590,8 +590,41 @@ int cg_session_cleanup(struct cg_session *s, struct trace *t, struct nsl_err *e)
 
 /* --- the sweep --------------------------------------------------------- */
 
-/* Is PID a live nslab? If not, why not, in why. */
-static bool session_alive(const struct nsl_paths *paths, pid_t pid, char *why, size_t size)
+/* When process PID started, in seconds since the epoch, or -1. */
+static long long proc_start_time(const struct nsl_paths *paths, pid_t pid)
+{
+    char path[300], buf[1024];
+    proc_path(paths, path, sizeof path, "%d/stat", pid);
+    if (read_file_at(AT_FDCWD, path, buf, sizeof buf) < 0)
+        return -1;
+    /* Field 22, counted after the ")" that ends the command (which may
+     * itself hold spaces and parentheses). */
+    const char *p = strrchr(buf, ')');
+    unsigned long long ticks = 0;
+    if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+                            "%*d %*d %*d %llu", &ticks) != 1)
+        return -1;
+    proc_path(paths, path, sizeof path, "stat");
+    struct strbuf st = {0};
+    if (read_file_sb(AT_FDCWD, path, &st) < 0) {
+        sb_free(&st);
+        return -1;
+    }
+    const char *bt = strstr(sb_str(&st), "\nbtime ");
+    long long boot = bt ? atoll(bt + 7) : -1;
+    sb_free(&st);
+    long hz = sysconf(_SC_CLK_TCK);
+    if (boot < 0 || hz <= 0)
+        return -1;
+    return boot + (long long)(ticks / (unsigned long long)hz);
+}
+
+/* Is the session of PID alive? If not, why not, in why. Its nslab may run
+ * under valgrind or callgrind, whose command name is the tool's: a process
+ * that started before the session directory last changed (changed_at) is
+ * its owner all the same, where a PID reused later is not. */
+static bool session_alive(const struct nsl_paths *paths, pid_t pid, time_t changed_at, char *why,
+                          size_t size)
 {
     char path[300], comm[64];
     proc_path(paths, path, sizeof path, "%d/comm", pid);
@@ -601,7 +634,10 @@ static bool session_alive(const struct nsl_paths *paths, pid_t pid, char *why, s
     }
     if (strcmp(chomp(comm), "nslab") == 0)
         return true;
-    snprintf(why, size, "process %d is %s, not nslab", pid, comm);
+    long long started = proc_start_time(paths, pid);
+    if (started >= 0 && started <= (long long)changed_at)
+        return true;
+    snprintf(why, size, "process %d is %s, not nslab, and younger than the session", pid, comm);
     return false;
 }
 
@@ -619,9 +655,11 @@ static int sweep_dir(const struct remover *rm, const char *dir, pid_t self, int 
     while ((de = readdir(d))) {
         pid_t pid;
         char why[128];
+        struct stat st;
         if (strncmp(de->d_name, "nslab.", 6) != 0 || parse_pid(de->d_name + 6, &pid) < 0 ||
             pid == self || !entry_is_dir(d, de) ||
-            session_alive(rm->paths, pid, why, sizeof why))
+            fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+            session_alive(rm->paths, pid, st.st_ctime, why, sizeof why))
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 4;

@@ -15,6 +15,9 @@
  * of the tree. */
 #include "cgroup_fake.h"
 
+#include <time.h>
+#include <unistd.h>
+
 /* --- detection on fake trees -------------------------------------------- */
 
 static void test_detect_fake(void **state)
@@ -557,14 +560,31 @@ static void fake_proc(struct fake *f, pid_t pid, const char *comm)
     write_at(dir, "comm", comm);
 }
 
+/* /proc/PID/stat saying the process started at the epoch second `start`
+ * (with /proc/stat's btime at 1000). */
+static void fake_proc_started(struct fake *f, pid_t pid, const char *comm, long long start)
+{
+    char dir[600], stat[512];
+    fake_proc(f, pid, comm);
+    write_at(f->paths.proc, "stat", "cpu  1 2 3 4\nbtime 1000\nprocesses 9\n");
+    snprintf(dir, sizeof dir, "%s/%d", f->paths.proc, pid);
+    long long ticks = (start - 1000) * sysconf(_SC_CLK_TCK);
+    snprintf(stat, sizeof stat,
+             "%d (a (b) c) S 1 2 3 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 %lld 1000 10\n", (int)pid,
+             ticks);
+    write_at(dir, "stat", stat);
+}
+
 static void test_sweep(void **state)
 {
     struct fake *f = fake_hybrid();
     const char *cg = f->paths.cgroup;
     fake_cgroup(f, "memory/nslab-test/session/nslab.111", NULL); /* no process 111 */
     fake_cgroup(f, "memory/nslab-test/session/nslab.111/mem1", "555\n");
-    fake_cgroup(f, "freezer/nslab.222", NULL); /* 222 is not nslab */
-    fake_proc(f, 222, "bash\n");
+    fake_cgroup(f, "freezer/nslab.222", NULL); /* 222 is not nslab, and younger */
+    fake_proc_started(f, 222, "bash\n", (long long)time(NULL) + 100);
+    fake_cgroup(f, "freezer/nslab.223", NULL); /* nslab under valgrind: older */
+    fake_proc_started(f, 223, "memcheck-amd64-\n", 1000);
     fake_cgroup(f, "freezer/nslab.333", NULL); /* a live nslab */
     fake_proc(f, 333, "nslab\n");
     fake_cgroup(f, "pids/nslab.4242", NULL); /* ourselves */
@@ -584,12 +604,14 @@ static void test_sweep(void **state)
     assert_true(GONE("freezer/nslab.222"));
     assert_true(GONE("unified/nslab.444"));
     assert_false(GONE("freezer/nslab.333"));
+    assert_false(GONE("freezer/nslab.223"));
     assert_false(GONE("pids/nslab.4242"));
     assert_false(GONE("memory/nslab.notapid"));
     assert_false(GONE("memory/other"));
     assert_false(GONE("memory/nslab-test/session"));
 #undef GONE
-    assert_trace_has(&t, "# stale session: %s/freezer/nslab.222 (process 222 is bash, not nslab)", cg);
+    assert_trace_has(&t, "# stale session: %s/freezer/nslab.222 (process 222 is bash, not nslab, and younger than the session)",
+                     cg);
     assert_trace_has(&t, "# stale session: %s/memory/nslab-test/session/nslab.111 (no process 111)", cg);
     assert_trace_has(&t, "kill(555, SIGKILL) = 0");
     assert_trace_has(&t, "write %s/unified/nslab.444/cgroup.kill \"1\" = 0", cg);
