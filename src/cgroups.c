@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include "subject.h"
+#include "i18n.h"
 
 /* --- lifecycle ----------------------------------------------------------- */
 
@@ -362,7 +363,7 @@ static int limit_match(enum cg_ctrl ctrl, const char *have, const char *want, st
     if (!held) {
         struct strbuf f = {0};
         cg_limit_format(&l, &f);
-        sb_printf(why, "the limit is %s, not %s", have, sb_str(&f));
+        sb_printf(why, _("the limit is %s, not %s"), have, sb_str(&f));
         sb_free(&f);
     }
     return held;

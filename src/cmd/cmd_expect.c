@@ -14,6 +14,7 @@
 #include "../subject.h"
 #include "../target.h"
 #include "cmd_net.h"
+#include "../i18n.h"
 
 /* Every ns slot name (for_children too) and the type aliases. */
 static int slot_parse(const char *w, enum ns_slot *out, struct nsl_err *e)
@@ -60,7 +61,7 @@ static int expect_cg(struct nsl *sh, int argc, char **argv, struct strbuf *why, 
         for (char *w = strtok_r(copy, " \n", &save); w && !held; w = strtok_r(NULL, " \n", &save))
             held = atoi(w) == (int)t.pid;
         if (!held)
-            sb_printf(why, "%s (pid %d) is not in %s", argv[3], (int)t.pid, g->name);
+            sb_printf(why, _("%s (pid %d) is not in %s"), argv[3], (int)t.pid, g->name);
         sb_free(&have);
         return held;
     }
@@ -71,7 +72,7 @@ static int expect_cg(struct nsl *sh, int argc, char **argv, struct strbuf *why, 
     struct strbuf inner = {0};
     held = cg_value_match(g->ctrl, argv[2], sb_str(&have), argv[3], &inner, e);
     if (held == 0)
-        sb_printf(why, "in %s, %s", g->name, sb_str(&inner));
+        sb_printf(why, _("in %s, %s"), g->name, sb_str(&inner));
     sb_free(&inner);
     sb_free(&have);
     return held;
@@ -88,7 +89,7 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
         int r = evaluate(sh, argc - 1, argv + 1, &inner, e);
         sb_free(&inner);
         if (r == 1)
-            sb_printf(why, "it holds");
+            sb_printf(why, _("it holds"));
         return r < 0 ? -1 : !r;
     }
     struct last_step *l = &sh->last;
@@ -102,16 +103,16 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
             return nsl_fail(e, EINVAL, "expect %s: there is no previous step to check", what);
         if (want_ok) {
             if (!l->ok)
-                sb_printf(why, "the previous step failed (%s)",
+                sb_printf(why, _("the previous step failed (%s)"),
                           l->errnum ? errno_name(l->errnum) : "no errno");
             return l->ok;
         }
         if (l->ok) {
-            sb_printf(why, "the previous step succeeded");
+            sb_printf(why, _("the previous step succeeded"));
             return 0;
         }
         if (argc == 2 && (!l->errnum || strcmp(errno_name(l->errnum), argv[1]) != 0)) {
-            sb_printf(why, "it failed with %s, not %s", l->errnum ? errno_name(l->errnum) : "no errno",
+            sb_printf(why, _("it failed with %s, not %s"), l->errnum ? errno_name(l->errnum) : "no errno",
                       argv[1]);
             return 0;
         }
@@ -130,9 +131,10 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
             if (differs == (st[0] == 'n'))
                 return 1;
             const struct ns_obs *o = &now->ns[s];
-            sb_printf(why, "the subject's %s namespace is %s (%s), host's %s", ns_info[s].name,
-                      differs ? "another one" : "the host's",
-                      o->ino ? fmt_ino(sh, s, o->ino, b1, sizeof b1) : "pending",
+            sb_printf(why,
+                      differs ? _("the subject's %s namespace is another one (%s), host's %s")
+                              : _("the subject's %s namespace is the host's (%s), host's %s"),
+                      ns_info[s].name, o->ino ? fmt_ino(sh, s, o->ino, b1, sizeof b1) : "pending",
                       fmt_ino(sh, s, sh->host_ns[s].ino, b2, sizeof b2));
             return 0;
         }
@@ -142,8 +144,11 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
             bool changed = snapshot_changed(&l->before, &l->after, s);
             if (changed == (st[0] == 'c'))
                 return 1;
-            sb_printf(why, "the %s namespace %s in the previous step", ns_info[s].name,
-                      changed ? "changed" : "did not change");
+            if (changed)
+                sb_printf(why, _("the %s namespace changed in the previous step"), ns_info[s].name);
+            else
+                sb_printf(why, _("the %s namespace did not change in the previous step"),
+                          ns_info[s].name);
             return 0;
         }
         return nsl_fail(e, EINVAL, "expect ns %s: say host, new, changed or same, not '%s'", argv[1],
@@ -167,11 +172,11 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
             alive = pid_alive(sh, t.pid);
         if (alive == want_alive) {
             if (!want_alive && sig && t.job && !(t.job->state == JOB_KILLED && t.job->status == sig)) {
-                sb_printf(why, "%s ended, but %s", argv[1], job_state_text(t.job, b1, sizeof b1));
+                sb_printf(why, _("%s ended, but %s"), argv[1], job_state_text(t.job, b1, sizeof b1));
                 return 0;
             }
             if (!want_alive && sig && !t.job) {
-                sb_printf(why, "%s is not a job of this session, so how it ended is unknown",
+                sb_printf(why, _("%s is not a job of this session, so how it ended is unknown"),
                           argv[1]);
                 return 0;
             }
@@ -180,7 +185,7 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
         if (t.job)
             sb_printf(why, "%s: %s", argv[1], job_state_text(t.job, b1, sizeof b1));
         else
-            sb_printf(why, "%s is %s", argv[1], alive ? "alive" : "not alive");
+            sb_printf(why, alive ? _("%s is alive") : _("%s is not alive"), argv[1]);
         return 0;
     }
     if (strcmp(what, "output") == 0) {
@@ -191,7 +196,7 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
         cleanup_free char *text = join(argc - 1, argv + 1);
         if (l->output && strstr(l->output, text))
             return 1;
-        sb_printf(why, "the previous step's output does not contain \"%s\"", text);
+        sb_printf(why, _("the previous step's output does not contain \"%s\""), text);
         return 0;
     }
     if (strcmp(what, "event") == 0) {
@@ -204,7 +209,7 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
         for (unsigned long s = from; s < sh->evseq; s++)
             if (strstr(sh->evlog[s % EVLOG_SIZE], text))
                 return 1;
-        sb_printf(why, "no event since the previous step began contains \"%s\"", text);
+        sb_printf(why, _("no event since the previous step began contains \"%s\""), text);
         return 0;
     }
     if (strcmp(what, "hostname") == 0) {
@@ -218,7 +223,7 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
         trace_clear(&sh->step.trace);
         int held = strcmp(sb_str(&rep.data), argv[1]) == 0;
         if (!held)
-            sb_printf(why, "the subject's hostname is \"%s\"", sb_str(&rep.data));
+            sb_printf(why, _("the subject's hostname is \"%s\""), sb_str(&rep.data));
         subj_rep_free(&rep);
         return held;
     }
@@ -234,7 +239,7 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
         trace_clear(&sh->step.trace);
         int held = net_links_find_name(&links, argv[1]) != NULL;
         if (!held)
-            sb_printf(why, "there is no device %s in the network namespace of %s", argv[1],
+            sb_printf(why, _("there is no device %s in the network namespace of %s"), argv[1],
                       argc == 3 ? argv[2] : "the subject");
         net_links_free(&links);
         return held;
@@ -288,12 +293,12 @@ int cmd_expect(struct nsl *sh, int argc, char **argv)
         if (strcmp(argv[1], "fail") == 0 || (strcmp(argv[1], "not") == 0 && argc > 2 &&
                                              strcmp(argv[2], "ok") == 0))
             sh->pending_fail = false;
-        out_printf(sh, "%s✓%s expect %s (line %d)\n", col(sh, C_GREEN), col(sh, C_RESET), cond,
+        out_printf(sh, _("%s✓%s expect %s (line %d)\n"), col(sh, C_GREEN), col(sh, C_RESET), cond,
                    sh->step.line);
         sb_free(&why);
         return 0;
     }
-    out_printf(sh, "%s✗%s expect %s (line %d): %s\n", col(sh, C_RED), col(sh, C_RESET), cond,
+    out_printf(sh, _("%s✗%s expect %s (line %d): %s\n"), col(sh, C_RED), col(sh, C_RESET), cond,
                sh->step.line, sb_str(&why));
     step_fail(sh, 0, "expect %s did not hold: %s", cond, sb_str(&why));
     sh->step.expect_failed = true;

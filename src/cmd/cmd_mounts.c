@@ -12,6 +12,7 @@
 #include "../subject.h"
 #include "../target.h"
 #include "cmd_mount.h"
+#include "../i18n.h"
 
 static const char *group_cb(void *ctx, int group, char *buf, size_t size)
 {
@@ -214,18 +215,18 @@ int mount_expect(struct nsl *sh, int argc, char **argv, struct strbuf *why, stru
     struct mount_table tab = {0};
     if (mountinfo_read(&sh->paths, t.pid, &tab, e) < 0)
         return -1;
-    cleanup_free char *whose = t.is_self   ? xstrdup("the subject's")
-                               : t.is_host ? xstrdup("the host's")
-                                           : xasprintf("%s's", who);
+    cleanup_free char *whose = t.is_self   ? xstrdup(_("the subject's"))
+                               : t.is_host ? xstrdup(_("the host's"))
+                                           : xasprintf(_("%s's"), who);
     const struct mount_ent *m = mount_table_find_target(&tab, path);
     int held;
     if (!m) {
         held = !want;
         if (!held)
-            sb_printf(why, "nothing is mounted on %s in %s mount namespace", path, whose);
+            sb_printf(why, _("nothing is mounted on %s in %s mount namespace"), path, whose);
     } else if (!want) {
         held = 0;
-        sb_printf(why, "mount %d is on %s in %s mount namespace", m->id, path, whose);
+        sb_printf(why, _("mount %d is on %s in %s mount namespace"), m->id, path, whose);
     } else if (!prop) {
         held = 1;
     } else {
@@ -246,7 +247,7 @@ int mount_expect(struct nsl *sh, int argc, char **argv, struct strbuf *why, stru
             struct strbuf sb = {0};
             struct mount_labels lb = mount_labels_of(sh);
             mount_propagation_format(m, &lb, &sb);
-            sb_printf(why, "mount %d on %s in %s mount namespace is %s, not %s", m->id, path,
+            sb_printf(why, _("mount %d on %s in %s mount namespace is %s, not %s"), m->id, path,
                       whose, sb_str(&sb), prop);
             sb_free(&sb);
         }
