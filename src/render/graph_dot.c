@@ -267,11 +267,25 @@ void graph_dot(const struct graph *g, struct strbuf *out, struct graph_counts *c
                    "digraph nslab {\n"
                    "  graph [rankdir=LR, compound=true, nodesep=0.25, ranksep=0.6, "
                    "fontname=\"Helvetica\", fontsize=14, labelloc=t, label=");
+    /* The title, then a legend of the kinds of line the picture uses. */
+    bool dashed = false, parents = false;
+    for (size_t k = 1; k < g->nprocs; k++)
+        for (int s = 0; s < NS_NSLOTS; s++)
+            dashed |= ns_info[s].for_children && g->procs[k].ns[s] &&
+                      g->procs[k].ns[s] != g->procs[k].ns[ns_info[s].base];
+    for (size_t k = 0; k < g->nns; k++)
+        parents |= g->ns[k].parent && graph_find_ns(g, g->ns[k].type, g->ns[k].parent) != (size_t)-1;
     struct strbuf title = {0};
-    sb_printf(&title, "%s\n", g->title ? g->title : "nslab session");
-    sb_append(&title, "solid arrow: a namespace other than the host's   dashed: where its "
-                      "children are born\nbold: parent namespace (NS_GET_PARENT)   "
-                      "dotted: in the cgroup (cgroup.procs)");
+    sb_append(&title, g->title ? g->title : "nslab session");
+    sb_append(&title, "\nsolid arrow: a namespace other than the host's");
+    if (dashed)
+        sb_append(&title, "   dashed: where its children are born");
+    if (parents || g->ncgs)
+        sb_appendc(&title, '\n');
+    if (parents)
+        sb_append(&title, "bold: parent namespace (NS_GET_PARENT)");
+    if (g->ncgs)
+        sb_printf(&title, "%sdotted: in the cgroup (cgroup.procs)", parents ? "   " : "");
     dot_quote(out, sb_str(&title));
     sb_free(&title);
     sb_append(out, "];\n"

@@ -226,6 +226,8 @@ static void test_for_children(void **state)
     snprintf(want, sizeof want, "  p1 -> n%zu [color=\"#756bb1\", style=dashed, "
                                 "label=\"pid_for_children\"", a);
     assert_non_null(strstr(dot, want));
+    assert_non_null(strstr(dot, "   dashed: where its children are born\\nbold: parent "
+                                "namespace (NS_GET_PARENT)\"];"));
     assert_int_equal(count(dot, "  p1 -> "), 1);
     assert_non_null(strstr(dot, "\\ntime_for_children: new, no process yet\""));
     assert_non_null(strstr(dot, "label=\"subject\\nPID pid@2\\n"));
@@ -267,6 +269,10 @@ static void test_cgroups(void **state)
     const char *dot = sb_str(&out);
     dot_check(dot);
     assert_non_null(strstr(dot, "label=\"%1 sh -c \\\"echo }{\\\"\\nPID 102\""));
+    /* The legend names only the kinds of line drawn. */
+    assert_non_null(strstr(dot, "\\ndotted: in the cgroup (cgroup.procs)\"];"));
+    assert_null(strstr(dot, "dashed:"));
+    assert_null(strstr(dot, "bold:"));
     const char *cl0 = strstr(dot, "subgraph cluster_cg0 {\n    label=\"cgroup v2: "
                                   "/sys/fs/cgroup/…/nslab.100\";");
     const char *cl1 = strstr(dot, "subgraph cluster_cg1 {");
