@@ -48,6 +48,28 @@ const struct command commands[] = {
      .man = "namespaces(7)",
      .run = cmd_show,
      .flags = CMD_NO_OBSERVE},
+    {.name = "graph",
+     .synopsis = "graph [FILE]",
+     .summary = N_("write the session (processes, namespaces, cgroups) as a Graphviz DOT picture"),
+     .help = N_("graph writes the session as a Graphviz DOT graph to FILE (mode 0644, never\n"
+             "through a symbolic link), or as the step's output when FILE is - or absent.\n"
+             "It draws the shell (the host), the subject and every running job (%N, with\n"
+             "its PID) as boxes, and each namespace they are in as an ellipse coloured by\n"
+             "type, labelled with its inode from /proc/PID/ns/*. The host's namespaces\n"
+             "are drawn once, in a cluster the shell points at; a process has an arrow\n"
+             "only to each namespace in which it differs from the host (dashed: the\n"
+             "pid_for_children or time_for_children where its children are born). PID\n"
+             "and user namespaces point at their parent, found with the NS_GET_PARENT\n"
+             "ioctl as ls-ns --tree does. The session's cgroups (below nslab.PID) are\n"
+             "folders, one cluster per hierarchy, joined by dotted lines to the\n"
+             "processes their cgroup.procs lists.\n"
+             "Render it with `dot -Tsvg FILE -o graph.svg` (Graphviz); -J gives the file\n"
+             "name and the number of nodes and edges."),
+     .mechanism = "readlink(2) of /proc/PID/ns/*; ioctl(2) NS_GET_PARENT; read of cgroup.procs",
+     .man = "namespaces(7), ioctl_ns(2), cgroups(7), dot(1)",
+     .run = cmd_graph,
+     .complete = "@file",
+     .flags = CMD_NO_OBSERVE},
 
     /* --- namespaces --- */
     {.name = "unshare",

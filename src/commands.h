@@ -93,5 +93,6 @@ int cmd_clock(struct nsl *sh, int argc, char **argv);
 int cmd_veth(struct nsl *sh, int argc, char **argv);
 int cmd_link(struct nsl *sh, int argc, char **argv);
 int cmd_addr(struct nsl *sh, int argc, char **argv);
+int cmd_graph(struct nsl *sh, int argc, char **argv);
 
 #endif

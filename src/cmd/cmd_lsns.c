@@ -4,6 +4,7 @@
 
 #include "../kernel/nsscan.h"
 #include "../render/nsscan_print.h"
+#include "../subject.h"
 
 static const char *ino_cb(void *ctx, enum ns_slot type, ino_t ino, char *buf, size_t size)
 {
@@ -15,12 +16,27 @@ static const char *pid_cb(void *ctx, pid_t pid, char *buf, size_t size)
     return fmt_pid(ctx, pid, buf, size);
 }
 
+/* The shell, the subject and running jobs, tagged in the tree. */
+static const char *role_cb(void *ctx, pid_t pid, char *buf, size_t size)
+{
+    struct nsl *sh = ctx;
+    if (pid == sh->shell_pid)
+        return "nslab";
+    if (pid == sh->subj.pid)
+        return "subject";
+    const struct job *j = job_by_pid(sh, pid);
+    if (!j || (j->state != JOB_RUNNING && j->state != JOB_STOPPED))
+        return NULL;
+    snprintf(buf, size, "%%%d", j->id);
+    return buf;
+}
+
 static struct label_fmt labels_of(struct nsl *sh)
 {
     /* Without --stable the callbacks print plain numbers anyway; skip them. */
-    struct label_fmt f = {0};
+    struct label_fmt f = {.role = role_cb, .ctx = sh};
     if (sh->opt.stable)
-        f = (struct label_fmt){.ino = ino_cb, .pid = pid_cb, .ctx = sh};
+        f = (struct label_fmt){.ino = ino_cb, .pid = pid_cb, .ctx = sh, .role = role_cb};
     return f;
 }
 

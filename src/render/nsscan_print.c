@@ -14,6 +14,8 @@
 #define TREE_OWNS_MAX 12
 /* Width at which the "owns" list wraps. */
 #define TREE_OWNS_WIDTH 72
+/* Session processes named after "… and N more". */
+#define TREE_ROLES_MAX 4
 
 /* The NS column: a label or the bare inode. */
 static const char *ino_text(const struct label_fmt *f, enum ns_slot type, ino_t ino, char *buf,
@@ -222,6 +224,35 @@ static void print_owns(struct strbuf *out, const struct nsscan *s, size_t i, con
     sb_appendc(out, '\n');
 }
 
+static const char *role_text(const struct label_fmt *f, pid_t pid, char *buf, size_t size)
+{
+    return f && f->role ? f->role(f->ctx, pid, buf, size) : NULL;
+}
+
+/* After "… and N more": the session's processes among those not listed
+ * (in the root namespace they hide behind the kernel's threads). */
+static void more_roles(struct strbuf *out, const struct nsscan_ns *ns, size_t shown,
+                       const struct label_fmt *f)
+{
+    size_t named = 0;
+    for (size_t k = 0; k < ns->npids; k++) {
+        bool listed = false;
+        for (size_t j = 0; j < shown && !listed; j++)
+            listed = ns->procs[j].pid == ns->pids[k];
+        char rb[32], pb[64];
+        const char *role = listed ? NULL : role_text(f, ns->pids[k], rb, sizeof rb);
+        if (!role)
+            continue;
+        if (named == TREE_ROLES_MAX) {
+            sb_append(out, ", …");
+            break;
+        }
+        sb_printf(out, "%s%s (%s)", named ? ", " : ", among them ",
+                  pid_text(f, ns->pids[k], pb, sizeof pb), role);
+        named++;
+    }
+}
+
 static void print_procs(struct strbuf *out, const struct nsscan *s, size_t i, enum ns_slot type,
                         const bool *open, const struct label_fmt *f)
 {
@@ -255,11 +286,17 @@ static void print_procs(struct strbuf *out, const struct nsscan *s, size_t i, en
         }
         sb_append(out, "  ");
         append_cut(out, p->command ? p->command : "(exited)", TREE_CMD_MAX);
+        char rb[32];
+        const char *role = role_text(f, p->pid, rb, sizeof rb);
+        if (role)
+            sb_printf(out, "  (%s)", role);
         sb_appendc(out, '\n');
     }
     if (ns->npids > n) {
         detail_prefix(out, s, i, open);
-        sb_printf(out, "… and %zu more\n", ns->npids - n);
+        sb_printf(out, "… and %zu more", ns->npids - n);
+        more_roles(out, ns, n, f);
+        sb_appendc(out, '\n');
     }
 }
 

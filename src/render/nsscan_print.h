@@ -18,13 +18,17 @@ struct label_fmt {
     const char *(*ino)(void *ctx, enum ns_slot type, ino_t ino, char *buf, size_t size);
     const char *(*pid)(void *ctx, pid_t pid, char *buf, size_t size);
     void *ctx;
+    /* Which of the session's processes pid is ("nslab", "subject", "%1"),
+     * or NULL: the tree tags them, so a learner finds them at a glance. */
+    const char *(*role)(void *ctx, pid_t pid, char *buf, size_t size);
 };
 
 /*     NS TYPE   NPROCS   PID COMMAND   (columns aligned, like lsns) */
 void nsscan_print_table(const struct nsscan *s, const struct label_fmt *f, struct strbuf *out);
 /* The tree from nsscan_tree(type): each namespace with its level, process
- * count and the processes nsscan_tree detailed ("… and N more" after them);
- * user namespaces also with owner uid and the namespaces they own. */
+ * count and the processes nsscan_tree detailed ("… and N more" after them,
+ * naming the session's processes among those not listed); user namespaces
+ * also with owner uid and the namespaces they own. */
 void nsscan_print_tree(const struct nsscan *s, enum ns_slot type, const struct label_fmt *f,
                        struct strbuf *out);
 /* [{"ns":N,"type":"net","nprocs":N,"pid":N,"command":"…"}, ...] */

@@ -269,7 +269,7 @@ static const char *test_pid_label(void *ctx, pid_t pid, char *buf, size_t size)
     return buf;
 }
 
-static const struct label_fmt test_labels = {test_ino_label, test_pid_label, NULL};
+static const struct label_fmt test_labels = {test_ino_label, test_pid_label, NULL, NULL};
 
 static void test_table_labels(void **state)
 {
@@ -437,6 +437,37 @@ static void test_tree_text_pid(void **state)
     free(txt);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "processes")), 8);
     cJSON_Delete(j);
+    nsscan_free(&s);
+}
+
+/* The session's processes are tagged; those beyond the listed ones are
+ * named after "… and N more" (the root namespace lists kernel threads). */
+static const char *test_role(void *ctx, pid_t pid, char *buf, size_t size)
+{
+    if (pid == 9)
+        return "subject";
+    if (pid == 10)
+        return "nslab";
+    if (pid == 200) {
+        snprintf(buf, size, "%%%d", 1);
+        return buf;
+    }
+    return NULL;
+}
+
+static void test_tree_text_roles(void **state)
+{
+    struct nsscan s = {.n = 2, .v = xcalloc(2, sizeof(struct nsscan_ns))};
+    s.v[0] = tree_node(NS_PID, 4026531836, 0, 1, 10);
+    s.v[1] = tree_node(NS_PID, 4026532001, 1, 200, 1);
+    const struct label_fmt roles = {.role = test_role};
+    struct strbuf sb = {0};
+    nsscan_print_tree(&s, NS_PID, &roles, &sb);
+    assert_non_null(strstr(sb_str(&sb), "│ 8 → 8  cmd7\n"
+                                        "│ … and 2 more, among them 9 (subject), 10 (nslab)\n"
+                                        "└─pid:[4026532001]  level 1, 1 process\n"
+                                        "    200 → 1  cmd0  (%1)\n"));
+    sb_free(&sb);
     nsscan_free(&s);
 }
 
@@ -737,6 +768,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tree_bad_type, setup, teardown),
         cmocka_unit_test(test_tree_text_pid),
         cmocka_unit_test(test_tree_text_user),
+        cmocka_unit_test(test_tree_text_roles),
         cmocka_unit_test(test_tree_text_empty),
         cmocka_unit_test(test_real_all_vs_lsns),
         cmocka_unit_test(test_real_tree_pid),
