@@ -18,6 +18,7 @@
 #include "../render/graph_dot.h"
 #include "../subject.h"
 #include "../target.h"
+#include "../i18n.h"
 
 #define GRAPH_CG_DEPTH 4     /* levels below a session cgroup drawn */
 #define GRAPH_MAX_CGS 64     /* cgroups drawn in all */
@@ -329,12 +330,13 @@ int cmd_graph(struct nsl *sh, int argc, char **argv)
                 close(fd);
             sb_free(&dot);
             graph_free(&g);
-            return step_fail_errno(sh, err, "cannot write the graph to %s%s", file,
-                                   err == ELOOP ? " (it is a symbolic link, which graph does not "
-                                                  "follow)" : "");
+            if (err == ELOOP)
+                return step_fail_errno(sh, err, "cannot write the graph to %s (it is a symbolic "
+                                                "link, which graph does not follow)", file);
+            return step_fail_errno(sh, err, "cannot write the graph to %s", file);
         }
-        out_printf(sh, "wrote %s: %zu nodes, %zu edges (%zu processes, %zu namespaces, %zu "
-                       "cgroups)\nrender it with: dot -Tsvg %s -o graph.svg\n",
+        out_printf(sh, _("wrote %s: %zu nodes, %zu edges (%zu processes, %zu namespaces, %zu "
+                       "cgroups)\nrender it with: dot -Tsvg %s -o graph.svg\n"),
                    file, n.nodes, n.edges, g.nprocs, g.nns, g.ncgs, file);
     } else {
         out_printf(sh, "%s", sb_str(&dot));
