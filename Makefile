@@ -59,8 +59,9 @@ $(B)/tests/%: src/tests/%.c $(LIBOBJS) | $(DEPSTAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Isrc -o $@ $< $(LIBOBJS) $(LDLIBS) $(TESTLIBS)
 
+# ARGS: options for nslab, e.g. `sudo make run ARGS="--lang zh"`.
 run: $(B)/nslab $(MO)
-	./$(B)/nslab
+	./$(B)/nslab $(ARGS)
 
 unit: $(TESTBINS)
 	@bash src/tests/run-unit.sh $(TESTBINS)
