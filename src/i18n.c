@@ -36,24 +36,9 @@ static int locale_dir(char *buf, size_t size)
         snprintf(buf, size, "%s", env);
         return 0;
     }
-    char exe[PATH_MAX - 64];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n < 0)
-        return -1;
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (!slash)
-        return -1;
-    *slash = '\0';
     static const char *const rel[] = {"locale", "../share/locale"};
-    for (size_t k = 0; k < ARRAY_SIZE(rel); k++) {
-        snprintf(buf, size, "%s/%s", exe, rel[k]);
-        char probe[PATH_MAX + 64];
-        snprintf(probe, sizeof probe, "%s/zh_CN/LC_MESSAGES/" I18N_DOMAIN ".mo", buf);
-        if (access(probe, R_OK) == 0)
-            return 0;
-    }
-    return -1;
+    return exe_relative_dir(buf, size, rel, ARRAY_SIZE(rel),
+                            "zh_CN/LC_MESSAGES/" I18N_DOMAIN ".mo");
 }
 
 /* gettext ignores LANGUAGE in the "C" locale, and a machine often lacks

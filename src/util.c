@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -442,4 +443,27 @@ int64_t now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int exe_relative_dir(char *buf, size_t size, const char *const *rel, size_t nrel,
+                     const char *probe)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n < 0)
+        return -1;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return -1;
+    *slash = '\0';
+    for (size_t k = 0; k < nrel; k++) {
+        cleanup_free char *dir = xasprintf("%s/%s", exe, rel[k]);
+        cleanup_free char *path = xasprintf("%s/%s", dir, probe);
+        if (access(path, R_OK) == 0 && strlen(dir) < size) {
+            memcpy(buf, dir, strlen(dir) + 1);
+            return 0;
+        }
+    }
+    return -1;
 }

@@ -2,7 +2,6 @@
 /* cgls: the layout found at start, then the tree of this session's cgroups
  * (with any cgroups made below them by other means), each with its limit,
  * usage and a bar. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -22,11 +21,6 @@ struct rows {
     size_t n;
 };
 
-static int name_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* g's row, then its subdirectories' (sorted), depth first. */
 static void walk(struct nsl *sh, const struct cg_group *g, int depth, struct rows *r)
 {
@@ -36,31 +30,10 @@ static void walk(struct nsl *sh, const struct cg_group *g, int depth, struct row
     cg_obs_read(sh, g, g->name, depth, NULL, &r->v[r->n++]);
     if (depth >= CGLS_MAX_DEPTH)
         return;
-    DIR *d = opendir(g->dir);
-    if (!d)
-        return;
-    char **subs = NULL;
-    size_t n = 0;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        if (de->d_name[0] == '.')
-            continue;
-        struct stat sb;
-        if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(sb.st_mode))
-            continue;
-        subs = xrealloc(subs, (n + 1) * sizeof *subs);
-        subs[n++] = xstrdup(de->d_name);
-    }
-    closedir(d);
-    if (n)
-        qsort(subs, n, sizeof *subs, name_cmp);
-    for (size_t k = 0; k < n; k++) {
-        struct cg_group sub = *g;
-        if (snprintf(sub.name, sizeof sub.name, "%s/%s", g->name, subs[k]) < (int)sizeof sub.name &&
-            snprintf(sub.dir, sizeof sub.dir, "%s/%s", g->dir, subs[k]) < (int)sizeof sub.dir)
-            walk(sh, &sub, depth + 1, r);
-        free(subs[k]);
-    }
+    struct cg_group *subs;
+    size_t n = cg_children(g, &subs);
+    for (size_t k = 0; k < n; k++)
+        walk(sh, &subs[k], depth + 1, r);
     free(subs);
 }
 

@@ -23,24 +23,8 @@ static int data_dir(char *buf, size_t size)
         snprintf(buf, size, "%s", env);
         return 0;
     }
-    char exe[PATH_MAX - 64]; /* leaves room for the suffixes below */
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n < 0)
-        return -1;
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (!slash)
-        return -1;
-    *slash = '\0';
     static const char *const rel[] = {"../docs", "../share/nslab"};
-    for (size_t k = 0; k < ARRAY_SIZE(rel); k++) {
-        snprintf(buf, size, "%s/%s", exe, rel[k]);
-        char probe[PATH_MAX + 16];
-        snprintf(probe, sizeof probe, "%s/explain/en", buf);
-        if (access(probe, R_OK | X_OK) == 0)
-            return 0;
-    }
-    return -1;
+    return exe_relative_dir(buf, size, rel, ARRAY_SIZE(rel), "explain/en");
 }
 
 static const char *topic_alias(const char *t)

@@ -2,7 +2,6 @@
 /* graph [FILE]: the session as a Graphviz DOT file, for slides. This file
  * reads the kernel (the links of /proc/PID/ns, NS_GET_PARENT, cgroup.procs) into a
  * struct graph; render/graph_dot.c draws it. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -170,11 +169,6 @@ static long proc_of(struct nsl *sh, struct graph *g, pid_t pid, size_t *others)
     return (long)g->nprocs - 1;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* grp's node with its members, then the directories below it (sorted),
  * depth first, as cgls walks them. */
 static void add_cgroup(struct nsl *sh, struct graph *g, size_t hier, long parent,
@@ -202,30 +196,10 @@ static void add_cgroup(struct nsl *sh, struct graph *g, size_t hier, long parent
     cg_stats_free(&st);
     if (depth >= GRAPH_CG_DEPTH)
         return;
-    DIR *d = opendir(grp->dir);
-    if (!d)
-        return;
-    char **subs = NULL;
-    size_t n = 0;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        struct stat sb;
-        if (de->d_name[0] == '.' ||
-            fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(sb.st_mode))
-            continue;
-        subs = xrealloc(subs, (n + 1) * sizeof *subs);
-        subs[n++] = xstrdup(de->d_name);
-    }
-    closedir(d);
-    if (n)
-        qsort(subs, n, sizeof *subs, name_cmp);
-    for (size_t k = 0; k < n; k++) {
-        struct cg_group sub = *grp;
-        if (snprintf(sub.name, sizeof sub.name, "%s/%s", grp->name, subs[k]) < (int)sizeof sub.name &&
-            snprintf(sub.dir, sizeof sub.dir, "%s/%s", grp->dir, subs[k]) < (int)sizeof sub.dir)
-            add_cgroup(sh, g, hier, (long)c, &sub, depth + 1, others);
-        free(subs[k]);
-    }
+    struct cg_group *subs;
+    size_t n = cg_children(grp, &subs);
+    for (size_t k = 0; k < n; k++)
+        add_cgroup(sh, g, hier, (long)c, &subs[k], depth + 1, others);
     free(subs);
 }
 

@@ -193,6 +193,9 @@ struct cg_create_opts {
 int cg_create(struct cg_session *s, enum cg_ctrl ctrl, const struct cg_create_opts *o,
               struct trace *t, struct nsl_err *e, const struct cg_group **out);
 /* By name; NULL when there is none. */
+/* The directories below g as cgroups of their own (name "G/SUB"), sorted by
+ * name, in a malloc'd array (*out; NULL when none). Returns how many. */
+size_t cg_children(const struct cg_group *g, struct cg_group **out);
 const struct cg_group *cg_find(const struct cg_session *s, const char *name);
 /* Same, failing with a sentence that lists the session's cgroups. */
 int cg_lookup(const struct cg_session *s, const char *name, const struct cg_group **out,

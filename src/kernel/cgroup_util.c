@@ -2,6 +2,7 @@
 #include "cgroup_impl.h"
 #include "../i18n.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -260,4 +261,38 @@ int cg_kill_pids(const struct cg_sys *s, const char *dir, struct trace *t, struc
     }
     free(pids);
     return ret;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct cg_group *)a)->name, ((const struct cg_group *)b)->name);
+}
+
+size_t cg_children(const struct cg_group *g, struct cg_group **out)
+{
+    *out = NULL;
+    DIR *d = opendir(g->dir);
+    if (!d)
+        return 0;
+    struct cg_group *v = NULL;
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        struct stat sb;
+        if (de->d_name[0] == '.' ||
+            fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(sb.st_mode))
+            continue;
+        struct cg_group sub = *g;
+        if (snprintf(sub.name, sizeof sub.name, "%s/%s", g->name, de->d_name) >=
+                (int)sizeof sub.name ||
+            snprintf(sub.dir, sizeof sub.dir, "%s/%s", g->dir, de->d_name) >= (int)sizeof sub.dir)
+            continue;
+        v = xrealloc(v, (n + 1) * sizeof *v);
+        v[n++] = sub;
+    }
+    closedir(d);
+    if (n)
+        qsort(v, n, sizeof *v, name_cmp);
+    *out = v;
+    return n;
 }
