@@ -305,10 +305,11 @@ obs_worst()
 }
 
 # The floor reads what the observation reads: the ten /proc/PID/ns links of
-# a process, and every file the shell itself opens at each step, found by
-# running 20 steps under strace (the session's cgroup files, gone with
-# nslab, are read in the bench's own cgroup instead). Without strace, only
-# the links, and the bench says so.
+# a process, and every file the shell itself reads at each step, found by
+# running 20 steps under strace (reads through descriptors it keeps open
+# count, named by strace -y; the session's cgroup files, gone with nslab,
+# are read in the bench's own cgroup instead). Without strace, only the
+# links, and the bench says so.
 sleep 3600 &
 floor_pid=$!
 pids+=("$floor_pid")
@@ -319,20 +320,20 @@ if command -v strace >/dev/null 2>&1; then
         $native_cg && echo "cgcreate pids 100 --name bench"
         for ((k = 0; k < 20; k++)); do echo hostname; done
     } >"$work/probe.nsl"
-    strace -o "$work/probe.st" -e trace=openat "$NSLAB" --observe all "$work/probe.nsl" \
-        >"$work/probe.out" 2>/dev/null
+    strace -y -o "$work/probe.st" -e trace=read,pread64 "$NSLAB" --observe all \
+        "$work/probe.nsl" >"$work/probe.out" 2>/dev/null
     subj=$(sed -n 's/^nslab \([0-9]*\)[ >].*/\1/p' "$work/probe.out" | head -1)
     while read -r count path; do
         [ "$count" -ge 20 ] || continue
-        [[ $path == /* ]] || path=/proc/$path # relative to nslab's /proc descriptor
         path=${path/#\/proc\/$subj\//\/proc\/$floor_pid\/}
         if [[ $path =~ /nslab\.[0-9]+/bench/([^/]+)$ ]]; then
             path=$cg_top/bench/${BASH_REMATCH[1]}
         fi
         [ -f "$path" ] && floor_files+=("$path")
     done < <(grep -v ' = -1 ' "$work/probe.st" |
-        sed -n 's/^openat([^,]*, "\([^"]*\)".*/\1/p' | sort | uniq -c)
-    floor_how="and the files nslab opened at each of 20 steps (strace):"
+        sed -n 's/^p\{0,1\}read\(64\)\{0,1\}([0-9]*<\(\/[^>]*\)>,.*/\2/p' |
+        sort | uniq -c)
+    floor_how="and the files nslab read at each of 20 steps (strace):"
 fi
 # Alternating, as measure does.
 for ((r = 0; r < reps; r++)); do

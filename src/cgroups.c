@@ -65,6 +65,9 @@ void cgroups_free(struct nsl *sh, struct strbuf *errors)
     }
     cg_snap_free(&c->prev);
     cg_snap_free(&c->now);
+    cg_files_free(&c->kept);
+    sb_free(&c->subj_text);
+    free(c->subj_dirs);
     free(c->oom);
     free(c);
     sh->cg = NULL;
@@ -185,7 +188,7 @@ static int abstract_get(const struct cg_group *g, const char *key, struct strbuf
                         struct nsl_err *e)
 {
     struct cg_stats st;
-    if (g->be->read_stats(g->dir, g->ctrl, &st, e) < 0)
+    if (g->be->read_stats(g->dir, g->ctrl, NULL, &st, e) < 0)
         return -1;
     int r = 0;
     if (strcmp(key, "limit") == 0) {
@@ -419,7 +422,7 @@ bool cgroups_oom_note(struct nsl *sh, const struct subj_event *ev, struct subj_e
         if (g->ctrl != CG_MEMORY)
             continue;
         struct cg_stats st;
-        if (g->be->read_stats(g->dir, g->ctrl, &st, NULL) < 0)
+        if (g->be->read_stats(g->dir, g->ctrl, NULL, &st, NULL) < 0)
             continue;
         uint64_t *seen = oom_seen(c, g->dir);
         bool up = st.oom_kill.known && st.oom_kill.v > *seen;

@@ -68,6 +68,15 @@ struct nsl_cg {
     struct cg_session session;
     struct cg_pid_dirs host; /* where nslab itself runs: "the host's" cgroups */
     struct cg_snap prev, now;
+    /* The observation reads the same files every step: their descriptors
+     * stay open (cgroup_files.h), among them the subject's
+     * /proc/PID/cgroup, whose last text and what it names are kept so that
+     * an unchanged text is not parsed and matched again. */
+    struct cg_files kept;
+    struct strbuf subj_text;
+    pid_t subj_pid;
+    bool subj_parsed;
+    struct cg_pid_dirs *subj_dirs;
     struct cg_oom_seen *oom;
     size_t noom;
 };

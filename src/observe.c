@@ -88,15 +88,39 @@ void observe_mounts_begin(struct nsl *sh)
     if (ms->have_prev)
         return;
     ms->have_prev = read_subject_mounts(sh, &ms->prev) == 0;
+    ms->prev_text_ok = false;
 }
 
 void observe_mounts(struct nsl *sh)
 {
     struct mount_session *ms = mount_session(sh);
     struct mount_table now = {0};
+    struct strbuf text = {0};
+    pid_t pid = sh->subj.pid;
     ms->diff_valid = false;
-    if (read_subject_mounts(sh, &now) < 0)
+    if (pid <= 0 || mountinfo_read_text(&sh->paths, pid, &text, NULL) < 0) {
+        sb_free(&text);
         return;
+    }
+    /* The mount table is read every step (nothing tells of every change,
+     * propagation included); it is parsed again only when its text, the
+     * process or its mount namespace differ from what prev was made of.
+     * An unchanged table gives the empty diff, as parsing it would. */
+    ino_t mntns = 0;
+    if (ms->have_prev && ms->prev_text_ok && ms->prev.pid == pid &&
+        mntns_inode(&sh->paths, pid, &mntns) == 0 && mntns == ms->prev.mntns &&
+        text.len == ms->prev_text.len && memcmp(text.buf, ms->prev_text.buf, text.len) == 0) {
+        mount_diff_free(&ms->diff); /* what mount_table_diff of prev with itself gives */
+        ms->diff.ns_before = ms->diff.ns_after = mntns;
+        ms->diff.n_before = ms->diff.n_after = ms->prev.n;
+        ms->diff_valid = true;
+        sb_free(&text);
+        return;
+    }
+    if (mountinfo_from_text(&sh->paths, pid, &text, &now, NULL) < 0) {
+        sb_free(&text);
+        return;
+    }
     if (ms->have_prev) {
         mount_table_diff(&ms->prev, &now, &ms->diff);
         ms->diff_valid = true;
@@ -104,4 +128,7 @@ void observe_mounts(struct nsl *sh)
     mount_table_free(&ms->prev);
     ms->prev = now;
     ms->have_prev = true;
+    sb_free(&ms->prev_text);
+    ms->prev_text = text;
+    ms->prev_text_ok = true;
 }

@@ -74,8 +74,8 @@ static bool pids_have(const struct cg_stats *st, pid_t pid)
     return false;
 }
 
-void cg_obs_read(struct nsl *sh, const struct cg_group *g, const char *name, int depth,
-                 const struct cg_obs *prev, struct cg_obs *o)
+static void obs_read(struct nsl *sh, const struct cg_group *g, const char *name, int depth,
+                     const struct cg_obs *prev, struct cg_files *kf, struct cg_obs *o)
 {
     memset(o, 0, sizeof *o);
     snprintf(o->name, sizeof o->name, "%s", name);
@@ -85,13 +85,19 @@ void cg_obs_read(struct nsl *sh, const struct cg_group *g, const char *name, int
     o->ctrl = g->ctrl;
     o->depth = depth;
     struct nsl_err e = {0};
-    if (g->be->read_stats(g->dir, g->ctrl, &o->st, &e) < 0) {
+    if (g->be->read_stats(g->dir, g->ctrl, kf, &o->st, &e) < 0) {
         snprintf(o->err, sizeof o->err, "%s", e.msg);
         return;
     }
     o->ok = true;
     o->subject_inside = sh->subj.pid > 0 && pids_have(&o->st, sh->subj.pid);
     obs_mark(o, prev);
+}
+
+void cg_obs_read(struct nsl *sh, const struct cg_group *g, const char *name, int depth,
+                 const struct cg_obs *prev, struct cg_obs *o)
+{
+    obs_read(sh, g, name, depth, prev, NULL, o);
 }
 
 static const struct cg_obs *snap_find(const struct cg_snap *s, const char *dir, bool own)
@@ -135,7 +141,7 @@ static void own_add(struct nsl *sh, const struct cg_pid_dirs *d, size_t h,
             snprintf(o->name, sizeof o->name, "%s%s", g->name, dir + n);
     }
     struct nsl_err e = {0};
-    if (cg_stats_read_hier(&c->layout, (int)h, dir, &o->st, &e) < 0) {
+    if (cg_stats_read_hier(&c->layout, (int)h, dir, &c->kept, &o->st, &e) < 0) {
         snprintf(o->err, sizeof o->err, "%s", e.msg);
         return;
     }
@@ -147,6 +153,35 @@ static void own_add(struct nsl *sh, const struct cg_pid_dirs *d, size_t h,
         obs_mark(o, p);
     else if (prev && prev->taken)
         o->marks |= CGM_NEW; /* the subject moved here in this step */
+}
+
+/* The subject's cgroups, from its /proc/PID/cgroup read now (anyone may
+ * move it, so it is read every step), parsed and matched against the
+ * layout again only when the text differs from the previous step's.
+ * NULL when it cannot be read. */
+static const struct cg_pid_dirs *subject_dirs(struct nsl *sh)
+{
+    struct nsl_cg *c = sh->cg;
+    char path[300];
+    struct strbuf text = {0};
+    proc_path(&sh->paths, path, sizeof path, "%d/cgroup", sh->subj.pid);
+    if (cg_files_read(&c->kept, path, CGF_ONE_RECORD, &text) < 0) {
+        sb_free(&text);
+        c->subj_parsed = false;
+        return NULL;
+    }
+    if (c->subj_parsed && c->subj_pid == sh->subj.pid && text.len == c->subj_text.len &&
+        memcmp(text.buf, c->subj_text.buf, text.len) == 0) {
+        sb_free(&text);
+        return c->subj_dirs;
+    }
+    sb_free(&c->subj_text);
+    c->subj_text = text;
+    c->subj_pid = sh->subj.pid;
+    if (!c->subj_dirs)
+        c->subj_dirs = xcalloc(1, sizeof *c->subj_dirs);
+    c->subj_parsed = cg_pid_dirs_parse(&c->layout, sb_str(&c->subj_text), c->subj_dirs, NULL) == 0;
+    return c->subj_parsed ? c->subj_dirs : NULL;
 }
 
 void cg_snap_take(struct nsl *sh, const struct cg_snap *prev, struct cg_snap *out)
@@ -161,17 +196,16 @@ void cg_snap_take(struct nsl *sh, const struct cg_snap *prev, struct cg_snap *ou
         const struct cg_group *g = c->session.v[k];
         const struct cg_obs *p = snap_find(prev, g->dir, false);
         struct cg_obs *o = snap_push(out);
-        cg_obs_read(sh, g, g->name, 0, p, o);
+        obs_read(sh, g, g->name, 0, p, &c->kept, o);
         if (!p && prev && prev->taken)
             o->marks |= CGM_NEW;
     }
     if (sh->subj.pid <= 0)
         return;
-    struct cg_pid_dirs *d = xcalloc(1, sizeof *d);
-    if (cg_pid_dirs(&c->layout, &sh->paths, sh->subj.pid, d, NULL) == 0)
+    const struct cg_pid_dirs *d = subject_dirs(sh);
+    if (d)
         for (size_t h = 0; h < c->layout.nhier; h++)
             own_add(sh, d, h, prev, out);
-    free(d);
 }
 
 void cgroups_observe_step(struct nsl *sh)
@@ -183,4 +217,6 @@ void cgroups_observe_step(struct nsl *sh)
     c->prev = c->now;
     memset(&c->now, 0, sizeof c->now);
     cg_snap_take(sh, &c->prev, &c->now);
+    /* Only what this step showed stays open. */
+    cg_files_sweep(&c->kept);
 }

@@ -319,7 +319,7 @@ int cmd_cgget(struct nsl *sh, int argc, char **argv)
     sh->step.result = res;
     if (argc == 2) {
         struct cg_stats st;
-        if (g->be->read_stats(g->dir, g->ctrl, &st, &e) < 0)
+        if (g->be->read_stats(g->dir, g->ctrl, NULL, &st, &e) < 0)
             return step_fail_err(sh, &e);
         out_printf(sh, "%s: %s (%s, cgroup v%d)\n", g->name, g->dir, cg_ctrl_info[g->ctrl].name,
                    g->version);
@@ -517,7 +517,7 @@ static int freeze_command(struct nsl *sh, int argc, char **argv, bool frozen)
         return step_fail_err(sh, &e);
     struct cg_stats st;
     size_t n = 0;
-    if (g->be->read_stats(g->dir, g->ctrl, &st, NULL) == 0) {
+    if (g->be->read_stats(g->dir, g->ctrl, NULL, &st, NULL) == 0) {
         n = st.npids;
         cg_stats_free(&st);
     }
@@ -567,7 +567,7 @@ int cmd_cgdelete(struct nsl *sh, int argc, char **argv)
         /* Say how to empty it: the message names the PIDs already. */
         struct cg_stats st;
         struct strbuf how = {0};
-        if (copy.be->read_stats(copy.dir, copy.ctrl, &st, NULL) == 0) {
+        if (copy.be->read_stats(copy.dir, copy.ctrl, NULL, &st, NULL) == 0) {
             for (size_t k = 0; k < st.npids; k++) {
                 struct job *j = job_by_pid(sh, st.pids[k]);
                 if (st.pids[k] == sh->subj.pid)

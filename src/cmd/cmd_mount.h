@@ -30,6 +30,8 @@ struct mount_session {
      * observed step, and what changed in the current one. */
     struct mount_table prev;
     bool have_prev;
+    struct strbuf prev_text; /* the mountinfo prev was parsed from, if prev_text_ok */
+    bool prev_text_ok;
     struct mount_diff diff;
     bool diff_valid;
 };

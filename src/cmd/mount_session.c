@@ -274,6 +274,7 @@ void mount_session_end(struct nsl *sh, struct strbuf *warn)
     mount_ids_free(&ms->created);
     free(ms->scratch);
     mount_table_free(&ms->prev);
+    sb_free(&ms->prev_text);
     mount_diff_free(&ms->diff);
     free(ms);
     sh->mnt = NULL;

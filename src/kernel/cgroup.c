@@ -48,7 +48,7 @@ int cg_stats_read(const struct cg_layout *L, int hier, const char *dir, enum cg_
 {
     if (hier < 0 || (size_t)hier >= L->nhier)
         return nsl_fail(e, EINVAL, "no cgroup hierarchy #%d", hier);
-    return cg_backend_of(L->hier[hier].version)->read_stats(dir, ctrl, st, e);
+    return cg_backend_of(L->hier[hier].version)->read_stats(dir, ctrl, NULL, st, e);
 }
 
 /* Add what `more` read that st lacks: each file (and key) once, and the
@@ -75,8 +75,8 @@ static void stats_merge(struct cg_stats *st, struct cg_stats *more)
     cg_stats_free(more);
 }
 
-int cg_stats_read_hier(const struct cg_layout *L, int hier, const char *dir, struct cg_stats *st,
-                       struct nsl_err *e)
+int cg_stats_read_hier(const struct cg_layout *L, int hier, const char *dir,
+                       struct cg_files *kf, struct cg_stats *st, struct nsl_err *e)
 {
     if (hier < 0 || (size_t)hier >= L->nhier)
         return nsl_fail(e, EINVAL, "no cgroup hierarchy #%d", hier);
@@ -86,16 +86,16 @@ int cg_stats_read_hier(const struct cg_layout *L, int hier, const char *dir, str
         if (L->ctrl_hier[c] != hier)
             continue;
         if (!any) {
-            if (be->read_stats(dir, (enum cg_ctrl)c, st, e) < 0)
+            if (be->read_stats(dir, (enum cg_ctrl)c, kf, st, e) < 0)
                 return -1;
             any = true;
             continue;
         }
         struct cg_stats more;
-        if (be->read_stats(dir, (enum cg_ctrl)c, &more, NULL) == 0)
+        if (be->read_stats(dir, (enum cg_ctrl)c, kf, &more, NULL) == 0)
             stats_merge(st, &more);
     }
-    return any ? 0 : be->read_stats(dir, CG_NCTRL, st, e);
+    return any ? 0 : be->read_stats(dir, CG_NCTRL, kf, st, e);
 }
 
 int cg_pid_dirs(const struct cg_layout *L, const struct nsl_paths *paths, pid_t pid,
@@ -112,10 +112,16 @@ int cg_pid_dirs(const struct cg_layout *L, const struct nsl_paths *paths, pid_t 
         sb_free(&sb);
         return nsl_fail_errno(e, err, "cannot read %s", path);
     }
-    struct cg_proc p;
-    int r = cg_proc_parse(sb_str(&sb), &p, e);
+    int r = cg_pid_dirs_parse(L, sb_str(&sb), out, e);
     sb_free(&sb);
-    if (r < 0)
+    return r;
+}
+
+int cg_pid_dirs_parse(const struct cg_layout *L, const char *text, struct cg_pid_dirs *out,
+                      struct nsl_err *e)
+{
+    struct cg_proc p;
+    if (cg_proc_parse(text, &p, e) < 0)
         return -1;
     for (size_t i = 0; i < CG_MAX_HIER; i++)
         out->dir[i][0] = out->cgpath[i][0] = '\0';
@@ -536,7 +542,7 @@ int cg_freeze(struct cg_session *s, const struct cg_group *g, bool frozen, struc
 int cg_read_stats(const struct cg_session *s, const struct cg_group *g, struct cg_stats *st,
                   struct nsl_err *e)
 {
-    return g->be->read_stats(g->dir, g->ctrl, st, e);
+    return g->be->read_stats(g->dir, g->ctrl, NULL, st, e);
 }
 
 int cg_delete(struct cg_session *s, const struct cg_group *g, bool kill, struct trace *t,

@@ -39,6 +39,7 @@
 #include <sys/types.h>
 
 #include "../err.h"
+#include "cgroup_files.h"
 #include "cgroup_layout.h"
 #include "sys_cgroup.h"
 #include "trace.h"
@@ -132,8 +133,11 @@ struct cg_backend {
                       struct nsl_err *e);
     /* Fill st from dir's files for ctrl (CG_NCTRL: cgroup.procs and the
      * freeze state only). Missing files leave values unknown; only a
-     * missing dir is an error. */
-    int (*read_stats)(const char *dir, enum cg_ctrl ctrl, struct cg_stats *st, struct nsl_err *e);
+     * missing dir is an error. kf: descriptors kept for a reader that
+     * comes back every step (the observation; cgroup_files.h), or NULL to
+     * open and close each file. */
+    int (*read_stats)(const char *dir, enum cg_ctrl ctrl, struct cg_files *kf,
+                      struct cg_stats *st, struct nsl_err *e);
     /* Freeze or thaw, then wait (s->wait_ms at most) until the kernel says
      * it is reached: v2 cgroup.events "frozen 1", v1 freezer.state FROZEN. */
     int (*freeze)(const struct cg_sys *s, const char *dir, bool frozen, struct trace *t,
@@ -246,8 +250,8 @@ int cg_stats_read(const struct cg_layout *L, int hier, const char *dir, enum cg_
  * is memory, cpu, pids, ... at once), merged into one st: each file once,
  * st->ctrl the first controller read (CG_NCTRL when the hierarchy holds
  * none, e.g. v1's name=systemd: then only the core files). */
-int cg_stats_read_hier(const struct cg_layout *L, int hier, const char *dir, struct cg_stats *st,
-                       struct nsl_err *e);
+int cg_stats_read_hier(const struct cg_layout *L, int hier, const char *dir,
+                       struct cg_files *kf, struct cg_stats *st, struct nsl_err *e);
 
 /* The cgroups a process is in, one directory per hierarchy of the layout
  * (from <proc>/PID/cgroup; pid 0 = self). dir[i] is "" where the process
@@ -258,5 +262,8 @@ struct cg_pid_dirs {
 };
 int cg_pid_dirs(const struct cg_layout *L, const struct nsl_paths *paths, pid_t pid,
                 struct cg_pid_dirs *out, struct nsl_err *e);
+/* The same from the text of a /proc/PID/cgroup already read. */
+int cg_pid_dirs_parse(const struct cg_layout *L, const char *text, struct cg_pid_dirs *out,
+                      struct nsl_err *e);
 
 #endif

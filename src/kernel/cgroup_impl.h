@@ -23,18 +23,36 @@ int cg_read_pids(const char *dir, pid_t **pids, size_t *n);
 void cg_format_pids(const struct nsl_paths *paths, const pid_t *pids, size_t n,
                     struct strbuf *out);
 
+/* cg_read_text through kf's kept descriptors (NULL: as cg_read_text),
+ * with flags for st->version (cgroup_files.h: v1's files are fixed). */
+int cg_read_kept(const struct cg_stats *st, struct cg_files *kf, const char *dir,
+                 const char *file, char *buf, size_t size);
+/* Parse cgroup.procs' text into pids. */
+void cg_parse_pids(char *text, pid_t **pids, size_t *n);
+
 /* Record one value read into st->reads. */
 void cg_stats_add(struct cg_stats *st, const char *file, const char *key, const char *value);
 /* Read a one-number file ("67108864", "max") into out, recording it;
  * values >= max_from (0: none) count as "max" too (v1 spells no limit as a
  * huge number). */
-void cg_stat_num(struct cg_stats *st, const char *dir, const char *file, uint64_t max_from,
-                 struct cg_num *out);
+void cg_stat_num(struct cg_stats *st, struct cg_files *kf, const char *dir, const char *file,
+                 uint64_t max_from, struct cg_num *out);
 /* Read key from a flat-keyed file into out (divided by div), recording it. */
-void cg_stat_key(struct cg_stats *st, const char *dir, const char *file, const char *key,
-                 uint64_t div, struct cg_num *out);
-/* cgroup.procs into st->pids, recording it. */
-void cg_stat_procs(struct cg_stats *st, const char *dir);
+void cg_stat_key(struct cg_stats *st, struct cg_files *kf, const char *dir, const char *file,
+                 const char *key, uint64_t div, struct cg_num *out);
+/* cgroup.procs into st->pids, recording it (v1's opened afresh even with
+ * kf: a kept descriptor would read the list the kernel made at its open).
+ * false when it could not be read. */
+bool cg_stat_procs(struct cg_stats *st, struct cg_files *kf, const char *dir);
+/* The end of a backend's read_stats: st's cgroup.procs, and whether dir
+ * is a cgroup at all. Without kf, dir was checked first (cg_dir_check);
+ * with kf the check is needed only when cgroup.procs, which every cgroup
+ * has, could not be read: a kept descriptor of a removed cgroup fails
+ * (ENODEV) and is opened again by path, and v1's, opened afresh every
+ * time, walks the path, so a read that works proves the directory is
+ * there. 0, or -1 (st freed) with the error of cg_dir_check. */
+int cg_stats_finish(struct cg_stats *st, struct cg_files *kf, const char *dir,
+                    struct nsl_err *e);
 /* 0 when dir is a directory, else -1 with an error naming it. */
 int cg_dir_check(const char *dir, struct nsl_err *e);
 

@@ -22,11 +22,16 @@ int cg_read_sb(const char *path, struct strbuf *sb)
 
 int cg_join(char *buf, size_t size, const char *dir, const char *file)
 {
-    int n = snprintf(buf, size, "%s/%s", dir, file);
-    if (n < 0 || (size_t)n >= size) {
+    /* Copied, not formatted: the observation joins every file it reads,
+     * every step. */
+    size_t d = strlen(dir), f = strlen(file);
+    if (d + 1 + f >= size) {
         errno = ENAMETOOLONG;
         return -1;
     }
+    memcpy(buf, dir, d);
+    buf[d] = '/';
+    memcpy(buf + d + 1, file, f + 1);
     return 0;
 }
 
@@ -70,6 +75,20 @@ bool cg_key_value(const char *text, const char *key, char *val, size_t size)
     return false;
 }
 
+int cg_read_kept(const struct cg_stats *st, struct cg_files *kf, const char *dir,
+                 const char *file, char *buf, size_t size)
+{
+    if (!kf)
+        return cg_read_text(dir, file, buf, size);
+    char path[CG_PATH_MAX + 256];
+    unsigned flags = CGF_ONE_RECORD | (st->version == 1 ? CGF_ABSENT_FINAL : 0);
+    if (cg_join(path, sizeof path, dir, file) < 0 ||
+        cg_files_read_buf(kf, path, flags, buf, size) < 0)
+        return -1;
+    chomp(buf);
+    return 0;
+}
+
 int cg_read_pids(const char *dir, pid_t **pids, size_t *n)
 {
     char path[CG_PATH_MAX + 256];
@@ -82,9 +101,18 @@ int cg_read_pids(const char *dir, pid_t **pids, size_t *n)
         errno = err;
         return -1;
     }
+    cg_parse_pids(sb.buf, pids, n);
+    sb_free(&sb);
+    return 0;
+}
+
+void cg_parse_pids(char *text, pid_t **pids, size_t *n)
+{
     size_t cap = 0;
     char *save = NULL;
-    for (char *tok = strtok_r(sb.buf, " \n", &save); tok;
+    *pids = NULL;
+    *n = 0;
+    for (char *tok = strtok_r(text, " \n", &save); tok;
          tok = strtok_r(NULL, " \n", &save)) {
         pid_t pid;
         if (parse_pid(tok, &pid) < 0)
@@ -95,8 +123,6 @@ int cg_read_pids(const char *dir, pid_t **pids, size_t *n)
         }
         (*pids)[(*n)++] = pid;
     }
-    sb_free(&sb);
-    return 0;
 }
 
 void cg_format_pids(const struct nsl_paths *paths, const pid_t *pids, size_t n,
@@ -146,37 +172,60 @@ static void num_parse(const char *text, uint64_t max_from, uint64_t div, struct 
     }
 }
 
-void cg_stat_num(struct cg_stats *st, const char *dir, const char *file, uint64_t max_from,
-                 struct cg_num *out)
+void cg_stat_num(struct cg_stats *st, struct cg_files *kf, const char *dir, const char *file,
+                 uint64_t max_from, struct cg_num *out)
 {
     char buf[128];
     *out = (struct cg_num){0};
-    if (cg_read_text(dir, file, buf, sizeof buf) < 0)
+    if (cg_read_kept(st, kf, dir, file, buf, sizeof buf) < 0)
         return;
     cg_stats_add(st, file, NULL, buf);
     num_parse(buf, max_from, 1, out);
 }
 
-void cg_stat_key(struct cg_stats *st, const char *dir, const char *file, const char *key,
-                 uint64_t div, struct cg_num *out)
+void cg_stat_key(struct cg_stats *st, struct cg_files *kf, const char *dir, const char *file,
+                 const char *key, uint64_t div, struct cg_num *out)
 {
     char buf[4096], val[64];
     *out = (struct cg_num){0};
-    if (cg_read_text(dir, file, buf, sizeof buf) < 0 || !cg_key_value(buf, key, val, sizeof val))
+    if (cg_read_kept(st, kf, dir, file, buf, sizeof buf) < 0 ||
+        !cg_key_value(buf, key, val, sizeof val))
         return;
     cg_stats_add(st, file, key, val);
     num_parse(val, 0, div, out);
 }
 
-void cg_stat_procs(struct cg_stats *st, const char *dir)
+bool cg_stat_procs(struct cg_stats *st, struct cg_files *kf, const char *dir)
 {
-    if (cg_read_pids(dir, &st->pids, &st->npids) < 0)
-        return;
+    if (kf && st->version != 1) {
+        char path[CG_PATH_MAX + 256];
+        struct strbuf text = {0};
+        bool ok = cg_join(path, sizeof path, dir, "cgroup.procs") == 0 &&
+                  cg_files_read(kf, path, 0, &text) == 0;
+        if (ok)
+            cg_parse_pids(text.buf, &st->pids, &st->npids);
+        sb_free(&text);
+        if (!ok)
+            return false;
+    } else if (cg_read_pids(dir, &st->pids, &st->npids) < 0) {
+        return false;
+    }
     struct strbuf sb = {0};
     for (size_t i = 0; i < st->npids; i++)
         sb_printf(&sb, "%s%d", i ? " " : "", st->pids[i]);
     cg_stats_add(st, "cgroup.procs", NULL, sb_str(&sb));
     sb_free(&sb);
+    return true;
+}
+
+int cg_stats_finish(struct cg_stats *st, struct cg_files *kf, const char *dir,
+                    struct nsl_err *e)
+{
+    if (cg_stat_procs(st, kf, dir) || !kf || cg_dir_check(dir, e) == 0)
+        return 0;
+    cg_stats_free(st);
+    *st = (struct cg_stats){.version = st->version, .ctrl = st->ctrl, .frozen = -1};
+    return -1;
 }
 
 int cg_dir_check(const char *dir, struct nsl_err *e)

@@ -104,59 +104,59 @@ static int v1_set_weight(const struct cg_sys *s, const char *dir, unsigned weigh
 }
 
 /* A one-number file in nanoseconds, as microseconds. */
-static void stat_ns(struct cg_stats *st, const char *dir, const char *file, struct cg_num *out)
+static void stat_ns(struct cg_stats *st, struct cg_files *kf, const char *dir, const char *file,
+                    struct cg_num *out)
 {
-    cg_stat_num(st, dir, file, 0, out);
+    cg_stat_num(st, kf, dir, file, 0, out);
     if (out->known && !out->is_max)
         out->v /= 1000;
 }
 
-static int v1_read_stats(const char *dir, enum cg_ctrl ctrl, struct cg_stats *st,
-                         struct nsl_err *e)
+static int v1_read_stats(const char *dir, enum cg_ctrl ctrl, struct cg_files *kf,
+                         struct cg_stats *st, struct nsl_err *e)
 {
     *st = (struct cg_stats){.version = 1, .ctrl = ctrl, .frozen = -1};
-    if (cg_dir_check(dir, e) < 0)
+    if (!kf && cg_dir_check(dir, e) < 0)
         return -1;
     switch (ctrl) {
     case CG_MEMORY:
-        cg_stat_num(st, dir, "memory.limit_in_bytes", V1_MEMORY_UNLIMITED, &st->limit);
-        cg_stat_num(st, dir, "memory.usage_in_bytes", 0, &st->usage);
-        cg_stat_num(st, dir, "memory.failcnt", 0, &st->max_hits);
-        cg_stat_key(st, dir, "memory.oom_control", "oom_kill", 1, &st->oom_kill);
+        cg_stat_num(st, kf, dir, "memory.limit_in_bytes", V1_MEMORY_UNLIMITED, &st->limit);
+        cg_stat_num(st, kf, dir, "memory.usage_in_bytes", 0, &st->usage);
+        cg_stat_num(st, kf, dir, "memory.failcnt", 0, &st->max_hits);
+        cg_stat_key(st, kf, dir, "memory.oom_control", "oom_kill", 1, &st->oom_kill);
         break;
     case CG_CPU:
-        cg_stat_num(st, dir, "cpu.cfs_quota_us", 0, &st->limit);
-        cg_stat_num(st, dir, "cpu.cfs_period_us", 0, &st->period);
-        cg_stat_key(st, dir, "cpu.stat", "nr_throttled", 1, &st->nr_throttled);
-        cg_stat_key(st, dir, "cpu.stat", "throttled_time", 1000, &st->throttled_usec);
-        cg_stat_num(st, dir, "cpu.shares", 0, &st->weight);
+        cg_stat_num(st, kf, dir, "cpu.cfs_quota_us", 0, &st->limit);
+        cg_stat_num(st, kf, dir, "cpu.cfs_period_us", 0, &st->period);
+        cg_stat_key(st, kf, dir, "cpu.stat", "nr_throttled", 1, &st->nr_throttled);
+        cg_stat_key(st, kf, dir, "cpu.stat", "throttled_time", 1000, &st->throttled_usec);
+        cg_stat_num(st, kf, dir, "cpu.shares", 0, &st->weight);
         if (st->weight.known && !st->weight.is_max)
             st->weight.v = (st->weight.v * 100 + 512) / 1024;
         /* usage only when cpuacct is mounted together with cpu */
-        stat_ns(st, dir, "cpuacct.usage", &st->usage);
+        stat_ns(st, kf, dir, "cpuacct.usage", &st->usage);
         break;
     case CG_CPUACCT:
-        stat_ns(st, dir, "cpuacct.usage", &st->usage);
+        stat_ns(st, kf, dir, "cpuacct.usage", &st->usage);
         break;
     case CG_PIDS:
-        cg_stat_num(st, dir, "pids.max", 0, &st->limit);
-        cg_stat_num(st, dir, "pids.current", 0, &st->usage);
-        cg_stat_key(st, dir, "pids.events", "max", 1, &st->max_hits);
+        cg_stat_num(st, kf, dir, "pids.max", 0, &st->limit);
+        cg_stat_num(st, kf, dir, "pids.current", 0, &st->usage);
+        cg_stat_key(st, kf, dir, "pids.events", "max", 1, &st->max_hits);
         break;
     case CG_CPUSET:
-        if (cg_read_text(dir, "cpuset.cpus", st->cpus, sizeof st->cpus) == 0)
+        if (cg_read_kept(st, kf, dir, "cpuset.cpus", st->cpus, sizeof st->cpus) == 0)
             cg_stats_add(st, "cpuset.cpus", NULL, st->cpus);
         break;
     default:
         break;
     }
     char state[32];
-    if (cg_read_text(dir, "freezer.state", state, sizeof state) == 0) {
+    if (cg_read_kept(st, kf, dir, "freezer.state", state, sizeof state) == 0) {
         cg_stats_add(st, "freezer.state", NULL, state);
         st->frozen = strcmp(state, "FROZEN") == 0 ? 1 : strcmp(state, "FREEZING") == 0 ? 2 : 0;
     }
-    cg_stat_procs(st, dir);
-    return 0;
+    return cg_stats_finish(st, kf, dir, e);
 }
 
 static int v1_freeze(const struct cg_sys *s, const char *dir, bool frozen, struct trace *t,

@@ -117,10 +117,10 @@ static int v2_set_weight(const struct cg_sys *s, const char *dir, unsigned weigh
 }
 
 /* cpu.max: "QUOTA PERIOD", QUOTA being "max" for no limit. */
-static void v2_cpu_max(struct cg_stats *st, const char *dir)
+static void v2_cpu_max(struct cg_stats *st, struct cg_files *kf, const char *dir)
 {
     char buf[128];
-    if (cg_read_text(dir, "cpu.max", buf, sizeof buf) < 0)
+    if (cg_read_kept(st, kf, dir, "cpu.max", buf, sizeof buf) < 0)
         return;
     cg_stats_add(st, "cpu.max", NULL, buf);
     char q[32];
@@ -134,47 +134,46 @@ static void v2_cpu_max(struct cg_stats *st, const char *dir)
         st->limit = (struct cg_num){.known = true, .v = strtoull(q, NULL, 10)};
 }
 
-static int v2_read_stats(const char *dir, enum cg_ctrl ctrl, struct cg_stats *st,
-                         struct nsl_err *e)
+static int v2_read_stats(const char *dir, enum cg_ctrl ctrl, struct cg_files *kf,
+                         struct cg_stats *st, struct nsl_err *e)
 {
     *st = (struct cg_stats){.version = 2, .ctrl = ctrl, .frozen = -1};
-    if (cg_dir_check(dir, e) < 0)
+    if (!kf && cg_dir_check(dir, e) < 0)
         return -1;
     switch (ctrl) {
     case CG_MEMORY:
-        cg_stat_num(st, dir, "memory.max", 0, &st->limit);
-        cg_stat_num(st, dir, "memory.current", 0, &st->usage);
-        cg_stat_key(st, dir, "memory.events", "max", 1, &st->max_hits);
-        cg_stat_key(st, dir, "memory.events", "oom_kill", 1, &st->oom_kill);
+        cg_stat_num(st, kf, dir, "memory.max", 0, &st->limit);
+        cg_stat_num(st, kf, dir, "memory.current", 0, &st->usage);
+        cg_stat_key(st, kf, dir, "memory.events", "max", 1, &st->max_hits);
+        cg_stat_key(st, kf, dir, "memory.events", "oom_kill", 1, &st->oom_kill);
         break;
     case CG_CPU:
-        v2_cpu_max(st, dir);
-        cg_stat_key(st, dir, "cpu.stat", "usage_usec", 1, &st->usage);
-        cg_stat_key(st, dir, "cpu.stat", "nr_throttled", 1, &st->nr_throttled);
-        cg_stat_key(st, dir, "cpu.stat", "throttled_usec", 1, &st->throttled_usec);
-        cg_stat_num(st, dir, "cpu.weight", 0, &st->weight);
+        v2_cpu_max(st, kf, dir);
+        cg_stat_key(st, kf, dir, "cpu.stat", "usage_usec", 1, &st->usage);
+        cg_stat_key(st, kf, dir, "cpu.stat", "nr_throttled", 1, &st->nr_throttled);
+        cg_stat_key(st, kf, dir, "cpu.stat", "throttled_usec", 1, &st->throttled_usec);
+        cg_stat_num(st, kf, dir, "cpu.weight", 0, &st->weight);
         break;
     case CG_CPUACCT:
-        cg_stat_key(st, dir, "cpu.stat", "usage_usec", 1, &st->usage);
+        cg_stat_key(st, kf, dir, "cpu.stat", "usage_usec", 1, &st->usage);
         break;
     case CG_PIDS:
-        cg_stat_num(st, dir, "pids.max", 0, &st->limit);
-        cg_stat_num(st, dir, "pids.current", 0, &st->usage);
-        cg_stat_key(st, dir, "pids.events", "max", 1, &st->max_hits);
+        cg_stat_num(st, kf, dir, "pids.max", 0, &st->limit);
+        cg_stat_num(st, kf, dir, "pids.current", 0, &st->usage);
+        cg_stat_key(st, kf, dir, "pids.events", "max", 1, &st->max_hits);
         break;
     case CG_CPUSET:
-        if (cg_read_text(dir, "cpuset.cpus", st->cpus, sizeof st->cpus) == 0)
+        if (cg_read_kept(st, kf, dir, "cpuset.cpus", st->cpus, sizeof st->cpus) == 0)
             cg_stats_add(st, "cpuset.cpus", NULL, st->cpus);
         break;
     default:
         break;
     }
     struct cg_num frozen;
-    cg_stat_key(st, dir, "cgroup.events", "frozen", 1, &frozen);
+    cg_stat_key(st, kf, dir, "cgroup.events", "frozen", 1, &frozen);
     if (frozen.known)
         st->frozen = frozen.v ? 1 : 0;
-    cg_stat_procs(st, dir);
-    return 0;
+    return cg_stats_finish(st, kf, dir, e);
 }
 
 static int v2_freeze(const struct cg_sys *s, const char *dir, bool frozen, struct trace *t,

@@ -271,29 +271,46 @@ int mntns_inode(const struct nsl_paths *p, pid_t pid, ino_t *ino)
     return 0;
 }
 
-int mountinfo_read(const struct nsl_paths *p, pid_t pid, struct mount_table *out,
-                   struct nsl_err *e)
+int mountinfo_read_text(const struct nsl_paths *p, pid_t pid, struct strbuf *sb,
+                        struct nsl_err *e)
 {
     char path[512];
     if (pid)
         proc_path(p, path, sizeof path, "%d/mountinfo", (int)pid);
     else
         proc_path(p, path, sizeof path, "self/mountinfo");
-    struct strbuf sb = {0};
-    if (read_file_sb(AT_FDCWD, path, &sb) < 0) {
+    if (read_file_sb(AT_FDCWD, path, sb) < 0) {
         int err = errno;
-        sb_free(&sb);
         return nsl_fail_errno(e, err, "cannot read %s", path);
     }
+    return 0;
+}
+
+int mountinfo_from_text(const struct nsl_paths *p, pid_t pid, const struct strbuf *sb,
+                        struct mount_table *out, struct nsl_err *e)
+{
     struct nsl_err pe;
-    int r = mountinfo_parse(sb_str(&sb), sb.len, out, &pe);
-    sb_free(&sb);
-    if (r < 0)
+    if (mountinfo_parse(sb_str(sb), sb->len, out, &pe) < 0) {
+        char path[512];
+        if (pid)
+            proc_path(p, path, sizeof path, "%d/mountinfo", (int)pid);
+        else
+            proc_path(p, path, sizeof path, "self/mountinfo");
         return nsl_fail(e, 0, "cannot parse %s: %s", path, pe.msg);
+    }
     ino_t ino = 0;
     out->mntns = mntns_inode(p, pid, &ino) == 0 ? ino : 0;
     out->pid = pid;
     return 0;
+}
+
+int mountinfo_read(const struct nsl_paths *p, pid_t pid, struct mount_table *out,
+                   struct nsl_err *e)
+{
+    struct strbuf sb = {0};
+    int r = mountinfo_read_text(p, pid, &sb, e) < 0 ? -1 : mountinfo_from_text(p, pid, &sb, out, e);
+    sb_free(&sb);
+    return r;
 }
 
 /* Among the mounts at exactly `path`, the top one is the one no other mount

@@ -52,6 +52,12 @@ void mount_table_free(struct mount_table *t);
  * that cannot be read). Errors name the file. */
 int mountinfo_read(const struct nsl_paths *p, pid_t pid, struct mount_table *out,
                    struct nsl_err *e);
+/* mountinfo_read in two halves, for a reader that skips the parse when the
+ * text is what it parsed last time: the text into sb; then the table. */
+int mountinfo_read_text(const struct nsl_paths *p, pid_t pid, struct strbuf *sb,
+                        struct nsl_err *e);
+int mountinfo_from_text(const struct nsl_paths *p, pid_t pid, const struct strbuf *sb,
+                        struct mount_table *out, struct nsl_err *e);
 /* The inode of PROC/PID/ns/mnt (pid 0: self). 0 or -1 with errno. */
 int mntns_inode(const struct nsl_paths *p, pid_t pid, ino_t *ino);
 

@@ -158,8 +158,10 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
         if (st->observed && (sh->opt.observe & OBS_MOUNTS))
             observe_mounts_begin(sh);
         rc = cmd->run(sh, argc, argv);
+        BENCH_START(tm);
         if (st->observed && (sh->opt.observe & OBS_MOUNTS))
             observe_mounts(sh);
+        BENCH_STOP(sh, tm);
     }
 
     st->ok = rc == 0;
