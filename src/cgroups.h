@@ -150,6 +150,9 @@ void cg_snap_take(struct nsl *sh, const struct cg_snap *prev, struct cg_snap *ou
 void cg_snap_free(struct cg_snap *s);
 /* After a step: prev = now, now = a fresh snapshot. */
 void cgroups_observe_step(struct nsl *sh);
+/* A step nobody sees the observation of (-q): drop the snapshots, so the
+ * next one shown marks only what its own step changed. */
+void cgroups_observe_skip(struct nsl *sh);
 /* Fill o from g's files (for cgls too), depth levels below its session
  * cgroup; marks against prev (NULL: none). */
 void cg_obs_read(struct nsl *sh, const struct cg_group *g, const char *name, int depth,

@@ -91,6 +91,14 @@ void observe_mounts_begin(struct nsl *sh)
     ms->prev_text_ok = false;
 }
 
+void observe_mounts_skip(struct nsl *sh)
+{
+    struct mount_session *ms = mount_session(sh);
+    ms->diff_valid = false;
+    ms->have_prev = false;
+    ms->prev_text_ok = false;
+}
+
 void observe_mounts(struct nsl *sh)
 {
     struct mount_session *ms = mount_session(sh);

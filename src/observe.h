@@ -20,6 +20,9 @@ bool snapshot_differs(const struct nsl *sh, const struct snapshot *now, enum ns_
  * the table again and keep what changed in sh->mnt->diff. */
 void observe_mounts_begin(struct nsl *sh);
 void observe_mounts(struct nsl *sh);
+/* A step nobody sees the observation of (-q): forget the reading, so the
+ * next one shown compares with the table just before its own step. */
+void observe_mounts_skip(struct nsl *sh);
 
 /* Parse an observation list ("ns,cgroup", "all", "none") into OBS_* bits. */
 int observe_parse(const char *list, unsigned *out, struct nsl_err *e);

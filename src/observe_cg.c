@@ -208,6 +208,18 @@ void cg_snap_take(struct nsl *sh, const struct cg_snap *prev, struct cg_snap *ou
             own_add(sh, d, h, prev, out);
 }
 
+void cgroups_observe_skip(struct nsl *sh)
+{
+    struct nsl_cg *c = sh->cg;
+    if (!c)
+        return;
+    cg_snap_free(&c->prev);
+    cg_snap_free(&c->now);
+    memset(&c->prev, 0, sizeof c->prev);
+    memset(&c->now, 0, sizeof c->now);
+    cg_files_sweep(&c->kept);
+}
+
 void cgroups_observe_step(struct nsl *sh)
 {
     struct nsl_cg *c = sh->cg;

@@ -98,9 +98,18 @@ static void unknown_command(struct nsl *sh, const char *name)
 }
 
 /* Run one command as a step. Returns false when the session must stop. */
+/* The cgroup and mount observations are only ever shown: in text with -q,
+ * and nothing recording, nobody sees them, so they are not read (the
+ * namespaces are: the prompt and `expect ns` use them). */
+static bool observation_shown(const struct nsl *sh)
+{
+    return !sh->opt.quiet || sh->opt.json || sh->record;
+}
+
 static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
 {
     struct step *st = &sh->step;
+    bool shown = false;
     const char *name0 = c->argv[0][0] == '!' ? "!" : c->argv[0];
     if (!settle_pending(sh, command_find(name0)))
         return false;
@@ -155,12 +164,15 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
         }
         st->counts = !(cmd->flags & CMD_NOT_A_STEP);
         st->observed = !(cmd->flags & CMD_NO_OBSERVE);
-        if (st->observed && (sh->opt.observe & OBS_MOUNTS))
+        shown = st->observed && observation_shown(sh);
+        if (shown && (sh->opt.observe & OBS_MOUNTS))
             observe_mounts_begin(sh);
         rc = cmd->run(sh, argc, argv);
         BENCH_START(tm);
-        if (st->observed && (sh->opt.observe & OBS_MOUNTS))
+        if (shown && (sh->opt.observe & OBS_MOUNTS))
             observe_mounts(sh);
+        else if (st->observed && (sh->opt.observe & OBS_MOUNTS))
+            observe_mounts_skip(sh);
         BENCH_STOP(sh, tm);
     }
 
@@ -168,8 +180,10 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
     struct snapshot before = sh->prev, now;
     BENCH_START(t0);
     observe_subject(sh, &now);
-    if (st->observed && (sh->opt.observe & OBS_CGROUP))
+    if (shown && (sh->opt.observe & OBS_CGROUP))
         cgroups_observe_step(sh);
+    else if (st->observed && (sh->opt.observe & OBS_CGROUP))
+        cgroups_observe_skip(sh);
     render_step(sh, &before, &now);
     BENCH_STOP(sh, t0);
     if (!st->ok)

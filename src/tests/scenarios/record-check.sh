@@ -25,4 +25,14 @@ assert_contains "$report" "$rec: 2 passed, 1 failed" "the summary"
 # A session where every expect held.
 "$NSLAB" -q -c "record $rec; hostname; expect ok" >/dev/null
 scripts/check-records --summary "$rec" >/dev/null || fail "check-records failed on a clean session"
+# -q skips the cgroup observation nobody sees, but a recording shows it:
+# the step recorded after a quiet start lists the session's cgroup with the
+# limit the kernel holds.
+"$NSLAB" -q -c "cgcreate pids 50 --name q1; cgset q1 limit 40; record $rec; cgset q1 limit 30" >/dev/null ||
+    fail "a quiet session with a cgroup failed"
+last=$(grep '"command":"cgset q1 limit 30"' "$rec")
+[ -n "$last" ] || fail "the recorded cgset step is missing"
+cgs=$(json_get "$last" cgroups)
+assert_contains "$cgs" '"q1"' "the recorded step's cgroups"
+assert_contains "$cgs" '30' "the recorded step's pids limit"
 echo "record-check: ok"
