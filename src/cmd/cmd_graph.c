@@ -102,7 +102,6 @@ static int climb(struct nsl *sh, struct graph *g, size_t k, enum ns_slot s, stru
         int pfd;
         int r = ns_get_parent(fd, &parent, &pfd, e);
         close(fd);
-        fd = -1;
         if (r < 0)
             return -1;
         g->ns[n].parent = parent;

@@ -29,7 +29,7 @@ int cg_join(char *buf, size_t size, const char *dir, const char *file)
         errno = ENAMETOOLONG;
         return -1;
     }
-    memcpy(buf, dir, d);
+    memcpy(buf, dir, d + 1); /* with its NUL, which the '/' replaces */
     buf[d] = '/';
     memcpy(buf + d + 1, file, f + 1);
     return 0;

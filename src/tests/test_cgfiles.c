@@ -37,9 +37,13 @@ static void put(const char *path, const char *text)
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/nslab-cgfiles.XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (!f)
         return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/nslab-cgfiles.XXXXXX");
+    if (!mkdtemp(f->dir)) {
+        free(f);
+        return -1;
+    }
     snprintf(f->path, sizeof f->path, "%s/pids.max", f->dir);
     *state = f;
     return 0;
