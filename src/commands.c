@@ -576,9 +576,11 @@ const struct command commands[] = {
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
     {.name = "pause",
      .synopsis = "pause",
-     .summary = N_("wait for Enter (interactive only)"),
-     .help = N_("pause waits for Enter when nslab reads a terminal; in a script it does\n"
-             "nothing, so labs replay unattended."),
+     .summary = N_("wait for Enter (in a terminal only)"),
+     .help = N_("pause waits for Enter at the prompt, and in a lab run by hand in a\n"
+             "terminal (`nslab labs/uts.lab`), so a class can talk about what it just\n"
+             "saw. Without a terminal, with -c or -J, or when the script comes on\n"
+             "standard input, it does nothing, so labs replay unattended."),
      .run = cmd_pause,
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
     {.name = "expect",

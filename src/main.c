@@ -275,6 +275,8 @@ int main(int argc, char **argv)
         }
     }
     sh.interactive = !command && !file && isatty(0);
+    sh.pausing = !sh.opt.json && isatty(0) && isatty(1) &&
+                 (sh.interactive || (file && strcmp(file, "-") != 0));
     sh.opt.color = !no_color && !sh.opt.json && isatty(1);
 
     install_signals();

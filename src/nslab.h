@@ -159,6 +159,9 @@ struct nsl {
     FILE *record;    /* `record FILE`, or NULL */
     const char *lang; /* "en" or "zh": help, explain, errors, narration */
     bool interactive; /* reading from a terminal */
+    /* `pause` waits for Enter: at the prompt, and when a lab file is run by
+     * hand in a terminal (not -c, not a script read from stdin, not -J). */
+    bool pausing;
     bool want_exit;
     int exit_status;  /* the first failure's status */
     /* A failed step not yet counted: an `expect fail` right after it (only

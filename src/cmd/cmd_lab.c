@@ -70,7 +70,7 @@ int cmd_say(struct nsl *sh, int argc, char **argv)
 
 int cmd_pause(struct nsl *sh, int argc, char **argv)
 {
-    if (!sh->interactive || sh->opt.json)
+    if (!sh->pausing)
         return 0;
     fputs(_("(press Enter to go on) "), stdout);
     fflush(stdout);
