@@ -571,7 +571,10 @@ const struct command commands[] = {
     {.name = "say",
      .synopsis = "say TEXT...",
      .summary = N_("print narration"),
-     .help = N_("say prints its words as narration (labs use it to explain each step)."),
+     .help = N_("say prints its words as narration (labs use it to explain each step).\n"
+             "With --lang zh the words are looked up in the Chinese catalog, which\n"
+             "holds every lab's say lines (docs/i18n/zh_CN/labs.po), and printed as\n"
+             "they are when it has no translation."),
      .run = cmd_say,
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
     {.name = "pause",
