@@ -6,10 +6,12 @@ set -euo pipefail
 # clang and its runtime libraries build the libFuzzer harnesses (make fuzz,
 # part of make test); libclang-rt-dev is only "recommended" by clang.
 # gettext builds the Chinese catalog (msgfmt) and extracts its strings;
-# groff-base renders the man page for its test (scenarios/manpage.sh).
+# groff-base renders the man page for its test (scenarios/manpage.sh);
+# python3 and nftables are run by the labs (net.lab: a port, a firewall table)
+# and python3 reads JSON in the scenario tests.
 pkgs=(build-essential pkg-config libreadline-dev libcjson-dev libcmocka-dev
       libmnl-dev util-linux iproute2 iputils-ping procps time clang libclang-rt-dev
-      gettext groff-base)
+      gettext groff-base python3 nftables)
 
 missing=()
 for p in "${pkgs[@]}"; do
