@@ -31,14 +31,9 @@ const char *i18n_lang_from_env(void)
 /* build/nslab finds build/locale; PREFIX/bin/nslab finds PREFIX/share/locale. */
 static int locale_dir(char *buf, size_t size)
 {
-    const char *env = getenv("NSLAB_LOCALEDIR");
-    if (env && *env) {
-        snprintf(buf, size, "%s", env);
-        return 0;
-    }
     static const char *const rel[] = {"locale", "../share/locale"};
-    return exe_relative_dir(buf, size, rel, ARRAY_SIZE(rel),
-                            "zh_CN/LC_MESSAGES/" I18N_DOMAIN ".mo");
+    return data_dir_find(buf, size, "NSLAB_LOCALEDIR", rel, ARRAY_SIZE(rel),
+                         "zh_CN/LC_MESSAGES/" I18N_DOMAIN ".mo");
 }
 
 /* gettext ignores LANGUAGE in the "C" locale, and a machine often lacks

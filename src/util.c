@@ -445,9 +445,14 @@ int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int exe_relative_dir(char *buf, size_t size, const char *const *rel, size_t nrel,
-                     const char *probe)
+int data_dir_find(char *buf, size_t size, const char *env, const char *const *rel, size_t nrel,
+                  const char *probe)
 {
+    const char *named = getenv(env);
+    if (named && *named) {
+        snprintf(buf, size, "%s", named);
+        return 0;
+    }
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n < 0)

@@ -67,11 +67,13 @@ char *sb_steal(struct strbuf *sb);
 ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size);
 /* Same into a strbuf (no size limit). */
 int read_file_sb(int dirfd, const char *path, struct strbuf *sb);
-/* The first of the directories rel[] (relative to the running binary's own
- * directory) in which `probe` can be read, into buf. For nslab's data files:
- * beside the binary in a source tree, under ../share once installed. */
-int exe_relative_dir(char *buf, size_t size, const char *const *rel, size_t nrel,
-                     const char *probe);
+/* Where nslab's data files are, into buf: the directory the environment
+ * variable env names when it is set, else the first of the directories
+ * rel[] (relative to the running binary's own directory) in which `probe`
+ * can be read: beside the binary in a source tree, under ../share once
+ * installed. */
+int data_dir_find(char *buf, size_t size, const char *env, const char *const *rel, size_t nrel,
+                  const char *probe);
 /* Strip trailing newlines/spaces in place; returns s. */
 char *chomp(char *s);
 

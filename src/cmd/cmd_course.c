@@ -18,13 +18,8 @@
  * (PREFIX/bin/nslab -> PREFIX/share/nslab). */
 static int data_dir(char *buf, size_t size)
 {
-    const char *env = getenv("NSLAB_DATA");
-    if (env && *env) {
-        snprintf(buf, size, "%s", env);
-        return 0;
-    }
     static const char *const rel[] = {"../docs", "../share/nslab"};
-    return exe_relative_dir(buf, size, rel, ARRAY_SIZE(rel), "explain/en");
+    return data_dir_find(buf, size, "NSLAB_DATA", rel, ARRAY_SIZE(rel), "explain/en");
 }
 
 static const char *topic_alias(const char *t)
