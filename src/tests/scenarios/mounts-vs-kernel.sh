@@ -14,27 +14,9 @@ check="python3 $(dirname "$0")/mountinfo_check.py"
 before_host=$(cat /proc/self/mountinfo)
 
 # The scratch directory goes under $tmpdir, so even a killed run leaves none.
-coproc NSL { TMPDIR=$tmpdir exec unshare --mount --propagation private "$NSLAB" -J -k 2>"$tmpdir/stderr"; }
-nslab_pid=$NSL_PID
-on_exit sh -c "kill -KILL $nslab_pid 2>/dev/null || true"
-
-# step CMD: send one command, print its step object (events are skipped).
-step() {
-    printf '%s\n' "$1" >&"${NSL[1]}"
-    local line
-    while IFS= read -r -t 20 line <&"${NSL[0]}"; do
-        case "$line" in *'"step":'*) printf '%s\n' "$line"; return 0 ;; esac
-    done
-    fail "no answer to '$1' (stderr: $(cat "$tmpdir/stderr"))"
-}
-# ok CMD: step CMD, which must succeed (checked without python: it is slow
-# to start on small machines, and a scenario makes a hundred steps).
-ok() {
-    local s
-    s=$(step "$1")
-    [[ $s == *'"ok":true,'* ]] || fail "'$1' failed: $(json_get "$s" error)"
-    printf '%s\n' "$s"
-}
+TMPDIR=$tmpdir nslab_session unshare --mount --propagation private "$NSLAB" -J -k
+step() { nslab_step "$1"; }
+ok() { nslab_step_ok "$1"; }
 
 ok "unshare mnt" >/dev/null
 scratch=$(json_get "$(ok scratch)" result.path)
@@ -111,7 +93,6 @@ for bad in "mounts relative/path" "mounts --in" "mounts --in nosuchjob" "mounts 
     assert_eq false "$(json_get "$s" ok)" "'$bad' must fail"
 done
 
-printf 'exit\n' >&"${NSL[1]}"
-wait "$nslab_pid" || true
+nslab_stop
 assert_eq "$before_host" "$(cat /proc/self/mountinfo)" "this test's own mount table changed"
 echo "mounts-vs-kernel: ok"
