@@ -313,7 +313,7 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
                                "namespace (unlike unshare time, setns moves the caller itself).\n"),
                            argv[2]);
         }
-        out_printf(sh, "entered %d namespace%s of %s\n", n, n == 1 ? "" : "s", argv[2]);
+        out_printf(sh, _("entered %d namespace%s of %s\n"), n, n == 1 ? "" : "s", argv[2]);
     }
     subj_rep_free(&rep);
     return rc;
