@@ -20,17 +20,41 @@ for p in "${pkgs[@]}"; do
     fi
 done
 
-[ ${#missing[@]} -eq 0 ] && exit 0
+# The zh_CN.UTF-8 locale, the Debian way: its line in /etc/locale.gen, then
+# locale-gen (which builds every locale listed there).
+has_zh_locale()
+{
+    locale -a 2>/dev/null | grep -qix 'zh_CN\.utf-\?8'
+}
+
+[ ${#missing[@]} -eq 0 ] && has_zh_locale && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1; then
         SUDO=sudo
     else
-        echo "install-deps: missing packages (${missing[*]}) and not root; run: sudo $0" >&2
+        echo "install-deps: missing packages (${missing[*]}) or the zh_CN.UTF-8 locale, and not root; run: sudo $0" >&2
         exit 1
     fi
 else
     SUDO=
+fi
+
+gen_zh_locale()
+{
+    has_zh_locale && return 0
+    echo "install-deps: generating the zh_CN.UTF-8 locale" >&2
+    if grep -Eq '^[#[:space:]]*zh_CN\.UTF-8[[:space:]]+UTF-8' /etc/locale.gen 2>/dev/null; then
+        $SUDO sed -i -E 's/^[#[:space:]]*(zh_CN\.UTF-8[[:space:]]+UTF-8)/\1/' /etc/locale.gen
+    else
+        echo 'zh_CN.UTF-8 UTF-8' | $SUDO tee -a /etc/locale.gen >/dev/null
+    fi
+    $SUDO locale-gen >&2
+}
+
+if [ ${#missing[@]} -eq 0 ]; then
+    gen_zh_locale
+    exit 0
 fi
 
 echo "install-deps: installing ${missing[*]}" >&2
@@ -45,3 +69,4 @@ for i in "${!missing[@]}"; do
     fi
 done
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+gen_zh_locale
