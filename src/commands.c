@@ -82,7 +82,8 @@ const struct command commands[] = {
              "born in the new namespace (as its PID 1, for pid).\n"
              "mnt: like unshare(1), every mount of the new namespace is then made private\n"
              "(mount(\"none\", \"/\", MS_REC|MS_PRIVATE)) so nothing mounted later leaks to\n"
-             "the host through a shared peer group; --propagation slave|shared picks\n"
+             "the original mount namespace through a shared peer group (systemd makes\n"
+             "every mount shared at boot); --propagation slave|shared picks\n"
              "another mode and unchanged keeps the copied propagation.\n"
              "user: the subject's uid and gid are mapped to root inside (as unshare -r):\n"
              "setgroups is denied and uid_map/gid_map written; --no-map leaves them unmapped."),
@@ -99,7 +100,9 @@ const struct command commands[] = {
              "all, it enters every namespace of TARGET that differs from the subject's,\n"
              "in the order nsenter(1) uses (user first, then cgroup ipc uts net pid mnt\n"
              "time). TARGET: self, host, a PID, or %N (a job).\n"
-             "setns pid, like unshare pid, changes only pid_for_children."),
+             "setns pid, like unshare pid, changes only pid_for_children; the next child\n"
+             "gets the next free PID there, since the namespace already has its init.\n"
+             "setns time, unlike unshare time, moves the subject itself: its clocks change."),
      .mechanism = "setns(2)",
      .man = "setns(2), nsenter(1)",
      .run = cmd_setns,
@@ -175,10 +178,12 @@ const struct command commands[] = {
              "namespace. --from inside sends it from a process inside TARGET's PID\n"
              "namespace: a short-lived helper joins that namespace with setns(2), forks,\n"
              "and the child, numbered there, calls kill(2).\n"
-             "The init (PID 1) of a PID namespace ignores every signal it has no handler\n"
-             "for when it comes from inside, even SIGKILL; from an ancestor namespace only\n"
-             "SIGKILL and SIGSTOP are forced on it (pid_namespaces(7)). Whether it has a\n"
-             "handler is read from SigCgt in /proc/PID/status."),
+             "The kernel drops a signal the init (PID 1) of a PID namespace has no\n"
+             "handler for when any process of that namespace sends it, even root, even\n"
+             "SIGKILL. From an ancestor namespace a handled signal is delivered (docker\n"
+             "stop's SIGTERM), an unhandled one is dropped, except SIGKILL and SIGSTOP,\n"
+             "which are forced on it (pid_namespaces(7)). Whether it has a handler is\n"
+             "read from SigCgt in /proc/PID/status."),
      .mechanism = "kill(2); setns(2) + fork(2) for --from inside",
      .man = "kill(2), signal(7), pid_namespaces(7)",
      .run = cmd_kill,
@@ -405,7 +410,8 @@ const struct command commands[] = {
              "MS_UNBINDABLE (|MS_REC with -r, for every mount below PATH too) in the\n"
              "subject, and shows PATH's mountinfo line before and after.\n"
              "shared: a peer group; a mount made below any member appears below all.\n"
-             "slave: receives from its former peer group, sends nothing back.\n"
+             "slave: receives from its former peer group, sends nothing back; a mount\n"
+             "can be shared and a slave at once (shared:N master:M).\n"
              "private: neither sends nor receives. unbindable: private, and it cannot be\n"
              "bind-mounted (bind fails with EINVAL).\n"
              "Propagation belongs to mounts, not directories: where PATH is not a mount\n"
