@@ -252,6 +252,9 @@ const struct command commands[] = {
              "memory.limit_in_bytes, cpu.cfs_quota_us and cpu.cfs_period_us, pids.max,\n"
              "and copies cpuset.mems from the parent. --v2 makes it in the cgroup2 mount of\n"
              "a hybrid system (for freezer: cgroup.freeze needs no controller).\n"
+             "A memory limit also keeps the cgroup off swap (v2 memory.swap.max 0, v1\n"
+             "memory.swappiness 0), so that it ends in an OOM kill on a machine with\n"
+             "swap too (docker run -m allows as much swap again by default).\n"
              "Every cgroup of the session is removed at exit."),
      .mechanism = "mkdir(2) in cgroupfs, write(2) to its limit files",
      .man = "cgroups(7)",
@@ -315,7 +318,8 @@ const struct command commands[] = {
              "says they all are: v2 writes 1 to cgroup.freeze (any cgroup) and waits for\n"
              "\"frozen 1\" in cgroup.events; v1 writes FROZEN to freezer.state (only in the\n"
              "freezer hierarchy: cgcreate freezer) and waits until it reads FROZEN, not\n"
-             "FREEZING. Frozen processes receive no CPU time; signals wait for the thaw."),
+             "FREEZING. Frozen processes receive no CPU time; signals wait for the thaw,\n"
+             "except that on v2 SIGKILL ends a frozen process at once."),
      .mechanism = "write(2) to cgroup.freeze (v2) or freezer.state (v1)",
      .man = "cgroups(7)",
      .run = cmd_cgfreeze,
