@@ -82,7 +82,8 @@ const struct command commands[] = {
              "born in the new namespace (as its PID 1, for pid).\n"
              "mnt: like unshare(1), every mount of the new namespace is then made private\n"
              "(mount(\"none\", \"/\", MS_REC|MS_PRIVATE)) so nothing mounted later leaks to\n"
-             "the host through a shared peer group; --propagation slave|shared picks\n"
+             "the original mount namespace through a shared peer group (systemd makes\n"
+             "every mount shared at boot); --propagation slave|shared picks\n"
              "another mode and unchanged keeps the copied propagation.\n"
              "user: the subject's uid and gid are mapped to root inside (as unshare -r):\n"
              "setgroups is denied and uid_map/gid_map written; --no-map leaves them unmapped."),
@@ -99,7 +100,9 @@ const struct command commands[] = {
              "all, it enters every namespace of TARGET that differs from the subject's,\n"
              "in the order nsenter(1) uses (user first, then cgroup ipc uts net pid mnt\n"
              "time). TARGET: self, host, a PID, or %N (a job).\n"
-             "setns pid, like unshare pid, changes only pid_for_children."),
+             "setns pid, like unshare pid, changes only pid_for_children; the next child\n"
+             "gets the next free PID there, since the namespace already has its init.\n"
+             "setns time, unlike unshare time, moves the subject itself: its clocks change."),
      .mechanism = "setns(2)",
      .man = "setns(2), nsenter(1)",
      .run = cmd_setns,
@@ -175,10 +178,12 @@ const struct command commands[] = {
              "namespace. --from inside sends it from a process inside TARGET's PID\n"
              "namespace: a short-lived helper joins that namespace with setns(2), forks,\n"
              "and the child, numbered there, calls kill(2).\n"
-             "The init (PID 1) of a PID namespace ignores every signal it has no handler\n"
-             "for when it comes from inside, even SIGKILL; from an ancestor namespace only\n"
-             "SIGKILL and SIGSTOP are forced on it (pid_namespaces(7)). Whether it has a\n"
-             "handler is read from SigCgt in /proc/PID/status."),
+             "The kernel drops a signal the init (PID 1) of a PID namespace has no\n"
+             "handler for when any process of that namespace sends it, even root, even\n"
+             "SIGKILL. From an ancestor namespace a handled signal is delivered (docker\n"
+             "stop's SIGTERM), an unhandled one is dropped, except SIGKILL and SIGSTOP,\n"
+             "which are forced on it (pid_namespaces(7)). Whether it has a handler is\n"
+             "read from SigCgt in /proc/PID/status."),
      .mechanism = "kill(2); setns(2) + fork(2) for --from inside",
      .man = "kill(2), signal(7), pid_namespaces(7)",
      .run = cmd_kill,
@@ -247,6 +252,9 @@ const struct command commands[] = {
              "memory.limit_in_bytes, cpu.cfs_quota_us and cpu.cfs_period_us, pids.max,\n"
              "and copies cpuset.mems from the parent. --v2 makes it in the cgroup2 mount of\n"
              "a hybrid system (for freezer: cgroup.freeze needs no controller).\n"
+             "A memory limit also keeps the cgroup off swap (v2 memory.swap.max 0, v1\n"
+             "memory.swappiness 0), so that it ends in an OOM kill on a machine with\n"
+             "swap too (docker run -m allows as much swap again by default).\n"
              "Every cgroup of the session is removed at exit."),
      .mechanism = "mkdir(2) in cgroupfs, write(2) to its limit files",
      .man = "cgroups(7)",
@@ -310,7 +318,8 @@ const struct command commands[] = {
              "says they all are: v2 writes 1 to cgroup.freeze (any cgroup) and waits for\n"
              "\"frozen 1\" in cgroup.events; v1 writes FROZEN to freezer.state (only in the\n"
              "freezer hierarchy: cgcreate freezer) and waits until it reads FROZEN, not\n"
-             "FREEZING. Frozen processes receive no CPU time; signals wait for the thaw."),
+             "FREEZING. Frozen processes receive no CPU time; signals wait for the thaw,\n"
+             "except that on v2 SIGKILL ends a frozen process at once."),
      .mechanism = "write(2) to cgroup.freeze (v2) or freezer.state (v1)",
      .man = "cgroups(7)",
      .run = cmd_cgfreeze,
@@ -405,7 +414,8 @@ const struct command commands[] = {
              "MS_UNBINDABLE (|MS_REC with -r, for every mount below PATH too) in the\n"
              "subject, and shows PATH's mountinfo line before and after.\n"
              "shared: a peer group; a mount made below any member appears below all.\n"
-             "slave: receives from its former peer group, sends nothing back.\n"
+             "slave: receives from its former peer group, sends nothing back; a mount\n"
+             "can be shared and a slave at once (shared:N master:M).\n"
              "private: neither sends nor receives. unbindable: private, and it cannot be\n"
              "bind-mounted (bind fails with EINVAL).\n"
              "Propagation belongs to mounts, not directories: where PATH is not a mount\n"

@@ -17,6 +17,46 @@ static void join_words(struct strbuf *sb, int argc, char **argv)
         sb_printf(sb, "%s%s", k ? " " : "", argv[k]);
 }
 
+/* The man pages nslab cites that have a translation in the catalog's
+ * language (manpages-zh has only signal(7) of them); every other page is
+ * marked as English only, so a reader knows what waits at the link. In
+ * English the mark is not translated and nothing is added. */
+static const char *const translated_pages[] = {"signal(7)", NULL};
+
+static void print_man(struct nsl *sh, const char *man)
+{
+    /* TRANSLATORS: appended to a man page reference that exists only in
+     * English, as in "pid_namespaces(7)（英文）". */
+    static const char en_only[] = N_("(English only)");
+    const char *mark = _(en_only);
+    if (mark == en_only) {
+        out_printf(sh, _("Read: %s\n"), man);
+        return;
+    }
+    struct strbuf sb = {0};
+    const char *p = man;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        char page[128];
+        snprintf(page, sizeof page, "%.*s", (int)n, p);
+        bool translated = strchr(page, '(') == NULL;
+        for (int k = 0; translated_pages[k] && !translated; k++)
+            translated = strcmp(page, translated_pages[k]) == 0;
+        sb_printf(&sb, "%s%s", page, translated ? "" : mark);
+        p += n;
+        if (*p == ',') {
+            sb_printf(&sb, ",");
+            p++;
+            while (*p == ' ') {
+                sb_printf(&sb, " ");
+                p++;
+            }
+        }
+    }
+    out_printf(sh, _("Read: %s\n"), sb_str(&sb));
+    sb_free(&sb);
+}
+
 int cmd_help(struct nsl *sh, int argc, char **argv)
 {
     if (argc > 2)
@@ -35,7 +75,7 @@ int cmd_help(struct nsl *sh, int argc, char **argv)
         if (c->mechanism)
             out_printf(sh, _("\nKernel mechanism: %s\n"), c->mechanism);
         if (c->man)
-            out_printf(sh, _("Read: %s\n"), c->man);
+            print_man(sh, c->man);
         if (c->help_more)
             c->help_more(sh);
         return 0;

@@ -367,7 +367,7 @@ static void explain_signal(struct nsl *sh, pid_t ns_pid, int sig, bool inside, b
                              "the signal itself is handled)\n"));
         else
             out_printf(sh, _("(SIGCONT resumes a stopped process whatever its disposition; then "
-                             "the signal itself is ignored, as for any signal init has no "
+                             "the kernel drops the signal itself, as any signal init has no "
                              "handler for)\n"));
     } else if (handled) {
         out_printf(sh, _("(it has a handler for SIG%s, so PID 1 receives it like any process)\n"),
@@ -376,12 +376,12 @@ static void explain_signal(struct nsl *sh, pid_t ns_pid, int sig, bool inside, b
         out_printf(sh, _("(SIG%s from an ancestor PID namespace is forced even on its init)\n"),
                    signal_name(sig));
     } else if (alive && inside) {
-        out_printf(sh, _("(from inside its own PID namespace, init ignores every signal it has no "
-                       "handler for, even SIGKILL)\n"));
+        out_printf(sh, _("(the kernel drops a signal init has no handler for when any process of "
+                       "its own PID namespace sends it, even root, even SIGKILL)\n"));
     } else if (alive) {
-        out_printf(sh, _("(it is PID 1 of its namespace: from an ancestor namespace only SIGKILL and "
-                       "SIGSTOP are forced on it; other signals it has no handler for are "
-                       "ignored)\n"));
+        out_printf(sh, _("(it is PID 1 of its namespace: from an ancestor namespace a signal it has no "
+                       "handler for is dropped, except SIGKILL and SIGSTOP, which are forced on "
+                       "it; a handled one, as docker stop's SIGTERM, is delivered)\n"));
     }
 }
 

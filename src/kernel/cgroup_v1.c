@@ -56,6 +56,26 @@ static int v1_init_dir(const struct cg_sys *s, const char *dir, enum cg_ctrl ctr
     return 0;
 }
 
+/* The limit holds on a machine with swap too: at the limit the kernel
+ * would otherwise swap the cgroup's pages out rather than kill (docker run
+ * -m allows as much swap again by default). memory.swappiness 0 keeps the
+ * cgroup's reclaim off swap. (memory.memsw.limit_in_bytes would bound memory
+ * plus swap, but a charge refused there is not counted in memory.failcnt.) */
+static int v1_set_memory(const struct cg_sys *s, const char *dir, const struct cg_limit *l,
+                         const char *value, struct trace *t, struct nsl_err *e)
+{
+    if (cg_write(s, t, dir, "memory.limit_in_bytes", value, NULL, e) < 0) {
+        if (e && e->errnum == EBUSY)
+            cg_err_hint(e, "the cgroup uses more than that and the kernel could not reclaim it");
+        return -1;
+    }
+    char cur[64];
+    if (l->is_max || cg_read_text(dir, "memory.swappiness", cur, sizeof cur) < 0 ||
+        strcmp(cur, "0") == 0)
+        return 0;
+    return cg_write(s, t, dir, "memory.swappiness", "0", NULL, e);
+}
+
 static int v1_set_limit(const struct cg_sys *s, const char *dir, const struct cg_limit *l,
                         struct trace *t, struct nsl_err *e)
 {
@@ -66,11 +86,7 @@ static int v1_set_limit(const struct cg_sys *s, const char *dir, const struct cg
             snprintf(value, sizeof value, "-1");
         else
             snprintf(value, sizeof value, "%" PRIu64, l->value);
-        if (cg_write(s, t, dir, "memory.limit_in_bytes", value, NULL, e) == 0)
-            return 0;
-        if (e && e->errnum == EBUSY)
-            cg_err_hint(e, "the cgroup uses more than that and the kernel could not reclaim it");
-        return -1;
+        return v1_set_memory(s, dir, l, value, t, e);
     case CG_CPU:
         if (l->is_max)
             return cg_write(s, t, dir, "cpu.cfs_quota_us", "-1", NULL, e);

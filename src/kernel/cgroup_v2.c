@@ -87,7 +87,15 @@ static int v2_set_limit(const struct cg_sys *s, const char *dir, const struct cg
             snprintf(value, sizeof value, "max");
         else
             snprintf(value, sizeof value, "%" PRIu64, l->value);
-        return cg_write(s, t, dir, "memory.max", value, NULL, e);
+        if (cg_write(s, t, dir, "memory.max", value, NULL, e) < 0)
+            return -1;
+        /* The limit covers swap too: without memory.swap.max 0 a job over
+         * memory.max would be swapped out rather than killed, on a machine
+         * with swap (docker run -m allows as much swap again by default). */
+        char swap[64];
+        if (cg_read_text(dir, "memory.swap.max", swap, sizeof swap) < 0)
+            return 0;
+        return cg_write(s, t, dir, "memory.swap.max", l->is_max ? "max" : "0", NULL, e);
     case CG_CPU:
         if (l->is_max)
             snprintf(value, sizeof value, "max %" PRIu64, l->period);

@@ -242,6 +242,43 @@ static void test_v2_parent_placement(void **state)
     fake_free(f);
 }
 
+/* A memory limit holds on a machine with swap too: v1 sets the cgroup's
+ * memory.swappiness to 0 (once), v2 writes memory.swap.max 0. Without it a
+ * machine with swap swaps a job out instead of killing it, and
+ * cgroup-memory.lab fails there. */
+static void test_memory_limit_covers_swap(void **state)
+{
+    struct fake *f = fake_hybrid();
+    struct cg_session s;
+    fake_session(f, &s, 4242);
+    struct trace t = {0};
+    struct nsl_err e;
+    struct cg_limit lim;
+
+    const struct cg_group *mem = must_create(&s, CG_MEMORY, NULL, NULL, -1, &t);
+    write_at(mem->dir, "memory.swappiness", "60");
+    assert_int_equal(cg_limit_parse(CG_MEMORY, "64M", &lim, &e), 0);
+    trace_clear(&t);
+    assert_int_equal(cg_set_limit(&s, mem, &lim, &t, &e), 0);
+    assert_string_equal(read_at(mem->dir, "memory.limit_in_bytes"), "67108864");
+    assert_string_equal(read_at(mem->dir, "memory.swappiness"), "0");
+    assert_trace_has(&t, "write %s/memory.swappiness \"0\" = 0", mem->dir);
+    cg_session_free(&s);
+    fake_free(f);
+
+    f = fake_v2();
+    fake_session(f, &s, 4242);
+    const struct cg_group *m2 = must_create(&s, CG_MEMORY, NULL, NULL, -1, &t);
+    write_at(m2->dir, "memory.swap.max", "max");
+    assert_int_equal(cg_limit_parse(CG_MEMORY, "64M", &lim, &e), 0);
+    assert_int_equal(cg_set_limit(&s, m2, &lim, &t, &e), 0);
+    assert_string_equal(read_at(m2->dir, "memory.max"), "67108864");
+    assert_string_equal(read_at(m2->dir, "memory.swap.max"), "0");
+    cg_session_free(&s);
+    trace_free(&t);
+    fake_free(f);
+}
+
 /* --- v1 (on the hybrid fake) -------------------------------------------- */
 
 static void test_v1_create(void **state)
@@ -632,6 +669,7 @@ int main(void)
         cmocka_unit_test(test_v2_create),
         cmocka_unit_test(test_v2_parent_placement),
         cmocka_unit_test(test_v1_create),
+        cmocka_unit_test(test_memory_limit_covers_swap),
         cmocka_unit_test(test_delete_busy),
         cmocka_unit_test(test_create_errors),
         cmocka_unit_test(test_two_sessions),

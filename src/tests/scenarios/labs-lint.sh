@@ -124,4 +124,33 @@ for p in problems:
     print("  " + p)
 sys.exit(1 if problems else 0)
 EOF
+# Under Chinese, a man page reference says when the page exists only in
+# English (manpages-zh translates signal(7) alone of the pages cited): every
+# page of an explanation's 参考 line, and every section-7 page named in the
+# narration's translation, is followed by （英文 or ，英文.
+python3 - "$top" <<'EOF' || fail "a Chinese man page reference does not say it is English only (above)"
+import glob, os, re, sys
+top = sys.argv[1]
+ZH_PAGES = {"signal(7)"}
+REF = re.compile(r"([a-z][a-z0-9_.-]*\([1-8]\))")
+problems = []
+def check(where, text, only7):
+    for m in REF.finditer(text):
+        page = m.group(1)
+        if page in ZH_PAGES or (only7 and not page.endswith("(7)")):
+            continue
+        if not re.match(r"[（，]英文", text[m.end():]):
+            problems.append("%s: %s is not marked （英文）" % (where, page))
+for path in sorted(glob.glob(os.path.join(top, "docs/explain/zh/*.txt"))):
+    for n, line in enumerate(open(path, encoding="utf-8"), 1):
+        if line.startswith("参考"):
+            check("%s:%d" % (os.path.relpath(path, top), n), line, False)
+po = os.path.join(top, "docs/i18n/zh_CN/labs.po")
+for n, line in enumerate(open(po, encoding="utf-8"), 1):
+    if line.startswith("msgstr "):
+        check("docs/i18n/zh_CN/labs.po:%d" % n, line, True)
+for p in problems:
+    print("  " + p)
+sys.exit(1 if problems else 0)
+EOF
 echo "labs-lint: every lab follows the conventions"
