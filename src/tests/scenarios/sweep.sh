@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The sweep at start removes only what is provably a dead session's:
+# 1. A live session in another PID namespace (under unshare -p, where its
+#    nslab has a PID that no process of the host has) keeps its job and its
+#    cgroups while another nslab starts on the host: the session's lock on
+#    its cgroup directory, not its PID, says it is alive.
+# 2. Without root, a start reports only what it really removed: a dead
+#    root session's cgroup it cannot remove is never called removed.
+# 3. A dead session's cgroup tree 40 levels deep is removed whole.
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+require_root
+require_nslab
+command -v unshare >/dev/null || skip "no unshare(1)"
+pids_root=/sys/fs/cgroup/pids
+[ -d "$pids_root" ] || pids_root=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
+[ -n "$pids_root" ] && [ -d "$pids_root" ] || skip "no pids or v2 cgroup hierarchy"
+
+# A PID no process of the host has (it may be taken meanwhile; then the
+# test proves less, and says so).
+free_pid() {
+    local p
+    for p in $(seq "$1" 30000); do
+        [ -e "/proc/$p" ] || { echo "$p"; return; }
+    done
+}
+
+# --- 1. a live session in another PID namespace -------------------------
+p=$(free_pid 400)
+fifo=$tmpdir/in
+mkfifo "$fifo"
+# Inside the new PID namespace, the next PID handed out is $p: nslab's.
+unshare -p -f --mount-proc -- bash -c \
+    "echo $((p - 1)) >/proc/sys/kernel/ns_last_pid && exec 9<'$fifo' && '$NSLAB' -k -J <&9" \
+    >"$tmpdir/out" 2>"$tmpdir/err" &
+ush=$!
+exec 7>"$fifo"
+printf '%s\n' "cgcreate pids 20 --name live" "cgexec live sleep 300" '!true' >&7
+for _ in $(seq 100); do grep -q '"command":"!true"' "$tmpdir/out" && break; sleep 0.1; done
+grep -q '"command":"!true"' "$tmpdir/out" ||
+    fail "the session in a PID namespace did not get through its script: $(tail -3 "$tmpdir/err")"
+dir=$(find "$pids_root" -maxdepth 3 -type d -name "nslab.$p" | head -1)
+[ -n "$dir" ] || fail "no cgroup nslab.$p: the session in a PID namespace is not PID $p there"
+job=$(head -1 "$dir/live/cgroup.procs")
+[ -n "$job" ] || fail "no process in $dir/live"
+[ -e "/proc/$p" ] && echo "note: PID $p was taken on the host meanwhile" >&2
+# Another nslab starts on the host.
+"$NSLAB" -q -c 'hostname' >/dev/null 2>"$tmpdir/err2" || fail "a start on the host failed: $(cat "$tmpdir/err2")"
+[ -d "$dir" ] || fail "a start on the host removed $dir of a live session ($(cat "$tmpdir/err2"))"
+kill -0 "$job" 2>/dev/null || fail "a start on the host killed job $job of a live session"
+# The session ends: then its cgroups go.
+echo exit >&7
+exec 7>&-
+wait "$ush" 2>/dev/null || true
+for _ in $(seq 50); do [ -d "$dir" ] || break; sleep 0.1; done
+[ ! -d "$dir" ] || fail "the session in a PID namespace left $dir at exit"
+! kill -0 "$job" 2>/dev/null || fail "job $job outlived its session"
+
+# --- 2. without root, only real removals are reported --------------------
+q=$(free_pid 700)
+dead=$pids_root/nslab.$q
+mkdir "$dead" "$dead/left" # a dead root session's cgroups (no process $q)
+chmod 755 "$tmpdir"
+bin=$tmpdir/nslab
+install -m 755 "$NSLAB" "$bin"
+(cd "$tmpdir" && HOME=/nonexistent setpriv --reuid=65534 --regid=65534 --clear-groups \
+    "$bin" -q -c 'hostname' >/dev/null 2>"$tmpdir/err3") || true
+if grep -q "removed the cgroups of a session that is gone: $dead" "$tmpdir/err3" && [ -d "$dead" ]; then
+    rmdir "$dead/left" "$dead"
+    fail "as nobody, nslab said it removed $dead, which is still there: $(cat "$tmpdir/err3")"
+fi
+if [ -d "$dead" ]; then
+    grep -q "could not remove the cgroups of a session that is gone" "$tmpdir/err3" || {
+        rmdir "$dead/left" "$dead"
+        fail "as nobody, nslab did not say it could not remove $dead: $(cat "$tmpdir/err3")"
+    }
+    rmdir "$dead/left" "$dead"
+fi
+
+# --- 3. a dead session's tree 40 levels deep -----------------------------
+r=$(free_pid 900)
+dead=$pids_root/nslab.$r
+path=$dead
+mkdir "$path"
+for _ in $(seq 40); do path=$path/d; mkdir "$path"; done
+"$NSLAB" -q -c 'hostname' >/dev/null 2>"$tmpdir/err4" || true
+if [ -d "$dead" ]; then
+    find "$dead" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    fail "a dead session's 40-deep cgroup tree was not removed: $(cat "$tmpdir/err4")"
+fi
+echo "sweep: a live session in a PID namespace kept, only real removals reported, a 40-deep tree removed"
