@@ -746,7 +746,8 @@ static bool locked_elsewhere(const struct nsl_paths *paths, ino_t ino, dev_t dev
             unsigned long long in;
             char end;
             if (sscanf(tok, "%x:%x:%llu%c", &maj, &min, &in, &end) == 3) {
-                found = in == (unsigned long long)ino && makedev(maj, min) != dev;
+                /* cgroup file systems have anonymous devices (major 0) */
+                found = in == (unsigned long long)ino && maj == 0 && makedev(maj, min) != dev;
                 break;
             }
         }
@@ -779,8 +780,14 @@ static int sweep_dir(const struct remover *rm, const char *dir, pid_t self, int 
         if (fd < 0)
             continue;
         /* A live session holds its lock: keep it, whatever its PID says. */
-        if (flock(fd, LOCK_EX | LOCK_NB) < 0 || fstat(fd, &st) < 0 ||
-            locked_elsewhere(rm->paths, st.st_ino, st.st_dev)) {
+        if (flock(fd, LOCK_EX | LOCK_NB) < 0 || fstat(fd, &st) < 0) {
+            close(fd);
+            continue;
+        }
+        if (locked_elsewhere(rm->paths, st.st_ino, st.st_dev)) {
+            trace_note(rm->t, "kept session: %s/%s (a lock is held on an inode of its number "
+                              "through another mount: a session of another cgroup namespace?)",
+                       dir, de->d_name);
             close(fd);
             continue;
         }
