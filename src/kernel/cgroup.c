@@ -809,7 +809,15 @@ static int sweep_dir(const struct remover *rm, const char *dir, pid_t self, int 
     closedir(d);
     int ret = 0;
     for (size_t i = 0; i < n; i++) {
-        if (remove_tree(rm, stale[i].path, ret == 0 ? e : NULL) < 0) {
+        /* Not ours to remove (another user's, without root): say so
+         * rather than signal processes we cannot and wait for them. */
+        if (faccessat(AT_FDCWD, stale[i].path, W_OK, AT_EACCESS) < 0) {
+            int err = errno;
+            if (ret == 0)
+                nsl_fail_errno(e, err, "%s is not this user's to remove", stale[i].path);
+            trace_note(rm->t, "stale session: %s (%s)", stale[i].path, stale[i].why);
+            ret = -1;
+        } else if (remove_tree(rm, stale[i].path, ret == 0 ? e : NULL) < 0) {
             trace_note(rm->t, "stale session: %s (%s)", stale[i].path, stale[i].why);
             ret = -1;
         } else {
