@@ -366,7 +366,6 @@ static void scratch_sweep_one(int tfd, const char *tmp, const char *lockname,
     size_t n = strlen(lockname) - 5;
     char *dirname = xstrndup(lockname, n);
     char *dir = xasprintf("%s/%s", strcmp(tmp, "/") ? tmp : "", dirname);
-    char *lock = xasprintf("%s.lock", dir);
     /* Ours, a plain file, and nobody holds it: its session is gone. */
     if (fstat(fd, &ls) < 0 || !S_ISREG(ls.st_mode) || ls.st_uid != geteuid() ||
         flock(fd, LOCK_EX | LOCK_NB) < 0)
@@ -403,7 +402,6 @@ out:
     close(fd);
     free(dirname);
     free(dir);
-    free(lock);
 }
 
 void scratch_sweep(const struct nsl_paths *paths, struct strbuf *notes)

@@ -55,21 +55,34 @@ start_session() {
         return 1
     fi
 }
+# end_session: the session in a PID namespace reads its last line.
+end_session() {
+    echo exit >&7
+    exec 7>&-
+    wait "$ush" 2>/dev/null || true
+}
 tries=0
-until start_session "$tries"; do
+while :; do
     tries=$((tries + 1))
-    [ "$tries" -lt 3 ] || fail "no cgroup nslab.$p with a job, 3 times: the session in a PID namespace is not PID $p there, or another nslab swept it"
-    echo "note: the cgroup of the session in a PID namespace vanished before the test looked; again" >&2
+    [ "$tries" -le 3 ] || fail "3 times, another nslab on this machine swept the live session first"
+    start_session "$tries" || { echo "note: the session's cgroup vanished before the test looked; again" >&2; continue; }
+    [ -e "/proc/$p" ] && echo "note: PID $p was taken on the host meanwhile" >&2
+    # Another nslab starts on the host.
+    "$NSLAB" -q -c 'hostname' >/dev/null 2>"$tmpdir/err2" || fail "a start on the host failed: $(cat "$tmpdir/err2")"
+    if grep -q "gone: .*nslab.$p" "$tmpdir/err2"; then
+        fail "a start on the host judged the live session's $dir gone: $(cat "$tmpdir/err2")"
+    fi
+    if [ ! -d "$dir" ] || ! kill -0 "$job" 2>/dev/null; then
+        # Not this start (it names every cgroup it removes): an older nslab
+        # started elsewhere on this machine meanwhile.
+        echo "note: $dir or job $job vanished, though this start removed nothing; again" >&2
+        end_session
+        continue
+    fi
+    break
 done
-[ -e "/proc/$p" ] && echo "note: PID $p was taken on the host meanwhile" >&2
-# Another nslab starts on the host.
-"$NSLAB" -q -c 'hostname' >/dev/null 2>"$tmpdir/err2" || fail "a start on the host failed: $(cat "$tmpdir/err2")"
-[ -d "$dir" ] || fail "a start on the host removed $dir of a live session ($(cat "$tmpdir/err2"))"
-kill -0 "$job" 2>/dev/null || fail "a start on the host killed job $job of a live session"
 # The session ends: then its cgroups go.
-echo exit >&7
-exec 7>&-
-wait "$ush" 2>/dev/null || true
+end_session
 for _ in $(seq 50); do [ -d "$dir" ] || break; sleep 0.1; done
 [ ! -d "$dir" ] || fail "the session in a PID namespace left $dir at exit"
 ! kill -0 "$job" 2>/dev/null || fail "job $job outlived its session"
