@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# SIGKILL of nslab leaves what no process of it is left to undo: the
-# grandchildren of its jobs (the orphan builtin's child, the background
-# child of `sh -c "sleep N & wait"`), a job frozen by the v1 freezer (a
-# frozen task does not act on the SIGKILL its parent's death sends), nested
-# cgroups, and the scratch directory. The next start removes all of it
-# that is in the dead session's cgroups, thawing frozen ones first, and its
-# scratch directory: checked in /proc, the cgroup tree and the file system.
+# SIGKILL of nslab: the orphan builtin's child dies with it (it follows its
+# adopter, nslab's shell, with PR_SET_PDEATHSIG), in a cgroup of the
+# session or not. Left are what no process of nslab is left to undo: the
+# background child of `sh -c "sleep N & wait"` (here in a cgroup of the
+# session), a job frozen by the v1 freezer (a frozen task does not act on
+# the SIGKILL its parent's death sends), nested cgroups, and the scratch
+# directory. The next start removes all of it that is in the dead
+# session's cgroups, thawing frozen ones first, and its scratch directory:
+# checked in /proc, the cgroup tree and the file system.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_root
@@ -20,9 +22,9 @@ mkfifo "$fifo"
 unshare --mount --propagation private -- "$NSLAB" -k -J <"$fifo" >"$tmpdir/out" 2>"$tmpdir/err" &
 nsl=$!
 exec 7>"$fifo"
-printf '%s\n' "cgcreate pids 50 --name k" "cgexec k orphan 300" \
+printf '%s\n' "spawn orphan 300" "cgcreate pids 50 --name k" "cgexec k orphan 300" \
     "cgexec k sh -c 'sleep 300 & wait'" "cgcreate freezer --name fz" "cgexec fz sleep 300" \
-    "cgfreeze fz" "cgcreate pids --name nest" "scratch" '!true' >&7
+    "cgfreeze fz" "cgcreate pids --name nest" "scratch" '!sleep 0.5' '!true' >&7
 for _ in $(seq 100); do grep -q '"command":"!true"' "$tmpdir/out" && break; sleep 0.1; done
 grep -q '"command":"!true"' "$tmpdir/out" ||
     fail "the session did not get through its script: $(tail -3 "$tmpdir/err")"
@@ -42,11 +44,23 @@ inside=$(procs)
 [ "$(echo "$inside" | wc -l)" -ge 4 ] ||
     fail "expected a job, 2 grandchildren and a frozen job in the cgroups, got: $inside"
 
+# The orphan builtin's child outside any cgroup of the session.
+for _ in $(seq 50); do [ "$(grep -c 'orphan-child: pid' "$tmpdir/out")" -ge 2 ] && break; sleep 0.1; done
+free_orphan=""
+for o in $(grep -o 'orphan-child: pid [0-9]*' "$tmpdir/out" | awk '{print $3}'); do
+    echo "$inside" | grep -qx "$o" || free_orphan=$o
+done
+[ -n "$free_orphan" ] && kill -0 "$free_orphan" 2>/dev/null ||
+    fail "no running orphan-child outside the session's cgroups ($(grep -o 'orphan-child: pid [0-9]*' "$tmpdir/out" | tr '\n' ' '))"
+
 kill -KILL "$nsl"
 exec 7>&-
 wait "$nsl" 2>/dev/null || true
 sleep 0.5
 # What SIGKILL leaves (so this test can fail): grandchildren, the frozen job.
+# The orphan builtin's child dies with the shell that adopted it.
+for _ in $(seq 30); do kill -0 "$free_orphan" 2>/dev/null || break; sleep 0.1; done
+! kill -0 "$free_orphan" 2>/dev/null || fail "orphan-child $free_orphan, in no cgroup of the session, outlived its SIGKILLed nslab"
 left=""
 for p in $inside; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
 [ -n "$left" ] || fail "SIGKILL left nothing running: this test proves nothing here"
