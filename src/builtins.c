@@ -172,8 +172,17 @@ static int builtin_orphan(int argc, char **argv, int evt_fd)
     if (kid == 0) {
         prctl(PR_SET_NAME, "orphan-child");
         sleep_ms(200);
+        pid_t adopter = getppid();
         report(evt_fd, "orphan-child: pid %d here; my parent was pid %d, now it is pid %d",
-               (int)getpid(), (int)parent, (int)getppid());
+               (int)getpid(), (int)parent, (int)adopter);
+        /* Die with the adopter (nslab's shell, a child subreaper, or a PID
+         * namespace's init): a SIGKILLed nslab leaves no orphan-child
+         * behind. If it died before this, end now. */
+        if (adopter != parent) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() != adopter)
+                return 0;
+        }
         sleep_ms(secs * 1000 > 200 ? secs * 1000 - 200 : 0);
         return 0;
     }

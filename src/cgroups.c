@@ -43,12 +43,17 @@ void cgroups_init(struct nsl *sh, struct strbuf *notes)
         const char *what = t.v[k].args;
         if (!(t.v[k].flags & TRACE_NOTE))
             continue;
-        if (strncmp(what, "stale session: ", 15) == 0)
-            what += 15;
-        sb_printf(notes, "nslab: removed the cgroups of a session that is gone: %s\n", what);
+        /* Only what is really gone is called removed. */
+        if (strncmp(what, "removed session: ", 17) == 0)
+            sb_printf(notes, _("nslab: removed the cgroups of a session that is gone: %s\n"),
+                      what + 17);
+        else if (strncmp(what, "kept session: ", 14) == 0)
+            sb_printf(notes, _("nslab: kept the cgroups of a session that may be alive: %s\n"),
+                      what + 14);
     }
     if (n < 0)
-        sb_printf(notes, "nslab: could not remove every cgroup of old sessions: %s\n", e.msg);
+        sb_printf(notes, _("nslab: could not remove the cgroups of a session that is gone: %s\n"),
+                  e.msg);
     trace_free(&t);
 }
 

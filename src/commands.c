@@ -559,7 +559,10 @@ const struct command commands[] = {
              "it was opened in, so the dump is made by a process inside: the subject, the\n"
              "shell (for the host's), or a helper that enters TARGET's namespace.\n"
              "link up NAME sets IFF_UP on NAME in the subject's namespace (RTM_NEWLINK), as\n"
-             "`ip link set NAME up` does."),
+             "`ip link set NAME up` does, then waits (at most 2 s) until the kernel reports\n"
+             "NAME and its veth peer operational (LOWER_UP, operstate UP): the kernel\n"
+             "activates a device's queue shortly after its carrier, and drops what is sent\n"
+             "before. It says how long that took, or that there is no carrier yet."),
      .mechanism = "rtnetlink RTM_GETLINK, RTM_GETADDR, RTM_NEWLINK",
      .man = "rtnetlink(7), netdevice(7), ip-link(8)",
      .run = cmd_link,

@@ -97,6 +97,8 @@ static int sh_init(struct nsl *sh)
      * one makes anything. */
     struct strbuf notes = {0};
     cgroups_init(sh, &notes);
+    /* Then, with their processes gone, dead sessions' scratch directories. */
+    scratch_sweep(&sh->paths, &notes);
     fputs(sb_str(&notes), stderr);
     sb_free(&notes);
     struct nsl_err e;

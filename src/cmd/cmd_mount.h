@@ -25,6 +25,11 @@ struct mount_session {
     struct mount_record *rec;
     size_t n_rec;
     char *scratch; /* the scratch directory, NULL until first used */
+    /* "<scratch>.lock" beside it, flock(2)ed while the session lives, so a
+     * later start can tell a dead session's scratch directory from a live
+     * one (scratch_sweep); NULL when it could not be made. */
+    char *scratch_lock;
+    int scratch_lockfd;
 
     /* The observation (OBS_MOUNTS): the subject's table after the last
      * observed step, and what changed in the current one. */
@@ -63,6 +68,12 @@ const char *scratch_ensure(struct nsl *sh, struct trace *t, struct nsl_err *e);
  * new allocations (the old ones freed), as the lexer's words are. 0, or -1
  * with the step failed. */
 int scratch_expand(struct nsl *sh, int first, int argc, char **argv);
+/* At start: remove the scratch directories of sessions that are gone. Such
+ * a directory has a "<dir>.lock" file beside it that nobody holds a lock
+ * on, both owned by this user, and nothing mounted at or under it in this
+ * mount namespace (else it is kept, and a line in notes says why). Each
+ * removal gets a line in notes. */
+void scratch_sweep(const struct nsl_paths *paths, struct strbuf *notes);
 
 /* Mount tables of the namespaces a step can compare with: the subject's
  * (or another process's) and, beside it, the host's and every running

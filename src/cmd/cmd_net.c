@@ -9,6 +9,7 @@
 #include <net/if.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../commands.h"
@@ -20,6 +21,13 @@
 #include "cmd_net.h"
 #include "made.h"
 #include "../i18n.h"
+
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000
+#endif
+enum { OPER_UNKNOWN = 0, OPER_UP = 6 }; /* IF_OPER_* of linux/if.h */
+enum { LINK_NO_CARRIER, LINK_OPERATIONAL, LINK_NOT_YET };
+#define LINK_WAIT_MS 2000
 
 enum net_op { NET_OP_VETH, NET_OP_UP, NET_OP_ADDR, NET_OP_DUMP };
 
@@ -349,8 +357,23 @@ static int link_up(struct nsl *sh, const char *name)
             rc = step_fail_errno(sh, rep.err, "cannot bring %s up%s", name,
                                  why_suffix(&rep, wb, sizeof wb));
     } else {
-        out_printf(sh, _("%s is up (IFF_UP). Its state reads UP once the carrier is there too "
-                       "(LOWER_UP: for a veth, when its peer is up).\n"), name);
+        if (rep.i[3] == LINK_OPERATIONAL && sh->opt.stable) /* no timing: same bytes each run */
+            out_printf(sh, _("%s is up (IFF_UP) and operational (LOWER_UP, operstate %s): "
+                             "packets go through from now on.\n"),
+                       name, net_operstate_name((int)rep.i[4]));
+        else if (rep.i[3] == LINK_OPERATIONAL)
+            out_printf(sh, _("%s is up (IFF_UP) and operational (LOWER_UP, operstate %s) after "
+                             "%lld ms: packets go through from now on.\n"),
+                       name, net_operstate_name((int)rep.i[4]), (long long)rep.i[2]);
+        else if (rep.i[3] == LINK_NOT_YET)
+            out_printf(sh, _("%s is up (IFF_UP) and has a carrier (LOWER_UP), but after %lld ms "
+                             "the kernel still reports operstate %s (or its peer is not UP yet): "
+                             "packets may be dropped until both read UP (`link`).\n"),
+                       name, (long long)rep.i[2], net_operstate_name((int)rep.i[4]));
+        else
+            out_printf(sh, _("%s is up (IFF_UP) but has no carrier (no LOWER_UP): for a veth, the "
+                             "carrier comes when its peer is up too. Its state reads UP then.\n"),
+                       name);
         if (ns == sh->host_ns[NS_NET].ino && !rep.i[1] && !made_is_device(sh, (int)rep.i[0])) {
             struct made_net m = {.what = MADE_NET_UP, .ifindex = (int)rep.i[0]};
             snprintf(m.name, sizeof m.name, "%s", name);
@@ -361,6 +384,8 @@ static int link_up(struct nsl *sh, const char *name)
         cJSON *res = cJSON_CreateObject();
         cJSON_AddStringToObject(res, "name", name);
         cJSON_AddNumberToObject(res, "ifindex", (double)rep.i[0]);
+        cJSON_AddBoolToObject(res, "operational", rep.i[3] == LINK_OPERATIONAL);
+        cJSON_AddNumberToObject(res, "waited_ms", (double)rep.i[2]);
         sh->step.result = res;
     }
     subj_rep_free(&rep);
@@ -422,6 +447,8 @@ int cmd_addr(struct nsl *sh, int argc, char **argv)
         cJSON_AddStringToObject(res, "address", argv[2]);
         cJSON_AddStringToObject(res, "dev", argv[4]);
         cJSON_AddNumberToObject(res, "ifindex", (double)rep.i[0]);
+        cJSON_AddBoolToObject(res, "operational", rep.i[3] == LINK_OPERATIONAL);
+        cJSON_AddNumberToObject(res, "waited_ms", (double)rep.i[2]);
         sh->step.result = res;
     }
     subj_rep_free(&rep);
@@ -429,6 +456,50 @@ int cmd_addr(struct nsl *sh, int argc, char **argv)
 }
 
 /* --- the subject's side ------------------------------------------------ */
+
+
+/* Is link l operational: a carrier (LOWER_UP), and the kernel's linkwatch
+ * work done (operstate UP; lo and tunnels never say UP: UNKNOWN with a
+ * carrier is theirs)? */
+static bool link_operational(const struct net_link *l)
+{
+    return (l->flags & IFF_LOWER_UP) && (l->operstate == OPER_UP || l->operstate == OPER_UNKNOWN);
+}
+
+/* After IFF_UP: the kernel turns the carrier on (a veth's, when its peer
+ * is up too, on both ends) and then, from its linkwatch work, activates
+ * each end's queue and sets operstate UP, up to a second later; until then,
+ * packets sent there are dropped. Wait for this device and its veth peer
+ * (also in another namespace: IFLA_TARGET_NETNSID), at most LINK_WAIT_MS
+ * in all: i[2] is how long it took, i[3] LINK_*, i[4] this device's last
+ * operstate. No carrier at once: no wait (a veth's peer is down, and
+ * nothing comes by waiting). */
+static void link_wait_operational(struct rtnl *r, int ifindex, struct subj_rep *rep)
+{
+    int64_t t0 = now_ms();
+    struct net_link me = {0}, peer;
+    rep->i[3] = LINK_NO_CARRIER;
+    rep->i[4] = OPER_UNKNOWN;
+    for (;;) {
+        if (rtnl_link_state(r, -1, ifindex, &me) < 0 || !(me.flags & IFF_LOWER_UP))
+            break;
+        rep->i[4] = me.operstate;
+        bool ok = link_operational(&me);
+        if (ok && me.link && (me.link != me.ifindex || me.link_netnsid >= 0) &&
+            rtnl_link_state(r, me.link_netnsid, me.link, &peer) == 0)
+            ok = link_operational(&peer);
+        if (ok) {
+            rep->i[3] = LINK_OPERATIONAL;
+            break;
+        }
+        rep->i[3] = LINK_NOT_YET;
+        if (now_ms() - t0 >= LINK_WAIT_MS)
+            break;
+        struct timespec ts = {0, 10 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    rep->i[2] = now_ms() - t0;
+}
 
 static void op_net_fail(struct subj_rep *rep, int err)
 {
@@ -467,6 +538,8 @@ void op_net(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
         rep->i[1] = (flags & IFF_UP) != 0;
         if (rtnl_link_set_up(r, &rep->trace, ifindex, m->str[0], true, &why) < 0)
             op_net_fail(rep, errno);
+        else
+            link_wait_operational(r, ifindex, rep);
         break;
     case NET_OP_ADDR: {
         struct net_addr a;

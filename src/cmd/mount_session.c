@@ -1,17 +1,22 @@
 #define _GNU_SOURCE
 /* The session's mount state: what it made in the host's mount namespace,
  * the scratch directory, and undoing both at exit. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../kernel/mountinfo.h"
 #include "../kernel/sys_mount.h"
+#include "../i18n.h"
 #include "cmd_mount.h"
 
 struct mount_session *mount_session(struct nsl *sh)
@@ -64,6 +69,43 @@ bool path_is_under(const char *path, const char *dir)
 
 /* --- scratch ------------------------------------------------------------- */
 
+static void scratch_unlock(struct mount_session *ms)
+{
+    if (!ms->scratch_lock)
+        return;
+    unlink(ms->scratch_lock);
+    close(ms->scratch_lockfd);
+    free(ms->scratch_lock);
+    ms->scratch_lock = NULL;
+}
+
+/* A file, locked before it has a name, in dir: so no sweep can ever see
+ * the name unlocked while this session lives. -1 when dir's filesystem has
+ * no O_TMPFILE (the scratch directory then has no lock, and no sweep ever
+ * touches it). */
+static int lock_file_new(const char *dir)
+{
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Give the locked file fd the name path (linkat: no CAP_DAC_READ_SEARCH
+ * needed through /proc/self/fd). */
+static int lock_file_name(int fd, const char *path)
+{
+    if (linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH) == 0)
+        return 0;
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    return linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
+}
+
 const char *scratch_ensure(struct nsl *sh, struct trace *t, struct nsl_err *e)
 {
     struct mount_session *ms = mount_session(sh);
@@ -73,6 +115,7 @@ const char *scratch_ensure(struct nsl *sh, struct trace *t, struct nsl_err *e)
     /* Gone (removed by hand): make a new one rather than fail every step. */
     free(ms->scratch);
     ms->scratch = NULL;
+    scratch_unlock(ms);
     const char *tmp = getenv("TMPDIR");
     if (!tmp || tmp[0] != '/')
         tmp = "/tmp";
@@ -81,8 +124,23 @@ const char *scratch_ensure(struct nsl *sh, struct trace *t, struct nsl_err *e)
     if (!dir)
         return nsl_fail_errno(e, errno, "cannot make the scratch directory in %s", tmp), NULL;
     cleanup_free char *tmpl = xasprintf("%s/nslab-scratch.XXXXXX", strcmp(dir, "/") ? dir : "");
-    if (!sys_mkdtemp(t, tmpl))
-        return nsl_fail_errno(e, errno, "cannot make the scratch directory %s", tmpl), NULL;
+    int lfd = lock_file_new(dir);
+    if (!sys_mkdtemp(t, tmpl)) {
+        int err = errno;
+        if (lfd >= 0)
+            close(lfd);
+        return nsl_fail_errno(e, err, "cannot make the scratch directory %s", tmpl), NULL;
+    }
+    if (lfd >= 0) {
+        char *lock = xasprintf("%s.lock", tmpl);
+        if (lock_file_name(lfd, lock) == 0) {
+            ms->scratch_lock = lock;
+            ms->scratch_lockfd = lfd;
+        } else {
+            free(lock);
+            close(lfd);
+        }
+    }
     ms->scratch = steal_pointer(&tmpl);
     return ms->scratch;
 }
@@ -265,6 +323,12 @@ void mount_session_end(struct nsl *sh, struct strbuf *warn)
         nftw(ms->scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
         if (access(ms->scratch, F_OK) == 0)
             sb_printf(warn, "nslab: could not remove the scratch directory %s\n", ms->scratch);
+        else
+            scratch_unlock(ms); /* what is left, a later start sweeps */
+    }
+    if (ms->scratch_lock) {
+        close(ms->scratch_lockfd);
+        free(ms->scratch_lock);
     }
     for (size_t i = 0; i < ms->n_rec; i++) {
         free(ms->rec[i].root);
@@ -278,4 +342,98 @@ void mount_session_end(struct nsl *sh, struct strbuf *warn)
     mount_diff_free(&ms->diff);
     free(ms);
     sh->mnt = NULL;
+}
+
+/* --- the sweep of dead sessions' scratch directories -------------------- */
+
+/* Is anything mounted at dir or below it in table? */
+static bool has_mounts(const struct mount_table *mt, const char *dir)
+{
+    for (size_t i = 0; i < mt->n; i++)
+        if (path_is_under(mt->v[i].target, dir))
+            return true;
+    return false;
+}
+
+/* One "<dir>.lock" found in tmp: remove dir if its session is gone. */
+static void scratch_sweep_one(int tfd, const char *tmp, const char *lockname,
+                              const struct mount_table *mt, struct strbuf *notes)
+{
+    int fd = openat(tfd, lockname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return;
+    struct stat ls, ds;
+    size_t n = strlen(lockname) - 5;
+    char *dirname = xstrndup(lockname, n);
+    char *dir = xasprintf("%s/%s", strcmp(tmp, "/") ? tmp : "", dirname);
+    /* Ours, a plain file, and nobody holds it: its session is gone. */
+    if (fstat(fd, &ls) < 0 || !S_ISREG(ls.st_mode) || ls.st_uid != geteuid() ||
+        flock(fd, LOCK_EX | LOCK_NB) < 0)
+        goto out;
+    if (fstatat(tfd, dirname, &ds, AT_SYMLINK_NOFOLLOW) < 0) {
+        if (errno == ENOENT)
+            unlinkat(tfd, lockname, 0); /* only the lock was left */
+        goto out;
+    }
+    /* Only a directory of this user that no one else can write into (as
+     * mkdtemp made it), so nothing in it can be swapped under the walk. */
+    if (!S_ISDIR(ds.st_mode) || ds.st_uid != geteuid() || (ds.st_mode & 022))
+        goto out;
+    if (!mt || has_mounts(mt, dir)) {
+        sb_printf(notes,
+                  mt ? _("nslab: kept the scratch directory of a session that is gone: %s (something "
+                         "is mounted there)\n")
+                     : _("nslab: kept the scratch directory of a session that is gone: %s (the "
+                         "mount table could not be read)\n"),
+                  dir);
+        goto out;
+    }
+    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+    if (access(dir, F_OK) == 0) {
+        sb_printf(notes, _("nslab: could not remove the scratch directory of a session that is "
+                           "gone: %s\n"),
+                  dir);
+        goto out;
+    }
+    unlinkat(tfd, lockname, 0);
+    sb_printf(notes, _("nslab: removed the scratch directory of a session that is gone: %s\n"),
+              dir);
+out:
+    close(fd);
+    free(dirname);
+    free(dir);
+}
+
+void scratch_sweep(const struct nsl_paths *paths, struct strbuf *notes)
+{
+    const char *env = getenv("TMPDIR");
+    cleanup_free char *tmp = realpath(env && env[0] == '/' ? env : "/tmp", NULL);
+    if (!tmp)
+        return;
+    int tfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (tfd < 0)
+        return;
+    DIR *d = fdopendir(dup(tfd));
+    if (!d) {
+        close(tfd);
+        return;
+    }
+    struct mount_table mt = {0};
+    bool have_mt = false, read_mt = false;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        /* nslab-scratch.XXXXXX.lock, as scratch_ensure names them */
+        if (strncmp(de->d_name, "nslab-scratch.", 14) != 0 || len != 14 + 6 + 5 ||
+            strcmp(de->d_name + len - 5, ".lock") != 0)
+            continue;
+        if (!read_mt) {
+            read_mt = true;
+            have_mt = mountinfo_read(paths, 0, &mt, NULL) == 0;
+        }
+        scratch_sweep_one(tfd, tmp, de->d_name, have_mt ? &mt : NULL, notes);
+    }
+    closedir(d);
+    close(tfd);
+    mount_table_free(&mt);
 }

@@ -7,7 +7,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -236,11 +238,12 @@ static int remove_one(const struct remover *rm, const char *dir, struct nsl_err 
     return -1;
 }
 
-/* Children first, then dir. */
-static int remove_tree(const struct remover *rm, const char *dir, int depth, struct nsl_err *e)
+/* Children first, then dir, at any depth (each level holds no open
+ * directory while it goes down). A v1 freezer cgroup that is frozen keeps
+ * its children frozen whatever they say, so when killing, it is thawed
+ * (after the SIGKILLs are pending) before going down. */
+static int remove_tree(const struct remover *rm, const char *dir, struct nsl_err *e)
 {
-    if (depth > 32)
-        return nsl_fail(e, ELOOP, "%s is nested too deep to remove", dir);
     DIR *d = opendir(dir);
     if (!d)
         return nsl_fail_errno(e, errno, "cannot open cgroup %s", dir);
@@ -257,9 +260,14 @@ static int remove_tree(const struct remover *rm, const char *dir, int depth, str
         subs[n++] = xasprintf("%s/%s", dir, de->d_name);
     }
     closedir(d);
+    char state[32];
+    if (rm->kill && n > 0 && rm->be->version == 1 &&
+        cg_read_text(dir, "freezer.state", state, sizeof state) == 0 &&
+        strcmp(state, "THAWED") != 0)
+        rm->be->kill_all(rm->sys, dir, rm->t, NULL);
     int ret = 0;
     for (size_t i = 0; i < n; i++) {
-        if (remove_tree(rm, subs[i], depth + 1, ret == 0 ? e : NULL) < 0)
+        if (remove_tree(rm, subs[i], ret == 0 ? e : NULL) < 0)
             ret = -1;
         free(subs[i]);
     }
@@ -278,7 +286,42 @@ void cg_session_init(struct cg_session *s, const struct cg_layout *L,
     s->layout = L;
     s->paths = paths;
     s->pid = pid;
+    for (size_t h = 0; h < CG_MAX_HIER; h++)
+        s->lockfd[h] = -1;
     cg_sys_init(&s->sys);
+}
+
+/* Take the session's lock on its new parent dir. A sweep that found dir
+ * in the moment between mkdir and the lock may hold the lock itself and
+ * remove dir: then the lock is taken on a removed directory, which the
+ * inode check sees (*gone). Waits at most 2 s for a sweep to finish. */
+static int session_lock(const char *dir, bool *gone, struct nsl_err *e)
+{
+    *gone = false;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        if (errno == ENOENT) {
+            *gone = true;
+            return -1;
+        }
+        return nsl_fail_errno(e, errno, "cannot open the session's cgroup %s to lock it", dir);
+    }
+    int64_t deadline = now_ms() + 2000;
+    while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        int err = errno;
+        if ((err != EWOULDBLOCK && err != EINTR) || now_ms() >= deadline) {
+            close(fd);
+            return nsl_fail_errno(e, err, "cannot lock the session's cgroup %s", dir);
+        }
+        sleep_ms(10);
+    }
+    struct stat a, b;
+    if (fstat(fd, &a) < 0 || stat(dir, &b) < 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev) {
+        close(fd);
+        *gone = true;
+        return -1;
+    }
+    return fd;
 }
 
 static void group_drop(struct cg_session *s, size_t i)
@@ -290,6 +333,11 @@ static void group_drop(struct cg_session *s, size_t i)
 
 void cg_session_free(struct cg_session *s)
 {
+    for (size_t h = 0; h < CG_MAX_HIER; h++)
+        if (s->lockfd[h] >= 0) {
+            close(s->lockfd[h]);
+            s->lockfd[h] = -1;
+        }
     while (s->n)
         group_drop(s, s->n - 1);
     free(s->v);
@@ -366,7 +414,7 @@ static int session_parent(struct cg_session *s, int hier, enum cg_ctrl ctrl, str
         }
     }
     int ret = -1;
-    for (int i = 0; i < 2 && cand[i]; i++) {
+    for (int i = 0, again = 0; i < 2 && cand[i]; i++) {
         char dir[sizeof s->parent[0]];
         int w = snprintf(dir, sizeof dir, "%s/nslab.%d", cand[i], s->pid);
         if (w < 0 || (size_t)w >= sizeof dir) {
@@ -384,10 +432,25 @@ static int session_parent(struct cg_session *s, int hier, enum cg_ctrl ctrl, str
             }
             break;
         }
-        if (be->init_dir(&s->sys, dir, ctrl, t, e) < 0) {
-            s->sys.rmdir(s->sys.ctx, t, dir);
+        bool gone;
+        int lfd = session_lock(dir, &gone, e);
+        if (lfd < 0 && gone && !again++) {
+            i--; /* a sweep took it away: make it again, once */
+            continue;
+        }
+        if (lfd < 0) {
+            if (gone)
+                nsl_fail(e, EAGAIN, "the session's cgroup %s vanished as it was made", dir);
+            else
+                s->sys.rmdir(s->sys.ctx, t, dir);
             break;
         }
+        if (be->init_dir(&s->sys, dir, ctrl, t, e) < 0) {
+            s->sys.rmdir(s->sys.ctx, t, dir);
+            close(lfd);
+            break;
+        }
+        s->lockfd[hier] = lfd;
         snprintf(s->parent[hier], sizeof s->parent[hier], "%s", dir);
         snprintf(s->base[hier], sizeof s->base[hier], "%s", cand[i]);
         ret = 0;
@@ -563,7 +626,7 @@ int cg_delete(struct cg_session *s, const struct cg_group *g, bool kill, struct 
         return nsl_fail(e, ENOENT, "cgroup %s is not one of this session's", g->name);
     struct remover rm = {.sys = &s->sys, .be = g->be, .paths = s->paths,
                          .rescue = s->base[g->hier], .kill = kill, .t = t};
-    if (remove_tree(&rm, g->dir, 0, e) < 0)
+    if (remove_tree(&rm, g->dir, e) < 0)
         return -1;
     if (i < s->n)
         group_drop(s, i);
@@ -582,11 +645,15 @@ int cg_session_cleanup(struct cg_session *s, struct trace *t, struct nsl_err *e)
                              .rescue = s->base[h],
                              .kill = true,
                              .t = t};
-        if (remove_tree(&rm, s->parent[h], 0, ret == 0 ? e : NULL) < 0) {
+        if (remove_tree(&rm, s->parent[h], ret == 0 ? e : NULL) < 0) {
             ret = -1;
             continue;
         }
         s->parent[h][0] = '\0';
+        if (s->lockfd[h] >= 0) {
+            close(s->lockfd[h]);
+            s->lockfd[h] = -1;
+        }
         for (size_t i = s->n; i-- > 0;)
             if (s->v[i]->hier == (int)h)
                 group_drop(s, i);
@@ -625,26 +692,69 @@ static long long proc_start_time(const struct nsl_paths *paths, pid_t pid)
     return boot + (long long)(ticks / (unsigned long long)hz);
 }
 
-/* Is the session of PID alive? If not, why not, in why. Its nslab may run
- * under valgrind or callgrind, whose command name is the tool's: a process
- * that started before the session directory last changed (changed_at) is
- * its owner all the same, where a PID reused later is not. */
-static bool session_alive(const struct nsl_paths *paths, pid_t pid, time_t changed_at, char *why,
-                          size_t size)
+/* What the PID in a session's name says, once its lock was found free. */
+enum pid_says { PID_NONE, PID_NSLAB, PID_OLDER };
+
+/* Could process PID of this PID namespace be the session's nslab? Its nslab
+ * may run under valgrind or callgrind, whose command name is the tool's: a
+ * process that started before the session directory last changed
+ * (changed_at) may be its owner all the same, where a PID reused later is
+ * not. If not, why not, in why. */
+static enum pid_says session_pid(const struct nsl_paths *paths, pid_t pid, time_t changed_at,
+                                 char *why, size_t size)
 {
     char path[300], comm[64];
     proc_path(paths, path, sizeof path, "%d/comm", pid);
     if (read_file_at(AT_FDCWD, path, comm, sizeof comm) < 0) {
         snprintf(why, size, "no process %d", pid);
-        return false;
+        return PID_NONE;
     }
     if (strcmp(chomp(comm), "nslab") == 0)
-        return true;
+        return PID_NSLAB;
     long long started = proc_start_time(paths, pid);
-    if (started >= 0 && started <= (long long)changed_at)
-        return true;
+    if (started >= 0 && started <= (long long)changed_at) {
+        snprintf(why, size,
+                 "nobody holds its lock, but process %d (%s) is older than it: an nslab "
+                 "without the lock, or a session of another PID namespace",
+                 pid, comm);
+        return PID_OLDER;
+    }
     snprintf(why, size, "process %d is %s, not nslab, and younger than the session", pid, comm);
-    return false;
+    return PID_NONE;
+}
+
+/* Does /proc/locks list a lock on inode ino of another device than dev? A
+ * mount of the same hierarchy in another cgroup namespace is another
+ * superblock, whose inodes carry the same numbers: a session locking its
+ * directory through it does not block our flock, but shows here. */
+static bool locked_elsewhere(const struct nsl_paths *paths, ino_t ino, dev_t dev)
+{
+    char path[300];
+    proc_path(paths, path, sizeof path, "locks");
+    struct strbuf sb = {0};
+    if (read_file_sb(AT_FDCWD, path, &sb) < 0) {
+        sb_free(&sb);
+        return false;
+    }
+    bool found = false;
+    for (char *line = sb.buf; line && *line && !found;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        for (char *tok = strtok(line, " "); tok; tok = strtok(NULL, " ")) {
+            unsigned maj, min;
+            unsigned long long in;
+            char end;
+            if (sscanf(tok, "%x:%x:%llu%c", &maj, &min, &in, &end) == 3) {
+                /* cgroup file systems have anonymous devices (major 0) */
+                found = in == (unsigned long long)ino && maj == 0 && makedev(maj, min) != dev;
+                break;
+            }
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    sb_free(&sb);
+    return found;
 }
 
 static int sweep_dir(const struct remover *rm, const char *dir, pid_t self, int *count,
@@ -655,33 +765,66 @@ static int sweep_dir(const struct remover *rm, const char *dir, pid_t self, int 
         return errno == ENOENT ? 0 : nsl_fail_errno(e, errno, "cannot open cgroup %s", dir);
     struct stale {
         char *path, *why;
+        int fd; /* holds the lock while it is removed */
     } *stale = NULL;
     size_t n = 0, cap = 0;
     struct dirent *de;
     while ((de = readdir(d))) {
         pid_t pid;
-        char why[128];
+        char why[256];
         struct stat st;
         if (strncmp(de->d_name, "nslab.", 6) != 0 || parse_pid(de->d_name + 6, &pid) < 0 ||
-            pid == self || !entry_is_dir(d, de) ||
-            fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-            session_alive(rm->paths, pid, st.st_ctime, why, sizeof why))
+            pid == self || !entry_is_dir(d, de))
             continue;
+        int fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+            continue;
+        /* A live session holds its lock: keep it, whatever its PID says. */
+        if (flock(fd, LOCK_EX | LOCK_NB) < 0 || fstat(fd, &st) < 0) {
+            close(fd);
+            continue;
+        }
+        if (locked_elsewhere(rm->paths, st.st_ino, st.st_dev)) {
+            trace_note(rm->t, "kept session: %s/%s (a lock is held on an inode of its number "
+                              "through another mount: a session of another cgroup namespace?)",
+                       dir, de->d_name);
+            close(fd);
+            continue;
+        }
+        enum pid_says says = session_pid(rm->paths, pid, st.st_ctime, why, sizeof why);
+        if (says != PID_NONE) {
+            if (says == PID_OLDER)
+                trace_note(rm->t, "kept session: %s/%s (%s)", dir, de->d_name, why);
+            close(fd);
+            continue;
+        }
         if (n == cap) {
             cap = cap ? cap * 2 : 4;
             stale = xrealloc(stale, cap * sizeof *stale);
         }
         stale[n].path = xasprintf("%s/%s", dir, de->d_name);
+        stale[n].fd = fd;
         stale[n++].why = xstrdup(why);
     }
     closedir(d);
     int ret = 0;
     for (size_t i = 0; i < n; i++) {
-        trace_note(rm->t, "stale session: %s (%s)", stale[i].path, stale[i].why);
-        if (remove_tree(rm, stale[i].path, 0, ret == 0 ? e : NULL) < 0)
+        /* Not ours to remove (another user's, without root): say so
+         * rather than signal processes we cannot and wait for them. */
+        if (faccessat(AT_FDCWD, stale[i].path, W_OK, AT_EACCESS) < 0) {
+            int err = errno;
+            if (ret == 0)
+                nsl_fail_errno(e, err, "%s is not this user's to remove", stale[i].path);
+            trace_note(rm->t, "stale session: %s (%s)", stale[i].path, stale[i].why);
             ret = -1;
-        else
+        } else if (remove_tree(rm, stale[i].path, ret == 0 ? e : NULL) < 0) {
+            trace_note(rm->t, "stale session: %s (%s)", stale[i].path, stale[i].why);
+            ret = -1;
+        } else {
+            trace_note(rm->t, "removed session: %s (%s)", stale[i].path, stale[i].why);
             (*count)++;
+        }
+        close(stale[i].fd);
         free(stale[i].path);
         free(stale[i].why);
     }

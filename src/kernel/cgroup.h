@@ -173,6 +173,10 @@ struct cg_session {
     char parent[CG_MAX_HIER][CG_PATH_MAX + 64];
     /* The cgroup it was made in: its processes go back there. */
     char base[CG_MAX_HIER][CG_PATH_MAX];
+    /* An exclusive flock(2) on each parent, held while the session lives:
+     * the kernel drops it when the session dies, whatever PID namespace or
+     * container it ran in, which is how cg_sweep tells live from gone. */
+    int lockfd[CG_MAX_HIER];
     struct cg_group **v; /* in creation order; pointers stay valid until deleted */
     size_t n, cap;
     unsigned seq[CG_NCTRL]; /* last number used for mem1, cpu1, ... */
@@ -236,9 +240,16 @@ int cg_delete(struct cg_session *s, const struct cg_group *g, bool kill, struct 
  * where it came from instead). Goes on after errors; reports the first. */
 int cg_session_cleanup(struct cg_session *s, struct trace *t, struct nsl_err *e);
 
-/* Remove the nslab.<PID> parents of sessions that are gone (no process PID,
- * or its /proc/PID/comm is not "nslab"), in every hierarchy, under the
- * cgroup the caller is in and under the root; self is never touched.
+/* Remove the nslab.<PID> parents of sessions that are gone, in every
+ * hierarchy, under the cgroup the caller is in and under the root; self is
+ * never touched. Gone means: nobody holds the session's lock on the
+ * directory (through any mount of the hierarchy: /proc/locks), and no
+ * process PID of this PID namespace could be its nslab (one named nslab,
+ * or one older than the directory). A parent kept only because of the
+ * latter (the lock is free, yet PID is there) is doubt: a TRACE_NOTE
+ * "kept session: DIR (WHY)" says so. Each removed parent gets a TRACE_NOTE
+ * "removed session: DIR (WHY)" after its removal; a failed one
+ * "stale session: DIR (WHY)" and the error in e.
  * Returns how many were removed, or -1 (after trying them all). */
 int cg_sweep(const struct cg_layout *L, const struct nsl_paths *paths, const struct cg_sys *sys,
              pid_t self, struct trace *t, struct nsl_err *e);

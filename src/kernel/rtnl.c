@@ -306,6 +306,24 @@ int rtnl_link_get(struct rtnl *r, const char *name, int *ifindex, unsigned *flag
     return 0;
 }
 
+int rtnl_link_state(struct rtnl *r, int netnsid, int ifindex, struct net_link *out)
+{
+    struct ifinfomsg *ifm;
+    struct nlmsghdr *nlh = link_msg(r, RTM_GETLINK, 0, &ifm);
+    ifm->ifi_index = ifindex;
+    mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+    if (netnsid >= 0)
+        mnl_attr_put_u32(nlh, IFLA_TARGET_NETNSID, (uint32_t)netnsid);
+    memset(out, 0, sizeof *out);
+    if (transact(r, nlh, link_one_cb, out, NULL) < 0)
+        return -1;
+    if (out->ifindex == 0) {
+        errno = ENODEV;
+        return -1;
+    }
+    return 0;
+}
+
 static int link_dump_cb(const struct nlmsghdr *nlh, void *data)
 {
     struct net_links *l = data;

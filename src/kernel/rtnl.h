@@ -40,6 +40,10 @@ int rtnl_addr_change(struct rtnl *r, struct trace *t, bool del, int ifindex, con
 /* The ifindex and IFF_* flags of device NAME (RTM_GETLINK, not traced).
  * 0, or -1 with errno (ENODEV when there is none). */
 int rtnl_link_get(struct rtnl *r, const char *name, int *ifindex, unsigned *flags);
+/* Device ifindex (of the namespace with id netnsid as this one numbers it,
+ * IFLA_TARGET_NETNSID; -1: this namespace) with its IFF_* flags, operstate
+ * and peer (RTM_GETLINK, not traced; addrs stay empty). 0, or -1 with errno. */
+int rtnl_link_state(struct rtnl *r, int netnsid, int ifindex, struct net_link *out);
 /* Every device with its addresses (RTM_GETLINK and RTM_GETADDR dumps). */
 int rtnl_dump(struct rtnl *r, struct net_links *out, struct nsl_err *e);
 

@@ -15,6 +15,8 @@
  * of the tree. */
 #include "cgroup_fake.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -629,27 +631,44 @@ static void test_sweep(void **state)
     fake_cgroup(f, "memory/other", NULL);
     fake_cgroup(f, "unified/nslab.444", "666\n"); /* v2, gone */
     fake_cgroup(f, "unified/nslab.444/freezer1", NULL);
+    /* A live session of another PID namespace: no process 555 here, but it
+     * holds its lock. */
+    fake_cgroup(f, "memory/nslab.555", "777\n");
+    char lp[700];
+    snprintf(lp, sizeof lp, "%s/memory/nslab.555", cg);
+    int lfd = open(lp, O_RDONLY | O_DIRECTORY);
+    assert_true(lfd >= 0);
+    assert_int_equal(flock(lfd, LOCK_EX), 0);
+    /* A tree deeper than any fixed limit. */
+    char deep[700] = "memory/nslab.666";
+    fake_cgroup(f, deep, NULL);
+    for (int k = 0; k < 40; k++) {
+        strcat(deep, "/d");
+        fake_cgroup(f, deep, NULL);
+    }
 
     struct cg_sys sys = {.mkdir = fake_mkdir, .rmdir = fake_rmdir, .write = fake_write,
                          .kill = fake_kill, .ctx = f, .wait_ms = 100, .poll_ms = 1};
     struct trace t = {0};
     struct nsl_err e;
-    assert_int_equal(cg_sweep(&f->L, &f->paths, &sys, 4242, &t, &e), 3);
+    assert_int_equal(cg_sweep(&f->L, &f->paths, &sys, 4242, &t, &e), 4);
     char p[700];
 #define GONE(rel) (snprintf(p, sizeof p, "%s/%s", cg, rel), !exists(p))
     assert_true(GONE("memory/nslab-test/session/nslab.111"));
     assert_true(GONE("freezer/nslab.222"));
     assert_true(GONE("unified/nslab.444"));
+    assert_true(GONE("memory/nslab.666"));
+    assert_false(GONE("memory/nslab.555"));
     assert_false(GONE("freezer/nslab.333"));
     assert_false(GONE("freezer/nslab.223"));
     assert_false(GONE("pids/nslab.4242"));
     assert_false(GONE("memory/nslab.notapid"));
     assert_false(GONE("memory/other"));
     assert_false(GONE("memory/nslab-test/session"));
-#undef GONE
-    assert_trace_has(&t, "# stale session: %s/freezer/nslab.222 (process 222 is bash, not nslab, and younger than the session)",
+    assert_trace_has(&t, "# removed session: %s/freezer/nslab.222 (process 222 is bash, not nslab, and younger than the session)",
                      cg);
-    assert_trace_has(&t, "# stale session: %s/memory/nslab-test/session/nslab.111 (no process 111)", cg);
+    assert_trace_has(&t, "# removed session: %s/memory/nslab-test/session/nslab.111 (no process 111)", cg);
+    assert_trace_has(&t, "# kept session: %s/freezer/nslab.223 (nobody holds its lock, but process 223 (memcheck-amd64-) is older than it: an nslab without the lock, or a session of another PID namespace)", cg);
     assert_trace_has(&t, "kill(555, SIGKILL) = 0");
     assert_trace_has(&t, "write %s/unified/nslab.444/cgroup.kill \"1\" = 0", cg);
     assert_trace_has(&t, "rmdir(\"%s/memory/nslab-test/session/nslab.111/mem1\") = 0", cg);
@@ -657,7 +676,13 @@ static void test_sweep(void **state)
     /* a second sweep finds nothing */
     trace_clear(&t);
     assert_int_equal(cg_sweep(&f->L, &f->paths, &sys, 4242, &t, &e), 0);
-    assert_int_equal(t.n, 0);
+    assert_int_equal(t.n, 1); /* the note on nslab.223 again */
+    /* Once the session of another PID namespace is gone, so is its lock. */
+    close(lfd);
+    trace_clear(&t);
+    assert_int_equal(cg_sweep(&f->L, &f->paths, &sys, 4242, &t, &e), 1);
+    assert_true(GONE("memory/nslab.555"));
+#undef GONE
     trace_free(&t);
     fake_free(f);
 }
