@@ -12,7 +12,20 @@ require_nslab
 labs=(labs/uts.lab labs/pid.lab labs/cgroup-pids.lab labs/mount-ns.lab)
 # Other sessions on the machine (a developer's, another checkout's tests) have
 # cgroup parents of their own: only what appears during this test counts.
-list_parents() { find /sys/fs/cgroup -maxdepth 6 -type d -name 'nslab.*' 2>/dev/null | sort; }
+# A parent whose session (nslab.<PID>) is alive and runs another binary is
+# not this test's either.
+list_parents()
+{
+    local d pid exe
+    exe=$(readlink -f "$NSLAB")
+    find /sys/fs/cgroup -maxdepth 6 -type d -name 'nslab.*' 2>/dev/null | sort |
+        while IFS= read -r d; do
+            pid=${d##*/nslab.}
+            [[ $pid =~ ^[0-9]+$ ]] && [ -e "/proc/$pid" ] &&
+                [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" != "$exe" ] && continue
+            printf '%s\n' "$d"
+        done
+}
 before=$(list_parents)
 pids=()
 for s in 0 1 2 3; do
