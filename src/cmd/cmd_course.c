@@ -80,7 +80,7 @@ int cmd_explain(struct nsl *sh, int argc, char **argv)
 {
     char dir[PATH_MAX];
     if (argc > 2)
-        return step_fail(sh, EINVAL, "usage: explain [TOPIC] (explain alone lists the topics)");
+        return step_usage(sh, "usage: explain [TOPIC] (explain alone lists the topics)");
     if (data_dir(dir, sizeof dir) < 0)
         return step_fail(sh, ENOENT, "the explanations are not installed (docs/explain of the "
                                      "source tree, or PREFIX/share/nslab; NSLAB_DATA names "
@@ -91,7 +91,7 @@ int cmd_explain(struct nsl *sh, int argc, char **argv)
     }
     const char *topic = topic_alias(argv[1]);
     if (!topic_word_ok(topic))
-        return step_fail(sh, EINVAL, "'%s' is not a topic (explain alone lists them)", argv[1]);
+        return step_usage(sh, "'%s' is not a topic (explain alone lists them)", argv[1]);
     struct strbuf text = {0};
     char path[PATH_MAX + 64];
     const char *langs[] = {sh->lang, "en"};
@@ -117,7 +117,7 @@ int cmd_explain(struct nsl *sh, int argc, char **argv)
 int cmd_record(struct nsl *sh, int argc, char **argv)
 {
     if (argc != 2)
-        return step_fail(sh, EINVAL, "usage: record FILE | record off");
+        return step_usage(sh, "usage: record FILE | record off");
     if (sh->record) {
         fclose(sh->record);
         sh->record = NULL;

@@ -20,15 +20,15 @@ static void join_words(struct strbuf *sb, int argc, char **argv)
 int cmd_help(struct nsl *sh, int argc, char **argv)
 {
     if (argc > 2)
-        return step_fail(sh, EINVAL, "usage: help [COMMAND]");
+        return step_usage(sh, "usage: help [COMMAND]");
     if (argc == 2) {
         const char *name = argv[1][0] == '!' ? "!" : argv[1];
         const struct command *c = command_find(name);
         if (!c) {
             const char *s = command_suggest(name);
             if (s)
-                return step_fail(sh, EINVAL, "no command '%s' (did you mean '%s'?)", name, s);
-            return step_fail(sh, EINVAL, "no command '%s' (`help` lists them)", name);
+                return step_usage(sh, "no command '%s' (did you mean '%s'?)", name, s);
+            return step_usage(sh, "no command '%s' (`help` lists them)", name);
         }
         out_printf(sh, "%s%s%s\n    %s\n\n%s\n", col(sh, C_BOLD), c->synopsis, col(sh, C_RESET),
                    _(c->summary), _(c->help));
@@ -52,7 +52,7 @@ int cmd_exit(struct nsl *sh, int argc, char **argv)
 {
     long st = -1;
     if (argc > 2 || (argc == 2 && parse_long(argv[1], 0, 255, &st) < 0))
-        return step_fail(sh, EINVAL, "usage: exit [STATUS] (STATUS from 0 to 255)");
+        return step_usage(sh, "usage: exit [STATUS] (STATUS from 0 to 255)");
     sh->want_exit = true;
     sh->exit_request = (int)st;
     return 0;
@@ -84,7 +84,7 @@ int cmd_pause(struct nsl *sh, int argc, char **argv)
 int cmd_show(struct nsl *sh, int argc, char **argv)
 {
     if (argc != 1)
-        return step_fail(sh, EINVAL, "usage: show");
+        return step_usage(sh, "usage: show");
     struct snapshot now;
     observe_subject(sh, &now);
     render_observation(sh, NULL, &now, &sh->step.out);
@@ -117,11 +117,11 @@ int observe_parse(const char *list, unsigned *out, struct nsl_err *e)
         else if (strcmp(w, "none") == 0)
             bits = 0;
         else
-            return nsl_fail(e, EINVAL, "unknown observation '%s' (use ns, cgroup, mounts, all, none)",
+            return nsl_usage(e, "unknown observation '%s' (use ns, cgroup, mounts, all, none)",
                             w);
     }
     if (!any)
-        return nsl_fail(e, EINVAL, "no observation named (use ns, cgroup, mounts, all, none)");
+        return nsl_usage(e, "no observation named (use ns, cgroup, mounts, all, none)");
     *out = bits;
     return 0;
 }
@@ -149,7 +149,7 @@ int cmd_observe(struct nsl *sh, int argc, char **argv)
 int cmd_trace(struct nsl *sh, int argc, char **argv)
 {
     if (argc != 2 || (strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0))
-        return step_fail(sh, EINVAL, "usage: trace on|off");
+        return step_usage(sh, "usage: trace on|off");
     sh->opt.trace = strcmp(argv[1], "on") == 0;
     return 0;
 }
