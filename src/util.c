@@ -438,6 +438,61 @@ bad:
     return false;
 }
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none. */
+static size_t utf8_seq(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)s[0];
+    size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+    if (len == 0 || len > n)
+        return 0;
+    return utf8_valid(s, len, NULL) ? len : 0;
+}
+
+void sb_append_escaped(struct strbuf *sb, const char *s, size_t n, unsigned flags)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        size_t len = c ? utf8_seq(s + i, n - i) : 0;
+        if (len > 1) {
+            sb_appendn(sb, s + i, len);
+            i += len;
+            continue;
+        }
+        i++;
+        if ((flags & ESC_QUOTE) && (c == '"' || c == '\\')) {
+            sb_appendc(sb, '\\');
+            sb_appendc(sb, (char)c);
+        } else if ((flags & ESC_QUOTE) && c == '\n') {
+            sb_append(sb, "\\n");
+        } else if ((flags & ESC_QUOTE) && c == '\t') {
+            sb_append(sb, "\\t");
+        } else if ((flags & ESC_KEEP_NL) && (c == '\n' || c == '\t')) {
+            sb_appendc(sb, (char)c);
+        } else if (len == 1 && c >= 0x20 && c != 0x7f) {
+            sb_appendc(sb, (char)c);
+        } else {
+            sb_printf(sb, "\\x%02x", c);
+        }
+    }
+}
+
+char *str_escaped(const char *s)
+{
+    struct strbuf sb = {0};
+    sb_append_escaped(&sb, s, strlen(s), 0);
+    return sb_steal(&sb);
+}
+
+char *str_quoted(const char *s)
+{
+    struct strbuf sb = {0};
+    sb_appendc(&sb, '"');
+    sb_append_escaped(&sb, s, strlen(s), ESC_QUOTE);
+    sb_appendc(&sb, '"');
+    return sb_steal(&sb);
+}
+
 int64_t now_ms(void)
 {
     struct timespec ts;

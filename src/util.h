@@ -101,6 +101,19 @@ size_t edit_distance(const char *a, const char *b);
  * the offset of the first offending byte. */
 bool utf8_valid(const char *s, size_t n, size_t *bad_at);
 
+/* The one way nslab shows bytes it did not write (paths, hostnames, a
+ * process's command line, a word typed): valid UTF-8 stays, every control
+ * character and every byte that is not UTF-8 becomes \xNN, so nothing
+ * reaches a terminal raw and every JSON string is valid. ESC_KEEP_NL keeps
+ * newlines and tabs; ESC_QUOTE writes a C string body (also \" \\ \n \t),
+ * for the trace's quoted arguments. */
+enum { ESC_KEEP_NL = 1, ESC_QUOTE = 2 };
+void sb_append_escaped(struct strbuf *sb, const char *s, size_t n, unsigned flags);
+/* A new string: s escaped as above (flags 0). */
+char *str_escaped(const char *s);
+/* A new string: s in double quotes, escaped with ESC_QUOTE. */
+char *str_quoted(const char *s);
+
 /* Monotonic milliseconds. */
 int64_t now_ms(void);
 

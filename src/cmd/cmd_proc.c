@@ -491,7 +491,9 @@ static int kill_from_inside(struct nsl *sh, struct target *t, pid_t ns_pid, int 
         else
             rc = step_fail_errno(sh, rep.err, "kill -%s from inside failed", signal_name(sig));
     } else {
-        out_printf(sh, _("sent SIG%s to PID %d from PID %s inside the same PID namespace\n"),
+        out_printf(sh, _("sent SIG%s to PID %d from PID %s inside the same PID namespace: a "
+                         "helper process the subject forked there for this one kill(2), gone "
+                         "since\n"),
                    signal_name(sig), (int)ns_pid, sb_str(&rep.data));
     }
     subj_rep_free(&rep);

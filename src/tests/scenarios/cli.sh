@@ -81,7 +81,10 @@ assert_eq 1 "$rc" "-k: the first failure (a step) gives the status"
 assert_contains "$out" "after" "-k: the command after the failure ran"
 assert_contains "$out" "end" "-k: the last command ran"
 assert_contains "$out" "✗" "-k: the failing expect ran"
-stderr_lines 2 "-k, two failures"
+# The unknown command on stderr; the expect's ✗ once, on stdout only.
+stderr_lines 1 "-k, two failures"
+assert_eq 1 "$(cat "$tmpdir/out" "$tmpdir/err" | grep -c "✗\|did not hold")" \
+    "-k: the failed expect is told once"
 
 run -k -c 'expect ns uts new; hostnme; say end'
 assert_eq 3 "$rc" "-k: the first failure (an expect) gives the status"
