@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -493,6 +494,67 @@ char *str_quoted(const char *s)
     return sb_steal(&sb);
 }
 
+uid_t user_real(gid_t *gid)
+{
+    uid_t u = getuid();
+    gid_t g = getgid();
+    const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
+    long v;
+    if (u == 0 && su && parse_long(su, 0, (long)UINT32_MAX - 1, &v) == 0) {
+        u = (uid_t)v;
+        g = sg && parse_long(sg, 0, (long)UINT32_MAX - 1, &v) == 0 ? (gid_t)v : (gid_t)u;
+    }
+    if (gid)
+        *gid = g;
+    return u;
+}
+
+bool running_privileged(void)
+{
+    if (geteuid() == 0)
+        return true;
+    /* The real /proc, whatever a test hook says. */
+    FILE *f = fopen("/proc/self/status", "re");
+    if (!f)
+        return true; /* cannot tell: assume the worst */
+    char line[256];
+    bool caps = true;
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "CapEff:", 7) == 0) {
+            caps = strtoull(line + 7, NULL, 16) != 0;
+            break;
+        }
+    }
+    fclose(f);
+    return caps;
+}
+
+bool path_trusted(const char *path)
+{
+    cleanup_free char *real = realpath(path, NULL);
+    if (!real)
+        return false;
+    bool leaf = true;
+    for (;;) {
+        struct stat st;
+        if (lstat(real, &st) < 0 || st.st_uid != 0)
+            return false;
+        /* A directory above may be writable by others when it is sticky
+         * (/tmp): they can neither rename nor remove what root owns there. */
+        bool sticky = S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX);
+        if ((st.st_mode & (S_IWGRP | S_IWOTH)) && (leaf || !sticky))
+            return false;
+        if (strcmp(real, "/") == 0)
+            return true;
+        char *slash = strrchr(real, '/');
+        if (slash == real)
+            slash[1] = '\0';
+        else
+            *slash = '\0';
+        leaf = false;
+    }
+}
+
 int64_t now_ms(void)
 {
     struct timespec ts;
@@ -503,10 +565,16 @@ int64_t now_ms(void)
 int data_dir_find(char *buf, size_t size, const char *env, const char *const *rel, size_t nrel,
                   const char *probe)
 {
+    /* A privileged run reads messages (printf formats) and texts only from
+     * where nobody but root could have written them. */
+    bool careful = running_privileged();
     const char *named = getenv(env);
     if (named && *named) {
-        snprintf(buf, size, "%s", named);
-        return 0;
+        cleanup_free char *path = xasprintf("%s/%s", named, probe);
+        if (!careful || path_trusted(path)) {
+            snprintf(buf, size, "%s", named);
+            return 0;
+        }
     }
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -520,7 +588,7 @@ int data_dir_find(char *buf, size_t size, const char *env, const char *const *re
     for (size_t k = 0; k < nrel; k++) {
         cleanup_free char *dir = xasprintf("%s/%s", exe, rel[k]);
         cleanup_free char *path = xasprintf("%s/%s", dir, probe);
-        if (access(path, R_OK) == 0 && strlen(dir) < size) {
+        if (access(path, R_OK) == 0 && strlen(dir) < size && (!careful || path_trusted(path))) {
             memcpy(buf, dir, strlen(dir) + 1);
             return 0;
         }

@@ -114,6 +114,19 @@ char *str_escaped(const char *s);
 /* A new string: s in double quotes, escaped with ESC_QUOTE. */
 char *str_quoted(const char *s);
 
+/* The user this run is for: SUDO_UID (and SUDO_GID) when root runs it
+ * through sudo, else the real uid and gid. Files nslab makes for the user
+ * (history, records) belong to them. */
+uid_t user_real(gid_t *gid);
+/* Running with privilege: euid 0, or any effective capability. Such a run
+ * ignores the hooks meant for tests and data it cannot trust (see
+ * path_trusted). */
+bool running_privileged(void);
+/* PATH (resolved) and every directory above it are owned by root and not
+ * writable by group or others (a sticky directory such as /tmp may be):
+ * nobody but root could have put what it holds there. */
+bool path_trusted(const char *path);
+
 /* Monotonic milliseconds. */
 int64_t now_ms(void);
 

@@ -31,7 +31,7 @@ int cmd_help(struct nsl *sh, int argc, char **argv)
             return step_usage(sh, "no command '%s' (`help` lists them)", name);
         }
         out_printf(sh, "%s%s%s\n    %s\n\n%s\n", col(sh, C_BOLD), c->synopsis, col(sh, C_RESET),
-                   _(c->summary), _(c->help));
+                   T_(c->summary), T_(c->help));
         if (c->mechanism)
             out_printf(sh, _("\nKernel mechanism: %s\n"), c->mechanism);
         if (c->man)
@@ -42,7 +42,7 @@ int cmd_help(struct nsl *sh, int argc, char **argv)
     }
     out_printf(sh, _("Commands (help COMMAND for details):\n"));
     for (size_t k = 0; k < commands_count; k++)
-        out_printf(sh, "  %-34s %s\n", commands[k].synopsis, _(commands[k].summary));
+        out_printf(sh, "  %-34s %s\n", commands[k].synopsis, T_(commands[k].summary));
     out_printf(sh, _("\nTYPE: cgroup ipc mnt net pid time user uts (mount, network), or all.\n"
                      "TARGET: self (the subject), host, a host PID, or %%N (a job).\n"));
     return 0;
@@ -63,7 +63,7 @@ int cmd_say(struct nsl *sh, int argc, char **argv)
     struct strbuf sb = {0};
     join_words(&sb, argc - 1, argv + 1);
     /* Lab narration is in the catalog too (scripts/i18n-pot collects it). */
-    out_printf(sh, "%s\n", sb.len ? _(sb_str(&sb)) : "");
+    out_printf(sh, "%s\n", sb.len ? T_(sb_str(&sb)) : "");
     sb_free(&sb);
     return 0;
 }

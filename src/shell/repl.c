@@ -148,12 +148,6 @@ static void on_line(char *line)
     rl_callback_handler_remove();
 }
 
-static void history_path(char *buf, size_t size)
-{
-    const char *home = getenv("HOME");
-    snprintf(buf, size, "%s/.nslab_history", home && *home ? home : ".");
-}
-
 static void print_events_above_prompt(struct nsl *sh)
 {
     if (sh->evq_n == 0)
@@ -219,10 +213,11 @@ static char *read_line(struct nsl *sh, const char *prompt, bool *ended)
 void shell_interactive(struct nsl *sh)
 {
     char hist[4096];
-    history_path(hist, sizeof hist);
+    bool has_hist = history_path(hist, sizeof hist) == 0;
     using_history();
     stifle_history(2000);
-    read_history(hist);
+    if (has_hist)
+        history_load(hist);
     rl_catch_signals = 0;
     rl_catch_sigwinch = 1;
     complete_init(sh);
@@ -267,6 +262,7 @@ void shell_interactive(struct nsl *sh)
         *sh->interrupted = 0;
     }
     sb_free(&logical);
-    write_history(hist);
+    if (has_hist)
+        history_save(hist);
     rl_clear_history();
 }
