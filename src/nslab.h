@@ -159,6 +159,7 @@ struct nsl {
     struct labels labels;
     struct session_made *made; /* IPC objects and host network changes to undo at exit */
     FILE *record;    /* `record FILE`, or NULL */
+    char *record_name; /* FILE, for the message when a write to it fails */
     const char *lang; /* "en" or "zh": help, explain, errors, narration */
     bool interactive; /* reading from a terminal */
     /* `pause` waits for Enter: at the prompt, and when a lab file is run by

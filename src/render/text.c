@@ -162,9 +162,18 @@ static void emit_json(struct nsl *sh, cJSON *obj)
         fputs(sb_str(&o), stdout);
         fflush(stdout);
     }
-    if (sh->record) {
-        fputs(sb_str(&o), sh->record);
-        fflush(sh->record);
+    errno = 0;
+    if (sh->record && (fputs(sb_str(&o), sh->record) == EOF || fflush(sh->record) != 0)) {
+        /* A record that lost a line is no record: say so once, and stop. */
+        int err = errno ? errno : EIO;
+        fclose(sh->record);
+        sh->record = NULL;
+        char msg[600];
+        snprintf(msg, sizeof msg, _("recording to %s stopped: a write failed: %s (%s)"),
+                 sh->record_name ? sh->record_name : "?", strerror(err), errno_name(err));
+        render_error(sh, sh->step.file, sh->step.line, msg);
+        if (sh->exit_status == 0)
+            sh->exit_status = EXIT_STEP_FAILED;
     }
     sb_free(&o);
 }
