@@ -461,7 +461,11 @@ void sb_append_escaped(struct strbuf *sb, const char *s, size_t n, unsigned flag
             continue;
         }
         i++;
-        if ((flags & ESC_QUOTE) && (c == '"' || c == '\\')) {
+        if ((flags & ESC_JSON) && len == 1) {
+            sb_appendc(sb, (char)c);
+        } else if (flags & ESC_JSON) {
+            sb_printf(sb, "\\\\x%02x", c);
+        } else if ((flags & ESC_QUOTE) && (c == '"' || c == '\\')) {
             sb_appendc(sb, '\\');
             sb_appendc(sb, (char)c);
         } else if ((flags & ESC_QUOTE) && c == '\n') {

@@ -106,8 +106,10 @@ bool utf8_valid(const char *s, size_t n, size_t *bad_at);
  * character and every byte that is not UTF-8 becomes \xNN, so nothing
  * reaches a terminal raw and every JSON string is valid. ESC_KEEP_NL keeps
  * newlines and tabs; ESC_QUOTE writes a C string body (also \" \\ \n \t),
- * for the trace's quoted arguments. */
-enum { ESC_KEEP_NL = 1, ESC_QUOTE = 2 };
+ * for the trace's quoted arguments. ESC_JSON: s is JSON text already (its
+ * control characters escaped), only bytes that are not UTF-8 change, to
+ * \\xNN inside their string. */
+enum { ESC_KEEP_NL = 1, ESC_QUOTE = 2, ESC_JSON = 4 };
 void sb_append_escaped(struct strbuf *sb, const char *s, size_t n, unsigned flags);
 /* A new string: s escaped as above (flags 0). */
 char *str_escaped(const char *s);
