@@ -162,7 +162,9 @@ static int fmt_types(const char *fmt, char types[FMT_MAX_ARGS][2])
         }
         p++;
         int at = has_pos ? pos - 1 : next++;
-        if (at < 0 || at >= FMT_MAX_ARGS || types[at][0])
+        /* A numbered argument may be read twice, as the same type. */
+        if (at < 0 || at >= FMT_MAX_ARGS ||
+            (types[at][0] && (types[at][0] != len || types[at][1] != cls)))
             return -1;
         types[at][0] = len, types[at][1] = cls;
         used = at + 1 > used ? at + 1 : used;

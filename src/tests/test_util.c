@@ -678,6 +678,8 @@ static void test_formats_match(void **state)
     assert_false(i18n_formats_match("%d", "%ld"));              /* another size */
     assert_false(i18n_formats_match("%s %s", "%1$s %s"));         /* numbered and not */
     assert_false(i18n_formats_match("%s %s", "%2$s %2$s"));       /* a hole */
+    assert_true(i18n_formats_match("%s to %d by %s", "%3$s 向 %2$d，%3$s 再 %1$s")); /* reread */
+    assert_false(i18n_formats_match("%s %d", "%1$s %1$d"));       /* reread as another type */
     assert_false(i18n_formats_match("%s", "%y"));               /* no conversion at all */
 }
 
