@@ -448,25 +448,28 @@ static int stress_check(int argc, char **argv, const char *usage, struct nsl_err
                                        "a cgroup limit shows its effect with far less (e.g. "
                                        "200M against a 64M limit)", argv[2]);
         if (r < 0)
-            return nsl_usage(e, "stress mem SIZE: SIZE is bytes with K, M or G (e.g. "
-                                       "100M), not '%s'", argv[2]);
+            return nsl_usage(e,
+                             "stress mem SIZE: SIZE is bytes with K, M or G (e.g. "
+                             "100M), not '%s'",
+                             argv[2]);
         return 0;
     }
     if (strcmp(what, "cpu") == 0 && (argc == 3 || argc == 4)) {
         if (parse_long(argv[2], 1, STRESS_CPU_MAX, &n) < 0)
             return nsl_usage(e, "stress cpu SECONDS [CPU]: SECONDS from 1 to %d, not '%s'",
-                            STRESS_CPU_MAX, argv[2]);
+                             STRESS_CPU_MAX, argv[2]);
         long ncpu = sysconf(_SC_NPROCESSORS_CONF);
         if (argc == 4 && (parse_long(argv[3], 0, ncpu > 0 ? ncpu - 1 : 0, &n) < 0))
-            return nsl_usage(e, "stress cpu: CPU is a CPU number from 0 to %ld, not '%s'",
-                            ncpu - 1, argv[3]);
+            return nsl_usage(e, "stress cpu: CPU is a CPU number from 0 to %ld, not '%s'", ncpu - 1,
+                             argv[3]);
         return 0;
     }
     if (strcmp(what, "fork") == 0 && argc == 3) {
         if (parse_long(argv[2], 1, STRESS_FORK_MAX, &n) < 0)
-            return nsl_usage(e, "stress fork N: N from 1 to %d (bounded, so a typo cannot "
-                                       "fill the machine's PID space), not '%s'",
-                            STRESS_FORK_MAX, argv[2]);
+            return nsl_usage(e,
+                             "stress fork N: N from 1 to %d (bounded, so a typo cannot "
+                             "fill the machine's PID space), not '%s'",
+                             STRESS_FORK_MAX, argv[2]);
         return 0;
     }
     return nsl_usage(e, "usage: spawn %s", usage);
@@ -480,15 +483,17 @@ int builtin_check(int argc, char **argv, struct nsl_err *e)
     bool ok = true;
     if (strcmp(argv[0], "sleep") == 0) {
         if (argc > 2 || (argc == 2 && parse_seconds(argv[1], SLEEP_MAX, &secs) < 0))
-            return nsl_usage(e, "usage: spawn %s (SECONDS: from 0 to a year, fractions allowed, "
-                                "e.g. 0.2; none sleeps until killed), not '%s'",
+            return nsl_usage(e,
+                             "usage: spawn %s (SECONDS: from 0 to a year, fractions allowed, "
+                             "e.g. 0.2; none sleeps until killed), not '%s'",
                              usage, argc > 2 ? argv[2] : argv[1]);
         return 0;
     }
     if (strcmp(argv[0], "orphan") == 0) {
         if (argc > 2 || (argc == 2 && parse_long(argv[1], 0, ORPHAN_MAX, &n) < 0))
-            return nsl_usage(e, "usage: spawn %s (SECONDS: whole seconds from 0 to %d, the "
-                                "orphan's life; default 5), not '%s'",
+            return nsl_usage(e,
+                             "usage: spawn %s (SECONDS: whole seconds from 0 to %d, the "
+                             "orphan's life; default 5), not '%s'",
                              usage, ORPHAN_MAX, argc > 2 ? argv[2] : argv[1]);
         return 0;
     }
@@ -507,7 +512,9 @@ int builtin_check(int argc, char **argv, struct nsl_err *e)
     if (strcmp(argv[0], "stress") == 0)
         return stress_check(argc, argv, usage, e);
     if (!ok)
-        return nsl_usage(e, "usage: spawn %s (SIG: a name or number; not KILL, STOP or "
-                                   "CHLD, which no handler can take or init needs)", usage);
+        return nsl_usage(e,
+                         "usage: spawn %s (SIG: a name or number; not KILL, STOP or "
+                         "CHLD, which no handler can take or init needs)",
+                         usage);
     return 0;
 }

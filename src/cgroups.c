@@ -104,9 +104,9 @@ int cgroups_resolve(struct nsl *sh, const char *word, struct cg_group *buf,
         return cg_lookup(s, word, out, e);
     if (slash == word)
         return nsl_usage(e,
-                        "'%s': a CGROUP is a name cgcreate printed (mem1) or a path below one "
-                        "(mem1/sub), not an absolute path",
-                        word);
+                         "'%s': a CGROUP is a name cgcreate printed (mem1) or a path below one "
+                         "(mem1/sub), not an absolute path",
+                         word);
     cleanup_free char *name = xstrndup(word, (size_t)(slash - word));
     const struct cg_group *g;
     if (cg_lookup(s, name, &g, e) < 0)
@@ -115,7 +115,7 @@ int cgroups_resolve(struct nsl *sh, const char *word, struct cg_group *buf,
         size_t n = strcspn(p, "/");
         if (!component_ok(p, n))
             return nsl_usage(e, "'%s' is not a path below cgroup %s (no empty, . or .. parts)",
-                            word, name);
+                             word, name);
         if (!p[n])
             break;
         p += n + 1;
@@ -201,7 +201,7 @@ static int abstract_get(const struct cg_group *g, const char *key, struct strbuf
             sb_append(out, st.cpus);
         } else if (g->ctrl == CG_FREEZER) {
             r = nsl_usage(e, "%s is a freezer cgroup: it has no limit (frozen is its state)",
-                         g->name);
+                          g->name);
         } else {
             r = num_value(&st.limit, "limit", g, out, e);
         }
@@ -226,9 +226,9 @@ static int abstract_get(const struct cg_group *g, const char *key, struct strbuf
     } else if (strcmp(key, "frozen") == 0) {
         if (st.frozen < 0)
             r = nsl_usage(e,
-                         "%s has no freeze state: on cgroup v1 only cgroups of the freezer "
-                         "hierarchy freeze (cgcreate freezer)",
-                         g->name);
+                          "%s has no freeze state: on cgroup v1 only cgroups of the freezer "
+                          "hierarchy freeze (cgcreate freezer)",
+                          g->name);
         else
             sb_append(out, st.frozen == 2 ? "freezing" : st.frozen ? "1" : "0");
     }
@@ -386,7 +386,7 @@ int cg_value_match(enum cg_ctrl ctrl, const char *key, const char *have, const c
     if (rest != want && !numbers) {
         if (!number_parse(rest, &b))
             return nsl_usage(e, "'%s': %s compares numbers (e.g. >0, <=64M)", want,
-                            want[0] == '!' ? "!=" : "an operator");
+                             want[0] == '!' ? "!=" : "an operator");
         sb_printf(why, "%s is \"%s\", not a number", key, have);
         return 0;
     }

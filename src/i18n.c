@@ -3,8 +3,8 @@
 
 #include <ctype.h>
 #include <limits.h>
-#include <stdbool.h>
 #include <locale.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,7 +84,7 @@ static int fmt_types(const char *fmt, char types[FMT_MAX_ARGS][2])
 {
     int next = 0, used = 0, numbered = -1;
     memset(types, 0, sizeof(char[FMT_MAX_ARGS][2]));
-    for (const char *p = fmt; (p = strchr(p, '%')); ) {
+    for (const char *p = fmt; (p = strchr(p, '%'));) {
         p++;
         if (*p == '%') {
             p++;
@@ -142,10 +142,23 @@ static int fmt_types(const char *fmt, char types[FMT_MAX_ARGS][2])
             len = 'D', p++;
         char cls;
         switch (*p) {
-        case 'd': case 'i': case 'o': case 'u': case 'x': case 'X': case 'c':
+        case 'd':
+        case 'i':
+        case 'o':
+        case 'u':
+        case 'x':
+        case 'X':
+        case 'c':
             cls = 'i';
             break;
-        case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'a': case 'A':
+        case 'e':
+        case 'E':
+        case 'f':
+        case 'F':
+        case 'g':
+        case 'G':
+        case 'a':
+        case 'A':
             cls = 'f';
             break;
         case 's':

@@ -128,6 +128,8 @@ bool running_privileged(void);
  * writable by group or others (a sticky directory such as /tmp may be):
  * nobody but root could have put what it holds there. */
 bool path_trusted(const char *path);
+/* The same, with owner trusted as root is (owned by either). */
+bool path_trusted_by(const char *path, uid_t owner);
 
 /* Monotonic milliseconds. */
 int64_t now_ms(void);

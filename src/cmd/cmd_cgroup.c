@@ -165,7 +165,7 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
     }
     if (nw == 0)
         return step_usage(sh, "usage: cgcreate CONTROLLER [LIMIT] [--name NAME] [--v2] "
-                                     "(CONTROLLER: mem, cpu, pids, cpuset or freezer)");
+                              "(CONTROLLER: mem, cpu, pids, cpuset or freezer)");
     struct nsl_err e;
     enum cg_ctrl ctrl;
     if (cgroups_need(sh, &e) < 0 || cg_ctrl_parse(words[0], &ctrl, &e) < 0)
@@ -260,7 +260,7 @@ int cmd_cgset(struct nsl *sh, int argc, char **argv)
 {
     if (argc != 4)
         return step_usage(sh, "usage: cgset CGROUP FILE VALUE (FILE: a file name such as "
-                                     "memory.max, or limit or weight)");
+                              "memory.max, or limit or weight)");
     struct cg_group buf;
     const struct cg_group *g;
     if (group_arg(sh, argv[1], &buf, &g) < 0)
@@ -278,12 +278,16 @@ int cmd_cgset(struct nsl *sh, int argc, char **argv)
     } else if (strcmp(file, "weight") == 0) {
         long w;
         if (parse_long(value, CG_WEIGHT_MIN, CG_WEIGHT_MAX, &w) < 0)
-            return step_usage(sh, "a cpu weight is a number from %d to %d (default 100), "
-                                         "not '%s'", CG_WEIGHT_MIN, CG_WEIGHT_MAX, value);
+            return step_usage(sh,
+                              "a cpu weight is a number from %d to %d (default 100), "
+                              "not '%s'",
+                              CG_WEIGHT_MIN, CG_WEIGHT_MAX, value);
         r = cg_set_weight(s, g, (unsigned)w, &sh->step.trace, &e);
     } else if (cg_key_is_abstract(file)) {
-        return step_usage(sh, "%s is read from the kernel, not set: cgset takes limit, "
-                                     "weight or a file name", file);
+        return step_usage(sh,
+                          "%s is read from the kernel, not set: cgset takes limit, "
+                          "weight or a file name",
+                          file);
     } else {
         r = cg_file_write(s, g, file, value, &sh->step.trace, &e);
     }
@@ -357,7 +361,7 @@ int cmd_cgattach(struct nsl *sh, int argc, char **argv)
 {
     if (argc < 2 || argc > 3)
         return step_usage(sh, "usage: cgattach CGROUP [TARGET] (TARGET: self, %%N or a PID "
-                                     "of this session; default self)");
+                              "of this session; default self)");
     struct cg_group buf;
     const struct cg_group *g;
     if (group_arg(sh, argv[1], &buf, &g) < 0)

@@ -129,11 +129,15 @@ static int record_open(struct nsl *sh, const char *path)
         fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     }
     if (fd < 0 && errno == ELOOP)
-        return step_fail_errno(sh, errno, "cannot record to %s: it is a symbolic link (name the "
-                                          "file itself)", path);
+        return step_fail_errno(sh, errno,
+                               "cannot record to %s: it is a symbolic link (name the "
+                               "file itself)",
+                               path);
     if (fd < 0 && errno == ENXIO)
-        return step_fail_errno(sh, errno, "cannot record to %s: it is a FIFO or a socket, not a "
-                                          "regular file", path);
+        return step_fail_errno(sh, errno,
+                               "cannot record to %s: it is a FIFO or a socket, not a "
+                               "regular file",
+                               path);
     if (fd < 0)
         return step_fail_errno(sh, errno, "cannot record to %s", path);
     struct stat st;
@@ -144,8 +148,9 @@ static int record_open(struct nsl *sh, const char *path)
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
-        return step_fail(sh, EINVAL, "cannot record to %s: it is not a regular file (a record "
-                                     "is a file to read back; FIFOs and devices are refused)",
+        return step_fail(sh, EINVAL,
+                         "cannot record to %s: it is not a regular file (a record "
+                         "is a file to read back; FIFOs and devices are refused)",
                          path);
     }
     if (made && st.st_uid != uid && fchown(fd, uid, gid) < 0) {
@@ -156,8 +161,9 @@ static int record_open(struct nsl *sh, const char *path)
     }
     if (!made && st.st_uid != uid) {
         close(fd);
-        return step_fail(sh, EPERM, "cannot record to %s: it belongs to uid %d, not to you (uid "
-                                    "%d); record to a new file or one of yours",
+        return step_fail(sh, EPERM,
+                         "cannot record to %s: it belongs to uid %d, not to you (uid "
+                         "%d); record to a new file or one of yours",
                          path, (int)st.st_uid, (int)uid);
     }
     int fl = fcntl(fd, F_GETFL);

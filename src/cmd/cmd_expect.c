@@ -102,9 +102,10 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
         if (!l->valid)
             return nsl_usage(e, "expect %s: there is no previous step to check", what);
         if (!l->ok && l->usage)
-            return nsl_usage(e, "expect %s: the previous step (line %d) was a usage error of the "
-                                "lab, not a failure of the kernel, and a usage error is never "
-                                "expected: fix that line",
+            return nsl_usage(e,
+                             "expect %s: the previous step (line %d) was a usage error of the "
+                             "lab, not a failure of the kernel, and a usage error is never "
+                             "expected: fix that line",
                              what, l->line);
         if (want_ok) {
             if (!l->ok)
@@ -156,8 +157,7 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
                           ns_info[s].name);
             return 0;
         }
-        return nsl_usage(e, "expect ns %s: say host, new, changed or same, not '%s'", argv[1],
-                        st);
+        return nsl_usage(e, "expect ns %s: say host, new, changed or same, not '%s'", argv[1], st);
     }
     if (strcmp(what, "alive") == 0 || strcmp(what, "dead") == 0) {
         bool want_alive = what[0] == 'a';
@@ -265,8 +265,7 @@ int cmd_expect(struct nsl *sh, int argc, char **argv)
         char *end;
         within = strtod(argv[argc - 1], &end);
         if (*end || end == argv[argc - 1] || !(within >= 0 && within <= 3600))
-            return step_usage(sh, "within takes seconds from 0 to 3600, not '%s'",
-                             argv[argc - 1]);
+            return step_usage(sh, "within takes seconds from 0 to 3600, not '%s'", argv[argc - 1]);
         argc -= 2;
     }
     if (argc < 2)

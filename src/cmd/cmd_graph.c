@@ -281,7 +281,7 @@ int cmd_graph(struct nsl *sh, int argc, char **argv)
 {
     if (argc > 2)
         return step_usage(sh, "usage: graph [FILE] (FILE - or none: the DOT text is the "
-                                     "step's output)");
+                              "step's output)");
     const char *file = argc == 2 && strcmp(argv[1], "-") != 0 ? argv[1] : NULL;
     if (file && !*file)
         return step_usage(sh, "graph: the file name is empty");

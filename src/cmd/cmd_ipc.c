@@ -46,9 +46,10 @@ static int ipc_new(struct nsl *sh, int argc, char **argv)
     if (argc < 3 || argc > 4)
         return step_usage(sh, "usage: ipc new msg|shm|sem [KEY]");
     if (ipc_kind_parse(argv[2], &kind) < 0)
-        return step_usage(sh, "'%s' is not a System V IPC kind: msg (a message queue), "
-                                     "shm (a shared memory segment) or sem (a semaphore set)",
-                         argv[2]);
+        return step_usage(sh,
+                          "'%s' is not a System V IPC kind: msg (a message queue), "
+                          "shm (a shared memory segment) or sem (a semaphore set)",
+                          argv[2]);
     if (argc == 4 && ipc_key_parse(argv[3], &key, &e) < 0)
         return step_fail_err(sh, &e);
     struct subj_req rq = {.op = SOP_IPC, .i = {IPC_OP_NEW, kind, key}};

@@ -117,8 +117,7 @@ int observe_parse(const char *list, unsigned *out, struct nsl_err *e)
         else if (strcmp(w, "none") == 0)
             bits = 0;
         else
-            return nsl_usage(e, "unknown observation '%s' (use ns, cgroup, mounts, all, none)",
-                            w);
+            return nsl_usage(e, "unknown observation '%s' (use ns, cgroup, mounts, all, none)", w);
     }
     if (!any)
         return nsl_usage(e, "no observation named (use ns, cgroup, mounts, all, none)");

@@ -160,8 +160,7 @@ int cmd_mounts(struct nsl *sh, int argc, char **argv)
         if (strcmp(w, "--in") == 0 || strncmp(w, "--in=", 5) == 0) {
             in = w[4] == '=' ? w + 5 : k + 1 < argc ? argv[++k] : NULL;
             if (!in || !*in)
-                return step_usage(sh, "--in needs a TARGET (self, host, a PID or %%N); %s",
-                                 usage);
+                return step_usage(sh, "--in needs a TARGET (self, host, a PID or %%N); %s", usage);
         } else if (w[0] == '-' && w[1]) {
             return step_usage(sh, "unknown option '%s'; %s", w, usage);
         } else if (path) {
@@ -174,16 +173,19 @@ int cmd_mounts(struct nsl *sh, int argc, char **argv)
     if (path) {
         norm = path_normalize(path);
         if (!norm)
-            return step_usage(sh, "mounts: PATH must be absolute, as mount points are "
-                                         "(got '%s'; $SCRATCH/... names the scratch directory)",
-                             path);
+            return step_usage(sh,
+                              "mounts: PATH must be absolute, as mount points are "
+                              "(got '%s'; $SCRATCH/... names the scratch directory)",
+                              path);
         /* As the subject sees it: through its root, in its mount namespace. */
         char rel[64 + PATH_MAX];
         struct stat st;
         snprintf(rel, sizeof rel, "%d/root%s", (int)sh->subj.pid, norm);
         if (fstatat(sh->procfd, rel, &st, 0) < 0 && (errno == ENOENT || errno == ENOTDIR))
-            return step_fail_errno(sh, errno, "mounts: there is no %s in the subject's mount "
-                                              "namespace", norm);
+            return step_fail_errno(sh, errno,
+                                   "mounts: there is no %s in the subject's mount "
+                                   "namespace",
+                                   norm);
     }
     if (in)
         return mounts_compare(sh, norm, in);

@@ -91,8 +91,10 @@ static int cmd_veth_run(struct nsl *sh, int argc, char **argv)
     if (strcmp(name, peer) == 0 && peer_ns == subj_ns) {
         if (fd >= 0)
             close(fd);
-        return step_usage(sh, "the two ends of a veth pair in one namespace need two "
-                                     "names ('%s' twice)", name);
+        return step_usage(sh,
+                          "the two ends of a veth pair in one namespace need two "
+                          "names ('%s' twice)",
+                          name);
     }
     const char *strs[3] = {name, peer, shown};
     struct subj_req rq = {.op = SOP_NET, .i = {NET_OP_VETH}, .nstr = fd >= 0 ? 3 : 2, .str = strs,

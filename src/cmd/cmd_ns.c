@@ -147,7 +147,7 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
             const char *mode = a[13] == '=' ? a + 14 : a[13] == '\0' && k + 1 < argc ? argv[++k] : NULL;
             if (!mode || (a[13] != '=' && a[13] != '\0'))
                 return step_usage(sh, "--propagation needs a mode: private, slave, shared "
-                                             "or unchanged");
+                                      "or unchanged");
             if (strcmp(mode, "private") == 0)
                 prop = MS_PRIVATE;
             else if (strcmp(mode, "slave") == 0)
@@ -157,8 +157,10 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
             else if (strcmp(mode, "unchanged") == 0)
                 prop = 0;
             else
-                return step_usage(sh, "unknown propagation '%s' (private, slave, shared, "
-                                             "unchanged)", mode);
+                return step_usage(sh,
+                                  "unknown propagation '%s' (private, slave, shared, "
+                                  "unchanged)",
+                                  mode);
             continue;
         }
         if (strcmp(a, "--no-map") == 0) {
@@ -175,7 +177,7 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
     }
     if (!any)
         return step_usage(sh, "usage: unshare TYPE... (types: cgroup ipc mnt net pid time "
-                                     "user uts, or all)");
+                              "user uts, or all)");
     struct subj_req rq = {.op = SOP_UNSHARE, .i = {flags, (flags & CLONE_NEWNS) ? (int64_t)prop : 0, map},
                           .ns_changes = ns_slots_of_flags(flags)};
     struct subj_rep rep;
@@ -189,10 +191,11 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
                                 ? user_map_missing(sh, sh->subj.pid)
                                 : NULL;
         if (nomap)
-            rc = step_fail_errno(sh, rep.err, "unshare user failed: the kernel lets a process "
-                                              "create a user namespace only while its uid and "
-                                              "gid are both mapped in its own, and the subject's "
-                                              "%s is not written yet (%s)",
+            rc = step_fail_errno(sh, rep.err,
+                                 "unshare user failed: the kernel lets a process "
+                                 "create a user namespace only while its uid and "
+                                 "gid are both mapped in its own, and the subject's "
+                                 "%s is not written yet (%s)",
                                  nomap, user_map_fix(nomap));
         else if (unshare_failed && rep.err == EPERM)
             rc = step_fail_errno(sh, rep.err, "unshare failed; %s", privilege_hint());

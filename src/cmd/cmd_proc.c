@@ -41,8 +41,8 @@ static int spawn_fail(struct nsl *sh, int err, const char *prog, int flags)
                                "(after `unshare pid` or `setns pid`), and the kernel creates a new "
                                "PID namespace only as a child of the caller's own; spawn without "
                                "--ns pid, or `reset`", prog);
-    const char *nomap = err == EPERM && (flags & CLONE_NEWUSER) ? user_map_missing(sh, sh->subj.pid)
-                                                                : NULL;
+    const char *nomap =
+        err == EPERM && (flags & CLONE_NEWUSER) ? user_map_missing(sh, sh->subj.pid) : NULL;
     if (nomap)
         return step_fail_errno(sh, err,
                                "cannot create a user namespace for %s: the kernel allows it only "
@@ -102,8 +102,7 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
             continue;
         }
         if (a[0] == '-' && a[1])
-            return step_usage(sh, "spawn: unknown option '%s' (--ns TYPES, --cg CGROUP, --)",
-                             a);
+            return step_usage(sh, "spawn: unknown option '%s' (--ns TYPES, --cg CGROUP, --)", a);
         break;
     }
     if (k >= argc)
@@ -239,7 +238,7 @@ int cmd_wait(struct nsl *sh, int argc, char **argv)
         return step_fail_err(sh, &e);
     if (!t.job)
         return step_usage(sh, "wait takes a job (%%N): %s is not one of this session's jobs",
-                         argv[1]);
+                          argv[1]);
     struct job *j = t.job;
     int id = j->id;
     int64_t deadline = secs >= 0 ? now_ms() + secs * 1000 : -1;
@@ -491,9 +490,10 @@ static int kill_from_inside(struct nsl *sh, struct target *t, pid_t ns_pid, int 
         else
             rc = step_fail_errno(sh, rep.err, "kill -%s from inside failed", signal_name(sig));
     } else {
-        out_printf(sh, _("sent SIG%s to PID %d from PID %s inside the same PID namespace: a "
-                         "helper process the subject forked there for this one kill(2), gone "
-                         "since\n"),
+        out_printf(sh,
+                   _("sent SIG%s to PID %d from PID %s inside the same PID namespace: a "
+                     "helper process the subject forked there for this one kill(2), gone "
+                     "since\n"),
                    signal_name(sig), (int)ns_pid, sb_str(&rep.data));
     }
     subj_rep_free(&rep);

@@ -445,10 +445,10 @@ int cg_create(struct cg_session *s, enum cg_ctrl ctrl, const struct cg_create_op
         o = &none;
     if ((unsigned)ctrl >= CG_NCREATE)
         return nsl_usage(e, "nslab does not make cgroups for the %s controller",
-                        (unsigned)ctrl < CG_NCTRL ? cg_ctrl_info[ctrl].name : "unknown");
+                         (unsigned)ctrl < CG_NCTRL ? cg_ctrl_info[ctrl].name : "unknown");
     if (o->limit && o->limit->ctrl != ctrl)
-        return nsl_usage(e, "a %s limit given for a %s cgroup",
-                        cg_ctrl_info[o->limit->ctrl].name, cg_ctrl_info[ctrl].name);
+        return nsl_usage(e, "a %s limit given for a %s cgroup", cg_ctrl_info[o->limit->ctrl].name,
+                         cg_ctrl_info[ctrl].name);
     int hier = pick_hier(s, ctrl, o->hier, e);
     if (hier < 0)
         return -1;
@@ -488,7 +488,7 @@ int cg_set_limit(struct cg_session *s, const struct cg_group *g, const struct cg
 {
     if (lim->ctrl != g->ctrl)
         return nsl_usage(e, "%s is a %s cgroup, not %s", g->name, cg_ctrl_info[g->ctrl].name,
-                        cg_ctrl_info[lim->ctrl].name);
+                         cg_ctrl_info[lim->ctrl].name);
     return g->be->set_limit(&s->sys, g->dir, lim, t, e);
 }
 
@@ -497,7 +497,7 @@ int cg_set_weight(struct cg_session *s, const struct cg_group *g, unsigned weigh
 {
     if (g->ctrl != CG_CPU)
         return nsl_usage(e, "%s is a %s cgroup: only cpu cgroups have a weight", g->name,
-                        cg_ctrl_info[g->ctrl].name);
+                         cg_ctrl_info[g->ctrl].name);
     if (weight < CG_WEIGHT_MIN || weight > CG_WEIGHT_MAX)
         return nsl_fail(e, ERANGE, "a cpu weight is from %d to %d (default 100), not %u",
                         CG_WEIGHT_MIN, CG_WEIGHT_MAX, weight);

@@ -52,8 +52,7 @@ static int cpu_parse(const char *text, struct cg_limit *out, struct nsl_err *e)
         long q, p;
         cleanup_free char *qs = xstrndup(text, (size_t)(slash - text));
         if (parse_long(qs, 1, 1L << 40, &q) < 0 || parse_long(slash + 1, 1, 1L << 40, &p) < 0)
-            return nsl_usage(e, "bad cpu limit '%s': QUOTA/PERIOD are whole microseconds",
-                            text);
+            return nsl_usage(e, "bad cpu limit '%s': QUOTA/PERIOD are whole microseconds", text);
         out->value = (uint64_t)q;
         out->period = (uint64_t)p;
     } else {
@@ -61,7 +60,7 @@ static int cpu_parse(const char *text, struct cg_limit *out, struct nsl_err *e)
         uint64_t num, den;
         if (decimal_parse(text, percent ? len - 1 : len, &num, &den) < 0)
             return nsl_usage(e, "bad cpu limit '%s' (expected %s)", text,
-                            cg_ctrl_info[CG_CPU].limit_syntax);
+                             cg_ctrl_info[CG_CPU].limit_syntax);
         if (percent)
             den *= 100;
         /* A share of one CPU; above 1 (or 100%) means more than one CPU. */
@@ -131,7 +130,7 @@ int cg_limit_parse(enum cg_ctrl ctrl, const char *text, struct cg_limit *out, st
         }
         if (parse_long(text, 0, PIDS_MAX, &n) < 0)
             return nsl_usage(e, "bad pids limit '%s' (expected %s, at most %d)", text,
-                            ci->limit_syntax, PIDS_MAX);
+                             ci->limit_syntax, PIDS_MAX);
         out->value = (uint64_t)n;
         return 0;
     }
@@ -186,8 +185,7 @@ int cg_name_check(const char *name, struct nsl_err *e)
     if (n > 63)
         return nsl_fail(e, ENAMETOOLONG, "cgroup name '%.20s...' is longer than 63 characters", name);
     if (strchr(name, '/'))
-        return nsl_usage(e, "cgroup name '%s' contains '/': give a plain name, not a path",
-                        name);
+        return nsl_usage(e, "cgroup name '%s' contains '/': give a plain name, not a path", name);
     if (name[0] == '.' || name[0] == '-')
         return nsl_usage(e, "cgroup name '%s' may not start with '%c'", name, name[0]);
     for (size_t i = 0; i < n; i++) {
@@ -196,9 +194,9 @@ int cg_name_check(const char *name, struct nsl_err *e)
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
         if (!ok && c != '_' && c != '-' && c != '.')
             return nsl_usage(e,
-                            "cgroup name '%s' has a character other than letters, digits, "
-                            "'_', '-' and '.'",
-                            name);
+                             "cgroup name '%s' has a character other than letters, digits, "
+                             "'_', '-' and '.'",
+                             name);
     }
     if (strncmp(name, "nslab.", 6) == 0)
         return nsl_usage(e, "cgroup names 'nslab.*' are kept for session parents");

@@ -39,8 +39,9 @@ int ipc_key_parse(const char *w, key_t *out, struct nsl_err *e)
     return 0;
 bad:
     return nsl_usage(e,
-                    "'%s' is not an IPC key: give a number from 1 to 2147483647, in decimal or "
-                    "as hex like 0x1234 (or no KEY for IPC_PRIVATE)", w);
+                     "'%s' is not an IPC key: give a number from 1 to 2147483647, in decimal or "
+                     "as hex like 0x1234 (or no KEY for IPC_PRIVATE)",
+                     w);
 }
 
 /* Column names of /proc/sysvipc/KIND that nslab reads. */

@@ -165,9 +165,9 @@ int sys_mount(struct trace *t, const char *src, const char *target, const char *
     if (data) {
         cleanup_free char *qd = str_quoted(data);
         sb_printf(&a, ", %s", qd);
-    }
-    else
+    } else {
         sb_append(&a, ", NULL");
+    }
     int r = mount(src ? src : "none", target, fstype, flags, data);
     return traced(t, r, "mount", 0, sb_steal(&a));
 }

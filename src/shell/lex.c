@@ -208,7 +208,8 @@ bool lex_continues_from(const char *line, bool first, char *quote_state)
         }
         /* A '#' starts a comment at the start of a word; the first
          * character of a continuation line follows a newline, not a blank. */
-        if (c == '#' && ((i == 0 && first) || (i > 0 && (line[i - 1] == ' ' || line[i - 1] == '\t'))))
+        if (c == '#' &&
+            ((i == 0 && first) || (i > 0 && (line[i - 1] == ' ' || line[i - 1] == '\t'))))
             return false;
         if (c == '\'' || c == '"')
             quote = c;

@@ -230,9 +230,9 @@ static void test_flags_parse(void **state)
 
 static void test_flags_parse_rejects(void **state)
 {
-    static const char *const bad[] = {"",         " ",          ",",    "foo",
-                                      "uts,foo",  "pid_for_children", "uts;net", "uts,,net",
-                                      ",uts",     "uts,",       "uts, ,net"};
+    static const char *const bad[] = {
+        "",        " ",        ",",    "foo",  "uts,foo",  "pid_for_children",
+        "uts;net", "uts,,net", ",uts", "uts,", "uts, ,net"};
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         int f = 12345;
         struct nsl_err e = {0};

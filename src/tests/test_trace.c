@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #include "kernel/sys.h"
-#include "util.h"
 #include "kernel/trace.h"
+#include "util.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080

@@ -644,16 +644,16 @@ static void test_path_trusted(void **state)
     assert_non_null(mkdtemp(dir));
     snprintf(sub, sizeof sub, "%s/t", dir);
     assert_int_equal(mkdir(sub, 0755), 0);
-    assert_true(path_trusted(sub));   /* root's, 0755, under root's 0700 under sticky /tmp */
+    assert_true(path_trusted(sub)); /* root's, 0755, under root's 0700 under sticky /tmp */
     assert_int_equal(chmod(sub, 0775), 0);
-    assert_false(path_trusted(sub));  /* group-writable */
+    assert_false(path_trusted(sub)); /* group-writable */
     assert_int_equal(chmod(sub, 0755), 0);
     assert_int_equal(chmod(dir, 0777), 0);
-    assert_false(path_trusted(sub));  /* a directory above others may write, not sticky */
+    assert_false(path_trusted(sub)); /* a directory above others may write, not sticky */
     assert_int_equal(chmod(dir, 01777), 0);
-    assert_true(path_trusted(sub));   /* sticky: they cannot replace root's entry */
+    assert_true(path_trusted(sub)); /* sticky: they cannot replace root's entry */
     assert_int_equal(chown(sub, 65534, 65534), 0);
-    assert_false(path_trusted(sub));  /* not root's */
+    assert_false(path_trusted(sub)); /* not root's */
     assert_false(path_trusted("/nonexistent/nslab"));
     rmdir(sub);
     rmdir(dir);
@@ -669,18 +669,18 @@ static void test_formats_match(void **state)
     assert_true(i18n_formats_match("%-*s|%zu%%", "%-*s｜%zu%%"));
     assert_true(i18n_formats_match("%ld and %lu", "%lx 和 %lo")); /* same size, as msgfmt */
     assert_true(i18n_formats_match("x %d y %.0s", "%2$.0s%1$d"));
-    assert_false(i18n_formats_match("hello", "%p %p"));         /* leaks pointers */
-    assert_false(i18n_formats_match("%s", "%n"));               /* writes memory */
+    assert_false(i18n_formats_match("hello", "%p %p")); /* leaks pointers */
+    assert_false(i18n_formats_match("%s", "%n"));       /* writes memory */
     assert_false(i18n_formats_match("%s", "%s %n"));
-    assert_false(i18n_formats_match("%d", "%s"));               /* another type */
-    assert_false(i18n_formats_match("%s %d", "%d %s"));          /* another order */
-    assert_false(i18n_formats_match("%s %s", "%s"));             /* one missing */
-    assert_false(i18n_formats_match("%d", "%ld"));              /* another size */
-    assert_false(i18n_formats_match("%s %s", "%1$s %s"));         /* numbered and not */
-    assert_false(i18n_formats_match("%s %s", "%2$s %2$s"));       /* a hole */
+    assert_false(i18n_formats_match("%d", "%s"));           /* another type */
+    assert_false(i18n_formats_match("%s %d", "%d %s"));     /* another order */
+    assert_false(i18n_formats_match("%s %s", "%s"));        /* one missing */
+    assert_false(i18n_formats_match("%d", "%ld"));          /* another size */
+    assert_false(i18n_formats_match("%s %s", "%1$s %s"));   /* numbered and not */
+    assert_false(i18n_formats_match("%s %s", "%2$s %2$s")); /* a hole */
     assert_true(i18n_formats_match("%s to %d by %s", "%3$s 向 %2$d，%3$s 再 %1$s")); /* reread */
-    assert_false(i18n_formats_match("%s %d", "%1$s %1$d"));       /* reread as another type */
-    assert_false(i18n_formats_match("%s", "%y"));               /* no conversion at all */
+    assert_false(i18n_formats_match("%s %d", "%1$s %1$d")); /* reread as another type */
+    assert_false(i18n_formats_match("%s", "%y"));           /* no conversion at all */
 }
 
 int main(void)

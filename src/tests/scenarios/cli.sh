@@ -56,7 +56,9 @@ assert_eq 2 "$rc" "-c without TEXT: exit status"
 
 run -c 'expect ns uts new'
 assert_eq 3 "$rc" "an expect that does not hold: exit status"
-stderr_lines 1 "an expect that does not hold"
+# Told once: the ✗ line on stdout, nothing on stderr.
+stderr_lines 0 "an expect that does not hold"
+assert_eq 1 "$(grep -c '✗' "$tmpdir/out")" "an expect that does not hold: its ✗ line"
 run -c 'expect ns uts host'
 assert_eq 0 "$rc" "an expect that holds: exit status"
 
