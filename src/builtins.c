@@ -52,16 +52,42 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL); /* an interrupting signal ends it early, on purpose */
 }
 
+#define SLEEP_MAX (365.0 * 86400)
+#define ORPHAN_MAX 3600
+
+/* Seconds as `sleep` takes them: digits with at most one '.', so 2, 0.2 and
+ * .5 (no sign, exponent, hex, inf or nan), from 0 to max. */
+static int parse_seconds(const char *s, double max, double *out)
+{
+    size_t digits = 0, dots = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p >= '0' && *p <= '9')
+            digits++;
+        else if (*p == '.')
+            dots++;
+        else
+            return -1;
+    }
+    if (digits == 0 || dots > 1)
+        return -1;
+    double v = strtod(s, NULL);
+    if (!(v >= 0 && v <= max))
+        return -1;
+    *out = v;
+    return 0;
+}
+
 static int builtin_sleep(int argc, char **argv, int evt_fd)
 {
-    long secs = -1;
-    if (argc > 2 || (argc == 2 && parse_long(argv[1], 0, 365L * 86400, &secs) < 0))
+    double secs = -1;
+    if (argc > 2 || (argc == 2 && parse_seconds(argv[1], SLEEP_MAX, &secs) < 0))
         return 2;
     if (secs < 0) {
         for (;;)
             pause();
     }
-    struct timespec ts = {.tv_sec = secs};
+    struct timespec ts = {.tv_sec = (time_t)secs,
+                          .tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9)};
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
         ;
     return 0;
@@ -163,7 +189,7 @@ static int builtin_init(int argc, char **argv, int evt_fd)
 static int builtin_orphan(int argc, char **argv, int evt_fd)
 {
     long secs = 5;
-    if (argc > 2 || (argc == 2 && parse_long(argv[1], 0, 3600, &secs) < 0))
+    if (argc > 2 || (argc == 2 && parse_long(argv[1], 0, ORPHAN_MAX, &secs) < 0))
         return 2;
     pid_t parent = getpid(); /* read before fork: the parent may be gone soon */
     pid_t kid = fork();
@@ -431,38 +457,56 @@ static int stress_check(int argc, char **argv, const char *usage, struct nsl_err
                                        "a cgroup limit shows its effect with far less (e.g. "
                                        "200M against a 64M limit)", argv[2]);
         if (r < 0)
-            return nsl_fail(e, EINVAL, "stress mem SIZE: SIZE is bytes with K, M or G (e.g. "
-                                       "100M), not '%s'", argv[2]);
+            return nsl_usage(e,
+                             "stress mem SIZE: SIZE is bytes with K, M or G (e.g. "
+                             "100M), not '%s'",
+                             argv[2]);
         return 0;
     }
     if (strcmp(what, "cpu") == 0 && (argc == 3 || argc == 4)) {
         if (parse_long(argv[2], 1, STRESS_CPU_MAX, &n) < 0)
-            return nsl_fail(e, EINVAL, "stress cpu SECONDS [CPU]: SECONDS from 1 to %d, not '%s'",
-                            STRESS_CPU_MAX, argv[2]);
+            return nsl_usage(e, "stress cpu SECONDS [CPU]: SECONDS from 1 to %d, not '%s'",
+                             STRESS_CPU_MAX, argv[2]);
         long ncpu = sysconf(_SC_NPROCESSORS_CONF);
         if (argc == 4 && (parse_long(argv[3], 0, ncpu > 0 ? ncpu - 1 : 0, &n) < 0))
-            return nsl_fail(e, EINVAL, "stress cpu: CPU is a CPU number from 0 to %ld, not '%s'",
-                            ncpu - 1, argv[3]);
+            return nsl_usage(e, "stress cpu: CPU is a CPU number from 0 to %ld, not '%s'", ncpu - 1,
+                             argv[3]);
         return 0;
     }
     if (strcmp(what, "fork") == 0 && argc == 3) {
         if (parse_long(argv[2], 1, STRESS_FORK_MAX, &n) < 0)
-            return nsl_fail(e, EINVAL, "stress fork N: N from 1 to %d (bounded, so a typo cannot "
-                                       "fill the machine's PID space), not '%s'",
-                            STRESS_FORK_MAX, argv[2]);
+            return nsl_usage(e,
+                             "stress fork N: N from 1 to %d (bounded, so a typo cannot "
+                             "fill the machine's PID space), not '%s'",
+                             STRESS_FORK_MAX, argv[2]);
         return 0;
     }
-    return nsl_fail(e, EINVAL, "usage: spawn %s", usage);
+    return nsl_usage(e, "usage: spawn %s", usage);
 }
 
 int builtin_check(int argc, char **argv, struct nsl_err *e)
 {
     const char *usage = builtin_usage(argv[0]);
     long n;
+    double secs;
     bool ok = true;
-    if (strcmp(argv[0], "sleep") == 0 || strcmp(argv[0], "orphan") == 0) {
-        ok = argc <= 2 && (argc < 2 || parse_long(argv[1], 0, 365L * 86400, &n) == 0);
-    } else if (strcmp(argv[0], "init") == 0) {
+    if (strcmp(argv[0], "sleep") == 0) {
+        if (argc > 2 || (argc == 2 && parse_seconds(argv[1], SLEEP_MAX, &secs) < 0))
+            return nsl_usage(e,
+                             "usage: spawn %s (SECONDS: from 0 to a year, fractions allowed, "
+                             "e.g. 0.2; none sleeps until killed), not '%s'",
+                             usage, argc > 2 ? argv[2] : argv[1]);
+        return 0;
+    }
+    if (strcmp(argv[0], "orphan") == 0) {
+        if (argc > 2 || (argc == 2 && parse_long(argv[1], 0, ORPHAN_MAX, &n) < 0))
+            return nsl_usage(e,
+                             "usage: spawn %s (SECONDS: whole seconds from 0 to %d, the "
+                             "orphan's life; default 5), not '%s'",
+                             usage, ORPHAN_MAX, argc > 2 ? argv[2] : argv[1]);
+        return 0;
+    }
+    if (strcmp(argv[0], "init") == 0) {
         for (int k = 1; k < argc && ok; k++) {
             const char *list = NULL;
             if (strcmp(argv[k], "--trap") == 0 && k + 1 < argc)
@@ -477,7 +521,9 @@ int builtin_check(int argc, char **argv, struct nsl_err *e)
     if (strcmp(argv[0], "stress") == 0)
         return stress_check(argc, argv, usage, e);
     if (!ok)
-        return nsl_fail(e, EINVAL, "usage: spawn %s (SIG: a name or number; not KILL, STOP or "
-                                   "CHLD, which no handler can take or init needs)", usage);
+        return nsl_usage(e,
+                         "usage: spawn %s (SIG: a name or number; not KILL, STOP or "
+                         "CHLD, which no handler can take or init needs)",
+                         usage);
     return 0;
 }

@@ -108,10 +108,10 @@ int cgroups_resolve(struct nsl *sh, const char *word, struct cg_group *buf,
     if (!slash)
         return cg_lookup(s, word, out, e);
     if (slash == word)
-        return nsl_fail(e, EINVAL,
-                        "'%s': a CGROUP is a name cgcreate printed (mem1) or a path below one "
-                        "(mem1/sub), not an absolute path",
-                        word);
+        return nsl_usage(e,
+                         "'%s': a CGROUP is a name cgcreate printed (mem1) or a path below one "
+                         "(mem1/sub), not an absolute path",
+                         word);
     cleanup_free char *name = xstrndup(word, (size_t)(slash - word));
     const struct cg_group *g;
     if (cg_lookup(s, name, &g, e) < 0)
@@ -119,8 +119,8 @@ int cgroups_resolve(struct nsl *sh, const char *word, struct cg_group *buf,
     for (const char *p = slash + 1;;) {
         size_t n = strcspn(p, "/");
         if (!component_ok(p, n))
-            return nsl_fail(e, EINVAL, "'%s' is not a path below cgroup %s (no empty, . or .. parts)",
-                            word, name);
+            return nsl_usage(e, "'%s' is not a path below cgroup %s (no empty, . or .. parts)",
+                             word, name);
         if (!p[n])
             break;
         p += n + 1;
@@ -205,8 +205,8 @@ static int abstract_get(const struct cg_group *g, const char *key, struct strbuf
         } else if (g->ctrl == CG_CPUSET) {
             sb_append(out, st.cpus);
         } else if (g->ctrl == CG_FREEZER) {
-            r = nsl_fail(e, EINVAL, "%s is a freezer cgroup: it has no limit (frozen is its state)",
-                         g->name);
+            r = nsl_usage(e, "%s is a freezer cgroup: it has no limit (frozen is its state)",
+                          g->name);
         } else {
             r = num_value(&st.limit, "limit", g, out, e);
         }
@@ -225,15 +225,15 @@ static int abstract_get(const struct cg_group *g, const char *key, struct strbuf
         r = num_value(&st.weight, "cpu weight", g, out, e);
     } else if (strcmp(key, "cpus") == 0) {
         if (g->ctrl != CG_CPUSET)
-            r = nsl_fail(e, EINVAL, "%s is not a cpuset cgroup", g->name);
+            r = nsl_usage(e, "%s is not a cpuset cgroup", g->name);
         else
             sb_append(out, st.cpus);
     } else if (strcmp(key, "frozen") == 0) {
         if (st.frozen < 0)
-            r = nsl_fail(e, EINVAL,
-                         "%s has no freeze state: on cgroup v1 only cgroups of the freezer "
-                         "hierarchy freeze (cgcreate freezer)",
-                         g->name);
+            r = nsl_usage(e,
+                          "%s has no freeze state: on cgroup v1 only cgroups of the freezer "
+                          "hierarchy freeze (cgcreate freezer)",
+                          g->name);
         else
             sb_append(out, st.frozen == 2 ? "freezing" : st.frozen ? "1" : "0");
     }
@@ -383,15 +383,15 @@ int cg_value_match(enum cg_ctrl ctrl, const char *key, const char *have, const c
     enum cmp_op op;
     const char *rest = op_parse(want, &op);
     if (!*rest)
-        return nsl_fail(e, EINVAL, "'%s' compares with nothing", want);
+        return nsl_usage(e, "'%s' compares with nothing", want);
     if (strcmp(key, "limit") == 0 && rest == want)
         return limit_match(ctrl, have, want, why, e);
     uint64_t a, b;
     bool numbers = number_parse(have, &a) && number_parse(rest, &b);
     if (rest != want && !numbers) {
         if (!number_parse(rest, &b))
-            return nsl_fail(e, EINVAL, "'%s': %s compares numbers (e.g. >0, <=64M)", want,
-                            want[0] == '!' ? "!=" : "an operator");
+            return nsl_usage(e, "'%s': %s compares numbers (e.g. >0, <=64M)", want,
+                             want[0] == '!' ? "!=" : "an operator");
         sb_printf(why, "%s is \"%s\", not a number", key, have);
         return 0;
     }

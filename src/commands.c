@@ -118,11 +118,12 @@ const struct command commands[] = {
              "child into those cgroups before it runs anything: the subject writes the\n"
              "child's PID to each cgroup.procs between clone and letting it go, so even\n"
              "its first allocation is counted there (cgexec CGROUP PROGRAM is the same).\n"
-             "Builtins: sleep [SECONDS] (forever by default); init [--trap SIG,...], a\n"
-             "PID 1 that reaps every child and reports it, with handlers only for the\n"
-             "signals named (TERM, INT, HUP or QUIT make it exit cleanly; others are\n"
-             "reported); orphan [SECONDS], which forks a child and exits, so the child is\n"
-             "re-parented to its namespace's init; and loads for cgroups:\n"
+             "Builtins: sleep [SECONDS] (forever by default; fractions like 0.2 too);\n"
+             "init [--trap SIG,...], a PID 1 that reaps every child and reports it, with\n"
+             "handlers only for the signals named (TERM, INT, HUP or QUIT make it exit\n"
+             "cleanly; others are reported); orphan [SECONDS], which forks a child and\n"
+             "exits, so the child is re-parented to its namespace's init; and loads for\n"
+             "cgroups:\n"
              "  stress mem SIZE        allocates SIZE bytes and touches every page, then\n"
              "                         holds them (a memory limit below SIZE ends in an\n"
              "                         OOM kill); SIZE at most half the machine's memory\n"
@@ -674,7 +675,9 @@ const struct command commands[] = {
      .help = N_("record FILE writes every following step (and event) to FILE as one JSON\n"
              "object per line, the same objects -J prints, while the session goes on as\n"
              "before. A teacher can collect the files and check them with\n"
-             "scripts/check-records. record off stops."),
+             "scripts/check-records. record off stops. FILE is a new file, or a regular\n"
+             "file of yours (never a link, a FIFO or a device); if a write to it fails,\n"
+             "recording stops with an error and the session's status is 1."),
      .run = cmd_record,
      .complete = "@file",
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},

@@ -87,6 +87,12 @@ int cmd_ipc(struct nsl *sh, int argc, char **argv);
 int cmd_id(struct nsl *sh, int argc, char **argv);
 int cmd_uidmap(struct nsl *sh, int argc, char **argv);
 int cmd_gidmap(struct nsl *sh, int argc, char **argv);
+/* "uid_map" or "gid_map" when PID is in a user namespace of its own whose
+ * map is not written yet (the kernel then refuses to create a user namespace
+ * there: EPERM), else NULL. */
+const char *user_map_missing(struct nsl *sh, pid_t pid);
+/* The commands that write that map, e.g. "`setgroups deny`, then `gidmap 0 me 1`". */
+const char *user_map_fix(const char *missing);
 int cmd_setgroups(struct nsl *sh, int argc, char **argv);
 int cmd_timens(struct nsl *sh, int argc, char **argv);
 int cmd_clock(struct nsl *sh, int argc, char **argv);

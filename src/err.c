@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "err.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,6 +15,20 @@ int nsl_fail(struct nsl_err *e, int errnum, const char *fmt, ...)
         vsnprintf(e->msg, sizeof e->msg, _(fmt), ap);
         va_end(ap);
         e->errnum = errnum;
+        e->usage = false;
+    }
+    return -1;
+}
+
+int nsl_usage(struct nsl_err *e, const char *fmt, ...)
+{
+    if (e) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->msg, sizeof e->msg, _(fmt), ap);
+        va_end(ap);
+        e->errnum = EINVAL;
+        e->usage = true;
     }
     return -1;
 }
@@ -29,6 +44,7 @@ int nsl_fail_errno(struct nsl_err *e, int errnum, const char *fmt, ...)
             snprintf(e->msg + n, sizeof e->msg - (size_t)n, ": %s (%s)", strerror(errnum),
                      errno_name(errnum));
         e->errnum = errnum;
+        e->usage = false;
     }
     return -1;
 }
@@ -36,5 +52,6 @@ int nsl_fail_errno(struct nsl_err *e, int errnum, const char *fmt, ...)
 void nsl_err_clear(struct nsl_err *e)
 {
     e->errnum = 0;
+    e->usage = false;
     e->msg[0] = '\0';
 }

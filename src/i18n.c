@@ -1,9 +1,10 @@
 #define _GNU_SOURCE
 #include "i18n.h"
 
+#include <ctype.h>
 #include <limits.h>
-#include <stdbool.h>
 #include <locale.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,167 @@ void i18n_init(const char *lang)
     setenv("LANGUAGE", "zh_CN", 1);
     bindtextdomain(I18N_DOMAIN, dir);
     bind_textdomain_codeset(I18N_DOMAIN, "UTF-8");
+}
+
+/* --- printf conversions of a translation ----------------------------- */
+
+#define FMT_MAX_ARGS 32
+
+/* Reads the conversions of fmt into types[] by argument position: each an
+ * argument class ('i' integers and chars, 'f' floating, 's' string, 'p'
+ * pointer, 'w' wide string) after a length letter ('-' none or promoted,
+ * 'l', 'L' long long, 'j', 'z', 't', 'D' long double). Returns the number
+ * of arguments, or -1 for what no translation may hold (%n, an unknown
+ * conversion, numbered and unnumbered mixed, a hole, too many). */
+static int fmt_types(const char *fmt, char types[FMT_MAX_ARGS][2])
+{
+    int next = 0, used = 0, numbered = -1;
+    memset(types, 0, sizeof(char[FMT_MAX_ARGS][2]));
+    for (const char *p = fmt; (p = strchr(p, '%'));) {
+        p++;
+        if (*p == '%') {
+            p++;
+            continue;
+        }
+        int pos = 0;
+        const char *q = p;
+        while (*q >= '0' && *q <= '9')
+            pos = pos * 10 + (*q++ - '0');
+        bool has_pos = q > p && *q == '$';
+        if (has_pos)
+            p = q + 1;
+        if (numbered >= 0 && numbered != (int)has_pos)
+            return -1;
+        numbered = has_pos;
+        while (*p && strchr("-+ #0'I", *p))
+            p++;
+        /* width and precision: digits, or '*' (an int argument, maybe numbered) */
+        for (int part = 0; part < 2; part++) {
+            if (part == 1) {
+                if (*p != '.')
+                    break;
+                p++;
+            }
+            if (*p == '*') {
+                p++;
+                int wpos = 0;
+                const char *r = p;
+                while (*r >= '0' && *r <= '9')
+                    wpos = wpos * 10 + (*r++ - '0');
+                if (has_pos != (r > p && *r == '$'))
+                    return -1;
+                int at = has_pos ? wpos - 1 : next++;
+                if (has_pos)
+                    p = r + 1;
+                if (at < 0 || at >= FMT_MAX_ARGS || (types[at][0] && types[at][1] != 'i'))
+                    return -1;
+                types[at][0] = '-', types[at][1] = 'i';
+                used = at + 1 > used ? at + 1 : used;
+            } else {
+                while (*p >= '0' && *p <= '9')
+                    p++;
+            }
+        }
+        char len = '-';
+        if (p[0] == 'h')
+            p += p[1] == 'h' ? 2 : 1; /* promoted to int */
+        else if (p[0] == 'l' && p[1] == 'l')
+            len = 'L', p += 2;
+        else if (*p == 'q')
+            len = 'L', p++;
+        else if (*p && strchr("ljzt", *p))
+            len = *p++;
+        else if (*p == 'L')
+            len = 'D', p++;
+        char cls;
+        switch (*p) {
+        case 'd':
+        case 'i':
+        case 'o':
+        case 'u':
+        case 'x':
+        case 'X':
+        case 'c':
+            cls = 'i';
+            break;
+        case 'e':
+        case 'E':
+        case 'f':
+        case 'F':
+        case 'g':
+        case 'G':
+        case 'a':
+        case 'A':
+            cls = 'f';
+            break;
+        case 's':
+            cls = len == 'l' ? 'w' : 's';
+            break;
+        case 'p':
+            cls = 'p';
+            break;
+        case 'm': /* strerror(errno): no argument */
+            p++;
+            continue;
+        default: /* %n writes to memory; anything else is not a conversion */
+            return -1;
+        }
+        p++;
+        int at = has_pos ? pos - 1 : next++;
+        /* A numbered argument may be read twice, as the same type. */
+        if (at < 0 || at >= FMT_MAX_ARGS ||
+            (types[at][0] && (types[at][0] != len || types[at][1] != cls)))
+            return -1;
+        types[at][0] = len, types[at][1] = cls;
+        used = at + 1 > used ? at + 1 : used;
+    }
+    for (int k = 0; k < used; k++)
+        if (!types[k][0])
+            return -1; /* an argument no conversion reads: positions unclear */
+    return used;
+}
+
+/* The '%' directives of a text that is no format (help texts name jobs %1,
+ * %N; narration says 20%): each '%' with what follows it up to a letter or
+ * a blank, in order, one per line into out. */
+static void raw_directives(const char *s, struct strbuf *out)
+{
+    for (const char *p = s; (p = strchr(p, '%'));) {
+        const char *q = p + 1;
+        while (*q && q - p < 12 && !isalpha((unsigned char)*q) && !isspace((unsigned char)*q) &&
+               *q != '%')
+            q++;
+        if (*q && isalpha((unsigned char)*q))
+            q++;
+        sb_appendn(out, p, (size_t)(q - p));
+        sb_appendc(out, '\n');
+        p = q;
+    }
+}
+
+int i18n_formats_match(const char *msgid, const char *msgstr)
+{
+    char a[FMT_MAX_ARGS][2], b[FMT_MAX_ARGS][2];
+    int na = fmt_types(msgid, a), nb = fmt_types(msgstr, b);
+    if (na >= 0)
+        return na == nb && memcmp(a, b, sizeof a) == 0;
+    /* msgid is no valid format: the translation may only repeat its '%'
+     * words exactly, so whatever printf makes of one, it makes of both. */
+    struct strbuf ra = {0}, rb = {0};
+    raw_directives(msgid, &ra);
+    raw_directives(msgstr, &rb);
+    int same = strcmp(sb_str(&ra), sb_str(&rb)) == 0;
+    sb_free(&ra);
+    sb_free(&rb);
+    return same;
+}
+
+const char *i18n_gettext(const char *msgid)
+{
+    const char *t = dgettext(I18N_DOMAIN, msgid);
+    if (t == msgid || (!strchr(msgid, '%') && !strchr(t, '%')))
+        return t;
+    return i18n_formats_match(msgid, t) ? t : msgid;
 }
 
 void i18n_restore_env(void)

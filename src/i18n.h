@@ -7,9 +7,21 @@
 #include <libintl.h>
 
 #define I18N_DOMAIN "nslab"
-#define _(s) dgettext(I18N_DOMAIN, s)
+#define _(s) i18n_gettext(s)
+/* A translation only ever printed as text, through "%s" (help texts, lab
+ * narration): its '%' (job %1, 20%) mean nothing, so it is not checked. */
+#define T_(s) dgettext(I18N_DOMAIN, s)
 /* Marks a string for the catalog where it is defined; translated where used. */
 #define N_(s) s
+
+/* The translation of msgid, used only when it carries the same printf
+ * conversions as msgid (the rule of msgfmt --check-format, checked here
+ * again at use, so a catalog cannot turn a message into %n or %p): else
+ * msgid itself, in English. Every translated string may be a format. */
+const char *i18n_gettext(const char *msgid);
+/* The check itself: 1 when the two strings' conversions (argument types,
+ * in order or by %N$ position) are the same and none is %n, else 0. */
+int i18n_formats_match(const char *msgid, const char *msgstr);
 
 /* Selects the language for the rest of the process: "zh" loads the Chinese
  * catalog (locale dir from NSLAB_LOCALEDIR, next to the binary, or

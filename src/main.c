@@ -139,8 +139,10 @@ static void sh_free(struct nsl *sh)
     free(sh->early);
     for (size_t k = 0; k < EVLOG_SIZE; k++)
         free(sh->evlog[k]);
-    if (sh->record)
-        fclose(sh->record);
+    if (sh->record && fclose(sh->record) != 0)
+        fprintf(stderr, _("nslab: recording to %s: the last write failed: %s\n"), sh->record_name,
+                strerror(errno));
+    free(sh->record_name);
     if (sh->procfd >= 0)
         close(sh->procfd);
     if (sh->exe_fd >= 0)

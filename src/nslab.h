@@ -106,6 +106,8 @@ struct step {
 struct last_step {
     unsigned long evseq; /* sh->evseq when the step began */
     bool valid, ok;
+    bool usage; /* it failed as a usage error of the lab (never expected) */
+    int line;   /* where it was, for the message that says so */
     int errnum;
     char *output;
     struct snapshot before, after;
@@ -157,6 +159,7 @@ struct nsl {
     struct labels labels;
     struct session_made *made; /* IPC objects and host network changes to undo at exit */
     FILE *record;    /* `record FILE`, or NULL */
+    char *record_name; /* FILE, for the message when a write to it fails */
     const char *lang; /* "en" or "zh": help, explain, errors, narration */
     bool interactive; /* reading from a terminal */
     /* `pause` waits for Enter: at the prompt, and when a lab file is run by
@@ -179,6 +182,9 @@ struct nsl {
 void out_printf(struct nsl *sh, const char *fmt, ...) PRINTF(2, 3);
 /* Fail the current step: fills sh->step.err, returns -1. */
 int step_fail(struct nsl *sh, int errnum, const char *fmt, ...) PRINTF(3, 4);
+/* A usage error of the lab itself (EINVAL, err.usage): `expect fail` never
+ * accepts it, and no observation is shown before it. */
+int step_usage(struct nsl *sh, const char *fmt, ...) PRINTF(2, 3);
 /* Same, appending the errno description. */
 int step_fail_errno(struct nsl *sh, int errnum, const char *fmt, ...) PRINTF(3, 4);
 /* Copy an nsl_err into the step (for lower layers' errors). Returns -1. */

@@ -321,8 +321,10 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
          * trace already. */
     } else {
         struct strbuf args = {0};
-        for (int k = 0; k < argc && k < 8; k++)
-            sb_printf(&args, "%s\"%s\"", k ? ", " : "", argv[k]);
+        for (int k = 0; k < argc && k < 8; k++) {
+            cleanup_free char *q = str_quoted(argv[k]);
+            sb_printf(&args, "%s%s", k ? ", " : "", q);
+        }
         if (argc > 8)
             sb_append(&args, ", ...");
         if (builtin)

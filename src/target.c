@@ -27,8 +27,8 @@ int target_resolve(struct nsl *sh, const char *word, unsigned flags, struct targ
     if (word[0] == '%') {
         long id;
         if (parse_long(word + 1, 1, 1000000, &id) < 0)
-            return nsl_fail(e, EINVAL, "'%s' is not a job: jobs are written %%N, as `jobs` lists them",
-                            word);
+            return nsl_usage(e, "'%s' is not a job: jobs are written %%N, as `jobs` lists them",
+                             word);
         events_poll(sh, 0);
         struct job *j = job_find(sh, (int)id);
         if (!j)
@@ -44,8 +44,7 @@ int target_resolve(struct nsl *sh, const char *word, unsigned flags, struct targ
     }
     pid_t pid;
     if (parse_pid(word, &pid) < 0)
-        return nsl_fail(e, EINVAL,
-                        "'%s' is not a target: use self, host, a PID, or %%N for a job", word);
+        return nsl_usage(e, "'%s' is not a target: use self, host, a PID, or %%N for a job", word);
     t->job = job_by_pid(sh, pid);
     if (!(flags & TARGET_ALLOW_DEAD) && !pid_alive(sh, pid))
         return nsl_fail(e, ESRCH, "no process with PID %d", (int)pid);

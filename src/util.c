@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -438,6 +439,135 @@ bad:
     return false;
 }
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none. */
+static size_t utf8_seq(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)s[0];
+    size_t len = c < 0x80             ? 1
+                 : (c & 0xe0) == 0xc0 ? 2
+                 : (c & 0xf0) == 0xe0 ? 3
+                 : (c & 0xf8) == 0xf0 ? 4
+                                      : 0;
+    if (len == 0 || len > n)
+        return 0;
+    return utf8_valid(s, len, NULL) ? len : 0;
+}
+
+void sb_append_escaped(struct strbuf *sb, const char *s, size_t n, unsigned flags)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        size_t len = c ? utf8_seq(s + i, n - i) : 0;
+        if (len > 1) {
+            sb_appendn(sb, s + i, len);
+            i += len;
+            continue;
+        }
+        i++;
+        if ((flags & ESC_JSON) && len == 1) {
+            sb_appendc(sb, (char)c);
+        } else if (flags & ESC_JSON) {
+            sb_printf(sb, "\\\\x%02x", c);
+        } else if ((flags & ESC_QUOTE) && (c == '"' || c == '\\')) {
+            sb_appendc(sb, '\\');
+            sb_appendc(sb, (char)c);
+        } else if ((flags & ESC_QUOTE) && c == '\n') {
+            sb_append(sb, "\\n");
+        } else if ((flags & ESC_QUOTE) && c == '\t') {
+            sb_append(sb, "\\t");
+        } else if ((flags & ESC_KEEP_NL) && (c == '\n' || c == '\t')) {
+            sb_appendc(sb, (char)c);
+        } else if (len == 1 && c >= 0x20 && c != 0x7f) {
+            sb_appendc(sb, (char)c);
+        } else {
+            sb_printf(sb, "\\x%02x", c);
+        }
+    }
+}
+
+char *str_escaped(const char *s)
+{
+    struct strbuf sb = {0};
+    sb_append_escaped(&sb, s, strlen(s), 0);
+    return sb_steal(&sb);
+}
+
+char *str_quoted(const char *s)
+{
+    struct strbuf sb = {0};
+    sb_appendc(&sb, '"');
+    sb_append_escaped(&sb, s, strlen(s), ESC_QUOTE);
+    sb_appendc(&sb, '"');
+    return sb_steal(&sb);
+}
+
+uid_t user_real(gid_t *gid)
+{
+    uid_t u = getuid();
+    gid_t g = getgid();
+    const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
+    long v;
+    if (u == 0 && su && parse_long(su, 0, (long)UINT32_MAX - 1, &v) == 0) {
+        u = (uid_t)v;
+        g = sg && parse_long(sg, 0, (long)UINT32_MAX - 1, &v) == 0 ? (gid_t)v : (gid_t)u;
+    }
+    if (gid)
+        *gid = g;
+    return u;
+}
+
+bool running_privileged(void)
+{
+    if (geteuid() == 0)
+        return true;
+    /* The real /proc, whatever a test hook says. */
+    FILE *f = fopen("/proc/self/status", "re");
+    if (!f)
+        return true; /* cannot tell: assume the worst */
+    char line[256];
+    bool caps = true;
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "CapEff:", 7) == 0) {
+            caps = strtoull(line + 7, NULL, 16) != 0;
+            break;
+        }
+    }
+    fclose(f);
+    return caps;
+}
+
+bool path_trusted_by(const char *path, uid_t owner)
+{
+    cleanup_free char *real = realpath(path, NULL);
+    if (!real)
+        return false;
+    bool leaf = true;
+    for (;;) {
+        struct stat st;
+        if (lstat(real, &st) < 0 || (st.st_uid != 0 && st.st_uid != owner))
+            return false;
+        /* A directory above may be writable by others when it is sticky
+         * (/tmp): they can neither rename nor remove what root owns there. */
+        bool sticky = S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX);
+        if ((st.st_mode & (S_IWGRP | S_IWOTH)) && (leaf || !sticky))
+            return false;
+        if (strcmp(real, "/") == 0)
+            return true;
+        char *slash = strrchr(real, '/');
+        if (slash == real)
+            slash[1] = '\0';
+        else
+            *slash = '\0';
+        leaf = false;
+    }
+}
+
+bool path_trusted(const char *path)
+{
+    return path_trusted_by(path, 0);
+}
+
 int64_t now_ms(void)
 {
     struct timespec ts;
@@ -448,10 +578,16 @@ int64_t now_ms(void)
 int data_dir_find(char *buf, size_t size, const char *env, const char *const *rel, size_t nrel,
                   const char *probe)
 {
+    /* A privileged run reads messages (printf formats) and texts only from
+     * where nobody but root could have written them. */
+    bool careful = running_privileged();
     const char *named = getenv(env);
     if (named && *named) {
-        snprintf(buf, size, "%s", named);
-        return 0;
+        cleanup_free char *path = xasprintf("%s/%s", named, probe);
+        if (!careful || path_trusted(path)) {
+            snprintf(buf, size, "%s", named);
+            return 0;
+        }
     }
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -462,10 +598,16 @@ int data_dir_find(char *buf, size_t size, const char *env, const char *const *re
     if (!slash)
         return -1;
     *slash = '\0';
+    /* Beside the binary, the binary's owner may own the data too: whoever
+     * owns the program root runs has root already (a checkout built by a
+     * user and tested with sudo); nobody else may. */
+    struct stat st;
+    uid_t exe_owner = stat("/proc/self/exe", &st) == 0 ? st.st_uid : 0;
     for (size_t k = 0; k < nrel; k++) {
         cleanup_free char *dir = xasprintf("%s/%s", exe, rel[k]);
         cleanup_free char *path = xasprintf("%s/%s", dir, probe);
-        if (access(path, R_OK) == 0 && strlen(dir) < size) {
+        if (access(path, R_OK) == 0 && strlen(dir) < size &&
+            (!careful || path_trusted_by(path, exe_owner))) {
             memcpy(buf, dir, strlen(dir) + 1);
             return 0;
         }

@@ -101,6 +101,36 @@ size_t edit_distance(const char *a, const char *b);
  * the offset of the first offending byte. */
 bool utf8_valid(const char *s, size_t n, size_t *bad_at);
 
+/* The one way nslab shows bytes it did not write (paths, hostnames, a
+ * process's command line, a word typed): valid UTF-8 stays, every control
+ * character and every byte that is not UTF-8 becomes \xNN, so nothing
+ * reaches a terminal raw and every JSON string is valid. ESC_KEEP_NL keeps
+ * newlines and tabs; ESC_QUOTE writes a C string body (also \" \\ \n \t),
+ * for the trace's quoted arguments. ESC_JSON: s is JSON text already (its
+ * control characters escaped), only bytes that are not UTF-8 change, to
+ * \\xNN inside their string. */
+enum { ESC_KEEP_NL = 1, ESC_QUOTE = 2, ESC_JSON = 4 };
+void sb_append_escaped(struct strbuf *sb, const char *s, size_t n, unsigned flags);
+/* A new string: s escaped as above (flags 0). */
+char *str_escaped(const char *s);
+/* A new string: s in double quotes, escaped with ESC_QUOTE. */
+char *str_quoted(const char *s);
+
+/* The user this run is for: SUDO_UID (and SUDO_GID) when root runs it
+ * through sudo, else the real uid and gid. Files nslab makes for the user
+ * (history, records) belong to them. */
+uid_t user_real(gid_t *gid);
+/* Running with privilege: euid 0, or any effective capability. Such a run
+ * ignores the hooks meant for tests and data it cannot trust (see
+ * path_trusted). */
+bool running_privileged(void);
+/* PATH (resolved) and every directory above it are owned by root and not
+ * writable by group or others (a sticky directory such as /tmp may be):
+ * nobody but root could have put what it holds there. */
+bool path_trusted(const char *path);
+/* The same, with owner trusted as root is (owned by either). */
+bool path_trusted_by(const char *path, uid_t owner);
+
 /* Monotonic milliseconds. */
 int64_t now_ms(void);
 

@@ -60,7 +60,7 @@ static cJSON *layout_json(const struct cg_layout *L)
 int cmd_cgls(struct nsl *sh, int argc, char **argv)
 {
     if (argc > 2)
-        return step_fail(sh, EINVAL, "usage: cgls [CGROUP]");
+        return step_usage(sh, "usage: cgls [CGROUP]");
     struct nsl_err e;
     if (cgroups_need(sh, &e) < 0)
         return step_fail_err(sh, &e);

@@ -152,20 +152,20 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
         if (strcmp(a, "--name") == 0 || strncmp(a, "--name=", 7) == 0) {
             name = a[6] == '=' ? a + 7 : k + 1 < argc ? argv[++k] : NULL;
             if (!name)
-                return step_fail(sh, EINVAL, "--name needs a name, e.g. --name web");
+                return step_usage(sh, "--name needs a name, e.g. --name web");
         } else if (strcmp(a, "--v2") == 0) {
             v2 = true;
         } else if (a[0] == '-' && a[1] && !(a[1] >= '0' && a[1] <= '9')) {
-            return step_fail(sh, EINVAL, "cgcreate: unknown option '%s' (--name NAME, --v2)", a);
+            return step_usage(sh, "cgcreate: unknown option '%s' (--name NAME, --v2)", a);
         } else if (nw < 2) {
             words[nw++] = a;
         } else {
-            return step_fail(sh, EINVAL, "usage: cgcreate CONTROLLER [LIMIT] [--name NAME] [--v2]");
+            return step_usage(sh, "usage: cgcreate CONTROLLER [LIMIT] [--name NAME] [--v2]");
         }
     }
     if (nw == 0)
-        return step_fail(sh, EINVAL, "usage: cgcreate CONTROLLER [LIMIT] [--name NAME] [--v2] "
-                                     "(CONTROLLER: mem, cpu, pids, cpuset or freezer)");
+        return step_usage(sh, "usage: cgcreate CONTROLLER [LIMIT] [--name NAME] [--v2] "
+                              "(CONTROLLER: mem, cpu, pids, cpuset or freezer)");
     struct nsl_err e;
     enum cg_ctrl ctrl;
     if (cgroups_need(sh, &e) < 0 || cg_ctrl_parse(words[0], &ctrl, &e) < 0)
@@ -213,6 +213,8 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
 /* cgset's error, with the kernel's reason in a learner's words. */
 static int set_fail(struct nsl *sh, struct nsl_err *e)
 {
+    if (e->usage) /* refused before the kernel saw it: no hint about the kernel */
+        return step_fail_err(sh, e);
     switch (e->errnum) {
     case ENOENT:
         err_hint(e, "there is no such file in this cgroup (cgget lists the files nslab reads; "
@@ -257,8 +259,8 @@ static void print_readback(void *ctx, const char *path, const char *value)
 int cmd_cgset(struct nsl *sh, int argc, char **argv)
 {
     if (argc != 4)
-        return step_fail(sh, EINVAL, "usage: cgset CGROUP FILE VALUE (FILE: a file name such as "
-                                     "memory.max, or limit or weight)");
+        return step_usage(sh, "usage: cgset CGROUP FILE VALUE (FILE: a file name such as "
+                              "memory.max, or limit or weight)");
     struct cg_group buf;
     const struct cg_group *g;
     if (group_arg(sh, argv[1], &buf, &g) < 0)
@@ -276,12 +278,16 @@ int cmd_cgset(struct nsl *sh, int argc, char **argv)
     } else if (strcmp(file, "weight") == 0) {
         long w;
         if (parse_long(value, CG_WEIGHT_MIN, CG_WEIGHT_MAX, &w) < 0)
-            return step_fail(sh, EINVAL, "a cpu weight is a number from %d to %d (default 100), "
-                                         "not '%s'", CG_WEIGHT_MIN, CG_WEIGHT_MAX, value);
+            return step_usage(sh,
+                              "a cpu weight is a number from %d to %d (default 100), "
+                              "not '%s'",
+                              CG_WEIGHT_MIN, CG_WEIGHT_MAX, value);
         r = cg_set_weight(s, g, (unsigned)w, &sh->step.trace, &e);
     } else if (cg_key_is_abstract(file)) {
-        return step_fail(sh, EINVAL, "%s is read from the kernel, not set: cgset takes limit, "
-                                     "weight or a file name", file);
+        return step_usage(sh,
+                          "%s is read from the kernel, not set: cgset takes limit, "
+                          "weight or a file name",
+                          file);
     } else {
         r = cg_file_write(s, g, file, value, &sh->step.trace, &e);
     }
@@ -308,7 +314,7 @@ static void print_stats(struct nsl *sh, const struct cg_stats *st, cJSON *files)
 int cmd_cgget(struct nsl *sh, int argc, char **argv)
 {
     if (argc < 2)
-        return step_fail(sh, EINVAL, "usage: cgget CGROUP [FILE...]");
+        return step_usage(sh, "usage: cgget CGROUP [FILE...]");
     struct cg_group buf;
     const struct cg_group *g;
     if (group_arg(sh, argv[1], &buf, &g) < 0)
@@ -354,8 +360,8 @@ int cmd_cgget(struct nsl *sh, int argc, char **argv)
 int cmd_cgattach(struct nsl *sh, int argc, char **argv)
 {
     if (argc < 2 || argc > 3)
-        return step_fail(sh, EINVAL, "usage: cgattach CGROUP [TARGET] (TARGET: self, %%N or a PID "
-                                     "of this session; default self)");
+        return step_usage(sh, "usage: cgattach CGROUP [TARGET] (TARGET: self, %%N or a PID "
+                              "of this session; default self)");
     struct cg_group buf;
     const struct cg_group *g;
     if (group_arg(sh, argv[1], &buf, &g) < 0)
@@ -403,7 +409,7 @@ int cmd_cgattach(struct nsl *sh, int argc, char **argv)
 int cmd_cgexec(struct nsl *sh, int argc, char **argv)
 {
     if (argc < 3)
-        return step_fail(sh, EINVAL, "usage: cgexec CGROUP PROGRAM [ARGS...]");
+        return step_usage(sh, "usage: cgexec CGROUP PROGRAM [ARGS...]");
     /* exactly `spawn --cg CGROUP -- PROGRAM ARGS...` */
     char **v = xcalloc((size_t)argc + 4, sizeof *v);
     v[0] = "spawn";
@@ -502,7 +508,7 @@ static bool subject_within(struct nsl *sh, const struct cg_group *g)
 static int freeze_command(struct nsl *sh, int argc, char **argv, bool frozen)
 {
     if (argc != 2)
-        return step_fail(sh, EINVAL, "usage: %s CGROUP", argv[0]);
+        return step_usage(sh, "usage: %s CGROUP", argv[0]);
     struct cg_group buf;
     const struct cg_group *g;
     if (group_arg(sh, argv[1], &buf, &g) < 0)
@@ -551,7 +557,7 @@ int cmd_cgthaw(struct nsl *sh, int argc, char **argv)
 int cmd_cgdelete(struct nsl *sh, int argc, char **argv)
 {
     if (argc != 2)
-        return step_fail(sh, EINVAL, "usage: cgdelete CGROUP");
+        return step_usage(sh, "usage: cgdelete CGROUP");
     struct cg_group buf;
     const struct cg_group *g;
     if (group_arg(sh, argv[1], &buf, &g) < 0)

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../commands.h"
@@ -80,7 +81,7 @@ int cmd_explain(struct nsl *sh, int argc, char **argv)
 {
     char dir[PATH_MAX];
     if (argc > 2)
-        return step_fail(sh, EINVAL, "usage: explain [TOPIC] (explain alone lists the topics)");
+        return step_usage(sh, "usage: explain [TOPIC] (explain alone lists the topics)");
     if (data_dir(dir, sizeof dir) < 0)
         return step_fail(sh, ENOENT, "the explanations are not installed (docs/explain of the "
                                      "source tree, or PREFIX/share/nslab; NSLAB_DATA names "
@@ -91,7 +92,7 @@ int cmd_explain(struct nsl *sh, int argc, char **argv)
     }
     const char *topic = topic_alias(argv[1]);
     if (!topic_word_ok(topic))
-        return step_fail(sh, EINVAL, "'%s' is not a topic (explain alone lists them)", argv[1]);
+        return step_usage(sh, "'%s' is not a topic (explain alone lists them)", argv[1]);
     struct strbuf text = {0};
     char path[PATH_MAX + 64];
     const char *langs[] = {sh->lang, "en"};
@@ -114,26 +115,91 @@ int cmd_explain(struct nsl *sh, int argc, char **argv)
     return 0;
 }
 
+/* Opens FILE for `record`: a new file (the user's), or a regular file the
+ * user owns already, never through a symbolic link, never a FIFO or a
+ * device (a record must be a file that can be read back). */
+static int record_open(struct nsl *sh, const char *path)
+{
+    gid_t gid;
+    uid_t uid = user_real(&gid);
+    bool made = true;
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
+    if (fd < 0 && errno == EEXIST) {
+        made = false;
+        fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    }
+    if (fd < 0 && errno == ELOOP)
+        return step_fail_errno(sh, errno,
+                               "cannot record to %s: it is a symbolic link (name the "
+                               "file itself)",
+                               path);
+    if (fd < 0 && errno == ENXIO)
+        return step_fail_errno(sh, errno,
+                               "cannot record to %s: it is a FIFO or a socket, not a "
+                               "regular file",
+                               path);
+    if (fd < 0)
+        return step_fail_errno(sh, errno, "cannot record to %s", path);
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        int err = errno;
+        close(fd);
+        return step_fail_errno(sh, err, "cannot record to %s", path);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return step_fail(sh, EINVAL,
+                         "cannot record to %s: it is not a regular file (a record "
+                         "is a file to read back; FIFOs and devices are refused)",
+                         path);
+    }
+    if (made && st.st_uid != uid && fchown(fd, uid, gid) < 0) {
+        int err = errno;
+        close(fd);
+        unlink(path);
+        return step_fail_errno(sh, err, "cannot give %s to uid %d", path, (int)uid);
+    }
+    if (!made && st.st_uid != uid) {
+        close(fd);
+        return step_fail(sh, EPERM,
+                         "cannot record to %s: it belongs to uid %d, not to you (uid "
+                         "%d); record to a new file or one of yours",
+                         path, (int)st.st_uid, (int)uid);
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (ftruncate(fd, 0) < 0 || fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+        int err = errno;
+        close(fd);
+        return step_fail_errno(sh, err, "cannot record to %s", path);
+    }
+    sh->record = fdopen(fd, "w");
+    if (!sh->record) {
+        int err = errno;
+        close(fd);
+        return step_fail_errno(sh, err, "cannot record to %s", path);
+    }
+    free(sh->record_name);
+    sh->record_name = xstrdup(path);
+    return 0;
+}
+
 int cmd_record(struct nsl *sh, int argc, char **argv)
 {
     if (argc != 2)
-        return step_fail(sh, EINVAL, "usage: record FILE | record off");
+        return step_usage(sh, "usage: record FILE | record off");
     if (sh->record) {
-        fclose(sh->record);
+        int bad = fclose(sh->record);
         sh->record = NULL;
+        if (bad != 0)
+            return step_fail_errno(sh, errno, "recording to %s: the last write failed",
+                                   sh->record_name);
     }
     if (strcmp(argv[1], "off") == 0) {
         out_printf(sh, "recording stopped\n");
         return 0;
     }
-    int fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (fd < 0)
-        return step_fail_errno(sh, errno, "cannot record to %s", argv[1]);
-    sh->record = fdopen(fd, "w");
-    if (!sh->record) {
-        close(fd);
-        return step_fail_errno(sh, errno, "cannot record to %s", argv[1]);
-    }
+    if (record_open(sh, argv[1]) < 0)
+        return -1;
     out_printf(sh, _("recording every step from now on to %s (one JSON object per line, as -J)\n"),
                argv[1]);
     return 0;

@@ -40,7 +40,7 @@ static char *join(int argc, char **argv)
 static int expect_cg(struct nsl *sh, int argc, char **argv, struct strbuf *why, struct nsl_err *e)
 {
     if (argc != 4)
-        return nsl_fail(e, EINVAL, "usage: expect cg CGROUP FILE VALUE | expect cg CGROUP has TARGET");
+        return nsl_usage(e, "usage: expect cg CGROUP FILE VALUE | expect cg CGROUP has TARGET");
     struct cg_group buf;
     const struct cg_group *g;
     if (cgroups_resolve(sh, argv[1], &buf, &g, e) < 0)
@@ -84,7 +84,7 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
     const char *what = argv[0];
     if (strcmp(what, "not") == 0) {
         if (argc < 2 || strcmp(argv[1], "not") == 0)
-            return nsl_fail(e, EINVAL, "usage: expect not CONDITION");
+            return nsl_usage(e, "usage: expect not CONDITION");
         struct strbuf inner = {0};
         int r = evaluate(sh, argc - 1, argv + 1, &inner, e);
         sb_free(&inner);
@@ -98,9 +98,15 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
     if (strcmp(what, "ok") == 0 || strcmp(what, "fail") == 0) {
         bool want_ok = what[0] == 'o';
         if (argc > (want_ok ? 1 : 2))
-            return nsl_fail(e, EINVAL, "usage: expect ok | expect fail [ERRNO]");
+            return nsl_usage(e, "usage: expect ok | expect fail [ERRNO]");
         if (!l->valid)
-            return nsl_fail(e, EINVAL, "expect %s: there is no previous step to check", what);
+            return nsl_usage(e, "expect %s: there is no previous step to check", what);
+        if (!l->ok && l->usage)
+            return nsl_usage(e,
+                             "expect %s: the previous step (line %d) was a usage error of the "
+                             "lab, not a failure of the kernel, and a usage error is never "
+                             "expected: fix that line",
+                             what, l->line);
         if (want_ok) {
             if (!l->ok)
                 sb_printf(why, _("the previous step failed (%s)"),
@@ -121,7 +127,7 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
     if (strcmp(what, "ns") == 0) {
         enum ns_slot s;
         if (argc != 3)
-            return nsl_fail(e, EINVAL, "usage: expect ns TYPE host|new|changed|same");
+            return nsl_usage(e, "usage: expect ns TYPE host|new|changed|same");
         if (slot_parse(argv[1], &s, e) < 0)
             return -1;
         const char *st = argv[2];
@@ -140,7 +146,7 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
         }
         if (strcmp(st, "changed") == 0 || strcmp(st, "same") == 0) {
             if (!l->valid)
-                return nsl_fail(e, EINVAL, "expect ns: there is no previous step to compare");
+                return nsl_usage(e, "expect ns: there is no previous step to compare");
             bool changed = snapshot_changed(&l->before, &l->after, s);
             if (changed == (st[0] == 'c'))
                 return 1;
@@ -151,16 +157,15 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
                           ns_info[s].name);
             return 0;
         }
-        return nsl_fail(e, EINVAL, "expect ns %s: say host, new, changed or same, not '%s'", argv[1],
-                        st);
+        return nsl_usage(e, "expect ns %s: say host, new, changed or same, not '%s'", argv[1], st);
     }
     if (strcmp(what, "alive") == 0 || strcmp(what, "dead") == 0) {
         bool want_alive = what[0] == 'a';
         if (argc < 2 || argc > (want_alive ? 2 : 3))
-            return nsl_fail(e, EINVAL, "usage: expect alive TARGET | expect dead TARGET [SIG]");
+            return nsl_usage(e, "usage: expect alive TARGET | expect dead TARGET [SIG]");
         int sig = 0;
         if (argc == 3 && (sig = parse_signal(argv[2])) < 0)
-            return nsl_fail(e, EINVAL, "unknown signal '%s'", argv[2]);
+            return nsl_usage(e, "unknown signal '%s'", argv[2]);
         struct target t;
         events_poll(sh, 0);
         if (target_resolve(sh, argv[1], TARGET_ALLOW_DEAD, &t, e) < 0)
@@ -190,9 +195,9 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
     }
     if (strcmp(what, "output") == 0) {
         if (argc < 2)
-            return nsl_fail(e, EINVAL, "usage: expect output TEXT");
+            return nsl_usage(e, "usage: expect output TEXT");
         if (!l->valid)
-            return nsl_fail(e, EINVAL, "expect output: there is no previous step");
+            return nsl_usage(e, "expect output: there is no previous step");
         cleanup_free char *text = join(argc - 1, argv + 1);
         if (l->output && strstr(l->output, text))
             return 1;
@@ -201,7 +206,7 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
     }
     if (strcmp(what, "event") == 0) {
         if (argc < 2)
-            return nsl_fail(e, EINVAL, "usage: expect event TEXT");
+            return nsl_usage(e, "usage: expect event TEXT");
         cleanup_free char *text = join(argc - 1, argv + 1);
         unsigned long from = l->valid ? l->evseq : 0;
         if (sh->evseq > EVLOG_SIZE && from < sh->evseq - EVLOG_SIZE)
@@ -214,7 +219,7 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
     }
     if (strcmp(what, "hostname") == 0) {
         if (argc != 2)
-            return nsl_fail(e, EINVAL, "usage: expect hostname NAME");
+            return nsl_usage(e, "usage: expect hostname NAME");
         struct subj_req rq = {.op = SOP_UTS};
         struct subj_rep rep;
         if (subject_call(sh, &rq, &rep, e) < 0)
@@ -229,7 +234,7 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
     }
     if (strcmp(what, "link") == 0) {
         if (argc != 2 && argc != 3)
-            return nsl_fail(e, EINVAL, "usage: expect link NAME [TARGET]");
+            return nsl_usage(e, "usage: expect link NAME [TARGET]");
         struct net_links links = {0};
         ino_t ns;
         const char *how;
@@ -250,7 +255,7 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
         return mount_expect(sh, argc, argv, why, e);
     const char *forms = "ok, fail, ns, alive, dead, output, event, hostname, cg, mount, "
                         "no mount, link, not";
-    return nsl_fail(e, EINVAL, "unknown expect condition '%s' (%s)", what, forms);
+    return nsl_usage(e, "unknown expect condition '%s' (%s)", what, forms);
 }
 
 int cmd_expect(struct nsl *sh, int argc, char **argv)
@@ -260,12 +265,11 @@ int cmd_expect(struct nsl *sh, int argc, char **argv)
         char *end;
         within = strtod(argv[argc - 1], &end);
         if (*end || end == argv[argc - 1] || !(within >= 0 && within <= 3600))
-            return step_fail(sh, EINVAL, "within takes seconds from 0 to 3600, not '%s'",
-                             argv[argc - 1]);
+            return step_usage(sh, "within takes seconds from 0 to 3600, not '%s'", argv[argc - 1]);
         argc -= 2;
     }
     if (argc < 2)
-        return step_fail(sh, EINVAL, "usage: expect CONDITION [within SECONDS] (help expect)");
+        return step_usage(sh, "usage: expect CONDITION [within SECONDS] (help expect)");
     struct nsl_err e;
     struct strbuf why = {0};
     int64_t deadline = now_ms() + (int64_t)(within * 1000);

@@ -280,11 +280,11 @@ static int write_all(int fd, const char *buf, size_t len)
 int cmd_graph(struct nsl *sh, int argc, char **argv)
 {
     if (argc > 2)
-        return step_fail(sh, EINVAL, "usage: graph [FILE] (FILE - or none: the DOT text is the "
-                                     "step's output)");
+        return step_usage(sh, "usage: graph [FILE] (FILE - or none: the DOT text is the "
+                              "step's output)");
     const char *file = argc == 2 && strcmp(argv[1], "-") != 0 ? argv[1] : NULL;
     if (file && !*file)
-        return step_fail(sh, EINVAL, "graph: the file name is empty");
+        return step_usage(sh, "graph: the file name is empty");
     struct graph g = {0};
     struct nsl_err e;
     if (graph_collect(sh, &g, &e) < 0) {

@@ -44,11 +44,12 @@ static int ipc_new(struct nsl *sh, int argc, char **argv)
     key_t key = IPC_PRIVATE;
     struct nsl_err e;
     if (argc < 3 || argc > 4)
-        return step_fail(sh, EINVAL, "usage: ipc new msg|shm|sem [KEY]");
+        return step_usage(sh, "usage: ipc new msg|shm|sem [KEY]");
     if (ipc_kind_parse(argv[2], &kind) < 0)
-        return step_fail(sh, EINVAL, "'%s' is not a System V IPC kind: msg (a message queue), "
-                                     "shm (a shared memory segment) or sem (a semaphore set)",
-                         argv[2]);
+        return step_usage(sh,
+                          "'%s' is not a System V IPC kind: msg (a message queue), "
+                          "shm (a shared memory segment) or sem (a semaphore set)",
+                          argv[2]);
     if (argc == 4 && ipc_key_parse(argv[3], &key, &e) < 0)
         return step_fail_err(sh, &e);
     struct subj_req rq = {.op = SOP_IPC, .i = {IPC_OP_NEW, kind, key}};
@@ -127,7 +128,7 @@ static void obj_details(const struct ipc_obj *o, char *buf, size_t size)
 static int ipc_ls(struct nsl *sh, int argc)
 {
     if (argc != 2)
-        return step_fail(sh, EINVAL, "usage: ipc ls");
+        return step_usage(sh, "usage: ipc ls");
     struct subj_req rq = {.op = SOP_IPC, .i = {IPC_OP_LS}};
     struct subj_rep rep;
     struct nsl_err e;
@@ -200,7 +201,7 @@ int cmd_ipc(struct nsl *sh, int argc, char **argv)
         return ipc_new(sh, argc, argv);
     if (argc >= 2 && strcmp(argv[1], "ls") == 0)
         return ipc_ls(sh, argc);
-    return step_fail(sh, EINVAL, "usage: ipc new msg|shm|sem [KEY] | ipc ls");
+    return step_usage(sh, "usage: ipc new msg|shm|sem [KEY] | ipc ls");
 }
 
 /* --- the subject's side ------------------------------------------------ */

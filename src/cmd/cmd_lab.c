@@ -60,18 +60,18 @@ static void print_man(struct nsl *sh, const char *man)
 int cmd_help(struct nsl *sh, int argc, char **argv)
 {
     if (argc > 2)
-        return step_fail(sh, EINVAL, "usage: help [COMMAND]");
+        return step_usage(sh, "usage: help [COMMAND]");
     if (argc == 2) {
         const char *name = argv[1][0] == '!' ? "!" : argv[1];
         const struct command *c = command_find(name);
         if (!c) {
             const char *s = command_suggest(name);
             if (s)
-                return step_fail(sh, EINVAL, "no command '%s' (did you mean '%s'?)", name, s);
-            return step_fail(sh, EINVAL, "no command '%s' (`help` lists them)", name);
+                return step_usage(sh, "no command '%s' (did you mean '%s'?)", name, s);
+            return step_usage(sh, "no command '%s' (`help` lists them)", name);
         }
         out_printf(sh, "%s%s%s\n    %s\n\n%s\n", col(sh, C_BOLD), c->synopsis, col(sh, C_RESET),
-                   _(c->summary), _(c->help));
+                   T_(c->summary), T_(c->help));
         if (c->mechanism)
             out_printf(sh, _("\nKernel mechanism: %s\n"), c->mechanism);
         if (c->man)
@@ -82,7 +82,7 @@ int cmd_help(struct nsl *sh, int argc, char **argv)
     }
     out_printf(sh, _("Commands (help COMMAND for details):\n"));
     for (size_t k = 0; k < commands_count; k++)
-        out_printf(sh, "  %-34s %s\n", commands[k].synopsis, _(commands[k].summary));
+        out_printf(sh, "  %-34s %s\n", commands[k].synopsis, T_(commands[k].summary));
     out_printf(sh, _("\nTYPE: cgroup ipc mnt net pid time user uts (mount, network), or all.\n"
                      "TARGET: self (the subject), host, a host PID, or %%N (a job).\n"));
     return 0;
@@ -92,7 +92,7 @@ int cmd_exit(struct nsl *sh, int argc, char **argv)
 {
     long st = -1;
     if (argc > 2 || (argc == 2 && parse_long(argv[1], 0, 255, &st) < 0))
-        return step_fail(sh, EINVAL, "usage: exit [STATUS] (STATUS from 0 to 255)");
+        return step_usage(sh, "usage: exit [STATUS] (STATUS from 0 to 255)");
     sh->want_exit = true;
     sh->exit_request = (int)st;
     return 0;
@@ -103,7 +103,7 @@ int cmd_say(struct nsl *sh, int argc, char **argv)
     struct strbuf sb = {0};
     join_words(&sb, argc - 1, argv + 1);
     /* Lab narration is in the catalog too (scripts/i18n-pot collects it). */
-    out_printf(sh, "%s\n", sb.len ? _(sb_str(&sb)) : "");
+    out_printf(sh, "%s\n", sb.len ? T_(sb_str(&sb)) : "");
     sb_free(&sb);
     return 0;
 }
@@ -124,7 +124,7 @@ int cmd_pause(struct nsl *sh, int argc, char **argv)
 int cmd_show(struct nsl *sh, int argc, char **argv)
 {
     if (argc != 1)
-        return step_fail(sh, EINVAL, "usage: show");
+        return step_usage(sh, "usage: show");
     struct snapshot now;
     observe_subject(sh, &now);
     render_observation(sh, NULL, &now, &sh->step.out);
@@ -157,11 +157,10 @@ int observe_parse(const char *list, unsigned *out, struct nsl_err *e)
         else if (strcmp(w, "none") == 0)
             bits = 0;
         else
-            return nsl_fail(e, EINVAL, "unknown observation '%s' (use ns, cgroup, mounts, all, none)",
-                            w);
+            return nsl_usage(e, "unknown observation '%s' (use ns, cgroup, mounts, all, none)", w);
     }
     if (!any)
-        return nsl_fail(e, EINVAL, "no observation named (use ns, cgroup, mounts, all, none)");
+        return nsl_usage(e, "no observation named (use ns, cgroup, mounts, all, none)");
     *out = bits;
     return 0;
 }
@@ -189,7 +188,7 @@ int cmd_observe(struct nsl *sh, int argc, char **argv)
 int cmd_trace(struct nsl *sh, int argc, char **argv)
 {
     if (argc != 2 || (strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0))
-        return step_fail(sh, EINVAL, "usage: trace on|off");
+        return step_usage(sh, "usage: trace on|off");
     sh->opt.trace = strcmp(argv[1], "on") == 0;
     return 0;
 }

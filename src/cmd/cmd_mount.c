@@ -280,20 +280,20 @@ static int args_parse(struct nsl *sh, int argc, char **argv, const char *flags, 
         } else if (strncmp(w, "-o", 2) == 0 && strchr(flags, 'o')) {
             a->opts = w[2] ? w + 2 : k + 1 < argc ? argv[++k] : NULL;
             if (!a->opts)
-                return step_fail(sh, EINVAL, "-o needs the options, e.g. -o size=1M,ro");
+                return step_usage(sh, "-o needs the options, e.g. -o size=1M,ro");
         } else if (w[0] == '-' && w[1]) {
-            return step_fail(sh, EINVAL, "unknown option '%s'; usage: %s", w, usage);
+            return step_usage(sh, "unknown option '%s'; usage: %s", w, usage);
         } else if (a->npos < want) {
             a->pos[a->npos++] = w;
         } else {
-            return step_fail(sh, EINVAL, "too many arguments; usage: %s", usage);
+            return step_usage(sh, "too many arguments; usage: %s", usage);
         }
     }
     if (a->npos != want)
-        return step_fail(sh, EINVAL, "usage: %s", usage);
+        return step_usage(sh, "usage: %s", usage);
     for (int k = 0; k < a->npos; k++)
         if (!a->pos[k][0])
-            return step_fail(sh, EINVAL, "an empty argument; usage: %s", usage);
+            return step_usage(sh, "an empty argument; usage: %s", usage);
     return 0;
 }
 
@@ -339,7 +339,7 @@ int cmd_propagation(struct nsl *sh, int argc, char **argv)
 int cmd_scratch(struct nsl *sh, int argc, char **argv)
 {
     if (argc != 1)
-        return step_fail(sh, EINVAL, "usage: scratch");
+        return step_usage(sh, "usage: scratch");
     bool fresh = !sh->mnt || !sh->mnt->scratch;
     struct nsl_err e;
     const char *dir = scratch_ensure(sh, &sh->step.trace, &e);

@@ -3,8 +3,10 @@
  * tables), read by the shell from /proc/PID/mountinfo; and the helpers the
  * mount commands share to read the namespaces a step is compared with. */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../commands.h"
 #include "../render/mounts_print.h"
@@ -158,12 +160,11 @@ int cmd_mounts(struct nsl *sh, int argc, char **argv)
         if (strcmp(w, "--in") == 0 || strncmp(w, "--in=", 5) == 0) {
             in = w[4] == '=' ? w + 5 : k + 1 < argc ? argv[++k] : NULL;
             if (!in || !*in)
-                return step_fail(sh, EINVAL, "--in needs a TARGET (self, host, a PID or %%N); %s",
-                                 usage);
+                return step_usage(sh, "--in needs a TARGET (self, host, a PID or %%N); %s", usage);
         } else if (w[0] == '-' && w[1]) {
-            return step_fail(sh, EINVAL, "unknown option '%s'; %s", w, usage);
+            return step_usage(sh, "unknown option '%s'; %s", w, usage);
         } else if (path) {
-            return step_fail(sh, EINVAL, "one PATH at most; %s", usage);
+            return step_usage(sh, "one PATH at most; %s", usage);
         } else {
             path = w;
         }
@@ -172,9 +173,19 @@ int cmd_mounts(struct nsl *sh, int argc, char **argv)
     if (path) {
         norm = path_normalize(path);
         if (!norm)
-            return step_fail(sh, EINVAL, "mounts: PATH must be absolute, as mount points are "
-                                         "(got '%s'; $SCRATCH/... names the scratch directory)",
-                             path);
+            return step_usage(sh,
+                              "mounts: PATH must be absolute, as mount points are "
+                              "(got '%s'; $SCRATCH/... names the scratch directory)",
+                              path);
+        /* As the subject sees it: through its root, in its mount namespace. */
+        char rel[64 + PATH_MAX];
+        struct stat st;
+        snprintf(rel, sizeof rel, "%d/root%s", (int)sh->subj.pid, norm);
+        if (fstatat(sh->procfd, rel, &st, 0) < 0 && (errno == ENOENT || errno == ENOTDIR))
+            return step_fail_errno(sh, errno,
+                                   "mounts: there is no %s in the subject's mount "
+                                   "namespace",
+                                   norm);
     }
     if (in)
         return mounts_compare(sh, norm, in);
@@ -191,12 +202,12 @@ int mount_expect(struct nsl *sh, int argc, char **argv, struct strbuf *why, stru
     bool want = strcmp(argv[0], "mount") == 0;
     int k = want ? 1 : 2;
     if (!want && (argc < 2 || strcmp(argv[1], "mount") != 0))
-        return nsl_fail(e, EINVAL, "%s", usage);
+        return nsl_usage(e, "%s", usage);
     if (k >= argc)
-        return nsl_fail(e, EINVAL, "%s", usage);
+        return nsl_usage(e, "%s", usage);
     cleanup_free char *path = path_normalize(argv[k++]);
     if (!path)
-        return nsl_fail(e, EINVAL, "expect mount: PATH must be absolute (got '%s')", argv[k - 1]);
+        return nsl_usage(e, "expect mount: PATH must be absolute (got '%s')", argv[k - 1]);
     const char *prop = NULL, *who = "self";
     if (want && k < argc && strcmp(argv[k], "in") != 0)
         prop = argv[k++];
@@ -205,7 +216,7 @@ int mount_expect(struct nsl *sh, int argc, char **argv, struct strbuf *why, stru
         k += 2;
     }
     if (k != argc)
-        return nsl_fail(e, EINVAL, "%s", usage);
+        return nsl_usage(e, "%s", usage);
     enum mount_prop p = MOUNT_PROP_PRIVATE;
     if (prop && mount_prop_parse(prop, &p, e) < 0)
         return -1;

@@ -64,20 +64,20 @@ static int cmd_veth_run(struct nsl *sh, int argc, char **argv)
     for (int k = 1; k < argc; k++) {
         if (strcmp(argv[k], "--peer-ns") == 0) {
             if (k + 1 >= argc)
-                return step_fail(sh, EINVAL, "--peer-ns needs a TARGET (self, host, PID or %%N)");
+                return step_usage(sh, "--peer-ns needs a TARGET (self, host, PID or %%N)");
             peer_target = argv[++k];
         } else if (argv[k][0] == '-') {
-            return step_fail(sh, EINVAL, "veth: unknown option '%s' (--peer-ns TARGET)", argv[k]);
+            return step_usage(sh, "veth: unknown option '%s' (--peer-ns TARGET)", argv[k]);
         } else if (!name) {
             name = argv[k];
         } else if (!peer) {
             peer = argv[k];
         } else {
-            return step_fail(sh, EINVAL, "usage: veth NAME PEER [--peer-ns TARGET]");
+            return step_usage(sh, "usage: veth NAME PEER [--peer-ns TARGET]");
         }
     }
     if (!peer)
-        return step_fail(sh, EINVAL, "usage: veth NAME PEER [--peer-ns TARGET]");
+        return step_usage(sh, "usage: veth NAME PEER [--peer-ns TARGET]");
     if (net_name_check(name, &e) < 0 || net_name_check(peer, &e) < 0)
         return step_fail_err(sh, &e);
     ino_t subj_ns = ns_inode_of(sh, sh->subj.pid, NS_NET), peer_ns = subj_ns;
@@ -99,8 +99,10 @@ static int cmd_veth_run(struct nsl *sh, int argc, char **argv)
     if (strcmp(name, peer) == 0 && peer_ns == subj_ns) {
         if (fd >= 0)
             close(fd);
-        return step_fail(sh, EINVAL, "the two ends of a veth pair in one namespace need two "
-                                     "names ('%s' twice)", name);
+        return step_usage(sh,
+                          "the two ends of a veth pair in one namespace need two "
+                          "names ('%s' twice)",
+                          name);
     }
     const char *strs[3] = {name, peer, shown};
     struct subj_req rq = {.op = SOP_NET, .i = {NET_OP_VETH}, .nstr = fd >= 0 ? 3 : 2, .str = strs,
@@ -396,18 +398,18 @@ int cmd_link(struct nsl *sh, int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "up") == 0) {
         if (argc != 3)
-            return step_fail(sh, EINVAL, "usage: link up NAME");
+            return step_usage(sh, "usage: link up NAME");
         return link_up(sh, argv[2]);
     }
     if (argc > 2)
-        return step_fail(sh, EINVAL, "usage: link [TARGET] | link up NAME");
+        return step_usage(sh, "usage: link [TARGET] | link up NAME");
     return link_show(sh, argc == 2 ? argv[1] : "self");
 }
 
 int cmd_addr(struct nsl *sh, int argc, char **argv)
 {
     if (argc != 5 || strcmp(argv[1], "add") != 0 || strcmp(argv[3], "dev") != 0)
-        return step_fail(sh, EINVAL, "usage: addr add CIDR dev NAME");
+        return step_usage(sh, "usage: addr add CIDR dev NAME");
     struct nsl_err e;
     struct net_addr a;
     if (net_cidr_parse(argv[2], &a, &e) < 0 || net_name_check(argv[4], &e) < 0)

@@ -59,13 +59,13 @@ int cmd_ls_ns(struct nsl *sh, int argc, char **argv)
         enum ns_slot type = NS_PID;
         if (argc > 3 ||
             (argc == 3 && strcmp(argv[2], "pid") != 0 && strcmp(argv[2], "user") != 0))
-            return step_fail(sh, EINVAL, "usage: ls-ns --tree [pid|user]");
+            return step_usage(sh, "usage: ls-ns --tree [pid|user]");
         if (argc == 3 && strcmp(argv[2], "user") == 0)
             type = NS_USER;
         return ls_ns_tree(sh, type);
     }
     if (argc != 2)
-        return step_fail(sh, EINVAL, "usage: ls-ns [TARGET|all] | ls-ns --tree pid|user");
+        return step_usage(sh, "usage: ls-ns [TARGET|all] | ls-ns --tree pid|user");
     if (strcmp(argv[1], "all") == 0)
         return ls_ns_all(sh);
     return ls_ns_target(sh, argv[1]);
@@ -146,8 +146,8 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
         if (strncmp(a, "--propagation", 13) == 0) {
             const char *mode = a[13] == '=' ? a + 14 : a[13] == '\0' && k + 1 < argc ? argv[++k] : NULL;
             if (!mode || (a[13] != '=' && a[13] != '\0'))
-                return step_fail(sh, EINVAL, "--propagation needs a mode: private, slave, shared "
-                                             "or unchanged");
+                return step_usage(sh, "--propagation needs a mode: private, slave, shared "
+                                      "or unchanged");
             if (strcmp(mode, "private") == 0)
                 prop = MS_PRIVATE;
             else if (strcmp(mode, "slave") == 0)
@@ -157,8 +157,10 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
             else if (strcmp(mode, "unchanged") == 0)
                 prop = 0;
             else
-                return step_fail(sh, EINVAL, "unknown propagation '%s' (private, slave, shared, "
-                                             "unchanged)", mode);
+                return step_usage(sh,
+                                  "unknown propagation '%s' (private, slave, shared, "
+                                  "unchanged)",
+                                  mode);
             continue;
         }
         if (strcmp(a, "--no-map") == 0) {
@@ -166,7 +168,7 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
             continue;
         }
         if (a[0] == '-')
-            return step_fail(sh, EINVAL, "unshare: unknown option '%s' (--propagation, --no-map)", a);
+            return step_usage(sh, "unshare: unknown option '%s' (--propagation, --no-map)", a);
         int f;
         if (ns_flags_parse(a, &f, &e) < 0)
             return step_fail_err(sh, &e);
@@ -174,8 +176,8 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
         any = true;
     }
     if (!any)
-        return step_fail(sh, EINVAL, "usage: unshare TYPE... (types: cgroup ipc mnt net pid time "
-                                     "user uts, or all)");
+        return step_usage(sh, "usage: unshare TYPE... (types: cgroup ipc mnt net pid time "
+                              "user uts, or all)");
     struct subj_req rq = {.op = SOP_UNSHARE, .i = {flags, (flags & CLONE_NEWNS) ? (int64_t)prop : 0, map},
                           .ns_changes = ns_slots_of_flags(flags)};
     struct subj_rep rep;
@@ -185,7 +187,17 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
     if (rep.ret < 0) {
         const struct trace_ent *last = trace_last(&rep.trace);
         bool unshare_failed = last && strcmp(last->call, "unshare") == 0;
-        if (unshare_failed && rep.err == EPERM)
+        const char *nomap = unshare_failed && rep.err == EPERM && (flags & CLONE_NEWUSER)
+                                ? user_map_missing(sh, sh->subj.pid)
+                                : NULL;
+        if (nomap)
+            rc = step_fail_errno(sh, rep.err,
+                                 "unshare user failed: the kernel lets a process "
+                                 "create a user namespace only while its uid and "
+                                 "gid are both mapped in its own, and the subject's "
+                                 "%s is not written yet (%s)",
+                                 nomap, user_map_fix(nomap));
+        else if (unshare_failed && rep.err == EPERM)
             rc = step_fail_errno(sh, rep.err, "unshare failed; %s", privilege_hint());
         else if (unshare_failed && rep.err == EINVAL && (flags & CLONE_NEWUSER))
             rc = step_fail_errno(sh, rep.err, "unshare user failed (a multithreaded process, or "
@@ -212,7 +224,7 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
 int cmd_setns(struct nsl *sh, int argc, char **argv)
 {
     if (argc != 3)
-        return step_fail(sh, EINVAL, "usage: setns TYPE|all TARGET");
+        return step_usage(sh, "usage: setns TYPE|all TARGET");
     struct nsl_err e;
     struct target t;
     bool all = strcmp(argv[1], "all") == 0;

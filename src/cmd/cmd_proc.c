@@ -41,6 +41,14 @@ static int spawn_fail(struct nsl *sh, int err, const char *prog, int flags)
                                "(after `unshare pid` or `setns pid`), and the kernel creates a new "
                                "PID namespace only as a child of the caller's own; spawn without "
                                "--ns pid, or `reset`", prog);
+    const char *nomap =
+        err == EPERM && (flags & CLONE_NEWUSER) ? user_map_missing(sh, sh->subj.pid) : NULL;
+    if (nomap)
+        return step_fail_errno(sh, err,
+                               "cannot create a user namespace for %s: the kernel allows it only "
+                               "while the creator's uid and gid are both mapped in its own user "
+                               "namespace, and the subject's %s is not written yet (%s)",
+                               prog, nomap, user_map_fix(nomap));
     if (err == EPERM)
         return step_fail_errno(sh, err,
                                "cannot create the namespaces for %s; creating namespaces needs "
@@ -82,7 +90,7 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
         if (strncmp(a, "--ns", 4) == 0 && (a[4] == '=' || a[4] == '\0')) {
             const char *list = a[4] == '=' ? a + 5 : k + 1 < argc ? argv[++k] : NULL;
             if (!list)
-                return step_fail(sh, EINVAL, "--ns needs a list of types, e.g. --ns pid,mnt");
+                return step_usage(sh, "--ns needs a list of types, e.g. --ns pid,mnt");
             if (ns_flags_parse(list, &flags, &e) < 0)
                 return step_fail_err(sh, &e);
             continue;
@@ -90,16 +98,15 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
         if (strncmp(a, "--cg", 4) == 0 && (a[4] == '=' || a[4] == '\0')) {
             cglist = a[4] == '=' ? a + 5 : k + 1 < argc ? argv[++k] : NULL;
             if (!cglist || !*cglist)
-                return step_fail(sh, EINVAL, "--cg needs a cgroup, e.g. --cg mem1 (or mem1,pids1)");
+                return step_usage(sh, "--cg needs a cgroup, e.g. --cg mem1 (or mem1,pids1)");
             continue;
         }
         if (a[0] == '-' && a[1])
-            return step_fail(sh, EINVAL, "spawn: unknown option '%s' (--ns TYPES, --cg CGROUP, --)",
-                             a);
+            return step_usage(sh, "spawn: unknown option '%s' (--ns TYPES, --cg CGROUP, --)", a);
         break;
     }
     if (k >= argc)
-        return step_fail(sh, EINVAL, "usage: spawn [--ns TYPES] [--cg CGROUP] [--] PROGRAM [ARGS...]");
+        return step_usage(sh, "usage: spawn [--ns TYPES] [--cg CGROUP] [--] PROGRAM [ARGS...]");
     bool builtin = builtin_find(argv[k]) != NULL;
     if (builtin && builtin_check(argc - k, argv + k, &e) < 0)
         return step_fail_err(sh, &e);
@@ -155,7 +162,7 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
 int cmd_run(struct nsl *sh, int argc, char **argv)
 {
     if (argc < 1 || !argv[0][0])
-        return step_fail(sh, EINVAL, "usage: !PROGRAM [ARGS...] (no space after !)");
+        return step_usage(sh, "usage: !PROGRAM [ARGS...] (no space after !)");
     /* Interactively the program gets the terminal; in scripts and JSON its
      * output is captured, so it is the step's output (for expect output). */
     enum spawn_io io = !sh->opt.json && sh->interactive && isatty(0) ? SPAWN_TTY : SPAWN_CAPTURE;
@@ -191,7 +198,7 @@ int cmd_run(struct nsl *sh, int argc, char **argv)
 int cmd_jobs(struct nsl *sh, int argc, char **argv)
 {
     if (argc != 1)
-        return step_fail(sh, EINVAL, "usage: jobs");
+        return step_usage(sh, "usage: jobs");
     events_poll(sh, 0);
     cJSON *arr = cJSON_CreateArray();
     char pb[32], nb[32], sb[64];
@@ -224,14 +231,14 @@ int cmd_wait(struct nsl *sh, int argc, char **argv)
 {
     long secs = -1;
     if (argc < 2 || argc > 3 || (argc == 3 && parse_long(argv[2], 0, 86400, &secs) < 0))
-        return step_fail(sh, EINVAL, "usage: wait %%N [SECONDS]");
+        return step_usage(sh, "usage: wait %%N [SECONDS]");
     struct target t;
     struct nsl_err e;
     if (target_resolve(sh, argv[1], TARGET_ALLOW_DEAD, &t, &e) < 0)
         return step_fail_err(sh, &e);
     if (!t.job)
-        return step_fail(sh, EINVAL, "wait takes a job (%%N): %s is not one of this session's jobs",
-                         argv[1]);
+        return step_usage(sh, "wait takes a job (%%N): %s is not one of this session's jobs",
+                          argv[1]);
     struct job *j = t.job;
     int id = j->id;
     int64_t deadline = secs >= 0 ? now_ms() + secs * 1000 : -1;
@@ -483,7 +490,10 @@ static int kill_from_inside(struct nsl *sh, struct target *t, pid_t ns_pid, int 
         else
             rc = step_fail_errno(sh, rep.err, "kill -%s from inside failed", signal_name(sig));
     } else {
-        out_printf(sh, _("sent SIG%s to PID %d from PID %s inside the same PID namespace\n"),
+        out_printf(sh,
+                   _("sent SIG%s to PID %d from PID %s inside the same PID namespace: a "
+                     "helper process the subject forked there for this one kill(2), gone "
+                     "since\n"),
                    signal_name(sig), (int)ns_pid, sb_str(&rep.data));
     }
     subj_rep_free(&rep);
@@ -497,7 +507,7 @@ int cmd_kill(struct nsl *sh, int argc, char **argv)
     if (k < argc && argv[k][0] == '-' && argv[k][1] && strncmp(argv[k], "--", 2) != 0) {
         sig = parse_signal(argv[k] + 1);
         if (sig < 0)
-            return step_fail(sh, EINVAL, "unknown signal '%s' (e.g. -KILL, -TERM, -9)", argv[k] + 1);
+            return step_usage(sh, "unknown signal '%s' (e.g. -KILL, -TERM, -9)", argv[k] + 1);
         k++;
     }
     const char *word = NULL;
@@ -505,15 +515,15 @@ int cmd_kill(struct nsl *sh, int argc, char **argv)
         if (strcmp(argv[k], "--from") == 0 && k + 1 < argc) {
             from = argv[++k];
             if (strcmp(from, "host") != 0 && strcmp(from, "inside") != 0)
-                return step_fail(sh, EINVAL, "--from takes host or inside");
+                return step_usage(sh, "--from takes host or inside");
         } else if (!word) {
             word = argv[k];
         } else {
-            return step_fail(sh, EINVAL, "usage: kill [-SIG] TARGET [--from host|inside]");
+            return step_usage(sh, "usage: kill [-SIG] TARGET [--from host|inside]");
         }
     }
     if (!word)
-        return step_fail(sh, EINVAL, "usage: kill [-SIG] TARGET [--from host|inside]");
+        return step_usage(sh, "usage: kill [-SIG] TARGET [--from host|inside]");
     struct target t;
     struct nsl_err e;
     if (target_resolve(sh, word, 0, &t, &e) < 0)
@@ -555,7 +565,7 @@ int cmd_kill(struct nsl *sh, int argc, char **argv)
 int cmd_reset(struct nsl *sh, int argc, char **argv)
 {
     if (argc != 1)
-        return step_fail(sh, EINVAL, "usage: reset");
+        return step_usage(sh, "usage: reset");
     subject_stop(sh, &sh->step.trace);
     struct nsl_err e;
     if (subject_start(sh, &e) < 0)

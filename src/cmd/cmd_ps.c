@@ -36,7 +36,7 @@ static void pad_utf8(struct nsl *sh, const char *s, int width)
 int cmd_ps(struct nsl *sh, int argc, char **argv)
 {
     if (argc > 2)
-        return step_fail(sh, EINVAL, "usage: ps [TARGET]");
+        return step_usage(sh, "usage: ps [TARGET]");
     struct target t;
     struct nsl_err e;
     if (target_resolve(sh, argc == 2 ? argv[1] : "self", 0, &t, &e) < 0)

@@ -28,13 +28,15 @@ int cmd_timens(struct nsl *sh, int argc, char **argv)
     clockid_t id;
     long secs;
     if (argc != 3)
-        return step_fail(sh, EINVAL, "usage: timens monotonic|boottime SECONDS");
+        return step_usage(sh, "usage: timens monotonic|boottime SECONDS");
     if (timens_clock_parse(argv[1], &id) < 0)
-        return step_fail(sh, EINVAL, "'%s' is not a clock a time namespace offsets: monotonic "
-                                     "(CLOCK_MONOTONIC) or boottime (CLOCK_BOOTTIME)", argv[1]);
+        return step_usage(sh,
+                          "'%s' is not a clock whose offset a time namespace sets: monotonic "
+                          "(CLOCK_MONOTONIC) or boottime (CLOCK_BOOTTIME)",
+                          argv[1]);
     if (parse_long(argv[2], -OFFSET_MAX, OFFSET_MAX, &secs) < 0)
-        return step_fail(sh, EINVAL, "'%s' is not a whole number of seconds (negative is allowed)",
-                         argv[2]);
+        return step_usage(sh, "'%s' is not a whole number of seconds (negative is allowed)",
+                          argv[2]);
     ino_t t4c = ns_inode_of(sh, sh->subj.pid, NS_TIME4C);
     if (t4c && t4c == sh->host_ns[NS_TIME].ino)
         return step_fail(sh, EINVAL, "the subject's time_for_children is the host's time "
@@ -139,7 +141,7 @@ static struct timespec ts_mid(const struct timespec *a, const struct timespec *b
 int cmd_clock(struct nsl *sh, int argc, char **argv)
 {
     if (argc > 2)
-        return step_fail(sh, EINVAL, "usage: clock [TARGET]");
+        return step_usage(sh, "usage: clock [TARGET]");
     const char *word = argc == 2 ? argv[1] : "self";
     const char *whose = strcmp(word, "self") == 0 ? "the subject"
                         : strcmp(word, "host") == 0 ? "the host"

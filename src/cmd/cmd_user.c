@@ -48,6 +48,31 @@ static int read_map(struct nsl *sh, pid_t pid, const char *file, struct idmap *m
     return rc;
 }
 
+const char *user_map_missing(struct nsl *sh, pid_t pid)
+{
+    if (pid <= 0 || ns_inode_of(sh, pid, NS_USER) == sh->host_ns[NS_USER].ino)
+        return NULL;
+    static const char *const maps[] = {"uid_map", "gid_map"};
+    const char *missing = NULL;
+    struct idmap *m = xcalloc(1, sizeof *m);
+    for (size_t k = 0; k < ARRAY_SIZE(maps) && !missing; k++) {
+        struct nsl_err e;
+        m->n = 0;
+        if (read_map(sh, pid, maps[k], m, &e) == 0 && m->n == 0)
+            missing = maps[k];
+    }
+    free(m);
+    return missing;
+}
+
+const char *user_map_fix(const char *missing)
+{
+    if (strcmp(missing, "uid_map") == 0)
+        return "`uidmap 0 me 1`";
+    /* Without CAP_SETGID in the parent, gid_map takes a write only after setgroups is denied. */
+    return geteuid() == 0 ? "`gidmap 0 me 1`" : _("`setgroups deny`, then `gidmap 0 me 1`");
+}
+
 static void map_text(const struct idmap *m, struct strbuf *out)
 {
     if (m->n == 0)
@@ -151,7 +176,7 @@ static void caps_lines(struct nsl *sh, uint64_t caps, bool host_ns, cJSON *res)
 int cmd_id(struct nsl *sh, int argc, char **argv)
 {
     if (argc > 2)
-        return step_fail(sh, EINVAL, "usage: id [TARGET]");
+        return step_usage(sh, "usage: id [TARGET]");
     struct target t;
     struct nsl_err e;
     if (target_resolve(sh, argc == 2 ? argv[1] : "self", 0, &t, &e) < 0)
@@ -290,7 +315,7 @@ static int map_command(struct nsl *sh, int argc, char **argv, bool gid)
 {
     const char *map = gid ? "gid_map" : "uid_map";
     if (argc != 4 && argc != 5)
-        return step_fail(sh, EINVAL, "usage: %s [TARGET] INSIDE OUTSIDE COUNT", argv[0]);
+        return step_usage(sh, "usage: %s [TARGET] INSIDE OUTSIDE COUNT", argv[0]);
     int k = argc == 5 ? 2 : 1;
     struct target t;
     struct nsl_err e;
@@ -368,7 +393,7 @@ int cmd_gidmap(struct nsl *sh, int argc, char **argv)
 int cmd_setgroups(struct nsl *sh, int argc, char **argv)
 {
     if (argc < 2 || argc > 3 || (strcmp(argv[1], "deny") != 0 && strcmp(argv[1], "allow") != 0))
-        return step_fail(sh, EINVAL, "usage: setgroups deny|allow [TARGET]");
+        return step_usage(sh, "usage: setgroups deny|allow [TARGET]");
     struct target t;
     struct nsl_err e;
     if (target_resolve(sh, argc == 3 ? argv[2] : "self", 0, &t, &e) < 0)

@@ -12,11 +12,11 @@ static int uts_command(struct nsl *sh, int argc, char **argv, int which)
 {
     const char *what = which == 1 ? "hostname" : "domainname";
     if (argc > 2)
-        return step_fail(sh, EINVAL, "usage: %s [NAME]", what);
+        return step_usage(sh, "usage: %s [NAME]", what);
     if (argc == 2) {
         size_t len = strlen(argv[1]);
         if (len == 0 || len > 64)
-            return step_fail(sh, EINVAL, "a %s must be 1 to 64 bytes long (got %zu)", what, len);
+            return step_usage(sh, "a %s must be 1 to 64 bytes long (got %zu)", what, len);
     }
     struct subj_req rq = {.op = SOP_UTS, .i = {argc == 2 ? which : 0}, .nstr = argc == 2 ? 1 : 0,
                           .str = (const char *const *)argv + 1};

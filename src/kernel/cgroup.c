@@ -430,6 +430,9 @@ static int session_parent(struct cg_session *s, int hier, enum cg_ctrl ctrl, str
                 trace_note(t, "cannot create it under %s: trying %s", cand[0], cand[1]);
                 continue;
             }
+            if ((err == EACCES || err == EPERM) && geteuid() != 0)
+                cg_err_hint(e, "making cgroups needs write access to the cgroup tree, which "
+                               "only root has here: run nslab as root (sudo)");
             break;
         }
         bool gone;
@@ -504,11 +507,11 @@ int cg_create(struct cg_session *s, enum cg_ctrl ctrl, const struct cg_create_op
     if (!o)
         o = &none;
     if ((unsigned)ctrl >= CG_NCREATE)
-        return nsl_fail(e, EINVAL, "nslab does not make cgroups for the %s controller",
-                        (unsigned)ctrl < CG_NCTRL ? cg_ctrl_info[ctrl].name : "unknown");
+        return nsl_usage(e, "nslab does not make cgroups for the %s controller",
+                         (unsigned)ctrl < CG_NCTRL ? cg_ctrl_info[ctrl].name : "unknown");
     if (o->limit && o->limit->ctrl != ctrl)
-        return nsl_fail(e, EINVAL, "a %s limit given for a %s cgroup",
-                        cg_ctrl_info[o->limit->ctrl].name, cg_ctrl_info[ctrl].name);
+        return nsl_usage(e, "a %s limit given for a %s cgroup", cg_ctrl_info[o->limit->ctrl].name,
+                         cg_ctrl_info[ctrl].name);
     int hier = pick_hier(s, ctrl, o->hier, e);
     if (hier < 0)
         return -1;
@@ -547,8 +550,8 @@ int cg_set_limit(struct cg_session *s, const struct cg_group *g, const struct cg
                  struct trace *t, struct nsl_err *e)
 {
     if (lim->ctrl != g->ctrl)
-        return nsl_fail(e, EINVAL, "%s is a %s cgroup, not %s", g->name, cg_ctrl_info[g->ctrl].name,
-                        cg_ctrl_info[lim->ctrl].name);
+        return nsl_usage(e, "%s is a %s cgroup, not %s", g->name, cg_ctrl_info[g->ctrl].name,
+                         cg_ctrl_info[lim->ctrl].name);
     return g->be->set_limit(&s->sys, g->dir, lim, t, e);
 }
 
@@ -556,8 +559,8 @@ int cg_set_weight(struct cg_session *s, const struct cg_group *g, unsigned weigh
                   struct trace *t, struct nsl_err *e)
 {
     if (g->ctrl != CG_CPU)
-        return nsl_fail(e, EINVAL, "%s is a %s cgroup: only cpu cgroups have a weight", g->name,
-                        cg_ctrl_info[g->ctrl].name);
+        return nsl_usage(e, "%s is a %s cgroup: only cpu cgroups have a weight", g->name,
+                         cg_ctrl_info[g->ctrl].name);
     if (weight < CG_WEIGHT_MIN || weight > CG_WEIGHT_MAX)
         return nsl_fail(e, ERANGE, "a cpu weight is from %d to %d (default 100), not %u",
                         CG_WEIGHT_MIN, CG_WEIGHT_MAX, weight);
@@ -567,7 +570,7 @@ int cg_set_weight(struct cg_session *s, const struct cg_group *g, unsigned weigh
 static int file_name_check(const char *file, struct nsl_err *e)
 {
     if (!*file || strchr(file, '/') || strcmp(file, ".") == 0 || strcmp(file, "..") == 0)
-        return nsl_fail(e, EINVAL, "'%s' is not a file name of a cgroup (e.g. memory.max)", file);
+        return nsl_usage(e, "'%s' is not a file name of a cgroup (e.g. memory.max)", file);
     return 0;
 }
 

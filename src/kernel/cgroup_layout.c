@@ -47,9 +47,8 @@ int cg_ctrl_parse(const char *word, enum cg_ctrl *out, struct nsl_err *e)
             return 0;
         }
     }
-    return nsl_fail(e, EINVAL,
-                    "unknown cgroup controller '%s' (expected mem, cpu, pids, cpuset or freezer)",
-                    word);
+    return nsl_usage(
+        e, "unknown cgroup controller '%s' (expected mem, cpu, pids, cpuset or freezer)", word);
 }
 
 const char *cg_mode_name(enum cg_mode m)

@@ -52,16 +52,15 @@ static int cpu_parse(const char *text, struct cg_limit *out, struct nsl_err *e)
         long q, p;
         cleanup_free char *qs = xstrndup(text, (size_t)(slash - text));
         if (parse_long(qs, 1, 1L << 40, &q) < 0 || parse_long(slash + 1, 1, 1L << 40, &p) < 0)
-            return nsl_fail(e, EINVAL, "bad cpu limit '%s': QUOTA/PERIOD are whole microseconds",
-                            text);
+            return nsl_usage(e, "bad cpu limit '%s': QUOTA/PERIOD are whole microseconds", text);
         out->value = (uint64_t)q;
         out->period = (uint64_t)p;
     } else {
         bool percent = len > 0 && text[len - 1] == '%';
         uint64_t num, den;
         if (decimal_parse(text, percent ? len - 1 : len, &num, &den) < 0)
-            return nsl_fail(e, EINVAL, "bad cpu limit '%s' (expected %s)", text,
-                            cg_ctrl_info[CG_CPU].limit_syntax);
+            return nsl_usage(e, "bad cpu limit '%s' (expected %s)", text,
+                             cg_ctrl_info[CG_CPU].limit_syntax);
         if (percent)
             den *= 100;
         /* A share of one CPU; above 1 (or 100%) means more than one CPU. */
@@ -108,7 +107,7 @@ static int cpus_parse(const char *text, struct cg_limit *out, struct nsl_err *e)
     snprintf(out->cpus, sizeof out->cpus, "%s", text);
     return 0;
 bad:
-    return nsl_fail(e, EINVAL, "bad cpu list '%s' (expected e.g. 0, 0-1 or 0,2-3)", text);
+    return nsl_usage(e, "bad cpu list '%s' (expected e.g. 0, 0-1 or 0,2-3)", text);
 }
 
 int cg_limit_parse(enum cg_ctrl ctrl, const char *text, struct cg_limit *out, struct nsl_err *e)
@@ -118,7 +117,7 @@ int cg_limit_parse(enum cg_ctrl ctrl, const char *text, struct cg_limit *out, st
     switch (ctrl) {
     case CG_MEMORY:
         if (parse_size(text, &out->value, &out->is_max) < 0)
-            return nsl_fail(e, EINVAL, "bad memory limit '%s' (expected %s)", text, ci->limit_syntax);
+            return nsl_usage(e, "bad memory limit '%s' (expected %s)", text, ci->limit_syntax);
         return 0;
     case CG_CPU:
         return cpu_parse(text, out, e);
@@ -130,15 +129,15 @@ int cg_limit_parse(enum cg_ctrl ctrl, const char *text, struct cg_limit *out, st
             return 0;
         }
         if (parse_long(text, 0, PIDS_MAX, &n) < 0)
-            return nsl_fail(e, EINVAL, "bad pids limit '%s' (expected %s, at most %d)", text,
-                            ci->limit_syntax, PIDS_MAX);
+            return nsl_usage(e, "bad pids limit '%s' (expected %s, at most %d)", text,
+                             ci->limit_syntax, PIDS_MAX);
         out->value = (uint64_t)n;
         return 0;
     }
     case CG_CPUSET:
         return cpus_parse(text, out, e);
     default:
-        return nsl_fail(e, EINVAL, "the %s controller takes no limit (got '%s')", ci->name, text);
+        return nsl_usage(e, "the %s controller takes no limit (got '%s')", ci->name, text);
     }
 }
 
@@ -182,25 +181,24 @@ int cg_name_check(const char *name, struct nsl_err *e)
 {
     size_t n = strlen(name);
     if (n == 0)
-        return nsl_fail(e, EINVAL, "a cgroup name cannot be empty");
+        return nsl_usage(e, "a cgroup name cannot be empty");
     if (n > 63)
         return nsl_fail(e, ENAMETOOLONG, "cgroup name '%.20s...' is longer than 63 characters", name);
     if (strchr(name, '/'))
-        return nsl_fail(e, EINVAL, "cgroup name '%s' contains '/': give a plain name, not a path",
-                        name);
+        return nsl_usage(e, "cgroup name '%s' contains '/': give a plain name, not a path", name);
     if (name[0] == '.' || name[0] == '-')
-        return nsl_fail(e, EINVAL, "cgroup name '%s' may not start with '%c'", name, name[0]);
+        return nsl_usage(e, "cgroup name '%s' may not start with '%c'", name, name[0]);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)name[i];
         /* ASCII only, whatever the locale says isalnum is */
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
         if (!ok && c != '_' && c != '-' && c != '.')
-            return nsl_fail(e, EINVAL,
-                            "cgroup name '%s' has a character other than letters, digits, "
-                            "'_', '-' and '.'",
-                            name);
+            return nsl_usage(e,
+                             "cgroup name '%s' has a character other than letters, digits, "
+                             "'_', '-' and '.'",
+                             name);
     }
     if (strncmp(name, "nslab.", 6) == 0)
-        return nsl_fail(e, EINVAL, "cgroup names 'nslab.*' are kept for session parents");
+        return nsl_usage(e, "cgroup names 'nslab.*' are kept for session parents");
     return 0;
 }

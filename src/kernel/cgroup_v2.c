@@ -112,7 +112,7 @@ static int v2_set_limit(const struct cg_sys *s, const char *dir, const struct cg
         return cg_write(s, t, dir, "cpuset.cpus", l->cpus,
                         "the CPUs must exist and be in the parent's cpuset.cpus.effective", e);
     default:
-        return nsl_fail(e, EINVAL, "the %s controller takes no limit", cg_ctrl_info[l->ctrl].name);
+        return nsl_usage(e, "the %s controller takes no limit", cg_ctrl_info[l->ctrl].name);
     }
 }
 

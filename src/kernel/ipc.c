@@ -38,9 +38,10 @@ int ipc_key_parse(const char *w, key_t *out, struct nsl_err *e)
     *out = (key_t)v;
     return 0;
 bad:
-    return nsl_fail(e, EINVAL,
-                    "'%s' is not an IPC key: give a number from 1 to 2147483647, in decimal or "
-                    "as hex like 0x1234 (or no KEY for IPC_PRIVATE)", w);
+    return nsl_usage(e,
+                     "'%s' is not an IPC key: give a number from 1 to 2147483647, in decimal or "
+                     "as hex like 0x1234 (or no KEY for IPC_PRIVATE)",
+                     w);
 }
 
 /* Column names of /proc/sysvipc/KIND that nslab reads. */

@@ -28,8 +28,10 @@ int mount_prop_parse(const char *word, enum mount_prop *out, struct nsl_err *e)
             return 0;
         }
     }
-    return nsl_fail(e, 0, "unknown propagation type '%s': use shared, slave, private or "
-                          "unbindable", word);
+    return nsl_usage(e,
+                     "unknown propagation type '%s': use shared, slave, private or "
+                     "unbindable",
+                     word);
 }
 
 const char *mount_prop_name(enum mount_prop p)

@@ -160,14 +160,13 @@ int net_name_check(const char *name, struct nsl_err *e)
 {
     size_t len = strlen(name);
     if (len == 0 || len >= NET_NAME_MAX)
-        return nsl_fail(e, EINVAL, "'%s' cannot be a device name: it must be 1 to %d bytes long",
-                        name, NET_NAME_MAX - 1);
+        return nsl_usage(e, "'%s' cannot be a device name: it must be 1 to %d bytes long", name,
+                         NET_NAME_MAX - 1);
     if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-        return nsl_fail(e, EINVAL, "'%s' cannot be a device name", name);
+        return nsl_usage(e, "'%s' cannot be a device name", name);
     for (const char *p = name; *p; p++)
         if (*p == '/' || *p == ':' || isspace((unsigned char)*p) || (unsigned char)*p < 0x20)
-            return nsl_fail(e, EINVAL, "'%s' cannot be a device name: no '/', ':' or white space",
-                            name);
+            return nsl_usage(e, "'%s' cannot be a device name: no '/', ':' or white space", name);
     return 0;
 }
 
@@ -177,8 +176,7 @@ int net_cidr_parse(const char *s, struct net_addr *out, struct nsl_err *e)
     char host[INET6_ADDRSTRLEN + 1];
     memset(out, 0, sizeof *out);
     if (!slash || (size_t)(slash - s) >= sizeof host)
-        return nsl_fail(e, EINVAL, "'%s' is not an address with a prefix length, like 10.200.0.1/24",
-                        s);
+        return nsl_usage(e, "'%s' is not an address with a prefix length, like 10.200.0.1/24", s);
     memcpy(host, s, (size_t)(slash - s));
     host[slash - s] = '\0';
     if (inet_pton(AF_INET, host, out->addr) == 1)
@@ -186,11 +184,12 @@ int net_cidr_parse(const char *s, struct net_addr *out, struct nsl_err *e)
     else if (inet_pton(AF_INET6, host, out->addr) == 1)
         out->family = AF_INET6;
     else
-        return nsl_fail(e, EINVAL, "'%s' is not an IPv4 or IPv6 address", host);
+        return nsl_usage(e, "'%s' is not an IPv4 or IPv6 address", host);
     long p;
     if (parse_long(slash + 1, 0, out->family == AF_INET ? 32 : 128, &p) < 0)
-        return nsl_fail(e, EINVAL, "'%s' is not a prefix length for %s (0 to %d)", slash + 1,
-                        out->family == AF_INET ? "IPv4" : "IPv6", out->family == AF_INET ? 32 : 128);
+        return nsl_usage(e, "'%s' is not a prefix length for %s (0 to %d)", slash + 1,
+                         out->family == AF_INET ? "IPv4" : "IPv6",
+                         out->family == AF_INET ? 32 : 128);
     out->prefix = (int)p;
     return 0;
 }

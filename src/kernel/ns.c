@@ -65,30 +65,45 @@ int ns_type_parse(const char *word, enum ns_slot *out, struct nsl_err *e)
             return 0;
         }
     }
-    return nsl_fail(e, EINVAL, "unknown namespace type '%s' (types: %s)", word, type_words);
+    return nsl_usage(e, "unknown namespace type '%s' (types: %s)", word, type_words);
 }
 
 int ns_flags_parse(const char *list, int *flags, struct nsl_err *e)
 {
     cleanup_free char *copy = xstrdup(list);
-    char *save = NULL;
     int f = 0;
     bool any = false;
-    for (char *w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
-        any = true;
-        if (strcmp(w, "all") == 0) {
-            for (int i = 0; i < NS_NSLOTS; i++)
-                if (ns_is_type(i))
-                    f |= ns_info[i].flag;
-            continue;
+    /* Items separated by commas (white space also separates words); an
+     * empty item (",uts", "uts,,net", "uts,") is a typo, not nothing. */
+    char *item = copy;
+    for (;;) {
+        char *comma = strchr(item, ',');
+        if (comma)
+            *comma = '\0';
+        char *save = NULL;
+        bool here = false;
+        for (char *w = strtok_r(item, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+            here = any = true;
+            if (strcmp(w, "all") == 0) {
+                for (int i = 0; i < NS_NSLOTS; i++)
+                    if (ns_is_type(i))
+                        f |= ns_info[i].flag;
+                continue;
+            }
+            enum ns_slot s;
+            if (ns_type_parse(w, &s, e) < 0)
+                return -1;
+            f |= ns_info[s].flag;
         }
-        enum ns_slot s;
-        if (ns_type_parse(w, &s, e) < 0)
-            return -1;
-        f |= ns_info[s].flag;
+        if (!here && (comma || any))
+            return nsl_usage(e, "an empty item in the list of namespace types '%s' (types: %s)",
+                             list, type_words);
+        if (!comma)
+            break;
+        item = comma + 1;
     }
     if (!any)
-        return nsl_fail(e, EINVAL, "no namespace type given (types: %s)", type_words);
+        return nsl_usage(e, "no namespace type given (types: %s)", type_words);
     *flags = f;
     return 0;
 }

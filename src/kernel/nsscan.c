@@ -182,23 +182,6 @@ int nsscan_collect(int procfd, unsigned slot_mask, struct nsscan *out, struct ns
     return 0;
 }
 
-/* Make s (n bytes) safe to print in a terminal and in JSON: control
- * characters and bytes that are not UTF-8 become '?'. */
-static void sanitize(char *s, size_t n)
-{
-    size_t off = 0;
-    while (off < n) {
-        size_t bad;
-        if (utf8_valid(s + off, n - off, &bad))
-            break;
-        s[off + bad] = '?';
-        off += bad + 1;
-    }
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-            s[i] = '?';
-}
-
 char *nsscan_command(int procfd, pid_t pid)
 {
     char path[32];
@@ -215,10 +198,10 @@ char *nsscan_command(int procfd, pid_t pid)
     while (n > 0 && buf[n - 1] == ' ')
         n--;
     buf[n] = '\0';
-    if (n > 0) {
-        sanitize(buf, (size_t)n);
-        return xstrdup(buf);
-    }
+    /* Shown, never obeyed by a terminal: util.c sb_append_escaped, the one
+     * way nslab shows bytes it did not write. */
+    if (n > 0)
+        return str_escaped(buf);
     /* Kernel threads and zombies have no command line: show the name the
      * kernel keeps, in brackets as ps(1) does. */
     char comm[64];
@@ -227,8 +210,8 @@ char *nsscan_command(int procfd, pid_t pid)
     if (n < 0)
         return NULL;
     chomp(comm);
-    sanitize(comm, strlen(comm));
-    return xasprintf("[%s]", comm);
+    cleanup_free char *shown = str_escaped(comm);
+    return xasprintf("[%s]", shown);
 }
 
 bool nsscan_fill_command(int procfd, struct nsscan_ns *ns)

@@ -13,9 +13,15 @@
 #include "ns.h"
 #include "sys_file.h"
 
+/* The roots are hooks for tests: a privileged run, which would sweep (kill)
+ * the PIDs listed in a cgroup tree, takes one only when nobody but root
+ * could have written it (util.c path_trusted); the tests' own trees, made
+ * by root in private temp directories, are. */
 static void root_from_env(char *dst, size_t size, const char *var, const char *dflt)
 {
     const char *v = getenv(var);
+    if (v && *v && running_privileged() && !path_trusted(v))
+        v = NULL;
     snprintf(dst, size, "%s", v && *v ? v : dflt);
 }
 
@@ -102,13 +108,15 @@ int sys_setns(struct trace *t, int fd, const char *what, int nstype)
 int sys_sethostname(struct trace *t, const char *name)
 {
     int r = sethostname(name, strlen(name));
-    return traced(t, r, "sethostname", 0, xasprintf("\"%s\", %zu", name, strlen(name)));
+    cleanup_free char *q = str_quoted(name);
+    return traced(t, r, "sethostname", 0, xasprintf("%s, %zu", q, strlen(name)));
 }
 
 int sys_setdomainname(struct trace *t, const char *name)
 {
     int r = setdomainname(name, strlen(name));
-    return traced(t, r, "setdomainname", 0, xasprintf("\"%s\", %zu", name, strlen(name)));
+    cleanup_free char *q = str_quoted(name);
+    return traced(t, r, "setdomainname", 0, xasprintf("%s, %zu", q, strlen(name)));
 }
 
 int sys_kill(struct trace *t, pid_t pid, int sig)
@@ -149,13 +157,17 @@ int sys_mount(struct trace *t, const char *src, const char *target, const char *
               unsigned long flags, const char *data)
 {
     struct strbuf a = {0};
-    sb_printf(&a, "\"%s\", \"%s\", %s%s%s, ", src ? src : "none", target, fstype ? "\"" : "",
-              fstype ? fstype : "NULL", fstype ? "\"" : "");
+    cleanup_free char *qs = str_quoted(src ? src : "none");
+    cleanup_free char *qt = str_quoted(target);
+    cleanup_free char *qf = fstype ? str_quoted(fstype) : xstrdup("NULL");
+    sb_printf(&a, "%s, %s, %s, ", qs, qt, qf);
     mount_flags_format(flags, &a);
-    if (data)
-        sb_printf(&a, ", \"%s\"", data);
-    else
+    if (data) {
+        cleanup_free char *qd = str_quoted(data);
+        sb_printf(&a, ", %s", qd);
+    } else {
         sb_append(&a, ", NULL");
+    }
     int r = mount(src ? src : "none", target, fstype, flags, data);
     return traced(t, r, "mount", 0, sb_steal(&a));
 }

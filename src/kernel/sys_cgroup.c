@@ -11,7 +11,8 @@ int sys_cg_mkdir(struct trace *t, const char *path, mode_t mode)
 {
     int r = mkdir(path, mode);
     int err = errno;
-    trace_add(t, "mkdir", r, err, 0, "\"%s\", %#o", path, (unsigned)mode);
+    cleanup_free char *q = str_quoted(path);
+    trace_add(t, "mkdir", r, err, 0, "%s, %#o", q, (unsigned)mode);
     errno = err;
     return r;
 }
@@ -20,7 +21,8 @@ int sys_cg_rmdir(struct trace *t, const char *path)
 {
     int r = rmdir(path);
     int err = errno;
-    trace_add(t, "rmdir", r, err, 0, "\"%s\"", path);
+    cleanup_free char *q = str_quoted(path);
+    trace_add(t, "rmdir", r, err, 0, "%s", q);
     errno = err;
     return r;
 }

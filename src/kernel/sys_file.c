@@ -22,7 +22,8 @@ int sys_write_file_shown(struct trace *t, const char *path, const char *shown, c
         errno = err;
     }
     int err = errno;
-    trace_add(t, "write", r, err, 0, "%s \"%s\"", shown, value);
+    cleanup_free char *q = str_quoted(value);
+    trace_add(t, "write", r, err, 0, "%s %s", shown, q);
     errno = err;
     return r;
 }

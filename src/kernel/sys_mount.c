@@ -31,7 +31,8 @@ static void umount_flags_format(int f, struct strbuf *out)
 int sys_umount2(struct trace *t, const char *target, int flags)
 {
     struct strbuf a = {0};
-    sb_printf(&a, "\"%s\", ", target);
+    cleanup_free char *q = str_quoted(target);
+    sb_printf(&a, "%s, ", q);
     umount_flags_format(flags, &a);
     int r = umount2(target, flags);
     int err = errno;
@@ -45,7 +46,8 @@ char *sys_mkdtemp(struct trace *t, char *tmpl)
 {
     char *r = mkdtemp(tmpl);
     int err = errno;
-    trace_add(t, "mkdir", r ? 0 : -1, err, 0, "\"%s\", 0700", tmpl);
+    cleanup_free char *q = str_quoted(tmpl);
+    trace_add(t, "mkdir", r ? 0 : -1, err, 0, "%s, 0700", q);
     errno = err;
     return r;
 }

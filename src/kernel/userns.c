@@ -147,8 +147,8 @@ static int id_word(const char *w, const char *what, uint64_t max, uint64_t min, 
     errno = 0;
     unsigned long long v = strtoull(w, &end, 10);
     if (!*w || *end || errno || w[0] == '-' || w[0] == '+' || v > max || v < min)
-        return nsl_fail(e, EINVAL, "%s '%s' is not a number from %" PRIu64 " to %" PRIu64, what, w,
-                        min, max);
+        return nsl_usage(e, "%s '%s' is not a number from %" PRIu64 " to %" PRIu64, what, w, min,
+                         max);
     *out = v;
     return 0;
 }
@@ -163,9 +163,11 @@ int idmap_args_parse(const char *inside, const char *outside, const char *count,
         id_word(count, "COUNT", UINT32_MAX, 1, &cnt, e) < 0)
         return -1;
     if (in + cnt > UINT32_MAX || out + cnt > UINT32_MAX)
-        return nsl_fail(e, EINVAL, "the range %" PRIu64 "..%" PRIu64 " goes past the largest ID "
-                                   "(4294967294)", in + cnt > UINT32_MAX ? in : out,
-                        (in + cnt > UINT32_MAX ? in : out) + cnt - 1);
+        return nsl_usage(e,
+                         "the range %" PRIu64 "..%" PRIu64 " goes past the largest ID "
+                         "(4294967294)",
+                         in + cnt > UINT32_MAX ? in : out,
+                         (in + cnt > UINT32_MAX ? in : out) + cnt - 1);
     *x = (struct idmap_ext){(uint32_t)in, (uint32_t)out, (uint32_t)cnt};
     return 0;
 }

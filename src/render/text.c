@@ -140,8 +140,51 @@ static void render_step_text(struct nsl *sh, const struct snapshot *before,
 
 /* Every rendered line leaves through here or emit_json: --stable
  * substitutions apply to all of it. */
+/* Length of nslab's own colour sequence (ESC [ digits m) at s, else 0. */
+static size_t sgr_len(const char *s, size_t n)
+{
+    if (n < 3 || s[0] != '\033' || s[1] != '[')
+        return 0;
+    size_t i = 2;
+    while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == ';'))
+        i++;
+    return i < n && s[i] == 'm' ? i + 1 : 0;
+}
+
+/* What a path, a hostname or a typed word holds is shown, never obeyed by
+ * the terminal: control characters and bytes that are not UTF-8 become
+ * \xNN (util.c sb_append_escaped, as ps shows command lines), keeping
+ * newlines, tabs and, when colour is on, nslab's own colour codes. */
+static void escape_controls(const struct nsl *sh, struct strbuf *o)
+{
+    bool clean = utf8_valid(o->buf ? o->buf : "", o->len, NULL);
+    for (size_t i = 0; i < o->len && clean; i++) {
+        unsigned char c = (unsigned char)o->buf[i];
+        clean = !((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f);
+    }
+    if (clean)
+        return;
+    struct strbuf out = {0};
+    size_t start = 0;
+    for (size_t i = 0; i < o->len;) {
+        size_t sgr = sh->opt.color ? sgr_len(o->buf + i, o->len - i) : 0;
+        if (!sgr) {
+            i++;
+            continue;
+        }
+        sb_append_escaped(&out, o->buf + start, i - start, ESC_KEEP_NL);
+        sb_appendn(&out, o->buf + i, sgr);
+        i += sgr;
+        start = i;
+    }
+    sb_append_escaped(&out, o->buf + start, o->len - start, ESC_KEEP_NL);
+    sb_free(o);
+    *o = out;
+}
+
 static void emit_text(struct nsl *sh, struct strbuf *o, FILE *f)
 {
+    escape_controls(sh, o);
     stable_subst_apply(sh, o);
     fputs(sb_str(o), f);
     fflush(f);
@@ -153,7 +196,10 @@ static void emit_json(struct nsl *sh, cJSON *obj)
 {
     char *line = cJSON_PrintUnformatted(obj);
     struct strbuf o = {0};
-    sb_append(&o, line);
+    /* cJSON escapes control characters but copies other bytes: one that is
+     * not UTF-8 (a hostname, a path) becomes the text \xNN, so every line
+     * is valid JSON. Such bytes only occur inside strings. */
+    sb_append_escaped(&o, line, strlen(line), ESC_JSON);
     sb_appendc(&o, '\n');
     cJSON_free(line);
     cJSON_Delete(obj);
@@ -162,9 +208,18 @@ static void emit_json(struct nsl *sh, cJSON *obj)
         fputs(sb_str(&o), stdout);
         fflush(stdout);
     }
-    if (sh->record) {
-        fputs(sb_str(&o), sh->record);
-        fflush(sh->record);
+    errno = 0;
+    if (sh->record && (fputs(sb_str(&o), sh->record) == EOF || fflush(sh->record) != 0)) {
+        /* A record that lost a line is no record: say so once, and stop. */
+        int err = errno ? errno : EIO;
+        fclose(sh->record);
+        sh->record = NULL;
+        char msg[600];
+        snprintf(msg, sizeof msg, _("recording to %s stopped: a write failed: %s (%s)"),
+                 sh->record_name ? sh->record_name : "?", strerror(err), errno_name(err));
+        render_error(sh, sh->step.file, sh->step.line, msg);
+        if (sh->exit_status == 0)
+            sh->exit_status = EXIT_STEP_FAILED;
     }
     sb_free(&o);
 }

@@ -174,10 +174,10 @@ void lex_result_free(struct lex_result *r)
     r->n = 0;
 }
 
-bool lex_continues(const char *line)
+bool lex_continues_from(const char *line, bool first, char *quote_state)
 {
     /* Track quotes so a backslash inside '…' does not continue the line. */
-    char quote = 0;
+    char quote = *quote_state;
     bool escaped = false;
     size_t n = strlen(line);
     while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
@@ -194,8 +194,10 @@ bool lex_continues(const char *line)
             continue;
         }
         if (c == '\\') {
-            if (i == n - 1)
+            if (i == n - 1) {
+                *quote_state = quote;
                 return true;
+            }
             escaped = true;
             continue;
         }
@@ -204,10 +206,19 @@ bool lex_continues(const char *line)
                 quote = 0;
             continue;
         }
-        if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t'))
+        /* A '#' starts a comment at the start of a word; the first
+         * character of a continuation line follows a newline, not a blank. */
+        if (c == '#' &&
+            ((i == 0 && first) || (i > 0 && (line[i - 1] == ' ' || line[i - 1] == '\t'))))
             return false;
         if (c == '\'' || c == '"')
             quote = c;
     }
     return false;
+}
+
+bool lex_continues(const char *line)
+{
+    char quote = 0;
+    return lex_continues_from(line, true, &quote);
 }

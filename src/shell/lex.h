@@ -27,5 +27,10 @@ int lex_split(const char *text, int first_line, struct lex_result *out, struct n
 void lex_result_free(struct lex_result *r);
 /* Does this physical line end in a continuation backslash (outside quotes)? */
 bool lex_continues(const char *line);
+/* The same, one physical line at a time: first for the first line of a
+ * logical line, *quote_state the quote left open where the previous part
+ * stopped (0 at first), updated. Gives what lex_continues gives on the
+ * lines joined, without reading them again. */
+bool lex_continues_from(const char *line, bool first, char *quote_state);
 
 #endif

@@ -12,6 +12,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "../i18n.h"
 #include "../render/render.h"
 #include "../subject.h"
 #include "lex.h"
@@ -44,6 +45,18 @@ static bool line_acceptable(struct nsl *sh, const char *line, size_t n, const ch
     return false;
 }
 
+/* A continued line longer than the limit: an error for the whole of it. */
+static void logical_too_long(struct nsl *sh, const char *name, int first, int last)
+{
+    char msg[200];
+    snprintf(msg, sizeof msg,
+             _("continued line too long (lines %d to %d, more than %d bytes): nothing of it runs"),
+             first, last, NSLAB_MAX_LINE);
+    render_error(sh, name, first, msg);
+    if (sh->exit_status == 0)
+        sh->exit_status = EXIT_STEP_FAILED;
+}
+
 void shell_run_script(struct nsl *sh, FILE *in, const char *name)
 {
     char *line = NULL;
@@ -52,6 +65,8 @@ void shell_run_script(struct nsl *sh, FILE *in, const char *name)
     int lineno = 0, first = 0;
     struct strbuf logical = {0};
     bool go = true;
+    bool too_long = false; /* the logical line being read passed the limit */
+    char quote = 0;        /* the quote a continued line left open */
     while (go && !stop_signal(sh)) {
         errno = 0;
         n = getline(&line, &cap, in);
@@ -66,16 +81,39 @@ void shell_run_script(struct nsl *sh, FILE *in, const char *name)
         size_t len = (size_t)n;
         if (len && line[len - 1] == '\n')
             len--;
+        /* A byte order mark some editors write first is not part of a command. */
+        if (lineno == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+            memmove(line, line + 3, (size_t)n - 3 + 1);
+            len -= 3;
+        }
+        line[len] = '\0';
         if (!line_acceptable(sh, line, len, name, lineno)) {
             sb_reset(&logical);
+            too_long = false;
             go = sh->opt.keep_going;
             continue;
         }
-        if (logical.len == 0)
+        bool first_part = logical.len == 0 && !too_long;
+        if (first_part) {
             first = lineno;
-        sb_appendn(&logical, line, len);
-        if (lex_continues(logical.buf) && logical.len < NSLAB_MAX_LINE) {
-            sb_appendc(&logical, '\n');
+            quote = 0;
+        }
+        bool more = lex_continues_from(line, first_part, &quote);
+        if (!too_long && logical.len + len > NSLAB_MAX_LINE) {
+            too_long = true;
+            sb_reset(&logical);
+        }
+        if (!too_long) {
+            sb_appendn(&logical, line, len);
+            if (more)
+                sb_appendc(&logical, '\n');
+        }
+        if (more)
+            continue;
+        if (too_long) {
+            logical_too_long(sh, name, first, lineno);
+            too_long = false;
+            go = sh->opt.keep_going;
             continue;
         }
         events_poll(sh, 0);
@@ -83,7 +121,9 @@ void shell_run_script(struct nsl *sh, FILE *in, const char *name)
         go = shell_run_text(sh, logical.buf, name, first);
         sb_reset(&logical);
     }
-    if (go && logical.len && !stop_signal(sh))
+    if (go && too_long && !stop_signal(sh))
+        logical_too_long(sh, name, first, lineno);
+    else if (go && logical.len && !stop_signal(sh))
         shell_run_text(sh, logical.buf, name, first);
     /* Events that arrived after the last step still belong to the session. */
     events_poll(sh, 0);
@@ -106,12 +146,6 @@ static void on_line(char *line)
         line_eof = true;
     line_got = line;
     rl_callback_handler_remove();
-}
-
-static void history_path(char *buf, size_t size)
-{
-    const char *home = getenv("HOME");
-    snprintf(buf, size, "%s/.nslab_history", home && *home ? home : ".");
 }
 
 static void print_events_above_prompt(struct nsl *sh)
@@ -179,10 +213,11 @@ static char *read_line(struct nsl *sh, const char *prompt, bool *ended)
 void shell_interactive(struct nsl *sh)
 {
     char hist[4096];
-    history_path(hist, sizeof hist);
+    bool has_hist = history_path(hist, sizeof hist) == 0;
     using_history();
     stifle_history(2000);
-    read_history(hist);
+    if (has_hist)
+        history_load(hist);
     rl_catch_signals = 0;
     rl_catch_sigwinch = 1;
     complete_init(sh);
@@ -227,6 +262,7 @@ void shell_interactive(struct nsl *sh)
         *sh->interrupted = 0;
     }
     sb_free(&logical);
-    write_history(hist);
+    if (has_hist)
+        history_save(hist);
     rl_clear_history();
 }

@@ -14,6 +14,12 @@ bool shell_run_text(struct nsl *sh, const char *text, const char *file, int line
 void shell_run_script(struct nsl *sh, FILE *in, const char *name);
 /* The interactive loop on a terminal. */
 void shell_interactive(struct nsl *sh);
+/* The history file (history.c): its path, 0 or -1 when there is none
+ * (no home); load into readline's list, save it (only a regular file of
+ * the user the session is for, never through a symbolic link). */
+int history_path(char *buf, size_t size);
+void history_load(const char *path);
+void history_save(const char *path);
 /* Readline completion setup. */
 void complete_init(struct nsl *sh);
 

@@ -30,6 +30,18 @@ int step_fail(struct nsl *sh, int errnum, const char *fmt, ...)
     vsnprintf(sh->step.err.msg, sizeof sh->step.err.msg, _(fmt), ap);
     va_end(ap);
     sh->step.err.errnum = errnum;
+    sh->step.err.usage = false;
+    return -1;
+}
+
+int step_usage(struct nsl *sh, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sh->step.err.msg, sizeof sh->step.err.msg, _(fmt), ap);
+    va_end(ap);
+    sh->step.err.errnum = EINVAL;
+    sh->step.err.usage = true;
     return -1;
 }
 
@@ -43,6 +55,7 @@ int step_fail_errno(struct nsl *sh, int errnum, const char *fmt, ...)
         snprintf(sh->step.err.msg + n, sizeof sh->step.err.msg - (size_t)n, ": %s (%s)",
                  strerror(errnum), errno_name(errnum));
     sh->step.err.errnum = errnum;
+    sh->step.err.usage = false;
     return -1;
 }
 
@@ -92,9 +105,10 @@ static void unknown_command(struct nsl *sh, const char *name)
 {
     const char *s = command_suggest(name);
     if (s)
-        step_fail(sh, 0, "unknown command '%s' (did you mean '%s'? `help` lists them)", name, s);
+        step_usage(sh, "unknown command '%s' (did you mean '%s'? `help` lists them)", name, s);
     else
-        step_fail(sh, 0, "unknown command '%s' (`help` lists the commands)", name);
+        step_usage(sh, "unknown command '%s' (`help` lists the commands)", name);
+    sh->step.err.errnum = 0; /* no errno: nothing was asked of the kernel */
 }
 
 /* Run one command as a step. Returns false when the session must stop. */
@@ -145,7 +159,7 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
     int rc;
     if (!cmd) {
         unknown_command(sh, argv[0]);
-        st->counts = true; /* a failed step like any other */
+        st->counts = true; /* a failed step (a usage error: never expected) */
         rc = -1;
     } else if (scratch_expand(sh, 1, c->argc, c->argv) < 0) {
         st->counts = !(cmd->flags & CMD_NOT_A_STEP);
@@ -168,6 +182,9 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
         if (shown && (sh->opt.observe & OBS_MOUNTS))
             observe_mounts_begin(sh);
         rc = cmd->run(sh, argc, argv);
+        /* A usage error changed nothing: no observation block before it. */
+        if (rc < 0 && st->err.usage)
+            st->observed = false;
         BENCH_START(tm);
         if (shown && (sh->opt.observe & OBS_MOUNTS))
             observe_mounts(sh);
@@ -186,7 +203,9 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
         cgroups_observe_skip(sh);
     render_step(sh, &before, &now);
     BENCH_STOP(sh, t0);
-    if (!st->ok)
+    /* A failed expect has said so in its ✗ line (with the line number):
+     * in text it is not repeated on stderr. */
+    if (!st->ok && !(st->expect_failed && !sh->opt.json))
         render_error(sh, file, c->line, st->err.msg);
     events_flush(sh);
 
@@ -196,6 +215,8 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
         l->valid = true;
         l->evseq = evseq;
         l->ok = st->ok;
+        l->usage = !st->ok && st->err.usage;
+        l->line = st->line;
         l->errnum = st->err.errnum;
         l->output = xstrdup(sb_str(&st->out));
         l->before = before;

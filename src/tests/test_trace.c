@@ -15,10 +15,12 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kernel/sys.h"
 #include "kernel/trace.h"
+#include "util.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -396,12 +398,29 @@ static void test_paths(void **state)
     assert_string_equal(cgroup_path(&p, buf, sizeof buf, "memory/nslab.%d", 7),
                         "/sys/fs/cgroup/memory/nslab.7");
 
-    setenv("NSLAB_PROC_ROOT", "/tmp/fake/proc", 1);
-    setenv("NSLAB_CGROUP_ROOT", "/tmp/fake/cg", 1);
+    /* Fake trees made in a private temp directory (root's own when run as
+     * root, so trusted even by a privileged run). */
+    char dir[] = "/tmp/nslab-paths.XXXXXX", fproc[64], fcg[64], want[128];
+    assert_non_null(mkdtemp(dir));
+    snprintf(fproc, sizeof fproc, "%s/proc", dir);
+    snprintf(fcg, sizeof fcg, "%s/cg", dir);
+    assert_int_equal(mkdir(fproc, 0755), 0);
+    assert_int_equal(mkdir(fcg, 0755), 0);
+    setenv("NSLAB_PROC_ROOT", fproc, 1);
+    setenv("NSLAB_CGROUP_ROOT", fcg, 1);
     paths_init(&p);
-    assert_string_equal(proc_path(&p, buf, sizeof buf, "self/mountinfo"),
-                        "/tmp/fake/proc/self/mountinfo");
-    assert_string_equal(cgroup_path(&p, buf, sizeof buf, "unified"), "/tmp/fake/cg/unified");
+    snprintf(want, sizeof want, "%s/self/mountinfo", fproc);
+    assert_string_equal(proc_path(&p, buf, sizeof buf, "self/mountinfo"), want);
+    snprintf(want, sizeof want, "%s/unified", fcg);
+    assert_string_equal(cgroup_path(&p, buf, sizeof buf, "unified"), want);
+
+    /* A tree others may write: a privileged run takes the real roots. */
+    assert_int_equal(chmod(fproc, 0777), 0);
+    paths_init(&p);
+    assert_string_equal(p.proc, running_privileged() ? "/proc" : fproc);
+    rmdir(fproc);
+    rmdir(fcg);
+    rmdir(dir);
 
     /* An empty variable means the default. */
     setenv("NSLAB_PROC_ROOT", "", 1);

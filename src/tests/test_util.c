@@ -13,8 +13,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "util.h"
 
 /* --- parse_size / format_size ------------------------------------------ */
@@ -612,6 +614,75 @@ static void test_now_ms(void **state)
     assert_true(b >= a);
 }
 
+/* --- escaping of bytes nslab did not write ------------------------------- */
+
+static void test_escaped(void **state)
+{
+    char *s = str_escaped("a\x1b[31mb\tc\x7f\xff\xc3\xa9 \xe4\xb8\xad");
+    assert_string_equal(s, "a\\x1b[31mb\\x09c\\x7f\\xff\xc3\xa9 \xe4\xb8\xad");
+    free(s);
+    s = str_quoted("say \"hi\"\\\n");
+    assert_string_equal(s, "\"say \\\"hi\\\"\\\\\\n\"");
+    free(s);
+    struct strbuf sb = {0};
+    sb_append_escaped(&sb, "one\ntwo\r", 8, ESC_KEEP_NL);
+    assert_string_equal(sb_str(&sb), "one\ntwo\\x0d");
+    sb_free(&sb);
+    /* a truncated sequence at the end is bytes, not a character */
+    s = str_escaped("x\xe4\xb8");
+    assert_string_equal(s, "x\\xe4\\xb8");
+    free(s);
+}
+
+/* --- what a privileged run trusts ---------------------------------------- */
+
+static void test_path_trusted(void **state)
+{
+    if (geteuid() != 0)
+        skip(); /* only root can make root-owned trees */
+    char dir[] = "/tmp/nslab-trust.XXXXXX", sub[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(sub, sizeof sub, "%s/t", dir);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    assert_true(path_trusted(sub)); /* root's, 0755, under root's 0700 under sticky /tmp */
+    assert_int_equal(chmod(sub, 0775), 0);
+    assert_false(path_trusted(sub)); /* group-writable */
+    assert_int_equal(chmod(sub, 0755), 0);
+    assert_int_equal(chmod(dir, 0777), 0);
+    assert_false(path_trusted(sub)); /* a directory above others may write, not sticky */
+    assert_int_equal(chmod(dir, 01777), 0);
+    assert_true(path_trusted(sub)); /* sticky: they cannot replace root's entry */
+    assert_int_equal(chown(sub, 65534, 65534), 0);
+    assert_false(path_trusted(sub)); /* not root's */
+    assert_false(path_trusted("/nonexistent/nslab"));
+    rmdir(sub);
+    rmdir(dir);
+}
+
+/* --- a translation is a format only with the conversions of its msgid ---- */
+
+static void test_formats_match(void **state)
+{
+    assert_true(i18n_formats_match("no conversion", "没有"));
+    assert_true(i18n_formats_match("%s has %d", "%s 有 %d"));
+    assert_true(i18n_formats_match("%s in %s: %d", "%3$d：%2$s 中的 %1$s"));
+    assert_true(i18n_formats_match("%-*s|%zu%%", "%-*s｜%zu%%"));
+    assert_true(i18n_formats_match("%ld and %lu", "%lx 和 %lo")); /* same size, as msgfmt */
+    assert_true(i18n_formats_match("x %d y %.0s", "%2$.0s%1$d"));
+    assert_false(i18n_formats_match("hello", "%p %p")); /* leaks pointers */
+    assert_false(i18n_formats_match("%s", "%n"));       /* writes memory */
+    assert_false(i18n_formats_match("%s", "%s %n"));
+    assert_false(i18n_formats_match("%d", "%s"));           /* another type */
+    assert_false(i18n_formats_match("%s %d", "%d %s"));     /* another order */
+    assert_false(i18n_formats_match("%s %s", "%s"));        /* one missing */
+    assert_false(i18n_formats_match("%d", "%ld"));          /* another size */
+    assert_false(i18n_formats_match("%s %s", "%1$s %s"));   /* numbered and not */
+    assert_false(i18n_formats_match("%s %s", "%2$s %2$s")); /* a hole */
+    assert_true(i18n_formats_match("%s to %d by %s", "%3$s 向 %2$d，%3$s 再 %1$s")); /* reread */
+    assert_false(i18n_formats_match("%s %d", "%1$s %1$d")); /* reread as another type */
+    assert_false(i18n_formats_match("%s", "%y"));           /* no conversion at all */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -644,6 +715,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_read_file_at, tmpfile_setup, tmpfile_teardown),
         cmocka_unit_test_setup_teardown(test_read_file_sb, tmpfile_setup, tmpfile_teardown),
         cmocka_unit_test(test_now_ms),
+        cmocka_unit_test(test_escaped),
+        cmocka_unit_test(test_path_trusted),
+        cmocka_unit_test(test_formats_match),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -56,7 +56,9 @@ assert_eq 2 "$rc" "-c without TEXT: exit status"
 
 run -c 'expect ns uts new'
 assert_eq 3 "$rc" "an expect that does not hold: exit status"
-stderr_lines 1 "an expect that does not hold"
+# Told once: the ✗ line on stdout, nothing on stderr.
+stderr_lines 0 "an expect that does not hold"
+assert_eq 1 "$(grep -c '✗' "$tmpdir/out")" "an expect that does not hold: its ✗ line"
 run -c 'expect ns uts host'
 assert_eq 0 "$rc" "an expect that holds: exit status"
 
@@ -81,7 +83,10 @@ assert_eq 1 "$rc" "-k: the first failure (a step) gives the status"
 assert_contains "$out" "after" "-k: the command after the failure ran"
 assert_contains "$out" "end" "-k: the last command ran"
 assert_contains "$out" "✗" "-k: the failing expect ran"
-stderr_lines 2 "-k, two failures"
+# The unknown command on stderr; the expect's ✗ once, on stdout only.
+stderr_lines 1 "-k, two failures"
+assert_eq 1 "$(cat "$tmpdir/out" "$tmpdir/err" | grep -c "✗\|did not hold")" \
+    "-k: the failed expect is told once"
 
 run -k -c 'expect ns uts new; hostnme; say end'
 assert_eq 3 "$rc" "-k: the first failure (an expect) gives the status"

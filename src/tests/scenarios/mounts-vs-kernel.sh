@@ -54,8 +54,10 @@ assert_contains "$(json_get "$s" result.mounts.0.relations)" "peer of mount $pee
     "relation of a"
 assert_eq "$scratch/a" "$(json_get "$s" result.mounts.0.target)" "mounts PATH shows PATH's mount"
 
-# A PATH that is no mount point: the mount that holds it comes first.
-s=$(ok "mounts \$SCRATCH/u/nothing-here")
+# A PATH that is no mount point: the mount that holds it comes first (a
+# path that does not exist at all is an error: usage-errors.sh).
+ok "!mkdir \$SCRATCH/u/plain-dir" >/dev/null
+s=$(ok "mounts \$SCRATCH/u/plain-dir")
 assert_eq "$scratch/u" "$(json_get "$s" result.mounts.0.target)" "the holder of a plain path"
 
 # Side by side: every row and every arrow against the two mountinfo files.
