@@ -266,7 +266,12 @@ const struct command commands[] = {
              "pids.max, cpu.shares, ...), or one of two words that work on every\n"
              "version: limit (VALUE in cgcreate's LIMIT syntax, written to the real\n"
              "files) and weight (a cpu cgroup's share against its siblings, 1 to 10000,\n"
-             "default 100: cpu.weight on v2, cpu.shares = weight*1024/100 on v1)."),
+             "default 100: cpu.weight on v2, cpu.shares = weight*1024/100 on v1).\n"
+             "The files cgattach and cgfreeze write get their checks: cgroup.procs, tasks\n"
+             "and cgroup.threads take a PID of this session's processes only (never\n"
+             "nslab's own, nor 0); freezer.state and cgroup.freeze never freeze the\n"
+             "subject's cgroup; cgroup.kill only a cgroup that holds nothing but this\n"
+             "session's processes."),
      .mechanism = "write(2) to a cgroup file",
      .man = "cgroups(7)",
      .run = cmd_cgset,
