@@ -561,6 +561,16 @@ int cg_spawn_places(struct nsl *sh, const char *list, struct cg_spawn_places *ou
                                 out->names[k], g->name, sh->cg->layout.hier[g->hier].mount);
         if (out->n == CG_SPAWN_MAX)
             return nsl_fail(e, E2BIG, "--cg takes at most %d cgroups", CG_SPAWN_MAX);
+        /* A child placed in a frozen cgroup stops before it can run its
+         * program, and spawn would wait for that forever. */
+        struct strbuf fz = {0};
+        bool frozen = cg_value_get(g, "frozen", &fz, NULL) == 0 && strcmp(sb_str(&fz), "0") != 0;
+        sb_free(&fz);
+        if (frozen)
+            return nsl_fail(e, EBUSY,
+                            "%s is frozen: a process started there would stop before it runs its "
+                            "program, and spawn would wait for it forever; cgthaw %s first",
+                            g->name, g->name);
         hiers[out->n] = g->hier;
         snprintf(out->names[out->n], sizeof out->names[0], "%s", g->name);
         int n = snprintf(out->procs[out->n], sizeof out->procs[0], "%s/cgroup.procs", g->dir);

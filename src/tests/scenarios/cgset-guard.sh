@@ -6,7 +6,8 @@
 #    was and survives nslab's exit;
 #  - freezer.state FROZEN, cgroup.freeze 1: never over the subject (which
 #    would hang the session forever): refused, and the session answers the
-#    next step (bounded by NSLAB_STEP_TIMEOUT);
+#    next step (bounded by NSLAB_STEP_TIMEOUT); nor does spawn --cg (cgexec)
+#    start a job in a frozen cgroup, where it would stop before it runs;
 #  - cgroup.kill: only when every process inside is the session's.
 # Checked against cgroup.procs, /proc/PID/cgroup and the freeze files.
 # shellcheck source=lib.sh
@@ -67,6 +68,17 @@ assert_eq EBUSY "$(jv errno)" "freezing the subject's cgroup with cgset: errno"
 assert_contains "$(jv error)" "the subject is in f1" "the refusal names the subject"
 [ "$state" = FROZEN ] || [ "$state" = 1 ] && fail "f1 was frozen with the subject inside"
 nslab_send_ok "hostname"
+# A job's cgroup may be frozen; a new job cannot start in it (it would stop
+# before its program runs, and spawn would wait forever).
+nslab_send_ok "cgcreate freezer --name f4"
+nslab_send_ok "cgexec f4 sleep 100"
+nslab_send_ok "cgfreeze f4"
+nslab_send "spawn --cg f4 sleep 5"
+assert_eq false "$(jv ok)" "spawn --cg into a frozen cgroup"
+assert_eq EBUSY "$(jv errno)" "spawn --cg into a frozen cgroup: errno"
+nslab_send "cgexec f4 sleep 5"
+assert_eq false "$(jv ok)" "cgexec into a frozen cgroup"
+nslab_send_ok "cgthaw f4"
 
 # 3. v2's files in a hybrid system's cgroup2 mount: cgroup.freeze, cgroup.kill.
 if [ "$mode" = hybrid ]; then
@@ -81,6 +93,7 @@ if [ "$mode" = hybrid ]; then
     f3=$(jv result.path)
     nslab_send_ok "cgexec f3 sleep 100"
     victim=$(jv result.pid)
+    victim_job=$(jv result.job)
     # Someone else puts a process of theirs there: cgroup.kill would kill it.
     home=$(awk -F: '$1 == "0" { print $3 }' <<<"$foreign_cg")
     echo "$foreign" >"$f3/cgroup.procs"
@@ -90,7 +103,7 @@ if [ "$mode" = hybrid ]; then
     kill -0 "$foreign" || fail "the foreign process was killed by cgroup.kill"
     echo "$foreign" >"/sys/fs/cgroup/unified$home/cgroup.procs"
     nslab_send_ok "cgset f3 cgroup.kill 1"
-    nslab_send_ok "expect dead %2 within 5"
+    nslab_send_ok "expect dead %$victim_job within 5"
     kill -0 "$victim" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$victim/status" &&
         fail "cgroup.kill left the session's job alive"
 fi
