@@ -141,7 +141,11 @@ bool cgroups_pid_ours(struct nsl *sh, pid_t pid)
 {
     if (pid <= 0 || pid == sh->shell_pid)
         return false;
-    if (pid == sh->subj.pid || job_by_pid(sh, pid))
+    if (pid == sh->subj.pid)
+        return true;
+    /* A job that ended may have left its PID to a process of someone else. */
+    const struct job *j = job_by_pid(sh, pid);
+    if (j && (j->state == JOB_RUNNING || j->state == JOB_STOPPED))
         return true;
     /* Descendants of the shell: the subject's children and theirs, and
      * orphans re-parented to the shell (a child subreaper). */

@@ -206,7 +206,9 @@ const struct command commands[] = {
      .summary = N_("show or set the subject's hostname"),
      .help = N_("hostname prints the hostname the subject sees; with NAME it sets it with\n"
              "sethostname(2). The hostname belongs to the UTS namespace: after\n"
-             "`unshare uts` the change stays inside."),
+             "`unshare uts` the change stays inside. In a UTS namespace this session did\n"
+             "not create (the host's, or one entered with setns) setting it would rename\n"
+             "the machine, so nslab refuses unless started with --allow-host-changes."),
      .mechanism = "sethostname(2), uname(2)",
      .man = "sethostname(2), uts_namespaces(7)",
      .run = cmd_hostname},
@@ -214,7 +216,9 @@ const struct command commands[] = {
      .synopsis = "domainname [NAME]",
      .summary = N_("show or set the subject's NIS domain name"),
      .help = N_("domainname prints the NIS domain name the subject sees; with NAME it sets\n"
-             "it with setdomainname(2). Like the hostname it belongs to the UTS namespace."),
+             "it with setdomainname(2). Like the hostname it belongs to the UTS namespace,\n"
+             "and nslab sets it only in one this session created (`unshare uts`) unless\n"
+             "started with --allow-host-changes."),
      .mechanism = "setdomainname(2), uname(2)",
      .man = "setdomainname(2), uts_namespaces(7)",
      .run = cmd_domainname},
@@ -271,7 +275,12 @@ const struct command commands[] = {
              "pids.max, cpu.shares, ...), or one of two words that work on every\n"
              "version: limit (VALUE in cgcreate's LIMIT syntax, written to the real\n"
              "files) and weight (a cpu cgroup's share against its siblings, 1 to 10000,\n"
-             "default 100: cpu.weight on v2, cpu.shares = weight*1024/100 on v1)."),
+             "default 100: cpu.weight on v2, cpu.shares = weight*1024/100 on v1).\n"
+             "The files cgattach and cgfreeze write get their checks: cgroup.procs, tasks\n"
+             "and cgroup.threads take a PID of this session's processes only (never\n"
+             "nslab's own, nor 0); freezer.state and cgroup.freeze never freeze the\n"
+             "subject's cgroup; cgroup.kill only a cgroup that holds nothing but this\n"
+             "session's processes."),
      .mechanism = "write(2) to a cgroup file",
      .man = "cgroups(7)",
      .run = cmd_cgset,
@@ -374,9 +383,13 @@ const struct command commands[] = {
              "nosuid, nodev, noexec, ...) become mount flags, the rest is handed to the\n"
              "filesystem, e.g. -o lowerdir=L,upperdir=U,workdir=W for overlay. It shows\n"
              "TARGET's mountinfo line before and after.\n"
-             "In the host's mount namespace nslab refuses (run `unshare mnt` first), unless\n"
-             "started with --allow-host-changes; anywhere else it refuses a mount that a\n"
-             "shared peer group would carry into the host's namespace.\n"
+             "In a mount namespace this session did not create (the host's, or one\n"
+             "entered with setns) nslab refuses (run `unshare mnt` first), unless started\n"
+             "with --allow-host-changes; in one it created it refuses a mount that a\n"
+             "shared peer group would carry into another namespace, and a remount without\n"
+             "bind (-o remount,ro changes the filesystem itself, its superblock, in every\n"
+             "namespace) of a filesystem mounted outside the session's namespaces:\n"
+             "-o remount,bind,ro changes that one mount only.\n"
              "$SCRATCH in any word is the session's scratch directory (see `scratch`)."),
      .mechanism = "mount(2)",
      .man = "mount(2), mount(8), mount_namespaces(7)",

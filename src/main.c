@@ -12,6 +12,7 @@
 #include "cgroups.h"
 #include "cmd/cmd_mount.h"
 #include "cmd/made.h"
+#include "cmd/made_ns.h"
 #include "commands.h"
 #include "i18n.h"
 #include "observe.h"
@@ -40,7 +41,8 @@ static void usage(FILE *f)
           "      --observe LIST     what to show after each step: ns,cgroup,mounts,all,none\n"
           "      --no-trace         do not print the syscall lines of each step\n"
           "      --no-color         no colour (also with NO_COLOR, or when stdout is no tty)\n"
-          "      --allow-host-changes  permit mount changes in the host's mount namespace\n"
+          "      --allow-host-changes  permit mount and hostname changes in namespaces\n"
+          "                            this session did not create (the host's)\n"
           "      --stable           print inodes and PIDs as stable labels (uts#1, pid@2)\n"
           "      --lang en|zh       language of help, explanations, errors and narration\n"
           "                         (default: from LC_ALL, LC_MESSAGES or LANG)\n"
@@ -120,6 +122,8 @@ static void sh_free(struct nsl *sh)
     cgroups_free(sh, &errors);
     fputs(sb_str(&errors), stderr);
     sb_free(&errors);
+    /* The namespaces it made end with the last descriptor on them. */
+    made_ns_free(sh);
     /* With every process gone: undo host mounts, remove the scratch dir. */
     struct strbuf warn = {0};
     mount_session_end(sh, &warn);

@@ -19,6 +19,7 @@ struct subj_event;
 struct nsl_cg;
 struct mount_session;
 struct session_made;
+struct made_ns;
 
 #define NSLAB_VERSION "0.1.0"
 #define NSLAB_MAX_LINE (64 * 1024)
@@ -158,6 +159,7 @@ struct nsl {
 
     struct labels labels;
     struct session_made *made; /* IPC objects and host network changes to undo at exit */
+    struct made_ns *made_ns;   /* the mnt and uts namespaces it made, held open (made_ns.h) */
     FILE *record;    /* `record FILE`, or NULL */
     char *record_name; /* FILE, for the message when a write to it fails */
     const char *lang; /* "en" or "zh": help, explain, errors, narration */

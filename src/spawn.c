@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -270,6 +271,18 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
         cap[1] = -1;
     }
 
+    /* The namespaces it was born in, before it runs anything (its program
+     * may enter or make others): the shell holds those the session made. */
+    if (flags & (CLONE_NEWNS | CLONE_NEWUTS)) {
+        struct stat st;
+        char rel[64];
+        snprintf(rel, sizeof rel, "%d/ns/mnt", (int)pid);
+        if ((flags & CLONE_NEWNS) && fstatat(cx->sh->procfd, rel, &st, 0) == 0)
+            rep->i[3] = (int64_t)st.st_ino;
+        snprintf(rel, sizeof rel, "%d/ns/uts", (int)pid);
+        if ((flags & CLONE_NEWUTS) && fstatat(cx->sh->procfd, rel, &st, 0) == 0)
+            rep->i[4] = (int64_t)st.st_ino;
+    }
     int failed = 0;
     if ((flags & CLONE_NEWUSER) && m->i[2]) {
         char who[32];

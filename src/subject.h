@@ -22,14 +22,16 @@
  *   SPAWN    i[0] CLONE flags, i[1] enum spawn_io, i[2] map root, i[3] builtin,
  *            i[4] number of cgroup.procs paths at the end of str (spawn --cg: the
  *            subject writes the child's PID to each before releasing it),
- *            str = argv, then those paths; reply i[2]: which path (1-based) refused
+ *            str = argv, then those paths; reply i[2]: which path (1-based) refused,
+ *            i[3], i[4]: the inodes of the child's mnt and uts namespaces, read
+ *            before it ran (for the namespaces the session made)
  *   KILL_INSIDE  fd[0] the target's PID namespace, i[0] the target's PID in it,
  *            i[1] the signal; str[0] the path shown in the trace
  *   MOUNT    i[0] enum mount_verb (cmd_mount.c), i[1] recursive or umount2 flags,
- *            i[2] enum mount_prop, i[3] allow host changes, i[4] the host's mnt ns
- *            inode, i[5] a PID in the host's namespaces; str = the verb's
+ *            i[2] enum mount_prop, i[3] allow host changes; str = the verb's
  *            arguments, then the IDs of the mounts the session made in the
- *            host's namespace ("12 40"); reply data: JSON of struct mount_result
+ *            host's namespace ("12 40"), then the inodes of the mount
+ *            namespaces the session made; reply data: JSON of struct mount_result
  *   IPC      i[0]: 0 create (i[1] enum ipc_kind, i[2] key, 0 for IPC_PRIVATE),
  *            1 read /proc/sysvipc/{msg,shm,sem} (data: the three, NUL between)
  *   TIME     i[0]: 0 read the subject's clocks (i[0..3] mono s/ns, boot s/ns),

@@ -256,6 +256,141 @@ static void print_readback(void *ctx, const char *path, const char *value)
     (void)value;
 }
 
+/* --- the checks of cgattach and cgfreeze, shared with cgset ---------------- */
+
+/* May pid go into g? Only the subject, its jobs and their children
+ * (whatever is inside the session's cgroups at exit is killed), never nslab
+ * itself, and not the subject into a frozen cgroup. */
+static int attach_check(struct nsl *sh, const struct cg_group *g, pid_t pid)
+{
+    if (pid == sh->shell_pid)
+        return step_fail(sh, EINVAL, "nslab itself (host) stays in the cgroups it started in, so "
+                                     "every step can be compared with them; attach self or a job");
+    if (!cgroups_pid_ours(sh, pid))
+        return step_fail(sh, EPERM,
+                         "process %d is not one of this session's: nslab moves only the subject, "
+                         "its jobs and their children into its cgroups, because whatever is "
+                         "inside them at exit is killed", (int)pid);
+    struct strbuf fz = {0};
+    bool frozen = pid == sh->subj.pid && cg_value_get(g, "frozen", &fz, NULL) == 0 &&
+                  strcmp(sb_str(&fz), "0") != 0;
+    sb_free(&fz);
+    if (frozen)
+        return step_fail(sh, EBUSY,
+                         "%s is frozen: the subject would stop there and could carry out no "
+                         "command, and nslab would wait for it forever; cgthaw %s first",
+                         g->name, g->name);
+    return 0;
+}
+
+/* Is the subject in g or below it? Frozen, it could answer no request, and
+ * every later command would wait for it. */
+static bool subject_within(struct nsl *sh, const struct cg_group *g)
+{
+    if (sh->subj.pid <= 0)
+        return false;
+    struct cg_pid_dirs *d = xcalloc(1, sizeof *d);
+    bool in = false;
+    if (cg_pid_dirs(&sh->cg->layout, &sh->paths, sh->subj.pid, d, NULL) == 0) {
+        const char *dir = d->dir[g->hier];
+        size_t n = strlen(g->dir);
+        in = strncmp(dir, g->dir, n) == 0 && (dir[n] == '\0' || dir[n] == '/');
+    }
+    free(d);
+    return in;
+}
+
+static int freeze_check(struct nsl *sh, const struct cg_group *g)
+{
+    if (subject_within(sh, g))
+        return step_fail(sh, EBUSY,
+                         "the subject is in %s: frozen, it could carry out no command, and nslab "
+                         "would wait for it forever; freeze a cgroup of jobs (cgexec %s ...), or "
+                         "`reset` first for a subject outside", g->name, g->name);
+    return 0;
+}
+
+/* cgroup.kill ends every process in g and below: only the session's may be
+ * there. */
+static int kill_check(struct nsl *sh, const struct cg_group *g)
+{
+    struct cg_stats st;
+    struct nsl_err e;
+    if (g->be->read_stats(g->dir, g->ctrl, NULL, &st, &e) < 0)
+        return step_fail_err(sh, &e);
+    pid_t foreign = 0;
+    for (size_t k = 0; k < st.npids && !foreign; k++)
+        if (!cgroups_pid_ours(sh, st.pids[k]))
+            foreign = st.pids[k];
+    cg_stats_free(&st);
+    if (foreign)
+        return step_fail(sh, EPERM,
+                         "process %d in %s is not one of this session's, and cgroup.kill would "
+                         "kill it: nslab kills only what the session started", (int)foreign,
+                         g->name);
+    return 0;
+}
+
+/* The files whose writes cgattach and cgfreeze make: cgset writes them
+ * too, after the same checks. */
+enum guarded_file { GF_NONE, GF_PROCS, GF_FREEZE_V1, GF_FREEZE_V2, GF_KILL };
+
+static enum guarded_file guarded_file(const char *file)
+{
+    if (strcmp(file, "cgroup.procs") == 0 || strcmp(file, "tasks") == 0 ||
+        strcmp(file, "cgroup.threads") == 0)
+        return GF_PROCS;
+    if (strcmp(file, "freezer.state") == 0)
+        return GF_FREEZE_V1;
+    if (strcmp(file, "cgroup.freeze") == 0)
+        return GF_FREEZE_V2;
+    if (strcmp(file, "cgroup.kill") == 0)
+        return GF_KILL;
+    return GF_NONE;
+}
+
+/* The value as the kernel reads it: surrounding white space is ignored. */
+static char *value_stripped(const char *value)
+{
+    while (*value == ' ' || *value == '\t' || *value == '\n')
+        value++;
+    char *v = xstrdup(value);
+    size_t n = strlen(v);
+    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\n'))
+        v[--n] = '\0';
+    return v;
+}
+
+static int cgset_check(struct nsl *sh, const struct cg_group *g, const char *file,
+                       const char *value)
+{
+    enum guarded_file gf = guarded_file(file);
+    if (gf == GF_NONE)
+        return 0;
+    cleanup_free char *v = value_stripped(value);
+    switch (gf) {
+    case GF_PROCS: {
+        long pid;
+        if (parse_long(v, 0, INT32_MAX, &pid) < 0)
+            return step_fail(sh, EINVAL,
+                             "%s takes one process ID, not '%s' (cgattach %s TARGET moves self "
+                             "or %%N)", file, value, g->name);
+        /* 0 is the writer itself: nslab. */
+        return attach_check(sh, g, pid == 0 ? sh->shell_pid : (pid_t)pid);
+    }
+    case GF_FREEZE_V1:
+        /* Anything but THAWED may freeze (the kernel decides): check. */
+        return strcmp(v, "THAWED") == 0 ? 0 : freeze_check(sh, g);
+    case GF_FREEZE_V2:
+        return strcmp(v, "0") == 0 ? 0 : freeze_check(sh, g);
+    case GF_KILL:
+        return kill_check(sh, g);
+    case GF_NONE:
+        break;
+    }
+    return 0;
+}
+
 int cmd_cgset(struct nsl *sh, int argc, char **argv)
 {
     if (argc != 4)
@@ -289,6 +424,8 @@ int cmd_cgset(struct nsl *sh, int argc, char **argv)
                           "weight or a file name",
                           file);
     } else {
+        if (cgset_check(sh, g, file, value) < 0)
+            return -1;
         r = cg_file_write(s, g, file, value, &sh->step.trace, &e);
     }
     if (r < 0)
@@ -371,23 +508,8 @@ int cmd_cgattach(struct nsl *sh, int argc, char **argv)
     struct nsl_err e;
     if (target_resolve(sh, word, 0, &t, &e) < 0)
         return step_fail_err(sh, &e);
-    if (t.is_host)
-        return step_fail(sh, EINVAL, "nslab itself (host) stays in the cgroups it started in, so "
-                                     "every step can be compared with them; attach self or a job");
-    if (!cgroups_pid_ours(sh, t.pid))
-        return step_fail(sh, EPERM,
-                         "process %d is not one of this session's: nslab moves only the subject, "
-                         "its jobs and their children into its cgroups, because whatever is "
-                         "inside them at exit is killed", (int)t.pid);
-    struct strbuf fz = {0};
-    bool frozen = t.is_self && cg_value_get(g, "frozen", &fz, NULL) == 0 &&
-                  strcmp(sb_str(&fz), "0") != 0;
-    sb_free(&fz);
-    if (frozen)
-        return step_fail(sh, EBUSY,
-                         "%s is frozen: the subject would stop there and could carry out no "
-                         "command, and nslab would wait for it forever; cgthaw %s first",
-                         g->name, g->name);
+    if (attach_check(sh, g, t.pid) < 0)
+        return -1;
     if (cg_attach(&sh->cg->session, g, t.pid, &sh->step.trace, &e) < 0)
         return step_fail_err(sh, &e);
     char pb[32];
@@ -445,6 +567,16 @@ int cg_spawn_places(struct nsl *sh, const char *list, struct cg_spawn_places *ou
                                 out->names[k], g->name, sh->cg->layout.hier[g->hier].mount);
         if (out->n == CG_SPAWN_MAX)
             return nsl_fail(e, E2BIG, "--cg takes at most %d cgroups", CG_SPAWN_MAX);
+        /* A child placed in a frozen cgroup stops before it can run its
+         * program, and spawn would wait for that forever. */
+        struct strbuf fz = {0};
+        bool frozen = cg_value_get(g, "frozen", &fz, NULL) == 0 && strcmp(sb_str(&fz), "0") != 0;
+        sb_free(&fz);
+        if (frozen)
+            return nsl_fail(e, EBUSY,
+                            "%s is frozen: a process started there would stop before it runs its "
+                            "program, and spawn would wait for it forever; cgthaw %s first",
+                            g->name, g->name);
         hiers[out->n] = g->hier;
         snprintf(out->names[out->n], sizeof out->names[0], "%s", g->name);
         int n = snprintf(out->procs[out->n], sizeof out->procs[0], "%s/cgroup.procs", g->dir);
@@ -488,23 +620,6 @@ int cg_spawn_fail(struct nsl *sh, const struct cg_spawn_places *p, int which, in
 
 /* --- cgfreeze, cgthaw ------------------------------------------------------ */
 
-/* Is the subject in g or below it? Frozen, it could answer no request, and
- * every later command would wait for it. */
-static bool subject_within(struct nsl *sh, const struct cg_group *g)
-{
-    if (sh->subj.pid <= 0)
-        return false;
-    struct cg_pid_dirs *d = xcalloc(1, sizeof *d);
-    bool in = false;
-    if (cg_pid_dirs(&sh->cg->layout, &sh->paths, sh->subj.pid, d, NULL) == 0) {
-        const char *dir = d->dir[g->hier];
-        size_t n = strlen(g->dir);
-        in = strncmp(dir, g->dir, n) == 0 && (dir[n] == '\0' || dir[n] == '/');
-    }
-    free(d);
-    return in;
-}
-
 static int freeze_command(struct nsl *sh, int argc, char **argv, bool frozen)
 {
     if (argc != 2)
@@ -514,11 +629,8 @@ static int freeze_command(struct nsl *sh, int argc, char **argv, bool frozen)
     if (group_arg(sh, argv[1], &buf, &g) < 0)
         return -1;
     struct nsl_err e;
-    if (frozen && subject_within(sh, g))
-        return step_fail(sh, EBUSY,
-                         "the subject is in %s: frozen, it could carry out no command, and nslab "
-                         "would wait for it forever; freeze a cgroup of jobs (cgexec %s ...), or "
-                         "`reset` first for a subject outside", g->name, g->name);
+    if (frozen && freeze_check(sh, g) < 0)
+        return -1;
     if (cg_freeze(&sh->cg->session, g, frozen, &sh->step.trace, &e) < 0)
         return step_fail_err(sh, &e);
     struct cg_stats st;

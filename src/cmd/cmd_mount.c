@@ -13,6 +13,7 @@
 #include "../render/render.h"
 #include "../subject.h"
 #include "cmd_mount.h"
+#include "made_ns.h"
 #include "../i18n.h"
 
 enum mount_verb {
@@ -199,13 +200,17 @@ static int mount_request(struct nsl *sh, enum mount_verb verb, int64_t i1, int64
                          const char **args, int nargs, const char *path)
 {
     struct mount_session *ms = mount_session(sh);
-    struct strbuf ids = {0};
+    struct strbuf ids = {0}, made = {0};
     for (size_t k = 0; k < ms->created.n; k++)
         sb_printf(&ids, "%s%d", k ? " " : "", ms->created.v[k]);
-    const char *str[6];
+    /* The mount namespaces the session made: every other one is the host's
+     * for the guard (the one nslab started in, and any other setns reaches). */
+    made_ns_format(sh, NS_MNT, &made);
+    const char *str[7];
     for (int k = 0; k < nargs; k++)
         str[k] = args[k];
     str[nargs] = sb_str(&ids);
+    str[nargs + 1] = sb_str(&made);
 
     /* With the guard lifted, a step can change the host's table (directly,
      * or through a peer group): read it around the call to remember what
@@ -215,17 +220,18 @@ static int mount_request(struct nsl *sh, enum mount_verb verb, int64_t i1, int64
     struct nsl_err e;
     if (track && mountinfo_read(&sh->paths, 0, &h0, &e) < 0) {
         sb_free(&ids);
+        sb_free(&made);
         return step_fail_err(sh, &e);
     }
 
     struct subj_req rq = {.op = SOP_MOUNT,
-                          .i = {verb, i1, i2, sh->opt.allow_host_changes,
-                                (int64_t)sh->host_ns[NS_MNT].ino, sh->shell_pid},
-                          .nstr = nargs + 1,
+                          .i = {verb, i1, i2, sh->opt.allow_host_changes},
+                          .nstr = nargs + 2,
                           .str = str};
     struct subj_rep rep;
     int rc = subject_call(sh, &rq, &rep, &e);
     sb_free(&ids);
+    sb_free(&made);
     if (rc < 0) {
         mount_table_free(&h0);
         return step_fail_err(sh, &e);
@@ -374,6 +380,24 @@ static void ids_parse(const char *s, struct mount_ids *out)
     }
 }
 
+static size_t inos_parse(const char *s, ino_t **out)
+{
+    size_t n = 0;
+    *out = NULL;
+    while (s && *s) {
+        char *end;
+        unsigned long long v = strtoull(s, &end, 10);
+        if (end == s)
+            break;
+        if (v) {
+            *out = xrealloc(*out, (n + 1) * sizeof **out);
+            (*out)[n++] = (ino_t)v;
+        }
+        s = end;
+    }
+    return n;
+}
+
 static void ids_json(cJSON *o, const char *key, const int *v, size_t n)
 {
     cJSON *a = cJSON_AddArrayToObject(o, key);
@@ -394,18 +418,23 @@ void op_mount(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
     enum mount_verb verb = (enum mount_verb)m->i[0];
     static const int nargs[] = {[MV_MOUNT] = 4, [MV_BIND] = 2, [MV_UMOUNT] = 1,
                                 [MV_PROPAGATION] = 1};
-    if (verb < MV_MOUNT || verb > MV_PROPAGATION || m->nstr != nargs[verb] + 1 ||
+    if (verb < MV_MOUNT || verb > MV_PROPAGATION || m->nstr != nargs[verb] + 2 ||
         m->i[2] < MOUNT_PROP_SHARED || m->i[2] > MOUNT_PROP_UNBINDABLE) {
         rep->ret = -1;
         rep->err = EINVAL;
         return;
     }
     struct mount_ids created = {0};
-    ids_parse(m->str[m->nstr - 1], &created);
+    ids_parse(m->str[m->nstr - 2], &created);
+    cleanup_free ino_t *made = NULL;
+    size_t nmade = inos_parse(m->str[m->nstr - 1], &made);
+    /* The shell's /proc, inherited at the fork: it shows every process the
+     * shell sees, whatever /proc the subject's mount namespace has. */
     struct mount_ctx c = {.paths = &cx->sh->paths,
                           .trace = &rep->trace,
-                          .host_mntns = (ino_t)m->i[4],
-                          .host_pid = (pid_t)m->i[5],
+                          .made_mntns = made,
+                          .n_made_mntns = nmade,
+                          .procfd = cx->sh->procfd,
                           .allow_host_changes = m->i[3] != 0,
                           .created = &created};
     struct mount_result r = {0};

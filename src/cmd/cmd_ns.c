@@ -13,7 +13,9 @@
 #include "../render/render.h"
 #include "../subject.h"
 #include "../target.h"
+#include "../nshelper.h"
 #include "cmd_lsns.h"
+#include "made_ns.h"
 
 static int ls_ns_target(struct nsl *sh, const char *word)
 {
@@ -181,8 +183,17 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
     struct subj_req rq = {.op = SOP_UNSHARE, .i = {flags, (flags & CLONE_NEWNS) ? (int64_t)prop : 0, map},
                           .ns_changes = ns_slots_of_flags(flags)};
     struct subj_rep rep;
+    /* The guards need to know the mnt and uts namespaces the session made:
+     * the subject's, if unshare changed them. */
+    pid_t subj = sh->subj.pid;
+    ino_t mnt0 = flags & CLONE_NEWNS ? ns_inode_of(sh, subj, NS_MNT) : 0;
+    ino_t uts0 = flags & CLONE_NEWUTS ? ns_inode_of(sh, subj, NS_UTS) : 0;
     if (subject_call(sh, &rq, &rep, &e) < 0)
         return step_fail_err(sh, &e);
+    if (mnt0 && sh->subj.pid == subj)
+        made_ns_note(sh, NS_MNT, subj, mnt0, 0);
+    if (uts0 && sh->subj.pid == subj)
+        made_ns_note(sh, NS_UTS, subj, uts0, 0);
     int rc = 0;
     if (rep.ret < 0) {
         const struct trace_ent *last = trace_last(&rep.trace);

@@ -17,6 +17,7 @@
 #include "../subject.h"
 #include "../target.h"
 #include "../i18n.h"
+#include "made_ns.h"
 
 static char *join_argv(int argc, char **argv)
 {
@@ -136,6 +137,11 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
         cleanup_free char *cmd = join_argv(argc - k, argv + k);
         struct job *j = job_add(sh, (pid_t)rep.ret, cmd);
         j->ns_pid = pid_inside(sh, j->pid);
+        /* The mnt and uts namespaces it was born in are the session's. */
+        if (flags & CLONE_NEWNS)
+            made_ns_note(sh, NS_MNT, j->pid, 0, (ino_t)rep.i[3]);
+        if (flags & CLONE_NEWUTS)
+            made_ns_note(sh, NS_UTS, j->pid, 0, (ino_t)rep.i[4]);
         char pb[32];
         out_printf(sh, "[%%%d] pid %s", j->id, fmt_pid(sh, j->pid, pb, sizeof pb));
         if (j->ns_pid && j->ns_pid != j->pid)

@@ -5,7 +5,9 @@
 #include <sys/utsname.h>
 
 #include "../commands.h"
+#include "../nshelper.h"
 #include "../subject.h"
+#include "made_ns.h"
 
 /* which: 1 hostname, 2 domainname */
 static int uts_command(struct nsl *sh, int argc, char **argv, int which)
@@ -18,6 +20,18 @@ static int uts_command(struct nsl *sh, int argc, char **argv, int which)
         if (len == 0 || len > 64)
             return step_usage(sh, "a %s must be 1 to 64 bytes long (got %zu)", what, len);
     }
+    /* The guard of the host's names: sethostname(2) in a UTS namespace the
+     * session did not make renames the machine (or a container, or an outer
+     * namespace nslab runs in) for every process there, for good. */
+    if (argc == 2 && !sh->opt.allow_host_changes &&
+        !made_ns_has(sh, NS_UTS, ns_inode_of(sh, sh->subj.pid, NS_UTS)))
+        return step_fail(sh, 0,
+                         "refusing to set the %s: the subject is in a UTS namespace this session "
+                         "did not create (the host's, or one entered with setns), where the new "
+                         "name would rename the machine for every process in it; run `unshare "
+                         "uts` first to get a UTS namespace of the session's own (or start nslab "
+                         "with --allow-host-changes)",
+                         what);
     struct subj_req rq = {.op = SOP_UTS, .i = {argc == 2 ? which : 0}, .nstr = argc == 2 ? 1 : 0,
                           .str = (const char *const *)argv + 1};
     struct subj_rep rep;

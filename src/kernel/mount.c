@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
+#include "nsscan.h"
 #include "sys_mount.h"
 #include "../i18n.h"
 
@@ -157,7 +158,9 @@ static void result_fill(struct mount_result *r, const char *target,
  * caller's table, and the guard's view of the host. */
 struct mstep {
     char *path;
-    struct mount_table before, after, host;
+    struct mount_table before, after;
+    struct mount_table *host; /* the tables of the namespaces the session did not make */
+    size_t nhost;
     struct host_guard guard;
 };
 
@@ -166,7 +169,57 @@ static void step_free(struct mstep *s)
     free(s->path);
     mount_table_free(&s->before);
     mount_table_free(&s->after);
-    mount_table_free(&s->host);
+    for (size_t i = 0; i < s->nhost; i++)
+        mount_table_free(&s->host[i]);
+    free(s->host);
+}
+
+static bool ns_made(const struct mount_ctx *c, ino_t ino)
+{
+    for (size_t i = 0; ino && i < c->n_made_mntns; i++)
+        if (c->made_mntns[i] == ino)
+            return true;
+    return false;
+}
+
+/* The table of every mount namespace a process under procfd is in, but
+ * those the session made (and the caller's). A process that ends during
+ * the walk, or whose table cannot be read, is skipped. */
+static int host_tables_read(const struct mount_ctx *c, struct mstep *s, struct nsl_err *e)
+{
+    if (c->procfd < 0)
+        return nsl_fail(e, EINVAL, "cannot check whether this change would reach the host's "
+                                   "mount namespaces: no /proc to find them in");
+    struct nsscan scan;
+    struct nsl_err se;
+    if (nsscan_collect(c->procfd, 1u << NS_MNT, &scan, &se) < 0)
+        return nsl_fail(e, se.errnum, "cannot check whether this change would reach the host's "
+                                      "mount namespaces: %s", se.msg);
+    s->host = xcalloc(scan.n ? scan.n : 1, sizeof *s->host);
+    for (size_t i = 0; i < scan.n; i++) {
+        const struct nsscan_ns *ns = &scan.v[i];
+        if (ns->ino == s->before.mntns || ns_made(c, ns->ino))
+            continue;
+        for (size_t k = 0; k < ns->npids; k++) {
+            char rel[48];
+            struct strbuf text = {0};
+            snprintf(rel, sizeof rel, "%d/mountinfo", (int)ns->pids[k]);
+            struct mount_table *t = &s->host[s->nhost];
+            int ok = read_file_sb(c->procfd, rel, &text) == 0 &&
+                     mountinfo_parse(text.buf, text.len, t, NULL) == 0;
+            sb_free(&text);
+            if (ok) {
+                t->mntns = ns->ino;
+                t->pid = ns->pids[k];
+                s->nhost++;
+                break;
+            }
+        }
+    }
+    nsscan_free(&scan);
+    s->guard.host = s->host;
+    s->guard.nhost = s->nhost;
+    return 0;
 }
 
 static int step_begin(const struct mount_ctx *c, const char *verb, const char *path,
@@ -177,21 +230,21 @@ static int step_begin(const struct mount_ctx *c, const char *verb, const char *p
         return nsl_fail_errno(e, errno, "cannot %s %s", verb, path);
     if (mountinfo_read(c->paths, 0, &s->before, e) < 0)
         return -1;
-    /* An unknown inode on either side counts as the host: the guard fails
-     * closed. */
-    s->guard.in_host_mntns =
-        !c->host_mntns || !s->before.mntns || s->before.mntns == c->host_mntns;
+    /* Only a namespace the session made is its own; an unknown inode
+     * counts as the host's: the guard fails closed. */
+    s->guard.in_host_mntns = !ns_made(c, s->before.mntns);
     s->guard.allow_host_changes = c->allow_host_changes;
     s->guard.created = c->created;
-    if (!s->guard.in_host_mntns && !c->allow_host_changes && c->host_pid) {
-        struct nsl_err he;
-        if (mountinfo_read(c->paths, c->host_pid, &s->host, &he) < 0)
-            return nsl_fail(e, he.errnum,
-                            "cannot check whether this change would reach the host's mount "
-                            "namespace: %s", he.msg);
-        s->guard.host = &s->host;
-    }
     return 0;
+}
+
+/* The guard, reading the host's tables first when the decision needs them. */
+static int step_guard(const struct mount_ctx *c, struct mstep *s, const struct guard_req *req,
+                      struct nsl_err *e)
+{
+    if (host_guard_needs_host(&s->guard, &s->before, req) && host_tables_read(c, s, e) < 0)
+        return -1;
+    return host_guard_check(&s->guard, &s->before, req, e);
 }
 
 static int step_end(const struct mount_ctx *c, struct mstep *s, struct mount_result *r,
@@ -238,13 +291,13 @@ int mount_fs(const struct mount_ctx *c, const char *fstype, const char *source,
         goto out;
     struct guard_req req = {.path = s.path};
     if (flags & MS_REMOUNT) {
-        req.op = MOUNT_OP_REMOUNT;
+        req.op = flags & MS_BIND ? MOUNT_OP_REMOUNT_BIND : MOUNT_OP_REMOUNT;
         req.mount = mount_table_find_target(&s.before, s.path);
     } else {
         req.op = flags & MS_BIND ? MOUNT_OP_BIND : MOUNT_OP_MOUNT;
         req.mount = mount_table_find_containing(&s.before, s.path);
     }
-    if (host_guard_check(&s.guard, &s.before, &req, e) < 0)
+    if (step_guard(c, &s, &req, e) < 0)
         goto out;
     if (sys_mount(c->trace, source, s.path, fstype, flags, data) < 0) {
         int err = errno;
@@ -275,7 +328,7 @@ int mount_bind(const struct mount_ctx *c, const char *source, const char *target
     struct guard_req req = {.op = MOUNT_OP_BIND,
                             .path = s.path,
                             .mount = mount_table_find_containing(&s.before, s.path)};
-    if (host_guard_check(&s.guard, &s.before, &req, e) < 0)
+    if (step_guard(c, &s, &req, e) < 0)
         goto out;
     if (sys_mount(c->trace, src, s.path, NULL, MS_BIND | (recursive ? MS_REC : 0), NULL) < 0) {
         int err = errno;
@@ -325,7 +378,7 @@ int mount_umount(const struct mount_ctx *c, const char *target, int flags,
         goto out;
     }
     struct guard_req req = {.op = MOUNT_OP_UMOUNT, .path = s.path, .mount = m};
-    if (host_guard_check(&s.guard, &s.before, &req, e) < 0)
+    if (step_guard(c, &s, &req, e) < 0)
         goto out;
     if (sys_umount2(c->trace, s.path, flags) < 0) {
         int err = errno;
@@ -362,7 +415,7 @@ int mount_set_propagation(const struct mount_ctx *c, enum mount_prop prop, const
     }
     struct guard_req req = {
         .op = MOUNT_OP_PROPAGATION, .recursive = recursive, .path = s.path, .mount = m};
-    if (host_guard_check(&s.guard, &s.before, &req, e) < 0)
+    if (step_guard(c, &s, &req, e) < 0)
         goto out;
     unsigned long flags = mount_prop_flag(prop) | (recursive ? MS_REC : 0);
     if (sys_mount(c->trace, NULL, s.path, NULL, flags, NULL) < 0) {

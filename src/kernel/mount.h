@@ -45,22 +45,28 @@ unsigned long mount_prop_flag(enum mount_prop p); /* MS_SHARED, ... */
  * `propagation`. opts NULL or "" gives 0 and NULL. */
 int mount_opts_parse(const char *opts, unsigned long *flags, char **data, struct nsl_err *e);
 
-/* The host guard of SPEC §6, as data. */
+/* The host guard of SPEC §6, as data. "The host" is every mount namespace
+ * the session did not create: the one nslab started in, and any other it
+ * can reach with setns (a container's, an outer namespace's). */
 struct host_guard {
-    bool in_host_mntns;      /* the caller's mnt ns inode is the host's */
+    bool in_host_mntns;      /* the caller's mnt ns is not one the session made */
     bool allow_host_changes; /* --allow-host-changes */
     const struct mount_ids *created; /* mounts this session created; NULL: none */
-    /* The host's table, to refuse changes that would reach the host through
-     * a shared peer group from another namespace; NULL skips that check. */
+    /* The tables of the mount namespaces the session did not create (each
+     * labelled with its mntns), to refuse changes that would reach one of
+     * them through a shared peer group, or through a filesystem it also
+     * mounts (a remount without MS_BIND); NULL skips those checks. */
     const struct mount_table *host;
+    size_t nhost;
 };
 
 enum mount_op {
-    MOUNT_OP_MOUNT,       /* a new mount on path */
-    MOUNT_OP_BIND,        /* a bind mount on path */
-    MOUNT_OP_REMOUNT,     /* new flags for the mount at path */
-    MOUNT_OP_UMOUNT,      /* remove the mount at path */
-    MOUNT_OP_PROPAGATION, /* change the propagation of the mount at path */
+    MOUNT_OP_MOUNT,         /* a new mount on path */
+    MOUNT_OP_BIND,          /* a bind mount on path */
+    MOUNT_OP_REMOUNT,       /* new options for the filesystem (superblock) at path */
+    MOUNT_OP_REMOUNT_BIND,  /* new per-mount flags for the mount at path (MS_BIND) */
+    MOUNT_OP_UMOUNT,        /* remove the mount at path */
+    MOUNT_OP_PROPAGATION,   /* change the propagation of the mount at path */
 };
 
 struct guard_req {
@@ -76,19 +82,33 @@ struct guard_req {
  * subtrees and umount's parent). Returns 0 when allowed; -1 with one
  * sentence that names the mount and suggests `unshare mnt` (or, outside
  * the host's namespace, making the shared mount private) otherwise.
- * In the host's namespace only mounts in g->created may change (a new
- * mount changes the mount that holds it); elsewhere anything may, unless
- * it would propagate into a peer group the host's table shares. */
+ * In a namespace the session did not create only mounts in g->created may
+ * change (a new mount changes the mount that holds it); in one it made
+ * anything may, unless it would propagate into a peer group of a host
+ * table, or it is a remount of a filesystem (not MS_BIND: the superblock,
+ * which every namespace mounting it shares) that a host table mounts too. */
 int host_guard_check(const struct host_guard *g, const struct mount_table *self,
                      const struct guard_req *req, struct nsl_err *e);
+/* Does the check of req need the host tables (g->host)? Only in a namespace
+ * the session made, without --allow-host-changes, for a remount of a
+ * filesystem or a change under a shared mount: reading them means a walk
+ * of /proc, so the mechanisms read them only then. */
+bool host_guard_needs_host(const struct host_guard *g, const struct mount_table *self,
+                           const struct guard_req *req);
 
 /* What every mechanism needs. */
 struct mount_ctx {
     const struct nsl_paths *paths;
     struct trace *trace;   /* where the calls are recorded (may be NULL) */
-    ino_t host_mntns;      /* the host's mnt ns inode; 0 (unknown) counts as the host */
-    pid_t host_pid;        /* a process in the host's namespaces, whose mountinfo is
-                              read for the leak check; 0 skips that check */
+    /* The mount namespaces this session created (their inodes, held open by
+     * the shell so no other namespace can get the same number). Every other
+     * one is the host's for the guard. */
+    const ino_t *made_mntns;
+    size_t n_made_mntns;
+    /* A /proc (the shell's view) whose processes name every other mount
+     * namespace, to read their tables when a check needs them; -1: they
+     * cannot be read, and a change that needs them is refused. */
+    int procfd;
     bool allow_host_changes;
     const struct mount_ids *created;
 };

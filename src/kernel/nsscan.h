@@ -67,6 +67,12 @@ struct nsscan {
     size_t n;
 };
 
+/* Walk the numeric entries of the /proc root at procfd and read the
+ * /proc/PID/ns links of the slots in slot_mask (bit 1 << slot). Returns the
+ * namespaces grouped by (inode, slot), sorted by inode then slot, each with
+ * its member PIDs ascending; command and tree fields are left empty. */
+int nsscan_collect(int procfd, unsigned slot_mask, struct nsscan *out, struct nsl_err *e);
+
 /* Every namespace of the 8 types that some process is in. procfd: an open
  * fd of the /proc root. Processes that vanish during the walk, or whose
  * links cannot be read (EACCES), are skipped, as lsns skips them. */

@@ -130,7 +130,8 @@ static const char guard_self[] = "27 1 254:0 / / rw - ext4 /dev/vda rw\n"
                                  "60 27 0:60 / /tmp/sh rw shared:5 - tmpfs none rw\n"
                                  "61 60 0:61 / /tmp/sh/x rw - tmpfs none rw\n"
                                  "62 27 0:62 / /tmp/chain rw shared:7 master:5 - tmpfs none rw\n"
-                                 "63 27 0:63 / /tmp/lone rw shared:9 - tmpfs none rw\n";
+                                 "63 27 0:63 / /tmp/lone rw shared:9 - tmpfs none rw\n"
+                                 "64 27 0:51 /a /tmp/dup rw - tmpfs none rw\n";
 
 struct guard_row {
     bool in_host, allow, with_created, with_host;
@@ -155,9 +156,9 @@ static const struct guard_row guard_rows[] = {
     /* In the host's namespace: only what this session created. */
     {true, false, true, false, MOUNT_OP_MOUNT, false, "/tmp/y", 27, NULL,
      "refusing to mount on /tmp/y: the new mount would go into mount 27 (on /), which this "
-     "session did not create, in the host's mount namespace; run `unshare mnt` first to "
-     "experiment on a private copy of the mount table (or start nslab with "
-     "--allow-host-changes)"},
+     "session did not create, in the host's mount namespace (one this session did not "
+     "create); run `unshare mnt` first to experiment on a private copy of the mount table (or "
+     "start nslab with --allow-host-changes)"},
     {true, true, true, false, MOUNT_OP_MOUNT, false, "/tmp/y", 27, NULL, NULL},
     {true, false, true, false, MOUNT_OP_MOUNT, false, "/tmp/s/new", 50, NULL, NULL},
     {true, false, true, false, MOUNT_OP_BIND, false, "/tmp/y", 27, NULL,
@@ -166,10 +167,19 @@ static const struct guard_row guard_rows[] = {
     {true, false, true, false, MOUNT_OP_UMOUNT, false, "/tmp/s/a", 51, NULL, NULL},
     {true, false, true, false, MOUNT_OP_UMOUNT, false, "/tmp/s/b", 52, NULL,
      "refusing to unmount /tmp/s/b: mount 52 (on /tmp/s/b) was not created by this session, "
-     "and this is the host's mount namespace; run `unshare mnt` first"},
+     "and this is the host's mount namespace (one this session did not create); run `unshare "
+     "mnt` first"},
     {true, false, true, false, MOUNT_OP_UMOUNT, false, "/", 27, NULL, "refusing to unmount /:"},
     {true, false, true, false, MOUNT_OP_REMOUNT, false, "/", 27, NULL, "refusing to remount /:"},
     {true, false, true, false, MOUNT_OP_REMOUNT, false, "/tmp/s", 50, NULL, NULL},
+    {true, false, true, false, MOUNT_OP_REMOUNT_BIND, false, "/tmp/s", 50, NULL, NULL},
+    {true, false, true, false, MOUNT_OP_REMOUNT_BIND, false, "/", 27, NULL,
+     "refusing to remount / with MS_BIND:"},
+    /* 51 is the session's, but its filesystem is also mounted on /tmp/dup. */
+    {true, false, true, false, MOUNT_OP_REMOUNT, false, "/tmp/s/a", 51, NULL,
+     "refusing to remount /tmp/s/a: without bind, a remount changes the filesystem itself "
+     "(device 0:51), and mount 64 (on /tmp/dup)"},
+    {true, false, true, false, MOUNT_OP_REMOUNT_BIND, false, "/tmp/s/a", 51, NULL, NULL},
     {true, false, true, false, MOUNT_OP_PROPAGATION, false, "/tmp/s", 50, NULL, NULL},
     {true, false, true, false, MOUNT_OP_PROPAGATION, true, "/tmp/s", 50, NULL,
      "refusing to change the propagation of /tmp/s recursively: mount 52 (on /tmp/s/b), below "
@@ -179,8 +189,8 @@ static const struct guard_row guard_rows[] = {
     {true, false, true, false, MOUNT_OP_PROPAGATION, false, "/tmp/sh", 60, NULL,
      "refusing to change the propagation of /tmp/sh: mount 60 (on /tmp/sh) was not created"},
     {true, false, true, false, MOUNT_OP_MOUNT, false, "/x", 0, NULL,
-     "refusing to mount on /x: this is the host's mount namespace, and no mount this session "
-     "created holds it; run `unshare mnt` first"},
+     "refusing to mount on /x: this is the host's mount namespace (one this session did not "
+     "create), and no mount this session created holds it; run `unshare mnt` first"},
     {true, false, false, false, MOUNT_OP_MOUNT, false, "/tmp/s/new", 50, NULL,
      "refusing to mount on /tmp/s/new"},
     {true, false, false, false, MOUNT_OP_UMOUNT, false, "/tmp/s/a", 51, NULL,
@@ -192,16 +202,25 @@ static const struct guard_row guard_rows[] = {
     /* Elsewhere, with it: nothing may travel into the host through a peer group. */
     {false, false, false, true, MOUNT_OP_MOUNT, false, "/tmp/sh/n", 60, host_peer,
      "refusing to mount on /tmp/sh/n: mount 60 (on /tmp/sh) is in peer group 5, which "
-     "propagates to mount 90 (on /tmp/sh) of the host's mount namespace, so the change would "
-     "reach the host; make it private first (`propagation private /tmp/sh`; `unshare mnt` "
-     "does that for every mount), or start nslab with --allow-host-changes"},
+     "propagates to mount 90 (on /tmp/sh) of mount namespace 4026531840, which this session "
+     "did not create, so the change would reach the host; make it private first "
+     "(`propagation private /tmp/sh`; `unshare mnt` does that for every mount), or start "
+     "nslab with --allow-host-changes"},
     {false, true, false, true, MOUNT_OP_MOUNT, false, "/tmp/sh/n", 60, host_peer, NULL},
     {false, false, false, true, MOUNT_OP_BIND, false, "/tmp/sh/n", 60, host_peer,
      "refusing to bind-mount on /tmp/sh/n: mount 60"},
     {false, false, false, true, MOUNT_OP_UMOUNT, false, "/tmp/sh/x", 61, host_peer,
      "refusing to unmount /tmp/sh/x: mount 60 (on /tmp/sh) is in peer group 5"},
     {false, false, false, true, MOUNT_OP_PROPAGATION, false, "/tmp/sh", 60, host_peer, NULL},
-    {false, false, false, true, MOUNT_OP_REMOUNT, false, "/tmp/sh", 60, host_peer, NULL},
+    /* A remount without MS_BIND changes the filesystem, which the host mounts too (0:60). */
+    {false, false, false, true, MOUNT_OP_REMOUNT, false, "/tmp/sh", 60, host_peer,
+     "refusing to remount /tmp/sh: without bind, a remount changes the filesystem itself (its "
+     "superblock, device 0:60), which every mount namespace that mounts it shares, and mount "
+     "namespace 4026531840, which this session did not create, mounts it on /tmp/sh;"},
+    {false, true, false, true, MOUNT_OP_REMOUNT, false, "/tmp/sh", 60, host_peer, NULL},
+    {false, false, false, true, MOUNT_OP_REMOUNT_BIND, false, "/tmp/sh", 60, host_peer, NULL},
+    {false, false, false, true, MOUNT_OP_REMOUNT, false, "/tmp/s", 50, host_peer, NULL},
+    {false, false, false, true, MOUNT_OP_REMOUNT, false, "/tmp/nothing", 0, host_peer, NULL},
     {false, false, false, true, MOUNT_OP_UMOUNT, false, "/tmp/sh", 60, host_peer, NULL},
     {false, false, false, true, MOUNT_OP_MOUNT, false, "/tmp/s/n", 50, host_peer, NULL},
     {false, false, false, true, MOUNT_OP_MOUNT, false, "/tmp/sh/n", 60, host_slave,
@@ -231,11 +250,13 @@ static void test_guard_table(void **state)
         if (row->host_text)
             assert_int_equal(mountinfo_parse(row->host_text, strlen(row->host_text), &host, NULL),
                              0);
+        host.mntns = 4026531840;
         struct host_guard g = {
             .in_host_mntns = row->in_host,
             .allow_host_changes = row->allow,
             .created = row->with_created ? &created : NULL,
             .host = row->with_host ? &host : NULL,
+            .nhost = row->with_host ? 1 : 0,
         };
         struct guard_req req = {
             .op = row->op,
@@ -261,8 +282,8 @@ static void test_guard_table(void **state)
 
 struct env {
     char dir[64]; /* a fresh directory under /tmp, made by the parent */
-    ino_t host_mntns;
-    pid_t host_pid;
+    ino_t made;   /* the child's mount namespace: "the session made it" */
+    int procfd;   /* /proc, where the guard finds the other namespaces */
     struct nsl_paths paths;
 };
 
@@ -292,13 +313,11 @@ static void in_private_ns(child_fn fn)
         fprintf(stderr, "skipped: mount tests need root\n");
         skip();
     }
-    struct env env = {.host_pid = getpid()};
+    struct env env = {.procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+    assert_true(env.procfd >= 0);
     snprintf(env.dir, sizeof env.dir, "/tmp/nslab-test-mount.XXXXXX");
     assert_non_null(mkdtemp(env.dir));
     paths_init(&env.paths);
-    struct stat st;
-    assert_int_equal(stat("/proc/self/ns/mnt", &st), 0);
-    env.host_mntns = st.st_ino;
 
     fflush(stdout);
     fflush(stderr);
@@ -310,10 +329,15 @@ static void in_private_ns(child_fn fn)
             perror("private mount namespace");
             _exit(3);
         }
+        struct stat st;
+        if (stat("/proc/self/ns/mnt", &st) < 0)
+            _exit(3);
+        env.made = st.st_ino;
         _exit(fn(&env) == 0 ? 0 : 1);
     }
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
+    close(env.procfd);
     /* The child's mounts died with its namespace: what is left is plain
      * directories on the host's /tmp. FTW_MOUNT: never cross into a mount. */
     nftw(env.dir, rm_ent, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
@@ -327,8 +351,9 @@ static struct mount_ctx ctx_for(const struct env *env, struct trace *tr)
     return (struct mount_ctx){
         .paths = &env->paths,
         .trace = tr,
-        .host_mntns = env->host_mntns,
-        .host_pid = env->host_pid,
+        .made_mntns = &env->made,
+        .n_made_mntns = 1,
+        .procfd = env->procfd,
     };
 }
 
@@ -453,6 +478,10 @@ static int seq_child(const struct env *env)
     CHECK(mntns_inode(&env->paths, 0, &a_ns) == 0 && mntns_inode(&env->paths, b, &b_ns) == 0,
           "ns");
     CHECK(a_ns != b_ns, "two namespaces");
+    /* Both are the "session's": mounts may travel between them. */
+    ino_t made2[2] = {env->made, b_ns};
+    c.made_mntns = made2;
+    c.n_made_mntns = 2;
     CHECK(relations_of(env, 0, b, d, rel, sizeof rel) == 0, "relations");
     snprintf(want, sizeof want, "peer of mount %d in mnt ns %llu", b_id, (unsigned long long)b_ns);
     CHECK(strcmp(rel, want) == 0, "%s", rel);
@@ -757,6 +786,21 @@ static void test_escaped_paths(void **state)
 
 /* The guard inside the mechanisms: pretend this private namespace is the
  * host's, then pretend another namespace is, one that shares a peer group. */
+/* The options of the mount at path in pid's table ("" when none). */
+static void opts_at(const struct env *env, pid_t pid, const char *path, char *out, size_t size)
+{
+    struct mount_table t = {0};
+    const struct mount_ent *m = NULL;
+    if (mountinfo_read(&env->paths, pid, &t, NULL) == 0)
+        m = mount_table_find_target(&t, path);
+    snprintf(out, size, "%s %s", m ? m->opts : "", m ? m->super_opts : "");
+    mount_table_free(&t);
+}
+
+/* The guard inside the mechanisms: pretend this private namespace is the
+ * host's (the session made none), then make it the session's, with a
+ * second namespace (not the session's) that shares a peer group, then one
+ * that mounts the same filesystem. */
 static int guard_child(const struct env *env)
 {
     struct trace tr = {0};
@@ -764,12 +808,12 @@ static int guard_child(const struct env *env)
     struct mount_ctx c = ctx_for(env, &tr);
     struct mount_result r = {0};
     struct nsl_err e = {0};
-    char d[128], sub[160], sub2[160], prop[64];
+    char d[128], sub[160], sub2[160], prop[64], opts[256];
     snprintf(d, sizeof d, "%s/d", env->dir);
     snprintf(sub, sizeof sub, "%s/d/sub", env->dir);
     snprintf(sub2, sizeof sub2, "%s/d/sub2", env->dir);
     CHECK(mkdir(d, 0755) == 0, "mkdir");
-    CHECK(mntns_inode(&env->paths, 0, &c.host_mntns) == 0, "ns");
+    c.n_made_mntns = 0;
     c.created = &created;
 
     CHECK(mount_fs(&c, "tmpfs", "g", d, NULL, &r, &e) == -1 && tr.n == 0, "not refused");
@@ -793,14 +837,13 @@ static int guard_child(const struct env *env)
     CHECK(mount_umount(&c, sub, 0, &r, &e) == 0, "%s", e.msg);
     mount_ids_remove(&created, sub_id);
 
-    /* Now the real host is the host again, and a second namespace B shares
-     * d's peer group. Pretend B's table is the host's: a mount under d
+    /* Now this namespace is the session's, and a second namespace B, which
+     * the session did not make, shares d's peer group: a mount under d
      * would reach it. */
-    c.host_mntns = env->host_mntns;
+    c.n_made_mntns = 1;
     int gate;
     pid_t b = second_ns(&gate);
     CHECK(b > 0, "second namespace");
-    c.host_pid = b;
     size_t n = tr.n;
     CHECK(mount_fs(&c, "tmpfs", "g", sub2, NULL, &r, &e) == -1 && tr.n == n, "not refused");
     CHECK(strstr(e.msg, "so the change would reach the host") &&
@@ -815,10 +858,29 @@ static int guard_child(const struct env *env)
     CHECK(mount_set_propagation(&c, MOUNT_PROP_PRIVATE, d, false, &r, &e) == 0, "%s", e.msg);
     CHECK(mount_umount(&c, sub2, 0, &r, &e) == 0, "%s", e.msg);
     CHECK(mount_at(env, b, sub2, prop, sizeof prop) > 0, "private d still propagated");
+    /* B mounts d's filesystem too: a remount of it (its superblock) would
+     * change B's d; a remount with MS_BIND changes this namespace's only. */
+    n = tr.n;
+    CHECK(mount_fs(&c, "tmpfs", "none", d, "remount,ro,size=2M", &r, &e) == -1 && tr.n == n,
+          "a remount of a filesystem B mounts too was not refused");
+    CHECK(strstr(e.msg, "refusing to remount ") && strstr(e.msg, "without bind") &&
+              strstr(e.msg, "remount,bind"),
+          "%s", e.msg);
+    CHECK(mount_fs(&c, "tmpfs", "none", d, "remount,bind,ro", &r, &e) == 0, "%s", e.msg);
+    opts_at(env, 0, d, opts, sizeof opts);
+    CHECK(strncmp(opts, "ro,", 3) == 0, "%s", opts);
+    opts_at(env, b, d, opts, sizeof opts);
+    CHECK(strncmp(opts, "rw,", 3) == 0 && !strstr(opts, "size="), "B's d: %s", opts);
     CHECK(end_second_ns(b, gate) == 0, "second namespace ended badly");
+    /* Only this namespace mounts it now: the filesystem is the session's. */
+    CHECK(mount_fs(&c, "tmpfs", "none", d, "remount,rw,size=2M", &r, &e) == 0, "%s", e.msg);
+    opts_at(env, 0, d, opts, sizeof opts);
+    CHECK(strstr(opts, "size=2048k"), "%s", opts);
 
-    /* The "host" process is gone: the check cannot be made, and says so. */
-    CHECK(mount_fs(&c, "tmpfs", "g", sub, NULL, &r, &e) == -1 &&
+    /* No /proc to find the other namespaces in: the check cannot be made,
+     * and says so. */
+    c.procfd = -1;
+    CHECK(mount_fs(&c, "tmpfs", "none", d, "remount,size=3M", &r, &e) == -1 &&
               strstr(e.msg, "cannot check whether this change would reach the host"),
           "%s", e.msg);
     mount_ids_free(&created);
