@@ -163,25 +163,27 @@ static int read_sigfd(struct subj_ctx *cx, bool *chld)
 }
 
 /* Wait until fd is readable (or at its end) while the child pid sets
- * itself up, ready to give up: the shell's cancel kills the child, whose
- * end then closes the pipe. SIGCHLD is left to the subject's loop, which
- * reaps after every request. */
-static void wait_readable(struct subj_ctx *cx, int fd, pid_t pid, bool *cancelled)
+ * itself up, ready to give up: the shell's cancel kills the child and ends
+ * the wait at once (a child in a frozen cgroup dies only when thawed).
+ * SIGCHLD is left to the subject's loop, which reaps after every request.
+ * Returns false when cancelled. */
+static bool wait_readable(struct subj_ctx *cx, int fd, pid_t pid, bool *cancelled)
 {
-    for (;;) {
+    while (!*cancelled) {
         struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = cx->sfd, .events = POLLIN}};
         if (poll(p, 2, -1) < 0) {
             if (errno == EINTR)
                 continue;
-            return;
+            return true;
         }
-        if (p[1].revents && read_sigfd(cx, NULL) && !*cancelled) {
+        if (p[1].revents && read_sigfd(cx, NULL)) {
             kill(pid, SIGKILL);
             *cancelled = true;
+        } else if (p[0].revents) {
+            return true;
         }
-        if (p[0].revents)
-            return;
     }
+    return false;
 }
 
 /* Read what is in fd now, without blocking. Returns 1 at its end. */
@@ -412,7 +414,8 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
         char buf[4096];
         ssize_t r;
         for (;;) {
-            wait_readable(cx, tr[0], pid, &cancelled);
+            if (!wait_readable(cx, tr[0], pid, &cancelled))
+                break;
             r = read(tr[0], buf, sizeof buf);
             if (r < 0 && errno == EINTR)
                 continue;
@@ -428,8 +431,7 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
     ssize_t n;
     /* The ready wait: exec done, or a builtin set up. */
     do {
-        wait_readable(cx, ex[0], pid, &cancelled);
-        n = read(ex[0], stage, sizeof stage);
+        n = wait_readable(cx, ex[0], pid, &cancelled) ? read(ex[0], stage, sizeof stage) : 0;
     } while (n < 0 && errno == EINTR);
     if (cancelled && !failed)
         failed = EINTR;
@@ -437,6 +439,9 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
     if ((n == (ssize_t)sizeof stage && stage[0] == SPAWN_STAGE_SETUP) || cg_failed) {
         /* The failed call (set-up, or a cgroup.procs write) is in the
          * trace already. */
+    } else if (cancelled) {
+        trace_note(&rep->trace, "interrupted (SIGINT) before it was ready: pid %d was killed",
+                   (int)pid);
     } else {
         struct strbuf args = {0};
         for (int k = 0; k < argc && k < 8; k++)
@@ -456,7 +461,10 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
     if (n == (ssize_t)sizeof stage || failed) {
         /* The child never ran the program: reap it here, no event. */
         kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
+        /* Not when cancelled: a frozen child cannot die yet; the subject's
+         * loop reaps it when it does. */
+        if (!cancelled)
+            waitpid(pid, NULL, 0);
         rep->ret = -1;
         rep->err = n == (ssize_t)sizeof stage ? exec_err : failed;
         goto out;

@@ -5,7 +5,8 @@
 # - SIGTERM and SIGHUP during a wait (`!sleep`, `wait %N`, the next line of
 #   input) end the session within seconds, status 128+signal, with nothing
 #   of it left in /proc or the cgroup tree;
-# - SIGINT stops the wait (the program gets SIGINT), and a script then ends;
+# - SIGINT stops the wait (the program gets SIGINT, a child that cannot get
+#   ready under `spawn` is given up), and a script then ends;
 # - with -J, an event is written while nslab waits for input, and the last
 #   object of every run is {"event":"end",...} with the exit status;
 # - `exit 0` after a failed step still reports the failure;
@@ -176,6 +177,27 @@ ended_within 3 "SIGINT during !sleep 20"
 assert_eq 130 "$status" "exit status of a script after SIGINT"
 last_is_end 130 "SIGINT during !sleep"
 nothing_left "SIGINT during !sleep" "$left"
+
+# 4b. spawn's ready wait for a child that cannot run (its cgroup is frozen):
+# SIGINT gives it up (the step fails, the script ends with 130); SIGTERM
+# ends the session.
+for sig in INT TERM; do
+    start -J
+    printf '%s\n' 'cgcreate freezer --name frz' 'cgfreeze frz' 'spawn --cg frz sleep 1' 'say after' >&7
+    await_line '"command":"cgfreeze frz","ok":true' 10 "cgfreeze"
+    sleep 0.5 # into spawn's ready wait
+    left=$(descendants "$pid")
+    kill -"$sig" "$pid"
+    want=$((128 + $(kill -l "$sig")))
+    if [ "$sig" = INT ]; then
+        await_line '"command":"spawn --cg frz sleep 1","ok":false' 3 "SIGINT during spawn's ready wait"
+    fi
+    ended_within 5 "SIG$sig during spawn's ready wait (frozen child)"
+    assert_eq "$want" "$status" "exit status after SIG$sig during spawn's ready wait"
+    ! grep -q '"command":"say after"' "$out" || fail "SIG$sig: the script went on after spawn"
+    last_is_end "$want" "SIG$sig during spawn's ready wait"
+    nothing_left "SIG$sig during spawn's ready wait" "$left"
+done
 
 # 5. An event while nslab waits for the next line, without a word written.
 start -J
