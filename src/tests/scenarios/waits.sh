@@ -45,6 +45,10 @@ PY
 
 kill_quiet() { kill -KILL "$1" 2>/dev/null; }
 
+# The python helper of 3b calls descendants through this file.
+declare -f descendants >"$tmpdir/descendants.sh"
+export WAITS_SELF=$tmpdir/descendants.sh
+
 n=0
 # start ARGS...: nslab ARGS reading from a FIFO held open on fd 7 (so input
 # never ends by itself); $pid, $out, $err.
@@ -161,6 +165,54 @@ for way in "TERM !sleep 20" "HUP wait" "TERM wait"; do
     last_is_end "$want" "SIG$sig during ${way#* }"
     nothing_left "SIG$sig during ${way#* }" "$left"
 done
+
+# 3b. The same at a terminal: SIGTERM while `!sleep 20` has the terminal.
+python3 - "$NSLAB" "$tmpdir/pty.pids" <<'PY' || fail "SIGTERM during !sleep 20 at a terminal"
+import os, pty, select, signal, subprocess, sys, time
+nslab, pidfile = sys.argv[1], sys.argv[2]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(nslab, [nslab, '-q', '--no-trace'])
+def read_for(seconds):
+    end = time.time() + seconds
+    while time.time() < end:
+        r, _, _ = select.select([fd], [], [], 0.05)
+        if r:
+            try:
+                os.read(fd, 4096)
+            except OSError:
+                return
+def below(root):
+    out = subprocess.run(['bash', '-c', 'source "$0"; descendants "$1"', os.environ['WAITS_SELF'], str(root)],
+                         capture_output=True, text=True).stdout.split()
+    return out
+read_for(1.0)
+os.write(fd, b'!sleep 20\n')
+sleep = None
+for _ in range(100):
+    read_for(0.1)
+    kids = below(pid)
+    if any(open('/proc/%s/comm' % k).read().strip() == 'sleep' for k in kids if os.path.exists('/proc/%s/comm' % k)):
+        sleep = kids
+        break
+if not sleep:
+    sys.exit('no sleep below nslab at the terminal')
+open(pidfile, 'w').write(' '.join([str(pid)] + sleep))
+t0 = time.time()
+os.kill(pid, signal.SIGTERM)
+while time.time() - t0 < 5:
+    p, st = os.waitpid(pid, os.WNOHANG)
+    if p:
+        code = os.waitstatus_to_exitcode(st)
+        if code != 143:
+            sys.exit('status %d after SIGTERM, not 143' % code)
+        sys.exit(0)
+    read_for(0.05)
+os.kill(pid, signal.SIGKILL)
+sys.exit('nslab at a terminal still runs 5 s after SIGTERM during !sleep 20')
+PY
+read -r pid left <"$tmpdir/pty.pids"
+nothing_left "SIGTERM during !sleep 20 at a terminal" "$left"
 
 # 4. SIGINT during `!sleep 20`: the program is interrupted, the step says
 # so, and the script ends with 130.
