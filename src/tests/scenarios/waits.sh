@@ -197,7 +197,7 @@ for _ in range(100):
         break
 if not sleep:
     sys.exit('no sleep below nslab at the terminal')
-open(pidfile, 'w').write(' '.join([str(pid)] + sleep))
+open(pidfile, 'w').write(' '.join([str(pid)] + sleep) + '\n')
 t0 = time.time()
 os.kill(pid, signal.SIGTERM)
 while time.time() - t0 < 5:
