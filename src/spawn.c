@@ -147,18 +147,17 @@ int subj_helper(struct subj_ctx *cx, struct subj_rep *rep, subj_helper_fn fn, vo
 }
 
 /* The subject's signalfd carries SIGCHLD and SIGUSR1, which the shell sends
- * to say "stop waiting" (SIGINT reached it). Returns how many SIGUSR1 were
- * read; sets *chld when a child changed state. */
-static int read_sigfd(struct subj_ctx *cx, bool *chld)
+ * to say "stop waiting" (SIGINT reached it). Reads all that is there;
+ * returns how many SIGUSR1 were among it. Children are reaped by waitpid
+ * with WNOHANG whatever was read (in wait_foreground, or by the subject's
+ * loop after the request). */
+static int read_sigfd(struct subj_ctx *cx)
 {
     struct signalfd_siginfo si;
     int cancels = 0;
-    while (read(cx->sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+    while (read(cx->sfd, &si, sizeof si) == (ssize_t)sizeof si)
         if (si.ssi_signo == SIGUSR1)
             cancels++;
-        else if (chld)
-            *chld = true;
-    }
     return cancels;
 }
 
@@ -176,7 +175,7 @@ static bool wait_readable(struct subj_ctx *cx, int fd, pid_t pid, bool *cancelle
                 continue;
             return true;
         }
-        if (p[1].revents && read_sigfd(cx, NULL)) {
+        if (p[1].revents && read_sigfd(cx)) {
             kill(pid, SIGKILL);
             *cancelled = true;
         } else if (p[0].revents) {
@@ -242,7 +241,7 @@ static int wait_foreground(struct subj_ctx *cx, pid_t pid, int capfd, struct str
         if (capfd >= 0 && pf[1].revents && drain_capture(capfd, data))
             capfd = -1; /* at its end: only the exit is left to wait for */
         if (pf[0].revents) {
-            int c = read_sigfd(cx, NULL);
+            int c = read_sigfd(cx);
             for (int k = 0; k < c; k++)
                 kill(-pid, ++cancels == 1 ? SIGINT : SIGKILL);
         }
