@@ -2,8 +2,8 @@
 # Every wait of the shell ends when it should (SPEC §5, §6):
 # - `!PROGRAM` ends when PROGRAM exits, not when the last holder of its
 #   output pipe closes it (`!sh -c "sleep 25 &"`);
-# - SIGTERM and SIGHUP during a wait (`!sleep`, `wait %N`, the next line of
-#   input) end the session within seconds, status 128+signal, with nothing
+# - SIGTERM and SIGHUP during a wait (`!sleep`, `wait %N`, `pause`, the next
+#   line of input) end the session within seconds, status 128+signal, with nothing
 #   of it left in /proc or the cgroup tree;
 # - SIGINT stops the wait (the program gets SIGINT, a child that cannot get
 #   ready under `spawn` is given up), and a script then ends;
@@ -213,6 +213,39 @@ sys.exit('nslab at a terminal still runs 5 s after SIGTERM during !sleep 20')
 PY
 read -r pid left <"$tmpdir/pty.pids"
 nothing_left "SIGTERM during !sleep 20 at a terminal" "$left"
+
+# 3c. SIGHUP while a lab run at a terminal waits at `pause`.
+printf '%s\n' 'say before' 'pause' 'say after the pause' >"$tmpdir/pause.lab"
+python3 - "$NSLAB" "$tmpdir/pause.lab" <<'PY' || fail "SIGHUP during pause at a terminal"
+import os, pty, select, signal, sys, time
+nslab, lab = sys.argv[1], sys.argv[2]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(nslab, [nslab, '-q', '--no-trace', lab])
+seen, t0 = b'', time.time()
+while b'(press Enter' not in seen:
+    if time.time() - t0 > 10:
+        os.kill(pid, signal.SIGKILL)
+        sys.exit('no pause prompt: %r' % seen)
+    r, _, _ = select.select([fd], [], [], 0.05)
+    if r:
+        seen += os.read(fd, 4096)
+t0 = time.time()
+os.kill(pid, signal.SIGHUP)
+while time.time() - t0 < 3:
+    p, st = os.waitpid(pid, os.WNOHANG)
+    if p:
+        code = os.waitstatus_to_exitcode(st)
+        sys.exit(0 if code == 129 else 'status %d after SIGHUP, not 129' % code)
+    r, _, _ = select.select([fd], [], [], 0.05)
+    if r:
+        try:
+            seen += os.read(fd, 4096)
+        except OSError:
+            pass
+os.kill(pid, signal.SIGKILL)
+sys.exit('nslab still waits at pause 3 s after SIGHUP')
+PY
 
 # 4. SIGINT during `!sleep 20`: the program is interrupted, the step says
 # so, and the script ends with 130.
