@@ -321,16 +321,20 @@ int main(int argc, char **argv)
         shell_interactive(&sh);
     }
 
+    /* `exit N` sets the status of a session that had no failure; after one,
+     * the status reports the first failure (SPEC §1). */
     int status = shell_exit_status(&sh);
-    if (sh.exit_request >= 0)
+    if (sh.exit_request >= 0 && status == 0)
         status = sh.exit_request;
     int sig = got_signal;
+    if (sig == SIGTERM || sig == SIGHUP || (sig == SIGINT && !sh.interactive))
+        status = 128 + sig;
+    /* The last object of every run (-J), and a script's summary line. */
+    render_end(&sh, status, !sh.interactive && !command);
 #ifdef NSLAB_BENCH
     fprintf(stderr, "nslab-bench: steps %d trace+observation %lld ns\n", sh.step_count,
             sh.bench_obs_ns);
 #endif
     sh_free(&sh);
-    if (sig == SIGTERM || sig == SIGHUP || (sig == SIGINT && !sh.interactive))
-        return 128 + sig;
     return status;
 }

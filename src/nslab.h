@@ -54,6 +54,7 @@ struct job {
     char *cmd;    /* the command line, for jobs */
     enum job_state state;
     int status; /* exit code or signal */
+    bool pending_init; /* PID 1 of the namespace `unshare pid` left pending */
 };
 
 struct jobs {
@@ -70,6 +71,7 @@ struct subject {
     int ctl;  /* request/reply socket (SOCK_SEQPACKET) */
     int evt;  /* read end of the event socket (children, builtins report) */
     int evt_child; /* write end, inherited by the subject and builtins */
+    bool abandoned; /* a request's reply was given up (SIGTERM): no more requests */
     int nsfd; /* its /proc/PID/ns, open while it lives (0: not open), for the observation */
     /* The last reading of its namespaces, and which slots of it may no
      * longer hold. They change only by its own unshare, setns or first fork
@@ -156,6 +158,10 @@ struct nsl {
     struct last_step last;
     struct snapshot prev; /* the observation after the previous step */
     int step_count;
+    /* For the summary at the end (the JSON end object, a script's last
+     * line): failures counted (steps no `expect fail` accepted, rejected
+     * lines), and the expects that held and did not. */
+    int failed_count, expects_held, expects_failed;
 
     struct labels labels;
     struct session_made *made; /* IPC objects and host network changes to undo at exit */

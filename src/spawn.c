@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -143,6 +145,112 @@ int subj_helper(struct subj_ctx *cx, struct subj_rep *rep, subj_helper_fn fn, vo
     if (WIFSIGNALED(st))
         return EINTR;
     return WEXITSTATUS(st);
+}
+
+/* The subject's signalfd carries SIGCHLD and SIGUSR1, which the shell sends
+ * to say "stop waiting" (SIGINT reached it). Reads all that is there;
+ * returns how many SIGUSR1 were among it. Children are reaped by waitpid
+ * with WNOHANG whatever was read (in wait_foreground, or by the subject's
+ * loop after the request). */
+static int read_sigfd(struct subj_ctx *cx)
+{
+    struct signalfd_siginfo si;
+    int cancels = 0;
+    while (read(cx->sfd, &si, sizeof si) == (ssize_t)sizeof si)
+        if (si.ssi_signo == SIGUSR1)
+            cancels++;
+    return cancels;
+}
+
+/* Wait until fd is readable (or at its end) while the child pid sets
+ * itself up, ready to give up: the shell's cancel kills the child and ends
+ * the wait at once (a child in a frozen cgroup dies only when thawed).
+ * SIGCHLD is left to the subject's loop, which reaps after every request.
+ * Returns false when cancelled. */
+static bool wait_readable(struct subj_ctx *cx, int fd, pid_t pid, bool *cancelled)
+{
+    while (!*cancelled) {
+        struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = cx->sfd, .events = POLLIN}};
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            return true;
+        }
+        if (p[1].revents && read_sigfd(cx)) {
+            kill(pid, SIGKILL);
+            *cancelled = true;
+        } else if (p[0].revents) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Read what is in fd now, without blocking. Returns 1 at its end. */
+static int drain_capture(int fd, struct strbuf *data)
+{
+    char buf[4096];
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return 0; /* EAGAIN: nothing more for now */
+        if (n == 0)
+            return 1;
+        if (data->len < CAPTURE_MAX)
+            sb_appendn(data, buf, (size_t)n);
+    }
+}
+
+/* A foreground program (!PROGRAM): wait until it ends, collecting its
+ * output if captured. It is over when the program itself exits, not when
+ * every holder of its output pipe has closed it: `sh -c "sleep 25 &"`
+ * leaves a background child holding it. Other children's changes are
+ * reported as the event loop would. The shell's cancel sends SIGINT to the
+ * program's process group (as a terminal's Ctrl-C would), the next one
+ * SIGKILL. Returns the wait status. */
+static int wait_foreground(struct subj_ctx *cx, pid_t pid, int capfd, struct strbuf *data)
+{
+    int st = 0, cancels = 0;
+    bool ended = false;
+    if (capfd >= 0)
+        fcntl(capfd, F_SETFL, fcntl(capfd, F_GETFL) | O_NONBLOCK);
+    for (;;) {
+        /* First look: a SIGCHLD may have been read by an earlier wait. */
+        int s;
+        pid_t p;
+        while ((p = waitpid(-1, &s, WNOHANG | WUNTRACED | WCONTINUED)) > 0) {
+            if (p != pid) {
+                subj_child_event(cx, p, s);
+            } else if (WIFSTOPPED(s)) {
+                /* A foreground program cannot be suspended into a job. */
+                kill(pid, SIGCONT);
+            } else if (!WIFCONTINUED(s)) {
+                st = s;
+                ended = true;
+            }
+        }
+        if (ended || (p < 0 && errno == ECHILD))
+            break;
+        struct pollfd pf[2] = {{.fd = cx->sfd, .events = POLLIN}, {.fd = capfd, .events = POLLIN}};
+        if (poll(pf, capfd >= 0 ? 2 : 1, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (capfd >= 0 && pf[1].revents && drain_capture(capfd, data))
+            capfd = -1; /* at its end: only the exit is left to wait for */
+        if (pf[0].revents) {
+            int c = read_sigfd(cx);
+            for (int k = 0; k < c; k++)
+                kill(-pid, ++cancels == 1 ? SIGINT : SIGKILL);
+        }
+    }
+    /* What it wrote before it ended is in the pipe. */
+    if (capfd >= 0)
+        drain_capture(capfd, data);
+    return st;
 }
 
 void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
@@ -311,27 +419,41 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
     close(go[1]);
     go[1] = -1;
 
+    bool cancelled = false;
     {
         /* What the child did inside its namespaces before exec. */
         struct strbuf packed = {0};
         char buf[4096];
         ssize_t r;
-        while ((r = read(tr[0], buf, sizeof buf)) > 0 || (r < 0 && errno == EINTR))
-            if (r > 0)
-                sb_appendn(&packed, buf, (size_t)r);
+        for (;;) {
+            if (!wait_readable(cx, tr[0], pid, &cancelled))
+                break;
+            r = read(tr[0], buf, sizeof buf);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0)
+                break;
+            sb_appendn(&packed, buf, (size_t)r);
+        }
         if (packed.len)
             trace_unpack(&rep->trace, packed.buf, packed.len);
         sb_free(&packed);
     }
     int stage[2] = {0, 0};
     ssize_t n;
-    do
-        n = read(ex[0], stage, sizeof stage);
-    while (n < 0 && errno == EINTR);
+    /* The ready wait: exec done, or a builtin set up. */
+    do {
+        n = wait_readable(cx, ex[0], pid, &cancelled) ? read(ex[0], stage, sizeof stage) : 0;
+    } while (n < 0 && errno == EINTR);
+    if (cancelled && !failed)
+        failed = EINTR;
     int exec_err = stage[1];
     if ((n == (ssize_t)sizeof stage && stage[0] == SPAWN_STAGE_SETUP) || cg_failed) {
         /* The failed call (set-up, or a cgroup.procs write) is in the
          * trace already. */
+    } else if (cancelled) {
+        trace_note(&rep->trace, "interrupted (SIGINT) before it was ready: pid %d was killed",
+                   (int)pid);
     } else {
         struct strbuf args = {0};
         for (int k = 0; k < argc && k < 8; k++) {
@@ -353,50 +475,20 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
     if (n == (ssize_t)sizeof stage || failed) {
         /* The child never ran the program: reap it here, no event. */
         kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
+        /* Not when cancelled: a frozen child cannot die yet; the subject's
+         * loop reaps it when it does. */
+        if (!cancelled)
+            waitpid(pid, NULL, 0);
         rep->ret = -1;
         rep->err = n == (ssize_t)sizeof stage ? exec_err : failed;
         goto out;
     }
 
-    if (io == SPAWN_CAPTURE) {
-        char buf[4096];
-        for (;;) {
-            n = read(cap[0], buf, sizeof buf);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                break;
-            if (rep->data.len < CAPTURE_MAX)
-                sb_appendn(&rep->data, buf, (size_t)n);
-        }
-    }
     if (io == SPAWN_JOB && builtin &&
         (strcmp(argv[0], "sleep") == 0 || strcmp(argv[0], "init") == 0))
         wait_until_asleep(cx, pid);
     if (io != SPAWN_JOB) {
-        /* Wait for the program; meanwhile other jobs may change state:
-         * report them as the event loop would. */
-        int st = 0;
-        for (;;) {
-            pid_t p = waitpid(-1, &st, WUNTRACED | WCONTINUED);
-            if (p < 0 && errno == EINTR)
-                continue;
-            if (p < 0)
-                break;
-            if (p != pid) {
-                subj_child_event(cx, p, st);
-                continue;
-            }
-            if (WIFSTOPPED(st)) {
-                /* A foreground program cannot be suspended into a job. */
-                kill(pid, SIGCONT);
-                continue;
-            }
-            if (WIFCONTINUED(st))
-                continue;
-            break;
-        }
+        int st = wait_foreground(cx, pid, io == SPAWN_CAPTURE ? cap[0] : -1, &rep->data);
         rep->i[1] = st;
         if (io == SPAWN_TTY && isatty(0))
             tcsetpgrp(0, cx->shell_pgrp);

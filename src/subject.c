@@ -20,6 +20,7 @@
 #include "cgroups.h"
 #include "bench.h"
 #include "render/render.h"
+#include "i18n.h"
 
 
 
@@ -141,7 +142,7 @@ static int send_msg(int sock, const struct wire_hdr *h, const int *fds, int nfd,
 #ifndef SUBJ_IDLE_SPIN_NS
 #define SUBJ_IDLE_SPIN_NS 500000 /* the subject, waiting for the next request */
 #endif
-static int poll_spin(struct pollfd *p, nfds_t n, long spin_ns)
+static int poll_spin_timeout(struct pollfd *p, nfds_t n, long spin_ns, int timeout_ms)
 {
     struct timespec t0, t;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -151,9 +152,14 @@ static int poll_spin(struct pollfd *p, nfds_t n, long spin_ns)
             return r;
         clock_gettime(CLOCK_MONOTONIC, &t);
         if ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) >= spin_ns)
-            return poll(p, n, -1);
+            return poll(p, n, timeout_ms);
         sched_yield();
     }
+}
+
+static int poll_spin(struct pollfd *p, nfds_t n, long spin_ns)
+{
+    return poll_spin_timeout(p, n, spin_ns, -1);
 }
 
 static int recv_hdr(int sock, struct wire_hdr *h, int *fds, int *nfd)
@@ -325,6 +331,9 @@ static void __attribute__((noreturn)) subject_main(struct nsl *sh, int ctl, int 
     sigset_t chld;
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);
+    /* The shell's "stop waiting" (SIGINT reached it during a request): read
+     * where the subject waits on a child (spawn.c). */
+    sigaddset(&chld, SIGUSR1);
     sigprocmask(SIG_BLOCK, &chld, NULL);
     cx.sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
 
@@ -506,6 +515,7 @@ void subject_stop(struct nsl *sh, struct trace *t)
     sh->subj.ns_known = false;
     sh->subj.pid = -1;
     sh->subj.ctl = sh->subj.evt = -1;
+    sh->subj.abandoned = false;
     shell_reap_orphans(sh);
     end_orphans(sh, t);
 }
@@ -522,6 +532,8 @@ int subject_call(struct nsl *sh, const struct subj_req *rq, struct subj_rep *rep
     memset(rep, 0, sizeof *rep);
     if (sh->subj.pid <= 0)
         return nsl_fail(e, ESRCH, "there is no subject process (try `reset`)");
+    if (sh->subj.abandoned)
+        return nsl_fail(e, EINTR, "the subject is still busy with an interrupted request");
     /* Every request but reading or setting the host and domain names may
      * change the subject's namespaces (unshare, setns, a fork into a new PID
      * namespace, and whatever operations come next): the observation after
@@ -542,19 +554,40 @@ int subject_call(struct nsl *sh, const struct subj_req *rq, struct subj_rep *rep
     if (rc < 0)
         return nsl_fail_errno(e, errno, "cannot reach the subject process (try `reset`)");
 
+    /* The wait for the reply: a foreground program may take any time.
+     * SIGTERM and SIGHUP give it up at once (the session ends, and its
+     * cleanup kills the subject); SIGINT asks the subject to stop waiting
+     * (it interrupts the program) and the reply still comes. The signal may
+     * land just before poll sleeps, so poll wakes now and then to look. */
+    bool cancelled = false;
     for (;;) {
+        int sig = sh->interrupted ? *sh->interrupted : 0;
+        if (sig == SIGTERM || sig == SIGHUP) {
+            sh->subj.abandoned = true;
+            return nsl_fail(e, EINTR, "interrupted by SIG%s while the subject was busy",
+                            signal_name(sig));
+        }
+        if (sig == SIGINT) {
+            /* Taken here; given back below for the loop that reads the
+             * next command (a script stops, a prompt clears). */
+            *sh->interrupted = 0;
+            cancelled = true;
+            kill(sh->subj.pid, SIGUSR1);
+        }
         struct pollfd p[2] = {{.fd = sh->subj.ctl, .events = POLLIN},
                               {.fd = sh->subj.evt, .events = POLLIN}};
-        if (poll_spin(p, 2, SUBJ_SPIN_NS) < 0) {
-            if (errno == EINTR)
-                continue;
+        int r = poll_spin_timeout(p, 2, SUBJ_SPIN_NS, 200);
+        if (r < 0 && errno != EINTR)
             return nsl_fail_errno(e, errno, "poll");
-        }
+        if (r <= 0)
+            continue;
         if (p[1].revents & POLLIN)
             events_poll(sh, 0);
         if (p[0].revents)
             break;
     }
+    if (cancelled && sh->interrupted && !*sh->interrupted)
+        *sh->interrupted = SIGINT;
     struct wire_hdr r;
     int fds[SUBJ_MAXFD], nfd = 0;
     if (recv_hdr(sh->subj.ctl, &r, fds, &nfd) < 0)
@@ -599,6 +632,15 @@ static void evq_push(struct nsl *sh, const struct subj_event *ev)
 
 #define EARLY_MAX 16
 
+void events_init_gone(struct nsl *sh, pid_t pid)
+{
+    struct subj_event note = {.kind = EV_TEXT, .pid = pid};
+    snprintf(note.text, sizeof note.text, "%s",
+             _("was PID 1 of the PID namespace `unshare pid` made, and has exited: that namespace "
+               "is gone, no process can start in it any more (`reset` starts a fresh subject)"));
+    evq_push(sh, &note);
+}
+
 static void event_apply(struct nsl *sh, const struct subj_event *ev)
 {
     struct job *j = job_by_pid(sh, ev->pid);
@@ -637,6 +679,8 @@ static void event_apply(struct nsl *sh, const struct subj_event *ev)
         break;
     }
     evq_push(sh, ev);
+    if (ev->kind == EV_EXITED && j->pending_init)
+        events_init_gone(sh, j->pid);
     struct subj_event oom;
     if (cgroups_oom_note(sh, ev, &oom)) /* "OOM kill in mem1: ..." */
         evq_push(sh, &oom);

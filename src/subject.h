@@ -138,6 +138,10 @@ struct subj_event {
     char text[240];
 };
 
+/* Tell, as an event line, that pid was PID 1 of the PID namespace `unshare
+ * pid` left pending, and that it has exited: the namespace is gone. */
+void events_init_gone(struct nsl *sh, pid_t pid);
+
 int subject_start(struct nsl *sh, struct nsl_err *e);
 /* Kill the subject and every job (traced into t, which may be NULL); reap them. */
 void subject_stop(struct nsl *sh, struct trace *t);

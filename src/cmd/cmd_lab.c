@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 /* The shell's own commands: help, exit, say, pause, show, observe, trace. */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -114,11 +115,25 @@ int cmd_pause(struct nsl *sh, int argc, char **argv)
         return 0;
     fputs(_("(press Enter to go on) "), stdout);
     fflush(stdout);
-    int c;
-    while ((c = getchar()) != EOF && c != '\n')
-        ;
-    clearerr(stdin);
-    return 0;
+    /* Read from the descriptor, looking at the signals between: SIGTERM and
+     * SIGHUP end the session, Ctrl-C ends the pause, also when the signal
+     * lands just before a read would sleep. */
+    for (;;) {
+        if (sh->interrupted && *sh->interrupted)
+            return 0;
+        struct pollfd p = {.fd = 0, .events = POLLIN};
+        int r = poll(&p, 1, 200);
+        if (r < 0 && errno != EINTR)
+            return 0;
+        if (r <= 0)
+            continue;
+        char c;
+        ssize_t n = read(0, &c, 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0 || c == '\n')
+            return 0;
+    }
 }
 
 int cmd_show(struct nsl *sh, int argc, char **argv)

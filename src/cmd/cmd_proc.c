@@ -19,6 +19,14 @@
 #include "../i18n.h"
 #include "made_ns.h"
 
+/* After `unshare pid`, until a first process is born there, the subject's
+ * pid_for_children cannot be read (ENOENT): the next child is its PID 1. */
+static bool pidns_pending(const struct nsl *sh)
+{
+    const struct ns_obs *o = &sh->prev.ns[NS_PID4C];
+    return sh->prev.valid && !o->ino && o->err == ENOENT;
+}
+
 static char *join_argv(int argc, char **argv)
 {
     struct strbuf sb = {0};
@@ -29,11 +37,13 @@ static char *join_argv(int argc, char **argv)
 
 static int spawn_fail(struct nsl *sh, int err, const char *prog, int flags)
 {
+    /* Not `unshare pid` again: while pid_for_children is that dead
+     * namespace, unshare(CLONE_NEWPID) fails with EINVAL. */
     if (err == ENOMEM && !(flags & CLONE_NEWPID))
         return step_fail_errno(sh, err,
                                "cannot start %s: the PID namespace it would be born in has lost "
                                "its init (PID 1 exited), and the kernel admits no new process "
-                               "there (pid_namespaces(7)); `reset` or `unshare pid` again",
+                               "there (pid_namespaces(7)); `reset` starts a fresh subject",
                                prog);
     if (err == EINVAL && (flags & CLONE_NEWPID))
         return step_fail_errno(sh, err,
@@ -59,6 +69,11 @@ static int spawn_fail(struct nsl *sh, int err, const char *prog, int flags)
         return step_fail(sh, err, "cannot run %s: no such program in PATH (ENOENT; builtins: %s)",
                          prog, "sleep, init, orphan, stress");
     return step_fail_errno(sh, err, "cannot start %s", prog);
+}
+
+static bool job_ended(const struct job *j)
+{
+    return j->state == JOB_EXITED || j->state == JOB_KILLED;
 }
 
 /* A job in the host's PID namespace has its host PID inside too: with
@@ -111,6 +126,7 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
     bool builtin = builtin_find(argv[k]) != NULL;
     if (builtin && builtin_check(argc - k, argv + k, &e) < 0)
         return step_fail_err(sh, &e);
+    bool pending = pidns_pending(sh) && !(flags & CLONE_NEWPID);
     struct cg_spawn_places cgp;
     if (cg_spawn_places(sh, cglist, &cgp, &e) < 0)
         return step_fail_err(sh, &e);
@@ -155,6 +171,14 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
             out_printf(sh, _("%%%d is PID 1, the init of its PID namespace: orphans there are "
                            "re-parented to it, and if it exits the kernel kills every process of "
                            "the namespace.\n"), j->id);
+        if (j->ns_pid == 1 && pending) {
+            out_printf(sh, _("%%%d is the first process of the PID namespace `unshare pid` made: "
+                             "when it exits, that namespace is gone with it, and nothing can be "
+                             "started there any more.\n"), j->id);
+            j->pending_init = true;
+            if (job_ended(j)) /* it ended before it was a job */
+                events_init_gone(sh, j->pid);
+        }
         cJSON *res = cJSON_CreateObject();
         cJSON_AddNumberToObject(res, "job", j->id);
         cJSON_AddItemToObject(res, "pid", json_pid(sh, j->pid));
@@ -176,6 +200,7 @@ int cmd_run(struct nsl *sh, int argc, char **argv)
                           .str = (const char *const *)argv};
     struct subj_rep rep;
     struct nsl_err e;
+    bool pending = pidns_pending(sh);
     fflush(stdout);
     if (subject_call(sh, &rq, &rep, &e) < 0)
         return step_fail_err(sh, &e);
@@ -185,6 +210,12 @@ int cmd_run(struct nsl *sh, int argc, char **argv)
     if (rep.ret < 0) {
         rc = spawn_fail(sh, rep.err, argv[0], 0);
     } else {
+        if (pending) {
+            /* It was born PID 1 there and has exited: the namespace is gone. */
+            out_printf(sh, _("%s was the first process of the PID namespace `unshare pid` made, "
+                             "so its PID 1.\n"), argv[0]);
+            events_init_gone(sh, (pid_t)rep.ret);
+        }
         int st = (int)rep.i[1];
         cJSON *res = cJSON_CreateObject();
         if (WIFSIGNALED(st)) {
@@ -228,11 +259,6 @@ int cmd_jobs(struct nsl *sh, int argc, char **argv)
     return 0;
 }
 
-static bool job_ended(const struct job *j)
-{
-    return j->state == JOB_EXITED || j->state == JOB_KILLED;
-}
-
 int cmd_wait(struct nsl *sh, int argc, char **argv)
 {
     long secs = -1;
@@ -252,12 +278,12 @@ int cmd_wait(struct nsl *sh, int argc, char **argv)
         int left = deadline < 0 ? 200 : (int)(deadline - now_ms());
         if (deadline >= 0 && left <= 0)
             return step_fail(sh, ETIMEDOUT, "job %%%d is still running after %ld s", id, secs);
+        /* Interrupted: the signal stays set for the loop that reads the
+         * next command, which ends the session on SIGTERM or SIGHUP (and
+         * in a script on SIGINT too) and clears a prompt's Ctrl-C. */
         if (events_poll(sh, left > 200 ? 200 : left) < 0 ||
-            (sh->interrupted && *sh->interrupted)) {
-            if (sh->interrupted)
-                *sh->interrupted = 0;
+            (sh->interrupted && *sh->interrupted))
             return step_fail(sh, EINTR, "wait for %%%d interrupted (the job goes on)", id);
-        }
         j = job_find(sh, id);
         if (!j)
             return step_fail(sh, ESRCH, "job %%%d is gone", id);
@@ -331,6 +357,8 @@ static bool settle_alive(struct nsl *sh, struct target *t, enum effect want)
         bool stopped = j ? j->state == JOB_STOPPED : pid_stopped(sh, t->pid);
         if (!alive)
             return false;
+        if (sh->interrupted && *sh->interrupted)
+            return true; /* the session is ending, or Ctrl-C: stop looking */
         if ((want == EFFECT_STOP && stopped) || (want == EFFECT_CONT && !stopped))
             return true;
         int left = (int)(deadline - now_ms());

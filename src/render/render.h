@@ -28,6 +28,10 @@ cJSON *render_subject_json(struct nsl *sh, const struct snapshot *before,
 void render_prompt(struct nsl *sh, struct strbuf *out, bool for_readline);
 /* Echo a command as if typed (script mode, text only). */
 void render_echo(struct nsl *sh, const char *text);
+/* The end of a run: the JSON object {"event":"end","status":N,...} (with -J
+ * and to the record file), and in text, when text_summary, the line
+ * "12 steps, 9 expects held, 0 failed". */
+void render_end(struct nsl *sh, int status, bool text_summary);
 /* Report a failed step on stderr: "FILE:LINE: message" or "error: message". */
 void render_error(struct nsl *sh, const char *file, int line, const char *msg);
 

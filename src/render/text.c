@@ -328,6 +328,33 @@ void render_echo(struct nsl *sh, const char *text)
     sb_free(&p);
 }
 
+void render_end(struct nsl *sh, int status, bool text_summary)
+{
+    if (sh->opt.json || sh->record) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "event", "end");
+        cJSON_AddNumberToObject(o, "status", status);
+        cJSON_AddNumberToObject(o, "steps", sh->step_count);
+        cJSON_AddNumberToObject(o, "failed", sh->failed_count);
+        cJSON *ex = cJSON_AddObjectToObject(o, "expects");
+        cJSON_AddNumberToObject(ex, "held", sh->expects_held);
+        cJSON_AddNumberToObject(ex, "failed", sh->expects_failed);
+        emit_json(sh, o);
+    }
+    if (sh->opt.json || !text_summary)
+        return;
+    /* "12 steps, 9 expects held, 0 failed": failed counts every failure
+     * (a failed expect is a failed step too). */
+    struct strbuf o = {0};
+    char steps[64], held[64];
+    snprintf(steps, sizeof steps, sh->step_count == 1 ? _("%d step") : _("%d steps"),
+             sh->step_count);
+    snprintf(held, sizeof held, sh->expects_held == 1 ? _("%d expect held") : _("%d expects held"),
+             sh->expects_held);
+    sb_printf(&o, _("%s, %s, %d failed\n"), steps, held, sh->failed_count);
+    emit_text(sh, &o, stdout);
+}
+
 void render_error(struct nsl *sh, const char *file, int line, const char *msg)
 {
     fflush(stdout);

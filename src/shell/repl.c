@@ -40,8 +40,7 @@ static bool line_acceptable(struct nsl *sh, const char *line, size_t n, const ch
     else
         return true;
     render_error(sh, name, lineno, msg);
-    if (sh->exit_status == 0)
-        sh->exit_status = EXIT_STEP_FAILED;
+    shell_count_failure(sh, EXIT_STEP_FAILED);
     return false;
 }
 
@@ -53,8 +52,87 @@ static void logical_too_long(struct nsl *sh, const char *name, int first, int la
              _("continued line too long (lines %d to %d, more than %d bytes): nothing of it runs"),
              first, last, NSLAB_MAX_LINE);
     render_error(sh, name, first, msg);
-    if (sh->exit_status == 0)
-        sh->exit_status = EXIT_STEP_FAILED;
+    shell_count_failure(sh, EXIT_STEP_FAILED);
+}
+
+/* Script input from a descriptor (a pipe, a terminal, a file as stdin):
+ * read with read(2) after poll(2), which watches the subject's event socket
+ * too, so an event (a job ended, an OOM kill) is told when it happens, also
+ * while the next line is slow to come (a program driving -J through a
+ * pipe). A stream without a descriptor (a script read whole, -c text) is
+ * read with getline. */
+struct script_in {
+    FILE *in;
+    int fd;
+    struct strbuf buf; /* read, not yet returned */
+    size_t start;      /* where the unreturned part of buf begins */
+    bool eof;
+};
+
+/* The next line, with its newline if it has one, into *line (like
+ * getline). -1 at the end of input or when a signal ends the session. */
+static ssize_t script_getline(struct nsl *sh, struct script_in *si, char **line, size_t *cap)
+{
+    if (si->fd < 0) {
+        for (;;) {
+            errno = 0;
+            ssize_t n = getline(line, cap, si->in);
+            if (n < 0 && errno == EINTR && !stop_signal(sh)) {
+                clearerr(si->in);
+                continue;
+            }
+            return n;
+        }
+    }
+    for (;;) {
+        const char *p = si->buf.buf ? si->buf.buf + si->start : NULL;
+        size_t have = si->buf.len - si->start;
+        const char *nl = have ? memchr(p, '\n', have) : NULL;
+        if (nl || (si->eof && have)) {
+            size_t n = nl ? (size_t)(nl - p) + 1 : have;
+            if (*cap < n + 1) {
+                *cap = n + 1;
+                *line = xrealloc(*line, *cap);
+            }
+            memcpy(*line, p, n);
+            (*line)[n] = '\0';
+            si->start += n;
+            if (si->start == si->buf.len) {
+                sb_reset(&si->buf);
+                si->start = 0;
+            }
+            return (ssize_t)n;
+        }
+        if (si->eof || stop_signal(sh))
+            return -1;
+        struct pollfd pf[2] = {{.fd = si->fd, .events = POLLIN},
+                               {.fd = sh->subj.evt, .events = POLLIN}};
+        /* Wakes now and then: a signal may land just before poll sleeps. */
+        int r = poll(pf, sh->subj.evt >= 0 ? 2 : 1, 200);
+        if (r < 0 && errno != EINTR)
+            return -1;
+        if (r <= 0)
+            continue;
+        if (sh->subj.evt >= 0 && (pf[1].revents & POLLIN)) {
+            events_poll(sh, 0);
+            events_flush(sh);
+        }
+        if (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+            if (si->start) { /* what was returned makes room */
+                memmove(si->buf.buf, si->buf.buf + si->start, si->buf.len - si->start);
+                si->buf.len -= si->start;
+                si->start = 0;
+            }
+            sb_reserve(&si->buf, 65536);
+            ssize_t n = read(si->fd, si->buf.buf + si->buf.len, 65536);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                si->eof = true;
+            else
+                si->buf.len += (size_t)n;
+        }
+    }
 }
 
 void shell_run_script(struct nsl *sh, FILE *in, const char *name)
@@ -67,16 +145,11 @@ void shell_run_script(struct nsl *sh, FILE *in, const char *name)
     bool go = true;
     bool too_long = false; /* the logical line being read passed the limit */
     char quote = 0;        /* the quote a continued line left open */
+    struct script_in si = {.in = in, .fd = fileno(in)};
     while (go && !stop_signal(sh)) {
-        errno = 0;
-        n = getline(&line, &cap, in);
-        if (n < 0) {
-            if (errno == EINTR && !stop_signal(sh)) {
-                clearerr(in);
-                continue;
-            }
+        n = script_getline(sh, &si, &line, &cap);
+        if (n < 0)
             break;
-        }
         lineno++;
         size_t len = (size_t)n;
         if (len && line[len - 1] == '\n')
@@ -129,6 +202,7 @@ void shell_run_script(struct nsl *sh, FILE *in, const char *name)
     events_poll(sh, 0);
     events_flush(sh);
     sb_free(&logical);
+    sb_free(&si.buf);
     free(line);
 }
 
@@ -259,6 +333,10 @@ void shell_interactive(struct nsl *sh)
         }
         shell_run_text(sh, logical.buf, NULL, lineno);
         sb_reset(&logical);
+        /* SIGTERM or SIGHUP during a step ends the session; Ctrl-C only
+         * ended what the step waited for. */
+        if (stop_signal(sh))
+            break;
         *sh->interrupted = 0;
     }
     sb_free(&logical);

@@ -25,5 +25,7 @@ void complete_init(struct nsl *sh);
 
 /* The exit status so far (SPEC §1). */
 int shell_exit_status(struct nsl *sh);
+/* Count a failure (a step, a rejected line); the first sets the status. */
+void shell_count_failure(struct nsl *sh, int status);
 
 #endif

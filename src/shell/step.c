@@ -81,11 +81,18 @@ static void record_status(struct nsl *sh, int status)
         sh->exit_status = status;
 }
 
+/* A failure counted: the first one's status is the exit status. */
+void shell_count_failure(struct nsl *sh, int status)
+{
+    sh->failed_count++;
+    record_status(sh, status);
+}
+
 int shell_exit_status(struct nsl *sh)
 {
     if (sh->pending_fail) {
         sh->pending_fail = false;
-        record_status(sh, EXIT_STEP_FAILED);
+        shell_count_failure(sh, EXIT_STEP_FAILED);
     }
     return sh->exit_status;
 }
@@ -97,7 +104,7 @@ static bool settle_pending(struct nsl *sh, const struct command *cmd)
     if (!sh->pending_fail || (cmd && (cmd->flags & CMD_NOT_A_STEP)))
         return true;
     sh->pending_fail = false;
-    record_status(sh, EXIT_STEP_FAILED);
+    shell_count_failure(sh, EXIT_STEP_FAILED);
     return sh->interactive || sh->opt.keep_going;
 }
 
@@ -194,6 +201,12 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
     }
 
     st->ok = rc == 0;
+    if (cmd && strcmp(cmd->name, "expect") == 0) {
+        if (st->ok)
+            sh->expects_held++;
+        else if (st->expect_failed)
+            sh->expects_failed++;
+    }
     struct snapshot before = sh->prev, now;
     BENCH_START(t0);
     observe_subject(sh, &now);
@@ -230,9 +243,9 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
     } else if (!st->ok) {
         if (sh->pending_fail) { /* that failure came first */
             sh->pending_fail = false;
-            record_status(sh, EXIT_STEP_FAILED);
+            shell_count_failure(sh, EXIT_STEP_FAILED);
         }
-        record_status(sh, st->expect_failed ? EXIT_EXPECT : EXIT_STEP_FAILED);
+        shell_count_failure(sh, st->expect_failed ? EXIT_EXPECT : EXIT_STEP_FAILED);
         if (!sh->interactive && !sh->opt.keep_going)
             return false;
     }
@@ -249,7 +262,7 @@ bool shell_run_text(struct nsl *sh, const char *text, const char *file, int line
     struct nsl_err e;
     if (lex_split(text, line, &r, &e) < 0) {
         render_error(sh, file, line, e.msg);
-        record_status(sh, EXIT_STEP_FAILED);
+        shell_count_failure(sh, EXIT_STEP_FAILED);
         return sh->interactive || sh->opt.keep_going;
     }
     bool go = true;

@@ -95,6 +95,7 @@ while read -r target ctrls; do
     mount -t cgroup -o "$ctrls" none "$dir" || fail "cannot mount the v1 hierarchy $ctrls again"
 done <<<"$v1_mounts"
 s=$("$NSLAB" -J -c cgls 2>"$tmpdir/stderr") || fail "cgls on pure v1: $(cat "$tmpdir/stderr")"
+s=$(json_step "$s" 1) # the step; the end object follows it
 assert_eq legacy "$(json_get "$s" result.layout.mode)" "cgls on pure v1"
 for lab in "$top"/labs/cgroup-*.lab; do
     name=$(basename "$lab")
