@@ -142,8 +142,10 @@ const struct command commands[] = {
      .help = N_("!PROGRAM runs PROGRAM (with execvp(3), never through a shell) as a child of\n"
              "the subject, so it sees the subject's namespaces, and waits for it.\n"
              "Interactively it gets the terminal: `!bash` opens a shell inside the\n"
-             "namespaces and exiting it returns to nslab. In JSON mode its output is\n"
-             "captured into the step's output and its status into result."),
+             "namespaces and exiting it returns to nslab. Ctrl-C goes to the program;\n"
+             "Ctrl-Z stops it and keeps it as a stopped job %N (`kill %N` ends it,\n"
+             "`kill -CONT %N` lets it run on in the background). In JSON mode its\n"
+             "output is captured into the step's output and its status into result."),
      .mechanism = "clone(2), execvp(3), waitpid(2)",
      .man = "execve(2), wait(2)",
      .run = cmd_run,
@@ -677,7 +679,10 @@ const struct command commands[] = {
      .synopsis = "exit [STATUS]",
      .summary = N_("end the session (and everything it started)"),
      .help = N_("exit ends nslab: every process it started is killed and everything it made\n"
-             "is removed. STATUS (default: the status so far) is nslab's exit status."),
+             "is removed. STATUS (default: the status so far) is nslab's exit status.\n"
+             "At the prompt Ctrl-D on an empty line does the same; while jobs, cgroups or\n"
+             "other things of the session are alive, the first Ctrl-D says so and a\n"
+             "second one ends the session. Ctrl-C never ends it."),
      .run = cmd_exit,
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
 };

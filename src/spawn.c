@@ -4,6 +4,7 @@
  * cmd_run) lives in cmd/cmd_proc.c. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -43,6 +44,31 @@ static void wait_until_asleep(struct subj_ctx *cx, pid_t pid)
         if (!rp || rp[1] != ' ' || rp[2] != 'R')
             return;
         usleep(1000);
+    }
+}
+
+/* Read from a pipe the child writes before it runs its program. A foreground
+ * child holds the terminal already: a Ctrl-Z that reaches it before its
+ * exec would stop it there, and a plain read would wait forever. A program
+ * that has not started yet is continued (waitid with WSTOPPED alone leaves
+ * an exit to be reaped where it always is). */
+static ssize_t read_from_child(int fd, void *buf, size_t n, pid_t pid)
+{
+    for (;;) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int r = poll(&p, 1, 100);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r == 0) {
+            siginfo_t si = {0};
+            if (waitid(P_PID, (id_t)pid, &si, WSTOPPED | WNOHANG) == 0 && si.si_pid == pid)
+                kill(pid, SIGCONT);
+            continue;
+        }
+        ssize_t got = read(fd, buf, n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        return got;
     }
 }
 
@@ -163,6 +189,7 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
     bool builtin = m->i[3] != 0;
     builtin_fn fn = builtin ? builtin_find(argv[0]) : NULL;
     int go[2] = {-1, -1}, ex[2] = {-1, -1}, cap[2] = {-1, -1}, tr[2] = {-1, -1};
+    bool tty_given = false;
     uid_t uid = geteuid();
     gid_t gid = getegid();
 
@@ -288,9 +315,13 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
             rep->i[2] = c + 1; /* which one refused */
         }
     }
+    /* Its own process group, set here and in the child (whichever runs
+     * first), as a shell with job control does; a foreground program also
+     * gets the terminal before it is released, so Ctrl-C and Ctrl-Z at the
+     * terminal go to it and not to nslab. */
     setpgid(pid, pid);
-    if (io == SPAWN_TTY && isatty(0) && !cg_failed)
-        tcsetpgrp(0, pid);
+    if (io == SPAWN_TTY && cx->sh->tty_owner && isatty(0) && !cg_failed)
+        tty_given = tcsetpgrp(0, pid) == 0;
 
     /* Not released when it could not be placed: it exits unrun. */
     if (!cg_failed && write(go[1], "g", 1) != 1)
@@ -303,18 +334,15 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
         struct strbuf packed = {0};
         char buf[4096];
         ssize_t r;
-        while ((r = read(tr[0], buf, sizeof buf)) > 0 || (r < 0 && errno == EINTR))
-            if (r > 0)
-                sb_appendn(&packed, buf, (size_t)r);
+        while ((r = read_from_child(tr[0], buf, sizeof buf, pid)) > 0)
+            sb_appendn(&packed, buf, (size_t)r);
         if (packed.len)
             trace_unpack(&rep->trace, packed.buf, packed.len);
         sb_free(&packed);
     }
     int stage[2] = {0, 0};
     ssize_t n;
-    do
-        n = read(ex[0], stage, sizeof stage);
-    while (n < 0 && errno == EINTR);
+    n = read_from_child(ex[0], stage, sizeof stage, pid);
     int exec_err = stage[1];
     if ((n == (ssize_t)sizeof stage && stage[0] == SPAWN_STAGE_SETUP) || cg_failed) {
         /* The failed call (set-up, or a cgroup.procs write) is in the
@@ -373,8 +401,10 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
                 subj_child_event(cx, p, st);
                 continue;
             }
+            if (WIFSTOPPED(st) && io == SPAWN_TTY)
+                break; /* Ctrl-Z: the shell keeps it as a stopped job */
             if (WIFSTOPPED(st)) {
-                /* A foreground program cannot be suspended into a job. */
+                /* Without a terminal nobody could continue it. */
                 kill(pid, SIGCONT);
                 continue;
             }
@@ -383,11 +413,21 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
             break;
         }
         rep->i[1] = st;
-        if (io == SPAWN_TTY && isatty(0))
-            tcsetpgrp(0, cx->shell_pgrp);
     }
     rep->ret = pid;
 out:
+    if (tty_given) {
+        /* Back to nslab, however the program ended, stopped or failed to
+         * start (the shell checks again before it reads its next line). */
+        tcsetpgrp(0, cx->shell_pgrp);
+        /* After the ^C or ^Z the terminal echoed, a new line (as bash). */
+        int st = (int)rep->i[1];
+        if (rep->ret > 0 && (WIFSTOPPED(st) || (WIFSIGNALED(st) && (WTERMSIG(st) == SIGINT ||
+                                                                    WTERMSIG(st) == SIGQUIT))))
+            if (write(1, "\n", 1) < 0) {
+                /* the terminal is gone: nothing to tidy */
+            }
+    }
     for (int k = 0; k < 2; k++) {
         if (go[k] >= 0)
             close(go[k]);

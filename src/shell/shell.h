@@ -14,6 +14,13 @@ bool shell_run_text(struct nsl *sh, const char *text, const char *file, int line
 void shell_run_script(struct nsl *sh, FILE *in, const char *name);
 /* The interactive loop on a terminal. */
 void shell_interactive(struct nsl *sh);
+/* The terminal's foreground process group (term.c): take a group of its
+ * own at start when nslab holds the terminal (before the subject is
+ * forked), take the terminal back before reading a line, give it back at
+ * exit. */
+void term_init(struct nsl *sh);
+void term_reclaim(struct nsl *sh);
+void term_done(struct nsl *sh);
 /* Readline completion setup. */
 void complete_init(struct nsl *sh);
 
