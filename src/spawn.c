@@ -320,7 +320,8 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
      * gets the terminal before it is released, so Ctrl-C and Ctrl-Z at the
      * terminal go to it and not to nslab. */
     setpgid(pid, pid);
-    if (io == SPAWN_TTY && cx->sh->tty_owner && isatty(0) && !cg_failed)
+    /* Only when nslab holds the terminal (not started in the background). */
+    if (io == SPAWN_TTY && isatty(0) && tcgetpgrp(0) == cx->shell_pgrp && !cg_failed)
         tty_given = tcsetpgrp(0, pid) == 0;
 
     /* Not released when it could not be placed: it exits unrun. */

@@ -43,9 +43,15 @@ void term_init(struct nsl *sh)
 
 void term_reclaim(struct nsl *sh)
 {
-    if (!sh->tty_owner || !isatty(0))
+    if (!sh->interactive || !isatty(0))
         return;
     pid_t fg = tcgetpgrp(0);
+    if (!sh->tty_owner) {
+        /* Started in the background and brought to the foreground since
+         * (`fg`): from now on the terminal is nslab's to keep. */
+        sh->tty_owner = fg == sh->shell_pgrp;
+        return;
+    }
     /* Held by the session leader (the shell nslab was started from): it
      * moved nslab to the background, which is its business. */
     if (fg < 0 || fg == sh->shell_pgrp || fg == tcgetsid(0))
