@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 /* The shell's own commands: help, exit, say, pause, show, observe, trace. */
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -74,10 +76,25 @@ int cmd_pause(struct nsl *sh, int argc, char **argv)
         return 0;
     fputs(_("(press Enter to go on) "), stdout);
     fflush(stdout);
-    int c;
-    while ((c = getchar()) != EOF && c != '\n')
-        ;
-    clearerr(stdin);
+    /* Enter, end of input or a signal (Ctrl-C) ends the pause. The signals
+     * are blocked except inside ppoll: one that came just before the wait
+     * would otherwise be noticed only at the next key. */
+    sigset_t stop, old;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    sigprocmask(SIG_BLOCK, &stop, &old);
+    while (!(sh->interrupted && *sh->interrupted)) {
+        struct pollfd p = {.fd = 0, .events = POLLIN};
+        int r = ppoll(&p, 1, NULL, &old);
+        if (r < 0 && errno == EINTR)
+            continue;
+        char c;
+        if (r < 0 || read(0, &c, 1) != 1 || c == '\n')
+            break;
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
     return 0;
 }
 
