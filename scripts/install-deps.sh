@@ -8,7 +8,8 @@ set -euo pipefail
 # gettext builds the Chinese catalog (msgfmt) and extracts its strings;
 # groff-base renders the man page for its test (scenarios/manpage.sh);
 # python3 and nftables are run by the labs (net.lab: a port, a firewall table)
-# and python3 reads JSON in the scenario tests.
+# and python3 reads JSON in the scenario tests and drives the terminal tests
+# (src/tests/pty: its pty module runs nslab under bash -i in a pseudo-terminal).
 pkgs=(build-essential pkg-config libreadline-dev libcjson-dev libcmocka-dev
       libmnl-dev util-linux iproute2 iputils-ping procps time clang libclang-rt-dev
       gettext groff-base python3 nftables)

@@ -439,6 +439,11 @@ builtin_fn builtin_find(const char *name)
     return b ? b->fn : NULL;
 }
 
+const char *builtin_name(size_t k)
+{
+    return k < ARRAY_SIZE(builtins) ? builtins[k].name : NULL;
+}
+
 const char *builtin_usage(const char *name)
 {
     const struct builtin *b = builtin_get(name);

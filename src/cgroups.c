@@ -180,6 +180,11 @@ bool cg_key_is_abstract(const char *key)
     return false;
 }
 
+const char *cg_abstract_key(size_t k)
+{
+    return k < ARRAY_SIZE(abstract_keys) ? abstract_keys[k] : NULL;
+}
+
 static int num_value(const struct cg_num *n, const char *what, const struct cg_group *g,
                      struct strbuf *out, struct nsl_err *e)
 {

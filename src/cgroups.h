@@ -128,6 +128,8 @@ int cg_spawn_fail(struct nsl *sh, const struct cg_spawn_places *places, int whic
  * Any other key is a file name of the cgroup ("memory.max"), or FILE:KEY
  * for one line of a flat-keyed file ("memory.events:oom_kill"). */
 bool cg_key_is_abstract(const char *key);
+/* The k-th of those keys (completion offers them), NULL past the last. */
+const char *cg_abstract_key(size_t k);
 /* The value of key in g: an abstract key from the backend's reading
  * (numbers; "max"; cpu limit "QUOTA PERIOD"), FILE:KEY's value, or FILE's
  * whole text (trailing newlines removed). */

@@ -23,7 +23,7 @@ const struct command commands[] = {
      .man = "namespaces(7), ioctl_ns(2), lsns(8)",
      .run = cmd_ls_ns,
      .complete = "@target|all",
-     .options = "--tree"},
+     .options = "--tree=pid|user"},
     {.name = "ps",
      .synopsis = "ps [TARGET]",
      .summary = N_("the processes of a PID namespace, with their PID at every level"),
@@ -90,8 +90,8 @@ const struct command commands[] = {
      .mechanism = "unshare(2)",
      .man = "unshare(2), namespaces(7), unshare(1)",
      .run = cmd_unshare,
-     .complete = "@type...",
-     .options = "--propagation --no-map"},
+     .complete = "@types...",
+     .options = "--propagation=private|slave|shared|unchanged --no-map"},
     {.name = "setns",
      .synopsis = "setns TYPE[,TYPE...]|all TARGET",
      .summary = N_("move the subject into TARGET's namespace(s)"),
@@ -106,7 +106,7 @@ const struct command commands[] = {
      .mechanism = "setns(2)",
      .man = "setns(2), nsenter(1)",
      .run = cmd_setns,
-     .complete = "@type|all @target"},
+     .complete = "@types @target"},
     {.name = "spawn",
      .synopsis = "spawn [--ns TYPES] [--cg CGROUP] [--] PROGRAM [ARGS...]",
      .summary = N_("start a child of the subject (a job), optionally in new namespaces or cgroups"),
@@ -138,20 +138,22 @@ const struct command commands[] = {
      .mechanism = "clone3(2) with CLONE_NEW* flags, write(2) to cgroup.procs, execvp(3)",
      .man = "clone(2), execve(2), pid_namespaces(7), cgroups(7)",
      .run = cmd_spawn,
-     .complete = "@command @file...",
-     .options = "--ns --cg --"},
+     .complete = "@program @file...",
+     .options = "--ns=@types --cg=@cgroups --"},
     {.name = "!",
      .synopsis = "!PROGRAM [ARGS...]",
      .summary = N_("run a program inside the subject's namespaces and wait for it"),
      .help = N_("!PROGRAM runs PROGRAM (with execvp(3), never through a shell) as a child of\n"
              "the subject, so it sees the subject's namespaces, and waits for it.\n"
              "Interactively it gets the terminal: `!bash` opens a shell inside the\n"
-             "namespaces and exiting it returns to nslab. In JSON mode its output is\n"
-             "captured into the step's output and its status into result."),
+             "namespaces and exiting it returns to nslab. Ctrl-C goes to the program;\n"
+             "Ctrl-Z stops it and keeps it as a stopped job %N (`kill %N` ends it,\n"
+             "`kill -CONT %N` lets it run on in the background). In JSON mode its\n"
+             "output is captured into the step's output and its status into result."),
      .mechanism = "clone(2), execvp(3), waitpid(2)",
      .man = "execve(2), wait(2)",
      .run = cmd_run,
-     .complete = "@command @file..."},
+     .complete = "@file..."},
     {.name = "jobs",
      .synopsis = "jobs",
      .summary = N_("the spawned processes and their state"),
@@ -189,7 +191,7 @@ const struct command commands[] = {
      .man = "kill(2), signal(7), pid_namespaces(7)",
      .run = cmd_kill,
      .complete = "@target",
-     .options = "-KILL -TERM -INT -HUP -STOP -CONT -USR1 --from"},
+     .options = "-KILL -TERM -INT -HUP -STOP -CONT -USR1 --from=host|inside"},
     {.name = "reset",
      .synopsis = "reset",
      .summary = N_("end the subject and its children; start a fresh one in the host's namespaces"),
@@ -265,7 +267,7 @@ const struct command commands[] = {
      .man = "cgroups(7)",
      .run = cmd_cgcreate,
      .complete = "mem|cpu|pids|cpuset|freezer",
-     .options = "--name --v2",
+     .options = "--name= --v2",
      .help_more = cmd_cg_help_more},
     {.name = "cgset",
      .synopsis = "cgset CGROUP FILE VALUE",
@@ -284,7 +286,7 @@ const struct command commands[] = {
      .mechanism = "write(2) to a cgroup file",
      .man = "cgroups(7)",
      .run = cmd_cgset,
-     .complete = "@cgroup limit|weight"},
+     .complete = "@cgroup limit|weight|@cgfiles"},
     {.name = "cgget",
      .synopsis = "cgget CGROUP [FILE...]",
      .summary = N_("read a cgroup's files"),
@@ -296,7 +298,7 @@ const struct command commands[] = {
      .mechanism = "read(2) of cgroup files",
      .man = "cgroups(7)",
      .run = cmd_cgget,
-     .complete = "@cgroup"},
+     .complete = "@cgroup @cgkeys|@cgfiles..."},
     {.name = "cgattach",
      .synopsis = "cgattach CGROUP [TARGET]",
      .summary = N_("move a process of this session into a cgroup (default: the subject)"),
@@ -320,7 +322,7 @@ const struct command commands[] = {
      .mechanism = "clone3(2), write(2) to cgroup.procs, execvp(3)",
      .man = "cgroups(7), clone(2)",
      .run = cmd_cgexec,
-     .complete = "@cgroup @command @file..."},
+     .complete = "@cgroups @program @file..."},
     {.name = "cgfreeze",
      .synopsis = "cgfreeze CGROUP",
      .summary = N_("freeze every process of a cgroup, and wait until they are"),
@@ -373,7 +375,7 @@ const struct command commands[] = {
      .man = "proc(5) (/proc/pid/mountinfo), mount_namespaces(7), findmnt(8)",
      .run = cmd_mounts,
      .complete = "@file",
-     .options = "--in"},
+     .options = "--in=@target"},
     {.name = "mount",
      .synopsis = "mount FSTYPE SOURCE TARGET [-o OPTS]",
      .summary = N_("mount(2) a filesystem in the subject's mount namespace"),
@@ -395,7 +397,7 @@ const struct command commands[] = {
      .man = "mount(2), mount(8), mount_namespaces(7)",
      .run = cmd_mount,
      .complete = "tmpfs|proc|overlay|sysfs|mqueue none|tmpfs|proc|overlay @file",
-     .options = "-o"},
+     .options = "-o="},
     {.name = "bind",
      .synopsis = "bind SOURCE TARGET [-r]",
      .summary = N_("bind-mount SOURCE on TARGET (recursive with -r)"),
@@ -563,7 +565,7 @@ const struct command commands[] = {
      .mechanism = "rtnetlink RTM_NEWLINK (kind veth, VETH_INFO_PEER, IFLA_NET_NS_FD)",
      .man = "veth(4), rtnetlink(7), network_namespaces(7), ip-link(8)",
      .run = cmd_veth,
-     .options = "--peer-ns"},
+     .options = "--peer-ns=@target"},
     {.name = "link",
      .synopsis = "link [TARGET] | link up NAME",
      .summary = N_("the network devices of TARGET's namespace; bring a device up"),
@@ -651,9 +653,11 @@ const struct command commands[] = {
              "A failed step followed by an expect fail (or expect not ok) that holds was\n"
              "expected: it neither stops a script nor counts in the exit status."),
      .run = cmd_expect,
-     .complete = "ok|fail|ns|alive|dead|output|event|hostname|cg|mount|no|link|not "
-                 "@type|@target|@cgroup|@file|mount "
-                 "host|new|changed|same|shared|slave|private|unbindable",
+     .complete = "ok|fail|ns|alive|dead|output|event|hostname|cg|mount|no|link|not; "
+                 "ns: @type host|new|changed|same; alive: @target; dead: @anytarget @signal; "
+                 "cg: @cgroup @cgkeys|has|@cgfiles @has-target; "
+                 "mount: @file shared|slave|private|unbindable|in in|@target @target; "
+                 "no: mount @file in @target; link: @none @target; not: @again",
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
     {.name = "observe",
      .synopsis = "observe ns|cgroup|mounts|all|none[,...]",
@@ -706,7 +710,10 @@ const struct command commands[] = {
      .synopsis = "exit [STATUS]",
      .summary = N_("end the session (and everything it started)"),
      .help = N_("exit ends nslab: every process it started is killed and everything it made\n"
-             "is removed. STATUS (default: the status so far) is nslab's exit status."),
+             "is removed. STATUS (default: the status so far) is nslab's exit status.\n"
+             "At the prompt Ctrl-D on an empty line does the same; while jobs, cgroups or\n"
+             "other things of the session are alive, the first Ctrl-D says so and a\n"
+             "second one ends the session. Ctrl-C never ends it."),
      .run = cmd_exit,
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
 };

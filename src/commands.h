@@ -25,10 +25,20 @@ struct command {
     const char *man;       /* "unshare(2), namespaces(7)" */
     cmd_fn run;
     /* Completion of arguments by position, space separated; the last one
-     * repeats when it ends in "...". Classes: @type @target @job @file
-     * @command @signal @topic; otherwise literal alternatives "on|off". */
+     * repeats when it ends in "...". Alternatives by '|': literal words
+     * ("on|off") and classes: @type (a namespace type), @types (a comma
+     * list of them, or all), @target (self, host, a live job), @anytarget
+     * (any job too), @job (a live job), @cgroup, @cgroups (a comma list),
+     * @cgkeys (the words of cgget and expect cg), @cgfiles (the files of the
+     * cgroup named first), @program (a builtin, then programs on PATH),
+     * @command, @file, @signal, @topic, @none. After ';', "WORD: SPEC"
+     * completes the words after a first argument WORD (expect cg ...), and
+     * "WORD: @again" starts over after it (expect not ...). */
     const char *complete;
-    const char *options; /* option words for completion: "--ns --cg --" */
+    /* Option words for completion; "--ns=@types" takes a value completed as
+     * the class after '=' ("--name=": a value nothing completes); "--" ends
+     * the options. */
+    const char *options;
     unsigned flags;
     /* More for `help CMD` that depends on this machine (e.g. the cgroup
      * layout found), printed with out_printf; NULL for none. */

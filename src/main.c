@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "cgroups.h"
@@ -20,11 +21,18 @@
 #include "shell/shell.h"
 #include "subject.h"
 
-static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t got_signal, intr_echoed;
 
 static void on_signal(int sig)
 {
     got_signal = sig;
+    /* Ctrl-C while a step runs: the terminal, in its usual (canonical)
+     * mode, echoes ^C where the cursor is; the next thing nslab prints
+     * starts a new line (render/text.c, shell/repl.c). At the prompt
+     * readline has the echo off and ends the line itself. */
+    struct termios t;
+    if (sig == SIGINT && tcgetattr(0, &t) == 0 && (t.c_lflag & ECHO) && (t.c_lflag & ECHOCTL))
+        intr_echoed = 1;
 }
 
 static void usage(FILE *f)
@@ -94,6 +102,7 @@ static int sh_init(struct nsl *sh)
     sh->subj.pid = -1;
     sh->subj.ctl = sh->subj.evt = -1;
     sh->interrupted = (volatile int *)&got_signal;
+    sh->intr_echoed = (volatile int *)&intr_echoed;
     sh->exit_request = -1;
     /* Cgroups: the layout once, and the sweep of dead sessions before this
      * one makes anything. */
@@ -288,11 +297,13 @@ int main(int argc, char **argv)
     sh.opt.color = !no_color && !sh.opt.json && isatty(1);
 
     install_signals();
+    term_init(&sh);
     if (sh_init(&sh) < 0) {
         if (in)
             fclose(in);
         sb_free(&script);
         sh_free(&sh);
+        term_done(&sh);
         return EXIT_STEP_FAILED;
     }
 
@@ -336,5 +347,6 @@ int main(int argc, char **argv)
             sh.bench_obs_ns);
 #endif
     sh_free(&sh);
+    term_done(&sh);
     return status;
 }

@@ -139,6 +139,12 @@ struct nsl {
     int exe_fd; /* nslab's own binary, which builtins re-execute */
 
     pid_t shell_pid;
+    /* The process group the terminal must have whenever nslab reads a line
+     * (shell/term.c); known before the subject is forked, which hands the
+     * terminal back to it after a `!PROGRAM`. */
+    pid_t shell_pgrp;
+    pid_t tty_orig_pgrp; /* the group nslab left for its own (make's), or 0 */
+    bool tty_owner;      /* interactive, and the terminal was nslab's at start */
     struct ns_obs host_ns[NS_NSLOTS];
 
     struct subject subj;
@@ -181,6 +187,9 @@ struct nsl {
     bool pending_fail;
     int exit_request; /* status given to `exit N` */
     volatile int *interrupted; /* set by SIGINT (points into main's static) */
+    /* Set by SIGINT when the terminal echoed ^C: the next output starts a
+     * new line (render/text.c, shell/repl.c), and clears it. */
+    volatile int *intr_echoed;
     struct nsl_cg *cg; /* cgroups: layout, session, observation (cgroups.h) */
     struct mount_session *mnt; /* mounts made, scratch, mount observation (cmd_mount.h) */
     long long bench_obs_ns; /* -DNSLAB_BENCH builds: time in trace + observation (bench.h) */

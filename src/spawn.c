@@ -4,6 +4,7 @@
  * cmd_run) lives in cmd/cmd_proc.c. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -171,10 +172,20 @@ static bool wait_readable(struct subj_ctx *cx, int fd, pid_t pid, bool *cancelle
 {
     while (!*cancelled) {
         struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = cx->sfd, .events = POLLIN}};
-        if (poll(p, 2, -1) < 0) {
+        int r = poll(p, 2, 100);
+        if (r < 0) {
             if (errno == EINTR)
                 continue;
             return true;
+        }
+        if (r == 0) {
+            /* A Ctrl-Z that reached the child before its exec stopped it
+             * there: continue it, or this wait would never end (waitid
+             * with WSTOPPED alone leaves an exit to be reaped as always). */
+            siginfo_t si = {0};
+            if (waitid(P_PID, (id_t)pid, &si, WSTOPPED | WNOHANG) == 0 && si.si_pid == pid)
+                kill(pid, SIGCONT);
+            continue;
         }
         if (p[1].revents && read_sigfd(cx)) {
             kill(pid, SIGKILL);
@@ -210,7 +221,8 @@ static int drain_capture(int fd, struct strbuf *data)
  * reported as the event loop would. The shell's cancel sends SIGINT to the
  * program's process group (as a terminal's Ctrl-C would), the next one
  * SIGKILL. Returns the wait status. */
-static int wait_foreground(struct subj_ctx *cx, pid_t pid, int capfd, struct strbuf *data)
+static int wait_foreground(struct subj_ctx *cx, pid_t pid, enum spawn_io io, int capfd,
+                           struct strbuf *data)
 {
     int st = 0, cancels = 0;
     bool ended = false;
@@ -223,8 +235,12 @@ static int wait_foreground(struct subj_ctx *cx, pid_t pid, int capfd, struct str
         while ((p = waitpid(-1, &s, WNOHANG | WUNTRACED | WCONTINUED)) > 0) {
             if (p != pid) {
                 subj_child_event(cx, p, s);
+            } else if (WIFSTOPPED(s) && io == SPAWN_TTY) {
+                /* Ctrl-Z: the shell keeps it as a stopped job. */
+                st = s;
+                ended = true;
             } else if (WIFSTOPPED(s)) {
-                /* A foreground program cannot be suspended into a job. */
+                /* Without a terminal nobody could continue it. */
                 kill(pid, SIGCONT);
             } else if (!WIFCONTINUED(s)) {
                 st = s;
@@ -272,6 +288,7 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
     bool builtin = m->i[3] != 0;
     builtin_fn fn = builtin ? builtin_find(argv[0]) : NULL;
     int go[2] = {-1, -1}, ex[2] = {-1, -1}, cap[2] = {-1, -1}, tr[2] = {-1, -1};
+    bool tty_given = false;
     uid_t uid = geteuid();
     gid_t gid = getegid();
 
@@ -409,9 +426,14 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
             rep->i[2] = c + 1; /* which one refused */
         }
     }
+    /* Its own process group, set here and in the child (whichever runs
+     * first), as a shell with job control does; a foreground program also
+     * gets the terminal before it is released, so Ctrl-C and Ctrl-Z at the
+     * terminal go to it and not to nslab. */
     setpgid(pid, pid);
-    if (io == SPAWN_TTY && isatty(0) && !cg_failed)
-        tcsetpgrp(0, pid);
+    /* Only when nslab holds the terminal (not started in the background). */
+    if (io == SPAWN_TTY && isatty(0) && tcgetpgrp(0) == cx->shell_pgrp && !cg_failed)
+        tty_given = tcsetpgrp(0, pid) == 0;
 
     /* Not released when it could not be placed: it exits unrun. */
     if (!cg_failed && write(go[1], "g", 1) != 1)
@@ -488,13 +510,23 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
         (strcmp(argv[0], "sleep") == 0 || strcmp(argv[0], "init") == 0))
         wait_until_asleep(cx, pid);
     if (io != SPAWN_JOB) {
-        int st = wait_foreground(cx, pid, io == SPAWN_CAPTURE ? cap[0] : -1, &rep->data);
+        int st = wait_foreground(cx, pid, io, io == SPAWN_CAPTURE ? cap[0] : -1, &rep->data);
         rep->i[1] = st;
-        if (io == SPAWN_TTY && isatty(0))
-            tcsetpgrp(0, cx->shell_pgrp);
     }
     rep->ret = pid;
 out:
+    if (tty_given) {
+        /* Back to nslab, however the program ended, stopped or failed to
+         * start (the shell checks again before it reads its next line). */
+        tcsetpgrp(0, cx->shell_pgrp);
+        /* After the ^C or ^Z the terminal echoed, a new line (as bash). */
+        int st = (int)rep->i[1];
+        if (rep->ret > 0 && (WIFSTOPPED(st) || (WIFSIGNALED(st) && (WTERMSIG(st) == SIGINT ||
+                                                                    WTERMSIG(st) == SIGQUIT))))
+            if (write(1, "\n", 1) < 0) {
+                /* the terminal is gone: nothing to tidy */
+            }
+    }
     for (int k = 0; k < 2; k++) {
         if (go[k] >= 0)
             close(go[k]);

@@ -321,8 +321,12 @@ static void __attribute__((noreturn)) subject_main(struct nsl *sh, int ctl, int 
     if (getppid() != sh->shell_pid)
         _exit(0);
     prctl(PR_SET_NAME, "nslab-subject");
-    struct subj_ctx cx = {.sh = sh, .ctl = ctl, .evt = evt, .shell_pgrp = getpgrp()};
-    /* Its own process group: Ctrl-C at the prompt must not reach it. */
+    /* The shell's group is known before the fork: asked here, it could
+     * already be the subject's own, when the shell's setpgid(pid, pid)
+     * came first, and the terminal would go back to the wrong group. */
+    struct subj_ctx cx = {.sh = sh, .ctl = ctl, .evt = evt, .shell_pgrp = sh->shell_pgrp};
+    /* Its own process group (set here and by the shell, whichever runs
+     * first): Ctrl-C at the prompt must not reach it. */
     setpgid(0, 0);
     static const int ignored[] = {SIGINT, SIGQUIT, SIGTSTP, SIGTTOU, SIGTTIN, SIGPIPE, SIGHUP,
                                   SIGTERM};

@@ -177,6 +177,8 @@ typedef int (*builtin_fn)(int argc, char **argv, int evt_fd);
 builtin_fn builtin_find(const char *name);
 /* "init [--trap SIG,...]", or NULL for a name that is no builtin. */
 const char *builtin_usage(const char *name);
+/* The k-th builtin's name (completion lists them), NULL past the last. */
+const char *builtin_name(size_t k);
 /* Check a builtin's arguments in the shell before spawning it. */
 int builtin_check(int argc, char **argv, struct nsl_err *e);
 /* Builtins run as a fresh exec of nslab's own binary (so ps shows their own

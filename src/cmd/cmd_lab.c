@@ -2,6 +2,7 @@
 /* The shell's own commands: help, exit, say, pause, show, observe, trace. */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -115,25 +116,26 @@ int cmd_pause(struct nsl *sh, int argc, char **argv)
         return 0;
     fputs(_("(press Enter to go on) "), stdout);
     fflush(stdout);
-    /* Read from the descriptor, looking at the signals between: SIGTERM and
-     * SIGHUP end the session, Ctrl-C ends the pause, also when the signal
-     * lands just before a read would sleep. */
-    for (;;) {
-        if (sh->interrupted && *sh->interrupted)
-            return 0;
+    /* Enter, end of input or a signal (Ctrl-C) ends the pause. The signals
+     * are blocked except inside ppoll: one that came just before the wait
+     * would otherwise be noticed only at the next key. */
+    sigset_t stop, old;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    sigprocmask(SIG_BLOCK, &stop, &old);
+    while (!(sh->interrupted && *sh->interrupted)) {
         struct pollfd p = {.fd = 0, .events = POLLIN};
-        int r = poll(&p, 1, 200);
-        if (r < 0 && errno != EINTR)
-            return 0;
-        if (r <= 0)
+        int r = ppoll(&p, 1, NULL, &old);
+        if (r < 0 && errno == EINTR)
             continue;
         char c;
-        ssize_t n = read(0, &c, 1);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0 || c == '\n')
-            return 0;
+        if (r < 0 || read(0, &c, 1) != 1 || c == '\n')
+            break;
     }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return 0;
 }
 
 int cmd_show(struct nsl *sh, int argc, char **argv)

@@ -218,7 +218,26 @@ int cmd_run(struct nsl *sh, int argc, char **argv)
         }
         int st = (int)rep.i[1];
         cJSON *res = cJSON_CreateObject();
-        if (WIFSIGNALED(st)) {
+        if (WIFSTOPPED(st)) {
+            /* Ctrl-Z (or a stop signal from elsewhere): as in a shell, the
+             * program stays, stopped, as a job; nslab has the terminal
+             * back. There is no `fg`: kill %N ends it or continues it. */
+            cleanup_free char *cmd = join_argv(argc, argv);
+            struct job *j = job_add(sh, (pid_t)rep.ret, cmd);
+            j->ns_pid = pid_inside(sh, j->pid);
+            if (j->state == JOB_RUNNING) {
+                j->state = JOB_STOPPED;
+                j->status = WSTOPSIG(st);
+            }
+            char pb[32];
+            out_printf(sh, "[%%%d] pid %s %s\n", j->id, fmt_pid(sh, j->pid, pb, sizeof pb), cmd);
+            out_printf(sh, _("%s was stopped by SIG%s and is job %%%d now: `kill %%%d` ends it, "
+                             "`kill -CONT %%%d` lets it run on in the background (where reading "
+                             "the terminal stops it again, by SIGTTIN).\n"),
+                       argv[0], signal_name(WSTOPSIG(st)), j->id, j->id, j->id);
+            cJSON_AddNumberToObject(res, "job", j->id);
+            cJSON_AddStringToObject(res, "stopped", signal_name(WSTOPSIG(st)));
+        } else if (WIFSIGNALED(st)) {
             cJSON_AddStringToObject(res, "signal", signal_name(WTERMSIG(st)));
             rc = step_fail(sh, 0, "%s was killed by SIG%s", argv[0], signal_name(WTERMSIG(st)));
         } else {

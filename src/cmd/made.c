@@ -9,8 +9,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <net/if.h>
+
+#include "../cgroups.h"
+#include "../i18n.h"
 #include "../kernel/rtnl.h"
 #include "../nshelper.h"
+#include "../subject.h"
+#include "cmd_mount.h"
 
 struct session_made *made_get(struct nsl *sh)
 {
@@ -156,4 +162,52 @@ int made_undo(struct nsl *sh, struct trace *t)
     free(m);
     sh->made = NULL;
     return failed;
+}
+
+/* One count in words: "1 job", "2 jobs". */
+static void count_words(struct strbuf *out, size_t n, const char *one, const char *many)
+{
+    if (n == 0)
+        return;
+    if (out->len)
+        sb_append(out, ", ");
+    sb_printf(out, n == 1 ? _(one) : _(many), n);
+}
+
+size_t made_alive_summary(struct nsl *sh, struct strbuf *out)
+{
+    /* Job states come from events: read the ones waiting first. */
+    events_poll(sh, 0);
+    size_t jobs = 0, ipc = 0, dev = 0;
+    for (size_t k = 0; k < sh->jobs.n; k++)
+        if (sh->jobs.v[k].state == JOB_RUNNING || sh->jobs.v[k].state == JOB_STOPPED)
+            jobs++;
+    size_t cgroups = sh->cg ? sh->cg->session.n : 0;
+    size_t mounts = sh->mnt ? sh->mnt->n_rec : 0;
+    for (size_t k = 0; sh->made && k < sh->made->nipc; k++) {
+        const struct made_ipc *o = &sh->made->ipc[k];
+        key_t key;
+        uid_t cuid;
+        long long ctime;
+        /* Those in the host's IPC namespace (the shell's) can be looked at
+         * from here; one the user removed is not counted. */
+        if (o->ns != sh->host_ns[NS_IPC].ino ||
+            (ipc_stat(o->kind, o->id, &key, &cuid, &ctime) == 0 && key == o->key &&
+             ctime == o->ctime))
+            ipc++;
+    }
+    for (size_t k = 0; sh->made && k < sh->made->nnet; k++) {
+        const struct made_net *n = &sh->made->net[k];
+        /* The shell is in the host's network namespace, where they are. */
+        if (n->what == MADE_NET_DEVICE && (int)if_nametoindex(n->name) == n->ifindex)
+            dev++;
+    }
+    count_words(out, jobs, N_("%zu job"), N_("%zu jobs"));
+    count_words(out, cgroups, N_("%zu cgroup"), N_("%zu cgroups"));
+    count_words(out, mounts, N_("%zu mount in the host's mount namespace"),
+                N_("%zu mounts in the host's mount namespace"));
+    count_words(out, dev, N_("%zu network device in the host's namespace"),
+                N_("%zu network devices in the host's namespace"));
+    count_words(out, ipc, N_("%zu IPC object"), N_("%zu IPC objects"));
+    return jobs + cgroups + mounts + dev + ipc;
 }

@@ -43,6 +43,12 @@ void made_add_net(struct nsl *sh, const struct made_net *n);
 /* Is ifindex a device this session made in the host's namespace? */
 bool made_is_device(struct nsl *sh, int ifindex);
 
+/* What the end of the session would end, in words ("2 jobs, 1 cgroup"):
+ * live jobs, the session's cgroups, its mounts in the host's mount
+ * namespace, its network devices there, its IPC objects. Appended to out;
+ * returns how many things that is (0: nothing). */
+size_t made_alive_summary(struct nsl *sh, struct strbuf *out);
+
 /* At exit, after every process of the session has ended: remove the IPC
  * objects still alive and undo the host network changes. Silent; returns
  * how many things could not be undone. Frees the list. */

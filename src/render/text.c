@@ -186,6 +186,10 @@ static void emit_text(struct nsl *sh, struct strbuf *o, FILE *f)
 {
     escape_controls(sh, o);
     stable_subst_apply(sh, o);
+    if (sh->intr_echoed && *sh->intr_echoed) {
+        *sh->intr_echoed = 0;
+        fputc('\n', f); /* after the ^C the terminal echoed */
+    }
     fputs(sb_str(o), f);
     fflush(f);
     sb_free(o);

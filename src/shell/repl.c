@@ -1,7 +1,9 @@
 #define _GNU_SOURCE
 /* Reading commands: scripts (files, stdin, -c text) and the interactive
  * terminal (GNU readline in callback mode, so events from jobs show up while
- * the prompt waits and Ctrl-C can cancel a line). */
+ * the prompt waits and Ctrl-C can cancel a line). At the prompt Ctrl-C never
+ * ends the session; Ctrl-D on an empty line does, after a first one said
+ * what would end with it. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -12,6 +14,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "../cmd/made.h"
 #include "../i18n.h"
 #include "../render/render.h"
 #include "../subject.h"
@@ -232,56 +235,80 @@ static void print_events_above_prompt(struct nsl *sh)
     rl_redisplay();
 }
 
-/* Read one line at the prompt. NULL at end of input or Ctrl-C on an empty
- * line (both end the session). */
-static char *read_line(struct nsl *sh, const char *prompt, bool *ended)
+enum read_result {
+    READ_LINE,      /* a line was entered */
+    READ_CANCELLED, /* Ctrl-C: the line being typed is dropped */
+    READ_EOF,       /* Ctrl-D on an empty line */
+    READ_ENDED,     /* SIGTERM or SIGHUP: the session ends */
+};
+
+/* Read one line at the prompt into *out. */
+static enum read_result read_line(struct nsl *sh, const char *prompt, char **out)
 {
     line_done = line_eof = false;
     line_got = NULL;
-    *ended = false;
+    *out = NULL;
+    /* The terminal must be nslab's own whenever it reads (term.c). */
+    term_reclaim(sh);
+    if (sh->intr_echoed && *sh->intr_echoed) {
+        *sh->intr_echoed = 0;
+        fputc('\n', stdout); /* after a ^C the terminal echoed (pause) */
+    }
     rl_callback_handler_install(prompt, on_line);
+    /* The signals that end or cancel the read are blocked except inside
+     * ppoll: one that comes between the check of the flag and the wait
+     * cuts the wait short instead of being noticed only at the next key. */
+    sigset_t stop, old;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    sigprocmask(SIG_BLOCK, &stop, &old);
+    enum read_result res = READ_LINE;
     while (!line_done) {
-        struct pollfd p[2] = {{.fd = 0, .events = POLLIN}, {.fd = sh->subj.evt, .events = POLLIN}};
-        int r = poll(p, sh->subj.evt >= 0 ? 2 : 1, -1);
-        if (r < 0 && errno == EINTR) {
-            int s = *sh->interrupted;
-            if (s == SIGTERM || s == SIGHUP) {
-                rl_callback_handler_remove();
-                *ended = true;
-                return NULL;
-            }
-            if (s == SIGINT) {
-                *sh->interrupted = 0;
-                if (rl_end == 0) {
-                    /* SIGINT at an empty prompt ends the session (SPEC §6). */
-                    rl_callback_handler_remove();
-                    fputc('\n', stdout);
-                    *ended = true;
-                    return NULL;
-                }
-                /* Ctrl-C cancels the line being typed. */
-                rl_replace_line("", 0);
-                rl_point = rl_end = 0;
-                fputs("^C\n", stdout);
-                rl_on_new_line();
-                rl_redisplay();
-            }
-            continue;
+        int s = *sh->interrupted;
+        if (s == SIGTERM || s == SIGHUP) {
+            rl_callback_handler_remove();
+            res = READ_ENDED;
+            break;
         }
+        if (s == SIGINT) {
+            /* Ctrl-C drops the line being typed, as bash does, and never
+             * ends the session (`exit` or Ctrl-D do). */
+            *sh->interrupted = 0;
+            rl_callback_sigcleanup();
+            rl_free_line_state();
+            rl_replace_line("", 0);
+            rl_point = rl_end = 0;
+            fputs("^C\n", stdout);
+            rl_callback_handler_remove();
+            res = READ_CANCELLED;
+            break;
+        }
+        struct pollfd p[2] = {{.fd = 0, .events = POLLIN}, {.fd = sh->subj.evt, .events = POLLIN}};
+        int r = ppoll(p, sh->subj.evt >= 0 ? 2 : 1, NULL, &old);
+        if (r < 0 && errno == EINTR)
+            continue;
         if (r < 0)
             break;
-        if (sh->subj.evt >= 0 && (p[1].revents & POLLIN)) {
+        if (sh->subj.evt >= 0 && (p[1].revents & POLLIN))
             events_poll(sh, 0);
-            print_events_above_prompt(sh);
-        }
         if (p[0].revents & (POLLIN | POLLHUP))
             rl_callback_read_char();
+        /* Events read meanwhile (completion reads them, to offer live jobs
+         * only) are printed above the prompt. */
+        if (!line_done)
+            print_events_above_prompt(sh);
     }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (res != READ_LINE)
+        return res;
     if (line_eof) {
         fputc('\n', stdout);
-        *ended = true;
+        return READ_EOF;
     }
-    return line_got;
+    *out = line_got;
+    return line_got ? READ_LINE : READ_EOF;
 }
 
 void shell_interactive(struct nsl *sh)
@@ -298,21 +325,45 @@ void shell_interactive(struct nsl *sh)
 
     struct strbuf logical = {0};
     int lineno = 0;
+    /* Ctrl-D said what the end of the session would end: a second one, right
+     * after, ends it. */
+    bool warned = false;
     while (!sh->want_exit) {
         struct strbuf prompt = {0};
         if (logical.len)
             sb_append(&prompt, "... ");
         else
             render_prompt(sh, &prompt, true);
-        bool ended;
         events_poll(sh, 0);
         events_flush(sh);
-        char *line = read_line(sh, sb_str(&prompt), &ended);
+        char *line;
+        enum read_result got = read_line(sh, sb_str(&prompt), &line);
         sb_free(&prompt);
-        if (ended || !line) {
-            free(line);
+        if (got == READ_ENDED)
+            break;
+        if (got == READ_CANCELLED) {
+            sb_reset(&logical);
+            warned = false;
+            continue;
+        }
+        if (got == READ_EOF) {
+            if (logical.len) {
+                /* Ctrl-D at the continuation prompt drops the unfinished line. */
+                sb_reset(&logical);
+                continue;
+            }
+            struct strbuf alive = {0};
+            if (!warned && made_alive_summary(sh, &alive) > 0) {
+                printf(_("%s: Ctrl-D again or `exit` ends them and the session.\n"),
+                       sb_str(&alive));
+                sb_free(&alive);
+                warned = true;
+                continue;
+            }
+            sb_free(&alive);
             break;
         }
+        warned = false;
         lineno++;
         size_t len = strlen(line);
         if (!line_acceptable(sh, line, len, NULL, lineno)) {

@@ -20,6 +20,14 @@ void shell_interactive(struct nsl *sh);
 int history_path(char *buf, size_t size);
 void history_load(const char *path);
 void history_save(const char *path);
+
+/* The terminal's foreground process group (term.c): take a group of its
+ * own at start when nslab holds the terminal (before the subject is
+ * forked), take the terminal back before reading a line, give it back at
+ * exit. */
+void term_init(struct nsl *sh);
+void term_reclaim(struct nsl *sh);
+void term_done(struct nsl *sh);
 /* Readline completion setup. */
 void complete_init(struct nsl *sh);
 
