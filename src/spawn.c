@@ -235,12 +235,10 @@ static int wait_foreground(struct subj_ctx *cx, pid_t pid, enum spawn_io io, int
         while ((p = waitpid(-1, &s, WNOHANG | WUNTRACED | WCONTINUED)) > 0) {
             if (p != pid) {
                 subj_child_event(cx, p, s);
-            } else if (WIFSTOPPED(s) && io == SPAWN_TTY) {
-                /* Ctrl-Z: the shell keeps it as a stopped job. */
-                st = s;
-                ended = true;
-            } else if (WIFSTOPPED(s)) {
-                /* Without a terminal nobody could continue it. */
+            } else if (WIFSTOPPED(s) && io != SPAWN_TTY) {
+                /* Without a terminal nobody could continue it. (Stopped
+                 * at a terminal, by Ctrl-Z, it ends the wait below: the
+                 * shell keeps it as a stopped job.) */
                 kill(pid, SIGCONT);
             } else if (!WIFCONTINUED(s)) {
                 st = s;

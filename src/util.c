@@ -465,20 +465,26 @@ void sb_append_escaped(struct strbuf *sb, const char *s, size_t n, unsigned flag
             continue;
         }
         i++;
-        if ((flags & ESC_JSON) && len == 1) {
-            sb_appendc(sb, (char)c);
-        } else if (flags & ESC_JSON) {
-            sb_printf(sb, "\\\\x%02x", c);
-        } else if ((flags & ESC_QUOTE) && (c == '"' || c == '\\')) {
-            sb_appendc(sb, '\\');
-            sb_appendc(sb, (char)c);
-        } else if ((flags & ESC_QUOTE) && c == '\n') {
-            sb_append(sb, "\\n");
-        } else if ((flags & ESC_QUOTE) && c == '\t') {
-            sb_append(sb, "\\t");
-        } else if ((flags & ESC_KEEP_NL) && (c == '\n' || c == '\t')) {
-            sb_appendc(sb, (char)c);
-        } else if (len == 1 && c >= 0x20 && c != 0x7f) {
+        /* A C escape for the few bytes ESC_QUOTE names. */
+        const char *named = NULL;
+        if (flags & ESC_QUOTE)
+            named = c == '"'    ? "\\\""
+                    : c == '\\' ? "\\\\"
+                    : c == '\n' ? "\\n"
+                    : c == '\t' ? "\\t"
+                                : NULL;
+        bool kept = (flags & ESC_KEEP_NL) && (c == '\n' || c == '\t');
+        bool plain = len == 1 && c >= 0x20 && c != 0x7f;
+        if (flags & ESC_JSON) {
+            /* JSON escapes its controls itself; a byte that is not UTF-8 is
+             * spelled out. */
+            if (len == 1)
+                sb_appendc(sb, (char)c);
+            else
+                sb_printf(sb, "\\\\x%02x", c);
+        } else if (named) {
+            sb_append(sb, named);
+        } else if (plain || kept) {
             sb_appendc(sb, (char)c);
         } else {
             sb_printf(sb, "\\x%02x", c);

@@ -143,7 +143,7 @@ static void render_step_text(struct nsl *sh, const struct snapshot *before,
 /* Length of nslab's own colour sequence (ESC [ digits m) at s, else 0. */
 static size_t sgr_len(const char *s, size_t n)
 {
-    if (n < 3 || s[0] != '\033' || s[1] != '[')
+    if (!s || n < 3 || s[0] != '\033' || s[1] != '[')
         return 0;
     size_t i = 2;
     while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == ';'))
@@ -158,7 +158,7 @@ static size_t sgr_len(const char *s, size_t n)
 static void escape_controls(const struct nsl *sh, struct strbuf *o)
 {
     bool clean = utf8_valid(o->buf ? o->buf : "", o->len, NULL);
-    for (size_t i = 0; i < o->len && clean; i++) {
+    for (size_t i = 0; o->buf && i < o->len && clean; i++) {
         unsigned char c = (unsigned char)o->buf[i];
         clean = !((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f);
     }

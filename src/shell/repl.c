@@ -88,12 +88,12 @@ static ssize_t script_getline(struct nsl *sh, struct script_in *si, char **line,
         }
     }
     for (;;) {
-        const char *p = si->buf.buf ? si->buf.buf + si->start : NULL;
-        size_t have = si->buf.len - si->start;
+        const char *p = si->buf.buf ? si->buf.buf + si->start : "";
+        size_t have = si->buf.buf ? si->buf.len - si->start : 0;
         const char *nl = have ? memchr(p, '\n', have) : NULL;
         if (nl || (si->eof && have)) {
             size_t n = nl ? (size_t)(nl - p) + 1 : have;
-            if (*cap < n + 1) {
+            if (!*line || *cap < n + 1) {
                 *cap = n + 1;
                 *line = xrealloc(*line, *cap);
             }
@@ -121,7 +121,7 @@ static ssize_t script_getline(struct nsl *sh, struct script_in *si, char **line,
             events_flush(sh);
         }
         if (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-            if (si->start) { /* what was returned makes room */
+            if (si->start && si->buf.buf) { /* what was returned makes room */
                 memmove(si->buf.buf, si->buf.buf + si->start, si->buf.len - si->start);
                 si->buf.len -= si->start;
                 si->start = 0;

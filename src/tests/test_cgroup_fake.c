@@ -643,7 +643,8 @@ static void test_sweep(void **state)
     char deep[700] = "memory/nslab.666";
     fake_cgroup(f, deep, NULL);
     for (int k = 0; k < 40; k++) {
-        strcat(deep, "/d");
+        size_t at = strlen(deep);
+        snprintf(deep + at, sizeof deep - at, "/d");
         fake_cgroup(f, deep, NULL);
     }
 
