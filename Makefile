@@ -74,9 +74,10 @@ integration: $(B)/nslab $(MO)
 # The fast suite: unit tests, then labs and scenarios against the kernel.
 check: unit integration
 
-# Everything: the fast suite, the fuzzers, every lab under valgrind, and the
-# fast suite again built with ASan+UBSan. What CI runs (.ci/run).
-test: check fuzz valgrind asan
+# Everything: the fast suite, static analysis, the fuzzers, every lab under
+# valgrind, and the fast suite again built with ASan+UBSan. What CI runs
+# (.ci/run).
+test: check check-static fuzz valgrind asan
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build of everything, then the
 # fast suite against it.

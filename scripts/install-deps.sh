@@ -7,12 +7,13 @@ set -euo pipefail
 # part of make test); libclang-rt-dev is only "recommended" by clang.
 # gettext builds the Chinese catalog (msgfmt) and extracts its strings;
 # groff-base renders the man page for its test (scenarios/manpage.sh);
+# cppcheck and clang-tidy are make test's static analysis (make check-static);
 # python3 and nftables are run by the labs (net.lab: a port, a firewall table)
 # and python3 reads JSON in the scenario tests and drives the terminal tests
 # (src/tests/pty: its pty module runs nslab under bash -i in a pseudo-terminal).
 pkgs=(build-essential pkg-config libreadline-dev libcjson-dev libcmocka-dev
       libmnl-dev util-linux iproute2 iputils-ping procps time clang libclang-rt-dev
-      gettext groff-base python3 nftables)
+      gettext groff-base python3 nftables cppcheck clang-tidy)
 
 missing=()
 for p in "${pkgs[@]}"; do
