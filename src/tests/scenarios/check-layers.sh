@@ -4,7 +4,8 @@
 # planted in one (naming its files and the edge that closes it) and exit 1,
 # and pass the same files arranged without a circle. Its other limits (long
 # functions, cJSON calls in src/cmd, declared layers) and its usage errors
-# are each seen to fire. A lint/tool test: no root, no nslab session.
+# are each seen to fire, and so is a circle of folders without one of files.
+# A lint/tool test: no root, no nslab session.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -75,6 +76,19 @@ check "$t"
 assert_eq 0 "$rc" "check-layers on a tree without a circle (output: $out)"
 assert_contains "$out" "largest circle: 0 files" "the summary of a clean tree"
 assert_contains "$out" "check-layers: OK" "the verdict on a clean tree"
+
+# With c.c left in src/, no file circle but a folder circle: src/ -> src/sub/
+# -> src/.
+t=$tmpdir/folders
+put "$t" a.c 'int b_run(int); int a_run(int x) { return b_run(x); }'
+put "$t" sub/b.c 'int c_run(int); int b_run(int x) { return c_run(x) * 2; }'
+put "$t" c.c 'int c_run(int x) { return x - 3; }'
+build "$t"
+check "$t"
+assert_eq 1 "$rc" "check-layers on folders that make a circle"
+assert_contains "$out" "largest circle: 0 files" "no circle of files"
+assert_contains "$out" "folder circle: src/ src/sub/" "the folder circle"
+assert_contains "$out" "FAIL: a circle of 2 folders" "the verdict on the folder circle"
 
 # 3. A circle of three files in one folder is within the default limit of 3,
 # and over --max-circle 2.
