@@ -35,7 +35,7 @@ POS     := $(PO_PARTS:%=docs/i18n/zh_CN/%.po)
 MO      := $(B)/locale/zh_CN/LC_MESSAGES/nslab.mo
 
 .PHONY: all run test check unit integration asan valgrind install uninstall clean deps \
-	check-static docs fuzz fuzz-run bench po
+	check-static check-layers docs fuzz fuzz-run bench po
 
 all: $(B)/nslab $(MO)
 
@@ -148,6 +148,15 @@ check-static:
 	    --inline-suppr -D_GNU_SOURCE --std=c11 -Isrc src
 	find src -name '*.c' | sort | \
 	    xargs -P2 -n4 sh -c 'clang-tidy --quiet "$$@" -- -std=gnu11 -Isrc' clang-tidy
+
+# The layers as the compiler sees them (scripts/check-layers, from the built
+# objects): circles between files and between folders, edges pointing up the
+# order declared in docs/architecture.md, functions over 100 lines, hand-built
+# cJSON in the handlers. Not part of `make check` or `make test` yet: today's
+# code fails it (docs/architecture.md, "Measuring the layers"); it joins them
+# once the layers are straightened out.
+check-layers: $(B)/nslab
+	python3 scripts/check-layers --obj $(B)/src --layers docs/architecture.md
 
 clean:
 	rm -rf build build-asan build-fuzz build-bench

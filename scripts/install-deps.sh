@@ -10,10 +10,12 @@ set -euo pipefail
 # cppcheck and clang-tidy are make test's static analysis (make check-static);
 # python3 and nftables are run by the labs (net.lab: a port, a firewall table)
 # and python3 reads JSON in the scenario tests and drives the terminal tests
-# (src/tests/pty: its pty module runs nslab under bash -i in a pseudo-terminal).
+# (src/tests/pty: its pty module runs nslab under bash -i in a pseudo-terminal);
+# universal-ctags measures function lengths for scripts/check-layers (with nm
+# from binutils).
 pkgs=(build-essential pkg-config libreadline-dev libcjson-dev libcmocka-dev
       libmnl-dev util-linux iproute2 iputils-ping procps time clang libclang-rt-dev
-      gettext groff-base python3 nftables cppcheck clang-tidy)
+      gettext groff-base python3 nftables cppcheck clang-tidy universal-ctags)
 
 missing=()
 for p in "${pkgs[@]}"; do
