@@ -523,6 +523,50 @@ uid_t user_real(gid_t *gid)
     return u;
 }
 
+int user_file_open(const char *path, mode_t mode, enum user_file_why *why, uid_t *owner)
+{
+    gid_t gid;
+    uid_t uid = user_real(&gid);
+    bool made = true;
+    *why = USER_FILE_ERRNO;
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode);
+    if (fd < 0 && errno == EEXIST) {
+        made = false;
+        /* O_NONBLOCK: opening a FIFO must not wait for a reader. */
+        fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    }
+    if (fd < 0) {
+        if (errno == ELOOP)
+            *why = USER_FILE_LINK;
+        else if (errno == ENXIO)
+            *why = USER_FILE_SPECIAL;
+        return -1;
+    }
+    struct stat st;
+    int err = 0;
+    if (fstat(fd, &st) < 0) {
+        err = errno;
+    } else if (!S_ISREG(st.st_mode)) {
+        *why = USER_FILE_SPECIAL;
+    } else if (made && st.st_uid != uid && fchown(fd, uid, gid) < 0) {
+        /* root made it in the user's place: it is theirs, or it goes */
+        err = errno;
+        unlink(path);
+    } else if (!made && st.st_uid != uid) {
+        *why = USER_FILE_FOREIGN;
+        if (owner)
+            *owner = st.st_uid;
+    } else {
+        int fl = fcntl(fd, F_GETFL);
+        if (fl >= 0 && fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == 0)
+            return fd;
+        err = errno;
+    }
+    close(fd);
+    errno = err ? err : EPERM;
+    return -1;
+}
+
 bool running_privileged(void)
 {
     if (geteuid() == 0)

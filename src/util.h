@@ -120,6 +120,18 @@ char *str_quoted(const char *s);
  * through sudo, else the real uid and gid. Files nslab makes for the user
  * (history, records) belong to them. */
 uid_t user_real(gid_t *gid);
+/* Opens PATH to be written for that user: a new file made as theirs (MODE),
+ * or a regular file they own already; never through a symbolic link, never
+ * a FIFO, socket or device. The descriptor (blocking, not yet truncated:
+ * the caller may check more first), or -1 with *why saying what stood in
+ * the way (errno set for USER_FILE_ERRNO). */
+enum user_file_why {
+    USER_FILE_ERRNO,   /* open, fstat, fchown or ftruncate failed */
+    USER_FILE_LINK,    /* a symbolic link */
+    USER_FILE_SPECIAL, /* not a regular file */
+    USER_FILE_FOREIGN, /* another user's file; *owner says whose */
+};
+int user_file_open(const char *path, mode_t mode, enum user_file_why *why, uid_t *owner);
 /* Running with privilege: euid 0, or any effective capability. Such a run
  * ignores the hooks meant for tests and data it cannot trust (see
  * path_trusted). */

@@ -120,54 +120,27 @@ int cmd_explain(struct nsl *sh, int argc, char **argv)
  * device (a record must be a file that can be read back). */
 static int record_open(struct nsl *sh, const char *path)
 {
-    gid_t gid;
-    uid_t uid = user_real(&gid);
-    bool made = true;
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
-    if (fd < 0 && errno == EEXIST) {
-        made = false;
-        fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    }
-    if (fd < 0 && errno == ELOOP)
-        return step_fail_errno(sh, errno,
+    enum user_file_why why;
+    uid_t owner = 0;
+    int fd = user_file_open(path, 0644, &why, &owner);
+    if (fd < 0 && why == USER_FILE_LINK)
+        return step_fail_errno(sh, ELOOP,
                                "cannot record to %s: it is a symbolic link (name the "
                                "file itself)",
                                path);
-    if (fd < 0 && errno == ENXIO)
-        return step_fail_errno(sh, errno,
-                               "cannot record to %s: it is a FIFO or a socket, not a "
-                               "regular file",
-                               path);
-    if (fd < 0)
-        return step_fail_errno(sh, errno, "cannot record to %s", path);
-    struct stat st;
-    if (fstat(fd, &st) < 0) {
-        int err = errno;
-        close(fd);
-        return step_fail_errno(sh, err, "cannot record to %s", path);
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
+    if (fd < 0 && why == USER_FILE_SPECIAL)
         return step_fail(sh, EINVAL,
                          "cannot record to %s: it is not a regular file (a record "
                          "is a file to read back; FIFOs and devices are refused)",
                          path);
-    }
-    if (made && st.st_uid != uid && fchown(fd, uid, gid) < 0) {
-        int err = errno;
-        close(fd);
-        unlink(path);
-        return step_fail_errno(sh, err, "cannot give %s to uid %d", path, (int)uid);
-    }
-    if (!made && st.st_uid != uid) {
-        close(fd);
+    if (fd < 0 && why == USER_FILE_FOREIGN)
         return step_fail(sh, EPERM,
                          "cannot record to %s: it belongs to uid %d, not to you (uid "
                          "%d); record to a new file or one of yours",
-                         path, (int)st.st_uid, (int)uid);
-    }
-    int fl = fcntl(fd, F_GETFL);
-    if (ftruncate(fd, 0) < 0 || fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+                         path, (int)owner, (int)user_real(NULL));
+    if (fd < 0)
+        return step_fail_errno(sh, errno, "cannot record to %s", path);
+    if (ftruncate(fd, 0) < 0) {
         int err = errno;
         close(fd);
         return step_fail_errno(sh, err, "cannot record to %s", path);

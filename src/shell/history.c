@@ -73,23 +73,11 @@ void history_load(const char *path)
 
 void history_save(const char *path)
 {
-    gid_t gid;
-    uid_t uid = user_real(&gid);
-    bool made = true;
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
-    if (fd < 0 && errno == EEXIST) {
-        made = false;
-        fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    }
+    enum user_file_why why;
+    int fd = user_file_open(path, 0600, &why, NULL);
     if (fd < 0)
         return;
-    /* A file root just made in the user's home is the user's. */
-    if (made && geteuid() != uid && fchown(fd, uid, gid) < 0) {
-        close(fd);
-        unlink(path);
-        return;
-    }
-    if (!history_fd_ok(fd, uid) || ftruncate(fd, 0) < 0) {
+    if (!history_fd_ok(fd, user_real(NULL)) || ftruncate(fd, 0) < 0) {
         close(fd);
         return;
     }
