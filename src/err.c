@@ -7,15 +7,20 @@
 
 #include "i18n.h"
 
+static void err_vset(struct nsl_err *e, int errnum, bool usage, const char *fmt, va_list ap)
+{
+    vsnprintf(e->msg, sizeof e->msg, _(fmt), ap);
+    e->errnum = errnum;
+    e->usage = usage;
+}
+
 int nsl_fail(struct nsl_err *e, int errnum, const char *fmt, ...)
 {
     if (e) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(e->msg, sizeof e->msg, _(fmt), ap);
+        err_vset(e, errnum, false, fmt, ap);
         va_end(ap);
-        e->errnum = errnum;
-        e->usage = false;
     }
     return -1;
 }
@@ -25,10 +30,8 @@ int nsl_usage(struct nsl_err *e, const char *fmt, ...)
     if (e) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(e->msg, sizeof e->msg, _(fmt), ap);
+        err_vset(e, EINVAL, true, fmt, ap);
         va_end(ap);
-        e->errnum = EINVAL;
-        e->usage = true;
     }
     return -1;
 }

@@ -567,6 +567,16 @@ int user_file_open(const char *path, mode_t mode, enum user_file_why *why, uid_t
     return -1;
 }
 
+void stop_signals_block(sigset_t *old)
+{
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    sigprocmask(SIG_BLOCK, &stop, old);
+}
+
 bool running_privileged(void)
 {
     if (geteuid() == 0)

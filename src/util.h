@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -136,6 +137,10 @@ int user_file_open(const char *path, mode_t mode, enum user_file_why *why, uid_t
  * ignores the hooks meant for tests and data it cannot trust (see
  * path_trusted). */
 bool running_privileged(void);
+/* Blocks SIGINT, SIGTERM and SIGHUP, the signals that end or interrupt a
+ * wait, saving the mask before in *old: a wait then lets them in only inside
+ * ppoll(..., old), so one that lands before it sleeps cuts it short. */
+void stop_signals_block(sigset_t *old);
 /* PATH (resolved) and every directory above it are owned by root and not
  * writable by group or others (a sticky directory such as /tmp may be):
  * nobody but root could have put what it holds there. */

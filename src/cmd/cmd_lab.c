@@ -119,12 +119,8 @@ int cmd_pause(struct nsl *sh, int argc, char **argv)
     /* Enter, end of input or a signal (Ctrl-C) ends the pause. The signals
      * are blocked except inside ppoll: one that came just before the wait
      * would otherwise be noticed only at the next key. */
-    sigset_t stop, old;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    sigaddset(&stop, SIGHUP);
-    sigprocmask(SIG_BLOCK, &stop, &old);
+    sigset_t old;
+    stop_signals_block(&old);
     while (!(sh->interrupted && *sh->interrupted)) {
         struct pollfd p = {.fd = 0, .events = POLLIN};
         int r = ppoll(&p, 1, NULL, &old);

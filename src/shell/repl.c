@@ -258,12 +258,8 @@ static enum read_result read_line(struct nsl *sh, const char *prompt, char **out
     /* The signals that end or cancel the read are blocked except inside
      * ppoll: one that comes between the check of the flag and the wait
      * cuts the wait short instead of being noticed only at the next key. */
-    sigset_t stop, old;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    sigaddset(&stop, SIGHUP);
-    sigprocmask(SIG_BLOCK, &stop, &old);
+    sigset_t old;
+    stop_signals_block(&old);
     enum read_result res = READ_LINE;
     while (!line_done) {
         int s = *sh->interrupted;
