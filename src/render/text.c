@@ -157,12 +157,14 @@ static size_t sgr_len(const char *s, size_t n)
  * newlines, tabs and, when colour is on, nslab's own colour codes. */
 static void escape_controls(const struct nsl *sh, struct strbuf *o)
 {
-    bool clean = utf8_valid(o->buf ? o->buf : "", o->len, NULL);
+    /* One look at each byte, the common case: plain ASCII needs nothing. */
+    bool clean = true, ascii = true;
     for (size_t i = 0; o->buf && i < o->len && clean; i++) {
         unsigned char c = (unsigned char)o->buf[i];
         clean = !((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f);
+        ascii = ascii && c < 0x80;
     }
-    if (clean)
+    if (clean && (ascii || utf8_valid(o->buf, o->len, NULL)))
         return;
     struct strbuf out = {0};
     size_t start = 0;
