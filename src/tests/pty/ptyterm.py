@@ -23,6 +23,7 @@ import re
 import select
 import shutil
 import signal
+import sys
 import tempfile
 import time
 
@@ -287,3 +288,18 @@ class Term:
     def __exit__(self, *exc):
         self.close()
         return False
+
+
+def run_tests(tests):
+    """Runs each (name, function) of tests, printing ok or FAIL with the
+    reason; exits 1 when any failed (an error in a test is a failure)."""
+    failed = 0
+    for name, fn in tests:
+        try:
+            fn()
+            print("ok   %s" % name)
+        except Exception as e:  # noqa: BLE001 (a test error is a failure too)
+            failed += 1
+            print("FAIL %s: %s" % (name, e))
+        sys.stdout.flush()
+    sys.exit(1 if failed else 0)

@@ -13,7 +13,7 @@ import tempfile
 
 sys.dont_write_bytecode = True  # no __pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ptyterm import CTRL_C, CTRL_Z, Failure, Term, proc_stat, children  # noqa: E402
+from ptyterm import CTRL_C, CTRL_Z, Failure, Term, proc_stat, children, run_tests  # noqa: E402
 
 NSLAB = os.path.abspath(sys.argv[1])
 ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 50
@@ -193,13 +193,4 @@ TESTS = [
 ]
 
 if __name__ == "__main__":
-    failed = 0
-    for name, fn in TESTS:
-        try:
-            fn()
-            print("ok   %s" % name)
-        except Exception as e:  # noqa: BLE001 (a test error is a failure too)
-            failed += 1
-            print("FAIL %s: %s" % (name, e))
-        sys.stdout.flush()
-    sys.exit(1 if failed else 0)
+    run_tests(TESTS)

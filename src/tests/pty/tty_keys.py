@@ -15,7 +15,7 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ptyterm import CTRL_C, CTRL_D, Failure, Term, proc_stat  # noqa: E402
+from ptyterm import CTRL_C, CTRL_D, Failure, Term, proc_stat, run_tests  # noqa: E402
 
 NSLAB = os.path.abspath(sys.argv[1])
 ROOT = os.geteuid() == 0
@@ -132,13 +132,4 @@ TESTS = [
 ]
 
 if __name__ == "__main__":
-    failed = 0
-    for name, fn in TESTS:
-        try:
-            fn()
-            print("ok   %s" % name)
-        except Exception as e:  # noqa: BLE001 (a test error is a failure too)
-            failed += 1
-            print("FAIL %s: %s" % (name, e))
-        sys.stdout.flush()
-    sys.exit(1 if failed else 0)
+    run_tests(TESTS)
