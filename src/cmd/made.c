@@ -176,8 +176,6 @@ static void count_words(struct strbuf *out, size_t n, const char *one, const cha
 
 size_t made_alive_summary(struct nsl *sh, struct strbuf *out)
 {
-    /* Job states come from events: read the ones waiting first. */
-    events_poll(sh, 0);
     size_t jobs = 0, ipc = 0, dev = 0;
     for (size_t k = 0; k < sh->jobs.n; k++)
         if (sh->jobs.v[k].state == JOB_RUNNING || sh->jobs.v[k].state == JOB_STOPPED)

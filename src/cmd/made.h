@@ -45,8 +45,9 @@ bool made_is_device(struct nsl *sh, int ifindex);
 
 /* What the end of the session would end, in words ("2 jobs, 1 cgroup"):
  * live jobs, the session's cgroups, its mounts in the host's mount
- * namespace, its network devices there, its IPC objects. Appended to out;
- * returns how many things that is (0: nothing). */
+ * namespace, its network devices there, its IPC objects. Jobs as the
+ * events read so far left them (the caller reads the waiting ones first).
+ * Appended to out; returns how many things that is (0: nothing). */
 size_t made_alive_summary(struct nsl *sh, struct strbuf *out);
 
 /* At exit, after every process of the session has ended: remove the IPC

@@ -349,6 +349,8 @@ void shell_interactive(struct nsl *sh)
                 continue;
             }
             struct strbuf alive = {0};
+            /* Job states come from events: read the ones waiting first. */
+            events_poll(sh, 0);
             if (!warned && made_alive_summary(sh, &alive) > 0) {
                 printf(_("%s: Ctrl-D again or `exit` ends them and the session.\n"),
                        sb_str(&alive));
