@@ -10,7 +10,7 @@ LOCALEDIR := $(PREFIX)/share/locale
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-override CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -MMD -MP
+override CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -MMD -MP -Isrc
 LDLIBS  := -lreadline -lcjson -lmnl
 TESTLIBS := -lcmocka
 

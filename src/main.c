@@ -10,16 +10,16 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "cgroups.h"
+#include "session/cgroups.h"
 #include "cmd/cmd_mount.h"
-#include "cmd/made.h"
-#include "cmd/made_ns.h"
+#include "session/made.h"
+#include "session/made_ns.h"
 #include "commands.h"
 #include "i18n.h"
-#include "observe.h"
+#include "observe/observe.h"
 #include "render/render.h"
 #include "shell/shell.h"
-#include "subject.h"
+#include "subject/subject.h"
 
 static volatile sig_atomic_t got_signal, intr_echoed;
 

@@ -8,10 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../cgroups.h"
-#include "../commands.h"
-#include "../render/render.h"
-#include "../i18n.h"
+#include "session/cgroups.h"
+#include "commands.h"
+#include "render/render.h"
+#include "i18n.h"
 
 #define CGLS_MAX_DEPTH 6
 #define CGLS_MAX_ROWS 200

@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cgroups.h"
-#include "../commands.h"
-#include "../render/render.h"
-#include "../subject.h"
-#include "../target.h"
-#include "../i18n.h"
+#include "session/cgroups.h"
+#include "commands.h"
+#include "render/render.h"
+#include "subject/subject.h"
+#include "session/target.h"
+#include "i18n.h"
 
 /* Append "; hint" to an error's sentence. */
 static void err_hint(struct nsl_err *e, const char *hint)

@@ -10,14 +10,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../cgroups.h"
-#include "../commands.h"
-#include "../kernel/nsparent.h"
-#include "../kernel/nsscan.h"
-#include "../render/graph_dot.h"
-#include "../subject.h"
-#include "../target.h"
-#include "../i18n.h"
+#include "session/cgroups.h"
+#include "commands.h"
+#include "kernel/nsparent.h"
+#include "kernel/nsscan.h"
+#include "render/graph_dot.h"
+#include "subject/subject.h"
+#include "session/target.h"
+#include "i18n.h"
 
 #define GRAPH_CG_DEPTH 4     /* levels below a session cgroup drawn */
 #define GRAPH_MAX_CGS 64     /* cgroups drawn in all */

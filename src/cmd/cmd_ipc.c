@@ -8,13 +8,13 @@
 #include <sys/ipc.h>
 #include <unistd.h>
 
-#include "../commands.h"
-#include "../kernel/ipc.h"
-#include "../nshelper.h"
-#include "../render/render.h"
-#include "../subject.h"
-#include "made.h"
-#include "../i18n.h"
+#include "commands.h"
+#include "kernel/ipc.h"
+#include "subject/nshelper.h"
+#include "render/render.h"
+#include "subject/subject.h"
+#include "session/made.h"
+#include "i18n.h"
 
 enum { IPC_OP_NEW, IPC_OP_LS };
 

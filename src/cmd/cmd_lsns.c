@@ -1,10 +1,10 @@
 #define _GNU_SOURCE
 /* ls-ns all and ls-ns --tree: the system-wide views, from kernel/nsscan. */
-#include "cmd_lsns.h"
+#include "cmd/cmd_lsns.h"
 
-#include "../kernel/nsscan.h"
-#include "../render/nsscan_print.h"
-#include "../subject.h"
+#include "kernel/nsscan.h"
+#include "render/nsscan_print.h"
+#include "subject/subject.h"
 
 static const char *ino_cb(void *ctx, enum ns_slot type, ino_t ino, char *buf, size_t size)
 {

@@ -9,12 +9,12 @@
 #include <string.h>
 #include <sys/mount.h>
 
-#include "../commands.h"
-#include "../render/render.h"
-#include "../subject.h"
-#include "cmd_mount.h"
-#include "made_ns.h"
-#include "../i18n.h"
+#include "commands.h"
+#include "render/render.h"
+#include "subject/subject.h"
+#include "cmd/cmd_mount.h"
+#include "session/made_ns.h"
+#include "i18n.h"
 
 enum mount_verb {
     MV_MOUNT,       /* str: FSTYPE SOURCE TARGET OPTS */

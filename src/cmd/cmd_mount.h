@@ -7,9 +7,9 @@
 #ifndef NSLAB_CMD_MOUNT_H
 #define NSLAB_CMD_MOUNT_H
 
-#include "../kernel/mount.h"
-#include "../kernel/mount_diff.h"
-#include "../nslab.h"
+#include "kernel/mount/mount.h"
+#include "kernel/mount/mount_diff.h"
+#include "nslab.h"
 
 /* A mount this session made (or caused, through propagation) in the host's
  * mount namespace. IDs are reused after an unmount, so the exit path only

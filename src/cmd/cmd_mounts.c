@@ -8,13 +8,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../commands.h"
-#include "../render/mounts_print.h"
-#include "../render/render.h"
-#include "../subject.h"
-#include "../target.h"
-#include "cmd_mount.h"
-#include "../i18n.h"
+#include "commands.h"
+#include "render/mounts_print.h"
+#include "render/render.h"
+#include "subject/subject.h"
+#include "session/target.h"
+#include "cmd/cmd_mount.h"
+#include "i18n.h"
 
 static const char *group_cb(void *ctx, int group, char *buf, size_t size)
 {

@@ -12,15 +12,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../commands.h"
-#include "../kernel/rtnl.h"
-#include "../nshelper.h"
-#include "../render/render.h"
-#include "../subject.h"
-#include "../target.h"
-#include "cmd_net.h"
-#include "made.h"
-#include "../i18n.h"
+#include "commands.h"
+#include "kernel/rtnl.h"
+#include "subject/nshelper.h"
+#include "render/render.h"
+#include "subject/subject.h"
+#include "session/target.h"
+#include "cmd/cmd_net.h"
+#include "session/made.h"
+#include "i18n.h"
 
 #ifndef IFF_LOWER_UP
 #define IFF_LOWER_UP 0x10000

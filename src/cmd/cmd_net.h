@@ -3,8 +3,8 @@
 #ifndef NSLAB_CMD_NET_H
 #define NSLAB_CMD_NET_H
 
-#include "../kernel/netlist.h"
-#include "../nslab.h"
+#include "kernel/netlist.h"
+#include "nslab.h"
 
 /* Read the devices of TARGET word's network namespace from a process inside
  * it (the shell, the subject or a helper; the helper's fork and setns are

@@ -7,15 +7,15 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
-#include "../commands.h"
-#include "../i18n.h"
-#include "../observe.h"
-#include "../render/render.h"
-#include "../subject.h"
-#include "../target.h"
-#include "../nshelper.h"
-#include "cmd_lsns.h"
-#include "made_ns.h"
+#include "commands.h"
+#include "i18n.h"
+#include "observe/observe.h"
+#include "render/render.h"
+#include "subject/subject.h"
+#include "session/target.h"
+#include "subject/nshelper.h"
+#include "cmd/cmd_lsns.h"
+#include "session/made_ns.h"
 
 static int ls_ns_target(struct nsl *sh, const char *word)
 {

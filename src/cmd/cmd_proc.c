@@ -10,14 +10,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../cgroups.h"
-#include "../commands.h"
-#include "../observe.h"
-#include "../render/render.h"
-#include "../subject.h"
-#include "../target.h"
-#include "../i18n.h"
-#include "made_ns.h"
+#include "session/cgroups.h"
+#include "commands.h"
+#include "observe/observe.h"
+#include "render/render.h"
+#include "subject/subject.h"
+#include "session/target.h"
+#include "i18n.h"
+#include "session/made_ns.h"
 
 /* After `unshare pid`, until a first process is born there, the subject's
  * pid_for_children cannot be read (ENOENT): the next child is its PID 1. */

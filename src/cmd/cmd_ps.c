@@ -3,11 +3,11 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../commands.h"
-#include "../kernel/ps.h"
-#include "../render/render.h"
-#include "../target.h"
-#include "../i18n.h"
+#include "commands.h"
+#include "kernel/ps.h"
+#include "render/render.h"
+#include "session/target.h"
+#include "i18n.h"
 
 /* Which PID namespace `ps` lists for a target: the one its children are
  * born in when that differs (after `unshare pid` or `setns pid` the subject

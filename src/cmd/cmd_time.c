@@ -10,13 +10,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "../commands.h"
-#include "../kernel/timens.h"
-#include "../nshelper.h"
-#include "../render/render.h"
-#include "../subject.h"
-#include "../target.h"
-#include "../i18n.h"
+#include "commands.h"
+#include "kernel/timens.h"
+#include "subject/nshelper.h"
+#include "render/render.h"
+#include "subject/subject.h"
+#include "session/target.h"
+#include "i18n.h"
 
 enum { TIME_OP_READ, TIME_OP_OFFSET };
 

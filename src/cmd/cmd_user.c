@@ -12,13 +12,13 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "../commands.h"
-#include "../kernel/sys_file.h"
-#include "../kernel/userns.h"
-#include "../nshelper.h"
-#include "../render/render.h"
-#include "../target.h"
-#include "../i18n.h"
+#include "commands.h"
+#include "kernel/sys_file.h"
+#include "kernel/userns.h"
+#include "subject/nshelper.h"
+#include "render/render.h"
+#include "session/target.h"
+#include "i18n.h"
 
 /* The ID the kernel shows for one a namespace does not map
  * (/proc/sys/kernel/overflowuid and overflowgid). */

@@ -4,10 +4,10 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "../commands.h"
-#include "../nshelper.h"
-#include "../subject.h"
-#include "made_ns.h"
+#include "commands.h"
+#include "subject/nshelper.h"
+#include "subject/subject.h"
+#include "session/made_ns.h"
 
 /* which: 1 hostname, 2 domainname */
 static int uts_command(struct nsl *sh, int argc, char **argv, int which)

@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "ipc.h"
+#include "kernel/ipc.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -9,8 +9,8 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "../err.h"
-#include "trace.h"
+#include "err.h"
+#include "kernel/trace.h"
 
 enum ipc_kind { IPC_KIND_MSG, IPC_KIND_SHM, IPC_KIND_SEM, IPC_NKINDS };
 

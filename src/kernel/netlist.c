@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "netlist.h"
+#include "kernel/netlist.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>

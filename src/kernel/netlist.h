@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../err.h"
+#include "err.h"
 
 #define NET_NAME_MAX 16 /* IFNAMSIZ, with the NUL */
 #define NET_HWADDR_MAX 32

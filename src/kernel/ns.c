@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "ns.h"
+#include "kernel/ns.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../i18n.h"
-#include "../util.h"
+#include "i18n.h"
+#include "util.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080

@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "../err.h"
-#include "trace.h"
+#include "err.h"
+#include "kernel/trace.h"
 
 enum ns_slot {
     NS_CGROUP,

@@ -1,6 +1,6 @@
 #define _GNU_SOURCE
 /* NS_GET_PARENT on one namespace file (see nsparent.h). */
-#include "nsparent.h"
+#include "kernel/nsparent.h"
 
 #include <errno.h>
 #include <linux/nsfs.h>

@@ -6,7 +6,7 @@
 
 #include <sys/types.h>
 
-#include "../err.h"
+#include "err.h"
 
 /* fd: an open namespace file (/proc/PID/ns/pid, .../user). Fills *parent
  * with the parent's inode and *parent_fd with an fd of it (the caller

@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "nsscan.h"
+#include "kernel/nsscan.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../util.h"
-#include "nsscan_int.h"
+#include "util.h"
+#include "kernel/nsscan_int.h"
 
 /* One (namespace, process) membership read from a /proc/PID/ns link. */
 struct ns_rec {

@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "../err.h"
-#include "ns.h"
+#include "err.h"
+#include "kernel/ns.h"
 
 /* How many members of each namespace the text tree lists (then "… and N
  * more"): enough to recognise a container, few enough to read. */

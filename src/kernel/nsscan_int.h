@@ -3,7 +3,7 @@
 #ifndef NSLAB_NSSCAN_INT_H
 #define NSLAB_NSSCAN_INT_H
 
-#include "nsscan.h"
+#include "kernel/nsscan.h"
 
 /* Fill ns->command from its lowest member that still exists, dropping the
  * members found gone on the way. Returns false when none is left. */

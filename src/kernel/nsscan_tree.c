@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "nsscan.h"
+#include "kernel/nsscan.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,8 +14,8 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "../util.h"
-#include "nsscan_int.h"
+#include "util.h"
+#include "kernel/nsscan_int.h"
 
 #ifndef NSFS_MAGIC
 #define NSFS_MAGIC 0x6e736673

@@ -1,12 +1,12 @@
 #define _GNU_SOURCE
-#include "ps.h"
+#include "kernel/ps.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "nsscan.h"
+#include "kernel/nsscan.h"
 
 int ps_parse_nspid(const char *status, pid_t *out, int max)
 {

@@ -7,7 +7,7 @@
 
 #include <sys/types.h>
 
-#include "../err.h"
+#include "err.h"
 
 #define PS_MAX_LEVELS 33 /* the kernel nests PID namespaces 32 deep */
 

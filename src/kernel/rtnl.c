@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "rtnl.h"
+#include "kernel/rtnl.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -12,9 +12,9 @@
 #ifndef NSLAB_RTNL_H
 #define NSLAB_RTNL_H
 
-#include "../err.h"
-#include "netlist.h"
-#include "trace.h"
+#include "err.h"
+#include "kernel/netlist.h"
+#include "kernel/trace.h"
 
 struct rtnl;
 

@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "sys.h"
+#include "kernel/sys.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,8 +10,8 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
-#include "ns.h"
-#include "sys_file.h"
+#include "kernel/ns.h"
+#include "kernel/sys_file.h"
 
 /* The roots are hooks for tests: a privileged run, which would sweep (kill)
  * the PIDs listed in a cgroup tree, takes one only when nobody but root

@@ -9,7 +9,7 @@
 
 #include <sys/types.h>
 
-#include "trace.h"
+#include "kernel/trace.h"
 
 struct nsl_paths {
     char proc[256];   /* "/proc" */

@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "sys_file.h"
+#include "kernel/sys_file.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -3,7 +3,7 @@
 #ifndef NSLAB_SYS_FILE_H
 #define NSLAB_SYS_FILE_H
 
-#include "trace.h"
+#include "kernel/trace.h"
 
 /* As sys_write_file, traced as write SHOWN "VALUE". */
 int sys_write_file_shown(struct trace *t, const char *path, const char *shown, const char *value);

@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "timens.h"
+#include "kernel/timens.h"
 
 #include <errno.h>
 #include <stdio.h>

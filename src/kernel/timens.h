@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "../err.h"
+#include "err.h"
 
 struct timens_offsets {
     int64_t mono_sec, boot_sec;

@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "trace.h"
+#include "kernel/trace.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,7 +4,7 @@
 #ifndef NSLAB_TRACE_H
 #define NSLAB_TRACE_H
 
-#include "../util.h"
+#include "util.h"
 
 enum trace_flags {
     TRACE_RET_PID = 1 << 0, /* ret is a host PID (shown as pid@N with --stable) */

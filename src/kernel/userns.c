@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "userns.h"
+#include "kernel/userns.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../err.h"
+#include "err.h"
 
 /* The kernel's limit on the lines of one map (UID_GID_MAP_MAX_EXTENTS). */
 #define IDMAP_MAX 340

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cgroups.h"
-#include "../subject.h"
-#include "render.h"
+#include "session/cgroups.h"
+#include "subject/subject.h"
+#include "render/render.h"
 
 void cg_human_size(uint64_t n, char *buf, size_t size)
 {

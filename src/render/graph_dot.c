@@ -1,7 +1,7 @@
 #define _GNU_SOURCE
 /* `graph`: the session as Graphviz DOT (see graph_dot.h for the picture).
  * Node names are generated (p0, n3, c1), so only labels need quoting. */
-#include "graph_dot.h"
+#include "render/graph_dot.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "../kernel/ns.h"
-#include "../util.h"
+#include "kernel/ns.h"
+#include "util.h"
 
 enum graph_role { GRAPH_SHELL, GRAPH_SUBJECT, GRAPH_JOB, GRAPH_OTHER };
 

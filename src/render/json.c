@@ -4,11 +4,11 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "../cgroups.h"
-#include "../observe.h"
-#include "../subject.h"
-#include "mounts_print.h"
-#include "render.h"
+#include "session/cgroups.h"
+#include "observe/observe.h"
+#include "subject/subject.h"
+#include "render/mounts_print.h"
+#include "render/render.h"
 
 cJSON *json_pid(struct nsl *sh, pid_t pid)
 {

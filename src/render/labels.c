@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../nslab.h"
+#include "nslab.h"
 
 static const char *label_get(struct nsl *sh, unsigned long long key, int kind, const char *prefix,
                              char sep)

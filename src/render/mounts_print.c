@@ -1,10 +1,10 @@
 #define _GNU_SOURCE
-#include "mounts_print.h"
+#include "render/mounts_print.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "render.h"
+#include "render/render.h"
 
 /* --- small helpers ------------------------------------------------------- */
 

@@ -5,8 +5,8 @@
 #ifndef NSLAB_MOUNTS_PRINT_H
 #define NSLAB_MOUNTS_PRINT_H
 
-#include "../cmd/cmd_mount.h"
-#include "../nslab.h"
+#include "cmd/cmd_mount.h"
+#include "nslab.h"
 
 /* The rows of v->self (rows may be a subset; under: the PATH asked for, or
  * NULL, and holder the mount that holds it), with a line of relations under

@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "nsscan_print.h"
+#include "render/nsscan_print.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -6,8 +6,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "../kernel/nsscan.h"
-#include "../util.h"
+#include "kernel/nsscan.h"
+#include "util.h"
 
 /* How inodes and host PIDs are shown: the shell passes callbacks that
  * return stable labels ("uts#1", "pid@3") under --stable. A callback

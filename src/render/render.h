@@ -3,7 +3,7 @@
 #ifndef NSLAB_RENDER_H
 #define NSLAB_RENDER_H
 
-#include "../nslab.h"
+#include "nslab.h"
 
 struct subj_event;
 

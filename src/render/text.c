@@ -5,12 +5,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../cgroups.h"
-#include "../observe.h"
-#include "../subject.h"
-#include "mounts_print.h"
-#include "render.h"
-#include "../i18n.h"
+#include "session/cgroups.h"
+#include "observe/observe.h"
+#include "subject/subject.h"
+#include "render/mounts_print.h"
+#include "render/render.h"
+#include "i18n.h"
 
 const char *col(const struct nsl *sh, const char *code)
 {

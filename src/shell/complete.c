@@ -12,10 +12,10 @@
 
 #include <readline/readline.h>
 
-#include "../cgroups.h"
-#include "../commands.h"
-#include "../subject.h"
-#include "shell.h"
+#include "session/cgroups.h"
+#include "commands.h"
+#include "subject/subject.h"
+#include "shell/shell.h"
 
 /* readline's completion hooks take no context pointer. */
 static struct nsl *comp_sh;

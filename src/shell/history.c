@@ -16,7 +16,7 @@
 
 #include <readline/history.h>
 
-#include "shell.h"
+#include "shell/shell.h"
 
 int history_path(char *buf, size_t size)
 {

@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "lex.h"
+#include "shell/lex.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#include "../err.h"
+#include "err.h"
 
 struct lex_cmd {
     int argc;

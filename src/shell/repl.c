@@ -14,12 +14,12 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
-#include "../cmd/made.h"
-#include "../i18n.h"
-#include "../render/render.h"
-#include "../subject.h"
-#include "lex.h"
-#include "shell.h"
+#include "session/made.h"
+#include "i18n.h"
+#include "render/render.h"
+#include "subject/subject.h"
+#include "shell/lex.h"
+#include "shell/shell.h"
 
 static bool stop_signal(const struct nsl *sh)
 {

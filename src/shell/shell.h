@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "../nslab.h"
+#include "nslab.h"
 
 /* Run every command of text (one logical line or more). Returns false when
  * the session must stop (exit, bail in a script, interrupt). */

@@ -4,16 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cgroups.h"
-#include "../cmd/cmd_mount.h"
-#include "../commands.h"
-#include "../observe.h"
-#include "../render/render.h"
-#include "../subject.h"
-#include "../bench.h"
-#include "../i18n.h"
-#include "lex.h"
-#include "shell.h"
+#include "session/cgroups.h"
+#include "cmd/cmd_mount.h"
+#include "commands.h"
+#include "observe/observe.h"
+#include "render/render.h"
+#include "subject/subject.h"
+#include "bench.h"
+#include "i18n.h"
+#include "shell/lex.h"
+#include "shell/shell.h"
 
 void out_printf(struct nsl *sh, const char *fmt, ...)
 {

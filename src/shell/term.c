@@ -19,7 +19,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "shell.h"
+#include "shell/shell.h"
 
 void term_init(struct nsl *sh)
 {

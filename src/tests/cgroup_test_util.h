@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "kernel/cgroup.h"
-#include "kernel/cgroup_impl.h" /* cg_read_pids, cg_read_text, cg_key_value */
+#include "kernel/cgroup/cgroup.h"
+#include "kernel/cgroup/cgroup_impl.h" /* cg_read_pids, cg_read_text, cg_key_value */
 
 #define MAYBE_UNUSED __attribute__((unused))
 

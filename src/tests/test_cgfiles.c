@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kernel/cgroup_files.h"
+#include "kernel/cgroup/cgroup_files.h"
 
 struct fx {
     char dir[64];

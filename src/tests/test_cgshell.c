@@ -9,9 +9,9 @@
 #include <sys/wait.h>
 
 #include "cgroup_fake.h"
-#include "cgroups.h"
+#include "session/cgroups.h"
 #include "commands.h"
-#include "subject.h"
+#include "subject/subject.h"
 
 /* --- pure ----------------------------------------------------------------- */
 

@@ -16,7 +16,7 @@
 
 #include "nslab.h"
 #include "render/render.h"
-#include "subject.h"
+#include "subject/subject.h"
 
 /* The host's inodes as on a typical machine. */
 static const ino_t host_ino[NS_NSLOTS] = {

@@ -25,8 +25,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "kernel/mount.h"
-#include "kernel/mountinfo.h"
+#include "kernel/mount/mount.h"
+#include "kernel/mount/mountinfo.h"
 
 /* ---- pure: options, propagation words, ID sets ---- */
 

@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#include "kernel/mount_diff.h"
+#include "kernel/mount/mount_diff.h"
 #include "render/mounts_print.h"
 
 static void parse(const char *text, ino_t ns, struct mount_table *t)

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kernel/mountinfo.h"
+#include "kernel/mount/mountinfo.h"
 
 /* /proc/self/mountinfo of the project's machine (Linux 6.18), verbatim:
  * everything private, stacked mounts on /dev/pts and /dev/shm. */

@@ -24,7 +24,7 @@
 
 #include "kernel/netlist.h"
 #include "kernel/rtnl.h"
-#include "nshelper.h"
+#include "subject/nshelper.h"
 
 static void test_cidr(void **state)
 {

@@ -1,8 +1,8 @@
 #define _GNU_SOURCE
 /* /proc/PID/cgroup, /proc/cgroups, the cgroup mounts of mountinfo, and the
  * LIMIT and NAME words of cgcreate. */
-#include "../../kernel/cgroup.h"
-#include "../../kernel/cgroup_layout.h"
+#include "kernel/cgroup/cgroup.h"
+#include "kernel/cgroup/cgroup_layout.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

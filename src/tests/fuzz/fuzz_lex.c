@@ -1,6 +1,6 @@
 #define _GNU_SOURCE
 /* The tokenizer: everything a user or a lab can type. */
-#include "../../shell/lex.h"
+#include "shell/lex.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

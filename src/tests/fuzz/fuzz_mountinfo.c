@@ -1,6 +1,6 @@
 #define _GNU_SOURCE
 /* /proc/PID/mountinfo, and the helpers that work on a parsed table. */
-#include "../../kernel/mountinfo.h"
+#include "kernel/mount/mountinfo.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

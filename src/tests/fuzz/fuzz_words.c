@@ -1,9 +1,9 @@
 #define _GNU_SOURCE
 /* The words of commands: sizes, signals, PIDs, namespace types, mount
  * options; and the subject's trace wire format. */
-#include "../../kernel/mount.h"
-#include "../../kernel/ns.h"
-#include "../../kernel/trace.h"
+#include "kernel/mount/mount.h"
+#include "kernel/ns.h"
+#include "kernel/trace.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,0 +1,60 @@
+#define _GNU_SOURCE
+#include "kernel/cgroup/sys_cgroup.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kernel/sys.h"
+
+int sys_cg_mkdir(struct trace *t, const char *path, mode_t mode)
+{
+    int r = mkdir(path, mode);
+    int err = errno;
+    cleanup_free char *q = str_quoted(path);
+    trace_add(t, "mkdir", r, err, 0, "%s, %#o", q, (unsigned)mode);
+    errno = err;
+    return r;
+}
+
+int sys_cg_rmdir(struct trace *t, const char *path)
+{
+    int r = rmdir(path);
+    int err = errno;
+    cleanup_free char *q = str_quoted(path);
+    trace_add(t, "rmdir", r, err, 0, "%s", q);
+    errno = err;
+    return r;
+}
+
+static int real_mkdir(void *ctx, struct trace *t, const char *path, mode_t mode)
+{
+    return sys_cg_mkdir(t, path, mode);
+}
+
+static int real_rmdir(void *ctx, struct trace *t, const char *path)
+{
+    return sys_cg_rmdir(t, path);
+}
+
+static int real_write(void *ctx, struct trace *t, const char *path, const char *value)
+{
+    return sys_write_file(t, path, value);
+}
+
+static int real_kill(void *ctx, struct trace *t, pid_t pid, int sig)
+{
+    return sys_kill(t, pid, sig);
+}
+
+void cg_sys_init(struct cg_sys *s)
+{
+    *s = (struct cg_sys){
+        .mkdir = real_mkdir,
+        .rmdir = real_rmdir,
+        .write = real_write,
+        .kill = real_kill,
+        .wait_ms = 2000,
+        .poll_ms = 10,
+    };
+}

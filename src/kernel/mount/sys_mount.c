@@ -1,0 +1,53 @@
+#define _GNU_SOURCE
+#include "kernel/mount/sys_mount.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/mount.h>
+
+static void umount_flags_format(int f, struct strbuf *out)
+{
+    static const struct {
+        int flag;
+        const char *name;
+    } names[] = {
+        {MNT_FORCE, "MNT_FORCE"},
+        {MNT_DETACH, "MNT_DETACH"},
+        {MNT_EXPIRE, "MNT_EXPIRE"},
+        {UMOUNT_NOFOLLOW, "UMOUNT_NOFOLLOW"},
+    };
+    bool first = true;
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        if (f & names[i].flag) {
+            sb_printf(out, "%s%s", first ? "" : "|", names[i].name);
+            f &= ~names[i].flag;
+            first = false;
+        }
+    }
+    if (f || first)
+        sb_printf(out, "%s%#x", first ? "" : "|", (unsigned)f);
+}
+
+int sys_umount2(struct trace *t, const char *target, int flags)
+{
+    struct strbuf a = {0};
+    cleanup_free char *q = str_quoted(target);
+    sb_printf(&a, "%s, ", q);
+    umount_flags_format(flags, &a);
+    int r = umount2(target, flags);
+    int err = errno;
+    trace_add(t, "umount2", r, err, 0, "%s", sb_str(&a));
+    sb_free(&a);
+    errno = err;
+    return r;
+}
+
+char *sys_mkdtemp(struct trace *t, char *tmpl)
+{
+    char *r = mkdtemp(tmpl);
+    int err = errno;
+    cleanup_free char *q = str_quoted(tmpl);
+    trace_add(t, "mkdir", r ? 0 : -1, err, 0, "%s, 0700", q);
+    errno = err;
+    return r;
+}

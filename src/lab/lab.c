@@ -1,0 +1,207 @@
+#define _GNU_SOURCE
+/* The shell's own commands: help, exit, say, pause, show, observe, trace. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "session/cgroups.h"
+#include "commands.h"
+#include "i18n.h"
+#include "observe/observe.h"
+#include "render/render.h"
+
+static void join_words(struct strbuf *sb, int argc, char **argv)
+{
+    for (int k = 0; k < argc; k++)
+        sb_printf(sb, "%s%s", k ? " " : "", argv[k]);
+}
+
+/* The man pages nslab cites that have a translation in the catalog's
+ * language (manpages-zh has only signal(7) of them); every other page is
+ * marked as English only, so a reader knows what waits at the link. In
+ * English the mark is not translated and nothing is added. */
+static const char *const translated_pages[] = {"signal(7)", NULL};
+
+static void print_man(struct nsl *sh, const char *man)
+{
+    /* TRANSLATORS: appended to a man page reference that exists only in
+     * English, as in "pid_namespaces(7)（英文）". */
+    static const char en_only[] = N_("(English only)");
+    const char *mark = _(en_only);
+    if (mark == en_only) {
+        out_printf(sh, _("Read: %s\n"), man);
+        return;
+    }
+    struct strbuf sb = {0};
+    const char *p = man;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        char page[128];
+        snprintf(page, sizeof page, "%.*s", (int)n, p);
+        bool translated = strchr(page, '(') == NULL;
+        for (int k = 0; translated_pages[k] && !translated; k++)
+            translated = strcmp(page, translated_pages[k]) == 0;
+        sb_printf(&sb, "%s%s", page, translated ? "" : mark);
+        p += n;
+        if (*p == ',') {
+            sb_printf(&sb, ",");
+            p++;
+            while (*p == ' ') {
+                sb_printf(&sb, " ");
+                p++;
+            }
+        }
+    }
+    out_printf(sh, _("Read: %s\n"), sb_str(&sb));
+    sb_free(&sb);
+}
+
+int cmd_help(struct nsl *sh, int argc, char **argv)
+{
+    if (argc > 2)
+        return step_usage(sh, "usage: help [COMMAND]");
+    if (argc == 2) {
+        const char *name = argv[1][0] == '!' ? "!" : argv[1];
+        const struct command *c = command_find(name);
+        if (!c) {
+            const char *s = command_suggest(name);
+            if (s)
+                return step_usage(sh, "no command '%s' (did you mean '%s'?)", name, s);
+            return step_usage(sh, "no command '%s' (`help` lists them)", name);
+        }
+        out_printf(sh, "%s%s%s\n    %s\n\n%s\n", col(sh, C_BOLD), c->synopsis, col(sh, C_RESET),
+                   T_(c->summary), T_(c->help));
+        if (c->mechanism)
+            out_printf(sh, _("\nKernel mechanism: %s\n"), c->mechanism);
+        if (c->man)
+            print_man(sh, c->man);
+        if (c->help_more)
+            c->help_more(sh);
+        return 0;
+    }
+    out_printf(sh, _("Commands (help COMMAND for details):\n"));
+    for (size_t k = 0; k < commands_count; k++)
+        out_printf(sh, "  %-34s %s\n", commands[k].synopsis, T_(commands[k].summary));
+    out_printf(sh, _("\nTYPE: cgroup ipc mnt net pid time user uts (mount, network), or all.\n"
+                     "TARGET: self (the subject), host, a host PID, or %%N (a job).\n"));
+    return 0;
+}
+
+int cmd_exit(struct nsl *sh, int argc, char **argv)
+{
+    long st = -1;
+    if (argc > 2 || (argc == 2 && parse_long(argv[1], 0, 255, &st) < 0))
+        return step_usage(sh, "usage: exit [STATUS] (STATUS from 0 to 255)");
+    sh->want_exit = true;
+    sh->exit_request = (int)st;
+    return 0;
+}
+
+int cmd_say(struct nsl *sh, int argc, char **argv)
+{
+    struct strbuf sb = {0};
+    join_words(&sb, argc - 1, argv + 1);
+    /* Lab narration is in the catalog too (scripts/i18n-pot collects it). */
+    out_printf(sh, "%s\n", sb.len ? T_(sb_str(&sb)) : "");
+    sb_free(&sb);
+    return 0;
+}
+
+int cmd_pause(struct nsl *sh, int argc, char **argv)
+{
+    if (!sh->pausing)
+        return 0;
+    fputs(_("(press Enter to go on) "), stdout);
+    fflush(stdout);
+    /* Enter, end of input or a signal (Ctrl-C) ends the pause. The signals
+     * are blocked except inside ppoll: one that came just before the wait
+     * would otherwise be noticed only at the next key. */
+    sigset_t old;
+    stop_signals_block(&old);
+    while (!(sh->interrupted && *sh->interrupted)) {
+        struct pollfd p = {.fd = 0, .events = POLLIN};
+        int r = ppoll(&p, 1, NULL, &old);
+        if (r < 0 && errno == EINTR)
+            continue;
+        char c;
+        if (r < 0 || read(0, &c, 1) != 1 || c == '\n')
+            break;
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return 0;
+}
+
+int cmd_show(struct nsl *sh, int argc, char **argv)
+{
+    if (argc != 1)
+        return step_usage(sh, "usage: show");
+    struct snapshot now;
+    observe_subject(sh, &now);
+    render_observation(sh, NULL, &now, &sh->step.out);
+    sh->prev = now;
+    if (sh->cg) {
+        struct cg_snap cg;
+        cg_snap_take(sh, NULL, &cg);
+        render_cg_observation(sh, &cg, &sh->step.out);
+        cg_snap_free(&cg);
+    }
+    return 0;
+}
+
+int observe_parse(const char *list, unsigned *out, struct nsl_err *e)
+{
+    cleanup_free char *copy = xstrdup(list);
+    unsigned bits = 0;
+    char *save = NULL;
+    bool any = false;
+    for (char *w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
+        any = true;
+        if (strcmp(w, "ns") == 0)
+            bits |= OBS_NS;
+        else if (strcmp(w, "cgroup") == 0)
+            bits |= OBS_CGROUP;
+        else if (strcmp(w, "mounts") == 0)
+            bits |= OBS_MOUNTS;
+        else if (strcmp(w, "all") == 0)
+            bits |= OBS_ALL;
+        else if (strcmp(w, "none") == 0)
+            bits = 0;
+        else
+            return nsl_usage(e, "unknown observation '%s' (use ns, cgroup, mounts, all, none)", w);
+    }
+    if (!any)
+        return nsl_usage(e, "no observation named (use ns, cgroup, mounts, all, none)");
+    *out = bits;
+    return 0;
+}
+
+int cmd_observe(struct nsl *sh, int argc, char **argv)
+{
+    if (argc == 1) {
+        out_printf(sh, "observe %s%s%s%s\n", sh->opt.observe & OBS_NS ? "ns " : "",
+                   sh->opt.observe & OBS_CGROUP ? "cgroup " : "",
+                   sh->opt.observe & OBS_MOUNTS ? "mounts " : "", sh->opt.observe ? "" : "none");
+        return 0;
+    }
+    struct strbuf sb = {0};
+    join_words(&sb, argc - 1, argv + 1);
+    struct nsl_err e;
+    unsigned bits = 0;
+    int rc = observe_parse(sb_str(&sb), &bits, &e);
+    sb_free(&sb);
+    if (rc < 0)
+        return step_fail_err(sh, &e);
+    sh->opt.observe = bits;
+    return 0;
+}
+
+int cmd_trace(struct nsl *sh, int argc, char **argv)
+{
+    if (argc != 2 || (strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0))
+        return step_usage(sh, "usage: trace on|off");
+    sh->opt.trace = strcmp(argv[1], "on") == 0;
+    return 0;
+}

@@ -1,0 +1,142 @@
+#define _GNU_SOURCE
+#include "observe/observe.h"
+
+#include "cmd/cmd_mount.h"
+
+#include <errno.h>
+#include <unistd.h>
+#include <string.h>
+
+/* Bring the last reading of the subject's namespaces up to date, reading
+ * only what may have changed. Nothing but the subject itself changes them,
+ * and it does so only on requests, which mark the slots they may change
+ * (subject_call); the uts link is read every time, as the answer to
+ * whether the subject is still there. false: no usable reading (none yet,
+ * or the subject is gone or a zombie): read everything, as for anyone. */
+static bool subject_reading_refresh(struct subject *sj)
+{
+    if (!sj->ns_known || sj->nsfd <= 0)
+        return false;
+    struct ns_obs uts;
+    if (ns_read_slot(sj->nsfd, NS_UTS, &uts) < 0)
+        return false;
+    if (!(sj->ns_stale & (1u << NS_UTS)) && uts.ino != sj->ns[NS_UTS].ino)
+        return false; /* cannot happen; if it does, trust nothing kept */
+    sj->ns[NS_UTS] = uts;
+    for (int s = 0; s < NS_NSLOTS; s++)
+        if (s != NS_UTS && (sj->ns_stale & (1u << s)))
+            ns_read_slot(sj->nsfd, s, &sj->ns[s]);
+    sj->ns_stale = 0;
+    return true;
+}
+
+void observe_subject(struct nsl *sh, struct snapshot *out)
+{
+    struct subject *sj = &sh->subj;
+    memset(out, 0, sizeof *out);
+    out->pid = sj->pid;
+    if (out->pid <= 0)
+        return;
+    if (subject_reading_refresh(sj)) {
+        memcpy(out->ns, sj->ns, sizeof out->ns);
+        out->valid = true;
+        return;
+    }
+    out->valid = observe_ns_of(sh, out->pid, out->ns) == 0;
+    /* Remembered only when the subject itself answered. */
+    sj->ns_known = out->valid && out->ns[NS_UTS].ino != 0 && sj->nsfd > 0;
+    sj->ns_stale = 0;
+    if (sj->ns_known)
+        memcpy(sj->ns, out->ns, sizeof sj->ns);
+}
+
+int observe_ns_of(struct nsl *sh, pid_t pid, struct ns_obs out[NS_NSLOTS])
+{
+    /* The subject's through the directory kept open for it; when nothing
+     * reads there (it died), the path answers as for any other PID. */
+    if (pid == sh->subj.pid && sh->subj.nsfd > 0 && ns_read_dir(sh->subj.nsfd, out) > 0)
+        return 0;
+    return ns_read_all(sh->procfd, pid, out);
+}
+
+bool snapshot_changed(const struct snapshot *a, const struct snapshot *b, enum ns_slot s)
+{
+    if (!a->valid || !b->valid)
+        return false;
+    return a->ns[s].ino != b->ns[s].ino || (a->ns[s].err != 0) != (b->ns[s].err != 0);
+}
+
+bool snapshot_differs(const struct nsl *sh, const struct snapshot *now, enum ns_slot s)
+{
+    if (!now->valid)
+        return false;
+    /* pending (no inode yet) differs from the host's, which always reads */
+    return now->ns[s].ino != sh->host_ns[s].ino;
+}
+
+static int read_subject_mounts(struct nsl *sh, struct mount_table *t)
+{
+    if (sh->subj.pid <= 0)
+        return -1;
+    return mountinfo_read(&sh->paths, sh->subj.pid, t, NULL);
+}
+
+void observe_mounts_begin(struct nsl *sh)
+{
+    struct mount_session *ms = mount_session(sh);
+    ms->diff_valid = false;
+    if (ms->have_prev)
+        return;
+    ms->have_prev = read_subject_mounts(sh, &ms->prev) == 0;
+    ms->prev_text_ok = false;
+}
+
+void observe_mounts_skip(struct nsl *sh)
+{
+    struct mount_session *ms = mount_session(sh);
+    ms->diff_valid = false;
+    ms->have_prev = false;
+    ms->prev_text_ok = false;
+}
+
+void observe_mounts(struct nsl *sh)
+{
+    struct mount_session *ms = mount_session(sh);
+    struct mount_table now = {0};
+    struct strbuf text = {0};
+    pid_t pid = sh->subj.pid;
+    ms->diff_valid = false;
+    if (pid <= 0 || mountinfo_read_text(&sh->paths, pid, &text, NULL) < 0) {
+        sb_free(&text);
+        return;
+    }
+    /* The mount table is read every step (nothing tells of every change,
+     * propagation included); it is parsed again only when its text, the
+     * process or its mount namespace differ from what prev was made of.
+     * An unchanged table gives the empty diff, as parsing it would. */
+    ino_t mntns = 0;
+    if (ms->have_prev && ms->prev_text_ok && ms->prev.pid == pid &&
+        mntns_inode(&sh->paths, pid, &mntns) == 0 && mntns == ms->prev.mntns &&
+        text.len == ms->prev_text.len && memcmp(text.buf, ms->prev_text.buf, text.len) == 0) {
+        mount_diff_free(&ms->diff); /* what mount_table_diff of prev with itself gives */
+        ms->diff.ns_before = ms->diff.ns_after = mntns;
+        ms->diff.n_before = ms->diff.n_after = ms->prev.n;
+        ms->diff_valid = true;
+        sb_free(&text);
+        return;
+    }
+    if (mountinfo_from_text(&sh->paths, pid, &text, &now, NULL) < 0) {
+        sb_free(&text);
+        return;
+    }
+    if (ms->have_prev) {
+        mount_table_diff(&ms->prev, &now, &ms->diff);
+        ms->diff_valid = true;
+    }
+    mount_table_free(&ms->prev);
+    ms->prev = now;
+    ms->have_prev = true;
+    sb_free(&ms->prev_text);
+    ms->prev_text = text;
+    ms->prev_text_ok = true;
+}

@@ -1,0 +1,463 @@
+#define _GNU_SOURCE
+/* The shell's cgroup state: set up at start, torn down at exit, and the
+ * words users type for cgroups and their values. See cgroups.h. */
+#include "session/cgroups.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "subject/subject.h"
+#include "i18n.h"
+
+/* --- lifecycle ----------------------------------------------------------- */
+
+void cgroups_init(struct nsl *sh, struct strbuf *notes)
+{
+    struct nsl_cg *c = xcalloc(1, sizeof *c);
+    sh->cg = c;
+    struct nsl_err e = {0};
+    if (cg_layout_detect(&c->layout, &sh->paths, &e) < 0) {
+        snprintf(c->why, sizeof c->why, "the cgroup layout could not be read: %s", e.msg);
+        return;
+    }
+    if (c->layout.mode == CG_MODE_NONE) {
+        snprintf(c->why, sizeof c->why,
+                 "no cgroup filesystem is mounted under %s (/proc/self/mountinfo lists none)",
+                 sh->paths.cgroup);
+        return;
+    }
+    c->ready = true;
+    cg_session_init(&c->session, &c->layout, &sh->paths, sh->shell_pid);
+    if (cg_pid_dirs(&c->layout, &sh->paths, sh->shell_pid, &c->host, NULL) < 0)
+        memset(&c->host, 0, sizeof c->host);
+    /* Sessions whose nslab was killed (SIGKILL leaves no chance to clean
+     * up) left their nslab.<PID> parents behind: remove them now. */
+    struct trace t = {0};
+    int n = cg_sweep(&c->layout, &sh->paths, &c->session.sys, sh->shell_pid, &t, &e);
+    for (size_t k = 0; k < t.n; k++) {
+        const char *what = t.v[k].args;
+        if (!(t.v[k].flags & TRACE_NOTE))
+            continue;
+        /* Only what is really gone is called removed. */
+        if (strncmp(what, "removed session: ", 17) == 0)
+            sb_printf(notes, _("nslab: removed the cgroups of a session that is gone: %s\n"),
+                      what + 17);
+        else if (strncmp(what, "kept session: ", 14) == 0)
+            sb_printf(notes, _("nslab: kept the cgroups of a session that may be alive: %s\n"),
+                      what + 14);
+    }
+    if (n < 0)
+        sb_printf(notes, _("nslab: could not remove the cgroups of a session that is gone: %s\n"),
+                  e.msg);
+    trace_free(&t);
+}
+
+void cgroups_free(struct nsl *sh, struct strbuf *errors)
+{
+    struct nsl_cg *c = sh->cg;
+    if (!c)
+        return;
+    if (c->ready) {
+        struct nsl_err e = {0};
+        if (cg_session_cleanup(&c->session, NULL, &e) < 0)
+            sb_printf(errors, "nslab: cannot remove this session's cgroups: %s\n", e.msg);
+        cg_session_free(&c->session);
+    }
+    cg_snap_free(&c->prev);
+    cg_snap_free(&c->now);
+    cg_files_free(&c->kept);
+    sb_free(&c->subj_text);
+    free(c->subj_dirs);
+    free(c->oom);
+    free(c);
+    sh->cg = NULL;
+}
+
+int cgroups_need(struct nsl *sh, struct nsl_err *e)
+{
+    if (!sh->cg)
+        return nsl_fail(e, ENOENT, "cgroups are not set up in this session");
+    if (!sh->cg->ready)
+        return nsl_fail(e, ENOENT, "cgroups are not available here: %s", sh->cg->why);
+    return 0;
+}
+
+/* One component of a path below a session cgroup. */
+static bool component_ok(const char *s, size_t n)
+{
+    if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return false;
+    return true;
+}
+
+int cgroups_resolve(struct nsl *sh, const char *word, struct cg_group *buf,
+                    const struct cg_group **out, struct nsl_err *e)
+{
+    if (cgroups_need(sh, e) < 0)
+        return -1;
+    const struct cg_session *s = &sh->cg->session;
+    const char *slash = strchr(word, '/');
+    if (!slash)
+        return cg_lookup(s, word, out, e);
+    if (slash == word)
+        return nsl_usage(e,
+                         "'%s': a CGROUP is a name cgcreate printed (mem1) or a path below one "
+                         "(mem1/sub), not an absolute path",
+                         word);
+    cleanup_free char *name = xstrndup(word, (size_t)(slash - word));
+    const struct cg_group *g;
+    if (cg_lookup(s, name, &g, e) < 0)
+        return -1;
+    for (const char *p = slash + 1;;) {
+        size_t n = strcspn(p, "/");
+        if (!component_ok(p, n))
+            return nsl_usage(e, "'%s' is not a path below cgroup %s (no empty, . or .. parts)",
+                             word, name);
+        if (!p[n])
+            break;
+        p += n + 1;
+    }
+    *buf = *g;
+    int w1 = snprintf(buf->name, sizeof buf->name, "%s", word);
+    int w2 = snprintf(buf->dir, sizeof buf->dir, "%s/%s", g->dir, slash + 1);
+    if (w1 < 0 || (size_t)w1 >= sizeof buf->name || w2 < 0 || (size_t)w2 >= sizeof buf->dir)
+        return nsl_fail(e, ENAMETOOLONG, "cgroup path '%s' is too long", word);
+    struct stat sb;
+    if (stat(buf->dir, &sb) < 0 || !S_ISDIR(sb.st_mode))
+        return nsl_fail(e, ENOENT, "no cgroup '%s': %s is not a directory", word, buf->dir);
+    *out = buf;
+    return 0;
+}
+
+bool cgroups_pid_ours(struct nsl *sh, pid_t pid)
+{
+    if (pid <= 0 || pid == sh->shell_pid)
+        return false;
+    if (pid == sh->subj.pid)
+        return true;
+    /* A job that ended may have left its PID to a process of someone else. */
+    const struct job *j = job_by_pid(sh, pid);
+    if (j && (j->state == JOB_RUNNING || j->state == JOB_STOPPED))
+        return true;
+    /* Descendants of the shell: the subject's children and theirs, and
+     * orphans re-parented to the shell (a child subreaper). */
+    for (int depth = 0; depth < 64 && pid > 1; depth++) {
+        char path[64], buf[512];
+        snprintf(path, sizeof path, "%d/stat", (int)pid);
+        if (read_file_at(sh->procfd, path, buf, sizeof buf) < 0)
+            return false;
+        char *rp = strrchr(buf, ')');
+        char state;
+        int ppid;
+        if (!rp || sscanf(rp + 1, " %c %d", &state, &ppid) != 2)
+            return false;
+        if (ppid == sh->shell_pid)
+            return true;
+        pid = ppid;
+    }
+    return false;
+}
+
+/* --- values -------------------------------------------------------------- */
+
+static const char *const abstract_keys[] = {
+    "limit", "usage", "procs", "oom_kill", "limit_hits", "throttled", "frozen", "weight", "cpus",
+};
+
+bool cg_key_is_abstract(const char *key)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(abstract_keys); i++)
+        if (strcmp(key, abstract_keys[i]) == 0)
+            return true;
+    return false;
+}
+
+const char *cg_abstract_key(size_t k)
+{
+    return k < ARRAY_SIZE(abstract_keys) ? abstract_keys[k] : NULL;
+}
+
+static int num_value(const struct cg_num *n, const char *what, const struct cg_group *g,
+                     struct strbuf *out, struct nsl_err *e)
+{
+    if (!n->known)
+        return nsl_fail(e, ENOENT, "%s (a %s cgroup, v%d) has no %s file here", g->name,
+                        cg_ctrl_info[g->ctrl].name, g->version, what);
+    if (n->is_max)
+        sb_append(out, "max");
+    else
+        sb_printf(out, "%" PRIu64, n->v);
+    return 0;
+}
+
+static int abstract_get(const struct cg_group *g, const char *key, struct strbuf *out,
+                        struct nsl_err *e)
+{
+    struct cg_stats st;
+    if (g->be->read_stats(g->dir, g->ctrl, NULL, &st, e) < 0)
+        return -1;
+    int r = 0;
+    if (strcmp(key, "limit") == 0) {
+        if (g->ctrl == CG_CPU && st.limit.known) {
+            if (st.limit.is_max)
+                sb_printf(out, "max %" PRIu64, st.period.v);
+            else
+                sb_printf(out, "%" PRIu64 " %" PRIu64, st.limit.v, st.period.v);
+        } else if (g->ctrl == CG_CPUSET) {
+            sb_append(out, st.cpus);
+        } else if (g->ctrl == CG_FREEZER) {
+            r = nsl_usage(e, "%s is a freezer cgroup: it has no limit (frozen is its state)",
+                          g->name);
+        } else {
+            r = num_value(&st.limit, "limit", g, out, e);
+        }
+    } else if (strcmp(key, "usage") == 0) {
+        r = num_value(&st.usage, g->ctrl == CG_CPU ? "CPU usage (v1 keeps it in cpuacct)" : "usage",
+                      g, out, e);
+    } else if (strcmp(key, "procs") == 0) {
+        sb_printf(out, "%zu", st.npids);
+    } else if (strcmp(key, "oom_kill") == 0) {
+        r = num_value(&st.oom_kill, "oom_kill counter", g, out, e);
+    } else if (strcmp(key, "limit_hits") == 0) {
+        r = num_value(&st.max_hits, "count of limit hits", g, out, e);
+    } else if (strcmp(key, "throttled") == 0) {
+        r = num_value(&st.nr_throttled, "nr_throttled counter", g, out, e);
+    } else if (strcmp(key, "weight") == 0) {
+        r = num_value(&st.weight, "cpu weight", g, out, e);
+    } else if (strcmp(key, "cpus") == 0) {
+        if (g->ctrl != CG_CPUSET)
+            r = nsl_usage(e, "%s is not a cpuset cgroup", g->name);
+        else
+            sb_append(out, st.cpus);
+    } else if (strcmp(key, "frozen") == 0) {
+        if (st.frozen < 0)
+            r = nsl_usage(e,
+                          "%s has no freeze state: on cgroup v1 only cgroups of the freezer "
+                          "hierarchy freeze (cgcreate freezer)",
+                          g->name);
+        else
+            sb_append(out, st.frozen == 2 ? "freezing" : st.frozen ? "1" : "0");
+    }
+    cg_stats_free(&st);
+    return r;
+}
+
+/* In "key value\n" lines, the value of key. */
+static bool keyed_value(const char *text, const char *key, struct strbuf *out)
+{
+    size_t klen = strlen(key);
+    for (const char *p = text; *p;) {
+        size_t len = strcspn(p, "\n");
+        if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == ' ') {
+            sb_appendn(out, p + klen + 1, len - klen - 1);
+            return true;
+        }
+        p += len;
+        if (*p)
+            p++;
+    }
+    return false;
+}
+
+int cg_value_get(const struct cg_group *g, const char *key, struct strbuf *out,
+                 struct nsl_err *e)
+{
+    if (cg_key_is_abstract(key))
+        return abstract_get(g, key, out, e);
+    const char *colon = strchr(key, ':');
+    cleanup_free char *file = xstrndup(key, colon ? (size_t)(colon - key) : strlen(key));
+    struct strbuf text = {0};
+    if (cg_file_read(g, file, &text, e) < 0) {
+        sb_free(&text);
+        return -1;
+    }
+    int r = 0;
+    if (colon) {
+        if (!keyed_value(sb_str(&text), colon + 1, out))
+            r = nsl_fail(e, ENOENT, "%s/%s has no line '%s'", g->dir, file, colon + 1);
+    } else {
+        size_t n = text.len;
+        while (n && (text.buf[n - 1] == '\n' || text.buf[n - 1] == ' '))
+            n--;
+        sb_appendn(out, sb_str(&text), n);
+    }
+    sb_free(&text);
+    return r;
+}
+
+enum cmp_op { OP_EQ, OP_NE, OP_GT, OP_GE, OP_LT, OP_LE };
+
+/* ">=64M" -> OP_GE and "64M"; no operator -> OP_EQ. */
+static const char *op_parse(const char *want, enum cmp_op *op)
+{
+    static const struct {
+        const char *text;
+        enum cmp_op op;
+    } ops[] = {{">=", OP_GE}, {"<=", OP_LE}, {"!=", OP_NE}, {">", OP_GT}, {"<", OP_LT}, {"=", OP_EQ}};
+    for (size_t i = 0; i < ARRAY_SIZE(ops); i++) {
+        size_t n = strlen(ops[i].text);
+        if (strncmp(want, ops[i].text, n) == 0) {
+            *op = ops[i].op;
+            return want + n;
+        }
+    }
+    *op = OP_EQ;
+    return want;
+}
+
+/* A number as a file shows it: digits (with K/M/G for sizes), or "max". */
+static bool number_parse(const char *s, uint64_t *out)
+{
+    bool is_max;
+    size_t n = strcspn(s, " \n\t");
+    cleanup_free char *word = xstrndup(s, n);
+    if (parse_size(word, out, &is_max) < 0)
+        return false;
+    if (is_max)
+        *out = UINT64_MAX;
+    return true;
+}
+
+static bool op_holds(enum cmp_op op, uint64_t a, uint64_t b)
+{
+    switch (op) {
+    case OP_EQ: return a == b;
+    case OP_NE: return a != b;
+    case OP_GT: return a > b;
+    case OP_GE: return a >= b;
+    case OP_LT: return a < b;
+    case OP_LE: return a <= b;
+    }
+    return false;
+}
+
+/* Do have's first words equal want's words? */
+static bool words_equal(const char *have, const char *want)
+{
+    size_t nw = 1;
+    for (const char *p = want; *p; p++)
+        if (*p == ' ')
+            nw++;
+    const char *p = have;
+    while (*p == ' ')
+        p++;
+    const char *end = p;
+    for (size_t k = 0; k < nw && *end; k++) {
+        end += strcspn(end, " \n");
+        if (k + 1 < nw && *end == ' ')
+            end++;
+    }
+    return (size_t)(end - p) == strlen(want) && strncmp(p, want, strlen(want)) == 0;
+}
+
+/* An abstract `limit` against cgcreate's LIMIT syntax. */
+static int limit_match(enum cg_ctrl ctrl, const char *have, const char *want, struct strbuf *why,
+                       struct nsl_err *e)
+{
+    struct cg_limit l;
+    if (cg_limit_parse(ctrl, want, &l, e) < 0)
+        return -1;
+    bool held;
+    if (ctrl == CG_CPUSET) {
+        held = strcmp(have, l.cpus) == 0;
+    } else if (ctrl == CG_CPU) {
+        char q[32];
+        unsigned long long p = 0;
+        held = sscanf(have, "%31s %llu", q, &p) == 2 && p == l.period &&
+               (l.is_max ? strcmp(q, "max") == 0 : strtoull(q, NULL, 10) == l.value);
+    } else {
+        uint64_t v;
+        held = number_parse(have, &v) && (l.is_max ? v == UINT64_MAX : v == l.value);
+    }
+    if (!held) {
+        struct strbuf f = {0};
+        cg_limit_format(&l, &f);
+        sb_printf(why, _("the limit is %s, not %s"), have, sb_str(&f));
+        sb_free(&f);
+    }
+    return held;
+}
+
+int cg_value_match(enum cg_ctrl ctrl, const char *key, const char *have, const char *want,
+                   struct strbuf *why, struct nsl_err *e)
+{
+    enum cmp_op op;
+    const char *rest = op_parse(want, &op);
+    if (!*rest)
+        return nsl_usage(e, "'%s' compares with nothing", want);
+    if (strcmp(key, "limit") == 0 && rest == want)
+        return limit_match(ctrl, have, want, why, e);
+    uint64_t a, b;
+    bool numbers = number_parse(have, &a) && number_parse(rest, &b);
+    if (rest != want && !numbers) {
+        if (!number_parse(rest, &b))
+            return nsl_usage(e, "'%s': %s compares numbers (e.g. >0, <=64M)", want,
+                             want[0] == '!' ? "!=" : "an operator");
+        sb_printf(why, "%s is \"%s\", not a number", key, have);
+        return 0;
+    }
+    bool held = numbers ? op_holds(op, a, b) : words_equal(have, want);
+    if (!held)
+        sb_printf(why, "%s is %s%s%s, not %s", key, numbers ? "" : "\"", have, numbers ? "" : "\"",
+                  want);
+    return held;
+}
+
+/* --- OOM kills reported as events ------------------------------------------ */
+
+static uint64_t *oom_seen(struct nsl_cg *c, const char *dir)
+{
+    for (size_t k = 0; k < c->noom; k++)
+        if (strcmp(c->oom[k].dir, dir) == 0)
+            return &c->oom[k].count;
+    c->oom = xrealloc(c->oom, (c->noom + 1) * sizeof *c->oom);
+    struct cg_oom_seen *o = &c->oom[c->noom++];
+    snprintf(o->dir, sizeof o->dir, "%s", dir);
+    o->count = 0; /* a cgroup of the session starts with none */
+    return &o->count;
+}
+
+bool cgroups_oom_note(struct nsl *sh, const struct subj_event *ev, struct subj_event *note)
+{
+    struct nsl_cg *c = sh->cg;
+    if (!c || !c->ready || ev->kind != EV_EXITED || !WIFSIGNALED(ev->status) ||
+        WTERMSIG(ev->status) != SIGKILL)
+        return false;
+    for (size_t k = 0; k < c->session.n; k++) {
+        const struct cg_group *g = c->session.v[k];
+        if (g->ctrl != CG_MEMORY)
+            continue;
+        struct cg_stats st;
+        if (g->be->read_stats(g->dir, g->ctrl, NULL, &st, NULL) < 0)
+            continue;
+        uint64_t *seen = oom_seen(c, g->dir);
+        bool up = st.oom_kill.known && st.oom_kill.v > *seen;
+        if (up) {
+            const char *file = "memory.events";
+            for (size_t i = 0; i < st.nreads; i++)
+                if (st.reads[i].key && strcmp(st.reads[i].key, "oom_kill") == 0)
+                    file = st.reads[i].file;
+            char lim[32] = "max";
+            if (st.limit.known && !st.limit.is_max)
+                cg_human_size(st.limit.v, lim, sizeof lim);
+            *note = (struct subj_event){.kind = EV_TEXT, .pid = ev->pid};
+            snprintf(note->text, sizeof note->text,
+                     "OOM kill in %s: the kernel's OOM killer ended a process there (%s "
+                     "oom_kill %" PRIu64 " -> %" PRIu64 "; limit %s)",
+                     g->name, file, *seen, st.oom_kill.v, lim);
+            *seen = st.oom_kill.v;
+        }
+        cg_stats_free(&st);
+        if (up)
+            return true;
+    }
+    return false;
+}

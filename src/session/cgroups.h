@@ -1,0 +1,184 @@
+/* The shell's side of cgroups: the layout detected once at start, the
+ * session that owns this nslab's cgroups, the observation of their files
+ * after each step, and the words users type for them (CGROUP, the keys of
+ * cgget / cgset / expect cg). The mechanisms are in kernel/cgroup.h; this
+ * file only wires them into the shell.
+ *
+ *   start      cgroups_init: cg_layout_detect, cg_session_init, cg_sweep
+ *   each step  cgroups_observe_step (observe_cg.c) fills sh->cg->now, marking
+ *              what changed since sh->cg->prev; render/cgroup.c prints it
+ *   an exit    cgroups_oom_note: a job killed by SIGKILL where a memory
+ *              cgroup's oom_kill went up gets an event line saying so
+ *   exit       cgroups_free: cg_session_cleanup (after the jobs are killed) */
+#ifndef NSLAB_CGROUPS_H
+#define NSLAB_CGROUPS_H
+
+#include "kernel/cgroup/cgroup.h"
+#include "nslab.h"
+
+struct subj_event;
+
+/* What changed in a cgroup since the previous observation, by meaning (the
+ * text marks these; JSON lists every file that changed). */
+enum cg_mark {
+    CGM_NEW = 1 << 0,
+    CGM_LIMIT = 1 << 1,
+    CGM_USAGE = 1 << 2, /* a gauge: changes all the time, never marked in text */
+    CGM_HITS = 1 << 3,
+    CGM_OOM = 1 << 4,
+    CGM_THROTTLED = 1 << 5,
+    CGM_FROZEN = 1 << 6,
+    CGM_PROCS = 1 << 7,
+    CGM_WEIGHT = 1 << 8,
+    CGM_CPUS = 1 << 9,
+};
+
+/* One cgroup as observed. */
+struct cg_obs {
+    char name[128]; /* "mem1", "mem1/sub"; "" for the subject's own */
+    char dir[CG_PATH_MAX + 192];
+    int hier, version;
+    enum cg_ctrl ctrl; /* CG_NCTRL: a cgroup of no controller nslab knows */
+    bool own;          /* the subject's own cgroup, not one of the session's */
+    int depth;         /* cgls: levels below the session's cgroup */
+    bool ok;           /* read; otherwise err says why */
+    char err[1024];
+    struct cg_stats st;
+    bool *changed; /* per st.reads[i]: differs from the previous observation */
+    unsigned marks; /* enum cg_mark */
+    bool subject_inside;
+};
+
+struct cg_snap {
+    bool taken;
+    pid_t subject;
+    struct cg_obs *v;
+    size_t n;
+};
+
+struct cg_oom_seen {
+    char dir[CG_PATH_MAX + 192];
+    uint64_t count;
+};
+
+struct nsl_cg {
+    bool ready;     /* a layout was detected */
+    char why[1200]; /* why cgroups are not available, when !ready */
+    struct cg_layout layout;
+    struct cg_session session;
+    struct cg_pid_dirs host; /* where nslab itself runs: "the host's" cgroups */
+    struct cg_snap prev, now;
+    /* The observation reads the same files every step: their descriptors
+     * stay open (cgroup_files.h), among them the subject's
+     * /proc/PID/cgroup, whose last text and what it names are kept so that
+     * an unchanged text is not parsed and matched again. */
+    struct cg_files kept;
+    struct strbuf subj_text;
+    pid_t subj_pid;
+    bool subj_parsed;
+    struct cg_pid_dirs *subj_dirs;
+    struct cg_oom_seen *oom;
+    size_t noom;
+};
+
+/* --- lifecycle (cgroups.c) --------------------------------------------- */
+
+/* Detect the layout, start the session (parents nslab.<shell PID>), sweep
+ * the cgroups of sessions whose nslab is gone. Never fails: without a
+ * layout, cgroup commands say why. What the sweep removed is appended to
+ * notes, one "nslab: ..." line each. */
+void cgroups_init(struct nsl *sh, struct strbuf *notes);
+/* Remove every cgroup of the session (call after the jobs are killed) and
+ * free everything. A failure is appended to errors ("nslab: ..." lines). */
+void cgroups_free(struct nsl *sh, struct strbuf *errors);
+
+/* 0 when cgroups can be used here, else -1 saying why. */
+int cgroups_need(struct nsl *sh, struct nsl_err *e);
+/* A CGROUP word: a name cgcreate printed ("mem1"), or a path below one
+ * ("mem1/sub", a cgroup made there by other means). For a path, buf is
+ * filled and *out points to it. */
+int cgroups_resolve(struct nsl *sh, const char *word, struct cg_group *buf,
+                    const struct cg_group **out, struct nsl_err *e);
+/* Is pid one of this session's processes (the subject, a job, or any
+ * descendant of the shell)? Only those may be moved into its cgroups:
+ * whatever is inside them at exit is killed. */
+bool cgroups_pid_ours(struct nsl *sh, pid_t pid);
+
+/* --- spawn --cg (cmd/cmd_cgroup.c) ------------------------------------ */
+
+#define CG_SPAWN_MAX 8
+struct cg_spawn_places {
+    int n;
+    char names[CG_SPAWN_MAX][128];
+    char procs[CG_SPAWN_MAX][CG_PATH_MAX + 224]; /* DIR/cgroup.procs */
+};
+/* The cgroups of a comma list ("mem1,pids1"; NULL or "" for none), at most
+ * one per hierarchy (a process is in one cgroup of each). */
+int cg_spawn_places(struct nsl *sh, const char *list, struct cg_spawn_places *out,
+                    struct nsl_err *e);
+/* The step's error when writing the new child's PID to places->procs[which]
+ * failed with err. Returns -1. */
+int cg_spawn_fail(struct nsl *sh, const struct cg_spawn_places *places, int which, int err,
+                  const char *prog);
+
+/* --- values: cgget, cgset, expect cg (cgroups.c) ----------------------- */
+
+/* Version-neutral keys, so the same lab runs on v1 and v2:
+ *   limit usage procs oom_kill limit_hits throttled frozen weight cpus
+ * Any other key is a file name of the cgroup ("memory.max"), or FILE:KEY
+ * for one line of a flat-keyed file ("memory.events:oom_kill"). */
+bool cg_key_is_abstract(const char *key);
+/* The k-th of those keys (completion offers them), NULL past the last. */
+const char *cg_abstract_key(size_t k);
+/* The value of key in g: an abstract key from the backend's reading
+ * (numbers; "max"; cpu limit "QUOTA PERIOD"), FILE:KEY's value, or FILE's
+ * whole text (trailing newlines removed). */
+int cg_value_get(const struct cg_group *g, const char *key, struct strbuf *out,
+                 struct nsl_err *e);
+/* Does have hold want? want is a value (its first word compared with
+ * have's), or a comparison ">N" ">=N" "<N" "<=N" "!=N" of numbers; sizes
+ * (64M) are numbers too. For an abstract `limit`, want is parsed as
+ * cgcreate's LIMIT for ctrl (so "20%" matches "20000 100000").
+ * 1 holds, 0 not (why filled), -1 malformed want. */
+int cg_value_match(enum cg_ctrl ctrl, const char *key, const char *have, const char *want,
+                   struct strbuf *why, struct nsl_err *e);
+
+/* --- observation (observe_cg.c) ---------------------------------------- */
+
+/* Read the session's cgroups and the subject's own (where they differ
+ * from the host's) into out, marking what changed since prev (may be an
+ * untaken snapshot). Reads only the files shown. */
+void cg_snap_take(struct nsl *sh, const struct cg_snap *prev, struct cg_snap *out);
+void cg_snap_free(struct cg_snap *s);
+/* After a step: prev = now, now = a fresh snapshot. */
+void cgroups_observe_step(struct nsl *sh);
+/* A step nobody sees the observation of (-q): drop the snapshots, so the
+ * next one shown marks only what its own step changed. */
+void cgroups_observe_skip(struct nsl *sh);
+/* Fill o from g's files (for cgls too), depth levels below its session
+ * cgroup; marks against prev (NULL: none). */
+void cg_obs_read(struct nsl *sh, const struct cg_group *g, const char *name, int depth,
+                 const struct cg_obs *prev, struct cg_obs *o);
+void cg_obs_free(struct cg_obs *o);
+/* A job ended (ev): when it was killed by SIGKILL and the oom_kill counter
+ * of one of the session's memory cgroups went up, fill note with an event
+ * line that says so. */
+bool cgroups_oom_note(struct nsl *sh, const struct subj_event *ev, struct subj_event *note);
+
+/* --- rendering (render/cgroup.c) --------------------------------------- */
+
+/* "30.1M", "512K", "1.5G", "0": a byte count rounded for reading. */
+void cg_human_size(uint64_t n, char *buf, size_t size);
+/* "[#####...............]": frac (0..1) of width cells. */
+void cg_bar(double frac, int width, struct strbuf *out);
+/* One line of the observation for o (without indentation or newline). */
+void render_cg_line(struct nsl *sh, const struct cg_obs *o, struct strbuf *out);
+/* The observation's cgroup lines (none when there is nothing to show). */
+void render_cg_observation(struct nsl *sh, const struct cg_snap *s, struct strbuf *out);
+/* The step's "cgroups" array (SPEC §5). */
+cJSON *render_cg_json(struct nsl *sh, const struct cg_snap *s);
+cJSON *render_cg_obs_json(struct nsl *sh, const struct cg_obs *o);
+/* cgls: the table of cgroups (v[n], tree order). */
+void render_cgls(struct nsl *sh, const struct cg_obs *v, size_t n, struct strbuf *out);
+
+#endif

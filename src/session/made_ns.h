@@ -1,0 +1,33 @@
+/* The namespaces this session made (unshare, spawn --ns) of the types the
+ * host guards look at: mnt (the mount guard) and uts (hostname and
+ * domainname). Every other namespace of those types is the host's for the
+ * guards: the one nslab started in, and any other the subject can reach
+ * with setns (a container's, an outer namespace's), since changing it
+ * changes what processes the session did not start see.
+ *
+ * Each is held open (a descriptor on /proc/PID/ns/TYPE) while the session
+ * lives: the guards know a namespace by its inode, and the kernel gives the
+ * inode of a namespace that ended to the next one made anywhere. */
+#ifndef NSLAB_MADE_NS_H
+#define NSLAB_MADE_NS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "nslab.h"
+
+/* pid's TYPE namespace (slot NS_MNT or NS_UTS), if the session made it:
+ * when `before` is not 0 it is the inode the process had before the call
+ * that may have made one (an unshare: an unchanged inode made nothing);
+ * when `expect` is not 0 the inode must be that one (spawn: the inode read
+ * before the child ran, so a namespace the program entered or made by
+ * itself since is not taken for the session's). */
+void made_ns_note(struct nsl *sh, enum ns_slot slot, pid_t pid, ino_t before, ino_t expect);
+/* Did the session make the TYPE namespace ino? */
+bool made_ns_has(const struct nsl *sh, enum ns_slot slot, ino_t ino);
+/* The inodes of slot's namespaces the session made, "4026532177 4026532180". */
+void made_ns_format(const struct nsl *sh, enum ns_slot slot, struct strbuf *out);
+/* Close them all (at exit). */
+void made_ns_free(struct nsl *sh);
+
+#endif
