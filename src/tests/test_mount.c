@@ -8,6 +8,7 @@
  * a temporary directory in /tmp. The parent never leaves the host's mount
  * namespace; it reads the host's mountinfo before any test and checks, as
  * the last test, that it is byte-identical afterwards. */
+/* layer: kernel */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
