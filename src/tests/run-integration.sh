@@ -56,6 +56,9 @@ export NSLAB_TOP=$top
 is_root=false
 [ "$(id -u)" -eq 0 ] && is_root=true
 
+# shellcheck source=sessions.bash
+source "$top/src/tests/sessions.bash"
+
 log=$(mktemp "${TMPDIR:-/tmp}/nslab-integration.XXXXXX")
 trap 'rm -f "$log"' EXIT
 
@@ -64,20 +67,7 @@ trap 'rm -f "$log"' EXIT
 # One line per thing; the runner compares the lists from before and after.
 leftover_cgroups()
 {
-    # A session's cgroup is nslab.<PID of its shell>. One whose shell is alive
-    # and runs another binary belongs to another checkout's session on the
-    # same machine (a developer's, a second worktree's): not this run's.
-    local d pid exe
-    exe=$(readlink -f "$NSLAB")
-    find /sys/fs/cgroup -maxdepth 3 -type d -name 'nslab.*' 2>/dev/null | sort |
-        while IFS= read -r d; do
-            pid=${d##*/nslab.}
-            if [[ $pid =~ ^[0-9]+$ ]] && [ -e "/proc/$pid" ] &&
-                [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" != "$exe" ]; then
-                continue
-            fi
-            printf '%s\n' "$d"
-        done
+    nslab_cgroups 3
 }
 
 leftover_processes()

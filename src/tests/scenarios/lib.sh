@@ -147,6 +147,9 @@ _lib_cleanup()
     exit "$status"
 }
 
+# shellcheck source=../sessions.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../sessions.bash"
+
 command -v python3 >/dev/null || skip "needs python3 (for JSON)"
 
 # tmpdir: a private directory for this scenario, removed at exit.
@@ -378,6 +381,29 @@ jv()
     [ -n "${J[$1]+x}" ] || fail "no '$1' in the JSON (have: ${!J[*]})"
     printf '%s\n' "${J[$1]}"
 }
+
+# in_mount_ns SCRIPT: run bash SCRIPT in a new private mount namespace made
+# for the test (nslab started there takes it for the host's), with NSLAB, T
+# (= $tmpdir) and TMPDIR exported; prints what SCRIPT prints. In SCRIPT,
+# `steps` turns nslab -J output on its stdin into one "COMMAND|OK|ERROR" line
+# per step (OK is True or False), and `run "CMDS"` runs nslab -J -k -c CMDS
+# through it.
+in_mount_ns()
+{
+    [ "$#" -eq 1 ] || fail "in_mount_ns needs SCRIPT (got $# arguments)"
+    NSLAB=$NSLAB T=$tmpdir TMPDIR=$tmpdir unshare --mount --propagation private \
+        bash -c "$_in_mount_ns_lib$1"
+}
+_in_mount_ns_lib='
+steps() { python3 -c "
+import json, sys
+for line in sys.stdin:
+    o = json.loads(line)
+    if \"step\" in o:
+        print(\"%s|%s|%s\" % (o[\"command\"], o[\"ok\"], o[\"error\"]))
+"; }
+run() { "$NSLAB" -J -k -c "$1" 2>/dev/null | steps; }
+'
 
 # ns_entries: the ten entries of /proc/PID/ns, in the kernel's order.
 # shellcheck disable=SC2034 # for the scenarios
