@@ -34,7 +34,7 @@ PO_PARTS := commands messages labs
 POS     := $(PO_PARTS:%=docs/i18n/zh_CN/%.po)
 MO      := $(B)/locale/zh_CN/LC_MESSAGES/nslab.mo
 
-.PHONY: all run test check unit integration asan valgrind install uninstall clean deps \
+.PHONY: all run test check unit integration lint asan valgrind install uninstall clean deps \
 	check-static check-layers docs fuzz fuzz-run bench po
 
 all: $(B)/nslab $(MO)
@@ -131,8 +131,16 @@ unit: $(TESTBINS)
 integration: $(B)/nslab $(MO)
 	@NSLAB=$(CURDIR)/$(B)/nslab bash src/tests/run-integration.sh
 
-# The fast suite: unit tests, then labs and scenarios against the kernel.
-check: unit integration
+# The checks of the docs and the code rather than of behaviour
+# (src/tests/lint/): generated docs fresh, the man page, the tutorial's
+# transcripts, the labs' form, translations and their vocabulary, the
+# layer checker itself.
+lint: $(B)/nslab $(MO)
+	@NSLAB=$(CURDIR)/$(B)/nslab bash src/tests/run-integration.sh --lint
+
+# The fast suite: unit tests, labs and scenarios against the kernel, and the
+# checks of the docs and the code.
+check: unit integration lint
 
 # Everything: the fast suite, static analysis, the fuzzers, every lab under
 # valgrind, and the fast suite again built with ASan+UBSan. What CI runs
@@ -189,7 +197,7 @@ docs: $(B)/nslab
 	./$(B)/nslab --dump-commands > docs/commands.md
 
 # New translatable strings go into the PO files, untranslated, for a
-# translator to fill in (src/tests/scenarios/i18n.sh fails until then).
+# translator to fill in (src/tests/lint/i18n.sh fails until then).
 po: $(B)/nslab
 	@for p in $(PO_PARTS); do \
 	    scripts/i18n-pot $$p > $(B)/$$p.pot && \
