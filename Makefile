@@ -85,8 +85,10 @@ $(foreach l,$(LAYERS),$(eval $(call layer_rule,$(l))))
 # below LAYER: that layer and every one under it, top first.
 below = $(wordlist $(words $(call _upto,$(1),$(LAYERS))),$(words $(LAYERS)),$(LAYERS))
 _upto = $(if $(filter $(1),$(firstword $(2))),$(firstword $(2)),$(firstword $(2)) $(call _upto,$(1),$(wordlist 2,$(words $(2)),$(2))))
-# test_layer FILE: the layer a unit test declares.
-test_layer = $(shell sed -n '1,30s|^/\* layer: \([a-z]*\) \*/.*|\1|p' $(1))
+# test_layer FILE: the layer a unit test declares (read once for all tests).
+TEST_LAYERS := $(shell grep -Ho '^/\* layer: [a-z]*' $(TESTSRCS) /dev/null | \
+	sed 's|^src/tests/\(.*\)\.c:/\* layer: |\1:|')
+test_layer = $(patsubst $(1:src/tests/%.c=%):%,%,$(filter $(1:src/tests/%.c=%):%,$(TEST_LAYERS)))
 # Tests whose module's layer still calls up into a higher one (the upward
 # edges of docs/architecture.md, "Measuring the layers") link against every
 # layer until those calls are gone; `make unit-layers` links each test
