@@ -267,6 +267,7 @@ nslab_veth_pair()
 {
     [ "$#" -eq 2 ] || fail "nslab_veth_pair needs DEV PEER (got $# arguments)"
     nslab_send_ok "spawn --ns net sleep 300"
+    # shellcheck disable=SC2034 # for the scenarios
     veth_job=$(jv result.pid)
     nslab_send_ok "veth $1 $2 --peer-ns %$(jv result.job)"
 }
