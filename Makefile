@@ -34,7 +34,7 @@ PO_PARTS := commands messages labs
 POS     := $(PO_PARTS:%=docs/i18n/zh_CN/%.po)
 MO      := $(B)/locale/zh_CN/LC_MESSAGES/nslab.mo
 
-.PHONY: all run test check unit integration asan valgrind install uninstall clean deps \
+.PHONY: all run test check unit integration lint asan valgrind install uninstall clean deps \
 	check-static check-layers docs fuzz fuzz-run bench po
 
 all: $(B)/nslab $(MO)
@@ -55,9 +55,71 @@ $(B)/src/%.o: src/%.c | $(DEPSTAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(B)/tests/%: src/tests/%.c $(LIBOBJS) | $(DEPSTAMP)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Isrc -o $@ $< $(LIBOBJS) $(LDLIBS) $(TESTLIBS)
+# One static archive per layer of docs/architecture.md (top first; main.c
+# is above them all). A unit test says which layer its module is in, with a
+# line `/* layer: NAME */` near its top, and links against the archive of
+# that layer and those below it only: a call up the layers is a link error.
+LAYERS := shell cmd session subject observe render kernel util
+LAYER_SRCS_shell   := $(filter src/shell/%,$(SRCS))
+LAYER_SRCS_cmd     := $(filter src/commands.c src/cmd/% src/lab/%,$(SRCS))
+LAYER_SRCS_session := $(filter src/session/%,$(SRCS))
+LAYER_SRCS_subject := $(filter src/subject/%,$(SRCS))
+LAYER_SRCS_observe := $(filter src/observe/%,$(SRCS))
+LAYER_SRCS_render  := $(filter src/render/%,$(SRCS))
+LAYER_SRCS_kernel  := $(filter src/kernel/%,$(SRCS))
+LAYER_SRCS_util    := $(filter src/util.c src/err.c src/i18n.c,$(SRCS))
+LAYER_LIBS := $(LAYERS:%=$(B)/lib%.a)
+# Every library source belongs to exactly one layer.
+UNLAYERED := $(filter-out $(foreach l,$(LAYERS),$(LAYER_SRCS_$(l))) src/main.c,$(SRCS))
+ifneq ($(UNLAYERED),)
+$(error these sources are in no layer (Makefile, LAYER_SRCS_*): $(UNLAYERED))
+endif
+
+define layer_rule
+$(B)/lib$(1).a: $(LAYER_SRCS_$(1):%.c=$(B)/%.o)
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
+endef
+$(foreach l,$(LAYERS),$(eval $(call layer_rule,$(l))))
+
+# below LAYER: that layer and every one under it, top first.
+below = $(wordlist $(words $(call _upto,$(1),$(LAYERS))),$(words $(LAYERS)),$(LAYERS))
+_upto = $(if $(filter $(1),$(firstword $(2))),$(firstword $(2)),$(firstword $(2)) $(call _upto,$(1),$(wordlist 2,$(words $(2)),$(2))))
+# test_layer FILE: the layer a unit test declares (read once for all tests).
+TEST_LAYERS := $(shell grep -Ho '^/\* layer: [a-z]*' $(TESTSRCS) /dev/null | \
+	sed 's|^src/tests/\(.*\)\.c:/\* layer: |\1:|')
+test_layer = $(patsubst $(1:src/tests/%.c=%):%,%,$(filter $(1:src/tests/%.c=%):%,$(TEST_LAYERS)))
+# Tests whose module's layer still calls up into a higher one (the upward
+# edges of docs/architecture.md, "Measuring the layers") link against every
+# layer until those calls are gone; `make unit-layers` links each test
+# against its own layer and those below only, and lists what is missing.
+LAYER_WAIVERS := test_cgroups test_cmd_cgroup test_json test_mount_session test_mounts_print \
+	test_render_cgroup test_text
+test_libs = $(if $(filter $(1),$(LAYER_WAIVERS)),$(LAYER_LIBS),$(foreach l,$(call below,$(call test_layer,src/tests/$(1).c)),$(B)/lib$(l).a))
+
+define unit_rule
+$(if $(filter $(call test_layer,src/tests/$(1).c),$(LAYERS)),,$(error src/tests/$(1).c: no `/* layer: NAME */` line naming one of: $(LAYERS)))
+$(B)/tests/$(1): src/tests/$(1).c $(call test_libs,$(1)) | $(DEPSTAMP)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) -Isrc -o $$@ $$< -Wl,--start-group $(call test_libs,$(1)) -Wl,--end-group $$(LDLIBS) $$(TESTLIBS)
+endef
+$(foreach t,$(TESTSRCS:src/tests/%.c=%),$(eval $(call unit_rule,$(t))))
+
+# Each unit test linked against its own layer and those below only, the
+# waived ones too: lists the symbols each still takes from a higher layer.
+.PHONY: unit-layers
+unit-layers: $(LAYER_LIBS)
+	@mkdir -p $(B)/tests-layers; rc=0; \
+	for t in $(TESTSRCS:src/tests/%.c=%); do \
+	    l=$$(sed -n '1,30s|^/\* layer: \([a-z]*\) \*/.*|\1|p' src/tests/$$t.c); \
+	    libs=$$(echo "$(LAYERS)" | tr ' ' '\n' | sed -n "/^$$l$$/,\$$p" | sed 's|.*|$(B)/lib&.a|'); \
+	    if ! err=$$($(CC) $(CFLAGS) -Isrc -o $(B)/tests-layers/$$t src/tests/$$t.c \
+	        -Wl,--start-group $$libs -Wl,--end-group $(LDLIBS) $(TESTLIBS) 2>&1); then \
+	        rc=1; echo "$$t (layer $$l) needs from above:"; \
+	        printf '%s\n' "$$err" | grep -q 'undefined reference' || printf '%s\n' "$$err"; \
+	        printf '%s\n' "$$err" | sed -n "s/.*undefined reference to \`\(.*\)'/    \1/p" | sort -u; \
+	    fi; \
+	done; exit $$rc
 
 # ARGS: options for nslab, e.g. `sudo make run ARGS="--lang zh"`.
 # A session's exit status is the session's business (a failed step, an
@@ -71,8 +133,16 @@ unit: $(TESTBINS)
 integration: $(B)/nslab $(MO)
 	@NSLAB=$(CURDIR)/$(B)/nslab bash src/tests/run-integration.sh
 
-# The fast suite: unit tests, then labs and scenarios against the kernel.
-check: unit integration
+# The checks of the docs and the code rather than of behaviour
+# (src/tests/lint/): generated docs fresh, the man page, the tutorial's
+# transcripts, the labs' form, translations and their vocabulary, the
+# layer checker itself.
+lint: $(B)/nslab $(MO)
+	@NSLAB=$(CURDIR)/$(B)/nslab bash src/tests/run-integration.sh --lint
+
+# The fast suite: unit tests, labs and scenarios against the kernel, and the
+# checks of the docs and the code.
+check: unit integration lint
 
 # Everything: the fast suite, static analysis, the fuzzers, every lab under
 # valgrind, and the fast suite again built with ASan+UBSan. What CI runs
@@ -129,7 +199,7 @@ docs: $(B)/nslab
 	./$(B)/nslab --dump-commands > docs/commands.md
 
 # New translatable strings go into the PO files, untranslated, for a
-# translator to fill in (src/tests/scenarios/i18n.sh fails until then).
+# translator to fill in (src/tests/lint/i18n.sh fails until then).
 po: $(B)/nslab
 	@for p in $(PO_PARTS); do \
 	    scripts/i18n-pot $$p > $(B)/$$p.pot && \

@@ -6,7 +6,7 @@ set -euo pipefail
 # clang and its runtime libraries build the libFuzzer harnesses (make fuzz,
 # part of make test); libclang-rt-dev is only "recommended" by clang.
 # gettext builds the Chinese catalog (msgfmt) and extracts its strings;
-# groff-base renders the man page for its test (scenarios/manpage.sh);
+# groff-base renders the man page for its test (lint/manpage.sh);
 # cppcheck and clang-tidy are make test's static analysis (make check-static);
 # python3 and nftables are run by the labs (net.lab: a port, a firewall table)
 # and python3 reads JSON in the scenario tests and drives the terminal tests

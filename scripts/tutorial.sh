@@ -8,7 +8,7 @@
 #   scripts/tutorial.sh --check   fail (exit 1) when they differ from a fresh run
 #
 # NSLAB names the binary (default build/nslab). `make tutorial` runs the
-# first form, src/tests/scenarios/tutorial.sh the second.
+# first form, src/tests/lint/tutorial.sh the second.
 #
 # How the two files fit together: in docs/tutorial.nsl, a line "#> NAME"
 # starts part NAME, and every other line that is not blank or a comment is

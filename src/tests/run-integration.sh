@@ -1,23 +1,31 @@
 #!/usr/bin/env bash
 # Integration tests: nslab itself, run the way users run it.
 #
-#   NSLAB=/abs/path/to/nslab src/tests/run-integration.sh [TEST...]
+#   NSLAB=/abs/path/to/nslab src/tests/run-integration.sh [--lint] [TEST...]
 #
 # Tests are (a) every lab, labs/*.lab, replayed as `"$NSLAB" labs/X.lab`
 # (passes when nslab exits 0; a lab whose header has a `# requires: root`
 # line is skipped when not run as root), and (b) every scenario script
 # src/tests/scenarios/*.sh except lib.sh (passes on exit 0, is skipped on
-# exit 77). TEST arguments pick some of them by path.
+# exit 77). With --lint, the tests are instead the checks of the docs and
+# the code, src/tests/lint/*.sh (run the same way). TEST arguments pick
+# some tests of either kind by path.
 #
 # Each test gets NSLAB_TEST_TIMEOUT seconds (default 120). Afterwards the
 # runner checks that the tests left nothing behind: cgroups named nslab.*,
 # processes named nslab, mounts whose target mentions nslab. The last line
-# is exactly "integration: N passed, N failed, N skipped"; the exit status
+# is exactly "integration: N passed, N failed, N skipped" ("lint: ..." with
+# --lint); the exit status
 # is 1 when anything failed or there was nothing to run, 2 on usage errors.
 set -uo pipefail
 
+suite=integration
+if [ "${1:-}" = --lint ]; then
+    suite=lint
+    shift
+fi
 if [ -z "${NSLAB:-}" ]; then
-    echo "usage: NSLAB=/path/to/nslab $0 [TEST...]" >&2
+    echo "usage: NSLAB=/path/to/nslab $0 [--lint] [TEST...]" >&2
     exit 2
 fi
 # Tests run from the top of the tree, so a relative NSLAB is resolved first.
@@ -56,6 +64,9 @@ export NSLAB_TOP=$top
 is_root=false
 [ "$(id -u)" -eq 0 ] && is_root=true
 
+# shellcheck source=sessions.bash
+source "$top/src/tests/sessions.bash"
+
 log=$(mktemp "${TMPDIR:-/tmp}/nslab-integration.XXXXXX")
 trap 'rm -f "$log"' EXIT
 
@@ -64,20 +75,7 @@ trap 'rm -f "$log"' EXIT
 # One line per thing; the runner compares the lists from before and after.
 leftover_cgroups()
 {
-    # A session's cgroup is nslab.<PID of its shell>. One whose shell is alive
-    # and runs another binary belongs to another checkout's session on the
-    # same machine (a developer's, a second worktree's): not this run's.
-    local d pid exe
-    exe=$(readlink -f "$NSLAB")
-    find /sys/fs/cgroup -maxdepth 3 -type d -name 'nslab.*' 2>/dev/null | sort |
-        while IFS= read -r d; do
-            pid=${d##*/nslab.}
-            if [[ $pid =~ ^[0-9]+$ ]] && [ -e "/proc/$pid" ] &&
-                [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" != "$exe" ]; then
-                continue
-            fi
-            printf '%s\n' "$d"
-        done
+    nslab_cgroups 3
 }
 
 leftover_processes()
@@ -120,7 +118,14 @@ new_lines()
 # --- the tests ---------------------------------------------------------------
 
 tests=()
-for f in labs/*.lab src/tests/scenarios/*.sh; do
+if [ ${#requested[@]} -gt 0 ]; then
+    candidates=(labs/*.lab src/tests/scenarios/*.sh src/tests/lint/*.sh)
+elif [ "$suite" = lint ]; then
+    candidates=(src/tests/lint/*.sh)
+else
+    candidates=(labs/*.lab src/tests/scenarios/*.sh)
+fi
+for f in "${candidates[@]}"; do
     [ -f "$f" ] || continue
     [ "$f" = src/tests/scenarios/lib.sh ] && continue
     if [ ${#requested[@]} -gt 0 ]; then
@@ -138,7 +143,7 @@ for r in "${requested[@]}"; do
         [ "$r" = "$f" ] && found=true
     done
     if ! $found; then
-        echo "run-integration: no test named $r (tests are labs/*.lab and src/tests/scenarios/*.sh)" >&2
+        echo "run-integration: no test named $r (tests are labs/*.lab, src/tests/scenarios/*.sh and src/tests/lint/*.sh)" >&2
         exit 2
     fi
 done
@@ -146,8 +151,8 @@ done
 passed=0 failed=0 skipped=0
 
 if [ ${#tests[@]} -eq 0 ]; then
-    echo "run-integration: no tests found (labs/*.lab, src/tests/scenarios/*.sh) under $top"
-    echo "integration: 0 passed, 0 failed, 0 skipped"
+    echo "run-integration: no tests found (${candidates[*]}) under $top"
+    echo "$suite: 0 passed, 0 failed, 0 skipped"
     exit 1
 fi
 
@@ -249,5 +254,5 @@ if [ -n "$old" ]; then
     printf '%s\n' "$old" | sed 's/^/    /'
 fi
 
-echo "integration: $passed passed, $failed failed, $skipped skipped"
+echo "$suite: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

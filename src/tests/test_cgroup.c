@@ -3,6 +3,7 @@
  * the real hierarchies of this machine: its hybrid layout, and a pure v2
  * view (cgroup2 mounted over /sys/fs/cgroup in a private mount namespace).
  * The backends on fake trees are in test_cgroup_fake.c. */
+/* layer: kernel */
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>

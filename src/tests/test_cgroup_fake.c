@@ -13,6 +13,7 @@
  * rmdir is refused with EBUSY while processes or children are inside).
  * The fake kill never signals anything: it records the PID and takes it out
  * of the tree. */
+/* layer: kernel */
 #include "cgroup_fake.h"
 
 #include <fcntl.h>

@@ -2,6 +2,7 @@
 /* Unit tests of System V IPC (kernel/ipc.c): the /proc/sysvipc parser on
  * literal texts, key parsing, and, as root, the traced wrappers in a fresh
  * IPC namespace of a child process (the host's is never touched). */
+/* layer: kernel */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -2,6 +2,7 @@
 /* Unit tests of the JSON shapes of SPEC §5 (render/json.c): a step object
  * built from a hand-made struct nsl, its trace entries, the subject's
  * namespace table, --stable labels, and event objects. */
+/* layer: render */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

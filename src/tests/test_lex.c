@@ -2,6 +2,7 @@
 /* Unit tests of the tokenizer (shell/lex.c): words, quotes, comments,
  * separators and line numbers, continuation, the text of each command,
  * errors, lex_continues, and input no user should type. */
+/* layer: shell */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -2,6 +2,7 @@
 /* The session's mount state on the shell side: paths, $SCRATCH, which host
  * mounts a step made (a pure decision on tables), and the scratch directory
  * going away at exit. No mounts are made here (scenarios do that). */
+/* layer: session */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -2,6 +2,7 @@
 /* The mountinfo parser, its lookups, propagation text and relations: pure
  * functions fed literal text (real lines from the project's machine and
  * hand-made ones), plus mountinfo_read on a fake /proc tree. */
+/* layer: kernel */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 /* Unit tests of the namespace table and its parsers (kernel/ns.c), and of
  * ns_read_all on a fake /proc tree and on the real one. */
+/* layer: kernel */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

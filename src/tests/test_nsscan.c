@@ -1,4 +1,9 @@
 #define _GNU_SOURCE
+/* Unit tests of the namespace scan (kernel/nsscan.c, nsscan_tree.c): every
+ * namespace of every process of a fake /proc tree and of the real one,
+ * grouped, and the tree of PID and user namespaces. Its printing is in
+ * test_nsscan_print.c. */
+/* layer: kernel */
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -17,8 +22,9 @@
 
 #include <cmocka.h>
 
+#include <cjson/cJSON.h>
+
 #include "kernel/nsscan.h"
-#include "render/nsscan_print.h"
 #include "util.h"
 
 /* ---- a fake /proc tree ---- */
@@ -196,19 +202,6 @@ static void test_all_lowest_pid_gone(void **state)
     nsscan_free(&s);
 }
 
-static void test_empty_proc(void **state)
-{
-    struct fixture *fx = *state;
-    struct nsscan s;
-    assert_int_equal(nsscan_all(fx->procfd, &s, NULL), 0);
-    assert_int_equal(s.n, 0);
-    struct strbuf sb = {0};
-    nsscan_print_table(&s, NULL, &sb);
-    assert_string_equal(sb_str(&sb), "NS TYPE NPROCS PID COMMAND\n");
-    sb_free(&sb);
-    nsscan_free(&s);
-}
-
 static void test_command(void **state)
 {
     struct fixture *fx = *state;
@@ -230,94 +223,6 @@ static void test_command(void **state)
     assert_string_equal(c, "no-trailing-nul");
     free(c);
     assert_null(nsscan_command(fx->procfd, 99));
-}
-
-static void test_table_text(void **state)
-{
-    struct fixture *fx = *state;
-    standard_tree(fx);
-    struct nsscan s;
-    assert_int_equal(nsscan_all(fx->procfd, &s, NULL), 0);
-    struct strbuf sb = {0};
-    nsscan_print_table(&s, NULL, &sb);
-    assert_string_equal(sb_str(&sb), "        NS TYPE   NPROCS PID COMMAND\n"
-                                     "4026531834 time        4   1 /sbin/init splash\n"
-                                     "4026531835 cgroup      4   1 /sbin/init splash\n"
-                                     "4026531836 pid         4   1 /sbin/init splash\n"
-                                     "4026531837 user        4   1 /sbin/init splash\n"
-                                     "4026531838 uts         2   1 /sbin/init splash\n"
-                                     "4026531839 ipc         4   1 /sbin/init splash\n"
-                                     "4026531840 mnt         4   1 /sbin/init splash\n"
-                                     "4026531992 net         2   1 /sbin/init splash\n"
-                                     "4026532200 net         2  30 sh -c x y\n"
-                                     "4026532300 uts         2  30 sh -c x y\n");
-    sb_free(&sb);
-    nsscan_free(&s);
-}
-
-/* Labels as --stable makes them: the shell numbers them by appearance; a
- * fixed mapping is enough here. */
-static const char *test_ino_label(void *ctx, enum ns_slot type, ino_t ino, char *buf, size_t size)
-{
-    snprintf(buf, size, "%s#%ju", ns_info[type].name, (uintmax_t)(ino % 100));
-    return buf;
-}
-
-static const char *test_pid_label(void *ctx, pid_t pid, char *buf, size_t size)
-{
-    snprintf(buf, size, "pid@%d", (int)pid);
-    return buf;
-}
-
-static const struct label_fmt test_labels = {test_ino_label, test_pid_label, NULL, NULL};
-
-static void test_table_labels(void **state)
-{
-    struct fixture *fx = *state;
-    ino_t own[NS_NSLOTS] = {[NS_NET] = 4026532200};
-    fake_proc(fx, 30, own, CMD("sh\0"), "sh", "30");
-    struct nsscan s;
-    assert_int_equal(nsscan_all(fx->procfd, &s, NULL), 0);
-    struct strbuf sb = {0};
-    nsscan_print_table(&s, &test_labels, &sb);
-    assert_string_equal(sb_str(&sb), "       NS TYPE   NPROCS    PID COMMAND\n"
-                                     "  time#34 time        1 pid@30 sh\n"
-                                     "cgroup#35 cgroup      1 pid@30 sh\n"
-                                     "   pid#36 pid         1 pid@30 sh\n"
-                                     "  user#37 user        1 pid@30 sh\n"
-                                     "   uts#38 uts         1 pid@30 sh\n"
-                                     "   ipc#39 ipc         1 pid@30 sh\n"
-                                     "   mnt#40 mnt         1 pid@30 sh\n"
-                                     "    net#0 net         1 pid@30 sh\n");
-    sb_free(&sb);
-    cJSON *j = nsscan_json(&s, &test_labels);
-    char *txt = cJSON_PrintUnformatted(cJSON_GetArrayItem(j, 7));
-    assert_string_equal(txt, "{\"ns\":\"net#0\",\"type\":\"net\",\"nprocs\":1,\"pid\":\"pid@30\","
-                             "\"command\":\"sh\"}");
-    free(txt);
-    cJSON_Delete(j);
-    nsscan_free(&s);
-}
-
-static void test_json(void **state)
-{
-    struct fixture *fx = *state;
-    standard_tree(fx);
-    struct nsscan s;
-    assert_int_equal(nsscan_all(fx->procfd, &s, NULL), 0);
-    cJSON *j = nsscan_json(&s, NULL);
-    assert_true(cJSON_IsArray(j));
-    assert_int_equal(cJSON_GetArraySize(j), 10);
-    char *first = cJSON_PrintUnformatted(cJSON_GetArrayItem(j, 0));
-    assert_string_equal(first, "{\"ns\":4026531834,\"type\":\"time\",\"nprocs\":4,\"pid\":1,"
-                               "\"command\":\"/sbin/init splash\"}");
-    char *last = cJSON_PrintUnformatted(cJSON_GetArrayItem(j, 9));
-    assert_string_equal(last, "{\"ns\":4026532300,\"type\":\"uts\",\"nprocs\":2,\"pid\":30,"
-                              "\"command\":\"sh -c x y\"}");
-    free(first);
-    free(last);
-    cJSON_Delete(j);
-    nsscan_free(&s);
 }
 
 /* In a fake tree the links point nowhere: no namespace file can be opened. */
@@ -363,170 +268,6 @@ static void test_tree_bad_type(void **state)
 }
 
 /* ---- printing a tree built by hand ---- */
-
-static struct nsscan_ns tree_node(enum ns_slot type, ino_t ino, int level, pid_t first, size_t n)
-{
-    struct nsscan_ns ns = {.type = type, .ino = ino, .level = level};
-    ns.npids = n;
-    ns.nprocs = (int)n;
-    if (n == 0)
-        return ns;
-    ns.pids = xcalloc(n, sizeof *ns.pids);
-    size_t shown = n > NSSCAN_TREE_PROCS ? NSSCAN_TREE_PROCS : n;
-    ns.procs = xcalloc(shown, sizeof *ns.procs);
-    for (size_t k = 0; k < n; k++)
-        ns.pids[k] = first + (pid_t)k;
-    for (size_t k = 0; k < shown; k++) {
-        ns.procs[k].pid = ns.pids[k];
-        ns.procs[k].ns_pid = level == 0 ? ns.pids[k] : (pid_t)k + 1;
-        ns.procs[k].command = xasprintf("cmd%zu", k);
-    }
-    ns.nprocs_shown = shown;
-    ns.command = xstrdup("cmd0");
-    return ns;
-}
-
-static void test_tree_text_pid(void **state)
-{
-    struct nsscan s = {.n = 5, .v = xcalloc(5, sizeof(struct nsscan_ns))};
-    s.v[0] = tree_node(NS_PID, 4026531836, 0, 1, 10);
-    s.v[1] = tree_node(NS_PID, 4026532001, 1, 200, 1);
-    s.v[2] = tree_node(NS_PID, 4026532002, 2, 300, 2);
-    s.v[3] = tree_node(NS_PID, 4026532003, 1, 400, 0);
-    s.v[3].for_children_of = 399;
-    s.v[4] = tree_node(NS_PID, 4026532004, 2, 1000, 1);
-    struct strbuf sb = {0};
-    nsscan_print_tree(&s, NS_PID, NULL, &sb);
-    assert_string_equal(sb_str(&sb),
-                        "PID namespaces (each process: host PID → PID inside its namespace)\n"
-                        "pid:[4026531836]  level 0, 10 processes\n"
-                        "│ 1 → 1  cmd0\n"
-                        "│ 2 → 2  cmd1\n"
-                        "│ 3 → 3  cmd2\n"
-                        "│ 4 → 4  cmd3\n"
-                        "│ 5 → 5  cmd4\n"
-                        "│ 6 → 6  cmd5\n"
-                        "│ 7 → 7  cmd6\n"
-                        "│ 8 → 8  cmd7\n"
-                        "│ … and 2 more\n"
-                        "├─pid:[4026532001]  level 1, 1 process\n"
-                        "│ │ 200 → 1  cmd0\n"
-                        "│ └─pid:[4026532002]  level 2, 2 processes\n"
-                        "│     300 → 1  cmd0\n"
-                        "│     301 → 2  cmd1\n"
-                        "└─pid:[4026532003]  level 1, no process left (pid_for_children of 399)\n"
-                        "  └─pid:[4026532004]  level 2, 1 process\n"
-                        "      1000 → 1  cmd0\n");
-    sb_reset(&sb);
-    nsscan_print_tree(&s, NS_PID, &test_labels, &sb);
-    assert_non_null(strstr(sb_str(&sb), "├─pid#1  level 1, 1 process\n│ │ pid@200 → 1  cmd0\n"));
-    sb_free(&sb);
-
-    cJSON *j = nsscan_tree_json(&s, NS_PID, NULL);
-    assert_int_equal(cJSON_GetArraySize(j), 1);
-    cJSON *root = cJSON_GetArrayItem(j, 0);
-    cJSON *kids = cJSON_GetObjectItem(root, "children");
-    assert_int_equal(cJSON_GetArraySize(kids), 2);
-    cJSON *k1 = cJSON_GetArrayItem(kids, 1);
-    char *txt = cJSON_PrintUnformatted(k1);
-    assert_string_equal(txt, "{\"ns\":4026532003,\"type\":\"pid\",\"level\":1,\"nprocs\":0,"
-                             "\"pid_for_children_of\":399,\"processes\":[],\"children\":[{"
-                             "\"ns\":4026532004,\"type\":\"pid\",\"level\":2,\"nprocs\":1,"
-                             "\"processes\":[{\"pid\":1000,\"ns_pid\":1,\"command\":\"cmd0\"}],"
-                             "\"children\":[]}]}");
-    free(txt);
-    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "processes")), 8);
-    cJSON_Delete(j);
-    nsscan_free(&s);
-}
-
-/* The session's processes are tagged; those beyond the listed ones are
- * named after "… and N more" (the root namespace lists kernel threads). */
-static const char *test_role(void *ctx, pid_t pid, char *buf, size_t size)
-{
-    if (pid == 9)
-        return "subject";
-    if (pid == 10)
-        return "nslab";
-    if (pid == 200) {
-        snprintf(buf, size, "%%%d", 1);
-        return buf;
-    }
-    return NULL;
-}
-
-static void test_tree_text_roles(void **state)
-{
-    struct nsscan s = {.n = 2, .v = xcalloc(2, sizeof(struct nsscan_ns))};
-    s.v[0] = tree_node(NS_PID, 4026531836, 0, 1, 10);
-    s.v[1] = tree_node(NS_PID, 4026532001, 1, 200, 1);
-    const struct label_fmt roles = {.role = test_role};
-    struct strbuf sb = {0};
-    nsscan_print_tree(&s, NS_PID, &roles, &sb);
-    assert_non_null(strstr(sb_str(&sb), "│ 8 → 8  cmd7\n"
-                                        "│ … and 2 more, among them 9 (subject), 10 (nslab)\n"
-                                        "└─pid:[4026532001]  level 1, 1 process\n"
-                                        "    200 → 1  cmd0  (%1)\n"));
-    sb_free(&sb);
-    nsscan_free(&s);
-}
-
-static void test_tree_text_user(void **state)
-{
-    struct nsscan s = {.n = 3, .v = xcalloc(3, sizeof(struct nsscan_ns))};
-    s.v[0] = tree_node(NS_USER, 4026531837, 0, 1, 1);
-    s.v[0].nowns = 2;
-    s.v[0].owns = xcalloc(2, sizeof *s.v[0].owns);
-    s.v[0].owns[0] = (struct nsscan_owned){NS_MNT, 4026531840, 1};
-    s.v[0].owns[1] = (struct nsscan_owned){NS_NET, 4026531992, 1};
-    s.v[1] = tree_node(NS_USER, 4026532010, 1, 0, 0);
-    s.v[1].owner_uid = 1000;
-    s.v[2] = tree_node(NS_USER, 4026532011, 2, 500, 1);
-    s.v[2].owner_uid = 1000;
-    s.v[2].nowns = 14;
-    s.v[2].owns = xcalloc(14, sizeof *s.v[2].owns);
-    for (int k = 0; k < 14; k++)
-        s.v[2].owns[k] = (struct nsscan_owned){NS_NET, 4026532100 + (ino_t)k, 0};
-    struct strbuf sb = {0};
-    nsscan_print_tree(&s, NS_USER, NULL, &sb);
-    assert_string_equal(
-        sb_str(&sb),
-        "user namespaces (owner uid, the namespaces each owns, its processes)\n"
-        "user:[4026531837]  level 0, owner uid 0, 1 process\n"
-        "│ owns mnt:[4026531840] net:[4026531992]\n"
-        "│ 1  cmd0\n"
-        "└─user:[4026532010]  level 1, owner uid 1000, no processes\n"
-        "  └─user:[4026532011]  level 2, owner uid 1000, 1 process\n"
-        "      owns net:[4026532100] net:[4026532101] net:[4026532102] net:[4026532103]\n"
-        "           net:[4026532104] net:[4026532105] net:[4026532106] net:[4026532107]\n"
-        "           net:[4026532108] net:[4026532109] net:[4026532110] net:[4026532111] … and 2 "
-        "more\n"
-        "      500  cmd0\n");
-    sb_free(&sb);
-    cJSON *j = nsscan_tree_json(&s, NS_USER, NULL);
-    cJSON *root = cJSON_GetArrayItem(j, 0);
-    cJSON_DeleteItemFromObject(root, "children");
-    char *txt = cJSON_PrintUnformatted(root);
-    assert_string_equal(txt, "{\"ns\":4026531837,\"type\":\"user\",\"level\":0,\"nprocs\":1,"
-                             "\"owner_uid\":0,\"owns\":[{\"type\":\"mnt\",\"ns\":4026531840,"
-                             "\"nprocs\":1},{\"type\":\"net\",\"ns\":4026531992,\"nprocs\":1}],"
-                             "\"processes\":[{\"pid\":1,\"command\":\"cmd0\"}]}");
-    free(txt);
-    cJSON_Delete(j);
-    nsscan_free(&s);
-}
-
-static void test_tree_text_empty(void **state)
-{
-    struct nsscan s = {0};
-    struct strbuf sb = {0};
-    nsscan_print_tree(&s, NS_PID, NULL, &sb);
-    assert_non_null(strstr(sb_str(&sb), "(none visible)"));
-    sb_free(&sb);
-    cJSON *j = nsscan_tree_json(&s, NS_PID, NULL);
-    assert_int_equal(cJSON_GetArraySize(j), 0);
-    cJSON_Delete(j);
-}
 
 /* ---- the real /proc (root only) ---- */
 
@@ -659,56 +400,6 @@ static void test_real_all_vs_lsns(void **state)
     close(procfd);
 }
 
-static void test_real_tree_pid(void **state)
-{
-    if (!need_root())
-        skip();
-    struct helper h;
-    assert_true(helper_start(&h, CLONE_NEWPID));
-    int procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    struct ns_obs mine[NS_NSLOTS], inner[NS_NSLOTS];
-    assert_int_equal(ns_read_all(procfd, getpid(), mine), 0);
-    assert_int_equal(ns_read_all(procfd, h.victim, inner), 0);
-    struct nsscan s;
-    struct nsl_err e = {0};
-    int rc = nsscan_tree(procfd, NS_PID, NSSCAN_TREE_PROCS, &s, &e);
-    helper_stop(&h);
-    if (rc < 0)
-        fail_msg("%s", e.msg);
-
-    const struct nsscan_ns *top = find_ns(&s, NS_PID, mine[NS_PID].ino);
-    assert_non_null(top);
-    assert_int_equal(top->level, 0);
-    assert_int_equal(top->parent, 0);
-    assert_ptr_equal(top, &s.v[0]);
-    bool found_self = false;
-    for (size_t k = 0; k < top->npids; k++)
-        found_self |= top->pids[k] == getpid();
-    assert_true(found_self);
-
-    assert_int_not_equal(inner[NS_PID].ino, mine[NS_PID].ino);
-    const struct nsscan_ns *sub = find_ns(&s, NS_PID, inner[NS_PID].ino);
-    assert_non_null(sub);
-    assert_int_equal(sub->level, 1);
-    assert_int_equal(sub->parent, mine[NS_PID].ino);
-    assert_int_equal(sub->nprocs, 1);
-    assert_int_equal(sub->nprocs_shown, 1);
-    assert_int_equal(sub->procs[0].pid, h.victim);
-    assert_int_equal(sub->procs[0].ns_pid, 1);
-    /* Depth-first: a namespace's children follow it. */
-    for (size_t i = 1; i < s.n; i++)
-        assert_true(s.v[i].level <= s.v[i - 1].level + 1);
-
-    struct strbuf sb = {0};
-    nsscan_print_tree(&s, NS_PID, NULL, &sb);
-    char want[96];
-    snprintf(want, sizeof want, "─pid:[%ju]  level 1, 1 process\n", (uintmax_t)sub->ino);
-    assert_non_null(strstr(sb_str(&sb), want));
-    sb_free(&sb);
-    nsscan_free(&s);
-    close(procfd);
-}
-
 static void test_real_tree_user(void **state)
 {
     if (!need_root())
@@ -758,20 +449,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_all_groups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_all_lowest_pid_gone, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_empty_proc, setup, teardown),
         cmocka_unit_test_setup_teardown(test_command, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_table_text, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_table_labels, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tree_fake_dangling, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tree_fake_regular_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tree_bad_type, setup, teardown),
-        cmocka_unit_test(test_tree_text_pid),
-        cmocka_unit_test(test_tree_text_user),
-        cmocka_unit_test(test_tree_text_roles),
-        cmocka_unit_test(test_tree_text_empty),
         cmocka_unit_test(test_real_all_vs_lsns),
-        cmocka_unit_test(test_real_tree_pid),
         cmocka_unit_test(test_real_tree_user),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

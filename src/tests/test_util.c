@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 /* Unit tests of util.c: the parsers of words users type (sizes, signals,
  * PIDs, numbers), UTF-8 checking, string buffers and small file helpers. */
+/* layer: util */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -683,6 +684,24 @@ static void test_formats_match(void **state)
     assert_false(i18n_formats_match("%s", "%y"));           /* no conversion at all */
 }
 
+/* sb_append_padded pads as printf's %-*s does (the observation's columns). */
+static void test_append_padded(void **state)
+{
+    struct strbuf sb = {0}, ref = {0};
+    static const char *const words[] = {"", "a", "time_for_children", "exactly18characters",
+                                        "much longer than the width"};
+    for (size_t k = 0; k < sizeof words / sizeof *words; k++) {
+        for (size_t w = 0; w < 30; w += 7) {
+            sb_append_padded(&sb, words[k], w);
+            sb_printf(&ref, "%-*s", (int)w, words[k]);
+        }
+    }
+    assert_string_equal(sb_str(&sb), sb_str(&ref));
+    assert_int_equal(sb.len, ref.len);
+    sb_free(&sb);
+    sb_free(&ref);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -718,6 +737,7 @@ int main(void)
         cmocka_unit_test(test_escaped),
         cmocka_unit_test(test_path_trusted),
         cmocka_unit_test(test_formats_match),
+        cmocka_unit_test(test_append_padded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

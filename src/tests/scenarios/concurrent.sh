@@ -12,19 +12,11 @@ require_nslab
 labs=(labs/uts.lab labs/pid.lab labs/cgroup-pids.lab labs/mount-ns.lab)
 # Other sessions on the machine (a developer's, another checkout's tests) have
 # cgroup parents of their own: only what appears during this test counts.
-# A parent whose session (nslab.<PID>) is alive and runs another binary is
-# not this test's either.
+# A parent of a live session of another binary is not this test's either
+# (the runner's rule, sessions.bash).
 list_parents()
 {
-    local d pid exe
-    exe=$(readlink -f "$NSLAB")
-    find /sys/fs/cgroup -maxdepth 6 -type d -name 'nslab.*' 2>/dev/null | sort |
-        while IFS= read -r d; do
-            pid=${d##*/nslab.}
-            [[ $pid =~ ^[0-9]+$ ]] && [ -e "/proc/$pid" ] &&
-                [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" != "$exe" ] && continue
-            printf '%s\n' "$d"
-        done
+    nslab_cgroups 6
 }
 before=$(list_parents)
 pids=()

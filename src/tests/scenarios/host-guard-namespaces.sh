@@ -21,17 +21,10 @@ command -v findmnt >/dev/null || skip "needs findmnt (util-linux)"
 before_host=$(cat /proc/self/mountinfo)
 
 # --- 1. remounts after unshare mnt --------------------------------------------
-out=$(NSLAB=$NSLAB T=$tmpdir TMPDIR=$tmpdir unshare --mount --propagation private bash -c '
+out=$(in_mount_ns '
 set -eu
 mkdir -p "$T/r"
 mount -t tmpfs -o size=1M outer "$T/r"
-run() { "$NSLAB" -J -k -c "$1" 2>/dev/null | python3 -c "
-import json, sys
-for line in sys.stdin:
-    o = json.loads(line)
-    if \"step\" in o:
-        print(\"%s|%s|%s\" % (o[\"command\"], o[\"ok\"], o[\"error\"]))
-"; }
 run "unshare mnt; mount none none $T/r -o remount,ro"
 touch "$T/r/after-ro" && echo "OUTER WRITABLE" || echo "OUTER READ-ONLY"
 run "unshare mnt; mount none none $T/r -o remount,size=4k"
@@ -63,7 +56,7 @@ line=$(grep -F "expect output size=2048k|" <<<"$out") || fail "no expect step in
 assert_contains "$line" "|True|" "the session's tmpfs was resized"
 
 # --- 2. setns into an outer mount namespace ---------------------------------------
-out=$(NSLAB=$NSLAB T=$tmpdir TMPDIR=$tmpdir unshare --mount --propagation private bash -c '
+out=$(in_mount_ns '
 set -eu
 mkdir -p "$T/o/m"
 mount -t tmpfs outer-o "$T/o"
@@ -72,13 +65,7 @@ sleep 300 &
 outer=$!
 trap "kill $outer" EXIT
 before=$(cat /proc/$outer/mountinfo)
-unshare --mount --propagation private "$NSLAB" -J -k -c "setns mnt $outer; mount tmpfs x $T/o/m; bind $T/o $T/o/m; umount $T/o; mount none none $T/o -o remount,bind,ro; mount none none $T/o -o remount,ro; propagation shared $T/o; unshare mnt; mount tmpfs mine $T/o/m; expect mount $T/o/m" 2>/dev/null | python3 -c "
-import json, sys
-for line in sys.stdin:
-    o = json.loads(line)
-    if \"step\" in o:
-        print(\"%s|%s|%s\" % (o[\"command\"], o[\"ok\"], o[\"error\"]))
-"
+unshare --mount --propagation private "$NSLAB" -J -k -c "setns mnt $outer; mount tmpfs x $T/o/m; bind $T/o $T/o/m; umount $T/o; mount none none $T/o -o remount,bind,ro; mount none none $T/o -o remount,ro; propagation shared $T/o; unshare mnt; mount tmpfs mine $T/o/m; expect mount $T/o/m" 2>/dev/null | steps
 [ "$before" = "$(cat /proc/$outer/mountinfo)" ] && echo "OUTER TABLE SAME" || {
     echo "OUTER TABLE CHANGED"; diff <(echo "$before") /proc/$outer/mountinfo || true; }
 touch "$T/o/w" && echo "OUTER WRITABLE" || echo "OUTER READ-ONLY"

@@ -6,8 +6,6 @@
 # exit (also on SIGTERM); bad input is one clear error.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
-# shellcheck source=drive.bash
-source "$(dirname "$0")/drive.bash"
 require_root
 require_nslab
 command -v nsenter >/dev/null || skip "needs nsenter (util-linux)"
@@ -52,18 +50,18 @@ host_has_key()
     grep -qE "^ *$(($1)) " /proc/sysvipc/msg /proc/sysvipc/shm /proc/sysvipc/sem
 }
 
-drive_start
+nslab_start -k
 
 # --- a new IPC namespace: nslab's list is the kernel's -------------------------
-drive_ok "unshare ipc"
-subj=$(drive_subject)
-drive_ok "ipc new msg $k1"
+nslab_send_ok "unshare ipc"
+subj=$(jv subject.pid)
+nslab_send_ok "ipc new msg $k1"
 assert_contains "$(jv trace.0.args)" "IPC_CREAT|IPC_EXCL|0600" "msgget flags in the trace"
 assert_eq msgget "$(jv trace.0.call)" "the trace names msgget"
-drive_ok "ipc new shm $k1"
-drive_ok "ipc new sem $k1"
-drive_ok "ipc new msg"
-drive_ok "ipc ls"
+nslab_send_ok "ipc new shm $k1"
+nslab_send_ok "ipc new sem $k1"
+nslab_send_ok "ipc new msg"
+nslab_send_ok "ipc ls"
 [ "$(nslab_objects)" = "$(kernel_objects "$subj")" ] ||
     fail "ipc ls differs from /proc/sysvipc inside: nslab:
 $(nslab_objects)
@@ -74,52 +72,50 @@ assert_eq 4 "$(python3 -c 'import json,sys; print(len(json.loads(sys.argv[1])["r
 msqid=$(nsenter -t "$subj" -i ipcs -q | awk -v k="$k1" '$1 == k { print $2 }')
 assert_contains "$(nslab_objects)" "msg $k1 $msqid 600" "ipcs inside shows the queue's id"
 host_has_key "$k1" && fail "an object of the new IPC namespace shows in the host's /proc/sysvipc"
-drive_fails "ipc new msg $k1" EEXIST
+nslab_send_fails "ipc new msg $k1" EEXIST
 assert_contains "$(jv error)" "already exists" "EEXIST explained"
 assert_eq msgget "$(jv trace.0.call)" "the refused msgget is traced"
 
 # --- the host's IPC namespace: visible there, removed at exit ------------------
-drive_ok "setns ipc host"
-drive_ok "ipc ls"
-assert_eq "$(nslab_objects)" "$(kernel_objects "$drive_pid")" "ipc ls in the host's namespace"
-drive_ok "ipc new msg $k2"
-drive_ok "ipc new shm $k2"
-drive_ok "ipc new sem $k2"
+nslab_send_ok "setns ipc host"
+nslab_send_ok "ipc ls"
+assert_eq "$(nslab_objects)" "$(kernel_objects "$nslab_pid")" "ipc ls in the host's namespace"
+nslab_send_ok "ipc new msg $k2"
+nslab_send_ok "ipc new shm $k2"
+nslab_send_ok "ipc new sem $k2"
 host_has_key "$k2" || fail "the object made in the host's IPC namespace is not in /proc/sysvipc"
 assert_eq 3 "$(grep -cE "^ *$((k2)) " /proc/sysvipc/msg /proc/sysvipc/shm /proc/sysvipc/sem | awk -F: '{ s += $2 } END { print s }')" \
     "three objects with key $k2 in the host's namespace"
 
 # --- a namespace the session did not make: it outlives nslab -------------------
-drive_bg unshare --ipc sleep 300
+nslab_bg unshare --ipc sleep 300
 foreign=$bg_pid
 for _ in $(seq 50); do
     [ "$(readlink /proc/$foreign/ns/ipc)" != "$(readlink /proc/self/ns/ipc)" ] && break
     sleep 0.1
 done
-drive_ok "setns ipc $foreign"
-drive_ok "ipc new msg $k3"
+nslab_send_ok "setns ipc $foreign"
+nslab_send_ok "ipc new msg $k3"
 nsenter -t "$foreign" -i ipcs -q | grep -q "$k3" || fail "the queue is not in the foreign namespace"
 
 # --- bad input: one error each, nothing made -------------------------------------
 for bad in "ipc" "ipc new" "ipc new queue" "ipc new msg 0" "ipc new msg 0x" "ipc new msg -1" \
     "ipc new msg 99999999999" "ipc new msg 1 2" "ipc ls extra" "ipc rm"; do
-    drive "$bad"
+    nslab_send "$bad"
     assert_eq false "$(jv ok)" "'$bad' must fail"
     assert_eq EINVAL "$(jv errno)" "'$bad' errno"
 done
 
-drive_stop
-assert_eq 1 "$drive_status" "nslab's exit status (-k: the refused steps)"
+nslab_stop
+assert_eq 1 "$nslab_status" "nslab's exit status (-k: the refused steps)"
 host_has_key "$k2" && fail "objects the session made in the host's IPC namespace are left after exit"
 nsenter -t "$foreign" -i ipcs -q | grep -q "$k3" &&
     fail "the queue made in a namespace the session entered is left after exit"
 
 # --- SIGTERM still cleans up ------------------------------------------------------
-drive_start
-drive_ok "ipc new shm $k4"
+nslab_start -k
+nslab_send_ok "ipc new shm $k4"
 host_has_key "$k4" || fail "the segment is not in the host's namespace"
-kill -TERM "$drive_pid"
-wait "$drive_pid" || true
-drive_pid=""
+nslab_kill TERM
 host_has_key "$k4" && fail "SIGTERM left the session's segment in the host's IPC namespace"
 exit 0

@@ -147,6 +147,9 @@ _lib_cleanup()
     exit "$status"
 }
 
+# shellcheck source=../sessions.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../sessions.bash"
+
 command -v python3 >/dev/null || skip "needs python3 (for JSON)"
 
 # tmpdir: a private directory for this scenario, removed at exit.
@@ -162,7 +165,11 @@ trap _lib_cleanup EXIT
 #
 # One session at a time. nslab_pid is the PID of nslab itself (the host
 # column of every step), nslab_err the file that collects its stderr, and
-# nslab_events the event lines ({"event":...}) read so far, in order.
+# nslab_events the event lines ({"event":...}) read so far, in order. The
+# session is ended (SIGTERM) at exit if the scenario did not stop it. Start
+# background processes of the test with nslab_bg CMD... (sets $bg_pid): a
+# plain `CMD &` would inherit the session's pipe and keep nslab from seeing
+# the end of its input.
 
 nslab_pid=""
 nslab_events=()
@@ -174,6 +181,8 @@ nslab_session()
     [ -z "$nslab_pid" ] || fail "nslab_session: a session (pid $nslab_pid) is still running"
     local dir
     dir=$(mktemp -d "$tmpdir/session.XXXXXX")
+    # Readable by all: nslab may run as another user (setpriv).
+    chmod 755 "$dir"
     mkfifo "$dir/in" "$dir/out"
     nslab_err=$dir/err
     nslab_events=()
@@ -228,6 +237,41 @@ nslab_send_ok()
     [ "${J[ok]}" = true ] || fail "'$1' failed: ${J[error]}"
 }
 
+# nslab_send_fails COMMAND [ERRNO]: nslab_send, then fail unless the step
+# failed (with errno ERRNO when given).
+nslab_send_fails()
+{
+    nslab_send "$1"
+    [ "${J[ok]}" = false ] || fail "'$1' succeeded, but should have failed"
+    [ -z "${2:-}" ] || assert_eq "$2" "${J[errno]-}" "errno of '$1'"
+}
+
+# nslab_bg CMD...: start CMD in the background, without the session's pipe
+# ends; $bg_pid is its PID, killed at exit.
+nslab_bg()
+{
+    if [ -n "$nslab_pid" ]; then
+        "$@" {nslab_in}>&- {nslab_out}<&- &
+    else
+        "$@" &
+    fi
+    bg_pid=$!
+    on_exit kill "$bg_pid"
+}
+
+# nslab_veth_pair DEV PEER: in the running session, a veth pair from the
+# subject's network namespace (DEV) to a new one (PEER): a sleeping job in a
+# network namespace of its own, then `veth DEV PEER --peer-ns %JOB`. Sets
+# veth_job to the job's PID; $reply and J are the veth step's.
+nslab_veth_pair()
+{
+    [ "$#" -eq 2 ] || fail "nslab_veth_pair needs DEV PEER (got $# arguments)"
+    nslab_send_ok "spawn --ns net sleep 300"
+    # shellcheck disable=SC2034 # for the scenarios
+    veth_job=$(jv result.pid)
+    nslab_send_ok "veth $1 $2 --peer-ns %$(jv result.job)"
+}
+
 # nslab_step COMMAND: like nslab_send, but only prints the step's JSON line
 # (no json_load, no event kept): for scenarios of a hundred steps, where a
 # python start per step is slow on small machines. Usable in $(...).
@@ -273,13 +317,25 @@ nslab_stop()
     nslab_pid=""
 }
 
+# nslab_kill [SIGNAL]: end the session by SIGNAL (default TERM) instead of
+# the end of its input, and wait for it; sets nslab_status.
+nslab_kill()
+{
+    [ -n "$nslab_pid" ] || fail "nslab_kill: no session"
+    kill "-${1:-TERM}" "$nslab_pid" 2>/dev/null || true
+    exec {nslab_in}>&- {nslab_out}<&-
+    # shellcheck disable=SC2034 # for the scenarios
+    {
+        nslab_status=0
+        wait "$nslab_pid" 2>/dev/null || nslab_status=$?
+    }
+    nslab_pid=""
+}
+
 _nslab_cleanup()
 {
     [ -n "$nslab_pid" ] || return 0
-    exec {nslab_in}>&- {nslab_out}<&-
-    kill -TERM "$nslab_pid" 2>/dev/null
-    wait "$nslab_pid" 2>/dev/null
-    nslab_pid=""
+    nslab_kill TERM
 }
 
 # json_load JSON: parse one JSON document into the associative array J,
@@ -326,6 +382,29 @@ jv()
     [ -n "${J[$1]+x}" ] || fail "no '$1' in the JSON (have: ${!J[*]})"
     printf '%s\n' "${J[$1]}"
 }
+
+# in_mount_ns SCRIPT: run bash SCRIPT in a new private mount namespace made
+# for the test (nslab started there takes it for the host's), with NSLAB, T
+# (= $tmpdir) and TMPDIR exported; prints what SCRIPT prints. In SCRIPT,
+# `steps` turns nslab -J output on its stdin into one "COMMAND|OK|ERROR" line
+# per step (OK is True or False), and `run "CMDS"` runs nslab -J -k -c CMDS
+# through it.
+in_mount_ns()
+{
+    [ "$#" -eq 1 ] || fail "in_mount_ns needs SCRIPT (got $# arguments)"
+    NSLAB=$NSLAB T=$tmpdir TMPDIR=$tmpdir unshare --mount --propagation private \
+        bash -c "$_in_mount_ns_lib$1"
+}
+_in_mount_ns_lib='
+steps() { python3 -c "
+import json, sys
+for line in sys.stdin:
+    o = json.loads(line)
+    if \"step\" in o:
+        print(\"%s|%s|%s\" % (o[\"command\"], o[\"ok\"], o[\"error\"]))
+"; }
+run() { "$NSLAB" -J -k -c "$1" 2>/dev/null | steps; }
+'
 
 # ns_entries: the ten entries of /proc/PID/ns, in the kernel's order.
 # shellcheck disable=SC2034 # for the scenarios

@@ -23,10 +23,9 @@ for round in $(seq 10); do
     nslab_start -q
     nslab_send_ok "spawn --ns net sleep 300"
     a=$(jv result.pid)
-    nslab_send_ok "spawn --ns net sleep 300"
-    b=$(jv result.pid)
     nslab_send_ok "setns net %1"
-    nslab_send_ok "veth lu0 lu1 --peer-ns %2"
+    nslab_veth_pair lu0 lu1
+    b=$veth_job
     nslab_send_ok "link up lu0"
     assert_eq false "$(jv result.operational)" "round $round: lu0 with its peer down is not operational"
     assert_contains "$(jv output)" "no carrier" "round $round: link up lu0 says why"

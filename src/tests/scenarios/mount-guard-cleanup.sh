@@ -15,27 +15,14 @@ require_root
 require_nslab
 before_host=$(cat /proc/self/mountinfo)
 
-# in_ns SCRIPT: run bash SCRIPT in a new private mount namespace with NSLAB
-# and tmpdir exported; its stdout is the result.
-in_ns() {
-    NSLAB=$NSLAB T=$tmpdir TMPDIR=$tmpdir unshare --mount --propagation private bash -c "$1"
-}
-
 # --- 1. the guard -----------------------------------------------------------
-out=$(in_ns '
+out=$(in_mount_ns '
 set -eu
 mkdir -p "$T/g/keep" "$T/g/new" "$T/g/shared/x"
 mount -t tmpfs keep "$T/g/keep"
 mount --bind "$T/g/shared" "$T/g/shared"
 mount --make-shared "$T/g/shared"
 before=$(cat /proc/self/mountinfo)
-run() { "$NSLAB" -J -k -c "$1" 2>/dev/null | python3 -c "
-import json, sys
-for line in sys.stdin:
-    o = json.loads(line)
-    if \"step\" in o:
-        print(\"%s|%s|%s\" % (o[\"command\"], o[\"ok\"], o[\"error\"]))
-"; }
 run "mount tmpfs x $T/g/new; umount $T/g/keep; propagation private $T/g/shared; bind $T/g/keep $T/g/new; mount tmpfs x $T/g/keep -o remount,ro"
 run "unshare mnt --propagation unchanged; mount tmpfs leak $T/g/shared/x; unshare mnt; mount tmpfs fine $T/g/shared/x"
 [ "$before" = "$(cat /proc/self/mountinfo)" ] && echo "TABLE SAME" || echo "TABLE CHANGED"
@@ -57,7 +44,7 @@ assert_contains "$out" "TABLE SAME" "the guard left the host's table as it was"
 # cleanup_case HOW: make mounts with --allow-host-changes, end nslab by HOW
 # (exit, TERM, HUP), then check the namespace nslab ran in.
 cleanup_case() {
-    in_ns '
+    in_mount_ns '
 set -eu
 how='"$1"'
 D=$T/c-$how

@@ -7,8 +7,6 @@
 # on SIGTERM. No packet is sent: no address is ever reachable from the host.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
-# shellcheck source=drive.bash
-source "$(dirname "$0")/drive.bash"
 require_root
 require_nslab
 command -v ip >/dev/null || skip "needs ip (iproute2)"
@@ -63,14 +61,13 @@ on_exit del_link "$tx"
 on_exit del_link "$sa"
 on_exit del_link "$qa"
 
-drive_start
+nslab_start -k
 
 # --- two namespaces and a veth between them ------------------------------------------
-drive_ok "unshare net"
-subj=$(drive_subject)
-drive_ok "spawn --ns net sleep"
-job=$(jv result.pid)
-drive_ok "veth v0 v1 --peer-ns %1"
+nslab_send_ok "unshare net"
+subj=$(jv subject.pid)
+nslab_veth_pair v0 v1
+job=$veth_job
 assert_eq RTM_NEWLINK "$(jv trace.0.call)" "veth traces its netlink request"
 assert_contains "$(jv trace.0.args)" "veth name=v0 peer=v1 netns_fd=" "the request, readably"
 assert_contains "$(jv trace.0.args)" "/proc/$job/ns/net" "the peer's namespace in the trace"
@@ -78,57 +75,57 @@ assert_eq "$(nsenter -t "$subj" -n ip -j link show v0 | python3 -c 'import json,
     "$(jv result.ifindex)" "kernel: v0 in the subject's namespace"
 nsenter -t "$job" -n ip link show v1 >/dev/null 2>&1 || fail "kernel: v1 is not in the job's namespace"
 nsenter -t "$subj" -n ip link show v1 >/dev/null 2>&1 && fail "kernel: v1 is in the subject's namespace"
-drive_ok "addr add 10.200.0.1/24 dev v0"
+nslab_send_ok "addr add 10.200.0.1/24 dev v0"
 assert_eq "10.200.0.1/24 dev v0" "$(jv trace.0.args)" "RTM_NEWADDR in the trace"
-drive_ok "link up v0"
-drive_ok "link"
+nslab_send_ok "link up v0"
+nslab_send_ok "link"
 same_as_ip "$subj" "link"
 assert_eq veth "$(python3 -c 'import json,sys; print([d for d in json.loads(sys.argv[1])["result"]["links"] if d["ifname"] == "v0"][0]["kind"])' "$reply")" \
     "link: v0 is a veth"
-drive_ok "link %1"
+nslab_send_ok "link %1"
 assert_eq fork "$(jv trace.0.call)" "link %1 forks a helper"
 same_as_ip "$job" "link %1"
-drive_ok "link host"
-same_as_ip "$drive_pid" "link host"
+nslab_send_ok "link host"
+same_as_ip "$nslab_pid" "link host"
 
 # --- refusals and bad input ------------------------------------------------------------
-drive_fails "addr add 10.200.0.1/24 dev v0" EEXIST
+nslab_send_fails "addr add 10.200.0.1/24 dev v0" EEXIST
 assert_eq "RTM_NEWADDR" "$(jv trace.0.call)" "the refused request is traced"
-drive_fails "link up nosuch" ENODEV
+nslab_send_fails "link up nosuch" ENODEV
 assert_contains "$(jv error)" "no device nosuch" "ENODEV explained"
-drive_fails "addr add 10.200.0.3/24 dev nosuch" ENODEV
-drive_fails "veth v0 x" EEXIST
+nslab_send_fails "addr add 10.200.0.3/24 dev nosuch" ENODEV
+nslab_send_fails "veth v0 x" EEXIST
 nsenter -t "$subj" -n ip link show x >/dev/null 2>&1 && fail "a refused veth left its peer behind"
 for bad in "veth" "veth a" "veth a a" "veth a b c" "veth a234567890123456 b" "veth a/b c" \
     "veth a b --peer-ns" "veth a b --peer" "link up" "link a b" "addr" "addr add 10.0.0.1 dev v0" \
     "addr add 10.0.0.1/24 v0" "addr add 10.0.0.1/33 dev v0" "addr del 10.0.0.1/24 dev v0"; do
-    drive "$bad"
+    nslab_send "$bad"
     assert_eq false "$(jv ok)" "'$bad' must fail"
     assert_eq EINVAL "$(jv errno)" "'$bad' errno"
 done
 
 # --- the host's network namespace: undone at exit ---------------------------------------
-drive_ok "veth $pa $pb --peer-ns host"
+nslab_send_ok "veth $pa $pb --peer-ns host"
 in_host "$pb" || fail "kernel: the peer is not in the host's namespace"
 in_host "$pa" && fail "kernel: $pa should be in the subject's namespace"
-drive_ok "setns net host"
-drive_ok "veth $ha $hb"
+nslab_send_ok "setns net host"
+nslab_send_ok "veth $ha $hb"
 in_host "$ha" && in_host "$hb" || fail "kernel: the veth pair is not in the host's namespace"
 # A pair the test made itself, its far end in a namespace of the test: nslab
 # brings the host end up and gives it an address; both are undone at exit.
-drive_bg unshare --net sleep 300
+nslab_bg unshare --net sleep 300
 sleep 0.2
 ip link add "$tx" type veth peer name "$ty" netns "$bg_pid"
-drive_ok "link up $tx"
+nslab_send_ok "link up $tx"
 # A pair from the host to the test's namespace, which outlives the session:
 # the host end must be deleted by nslab, not by a namespace ending.
-drive_ok "veth $qa $qb --peer-ns $bg_pid"
+nslab_send_ok "veth $qa $qb --peer-ns $bg_pid"
 in_host "$qa" || fail "kernel: $qa is not in the host's namespace"
-drive_ok "addr add 10.200.9.1/30 dev $tx"
+nslab_send_ok "addr add 10.200.9.1/30 dev $tx"
 ip -j addr show "$tx" | grep -q '"local":"10.200.9.1"' || fail "kernel: the address is not on $tx"
 ip -j link show "$tx" | grep -q '"UP"' || fail "kernel: $tx is not up"
-drive_stop
-assert_eq 1 "$drive_status" "exit status (-k: the refused steps)"
+nslab_stop
+assert_eq 1 "$nslab_status" "exit status (-k: the refused steps)"
 for d in "$ha" "$hb" "$pb" "$qa"; do
     in_host "$d" && fail "the session's veth $d is left in the host's namespace after exit"
 done
@@ -139,11 +136,9 @@ ip -j link show "$tx" | python3 -c 'import json,sys; sys.exit("UP" in json.load(
 ip link del "$tx"
 
 # --- SIGTERM still cleans up --------------------------------------------------------------
-drive_start
-drive_ok "veth $sa $sb"
+nslab_start -k
+nslab_send_ok "veth $sa $sb"
 in_host "$sa" || fail "kernel: $sa is not in the host's namespace"
-kill -TERM "$drive_pid"
-wait "$drive_pid" || true
-drive_pid=""
+nslab_kill TERM
 in_host "$sa" && fail "SIGTERM left the session's veth $sa in the host's namespace"
 exit 0

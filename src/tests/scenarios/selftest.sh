@@ -119,6 +119,7 @@ while IFS= read -r l; do
     quiet) ;;
     other) echo "{\"step\":$n,\"command\":\"x\",\"ok\":true}" ;;
     bad) echo "{\"step\":$n,\"command\":\"bad\",\"ok\":false,\"error\":\"no\"}" ;;
+    eperm) echo "{\"step\":$n,\"command\":\"eperm\",\"ok\":false,\"errno\":\"EPERM\",\"error\":\"no\"}" ;;
     *) echo "{\"step\":$n,\"command\":\"$l\",\"ok\":true}" ;;
     esac
 done
@@ -134,9 +135,23 @@ assert_eq 1 "${#nslab_events[@]}" "nslab_send keeps the event before the step"
 nslab_send_ok "again"
 assert_eq 2 "$(jv step)" "nslab_send_ok"
 expect_fail "nslab_send_ok accepted a failed step" nslab_send_ok bad
+nslab_send_fails bad
+nslab_send_fails eperm EPERM
+expect_fail "nslab_send_fails accepted a step that succeeded" nslab_send_fails fine
+expect_fail "nslab_send_fails accepted another errno" nslab_send_fails eperm ENOENT
 NSLAB_STEP_TIMEOUT=1 expect_fail "nslab_send took a step for another command" nslab_send other
 NSLAB_STEP_TIMEOUT=1 expect_fail "nslab_send did not time out" nslab_send quiet
 nslab_stop
 assert_eq 4 "$nslab_status" "nslab_stop's exit status"
 assert_contains "${nslab_events[*]}" '"event":"killed"' "nslab_stop collects the last events"
 expect_fail "nslab_send without a session" nslab_send hello
+
+# nslab_kill ends a session by a signal, not by the end of its input.
+nslab_session "$fake"
+nslab_send_ok "hello"
+killed=$nslab_pid
+nslab_kill TERM
+assert_eq 143 "$nslab_status" "nslab_kill's exit status (SIGTERM)"
+assert_eq "" "$nslab_pid" "no session after nslab_kill"
+kill -0 "$killed" 2>/dev/null && fail "nslab_kill left the session running"
+expect_fail "nslab_kill without a session" nslab_kill

@@ -6,8 +6,6 @@
 # EACCES after a process entered, explained, with the offsets unchanged.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
-# shellcheck source=drive.bash
-source "$(dirname "$0")/drive.bash"
 require_root
 require_nslab
 command -v nsenter >/dev/null || skip "needs nsenter (util-linux)"
@@ -17,30 +15,30 @@ offset_of() { awk -v c="$2" '$1 == c { print $2 }' "/proc/$1/timens_offsets"; }
 # |a - b| <= tolerance
 near() { python3 -c 'import sys; a, b, t = map(float, sys.argv[1:]); sys.exit(abs(a - b) > t)' "$@"; }
 
-drive_start
-drive_fails "timens boottime 5" EINVAL
+nslab_start -k
+nslab_send_fails "timens boottime 5" EINVAL
 assert_contains "$(jv error)" "unshare time" "timens before unshare time says what to do"
 assert_eq "[]" "$(jv trace)" "nothing was written to the host's time namespace"
 
-drive_ok "unshare time"
-subj=$(drive_subject)
-drive_ok "timens boottime 86400"
+nslab_send_ok "unshare time"
+subj=$(jv subject.pid)
+nslab_send_ok "timens boottime 86400"
 assert_eq write "$(jv trace.0.call)" "timens is a traced write"
 assert_eq '/proc/self/timens_offsets "boottime 86400 0"' "$(jv trace.0.args)" "timens writes the kernel's file"
 assert_eq 86400 "$(offset_of "$subj" boottime)" "kernel: the offsets of the subject's time_for_children"
-drive_ok "timens monotonic 7200"
+nslab_send_ok "timens monotonic 7200"
 assert_eq 7200 "$(offset_of "$subj" monotonic)" "kernel: the monotonic offset"
-drive_ok "clock"
+nslab_send_ok "clock"
 assert_eq host "$(jv result.method)" "the subject itself stays in the host's time namespace"
 
-drive_ok "spawn sleep"
+nslab_send_ok "spawn sleep"
 job=$(jv result.pid)
 assert_eq "$(readlink "/proc/$subj/ns/time_for_children")" "$(readlink "/proc/$job/ns/time")" \
     "kernel: the job is in the new time namespace"
 assert_eq 86400 "$(offset_of "$job" boottime)" "kernel: the job's boottime offset"
 assert_eq 7200 "$(offset_of "$job" monotonic)" "kernel: the job's monotonic offset"
 
-drive_ok "clock %1"
+nslab_send_ok "clock %1"
 # The kernel's own view from inside, read at once (each JSON lookup below
 # starts python, which takes long enough to matter): /proc/uptime follows
 # CLOCK_BOOTTIME.
@@ -59,24 +57,24 @@ assert_contains "$(jv output)" "+86400 s" "clock prints the difference"
 near "$(python3 -c "print($inside - $host)")" 86400 1 || fail "kernel: uptime inside is $inside, host $host"
 near "$(jv result.target.boottime)" "$inside" 2 || fail "clock %1 boottime $(jv result.target.boottime) vs /proc/uptime inside $inside"
 
-drive_fails "timens boottime 10" EACCES
+nslab_send_fails "timens boottime 10" EACCES
 assert_contains "$(jv error)" "already entered" "EACCES explained"
 assert_eq 86400 "$(offset_of "$job" boottime)" "kernel: the frozen offset did not change"
 
-drive_ok "setns time %1"
-drive_ok "clock"
+nslab_send_ok "setns time %1"
+nslab_send_ok "clock"
 assert_eq measured "$(jv result.method)" "the subject measures its own namespace"
 assert_eq "[]" "$(jv trace)" "no helper for the subject's own namespace"
 near "$(jv result.difference.boottime)" 86400 0.5 || fail "clock after setns time"
 
-drive_ok "reset"
-drive_ok "unshare time"
-drive_fails "timens monotonic -4000000000" ERANGE
+nslab_send_ok "reset"
+nslab_send_ok "unshare time"
+nslab_send_fails "timens monotonic -4000000000" ERANGE
 for bad in "timens" "timens realtime 5" "timens boottime x" "timens boottime 1.5" \
     "timens boottime 99999999999" "clock a b" "clock nosuch"; do
-    drive "$bad"
+    nslab_send "$bad"
     assert_eq false "$(jv ok)" "'$bad' must fail"
     assert_eq EINVAL "$(jv errno)" "'$bad' errno"
 done
-drive_stop
+nslab_stop
 exit 0

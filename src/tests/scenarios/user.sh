@@ -8,8 +8,6 @@
 # become nobody.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
-# shellcheck source=drive.bash
-source "$(dirname "$0")/drive.bash"
 require_root
 require_nslab
 command -v setpriv >/dev/null || skip "needs setpriv (util-linux)"
@@ -31,7 +29,7 @@ export HOME=/nonexistent
 status_field() { awk -v f="$2:" '$1 == f { print $3 }' "/proc/$1/status"; }
 map_of() { xargs <"/proc/$1/$2"; }
 # JSON map [[0,65534,1]] as "0 65534 1"
-json_map() { python3 -c 'import json,sys; print(" ".join(" ".join(map(str,l)) for l in json.loads(sys.argv[1])))' "$(jv "result.$1")"; }
+json_map() { python3 -c 'import json,sys; print(" ".join(" ".join(map(str,l)) for l in json.loads(sys.argv[1])))' "$(json_get "$reply" "result.$1")"; }
 owner_uid()
 {
     python3 -c '
@@ -56,11 +54,11 @@ kernel_caps()
 }
 nslab_caps() { python3 -c 'import json,sys; print(" ".join(json.loads(sys.argv[1])["result"]["capabilities"]))' "$reply"; }
 
-drive_start "${as_nobody[@]}" "$bin" -J -k
+nslab_session "${as_nobody[@]}" "$bin" -J -k
 
 # --- nobody in the host's user namespace ----------------------------------------
-drive_ok "id"
-subj=$(drive_subject)
+nslab_send_ok "id"
+subj=$(jv subject.pid)
 assert_eq "$nobody" "$(status_field "$subj" Uid)" "the subject runs as nobody"
 assert_eq true "$(jv result.host_user_ns)" "id: the host's user namespace"
 assert_eq "$nobody" "$(jv result.uid.outside)" "id: uid"
@@ -68,8 +66,8 @@ assert_eq "$(kernel_caps "$subj")" "$(nslab_caps)" "id: no capabilities, as CapE
 assert_eq "$(map_of "$subj" uid_map)" "$(json_map uid_map)" "id: the host's uid_map"
 
 # --- unshare user: as unshare -r -----------------------------------------------------
-drive_ok "unshare user"
-drive_ok "id"
+nslab_send_ok "unshare user"
+nslab_send_ok "id"
 assert_eq false "$(jv result.host_user_ns)" "id after unshare user: a new user namespace"
 assert_eq "$(readlink "/proc/$subj/ns/user" | tr -dc 0-9)" "$(jv result.user_ns)" "id: the user namespace inode"
 assert_eq "$nobody" "$(owner_uid "$subj")" "kernel: the owner of the new user namespace"
@@ -86,55 +84,55 @@ assert_eq "$nobody" "$(jv result.uid.outside)" "uid outside"
 assert_eq "$(kernel_caps "$subj")" "$(nslab_caps)" "id: capabilities, as CapEff says"
 assert_contains "$(jv output)" "every capability" "id: all capabilities inside"
 # What a process inside (a child of the subject) says itself.
-drive_ok "!id -u"
+nslab_send_ok "!id -u"
 assert_eq "0" "$(jv output | tr -d '\n')" "id -u inside"
-drive_ok "!id -g"
+nslab_send_ok "!id -g"
 assert_eq "0" "$(jv output | tr -d '\n')" "id -g inside"
-drive_fails "uidmap 0 $nobody 1" EPERM
+nslab_send_fails "uidmap 0 $nobody 1" EPERM
 assert_contains "$(jv error)" "one write per map" "a second uid_map write, explained"
-drive_fails "setgroups allow" EPERM
+nslab_send_fails "setgroups allow" EPERM
 assert_contains "$(jv error)" "gid_map" "setgroups after gid_map, explained"
-drive_fails "uidmap host 0 0 1" EPERM
+nslab_send_fails "uidmap host 0 0 1" EPERM
 assert_contains "$(jv error)" "host's user namespace" "the host's map, explained"
 
 # --- --no-map: the maps by hand ---------------------------------------------------
-drive_ok "reset"
-drive_ok "unshare user --no-map"
-subj=$(drive_subject)
-drive_ok "id"
+nslab_send_ok "reset"
+nslab_send_ok "unshare user --no-map"
+subj=$(jv subject.pid)
+nslab_send_ok "id"
 assert_eq "" "$(map_of "$subj" uid_map)" "kernel: no uid_map yet"
 assert_eq "" "$(json_map uid_map)" "id: no uid_map yet"
 assert_eq "$(cat /proc/sys/kernel/overflowuid)" "$(jv result.uid.inside)" "unmapped: the overflow uid"
 assert_eq false "$(jv result.uid.mapped)" "unmapped"
-drive_fails "uidmap 0 0 1" EPERM
+nslab_send_fails "uidmap 0 0 1" EPERM
 assert_contains "$(jv error)" "only its own uid" "mapping another uid unprivileged, explained"
-drive_fails "uidmap 0 $nobody 2" EPERM
-drive_fails "gidmap 0 $nobody 1" EPERM
+nslab_send_fails "uidmap 0 $nobody 2" EPERM
+nslab_send_fails "gidmap 0 $nobody 1" EPERM
 assert_contains "$(jv error)" "setgroups deny" "gid_map before setgroups deny, explained"
 assert_eq "" "$(map_of "$subj" gid_map)" "kernel: the refused gid_map is unwritten"
-drive_ok "uidmap 0 me 1"
+nslab_send_ok "uidmap 0 me 1"
 assert_eq "write" "$(jv trace.0.call)" "uidmap is a traced write"
 assert_eq "/proc/$subj/uid_map \"0 $nobody 1\"" "$(jv trace.0.args)" "uidmap writes the kernel's file"
 assert_eq "0 $nobody 1" "$(map_of "$subj" uid_map)" "kernel: uid_map written by uidmap"
-drive_ok "setgroups deny"
+nslab_send_ok "setgroups deny"
 assert_eq deny "$(cat "/proc/$subj/setgroups")" "kernel: setgroups deny"
-drive_ok "gidmap self 0 $nobody 1"
+nslab_send_ok "gidmap self 0 $nobody 1"
 assert_eq "0 $nobody 1" "$(map_of "$subj" gid_map)" "kernel: gid_map written by gidmap"
-drive_ok "id"
+nslab_send_ok "id"
 assert_eq 0 "$(jv result.uid.inside)" "root inside after the maps"
 assert_eq 0 "$(jv result.gid.inside)" "gid 0 inside after the maps"
 
 # --- bad input --------------------------------------------------------------------
 for bad in "uidmap" "uidmap 0 1" "uidmap 0 x 1" "uidmap 0 0 0" "uidmap -1 0 1" "uidmap 0 0 1 2 3" \
     "gidmap 0 4294967295 1" "setgroups" "setgroups maybe" "id self self" "uidmap nosuch 0 0 1"; do
-    drive "$bad"
+    nslab_send "$bad"
     assert_eq false "$(jv ok)" "'$bad' must fail"
     assert_eq EINVAL "$(jv errno)" "'$bad' errno"
 done
 dead=$(sh -c 'echo $$')
-drive "id $dead"
+nslab_send "id $dead"
 assert_eq ESRCH "$(jv errno)" "id of a PID that does not exist"
-drive_stop
+nslab_stop
 
 # --- labs/user.lab as nobody ----------------------------------------------------------
 "${as_nobody[@]}" "$bin" "$tmpdir/user.lab" >"$tmpdir/lab.out" 2>&1 ||
@@ -142,14 +140,14 @@ drive_stop
 grep -q "✗" "$tmpdir/lab.out" && fail "labs/user.lab as nobody: an expect did not hold"
 
 # --- as root: a mapping only a privileged writer may make ---------------------------
-drive_start "$bin" -J -k
-drive_ok "unshare user --no-map"
-subj=$(drive_subject)
-drive_ok "uidmap 0 100000 65536"
+nslab_session "$bin" -J -k
+nslab_send_ok "unshare user --no-map"
+subj=$(jv subject.pid)
+nslab_send_ok "uidmap 0 100000 65536"
 assert_eq "0 100000 65536" "$(map_of "$subj" uid_map)" "kernel: a 65536-ID map written as root"
-drive_ok "id"
+nslab_send_ok "id"
 # The subject is still uid 0 outside, which the map does not cover.
 assert_eq false "$(jv result.uid.mapped)" "root outside is not in the map"
 assert_contains "$(jv output)" "overflow" "id says the uid is the overflow ID"
-drive_stop
+nslab_stop
 exit 0

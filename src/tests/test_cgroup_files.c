@@ -5,6 +5,7 @@
  * promised), reads go to the end of a file larger than a page, and a sweep
  * closes what was not read. On a temporary directory and this process's
  * /proc/self/cgroup (read kept and afresh, the two must agree); no root. */
+/* layer: kernel */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # docs/commands.md is generated from the command table: fail when it is stale
 # (someone changed a help text without `make docs`).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../scenarios/lib.sh"
 require_nslab
 fresh=$("$NSLAB" --dump-commands)
 assert_eq "$fresh" "$(cat docs/commands.md)" "docs/commands.md is stale: run make docs"

@@ -4,8 +4,8 @@
 # test`, which replays every lab, proves it), and no row lacks one.
 # Reads files only: no root needed. COVERAGE_DOC and LABS_DIR override the
 # paths (to test this test).
-# shellcheck source=lib.sh
-source "$(dirname "$0")/lib.sh"
+# shellcheck source=../scenarios/lib.sh
+source "$(dirname "$0")/../scenarios/lib.sh"
 
 top=${NSLAB_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}
 doc=${COVERAGE_DOC:-$top/docs/coverage.md}

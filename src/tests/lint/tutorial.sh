@@ -5,8 +5,8 @@
 # another cgroup layout than the transcript's, the cgroup parts only have to
 # run green). When this fails after a change of nslab's output, look at the
 # diff, then `sudo make tutorial` and read the page again.
-# shellcheck source=lib.sh
-source "$(dirname "$0")/lib.sh"
+# shellcheck source=../scenarios/lib.sh
+source "$(dirname "$0")/../scenarios/lib.sh"
 require_root
 require_nslab
 

@@ -1,9 +1,10 @@
 #define _GNU_SOURCE
-/* The shell's side of cgroups: the pure helpers (sizes, bars, value
- * comparisons), and the commands, the observation and its rendering run on
- * fake v2, v1 and hybrid trees through the fake kernel of cgroup_fake.h
- * (so the v2 paths this machine cannot show, memory.max and
- * cgroup.subtree_control with real controllers, are covered too). */
+/* The cgroup commands (cmd/cmd_cgroup.c): the commands, the observation
+ * and its rendering run on fake v2, v1 and hybrid trees through the fake
+ * kernel of cgroup_fake.h (so the v2 paths this machine cannot show,
+ * memory.max and cgroup.subtree_control with real controllers, are covered
+ * too). */
+/* layer: cmd */
 #include <cjson/cJSON.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -14,120 +15,6 @@
 #include "subject/subject.h"
 
 /* --- pure ----------------------------------------------------------------- */
-
-static void test_human_size(void **state)
-{
-    static const struct {
-        uint64_t n;
-        const char *s;
-    } cases[] = {{0, "0"},           {1023, "1023"},       {1024, "1K"},
-                 {1536, "1.5K"},     {67108864, "64M"},    {31562138, "30.1M"},
-                 {1073741824, "1G"}, {150ULL << 20, "150M"}, {(1ULL << 30) * 3 / 2, "1.5G"}};
-    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-        char buf[32];
-        cg_human_size(cases[i].n, buf, sizeof buf);
-        assert_string_equal(buf, cases[i].s);
-    }
-}
-
-static void test_bar(void **state)
-{
-    struct strbuf sb = {0};
-    cg_bar(0, 10, &sb);
-    assert_string_equal(sb_str(&sb), "[..........]");
-    sb_reset(&sb);
-    cg_bar(0.5, 10, &sb);
-    assert_string_equal(sb_str(&sb), "[#####.....]");
-    sb_reset(&sb);
-    cg_bar(0.001, 10, &sb); /* anything at all shows */
-    assert_string_equal(sb_str(&sb), "[#.........]");
-    sb_reset(&sb);
-    cg_bar(3, 4, &sb); /* over the limit: full, not longer */
-    assert_string_equal(sb_str(&sb), "[####]");
-    sb_free(&sb);
-}
-
-static int match(enum cg_ctrl c, const char *key, const char *have, const char *want)
-{
-    struct strbuf why = {0};
-    struct nsl_err e = {0};
-    int r = cg_value_match(c, key, have, want, &why, &e);
-    if (r == 0)
-        assert_true(why.len > 0); /* a refusal always says why */
-    sb_free(&why);
-    return r;
-}
-
-static void test_value_match(void **state)
-{
-    /* first word compared */
-    assert_int_equal(match(CG_CPU, "cpu.max", "20000 100000", "20000"), 1);
-    assert_int_equal(match(CG_CPU, "cpu.max", "20000 100000", "20000 100000"), 1);
-    assert_int_equal(match(CG_CPU, "cpu.max", "20000 100000", "2000"), 0);
-    assert_int_equal(match(CG_FREEZER, "freezer.state", "FROZEN", "FROZEN"), 1);
-    assert_int_equal(match(CG_FREEZER, "freezer.state", "FREEZING", "FROZEN"), 0);
-    /* numbers and sizes, with operators */
-    assert_int_equal(match(CG_MEMORY, "usage", "33554432", ">=32M"), 1);
-    assert_int_equal(match(CG_MEMORY, "usage", "33554431", ">=32M"), 0);
-    assert_int_equal(match(CG_MEMORY, "oom_kill", "1", ">0"), 1);
-    assert_int_equal(match(CG_MEMORY, "oom_kill", "0", ">0"), 0);
-    assert_int_equal(match(CG_MEMORY, "oom_kill", "0", "<1"), 1);
-    assert_int_equal(match(CG_MEMORY, "oom_kill", "2", "<=2"), 1);
-    assert_int_equal(match(CG_MEMORY, "oom_kill", "2", "!=2"), 0);
-    assert_int_equal(match(CG_MEMORY, "oom_kill", "2", "=2"), 1);
-    assert_int_equal(match(CG_PIDS, "pids.max", "max", ">1000"), 1);
-    assert_int_equal(match(CG_PIDS, "procs", "5", "5"), 1);
-    /* the abstract limit, as cgcreate's LIMIT */
-    assert_int_equal(match(CG_MEMORY, "limit", "67108864", "64M"), 1);
-    assert_int_equal(match(CG_MEMORY, "limit", "max", "max"), 1);
-    assert_int_equal(match(CG_MEMORY, "limit", "67108864", "max"), 0);
-    assert_int_equal(match(CG_CPU, "limit", "20000 100000", "20%"), 1);
-    assert_int_equal(match(CG_CPU, "limit", "20000 100000", "0.2"), 1);
-    assert_int_equal(match(CG_CPU, "limit", "20000 50000", "20%"), 0);
-    assert_int_equal(match(CG_CPU, "limit", "max 100000", "max"), 1);
-    assert_int_equal(match(CG_PIDS, "limit", "5", "5"), 1);
-    assert_int_equal(match(CG_CPUSET, "limit", "0-1", "0-1"), 1);
-    assert_int_equal(match(CG_MEMORY, "limit", "67108864", ">32M"), 1); /* an operator: numbers */
-    /* malformed wants */
-    assert_int_equal(match(CG_MEMORY, "usage", "1", ">"), -1);
-    assert_int_equal(match(CG_MEMORY, "usage", "1", ">x"), -1);
-    assert_int_equal(match(CG_MEMORY, "limit", "1", "64Q"), -1);
-    /* a number compared with text that is not one */
-    assert_int_equal(match(CG_FREEZER, "frozen", "freezing", ">0"), 0);
-
-    assert_true(cg_key_is_abstract("oom_kill"));
-    assert_true(cg_key_is_abstract("limit"));
-    assert_false(cg_key_is_abstract("memory.max"));
-    assert_false(cg_key_is_abstract("memory.events:oom_kill"));
-}
-
-static void test_stress_check(void **state)
-{
-    struct nsl_err e;
-    char *ok[][4] = {{"stress", "mem", "64M"}, {"stress", "cpu", "2"}, {"stress", "cpu", "2", "0"},
-                     {"stress", "fork", "1000"}};
-    int okc[] = {3, 3, 4, 3};
-    for (size_t i = 0; i < ARRAY_SIZE(ok); i++)
-        if (builtin_check(okc[i], ok[i], &e) < 0)
-            fail_msg("%s %s: %s", ok[i][1], ok[i][2], e.msg);
-    char *bad[][4] = {{"stress", "fork", "1001"}, {"stress", "fork", "0"}, {"stress", "mem", "64Q"},
-                      {"stress", "mem", "max"},   {"stress", "cpu", "0"},  {"stress", "cpu", "1", "99999"},
-                      {"stress", "disk", "1"},    {"stress", "mem", "1000000G"}};
-    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-        int n = bad[i][3] ? 4 : 3;
-        e.msg[0] = '\0';
-        assert_int_equal(builtin_check(n, bad[i], &e), -1);
-        assert_true(e.msg[0]);
-    }
-    char *fork_big[] = {"stress", "fork", "5000"};
-    builtin_check(3, fork_big, &e);
-    assert_non_null(strstr(e.msg, "1 to 1000"));
-    char *huge[] = {"stress", "mem", "1000000G"};
-    builtin_check(3, huge, &e);
-    assert_non_null(strstr(e.msg, "half of this machine's memory"));
-    assert_non_null(builtin_usage("stress"));
-    assert_non_null(builtin_find("stress"));
-}
 
 /* --- a shell on a fake tree ---------------------------------------------- */
 
@@ -623,8 +510,6 @@ static void test_attach_rules(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_human_size),   cmocka_unit_test(test_bar),
-        cmocka_unit_test(test_value_match),  cmocka_unit_test(test_stress_check),
         cmocka_unit_test(test_commands_v2),  cmocka_unit_test(test_commands_v1),
         cmocka_unit_test(test_bad_input),    cmocka_unit_test(test_no_layout),
         cmocka_unit_test(test_observation),  cmocka_unit_test(test_oom_note),

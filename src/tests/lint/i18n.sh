@@ -2,8 +2,8 @@
 # Chinese (--lang zh, or a zh_* locale): every translatable string has a
 # translation, every command's help comes out in Chinese, error sentences
 # and lab narration too, and English stays the default.
-# shellcheck source=lib.sh
-source "$(dirname "$0")/lib.sh"
+# shellcheck source=../scenarios/lib.sh
+source "$(dirname "$0")/../scenarios/lib.sh"
 require_nslab
 command -v xgettext >/dev/null || skip "xgettext (package gettext) is missing"
 

@@ -1,8 +1,8 @@
 #define _GNU_SOURCE
-/* Unit tests of the text rendering every step does: the observation block,
- * the prompt, and the numbers in them (render/text.c, render/labels.c). The
- * expected texts are literal, so a faster way of building them must give the
- * same bytes. */
+/* Unit tests of the text rendering every step does (render/text.c): the
+ * observation block and the prompt. The expected texts are literal, so a
+ * faster way of building them must give the same bytes. */
+/* layer: render */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -156,45 +156,6 @@ static void test_prompt_colour(void **state)
     sh_del(sh);
 }
 
-/* fmt_pid and fmt_ino without --stable print what snprintf would. */
-static void test_numbers_as_printf(void **state)
-{
-    struct nsl *sh = sh_new(false, false);
-    static const long long pids[] = {0, 1, -1, 9, 10, 4242, 99999, 4194304, INT_MAX, INT_MIN};
-    char got[32], want[32];
-    for (size_t k = 0; k < sizeof pids / sizeof *pids; k++) {
-        snprintf(want, sizeof want, "%d", (int)pids[k]);
-        assert_string_equal(fmt_pid(sh, (pid_t)pids[k], got, sizeof got), want);
-    }
-    static const unsigned long long inos[] = {0, 7, 4026531835ull, 18446744073709551615ull};
-    for (size_t k = 0; k < sizeof inos / sizeof *inos; k++) {
-        snprintf(want, sizeof want, "%llu", inos[k]);
-        assert_string_equal(fmt_ino(sh, NS_UTS, (ino_t)inos[k], got, sizeof got), want);
-    }
-    /* A short buffer truncates as snprintf does. */
-    char small[5];
-    assert_string_equal(fmt_ino(sh, NS_UTS, 4026531835ull, small, sizeof small), "4026");
-    assert_string_equal(fmt_pid(sh, -4242, small, sizeof small), "-424");
-    sh_del(sh);
-}
-
-static void test_append_padded(void **state)
-{
-    struct strbuf sb = {0}, ref = {0};
-    static const char *const words[] = {"", "a", "time_for_children", "exactly18characters",
-                                        "much longer than the width"};
-    for (size_t k = 0; k < sizeof words / sizeof *words; k++) {
-        for (size_t w = 0; w < 30; w += 7) {
-            sb_append_padded(&sb, words[k], w);
-            sb_printf(&ref, "%-*s", (int)w, words[k]);
-        }
-    }
-    assert_string_equal(sb_str(&sb), sb_str(&ref));
-    assert_int_equal(sb.len, ref.len);
-    sb_free(&sb);
-    sb_free(&ref);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,8 +165,6 @@ int main(void)
         cmocka_unit_test(test_observation_no_subject),
         cmocka_unit_test(test_prompt),
         cmocka_unit_test(test_prompt_colour),
-        cmocka_unit_test(test_numbers_as_printf),
-        cmocka_unit_test(test_append_padded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,8 +14,8 @@
 # `unshare user` (the one namespace an unprivileged process may make).
 # Reads files only: no root needed. LABS_DIR overrides the labs directory
 # (the tests of this test use it).
-# shellcheck source=lib.sh
-source "$(dirname "$0")/lib.sh"
+# shellcheck source=../scenarios/lib.sh
+source "$(dirname "$0")/../scenarios/lib.sh"
 
 top=${NSLAB_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}
 dir=${LABS_DIR:-$top/labs}

@@ -4,8 +4,8 @@
 # both ways), its COMMANDS name every command of the command table and
 # nothing else, its ENVIRONMENT names every variable the code reads and
 # nothing else, and `make install` puts it in share/man/man1. No root needed.
-# shellcheck source=lib.sh
-source "$(dirname "$0")/lib.sh"
+# shellcheck source=../scenarios/lib.sh
+source "$(dirname "$0")/../scenarios/lib.sh"
 require_nslab
 
 top=${NSLAB_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}

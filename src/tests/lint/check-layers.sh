@@ -6,8 +6,8 @@
 # functions, cJSON calls in src/cmd, declared layers) and its usage errors
 # are each seen to fire, and so is a circle of folders without one of files.
 # A lint/tool test: no root, no nslab session.
-# shellcheck source=lib.sh
-source "$(dirname "$0")/lib.sh"
+# shellcheck source=../scenarios/lib.sh
+source "$(dirname "$0")/../scenarios/lib.sh"
 
 top=$PWD
 cl=$top/scripts/check-layers

@@ -5,6 +5,7 @@
  * clusters, and the counts. Every text is also checked to be well-formed
  * DOT (a header, balanced braces outside strings, closed strings, every
  * edge between declared nodes), since Graphviz is not a build dependency. */
+/* layer: render */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -4,8 +4,8 @@
 # docs/glossary.zh-CN.md, never a spelling its "避免" column lists
 # (scripts/glossary-check). First, the checker itself is seen to catch a
 # dispreferred term, in a msgstr and in a text, and to leave msgids alone.
-# shellcheck source=lib.sh
-source "$(dirname "$0")/lib.sh"
+# shellcheck source=../scenarios/lib.sh
+source "$(dirname "$0")/../scenarios/lib.sh"
 
 [ -f docs/glossary.zh-CN.md ] || fail "docs/glossary.zh-CN.md is missing"
 
