@@ -17,6 +17,13 @@ void cleanup_freep(void *p)
     free(*(void **)p);
 }
 
+void cleanup_sbp(struct strbuf *sb)
+{
+    int saved = errno;
+    sb_free(sb);
+    errno = saved;
+}
+
 void cleanup_fdp(int *fd)
 {
     if (*fd >= 0) {

@@ -18,9 +18,13 @@
 void cleanup_freep(void *p);
 void cleanup_fdp(int *fd);
 void cleanup_filep(FILE **f);
+struct strbuf;
+void cleanup_sbp(struct strbuf *sb);
 #define cleanup_free __attribute__((cleanup(cleanup_freep)))
 #define cleanup_fd __attribute__((cleanup(cleanup_fdp)))
 #define cleanup_file __attribute__((cleanup(cleanup_filep)))
+/* A struct strbuf freed at the end of its scope (errno kept). */
+#define cleanup_sb __attribute__((cleanup(cleanup_sbp)))
 
 /* Take ownership out of a cleanup_* variable. */
 #define steal_pointer(pp)                                                      \
