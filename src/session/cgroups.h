@@ -171,7 +171,8 @@ bool cgroups_oom_note(struct nsl *sh, const struct subj_event *ev, struct subj_e
 
 /* --- rendering (render/cgroup.c) --------------------------------------- */
 
-/* "30.1M", "512K", "1.5G", "0": a byte count rounded for reading. */
+/* "30.1M", "512K", "1.5G", "0": a byte count rounded for reading
+ * (util.c's format_size, SIZE_ROUNDED). */
 void cg_human_size(uint64_t n, char *buf, size_t size);
 /* "[#####...............]": frac (0..1) of width cells. */
 void cg_bar(double frac, int width, struct strbuf *out);
