@@ -246,13 +246,10 @@ int i18n_formats_match(const char *msgid, const char *msgstr)
         return na == nb && memcmp(a, b, sizeof a) == 0;
     /* msgid is no valid format: the translation may only repeat its '%'
      * words exactly, so whatever printf makes of one, it makes of both. */
-    struct strbuf ra = {0}, rb = {0};
+    cleanup_sb struct strbuf ra = {0}, rb = {0};
     raw_directives(msgid, &ra);
     raw_directives(msgstr, &rb);
-    int same = strcmp(sb_str(&ra), sb_str(&rb)) == 0;
-    sb_free(&ra);
-    sb_free(&rb);
-    return same;
+    return strcmp(sb_str(&ra), sb_str(&rb)) == 0;
 }
 
 const char *i18n_gettext(const char *msgid)

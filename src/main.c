@@ -106,12 +106,11 @@ static int sh_init(struct nsl *sh)
     sh->exit_request = -1;
     /* Cgroups: the layout once, and the sweep of dead sessions before this
      * one makes anything. */
-    struct strbuf notes = {0};
+    cleanup_sb struct strbuf notes = {0};
     cgroups_init(sh, &notes);
     /* Then, with their processes gone, dead sessions' scratch directories. */
     scratch_sweep(&sh->paths, &notes);
     fputs(sb_str(&notes), stderr);
-    sb_free(&notes);
     struct nsl_err e;
     if (subject_start(sh, &e) < 0) {
         fprintf(stderr, "nslab: %s\n", e.msg);
@@ -127,17 +126,15 @@ static void sh_free(struct nsl *sh)
     i18n_done();
     subject_stop(sh, NULL);
     /* The jobs are dead: now the cgroups they were in can go. */
-    struct strbuf errors = {0};
+    cleanup_sb struct strbuf errors = {0};
     cgroups_free(sh, &errors);
     fputs(sb_str(&errors), stderr);
-    sb_free(&errors);
     /* The namespaces it made end with the last descriptor on them. */
     made_ns_free(sh);
     /* With every process gone: undo host mounts, remove the scratch dir. */
-    struct strbuf warn = {0};
+    cleanup_sb struct strbuf warn = {0};
     mount_session_end(sh, &warn);
     fputs(sb_str(&warn), stderr);
-    sb_free(&warn);
     /* And what else it made in the host's namespaces: IPC objects, veths. */
     made_undo(sh, NULL);
     jobs_free(sh);

@@ -192,7 +192,7 @@ int cmd_expect(struct nsl *sh, int argc, char **argv)
     if (argc < 2)
         return step_usage(sh, "usage: expect CONDITION [within SECONDS] (help expect)");
     struct nsl_err e;
-    struct strbuf why = {0};
+    cleanup_sb struct strbuf why = {0};
     int64_t deadline = now_ms() + (int64_t)(within * 1000);
     int held;
     for (;;) {
@@ -205,10 +205,8 @@ int cmd_expect(struct nsl *sh, int argc, char **argv)
         observe_subject(sh, &sh->prev);
     }
     cleanup_free char *cond = join(argc - 1, argv + 1);
-    if (held < 0) {
-        sb_free(&why);
+    if (held < 0)
         return step_fail_err(sh, &e);
-    }
     cJSON *res = cJSON_CreateObject();
     cJSON_AddBoolToObject(res, "held", held == 1);
     sh->step.result = res;
@@ -220,13 +218,11 @@ int cmd_expect(struct nsl *sh, int argc, char **argv)
             sh->pending_fail = false;
         out_printf(sh, _("%s✓%s expect %s (line %d)\n"), col(sh, C_GREEN), col(sh, C_RESET), cond,
                    sh->step.line);
-        sb_free(&why);
         return 0;
     }
     out_printf(sh, _("%s✗%s expect %s (line %d): %s\n"), col(sh, C_RED), col(sh, C_RESET), cond,
                sh->step.line, sb_str(&why));
     step_fail(sh, 0, "expect %s did not hold: %s", cond, sb_str(&why));
     sh->step.expect_failed = true;
-    sb_free(&why);
     return -1;
 }
