@@ -74,6 +74,106 @@ void i18n_init(const char *lang)
 
 #define FMT_MAX_ARGS 32
 
+/* Note that argument at is read as len/cls: -1 when it is out of range or
+ * read before as another type (a numbered argument may be read twice, as
+ * the same type). */
+static int fmt_note(char types[FMT_MAX_ARGS][2], int at, char len, char cls, int *used)
+{
+    if (at < 0 || at >= FMT_MAX_ARGS || (types[at][0] && (types[at][0] != len || types[at][1] != cls)))
+        return -1;
+    types[at][0] = len, types[at][1] = cls;
+    *used = at + 1 > *used ? at + 1 : *used;
+    return 0;
+}
+
+/* Width and precision after *pp: digits, or '*' (an int argument, numbered
+ * when the conversion is). -1 for what no format may hold. */
+static int fmt_width_precision(const char **pp, bool has_pos, int *next,
+                               char types[FMT_MAX_ARGS][2], int *used)
+{
+    const char *p = *pp;
+    for (int part = 0; part < 2; part++) {
+        if (part == 1) {
+            if (*p != '.')
+                break;
+            p++;
+        }
+        if (*p == '*') {
+            p++;
+            int wpos = 0;
+            const char *r = p;
+            while (*r >= '0' && *r <= '9')
+                wpos = wpos * 10 + (*r++ - '0');
+            if (has_pos != (r > p && *r == '$'))
+                return -1;
+            int at = has_pos ? wpos - 1 : (*next)++;
+            if (has_pos)
+                p = r + 1;
+            if (at < 0 || at >= FMT_MAX_ARGS || (types[at][0] && types[at][1] != 'i'))
+                return -1;
+            types[at][0] = '-', types[at][1] = 'i';
+            *used = at + 1 > *used ? at + 1 : *used;
+        } else {
+            while (*p >= '0' && *p <= '9')
+                p++;
+        }
+    }
+    *pp = p;
+    return 0;
+}
+
+/* The length letter at *pp (see fmt_types), moving past it. */
+static char fmt_length(const char **pp)
+{
+    const char *p = *pp;
+    char len = '-';
+    if (p[0] == 'h')
+        p += p[1] == 'h' ? 2 : 1; /* promoted to int */
+    else if (p[0] == 'l' && p[1] == 'l')
+        len = 'L', p += 2;
+    else if (*p == 'q')
+        len = 'L', p++;
+    else if (*p && strchr("ljzt", *p))
+        len = *p++;
+    else if (*p == 'L')
+        len = 'D', p++;
+    *pp = p;
+    return len;
+}
+
+/* The argument class of conversion letter c: 'i', 'f', 's', 'w', 'p'; 'm'
+ * for %m (no argument); 0 for %n or what is no conversion. */
+static char fmt_class(char c, char len)
+{
+    switch (c) {
+    case 'd':
+    case 'i':
+    case 'o':
+    case 'u':
+    case 'x':
+    case 'X':
+    case 'c':
+        return 'i';
+    case 'e':
+    case 'E':
+    case 'f':
+    case 'F':
+    case 'g':
+    case 'G':
+    case 'a':
+    case 'A':
+        return 'f';
+    case 's':
+        return len == 'l' ? 'w' : 's';
+    case 'p':
+        return 'p';
+    case 'm': /* strerror(errno): no argument */
+        return 'm';
+    default: /* %n writes to memory; anything else is not a conversion */
+        return 0;
+    }
+}
+
 /* Reads the conversions of fmt into types[] by argument position: each an
  * argument class ('i' integers and chars, 'f' floating, 's' string, 'p'
  * pointer, 'w' wide string) after a length letter ('-' none or promoted,
@@ -102,85 +202,17 @@ static int fmt_types(const char *fmt, char types[FMT_MAX_ARGS][2])
         numbered = has_pos;
         while (*p && strchr("-+ #0'I", *p))
             p++;
-        /* width and precision: digits, or '*' (an int argument, maybe numbered) */
-        for (int part = 0; part < 2; part++) {
-            if (part == 1) {
-                if (*p != '.')
-                    break;
-                p++;
-            }
-            if (*p == '*') {
-                p++;
-                int wpos = 0;
-                const char *r = p;
-                while (*r >= '0' && *r <= '9')
-                    wpos = wpos * 10 + (*r++ - '0');
-                if (has_pos != (r > p && *r == '$'))
-                    return -1;
-                int at = has_pos ? wpos - 1 : next++;
-                if (has_pos)
-                    p = r + 1;
-                if (at < 0 || at >= FMT_MAX_ARGS || (types[at][0] && types[at][1] != 'i'))
-                    return -1;
-                types[at][0] = '-', types[at][1] = 'i';
-                used = at + 1 > used ? at + 1 : used;
-            } else {
-                while (*p >= '0' && *p <= '9')
-                    p++;
-            }
-        }
-        char len = '-';
-        if (p[0] == 'h')
-            p += p[1] == 'h' ? 2 : 1; /* promoted to int */
-        else if (p[0] == 'l' && p[1] == 'l')
-            len = 'L', p += 2;
-        else if (*p == 'q')
-            len = 'L', p++;
-        else if (*p && strchr("ljzt", *p))
-            len = *p++;
-        else if (*p == 'L')
-            len = 'D', p++;
-        char cls;
-        switch (*p) {
-        case 'd':
-        case 'i':
-        case 'o':
-        case 'u':
-        case 'x':
-        case 'X':
-        case 'c':
-            cls = 'i';
-            break;
-        case 'e':
-        case 'E':
-        case 'f':
-        case 'F':
-        case 'g':
-        case 'G':
-        case 'a':
-        case 'A':
-            cls = 'f';
-            break;
-        case 's':
-            cls = len == 'l' ? 'w' : 's';
-            break;
-        case 'p':
-            cls = 'p';
-            break;
-        case 'm': /* strerror(errno): no argument */
-            p++;
-            continue;
-        default: /* %n writes to memory; anything else is not a conversion */
+        if (fmt_width_precision(&p, has_pos, &next, types, &used) < 0)
             return -1;
-        }
+        char len = fmt_length(&p);
+        char cls = fmt_class(*p, len);
+        if (!cls)
+            return -1;
         p++;
-        int at = has_pos ? pos - 1 : next++;
-        /* A numbered argument may be read twice, as the same type. */
-        if (at < 0 || at >= FMT_MAX_ARGS ||
-            (types[at][0] && (types[at][0] != len || types[at][1] != cls)))
+        if (cls == 'm')
+            continue;
+        if (fmt_note(types, has_pos ? pos - 1 : next++, len, cls, &used) < 0)
             return -1;
-        types[at][0] = len, types[at][1] = cls;
-        used = at + 1 > used ? at + 1 : used;
     }
     for (int k = 0; k < used; k++)
         if (!types[k][0])
@@ -214,13 +246,10 @@ int i18n_formats_match(const char *msgid, const char *msgstr)
         return na == nb && memcmp(a, b, sizeof a) == 0;
     /* msgid is no valid format: the translation may only repeat its '%'
      * words exactly, so whatever printf makes of one, it makes of both. */
-    struct strbuf ra = {0}, rb = {0};
+    cleanup_sb struct strbuf ra = {0}, rb = {0};
     raw_directives(msgid, &ra);
     raw_directives(msgstr, &rb);
-    int same = strcmp(sb_str(&ra), sb_str(&rb)) == 0;
-    sb_free(&ra);
-    sb_free(&rb);
-    return same;
+    return strcmp(sb_str(&ra), sb_str(&rb)) == 0;
 }
 
 const char *i18n_gettext(const char *msgid)

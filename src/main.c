@@ -106,12 +106,11 @@ static int sh_init(struct nsl *sh)
     sh->exit_request = -1;
     /* Cgroups: the layout once, and the sweep of dead sessions before this
      * one makes anything. */
-    struct strbuf notes = {0};
+    cleanup_sb struct strbuf notes = {0};
     cgroups_init(sh, &notes);
     /* Then, with their processes gone, dead sessions' scratch directories. */
     scratch_sweep(&sh->paths, &notes);
     fputs(sb_str(&notes), stderr);
-    sb_free(&notes);
     struct nsl_err e;
     if (subject_start(sh, &e) < 0) {
         fprintf(stderr, "nslab: %s\n", e.msg);
@@ -127,17 +126,15 @@ static void sh_free(struct nsl *sh)
     i18n_done();
     subject_stop(sh, NULL);
     /* The jobs are dead: now the cgroups they were in can go. */
-    struct strbuf errors = {0};
+    cleanup_sb struct strbuf errors = {0};
     cgroups_free(sh, &errors);
     fputs(sb_str(&errors), stderr);
-    sb_free(&errors);
     /* The namespaces it made end with the last descriptor on them. */
     made_ns_free(sh);
     /* With every process gone: undo host mounts, remove the scratch dir. */
-    struct strbuf warn = {0};
+    cleanup_sb struct strbuf warn = {0};
     mount_session_end(sh, &warn);
     fputs(sb_str(&warn), stderr);
-    sb_free(&warn);
     /* And what else it made in the host's namespaces: IPC objects, veths. */
     made_undo(sh, NULL);
     jobs_free(sh);
@@ -162,190 +159,256 @@ static void sh_free(struct nsl *sh)
         close(sh->exe_fd);
 }
 
-int main(int argc, char **argv)
+/* What the command line asked for, beside the options kept in sh->opt. */
+struct invocation {
+    const char *command; /* -c TEXT */
+    const char *file;    /* -f FILE or SCRIPT ("-": standard input) */
+    bool no_color, want_help;
+};
+
+/* Not an exit status: go on. */
+#define GO_ON (-1)
+
+static const struct option longopts[] = {
+    {"command", required_argument, NULL, 'c'},
+    {"file", required_argument, NULL, 'f'},
+    {"json", no_argument, NULL, 'J'},
+    {"keep-going", no_argument, NULL, 'k'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"observe", required_argument, NULL, OPT_OBSERVE},
+    {"no-trace", no_argument, NULL, OPT_NO_TRACE},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"no-colour", no_argument, NULL, OPT_NO_COLOR},
+    {"allow-host-changes", no_argument, NULL, OPT_ALLOW_HOST},
+    {"stable", no_argument, NULL, OPT_STABLE},
+    {"dump-commands", no_argument, NULL, OPT_DUMP},
+    {"lang", required_argument, NULL, OPT_LANG},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {0},
+};
+
+/* The state before any option: the defaults, the language from the
+ * environment. */
+static void sh_defaults(struct nsl *sh, struct invocation *inv)
 {
-    static const struct option longopts[] = {
-        {"command", required_argument, NULL, 'c'},
-        {"file", required_argument, NULL, 'f'},
-        {"json", no_argument, NULL, 'J'},
-        {"keep-going", no_argument, NULL, 'k'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"observe", required_argument, NULL, OPT_OBSERVE},
-        {"no-trace", no_argument, NULL, OPT_NO_TRACE},
-        {"no-color", no_argument, NULL, OPT_NO_COLOR},
-        {"no-colour", no_argument, NULL, OPT_NO_COLOR},
-        {"allow-host-changes", no_argument, NULL, OPT_ALLOW_HOST},
-        {"stable", no_argument, NULL, OPT_STABLE},
-        {"dump-commands", no_argument, NULL, OPT_DUMP},
-        {"lang", required_argument, NULL, OPT_LANG},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {0},
-    };
-    if (getenv(BUILTIN_ENV))
-        return builtin_main(argc, argv);
-    struct nsl sh;
-    memset(&sh, 0, sizeof sh);
-    sh.procfd = sh.exe_fd = -1;
-    sh.opt.trace = true;
-    sh.lang = i18n_lang_from_env();
-    i18n_init(sh.lang);
-    sh.opt.observe = OBS_NS | OBS_CGROUP;
-    bool no_color = getenv("NO_COLOR") != NULL;
-    const char *command = NULL, *file = NULL;
-    bool want_help = false;
+    memset(sh, 0, sizeof *sh);
+    sh->procfd = sh->exe_fd = -1;
+    sh->opt.trace = true;
+    sh->lang = i18n_lang_from_env();
+    i18n_init(sh->lang);
+    sh->opt.observe = OBS_NS | OBS_CGROUP;
+    *inv = (struct invocation){.no_color = getenv("NO_COLOR") != NULL};
+}
+
+/* One option c (its argument in optarg). GO_ON, or the exit status. */
+static int apply_option(int c, char **argv, struct nsl *sh, struct invocation *inv)
+{
+    switch (c) {
+    case 'c':
+        inv->command = optarg;
+        break;
+    case 'f':
+        inv->file = optarg;
+        break;
+    case 'J':
+        sh->opt.json = true;
+        break;
+    case 'k':
+        sh->opt.keep_going = true;
+        break;
+    case 'q':
+        sh->opt.quiet = true;
+        break;
+    case OPT_OBSERVE: {
+        struct nsl_err e;
+        if (observe_parse(optarg, &sh->opt.observe, &e) < 0) {
+            fprintf(stderr, _("nslab: --observe: %s\n"), e.msg);
+            return EXIT_USAGE;
+        }
+        break;
+    }
+    case OPT_NO_TRACE:
+        sh->opt.trace = false;
+        break;
+    case OPT_NO_COLOR:
+        inv->no_color = true;
+        break;
+    case OPT_ALLOW_HOST:
+        sh->opt.allow_host_changes = true;
+        break;
+    case OPT_STABLE:
+        sh->opt.stable = true;
+        break;
+    case OPT_LANG:
+        if (strcmp(optarg, "en") != 0 && strcmp(optarg, "zh") != 0) {
+            fprintf(stderr, _("nslab: --lang takes en or zh (nslab --help)\n"));
+            return EXIT_USAGE;
+        }
+        sh->lang = strcmp(optarg, "zh") == 0 ? "zh" : "en";
+        i18n_init(sh->lang);
+        break;
+    case OPT_DUMP:
+        commands_markdown(stdout);
+        return EXIT_OK;
+    case 'h':
+        inv->want_help = true; /* after --lang, wherever it comes */
+        break;
+    case 'V':
+        printf("nslab %s\n", NSLAB_VERSION);
+        return EXIT_OK;
+    default:
+        if (optopt && strchr("cf", optopt))
+            fprintf(stderr, _("nslab: option -%c needs an argument (nslab --help)\n"), optopt);
+        else
+            fprintf(stderr, _("nslab: unknown option '%s' (nslab --help)\n"), argv[optind - 1]);
+        return EXIT_USAGE;
+    }
+    return GO_ON;
+}
+
+/* Options, then the mode they ask for: help, one script, -c or a script.
+ * GO_ON, or the exit status. */
+static int parse_command_line(int argc, char **argv, struct nsl *sh, struct invocation *inv)
+{
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+c:f:JkqhV", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'c':
-            command = optarg;
-            break;
-        case 'f':
-            file = optarg;
-            break;
-        case 'J':
-            sh.opt.json = true;
-            break;
-        case 'k':
-            sh.opt.keep_going = true;
-            break;
-        case 'q':
-            sh.opt.quiet = true;
-            break;
-        case OPT_OBSERVE: {
-            struct nsl_err e;
-            if (observe_parse(optarg, &sh.opt.observe, &e) < 0) {
-                fprintf(stderr, _("nslab: --observe: %s\n"), e.msg);
-                return EXIT_USAGE;
-            }
-            break;
-        }
-        case OPT_NO_TRACE:
-            sh.opt.trace = false;
-            break;
-        case OPT_NO_COLOR:
-            no_color = true;
-            break;
-        case OPT_ALLOW_HOST:
-            sh.opt.allow_host_changes = true;
-            break;
-        case OPT_STABLE:
-            sh.opt.stable = true;
-            break;
-        case OPT_LANG:
-            if (strcmp(optarg, "en") != 0 && strcmp(optarg, "zh") != 0) {
-                fprintf(stderr, _("nslab: --lang takes en or zh (nslab --help)\n"));
-                return EXIT_USAGE;
-            }
-            sh.lang = strcmp(optarg, "zh") == 0 ? "zh" : "en";
-            i18n_init(sh.lang);
-            break;
-        case OPT_DUMP:
-            commands_markdown(stdout);
-            return EXIT_OK;
-        case 'h':
-            want_help = true; /* after --lang, wherever it comes */
-            break;
-        case 'V':
-            printf("nslab %s\n", NSLAB_VERSION);
-            return EXIT_OK;
-        default:
-            if (optopt && strchr("cf", optopt))
-                fprintf(stderr, _("nslab: option -%c needs an argument (nslab --help)\n"), optopt);
-            else
-                fprintf(stderr, _("nslab: unknown option '%s' (nslab --help)\n"), argv[optind - 1]);
-            return EXIT_USAGE;
-        }
+        int status = apply_option(c, argv, sh, inv);
+        if (status != GO_ON)
+            return status;
     }
-    if (want_help) {
+    if (inv->want_help) {
         usage(stdout);
         return EXIT_OK;
     }
     if (optind < argc) {
-        if (file || optind + 1 < argc) {
+        if (inv->file || optind + 1 < argc) {
             fprintf(stderr, _("nslab: give one script (nslab --help)\n"));
             return EXIT_USAGE;
         }
-        file = argv[optind];
+        inv->file = argv[optind];
     }
-    if (command && file) {
+    if (inv->command && inv->file) {
         fprintf(stderr, _("nslab: -c and a script do not go together (nslab --help)\n"));
         return EXIT_USAGE;
     }
-    FILE *in = NULL;
-    struct strbuf script = {0};
-    if (file && strcmp(file, "-") != 0) {
-        /* Read whole, then replay from memory: a file descriptor's offset is
-         * shared with every child forked while it is open, and a child that
-         * flushes its copy of the stream moves the parent's reading back. */
-        if (read_file_sb(AT_FDCWD, file, &script) < 0) {
-            fprintf(stderr, _("nslab: cannot open %s: %s\n"), file, strerror(errno));
-            sb_free(&script);
-            return EXIT_USAGE;
-        }
-        in = fmemopen(script.len ? script.buf : (char *)"", script.len, "r");
-        if (!in) {
-            fprintf(stderr, _("nslab: cannot read %s: %s\n"), file, strerror(errno));
-            sb_free(&script);
-            return EXIT_USAGE;
-        }
+    return GO_ON;
+}
+
+/* A script file (not "-"), read whole into script and opened from memory as
+ * *in: a file descriptor's offset is shared with every child forked while it
+ * is open, and a child that flushes its copy of the stream moves the
+ * parent's reading back. GO_ON (*in NULL without a file), or the exit
+ * status. */
+static int open_script(const char *file, struct strbuf *script, FILE **in)
+{
+    *in = NULL;
+    if (!file || strcmp(file, "-") == 0)
+        return GO_ON;
+    if (read_file_sb(AT_FDCWD, file, script) < 0) {
+        fprintf(stderr, _("nslab: cannot open %s: %s\n"), file, strerror(errno));
+        return EXIT_USAGE;
     }
-    sh.interactive = !command && !file && isatty(0);
-    sh.pausing = !sh.opt.json && isatty(0) && isatty(1) &&
-                 (sh.interactive || (file && strcmp(file, "-") != 0));
-    sh.opt.color = !no_color && !sh.opt.json && isatty(1);
+    *in = fmemopen(script->len ? script->buf : (char *)"", script->len, "r");
+    if (!*in) {
+        fprintf(stderr, _("nslab: cannot read %s: %s\n"), file, strerror(errno));
+        return EXIT_USAGE;
+    }
+    return GO_ON;
+}
+
+/* The mode's effects on the session: interactive, pausing, colour. */
+static void settle_mode(struct nsl *sh, const struct invocation *inv)
+{
+    sh->interactive = !inv->command && !inv->file && isatty(0);
+    sh->pausing = !sh->opt.json && isatty(0) && isatty(1) &&
+                  (sh->interactive || (inv->file && strcmp(inv->file, "-") != 0));
+    sh->opt.color = !inv->no_color && !sh->opt.json && isatty(1);
+}
+
+static void greet(struct nsl *sh)
+{
+    char pb[32];
+    printf("nslab %s: see containers being built from kernel mechanisms. `help` lists the "
+           "commands.\nThe subject (the process commands act on) is pid %s, in the host's "
+           "namespaces.%s\n",
+           NSLAB_VERSION, fmt_pid(sh, sh->subj.pid, pb, sizeof pb),
+           geteuid() ? "\nNot root: `unshare user` first gives you root inside a user "
+                       "namespace."
+                     : "");
+}
+
+/* Run the session in its mode: -c TEXT, the script in, standard input, or
+ * the terminal. Closes in. */
+static void run_session(struct nsl *sh, const struct invocation *inv, FILE *in)
+{
+    if (inv->command) {
+        /* The same reader as scripts: line checks, continuation, bail. */
+        FILE *cf = fmemopen((void *)inv->command, strlen(inv->command), "r");
+        if (cf) {
+            shell_run_script(sh, cf, "-c");
+            fclose(cf);
+        }
+    } else if (in) {
+        shell_run_script(sh, in, inv->file);
+        fclose(in);
+    } else if (!sh->interactive) {
+        shell_run_script(sh, stdin, "<stdin>");
+    } else {
+        greet(sh);
+        shell_interactive(sh);
+    }
+}
+
+/* The exit status, then the last object of every run (-J) and a script's
+ * summary line. */
+static int end_session(struct nsl *sh, const struct invocation *inv)
+{
+    /* `exit N` sets the status of a session that had no failure; after one,
+     * the status reports the first failure (SPEC §1). */
+    int status = shell_exit_status(sh);
+    if (sh->exit_request >= 0 && status == 0)
+        status = sh->exit_request;
+    int sig = got_signal;
+    if (sig == SIGTERM || sig == SIGHUP || (sig == SIGINT && !sh->interactive))
+        status = 128 + sig;
+    render_end(sh, status, !sh->interactive && !inv->command);
+#ifdef NSLAB_BENCH
+    fprintf(stderr, "nslab-bench: steps %d trace+observation %lld ns\n", sh->step_count,
+            sh->bench_obs_ns);
+#endif
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (getenv(BUILTIN_ENV))
+        return builtin_main(argc, argv);
+    struct nsl sh;
+    struct invocation inv;
+    sh_defaults(&sh, &inv);
+    int status = parse_command_line(argc, argv, &sh, &inv);
+    if (status != GO_ON)
+        return status;
+    cleanup_sb struct strbuf script = {0};
+    FILE *in;
+    status = open_script(inv.file, &script, &in);
+    if (status != GO_ON)
+        return status;
+    settle_mode(&sh, &inv);
 
     install_signals();
     term_init(&sh);
     if (sh_init(&sh) < 0) {
         if (in)
             fclose(in);
-        sb_free(&script);
         sh_free(&sh);
         term_done(&sh);
         return EXIT_STEP_FAILED;
     }
-
-    if (command) {
-        /* The same reader as scripts: line checks, continuation, bail. */
-        FILE *cf = fmemopen((void *)command, strlen(command), "r");
-        if (cf) {
-            shell_run_script(&sh, cf, "-c");
-            fclose(cf);
-        }
-    } else if (in) {
-        shell_run_script(&sh, in, file);
-        fclose(in);
-        sb_free(&script);
-    } else if (!sh.interactive) {
-        shell_run_script(&sh, stdin, "<stdin>");
-    } else {
-        char pb[32];
-        printf("nslab %s: see containers being built from kernel mechanisms. `help` lists the "
-               "commands.\nThe subject (the process commands act on) is pid %s, in the host's "
-               "namespaces.%s\n",
-               NSLAB_VERSION, fmt_pid(&sh, sh.subj.pid, pb, sizeof pb),
-               geteuid() ? "\nNot root: `unshare user` first gives you root inside a user "
-                           "namespace."
-                         : "");
-        shell_interactive(&sh);
-    }
-
-    /* `exit N` sets the status of a session that had no failure; after one,
-     * the status reports the first failure (SPEC §1). */
-    int status = shell_exit_status(&sh);
-    if (sh.exit_request >= 0 && status == 0)
-        status = sh.exit_request;
-    int sig = got_signal;
-    if (sig == SIGTERM || sig == SIGHUP || (sig == SIGINT && !sh.interactive))
-        status = 128 + sig;
-    /* The last object of every run (-J), and a script's summary line. */
-    render_end(&sh, status, !sh.interactive && !command);
-#ifdef NSLAB_BENCH
-    fprintf(stderr, "nslab-bench: steps %d trace+observation %lld ns\n", sh.step_count,
-            sh.bench_obs_ns);
-#endif
+    run_session(&sh, &inv, in);
+    status = end_session(&sh, &inv);
     sh_free(&sh);
     term_done(&sh);
     return status;

@@ -17,6 +17,13 @@ void cleanup_freep(void *p)
     free(*(void **)p);
 }
 
+void cleanup_sbp(struct strbuf *sb)
+{
+    int saved = errno;
+    sb_free(sb);
+    errno = saved;
+}
+
 void cleanup_fdp(int *fd)
 {
     if (*fd >= 0) {
@@ -359,9 +366,33 @@ int parse_size(const char *s, uint64_t *out, bool *is_max)
     return 0;
 }
 
-void format_size(uint64_t n, char *buf, size_t size)
+static const char size_units[] = "KMGTPE";
+
+static void format_size_rounded(uint64_t n, char *buf, size_t size)
 {
-    static const char suffix[] = "KMG";
+    double v = (double)n;
+    int u = -1;
+    /* n >= 1024 here, so the loop runs at least once: u >= 0 below. */
+    while (v >= 1024 && u < 5) {
+        v /= 1024;
+        u++;
+    }
+    /* One decimal below 100 of a unit, none above; no ".0". */
+    if (u < 0)
+        u = 0;
+    if (v < 99.95 && (uint64_t)(v * 10 + 0.5) % 10 != 0)
+        snprintf(buf, size, "%.1f%c", v, size_units[u]);
+    else
+        snprintf(buf, size, "%.0f%c", v, size_units[u]);
+}
+
+void format_size(uint64_t n, enum size_form form, char *buf, size_t size)
+{
+    if (form == SIZE_ROUNDED && n >= 1024) {
+        format_size_rounded(n, buf, size);
+        return;
+    }
+    /* Exact: the largest of K, M, G that divides n. */
     int i = -1;
     while (i < 2 && n >= 1024 && n % 1024 == 0) {
         n /= 1024;
@@ -370,7 +401,7 @@ void format_size(uint64_t n, char *buf, size_t size)
     if (i < 0)
         snprintf(buf, size, "%llu", (unsigned long long)n);
     else
-        snprintf(buf, size, "%llu%c", (unsigned long long)n, suffix[i]);
+        snprintf(buf, size, "%llu%c", (unsigned long long)n, size_units[i]);
 }
 
 size_t edit_distance(const char *a, const char *b)

@@ -18,9 +18,13 @@
 void cleanup_freep(void *p);
 void cleanup_fdp(int *fd);
 void cleanup_filep(FILE **f);
+struct strbuf;
+void cleanup_sbp(struct strbuf *sb);
 #define cleanup_free __attribute__((cleanup(cleanup_freep)))
 #define cleanup_fd __attribute__((cleanup(cleanup_fdp)))
 #define cleanup_file __attribute__((cleanup(cleanup_filep)))
+/* A struct strbuf freed at the end of its scope (errno kept). */
+#define cleanup_sb __attribute__((cleanup(cleanup_sbp)))
 
 /* Take ownership out of a cleanup_* variable. */
 #define steal_pointer(pp)                                                      \
@@ -92,8 +96,13 @@ int parse_pid(const char *s, pid_t *out);
 /* SIZE per SPEC §2: digits with an optional K, M or G (powers of 1024), or
  * "max" (then *is_max is set and *out is UINT64_MAX). 0 or -1. */
 int parse_size(const char *s, uint64_t *out, bool *is_max);
-/* Format a byte count the way parse_size reads it back ("64M", "1536K"). */
-void format_size(uint64_t n, char *buf, size_t size);
+/* The one formatter of byte counts (units of 1024). */
+enum size_form {
+    SIZE_EXACT,   /* the way parse_size reads it back: "64M", "1536K", "100" */
+    SIZE_ROUNDED, /* for reading: "30.1M", "512K", "1.5G", "0" (K to E, one
+                   * decimal below 100 of a unit, none when it is .0) */
+};
+void format_size(uint64_t n, enum size_form form, char *buf, size_t size);
 
 /* Levenshtein distance, for "did you mean". */
 size_t edit_distance(const char *a, const char *b);

@@ -312,6 +312,23 @@ int net_links_of(struct nsl *sh, const char *word, struct net_links *l, ino_t *n
     return rc;
 }
 
+int net_expect_link(struct nsl *sh, int argc, char **argv, struct strbuf *why, struct nsl_err *e)
+{
+    struct net_links links = {0};
+    ino_t ns;
+    const char *how;
+    if (net_links_of(sh, argc == 3 ? argv[2] : "self", &links, &ns, &how, e) < 0)
+        return -1;
+    /* A read: no trace line belongs to the lab's output. */
+    trace_clear(&sh->step.trace);
+    int held = net_links_find_name(&links, argv[1]) != NULL;
+    if (!held)
+        sb_printf(why, _("there is no device %s in the network namespace of %s"), argv[1],
+                  argc == 3 ? argv[2] : "the subject");
+    net_links_free(&links);
+    return held;
+}
+
 static int link_show(struct nsl *sh, const char *word)
 {
     struct net_links l = {0};

@@ -12,5 +12,9 @@
  * who read it. 0 or -1 with e filled. */
 int net_links_of(struct nsl *sh, const char *word, struct net_links *l, ino_t *ns,
                  const char **how, struct nsl_err *e);
+/* expect's row "link": expect link NAME [TARGET], argv[0] "link", argc 2 or
+ * 3 (expect's table checks it). 1 held, 0 not (why filled), -1 with e
+ * filled. */
+int net_expect_link(struct nsl *sh, int argc, char **argv, struct strbuf *why, struct nsl_err *e);
 
 #endif

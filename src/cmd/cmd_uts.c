@@ -5,6 +5,8 @@
 #include <sys/utsname.h>
 
 #include "commands.h"
+#include "cmd/cmd_uts.h"
+#include "i18n.h"
 #include "subject/nshelper.h"
 #include "subject/subject.h"
 #include "session/made_ns.h"
@@ -68,6 +70,22 @@ int cmd_hostname(struct nsl *sh, int argc, char **argv)
 int cmd_domainname(struct nsl *sh, int argc, char **argv)
 {
     return uts_command(sh, argc, argv, 2);
+}
+
+int uts_expect_hostname(struct nsl *sh, int argc, char **argv, struct strbuf *why,
+                        struct nsl_err *e)
+{
+    struct subj_req rq = {.op = SOP_UTS};
+    struct subj_rep rep;
+    if (subject_call(sh, &rq, &rep, e) < 0)
+        return -1;
+    /* A read: no trace line belongs to the lab's output. */
+    trace_clear(&sh->step.trace);
+    int held = strcmp(sb_str(&rep.data), argv[1]) == 0;
+    if (!held)
+        sb_printf(why, _("the subject's hostname is \"%s\""), sb_str(&rep.data));
+    subj_rep_free(&rep);
+    return held;
 }
 
 /* --- the subject's side ------------------------------------------------ */

@@ -150,7 +150,7 @@ static void key_format(key_t key, struct strbuf *sb)
 
 int sys_ipc_get(struct trace *t, enum ipc_kind kind, key_t key, int flags)
 {
-    struct strbuf a = {0};
+    cleanup_sb struct strbuf a = {0};
     key_format(key, &a);
     int r;
     switch (kind) {
@@ -170,10 +170,7 @@ int sys_ipc_get(struct trace *t, enum ipc_kind kind, key_t key, int flags)
     int err = errno;
     flags_format(flags, &a);
     static const char *const calls[] = {"msgget", "shmget", "semget"};
-    trace_add(t, calls[kind], r, err, 0, "%s", sb_str(&a));
-    sb_free(&a);
-    errno = err;
-    return r;
+    return trace_call(t, calls[kind], r, err, 0, "%s", sb_str(&a));
 }
 
 int sys_ipc_rmid(struct trace *t, enum ipc_kind kind, int id)
@@ -192,9 +189,8 @@ int sys_ipc_rmid(struct trace *t, enum ipc_kind kind, int id)
     }
     int err = errno;
     static const char *const calls[] = {"msgctl", "shmctl", "semctl"};
-    trace_add(t, calls[kind], r, err, 0, kind == IPC_KIND_SEM ? "%d, 0, IPC_RMID" : "%d, IPC_RMID", id);
-    errno = err;
-    return r;
+    return trace_call(t, calls[kind], r, err, 0,
+                      kind == IPC_KIND_SEM ? "%d, 0, IPC_RMID" : "%d, IPC_RMID", id);
 }
 
 int ipc_stat(enum ipc_kind kind, int id, key_t *key, uid_t *cuid, long long *ctime)

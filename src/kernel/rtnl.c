@@ -142,15 +142,6 @@ static struct nlmsghdr *link_msg(struct rtnl *r, int type, unsigned flags, struc
     return nlh;
 }
 
-static int traced(struct trace *t, int r, const char *call, char *args)
-{
-    int err = errno;
-    trace_add(t, call, r, err, 0, "%s", args);
-    free(args);
-    errno = err;
-    return r;
-}
-
 int rtnl_veth_add(struct rtnl *r, struct trace *t, const char *name, const char *peer,
                   int peer_nsfd, const char *peer_shown, struct strbuf *why)
 {
@@ -171,10 +162,10 @@ int rtnl_veth_add(struct rtnl *r, struct trace *t, const char *name, const char 
     mnl_attr_nest_end(nlh, p);
     mnl_attr_nest_end(nlh, data);
     mnl_attr_nest_end(nlh, info);
-    char *args = peer_nsfd >= 0 ? xasprintf("veth name=%s peer=%s netns_fd=%d (%s)", name, peer,
+    cleanup_free char *args = peer_nsfd >= 0 ? xasprintf("veth name=%s peer=%s netns_fd=%d (%s)", name, peer,
                                             peer_nsfd, peer_shown ? peer_shown : "?")
                                 : xasprintf("veth name=%s peer=%s", name, peer);
-    return traced(t, transact(r, nlh, NULL, NULL, why), "RTM_NEWLINK", args);
+    return TRACED(t, "RTM_NEWLINK", 0, transact(r, nlh, NULL, NULL, why), "%s", args);
 }
 
 int rtnl_link_set_up(struct rtnl *r, struct trace *t, int ifindex, const char *name, bool up,
@@ -185,8 +176,8 @@ int rtnl_link_set_up(struct rtnl *r, struct trace *t, int ifindex, const char *n
     ifm->ifi_index = ifindex;
     ifm->ifi_change = IFF_UP;
     ifm->ifi_flags = up ? IFF_UP : 0;
-    return traced(t, transact(r, nlh, NULL, NULL, why), "RTM_NEWLINK",
-                  xasprintf("%s index=%d flags=%s", name, ifindex, up ? "UP" : "-UP"));
+    return TRACED(t, "RTM_NEWLINK", 0, transact(r, nlh, NULL, NULL, why), "%s index=%d flags=%s",
+                  name, ifindex, up ? "UP" : "-UP");
 }
 
 int rtnl_link_del(struct rtnl *r, struct trace *t, int ifindex, const char *name,
@@ -195,8 +186,8 @@ int rtnl_link_del(struct rtnl *r, struct trace *t, int ifindex, const char *name
     struct ifinfomsg *ifm;
     struct nlmsghdr *nlh = link_msg(r, RTM_DELLINK, NLM_F_ACK, &ifm);
     ifm->ifi_index = ifindex;
-    return traced(t, transact(r, nlh, NULL, NULL, why), "RTM_DELLINK",
-                  xasprintf("%s index=%d", name, ifindex));
+    return TRACED(t, "RTM_DELLINK", 0, transact(r, nlh, NULL, NULL, why), "%s index=%d", name,
+                  ifindex);
 }
 
 int rtnl_addr_change(struct rtnl *r, struct trace *t, bool del, int ifindex, const char *dev,
@@ -215,11 +206,11 @@ int rtnl_addr_change(struct rtnl *r, struct trace *t, bool del, int ifindex, con
      * the same on a broadcast device. */
     mnl_attr_put(nlh, IFA_LOCAL, alen, a->addr);
     mnl_attr_put(nlh, IFA_ADDRESS, alen, a->addr);
-    struct strbuf s = {0};
+    cleanup_sb struct strbuf s = {0};
     net_addr_format(a, &s);
     sb_printf(&s, " dev %s", dev);
-    return traced(t, transact(r, nlh, NULL, NULL, why), del ? "RTM_DELADDR" : "RTM_NEWADDR",
-                  sb_steal(&s));
+    return TRACED(t, del ? "RTM_DELADDR" : "RTM_NEWADDR", 0, transact(r, nlh, NULL, NULL, why),
+                  "%s", sb_str(&s));
 }
 
 /* --- reads -------------------------------------------------------------- */

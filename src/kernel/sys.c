@@ -78,51 +78,38 @@ void clone_flags_format(int flags, struct strbuf *out)
         sb_printf(out, "%s%#x", first ? "" : "|", (unsigned)flags);
 }
 
-
-static int traced(struct trace *t, int ret, const char *call, unsigned flags, char *args)
-{
-    int err = errno;
-    trace_add(t, call, ret, err, flags, "%s", args);
-    free(args);
-    errno = err;
-    return ret;
-}
-
 int sys_unshare(struct trace *t, int flags)
 {
-    struct strbuf a = {0};
+    cleanup_sb struct strbuf a = {0};
     clone_flags_format(flags, &a);
-    int r = unshare(flags);
-    return traced(t, r, "unshare", 0, sb_steal(&a));
+    return TRACED(t, "unshare", 0, unshare(flags), "%s", sb_str(&a));
 }
 
 int sys_setns(struct trace *t, int fd, const char *what, int nstype)
 {
-    struct strbuf a = {0};
+    cleanup_sb struct strbuf a = {0};
     sb_printf(&a, "%s, ", what);
     clone_flags_format(nstype, &a);
-    int r = setns(fd, nstype);
-    return traced(t, r, "setns", 0, sb_steal(&a));
+    return TRACED(t, "setns", 0, setns(fd, nstype), "%s", sb_str(&a));
 }
 
 int sys_sethostname(struct trace *t, const char *name)
 {
-    int r = sethostname(name, strlen(name));
     cleanup_free char *q = str_quoted(name);
-    return traced(t, r, "sethostname", 0, xasprintf("%s, %zu", q, strlen(name)));
+    return TRACED(t, "sethostname", 0, sethostname(name, strlen(name)), "%s, %zu", q,
+                  strlen(name));
 }
 
 int sys_setdomainname(struct trace *t, const char *name)
 {
-    int r = setdomainname(name, strlen(name));
     cleanup_free char *q = str_quoted(name);
-    return traced(t, r, "setdomainname", 0, xasprintf("%s, %zu", q, strlen(name)));
+    return TRACED(t, "setdomainname", 0, setdomainname(name, strlen(name)), "%s, %zu", q,
+                  strlen(name));
 }
 
 int sys_kill(struct trace *t, pid_t pid, int sig)
 {
-    int r = kill(pid, sig);
-    return traced(t, r, "kill", TRACE_ARG_PID, xasprintf("%d, SIG%s", pid, signal_name(sig)));
+    return TRACED(t, "kill", TRACE_ARG_PID, kill(pid, sig), "%d, SIG%s", pid, signal_name(sig));
 }
 
 int sys_write_file(struct trace *t, const char *path, const char *value)
@@ -156,7 +143,7 @@ static void mount_flags_format(unsigned long f, struct strbuf *out)
 int sys_mount(struct trace *t, const char *src, const char *target, const char *fstype,
               unsigned long flags, const char *data)
 {
-    struct strbuf a = {0};
+    cleanup_sb struct strbuf a = {0};
     cleanup_free char *qs = str_quoted(src ? src : "none");
     cleanup_free char *qt = str_quoted(target);
     cleanup_free char *qf = fstype ? str_quoted(fstype) : xstrdup("NULL");
@@ -168,6 +155,6 @@ int sys_mount(struct trace *t, const char *src, const char *target, const char *
     } else {
         sb_append(&a, ", NULL");
     }
-    int r = mount(src ? src : "none", target, fstype, flags, data);
-    return traced(t, r, "mount", 0, sb_steal(&a));
+    return TRACED(t, "mount", 0, mount(src ? src : "none", target, fstype, flags, data), "%s",
+                  sb_str(&a));
 }

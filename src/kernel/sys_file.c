@@ -23,7 +23,5 @@ int sys_write_file_shown(struct trace *t, const char *path, const char *shown, c
     }
     int err = errno;
     cleanup_free char *q = str_quoted(value);
-    trace_add(t, "write", r, err, 0, "%s %s", shown, q);
-    errno = err;
-    return r;
+    return trace_call(t, "write", r, err, 0, "%s %s", shown, q);
 }

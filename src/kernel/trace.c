@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "kernel/trace.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,22 +16,39 @@ static struct trace_ent *trace_push(struct trace *t)
     return te;
 }
 
-void trace_add(struct trace *t, const char *call, long ret, int err, unsigned flags,
-               const char *argfmt, ...)
+static void trace_vadd(struct trace *t, const char *call, long ret, int err, unsigned flags,
+                       const char *argfmt, va_list ap)
 {
     if (!t)
         return;
     struct trace_ent *te = trace_push(t);
     struct strbuf sb = {0};
-    va_list ap;
-    va_start(ap, argfmt);
     sb_vprintf(&sb, argfmt, ap);
-    va_end(ap);
     te->call = xstrdup(call);
     te->args = sb_steal(&sb);
     te->ret = ret;
     te->err = ret < 0 ? err : 0;
     te->flags = flags;
+}
+
+void trace_add(struct trace *t, const char *call, long ret, int err, unsigned flags,
+               const char *argfmt, ...)
+{
+    va_list ap;
+    va_start(ap, argfmt);
+    trace_vadd(t, call, ret, err, flags, argfmt, ap);
+    va_end(ap);
+}
+
+long trace_call(struct trace *t, const char *call, long ret, int err, unsigned flags,
+                const char *argfmt, ...)
+{
+    va_list ap;
+    va_start(ap, argfmt);
+    trace_vadd(t, call, ret, err, flags, argfmt, ap);
+    va_end(ap);
+    errno = err;
+    return ret;
 }
 
 void trace_note(struct trace *t, const char *fmt, ...)

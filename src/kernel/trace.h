@@ -4,6 +4,8 @@
 #ifndef NSLAB_TRACE_H
 #define NSLAB_TRACE_H
 
+#include <errno.h>
+
 #include "util.h"
 
 enum trace_flags {
@@ -28,6 +30,21 @@ struct trace {
 void trace_add(struct trace *t, const char *call, long ret, int err, unsigned flags,
                const char *argfmt, ...) PRINTF(6, 7);
 void trace_note(struct trace *t, const char *fmt, ...) PRINTF(2, 3);
+/* The one way a traced wrapper records its call: as trace_add, then errno
+ * is err again (whatever recording did to it) and ret is returned, so the
+ * wrapper returns what the call returned with the errno it left. */
+long trace_call(struct trace *t, const char *call, long ret, int err, unsigned flags,
+                const char *argfmt, ...) PRINTF(6, 7);
+/* Make a call (an int or long expression) and record it as NAME through
+ * trace_call with the errno it left; the arguments are formatted after the
+ * call (so they may show what it wrote). Gives the call's result, errno as
+ * the call left it. */
+#define TRACED(t, name, flags, call, ...)                                        \
+    __extension__({                                                            \
+        long traced_ret_ = (long)(call);                                       \
+        int traced_err_ = errno;                                               \
+        trace_call((t), (name), traced_ret_, traced_err_, (flags), __VA_ARGS__); \
+    })
 /* Append every entry of src to dst (copies). */
 void trace_extend(struct trace *dst, const struct trace *src);
 void trace_clear(struct trace *t);

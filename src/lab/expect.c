@@ -9,24 +9,13 @@
 #include "session/cgroups.h"
 #include "commands.h"
 #include "cmd/cmd_mount.h"
+#include "cmd/cmd_net.h"
+#include "cmd/cmd_uts.h"
 #include "observe/observe.h"
 #include "render/render.h"
 #include "subject/subject.h"
 #include "session/target.h"
-#include "cmd/cmd_net.h"
 #include "i18n.h"
-
-/* Every ns slot name (for_children too) and the type aliases. */
-static int slot_parse(const char *w, enum ns_slot *out, struct nsl_err *e)
-{
-    for (int s = 0; s < NS_NSLOTS; s++) {
-        if (strcmp(ns_info[s].name, w) == 0) {
-            *out = s;
-            return 0;
-        }
-    }
-    return ns_type_parse(w, out, e);
-}
 
 static char *join(int argc, char **argv)
 {
@@ -36,226 +25,158 @@ static char *join(int argc, char **argv)
     return sb_steal(&sb);
 }
 
-/* expect cg CGROUP FILE VALUE | expect cg CGROUP has TARGET */
-static int expect_cg(struct nsl *sh, int argc, char **argv, struct strbuf *why, struct nsl_err *e)
+/* --- the rows about the previous step (struct last_step) --------------- */
+
+/* The previous step exists and its failure, if any, is the kernel's. */
+static int last_step_judgeable(const struct last_step *l, const char *what, struct nsl_err *e)
 {
-    if (argc != 4)
-        return nsl_usage(e, "usage: expect cg CGROUP FILE VALUE | expect cg CGROUP has TARGET");
-    struct cg_group buf;
-    const struct cg_group *g;
-    if (cgroups_resolve(sh, argv[1], &buf, &g, e) < 0)
+    if (!l->valid)
+        return nsl_usage(e, "expect %s: there is no previous step to check", what);
+    if (!l->ok && l->usage)
+        return nsl_usage(e,
+                         "expect %s: the previous step (line %d) was a usage error of the "
+                         "lab, not a failure of the kernel, and a usage error is never "
+                         "expected: fix that line",
+                         what, l->line);
+    return 0;
+}
+
+/* expect ok */
+static int expect_ok(struct nsl *sh, int argc, char **argv, struct strbuf *why, struct nsl_err *e)
+{
+    const struct last_step *l = &sh->last;
+    if (last_step_judgeable(l, argv[0], e) < 0)
         return -1;
-    struct strbuf have = {0};
-    int held;
-    if (strcmp(argv[2], "has") == 0) {
-        struct target t;
-        events_poll(sh, 0);
-        if (target_resolve(sh, argv[3], TARGET_ALLOW_DEAD, &t, e) < 0 ||
-            cg_value_get(g, "cgroup.procs", &have, e) < 0) {
-            sb_free(&have);
-            return -1;
-        }
-        held = 0;
-        char *save = NULL;
-        cleanup_free char *copy = xstrdup(sb_str(&have));
-        for (char *w = strtok_r(copy, " \n", &save); w && !held; w = strtok_r(NULL, " \n", &save))
-            held = atoi(w) == (int)t.pid;
-        if (!held)
-            sb_printf(why, _("%s (pid %d) is not in %s"), argv[3], (int)t.pid, g->name);
-        sb_free(&have);
-        return held;
-    }
-    if (cg_value_get(g, argv[2], &have, e) < 0) {
-        sb_free(&have);
+    if (!l->ok)
+        sb_printf(why, _("the previous step failed (%s)"),
+                  l->errnum ? errno_name(l->errnum) : "no errno");
+    return l->ok;
+}
+
+/* expect fail [ERRNO] */
+static int expect_fail(struct nsl *sh, int argc, char **argv, struct strbuf *why,
+                       struct nsl_err *e)
+{
+    const struct last_step *l = &sh->last;
+    if (last_step_judgeable(l, argv[0], e) < 0)
         return -1;
+    if (l->ok) {
+        sb_printf(why, _("the previous step succeeded"));
+        return 0;
     }
-    struct strbuf inner = {0};
-    held = cg_value_match(g->ctrl, argv[2], sb_str(&have), argv[3], &inner, e);
-    if (held == 0)
-        sb_printf(why, _("in %s, %s"), g->name, sb_str(&inner));
-    sb_free(&inner);
-    sb_free(&have);
-    return held;
+    if (argc == 2 && (!l->errnum || strcmp(errno_name(l->errnum), argv[1]) != 0)) {
+        sb_printf(why, _("it failed with %s, not %s"), l->errnum ? errno_name(l->errnum) : "no errno",
+                  argv[1]);
+        return 0;
+    }
+    return 1;
+}
+
+/* expect output TEXT */
+static int expect_output(struct nsl *sh, int argc, char **argv, struct strbuf *why,
+                         struct nsl_err *e)
+{
+    const struct last_step *l = &sh->last;
+    if (!l->valid)
+        return nsl_usage(e, "expect output: there is no previous step");
+    cleanup_free char *text = join(argc - 1, argv + 1);
+    if (l->output && strstr(l->output, text))
+        return 1;
+    sb_printf(why, _("the previous step's output does not contain \"%s\""), text);
+    return 0;
+}
+
+/* expect event TEXT: the event log (sh->evlog, filled as events are
+ * queued) since the previous step began. */
+static int expect_event(struct nsl *sh, int argc, char **argv, struct strbuf *why,
+                        struct nsl_err *e)
+{
+    const struct last_step *l = &sh->last;
+    cleanup_free char *text = join(argc - 1, argv + 1);
+    unsigned long from = l->valid ? l->evseq : 0;
+    if (sh->evseq > EVLOG_SIZE && from < sh->evseq - EVLOG_SIZE)
+        from = sh->evseq - EVLOG_SIZE;
+    for (unsigned long s = from; s < sh->evseq; s++)
+        if (strstr(sh->evlog[s % EVLOG_SIZE], text))
+            return 1;
+    sb_printf(why, _("no event since the previous step began contains \"%s\""), text);
+    return 0;
+}
+
+static int expect_not(struct nsl *sh, int argc, char **argv, struct strbuf *why,
+                      struct nsl_err *e);
+
+/* --- the table ---------------------------------------------------------- */
+
+typedef int expect_fn(struct nsl *sh, int argc, char **argv, struct strbuf *why,
+                      struct nsl_err *e);
+
+/* One form of expect: its first word; the words it takes, its own counted
+ * (max -1: any number); the usage error when their number is wrong (NULL:
+ * the row checks its words itself); the row, which lives beside the domain
+ * it judges. A row returns 1 held, 0 not held (why filled), -1 malformed or
+ * failed (e filled). The order is the order of the list in the error for an
+ * unknown form. */
+static const struct expect_form {
+    const char *name, *shown;
+    int min_argc, max_argc;
+    const char *usage;
+    expect_fn *run;
+} expect_forms[] = {
+    {"ok", NULL, 1, 1, N_("usage: expect ok | expect fail [ERRNO]"), expect_ok},
+    {"fail", NULL, 1, 2, N_("usage: expect ok | expect fail [ERRNO]"), expect_fail},
+    {"ns", NULL, 3, 3, N_("usage: expect ns TYPE host|new|changed|same"), snapshot_expect},
+    {"alive", NULL, 2, 2, N_("usage: expect alive TARGET | expect dead TARGET [SIG]"),
+     target_expect_alive},
+    {"dead", NULL, 2, 3, N_("usage: expect alive TARGET | expect dead TARGET [SIG]"),
+     target_expect_alive},
+    {"output", NULL, 2, -1, N_("usage: expect output TEXT"), expect_output},
+    {"event", NULL, 2, -1, N_("usage: expect event TEXT"), expect_event},
+    {"hostname", NULL, 2, 2, N_("usage: expect hostname NAME"), uts_expect_hostname},
+    {"cg", NULL, 4, 4, N_("usage: expect cg CGROUP FILE VALUE | expect cg CGROUP has TARGET"),
+     cgroups_expect},
+    {"mount", NULL, 0, -1, NULL, mount_expect},
+    {"no", "no mount", 0, -1, NULL, mount_expect},
+    {"link", NULL, 2, 3, N_("usage: expect link NAME [TARGET]"), net_expect_link},
+    {"not", NULL, 2, -1, N_("usage: expect not CONDITION"), expect_not},
+};
+
+static const struct expect_form *expect_form_find(const char *name)
+{
+    for (size_t k = 0; k < ARRAY_SIZE(expect_forms); k++)
+        if (strcmp(expect_forms[k].name, name) == 0)
+            return &expect_forms[k];
+    return NULL;
 }
 
 /* Evaluate once. Returns 1 held, 0 not held (why filled), -1 malformed. */
 static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, struct nsl_err *e)
 {
-    const char *what = argv[0];
-    if (strcmp(what, "not") == 0) {
-        if (argc < 2 || strcmp(argv[1], "not") == 0)
-            return nsl_usage(e, "usage: expect not CONDITION");
-        struct strbuf inner = {0};
-        int r = evaluate(sh, argc - 1, argv + 1, &inner, e);
-        sb_free(&inner);
-        if (r == 1)
-            sb_printf(why, _("it holds"));
-        return r < 0 ? -1 : !r;
+    const struct expect_form *f = expect_form_find(argv[0]);
+    if (!f) {
+        cleanup_sb struct strbuf forms = {0};
+        for (size_t k = 0; k < ARRAY_SIZE(expect_forms); k++)
+            sb_printf(&forms, "%s%s", k ? ", " : "",
+                      expect_forms[k].shown ? expect_forms[k].shown : expect_forms[k].name);
+        return nsl_usage(e, "unknown expect condition '%s' (%s)", argv[0], sb_str(&forms));
     }
-    struct last_step *l = &sh->last;
-    char b1[32], b2[32];
+    if (f->usage && (argc < f->min_argc || (f->max_argc >= 0 && argc > f->max_argc)))
+        return nsl_usage(e, "%s", _(f->usage));
+    return f->run(sh, argc, argv, why, e);
+}
 
-    if (strcmp(what, "ok") == 0 || strcmp(what, "fail") == 0) {
-        bool want_ok = what[0] == 'o';
-        if (argc > (want_ok ? 1 : 2))
-            return nsl_usage(e, "usage: expect ok | expect fail [ERRNO]");
-        if (!l->valid)
-            return nsl_usage(e, "expect %s: there is no previous step to check", what);
-        if (!l->ok && l->usage)
-            return nsl_usage(e,
-                             "expect %s: the previous step (line %d) was a usage error of the "
-                             "lab, not a failure of the kernel, and a usage error is never "
-                             "expected: fix that line",
-                             what, l->line);
-        if (want_ok) {
-            if (!l->ok)
-                sb_printf(why, _("the previous step failed (%s)"),
-                          l->errnum ? errno_name(l->errnum) : "no errno");
-            return l->ok;
-        }
-        if (l->ok) {
-            sb_printf(why, _("the previous step succeeded"));
-            return 0;
-        }
-        if (argc == 2 && (!l->errnum || strcmp(errno_name(l->errnum), argv[1]) != 0)) {
-            sb_printf(why, _("it failed with %s, not %s"), l->errnum ? errno_name(l->errnum) : "no errno",
-                      argv[1]);
-            return 0;
-        }
-        return 1;
-    }
-    if (strcmp(what, "ns") == 0) {
-        enum ns_slot s;
-        if (argc != 3)
-            return nsl_usage(e, "usage: expect ns TYPE host|new|changed|same");
-        if (slot_parse(argv[1], &s, e) < 0)
-            return -1;
-        const char *st = argv[2];
-        if (strcmp(st, "host") == 0 || strcmp(st, "new") == 0) {
-            struct snapshot *now = &sh->prev;
-            bool differs = snapshot_differs(sh, now, s);
-            if (differs == (st[0] == 'n'))
-                return 1;
-            const struct ns_obs *o = &now->ns[s];
-            sb_printf(why,
-                      differs ? _("the subject's %s namespace is another one (%s), host's %s")
-                              : _("the subject's %s namespace is the host's (%s), host's %s"),
-                      ns_info[s].name, o->ino ? fmt_ino(sh, s, o->ino, b1, sizeof b1) : "pending",
-                      fmt_ino(sh, s, sh->host_ns[s].ino, b2, sizeof b2));
-            return 0;
-        }
-        if (strcmp(st, "changed") == 0 || strcmp(st, "same") == 0) {
-            if (!l->valid)
-                return nsl_usage(e, "expect ns: there is no previous step to compare");
-            bool changed = snapshot_changed(&l->before, &l->after, s);
-            if (changed == (st[0] == 'c'))
-                return 1;
-            if (changed)
-                sb_printf(why, _("the %s namespace changed in the previous step"), ns_info[s].name);
-            else
-                sb_printf(why, _("the %s namespace did not change in the previous step"),
-                          ns_info[s].name);
-            return 0;
-        }
-        return nsl_usage(e, "expect ns %s: say host, new, changed or same, not '%s'", argv[1], st);
-    }
-    if (strcmp(what, "alive") == 0 || strcmp(what, "dead") == 0) {
-        bool want_alive = what[0] == 'a';
-        if (argc < 2 || argc > (want_alive ? 2 : 3))
-            return nsl_usage(e, "usage: expect alive TARGET | expect dead TARGET [SIG]");
-        int sig = 0;
-        if (argc == 3 && (sig = parse_signal(argv[2])) < 0)
-            return nsl_usage(e, "unknown signal '%s'", argv[2]);
-        struct target t;
-        events_poll(sh, 0);
-        if (target_resolve(sh, argv[1], TARGET_ALLOW_DEAD, &t, e) < 0)
-            return -1;
-        bool alive;
-        if (t.job)
-            alive = t.job->state == JOB_RUNNING || t.job->state == JOB_STOPPED;
-        else
-            alive = pid_alive(sh, t.pid);
-        if (alive == want_alive) {
-            if (!want_alive && sig && t.job && !(t.job->state == JOB_KILLED && t.job->status == sig)) {
-                sb_printf(why, _("%s ended, but %s"), argv[1], job_state_text(t.job, b1, sizeof b1));
-                return 0;
-            }
-            if (!want_alive && sig && !t.job) {
-                sb_printf(why, _("%s is not a job of this session, so how it ended is unknown"),
-                          argv[1]);
-                return 0;
-            }
-            return 1;
-        }
-        if (t.job)
-            sb_printf(why, "%s: %s", argv[1], job_state_text(t.job, b1, sizeof b1));
-        else
-            sb_printf(why, alive ? _("%s is alive") : _("%s is not alive"), argv[1]);
-        return 0;
-    }
-    if (strcmp(what, "output") == 0) {
-        if (argc < 2)
-            return nsl_usage(e, "usage: expect output TEXT");
-        if (!l->valid)
-            return nsl_usage(e, "expect output: there is no previous step");
-        cleanup_free char *text = join(argc - 1, argv + 1);
-        if (l->output && strstr(l->output, text))
-            return 1;
-        sb_printf(why, _("the previous step's output does not contain \"%s\""), text);
-        return 0;
-    }
-    if (strcmp(what, "event") == 0) {
-        if (argc < 2)
-            return nsl_usage(e, "usage: expect event TEXT");
-        cleanup_free char *text = join(argc - 1, argv + 1);
-        unsigned long from = l->valid ? l->evseq : 0;
-        if (sh->evseq > EVLOG_SIZE && from < sh->evseq - EVLOG_SIZE)
-            from = sh->evseq - EVLOG_SIZE;
-        for (unsigned long s = from; s < sh->evseq; s++)
-            if (strstr(sh->evlog[s % EVLOG_SIZE], text))
-                return 1;
-        sb_printf(why, _("no event since the previous step began contains \"%s\""), text);
-        return 0;
-    }
-    if (strcmp(what, "hostname") == 0) {
-        if (argc != 2)
-            return nsl_usage(e, "usage: expect hostname NAME");
-        struct subj_req rq = {.op = SOP_UTS};
-        struct subj_rep rep;
-        if (subject_call(sh, &rq, &rep, e) < 0)
-            return -1;
-        /* A read: no trace line belongs to the lab's output. */
-        trace_clear(&sh->step.trace);
-        int held = strcmp(sb_str(&rep.data), argv[1]) == 0;
-        if (!held)
-            sb_printf(why, _("the subject's hostname is \"%s\""), sb_str(&rep.data));
-        subj_rep_free(&rep);
-        return held;
-    }
-    if (strcmp(what, "link") == 0) {
-        if (argc != 2 && argc != 3)
-            return nsl_usage(e, "usage: expect link NAME [TARGET]");
-        struct net_links links = {0};
-        ino_t ns;
-        const char *how;
-        if (net_links_of(sh, argc == 3 ? argv[2] : "self", &links, &ns, &how, e) < 0)
-            return -1;
-        /* A read: no trace line belongs to the lab's output. */
-        trace_clear(&sh->step.trace);
-        int held = net_links_find_name(&links, argv[1]) != NULL;
-        if (!held)
-            sb_printf(why, _("there is no device %s in the network namespace of %s"), argv[1],
-                      argc == 3 ? argv[2] : "the subject");
-        net_links_free(&links);
-        return held;
-    }
-    if (strcmp(what, "cg") == 0)
-        return expect_cg(sh, argc, argv, why, e);
-    if (strcmp(what, "mount") == 0 || strcmp(what, "no") == 0)
-        return mount_expect(sh, argc, argv, why, e);
-    const char *forms = "ok, fail, ns, alive, dead, output, event, hostname, cg, mount, "
-                        "no mount, link, not";
-    return nsl_usage(e, "unknown expect condition '%s' (%s)", what, forms);
+/* expect not CONDITION: the condition's opposite (a malformed one stays
+ * malformed); "not not" is refused. */
+static int expect_not(struct nsl *sh, int argc, char **argv, struct strbuf *why,
+                      struct nsl_err *e)
+{
+    if (strcmp(argv[1], "not") == 0)
+        return nsl_usage(e, "usage: expect not CONDITION");
+    cleanup_sb struct strbuf inner = {0};
+    int r = evaluate(sh, argc - 1, argv + 1, &inner, e);
+    if (r == 1)
+        sb_printf(why, _("it holds"));
+    return r < 0 ? -1 : !r;
 }
 
 int cmd_expect(struct nsl *sh, int argc, char **argv)
@@ -271,7 +192,7 @@ int cmd_expect(struct nsl *sh, int argc, char **argv)
     if (argc < 2)
         return step_usage(sh, "usage: expect CONDITION [within SECONDS] (help expect)");
     struct nsl_err e;
-    struct strbuf why = {0};
+    cleanup_sb struct strbuf why = {0};
     int64_t deadline = now_ms() + (int64_t)(within * 1000);
     int held;
     for (;;) {
@@ -284,10 +205,8 @@ int cmd_expect(struct nsl *sh, int argc, char **argv)
         observe_subject(sh, &sh->prev);
     }
     cleanup_free char *cond = join(argc - 1, argv + 1);
-    if (held < 0) {
-        sb_free(&why);
+    if (held < 0)
         return step_fail_err(sh, &e);
-    }
     cJSON *res = cJSON_CreateObject();
     cJSON_AddBoolToObject(res, "held", held == 1);
     sh->step.result = res;
@@ -299,13 +218,11 @@ int cmd_expect(struct nsl *sh, int argc, char **argv)
             sh->pending_fail = false;
         out_printf(sh, _("%s✓%s expect %s (line %d)\n"), col(sh, C_GREEN), col(sh, C_RESET), cond,
                    sh->step.line);
-        sb_free(&why);
         return 0;
     }
     out_printf(sh, _("%s✗%s expect %s (line %d): %s\n"), col(sh, C_RED), col(sh, C_RESET), cond,
                sh->step.line, sb_str(&why));
     step_fail(sh, 0, "expect %s did not hold: %s", cond, sb_str(&why));
     sh->step.expect_failed = true;
-    sb_free(&why);
     return -1;
 }

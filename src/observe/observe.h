@@ -14,6 +14,11 @@ int observe_ns_of(struct nsl *sh, pid_t pid, struct ns_obs out[NS_NSLOTS]);
 bool snapshot_changed(const struct snapshot *a, const struct snapshot *b, enum ns_slot s);
 /* Does slot s differ from the host's? */
 bool snapshot_differs(const struct nsl *sh, const struct snapshot *now, enum ns_slot s);
+/* expect's row "ns" (observe_expect.c): expect ns TYPE host|new|changed|same,
+ * argv[0] "ns", argc 3 (expect's table checks it); host|new look at the
+ * snapshot sh->prev, changed|same at the previous step's two. 1 held, 0 not
+ * (why filled), -1 malformed. */
+int snapshot_expect(struct nsl *sh, int argc, char **argv, struct strbuf *why, struct nsl_err *e);
 
 /* The `mounts` observation (OBS_MOUNTS): before a step, make sure there is
  * a reading of the subject's mount table to compare with; after it, read

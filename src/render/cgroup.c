@@ -12,25 +12,7 @@
 
 void cg_human_size(uint64_t n, char *buf, size_t size)
 {
-    static const char units[] = "KMGTPE";
-    if (n < 1024) {
-        snprintf(buf, size, "%" PRIu64, n);
-        return;
-    }
-    double v = (double)n;
-    int u = -1;
-    /* n >= 1024 here, so the loop runs at least once: u >= 0 below. */
-    while (v >= 1024 && u < 5) {
-        v /= 1024;
-        u++;
-    }
-    /* One decimal below 100 of a unit, none above; no ".0". */
-    if (u < 0)
-        u = 0;
-    if (v < 99.95 && (uint64_t)(v * 10 + 0.5) % 10 != 0)
-        snprintf(buf, size, "%.1f%c", v, units[u]);
-    else
-        snprintf(buf, size, "%.0f%c", v, units[u]);
+    format_size(n, SIZE_ROUNDED, buf, size);
 }
 
 void cg_bar(double frac, int width, struct strbuf *out)

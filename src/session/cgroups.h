@@ -142,6 +142,10 @@ int cg_value_get(const struct cg_group *g, const char *key, struct strbuf *out,
  * 1 holds, 0 not (why filled), -1 malformed want. */
 int cg_value_match(enum cg_ctrl ctrl, const char *key, const char *have, const char *want,
                    struct strbuf *why, struct nsl_err *e);
+/* expect's row "cg" (cgroups_expect.c): expect cg CGROUP FILE VALUE |
+ * expect cg CGROUP has TARGET, argv[0] "cg", argc 4 (expect's table checks
+ * it). 1 held, 0 not (why filled), -1 malformed. */
+int cgroups_expect(struct nsl *sh, int argc, char **argv, struct strbuf *why, struct nsl_err *e);
 
 /* --- observation (observe_cg.c) ---------------------------------------- */
 
@@ -167,7 +171,8 @@ bool cgroups_oom_note(struct nsl *sh, const struct subj_event *ev, struct subj_e
 
 /* --- rendering (render/cgroup.c) --------------------------------------- */
 
-/* "30.1M", "512K", "1.5G", "0": a byte count rounded for reading. */
+/* "30.1M", "512K", "1.5G", "0": a byte count rounded for reading
+ * (util.c's format_size, SIZE_ROUNDED). */
 void cg_human_size(uint64_t n, char *buf, size_t size);
 /* "[#####...............]": frac (0..1) of width cells. */
 void cg_bar(double frac, int width, struct strbuf *out);

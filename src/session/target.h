@@ -20,5 +20,10 @@ int target_resolve(struct nsl *sh, const char *word, unsigned flags, struct targ
 bool pid_alive(struct nsl *sh, pid_t pid);
 /* The PID of a process inside its own PID namespace (last NSpid field), or 0. */
 pid_t pid_inside(struct nsl *sh, pid_t pid);
+/* expect's rows "alive" and "dead" (target_expect.c): expect alive TARGET |
+ * expect dead TARGET [SIG], argv[0] the form, argc 2 or 3 (expect's table
+ * checks it). 1 held, 0 not (why filled), -1 malformed. */
+int target_expect_alive(struct nsl *sh, int argc, char **argv, struct strbuf *why,
+                        struct nsl_err *e);
 
 #endif

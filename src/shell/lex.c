@@ -58,29 +58,66 @@ static void result_push(struct lex_result *r, struct words *w, const char *start
     w->n = w->cap = 0;
 }
 
+/* The word being read, if any, ends. */
+static void word_end(struct words *w, struct strbuf *word, bool *in_word)
+{
+    if (*in_word) {
+        words_push(w, sb_steal(word));
+        *in_word = false;
+    }
+}
+
+/* A '…' or "…" quote at *pp (its quote character): its text is appended to
+ * word, *pp moves past the closing quote, *line counts the newlines in it.
+ * Inside "…", \" and \\ escape and \<newline> continues. -1 with e filled
+ * when it is not closed. */
+static int quoted(const char **pp, int *line, struct strbuf *word, struct nsl_err *e)
+{
+    char c = **pp;
+    int qline = *line;
+    const char *q = *pp + 1;
+    sb_reserve(word, 0); /* "" is a word too */
+    for (;; q++) {
+        if (*q == '\0')
+            return nsl_fail(e, EINVAL, "line %d: unterminated %s quote", qline,
+                            c == '\'' ? "single" : "double");
+        if (*q == c)
+            break;
+        if (*q == '\n')
+            (*line)++;
+        if (c == '"' && *q == '\\' && (q[1] == '"' || q[1] == '\\')) {
+            q++;
+        } else if (c == '"' && *q == '\\' && q[1] == '\n') {
+            q++;
+            (*line)++;
+            continue;
+        }
+        sb_appendc(word, *q);
+    }
+    *pp = q + 1;
+    return 0;
+}
+
 int lex_split(const char *text, int first_line, struct lex_result *out, struct nsl_err *e)
 {
     out->cmds = NULL;
     out->n = 0;
     struct words w = {0};
-    struct strbuf word = {0};
+    cleanup_sb struct strbuf word = {0};
     bool in_word = false;
     int line = first_line, cmd_line = first_line;
     const char *cmd_start = text;
     const char *p = text;
-    const char *word_end = text; /* just past the last word (drops comments) */
+    const char *word_last = text; /* just past the last word (drops comments) */
 
     for (;;) {
         char c = *p;
         if (in_word)
-            word_end = p;
+            word_last = p;
         if (c == '\0' || c == '\n' || c == ';') {
-            if (in_word) {
-                words_push(&w, sb_steal(&word));
-                in_word = false;
-            }
+            word_end(&w, &word, &in_word);
             if (w.n)
-                result_push(out, &w, cmd_start, word_end, cmd_line);
+                result_push(out, &w, cmd_start, word_last, cmd_line);
             if (c == '\0')
                 break;
             if (c == '\n')
@@ -91,10 +128,7 @@ int lex_split(const char *text, int first_line, struct lex_result *out, struct n
             continue;
         }
         if (c == ' ' || c == '\t' || c == '\r') {
-            if (in_word) {
-                words_push(&w, sb_steal(&word));
-                in_word = false;
-            }
+            word_end(&w, &word, &in_word);
             p++;
             continue;
         }
@@ -117,46 +151,22 @@ int lex_split(const char *text, int first_line, struct lex_result *out, struct n
         }
         in_word = true;
         if (c == '\\') {
-            if (p[1] == '\0') {
-                p++;
-                continue;
-            }
-            sb_appendc(&word, p[1]);
-            p += 2;
+            if (p[1] != '\0')
+                sb_appendc(&word, p[1]);
+            p += p[1] != '\0' ? 2 : 1;
             continue;
         }
         if (c == '\'' || c == '"') {
-            int qline = line;
-            const char *q = p + 1;
-            sb_reserve(&word, 0); /* "" is a word too */
-            for (;; q++) {
-                if (*q == '\0') {
-                    sb_free(&word);
-                    words_free(&w);
-                    lex_result_free(out);
-                    return nsl_fail(e, EINVAL, "line %d: unterminated %s quote", qline,
-                                    c == '\'' ? "single" : "double");
-                }
-                if (*q == c)
-                    break;
-                if (*q == '\n')
-                    line++;
-                if (c == '"' && *q == '\\' && (q[1] == '"' || q[1] == '\\')) {
-                    q++;
-                } else if (c == '"' && *q == '\\' && q[1] == '\n') {
-                    q++;
-                    line++;
-                    continue;
-                }
-                sb_appendc(&word, *q);
+            if (quoted(&p, &line, &word, e) < 0) {
+                words_free(&w);
+                lex_result_free(out);
+                return -1;
             }
-            p = q + 1;
             continue;
         }
         sb_appendc(&word, c);
         p++;
     }
-    sb_free(&word);
     words_free(&w);
     return 0;
 }

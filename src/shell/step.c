@@ -127,17 +127,19 @@ static bool observation_shown(const struct nsl *sh)
     return !sh->opt.quiet || sh->opt.json || sh->record;
 }
 
-static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
+/* Phase 1: settle what the previous step left, tell the events that came
+ * since, and start this step's record. false: the script stops here. */
+static bool step_begin(struct nsl *sh, const struct lex_cmd *c, const char *file,
+                       unsigned long *evseq)
 {
     struct step *st = &sh->step;
-    bool shown = false;
     const char *name0 = c->argv[0][0] == '!' ? "!" : c->argv[0];
     if (!settle_pending(sh, command_find(name0)))
         return false;
     /* What happened since the last step is told before this one. */
     events_poll(sh, 0);
     events_flush(sh);
-    unsigned long evseq = sh->evseq;
+    *evseq = sh->evseq;
     step_reset(st);
     st->number = ++sh->step_count;
     st->file = file;
@@ -146,82 +148,103 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
 
     if (!sh->interactive)
         render_echo(sh, c->text);
+    return true;
+}
 
-    /* !PROGRAM: the word itself carries the program name. */
-    const struct command *cmd;
-    int argc = c->argc;
-    char **argv = c->argv;
-    if (argv[0][0] == '!') {
-        cmd = command_find("!");
-        if (argv[0][1]) {
-            argv[0]++; /* the caller restores argv[0] */
-        } else {
-            argc--;
-            argv++;
-        }
+/* Phase 2: the table's row for the command, and the words its handler
+ * gets. !PROGRAM: the word itself carries the program name (argv[0] is
+ * moved past the '!'; the caller restores it). */
+static const struct command *step_command(struct lex_cmd *c, int *argc, char ***argv)
+{
+    *argc = c->argc;
+    *argv = c->argv;
+    if ((*argv)[0][0] != '!')
+        return command_find((*argv)[0]);
+    if ((*argv)[0][1]) {
+        (*argv)[0]++;
     } else {
-        cmd = command_find(argv[0]);
+        (*argc)--;
+        (*argv)++;
     }
+    return command_find("!");
+}
 
-    int rc;
+/* The subject died (killed from outside?): say so, start afresh. */
+static void step_revive_subject(struct nsl *sh, const struct command *cmd)
+{
+    if (sh->subj.pid > 0 && subject_alive(sh))
+        return;
+    struct nsl_err e;
+    shell_reap_orphans(sh);
+    if (sh->subj.pid > 0 || cmd->run != cmd_reset) {
+        subject_stop(sh, NULL);
+        if (subject_start(sh, &e) == 0)
+            trace_note(&sh->step.trace, "the subject process had died: a fresh one was started "
+                                        "in the host's namespaces");
+    }
+}
+
+/* Phase 3: run the handler, with the mount observation around it. *shown:
+ * the observation is shown after this step. The handler's return. */
+static int step_dispatch(struct nsl *sh, const struct command *cmd, struct lex_cmd *c, int argc,
+                         char **argv, bool *shown)
+{
+    struct step *st = &sh->step;
+    *shown = false;
     if (!cmd) {
         unknown_command(sh, argv[0]);
         st->counts = true; /* a failed step (a usage error: never expected) */
-        rc = -1;
-    } else if (scratch_expand(sh, 1, c->argc, c->argv) < 0) {
-        st->counts = !(cmd->flags & CMD_NOT_A_STEP);
-        rc = -1;
-    } else {
-        if (sh->subj.pid <= 0 || !subject_alive(sh)) {
-            /* The subject died (killed from outside?): say so, start afresh. */
-            struct nsl_err e;
-            shell_reap_orphans(sh);
-            if (sh->subj.pid > 0 || cmd->run != cmd_reset) {
-                subject_stop(sh, NULL);
-                if (subject_start(sh, &e) == 0)
-                    trace_note(&st->trace, "the subject process had died: a fresh one was started "
-                                           "in the host's namespaces");
-            }
-        }
-        st->counts = !(cmd->flags & CMD_NOT_A_STEP);
-        st->observed = !(cmd->flags & CMD_NO_OBSERVE);
-        shown = st->observed && observation_shown(sh);
-        if (shown && (sh->opt.observe & OBS_MOUNTS))
-            observe_mounts_begin(sh);
-        rc = cmd->run(sh, argc, argv);
-        /* A usage error changed nothing: no observation block before it. */
-        if (rc < 0 && st->err.usage)
-            st->observed = false;
-        BENCH_START(tm);
-        if (shown && (sh->opt.observe & OBS_MOUNTS))
-            observe_mounts(sh);
-        else if (st->observed && (sh->opt.observe & OBS_MOUNTS))
-            observe_mounts_skip(sh);
-        BENCH_STOP(sh, tm);
+        return -1;
     }
+    if (scratch_expand(sh, 1, c->argc, c->argv) < 0) {
+        st->counts = !(cmd->flags & CMD_NOT_A_STEP);
+        return -1;
+    }
+    step_revive_subject(sh, cmd);
+    st->counts = !(cmd->flags & CMD_NOT_A_STEP);
+    st->observed = !(cmd->flags & CMD_NO_OBSERVE);
+    *shown = st->observed && observation_shown(sh);
+    if (*shown && (sh->opt.observe & OBS_MOUNTS))
+        observe_mounts_begin(sh);
+    int rc = cmd->run(sh, argc, argv);
+    /* A usage error changed nothing: no observation block before it. */
+    if (rc < 0 && st->err.usage)
+        st->observed = false;
+    BENCH_START(tm);
+    if (*shown && (sh->opt.observe & OBS_MOUNTS))
+        observe_mounts(sh);
+    else if (st->observed && (sh->opt.observe & OBS_MOUNTS))
+        observe_mounts_skip(sh);
+    BENCH_STOP(sh, tm);
+    return rc;
+}
 
-    st->ok = rc == 0;
-    if (cmd && strcmp(cmd->name, "expect") == 0) {
-        if (st->ok)
-            sh->expects_held++;
-        else if (st->expect_failed)
-            sh->expects_failed++;
-    }
-    struct snapshot before = sh->prev, now;
+/* Phase 4: observe the subject and the cgroups, render the step and its
+ * error. *now: the new snapshot. */
+static void step_observe_render(struct nsl *sh, bool shown, const struct snapshot *before,
+                                struct snapshot *now, const char *file, int line)
+{
+    struct step *st = &sh->step;
     BENCH_START(t0);
-    observe_subject(sh, &now);
+    observe_subject(sh, now);
     if (shown && (sh->opt.observe & OBS_CGROUP))
         cgroups_observe_step(sh);
     else if (st->observed && (sh->opt.observe & OBS_CGROUP))
         cgroups_observe_skip(sh);
-    render_step(sh, &before, &now);
+    render_step(sh, before, now);
     BENCH_STOP(sh, t0);
     /* A failed expect has said so in its ✗ line (with the line number):
      * in text it is not repeated on stderr. */
     if (!st->ok && !(st->expect_failed && !sh->opt.json))
-        render_error(sh, file, c->line, st->err.msg);
+        render_error(sh, file, line, st->err.msg);
     events_flush(sh);
+}
 
+/* Phase 5: a step that counts becomes the previous step for expect. */
+static void step_remember(struct nsl *sh, unsigned long evseq, const struct snapshot *before,
+                          const struct snapshot *now)
+{
+    struct step *st = &sh->step;
     if (st->counts) {
         struct last_step *l = &sh->last;
         free(l->output);
@@ -232,11 +255,17 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
         l->line = st->line;
         l->errnum = st->err.errnum;
         l->output = xstrdup(sb_str(&st->out));
-        l->before = before;
-        l->after = now;
+        l->before = *before;
+        l->after = *now;
     }
-    sh->prev = now;
+    sh->prev = *now;
+}
 
+/* Phase 6: count a failure (or leave it pending for `expect fail`), and
+ * decide whether the session goes on. */
+static bool step_settle(struct nsl *sh)
+{
+    struct step *st = &sh->step;
     if (!st->ok && st->counts && !st->expect_failed) {
         /* Counted (and a script stopped) only if no `expect fail` follows. */
         sh->pending_fail = true;
@@ -254,6 +283,31 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
     if (sh->interrupted && *sh->interrupted && !sh->interactive)
         return false;
     return true;
+}
+
+static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
+{
+    struct step *st = &sh->step;
+    unsigned long evseq;
+    if (!step_begin(sh, c, file, &evseq))
+        return false;
+    int argc;
+    char **argv;
+    const struct command *cmd = step_command(c, &argc, &argv);
+    bool shown;
+    int rc = step_dispatch(sh, cmd, c, argc, argv, &shown);
+
+    st->ok = rc == 0;
+    if (cmd && strcmp(cmd->name, "expect") == 0) {
+        if (st->ok)
+            sh->expects_held++;
+        else if (st->expect_failed)
+            sh->expects_failed++;
+    }
+    struct snapshot before = sh->prev, now;
+    step_observe_render(sh, shown, &before, &now, file, c->line);
+    step_remember(sh, evseq, &before, &now);
+    return step_settle(sh);
 }
 
 bool shell_run_text(struct nsl *sh, const char *text, const char *file, int line)

@@ -251,13 +251,13 @@ static int stress_mem(const char *size_text, int evt_fd)
         return 1;
     }
     char total[32], done[32];
-    format_size(size, total, sizeof total);
+    format_size(size, SIZE_EXACT, total, sizeof total);
     report(evt_fd, "stress mem: allocating %s, touching it page by page", total);
     uint64_t step = size / 4, next = step;
     for (uint64_t off = 0; off < size; off += (uint64_t)page) {
         p[off] = 1;
         if (off + (uint64_t)page >= next && next < size) {
-            format_size(next, done, sizeof done);
+            format_size(next, SIZE_EXACT, done, sizeof done);
             report(evt_fd, "stress mem: %s of %s touched", done, total);
             next += step;
         }

@@ -115,7 +115,7 @@ static void test_format_size(void **state)
     };
     char buf[32];
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-        format_size(cases[i].n, buf, sizeof buf);
+        format_size(cases[i].n, SIZE_EXACT, buf, sizeof buf);
         assert_string_equal(buf, cases[i].text);
         /* What format_size writes, parse_size reads back. */
         assert_int_equal(size_ok(buf), cases[i].n);
@@ -125,7 +125,7 @@ static void test_format_size(void **state)
 static void test_format_size_truncates(void **state)
 {
     char buf[4];
-    format_size(123456, buf, sizeof buf);
+    format_size(123456, SIZE_EXACT, buf, sizeof buf);
     assert_string_equal(buf, "123");
 }
 

@@ -20,20 +20,6 @@ const struct cg_backend *cg_backend_of(int version)
     return version == 2 ? &cg_backend_v2 : &cg_backend_v1;
 }
 
-void cg_stats_free(struct cg_stats *st)
-{
-    for (size_t i = 0; i < st->nreads; i++) {
-        free(st->reads[i].file);
-        free(st->reads[i].key);
-        free(st->reads[i].value);
-    }
-    free(st->reads);
-    free(st->pids);
-    st->reads = NULL;
-    st->pids = NULL;
-    st->nreads = st->capreads = st->npids = 0;
-}
-
 const char *cg_stats_get(const struct cg_stats *st, const char *file, const char *key)
 {
     for (size_t i = 0; i < st->nreads; i++) {

@@ -146,7 +146,7 @@ void cg_limit_format(const struct cg_limit *l, struct strbuf *out)
     char buf[32];
     switch (l->ctrl) {
     case CG_MEMORY:
-        format_size(l->value, buf, sizeof buf);
+        format_size(l->value, SIZE_EXACT, buf, sizeof buf);
         sb_append(out, l->is_max ? "max" : buf);
         break;
     case CG_CPU:

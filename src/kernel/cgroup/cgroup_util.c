@@ -345,3 +345,20 @@ size_t cg_children(const struct cg_group *g, struct cg_group **out)
     *out = v;
     return n;
 }
+
+/* Beside the readers that fill a cg_stats, so this file needs nothing of
+ * cgroup.c (which uses it). */
+void cg_stats_free(struct cg_stats *st)
+{
+    for (size_t i = 0; i < st->nreads; i++) {
+        free(st->reads[i].file);
+        free(st->reads[i].key);
+        free(st->reads[i].value);
+    }
+    free(st->reads);
+    free(st->pids);
+    st->reads = NULL;
+    st->pids = NULL;
+    st->nreads = st->capreads = st->npids = 0;
+}
+

@@ -9,22 +9,14 @@
 
 int sys_cg_mkdir(struct trace *t, const char *path, mode_t mode)
 {
-    int r = mkdir(path, mode);
-    int err = errno;
     cleanup_free char *q = str_quoted(path);
-    trace_add(t, "mkdir", r, err, 0, "%s, %#o", q, (unsigned)mode);
-    errno = err;
-    return r;
+    return TRACED(t, "mkdir", 0, mkdir(path, mode), "%s, %#o", q, (unsigned)mode);
 }
 
 int sys_cg_rmdir(struct trace *t, const char *path)
 {
-    int r = rmdir(path);
-    int err = errno;
     cleanup_free char *q = str_quoted(path);
-    trace_add(t, "rmdir", r, err, 0, "%s", q);
-    errno = err;
-    return r;
+    return TRACED(t, "rmdir", 0, rmdir(path), "%s", q);
 }
 
 static int real_mkdir(void *ctx, struct trace *t, const char *path, mode_t mode)

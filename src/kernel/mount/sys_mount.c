@@ -30,24 +30,19 @@ static void umount_flags_format(int f, struct strbuf *out)
 
 int sys_umount2(struct trace *t, const char *target, int flags)
 {
-    struct strbuf a = {0};
+    cleanup_sb struct strbuf a = {0};
     cleanup_free char *q = str_quoted(target);
     sb_printf(&a, "%s, ", q);
     umount_flags_format(flags, &a);
-    int r = umount2(target, flags);
-    int err = errno;
-    trace_add(t, "umount2", r, err, 0, "%s", sb_str(&a));
-    sb_free(&a);
-    errno = err;
-    return r;
+    return TRACED(t, "umount2", 0, umount2(target, flags), "%s", sb_str(&a));
 }
 
 char *sys_mkdtemp(struct trace *t, char *tmpl)
 {
+    /* Traced after the call: the name shown is the one it made. */
     char *r = mkdtemp(tmpl);
     int err = errno;
     cleanup_free char *q = str_quoted(tmpl);
-    trace_add(t, "mkdir", r ? 0 : -1, err, 0, "%s, 0700", q);
-    errno = err;
+    trace_call(t, "mkdir", r ? 0 : -1, err, 0, "%s, 0700", q);
     return r;
 }

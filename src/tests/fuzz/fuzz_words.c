@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool is_max;
     if (parse_size(s, &v, &is_max) == 0) {
         char buf[32];
-        format_size(v, buf, sizeof buf);
+        format_size(v, SIZE_EXACT, buf, sizeof buf);
     }
     (void)parse_signal(s);
     pid_t pid;
