@@ -16,13 +16,6 @@
 #include "session/target.h"
 #include "i18n.h"
 
-/* Append "; hint" to an error's sentence. */
-static void err_hint(struct nsl_err *e, const char *hint)
-{
-    size_t n = strlen(e->msg);
-    snprintf(e->msg + n, sizeof e->msg - n, "; %s", hint);
-}
-
 /* Most handlers start the same way: cgroups must exist here, and the first
  * word names one. */
 static int group_arg(struct nsl *sh, const char *word, struct cg_group *buf,
@@ -189,7 +182,7 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
     const struct cg_group *g;
     if (cg_create(&c->session, ctrl, &o, &sh->step.trace, &e, &g) < 0) {
         if (e.errnum == ENOENT && v2)
-            err_hint(&e, "--v2 works for freezer, which cgroup v2 does without a controller");
+            nsl_err_hint(&e, "--v2 works for freezer, which cgroup v2 does without a controller");
         return step_fail_err(sh, &e);
     }
     stable_session_paths(sh);
@@ -217,17 +210,17 @@ static int set_fail(struct nsl *sh, struct nsl_err *e)
         return step_fail_err(sh, e);
     switch (e->errnum) {
     case ENOENT:
-        err_hint(e, "there is no such file in this cgroup (cgget lists the files nslab reads; "
+        nsl_err_hint(e, "there is no such file in this cgroup (cgget lists the files nslab reads; "
                        "`!ls DIR` shows them all)");
         break;
     case EINVAL:
     case ERANGE:
-        err_hint(e, "the kernel refused the value: see the file's format in the kernel's "
+        nsl_err_hint(e, "the kernel refused the value: see the file's format in the kernel's "
                        "cgroup documentation (cgroups(7))");
         break;
     case EACCES:
     case EPERM:
-        err_hint(e, "the file is read-only, or only root in the initial user namespace "
+        nsl_err_hint(e, "the file is read-only, or only root in the initial user namespace "
                        "may write it");
         break;
     }
@@ -697,9 +690,9 @@ int cmd_cgdelete(struct nsl *sh, int argc, char **argv)
             cg_stats_free(&st);
         }
         if (how.len)
-            err_hint(&e, sb_str(&how));
+            nsl_err_hint(&e, sb_str(&how));
         else if (!strstr(e.msg, "still inside"))
-            err_hint(&e, "it still has cgroups below it, or processes that are just exiting");
+            nsl_err_hint(&e, "it still has cgroups below it, or processes that are just exiting");
         sb_free(&how);
     }
     return step_fail_err(sh, &e);
