@@ -117,6 +117,15 @@ void print_uint(struct nsl *sh, enum print_to to, const char *key, const char *f
         json_add(sh, key, cJSON_CreateNumber((double)value));
 }
 
+void print_double(struct nsl *sh, enum print_to to, const char *key, const char *fmt,
+                  double value)
+{
+    if (to_text(to, fmt))
+        TEXT(fmt, value);
+    if (to_json(to, key))
+        json_add(sh, key, cJSON_CreateNumber(value));
+}
+
 void print_bool(struct nsl *sh, enum print_to to, const char *key, const char *fmt, bool value)
 {
     if (to_text(to, fmt))

@@ -42,6 +42,8 @@ void print_string(struct nsl *sh, enum print_to to, const char *key, const char 
 void print_int(struct nsl *sh, enum print_to to, const char *key, const char *fmt, long long value);
 void print_uint(struct nsl *sh, enum print_to to, const char *key, const char *fmt,
                 unsigned long long value);
+void print_double(struct nsl *sh, enum print_to to, const char *key, const char *fmt,
+                  double value);
 void print_bool(struct nsl *sh, enum print_to to, const char *key, const char *fmt, bool value);
 void print_null(struct nsl *sh, const char *key);
 /* A host PID (text "%s" of its label; JSON a number, or the label). */
