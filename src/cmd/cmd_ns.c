@@ -30,9 +30,8 @@ static int ls_ns_target(struct nsl *sh, const char *word)
     char b1[32], b2[32];
     out_printf(sh, "  %-18s %-16s %s\n", "NAMESPACE",
                (snprintf(b1, sizeof b1, "PID %s", fmt_pid(sh, t.pid, b2, sizeof b2)), b1), "HOST");
-    cJSON *res = cJSON_CreateObject();
-    cJSON_AddItemToObject(res, "target", json_pid(sh, t.pid));
-    cJSON *arr = cJSON_AddArrayToObject(res, "namespaces");
+    print_pid(sh, PRINT_JSON, "target", NULL, t.pid);
+    open_json_array(sh, "namespaces");
     for (int s = 0; s < NS_NSLOTS; s++) {
         const struct ns_obs *o = &snap.ns[s];
         bool differs = o->ino != sh->host_ns[s].ino;
@@ -43,13 +42,13 @@ static int ls_ns_target(struct nsl *sh, const char *word)
         out_printf(sh, "  %s%-18s %-16s %s%s\n", differs ? col(sh, C_CYAN) : "", ns_info[s].name,
                    v, differs ? fmt_ino(sh, s, sh->host_ns[s].ino, b2, sizeof b2) : "same",
                    differs ? col(sh, C_RESET) : "");
-        cJSON *n = cJSON_CreateObject();
-        cJSON_AddStringToObject(n, "type", ns_info[s].name);
-        cJSON_AddItemToObject(n, "inode", json_ino(sh, s, o->ino));
-        cJSON_AddItemToObject(n, "host_inode", json_ino(sh, s, sh->host_ns[s].ino));
-        cJSON_AddItemToArray(arr, n);
+        open_json_object(sh, NULL);
+        print_string(sh, PRINT_JSON, "type", NULL, ns_info[s].name);
+        print_ino(sh, PRINT_JSON, "inode", NULL, s, o->ino);
+        print_ino(sh, PRINT_JSON, "host_inode", NULL, s, sh->host_ns[s].ino);
+        close_json_object(sh);
     }
-    sh->step.result = res;
+    close_json_array(sh);
     return 0;
 }
 
