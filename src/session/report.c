@@ -53,6 +53,10 @@ int step_fail_err(struct nsl *sh, const struct nsl_err *e)
  * the step's result (an object made for it when there is none). */
 static cJSON *json_top(struct step *st)
 {
+    /* A stack left over from an older result (one replaced or freed by
+     * whoever reset the step) is no stack. */
+    if (st->jdepth > 0 && st->jstack[0] != st->result)
+        st->jdepth = 0;
     if (st->jdepth == 0) {
         if (!st->result)
             st->result = cJSON_CreateObject();
@@ -161,6 +165,8 @@ void print_ino(struct nsl *sh, enum print_to to, const char *key, const char *fm
 static void json_open(struct nsl *sh, const char *key, cJSON *c)
 {
     struct step *st = &sh->step;
+    if (st->jdepth > 0 && st->jstack[0] != st->result)
+        st->jdepth = 0;
     if (st->jdepth == 0 && !st->result)
         st->result = c;
     else
