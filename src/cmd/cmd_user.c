@@ -231,8 +231,11 @@ int cmd_id(struct nsl *sh, int argc, char **argv)
             close(fd);
         }
         out_printf(sh, _("  %-10s %s, not the host's"), "user ns", fmt_ino(sh, NS_USER, user_ino, ib, sizeof ib));
-        if (owner != (uid_t)-1)
-            print_uint(sh, PRINT_ANY, "owner_uid", _("; created by uid %u (its owner)"), owner);
+        if (owner != (uid_t)-1) {
+            /* The sentence's %u is an unsigned int: the text apart. */
+            out_printf(sh, _("; created by uid %u (its owner)"), (unsigned)owner);
+            print_uint(sh, PRINT_JSON, "owner_uid", NULL, owner);
+        }
         out_printf(sh, "\n");
     }
     id_line(sh, "uid", c.uid[1], um, same_ns, false);
