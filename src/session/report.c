@@ -95,7 +95,7 @@ static bool to_json(enum print_to to, const char *key)
         _Pragma("GCC diagnostic pop");                                                            \
     } while (0)
 
-void print_string(struct nsl *sh, enum print_to to, const char *key, const char *fmt,
+void (print_string)(struct nsl *sh, enum print_to to, const char *key, const char *fmt,
                   const char *value)
 {
     if (to_text(to, fmt) && value)
@@ -104,7 +104,7 @@ void print_string(struct nsl *sh, enum print_to to, const char *key, const char 
         json_add(sh, key, value ? cJSON_CreateString(value) : cJSON_CreateNull());
 }
 
-void print_int(struct nsl *sh, enum print_to to, const char *key, const char *fmt, long long value)
+void (print_int)(struct nsl *sh, enum print_to to, const char *key, const char *fmt, long long value)
 {
     if (to_text(to, fmt))
         TEXT(fmt, value);
@@ -112,7 +112,7 @@ void print_int(struct nsl *sh, enum print_to to, const char *key, const char *fm
         json_add(sh, key, cJSON_CreateNumber((double)value));
 }
 
-void print_uint(struct nsl *sh, enum print_to to, const char *key, const char *fmt,
+void (print_uint)(struct nsl *sh, enum print_to to, const char *key, const char *fmt,
                 unsigned long long value)
 {
     if (to_text(to, fmt))
@@ -121,7 +121,7 @@ void print_uint(struct nsl *sh, enum print_to to, const char *key, const char *f
         json_add(sh, key, cJSON_CreateNumber((double)value));
 }
 
-void print_double(struct nsl *sh, enum print_to to, const char *key, const char *fmt,
+void (print_double)(struct nsl *sh, enum print_to to, const char *key, const char *fmt,
                   double value)
 {
     if (to_text(to, fmt))
@@ -130,7 +130,7 @@ void print_double(struct nsl *sh, enum print_to to, const char *key, const char 
         json_add(sh, key, cJSON_CreateNumber(value));
 }
 
-void print_bool(struct nsl *sh, enum print_to to, const char *key, const char *fmt, bool value)
+void (print_bool)(struct nsl *sh, enum print_to to, const char *key, const char *fmt, bool value)
 {
     if (to_text(to, fmt))
         TEXT(fmt, value ? "true" : "false");
@@ -143,7 +143,7 @@ void print_null(struct nsl *sh, const char *key)
     json_add(sh, key, cJSON_CreateNull());
 }
 
-void print_pid(struct nsl *sh, enum print_to to, const char *key, const char *fmt, pid_t pid)
+void (print_pid)(struct nsl *sh, enum print_to to, const char *key, const char *fmt, pid_t pid)
 {
     char b[32];
     if (to_text(to, fmt))
@@ -152,7 +152,7 @@ void print_pid(struct nsl *sh, enum print_to to, const char *key, const char *fm
         json_add(sh, key, json_pid(sh, pid));
 }
 
-void print_ino(struct nsl *sh, enum print_to to, const char *key, const char *fmt,
+void (print_ino)(struct nsl *sh, enum print_to to, const char *key, const char *fmt,
                enum ns_slot slot, ino_t ino)
 {
     char b[32];

@@ -13,6 +13,8 @@
 #ifndef NSLAB_SESSION_REPORT_H
 #define NSLAB_SESSION_REPORT_H
 
+#include <stdio.h>
+
 #include "nslab.h"
 
 /* Output of the current step: the text a command prints. */
@@ -57,6 +59,25 @@ void open_json_object(struct nsl *sh, const char *key);
 void open_json_array(struct nsl *sh, const char *key);
 void close_json_object(struct nsl *sh);
 void close_json_array(struct nsl *sh);
+/* The compiler checks each literal text format against the value's type
+ * (print_int's "%u" is a mistake it then reports): printf in sizeof is
+ * never called. */
+#define PRINT_CHECK(fmt, dflt, v) ((void)sizeof(printf((fmt) ? (fmt) : dflt, v)))
+#define print_string(sh, to, key, fmt, v)                                                         \
+    (PRINT_CHECK(fmt, "%s", (const char *)(v)), (print_string)(sh, to, key, fmt, v))
+#define print_int(sh, to, key, fmt, v)                                                            \
+    (PRINT_CHECK(fmt, "%lld", (long long)(v)), (print_int)(sh, to, key, fmt, v))
+#define print_uint(sh, to, key, fmt, v)                                                           \
+    (PRINT_CHECK(fmt, "%llu", (unsigned long long)(v)), (print_uint)(sh, to, key, fmt, v))
+#define print_double(sh, to, key, fmt, v)                                                         \
+    (PRINT_CHECK(fmt, "%f", (double)(v)), (print_double)(sh, to, key, fmt, v))
+#define print_bool(sh, to, key, fmt, v)                                                           \
+    (PRINT_CHECK(fmt, "%s", "true"), (print_bool)(sh, to, key, fmt, v))
+#define print_pid(sh, to, key, fmt, v)                                                            \
+    (PRINT_CHECK(fmt, "%s", "pid"), (print_pid)(sh, to, key, fmt, v))
+#define print_ino(sh, to, key, fmt, slot, v)                                                      \
+    (PRINT_CHECK(fmt, "%s", "ino"), (print_ino)(sh, to, key, fmt, slot, v))
+
 /* An array of numbers in one call: "key": [v0, v1, ...] (JSON only). */
 void print_uint_array(struct nsl *sh, const char *key, const unsigned long long *v, size_t n);
 /* A value built elsewhere (a real tree: a render function's JSON), taken. */
