@@ -177,6 +177,37 @@ static void caps_lines(struct nsl *sh, uint64_t caps, bool host_ns)
     sb_free(&line);
 }
 
+/* The "user ns" line: the namespace, and who created it when it is not
+ * the host's. */
+static void user_ns_line(struct nsl *sh, pid_t pid, ino_t user_ino, bool same_ns)
+{
+    char rel[64], ib[32];
+    print_ino(sh, PRINT_JSON, "user_ns", NULL, NS_USER, user_ino);
+    print_bool(sh, PRINT_JSON, "host_user_ns", NULL, same_ns);
+    if (same_ns) {
+        out_printf(sh, "  %-10s ", "user ns");
+        print_ino(sh, PRINT_FP, NULL, "%s, the host's\n", NS_USER, user_ino);
+        return;
+    }
+    /* The uid that created the namespace, as the shell sees it. */
+    snprintf(rel, sizeof rel, "%d/ns/user", (int)pid);
+    int fd = openat(sh->procfd, rel, O_RDONLY | O_CLOEXEC);
+    uid_t owner = (uid_t)-1;
+    if (fd >= 0) {
+        if (ioctl(fd, NS_GET_OWNER_UID, &owner) < 0)
+            owner = (uid_t)-1;
+        close(fd);
+    }
+    out_printf(sh, _("  %-10s %s, not the host's"), "user ns",
+               fmt_ino(sh, NS_USER, user_ino, ib, sizeof ib));
+    if (owner != (uid_t)-1) {
+        /* The sentence's %u is an unsigned int: the text apart. */
+        out_printf(sh, _("; created by uid %u (its owner)"), (unsigned)owner);
+        print_uint(sh, PRINT_JSON, "owner_uid", NULL, owner);
+    }
+    out_printf(sh, "\n");
+}
+
 int cmd_id(struct nsl *sh, int argc, char **argv)
 {
     if (argc > 2)
@@ -185,7 +216,7 @@ int cmd_id(struct nsl *sh, int argc, char **argv)
     struct nsl_err e;
     if (target_resolve(sh, argc == 2 ? argv[1] : "self", 0, &t, &e) < 0)
         return step_fail_err(sh, &e);
-    char rel[64], pb[32], ib[32];
+    char rel[64], pb[32];
     const char *who = fmt_pid(sh, t.pid, pb, sizeof pb);
     struct strbuf status = {0};
     snprintf(rel, sizeof rel, "%d/status", (int)t.pid);
@@ -215,29 +246,7 @@ int cmd_id(struct nsl *sh, int argc, char **argv)
     out_printf(sh, "  %-10s ", "pid");
     print_pid(sh, PRINT_ANY, "pid", "%s", t.pid);
     out_printf(sh, "%s\n", t.is_self ? " (the subject)" : t.is_host ? " (the host)" : "");
-    print_ino(sh, PRINT_JSON, "user_ns", NULL, NS_USER, user_ino);
-    print_bool(sh, PRINT_JSON, "host_user_ns", NULL, same_ns);
-    if (same_ns) {
-        out_printf(sh, "  %-10s ", "user ns");
-        print_ino(sh, PRINT_FP, NULL, "%s, the host's\n", NS_USER, user_ino);
-    } else {
-        /* The uid that created the namespace, as the shell sees it. */
-        snprintf(rel, sizeof rel, "%d/ns/user", (int)t.pid);
-        int fd = openat(sh->procfd, rel, O_RDONLY | O_CLOEXEC);
-        uid_t owner = (uid_t)-1;
-        if (fd >= 0) {
-            if (ioctl(fd, NS_GET_OWNER_UID, &owner) < 0)
-                owner = (uid_t)-1;
-            close(fd);
-        }
-        out_printf(sh, _("  %-10s %s, not the host's"), "user ns", fmt_ino(sh, NS_USER, user_ino, ib, sizeof ib));
-        if (owner != (uid_t)-1) {
-            /* The sentence's %u is an unsigned int: the text apart. */
-            out_printf(sh, _("; created by uid %u (its owner)"), (unsigned)owner);
-            print_uint(sh, PRINT_JSON, "owner_uid", NULL, owner);
-        }
-        out_printf(sh, "\n");
-    }
+    user_ns_line(sh, t.pid, user_ino, same_ns);
     id_line(sh, "uid", c.uid[1], um, same_ns, false);
     id_line(sh, "gid", c.gid[1], gm, same_ns, true);
     if (c.uid[0] != c.uid[1] || c.uid[1] != c.uid[2] || c.uid[2] != c.uid[3])
