@@ -6,6 +6,7 @@
 #define NSLAB_COMMANDS_H
 
 #include "nslab.h"
+#include "session/report.h"
 
 /* Returned by handlers: 0 ok, -1 failed (sh->step.err filled). `exit` sets
  * sh->want_exit. */

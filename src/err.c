@@ -7,11 +7,29 @@
 
 #include "i18n.h"
 
-static void err_vset(struct nsl_err *e, int errnum, bool usage, const char *fmt, va_list ap)
+void nsl_vfail(struct nsl_err *e, int errnum, bool usage, const char *fmt, va_list ap)
 {
     vsnprintf(e->msg, sizeof e->msg, _(fmt), ap);
     e->errnum = errnum;
     e->usage = usage;
+}
+
+void nsl_vfail_errno(struct nsl_err *e, int errnum, const char *fmt, va_list ap)
+{
+    int n = vsnprintf(e->msg, sizeof e->msg, _(fmt), ap);
+    if (errnum && n >= 0 && (size_t)n < sizeof e->msg)
+        snprintf(e->msg + n, sizeof e->msg - (size_t)n, ": %s (%s)", strerror(errnum),
+                 errno_name(errnum));
+    e->errnum = errnum;
+    e->usage = false;
+}
+
+void nsl_err_hint(struct nsl_err *e, const char *hint)
+{
+    if (!e)
+        return;
+    size_t n = strlen(e->msg);
+    snprintf(e->msg + n, sizeof e->msg - n, "; %s", _(hint));
 }
 
 int nsl_fail(struct nsl_err *e, int errnum, const char *fmt, ...)
@@ -19,7 +37,7 @@ int nsl_fail(struct nsl_err *e, int errnum, const char *fmt, ...)
     if (e) {
         va_list ap;
         va_start(ap, fmt);
-        err_vset(e, errnum, false, fmt, ap);
+        nsl_vfail(e, errnum, false, fmt, ap);
         va_end(ap);
     }
     return -1;
@@ -30,7 +48,7 @@ int nsl_usage(struct nsl_err *e, const char *fmt, ...)
     if (e) {
         va_list ap;
         va_start(ap, fmt);
-        err_vset(e, EINVAL, true, fmt, ap);
+        nsl_vfail(e, EINVAL, true, fmt, ap);
         va_end(ap);
     }
     return -1;
@@ -41,13 +59,8 @@ int nsl_fail_errno(struct nsl_err *e, int errnum, const char *fmt, ...)
     if (e) {
         va_list ap;
         va_start(ap, fmt);
-        int n = vsnprintf(e->msg, sizeof e->msg, _(fmt), ap);
+        nsl_vfail_errno(e, errnum, fmt, ap);
         va_end(ap);
-        if (errnum && n >= 0 && (size_t)n < sizeof e->msg)
-            snprintf(e->msg + n, sizeof e->msg - (size_t)n, ": %s (%s)", strerror(errnum),
-                     errno_name(errnum));
-        e->errnum = errnum;
-        e->usage = false;
     }
     return -1;
 }

@@ -4,6 +4,8 @@
 #ifndef NSLAB_ERR_H
 #define NSLAB_ERR_H
 
+#include <stdarg.h>
+
 #include "util.h"
 
 struct nsl_err {
@@ -22,5 +24,11 @@ int nsl_fail_errno(struct nsl_err *e, int errnum, const char *fmt, ...) PRINTF(3
 /* A usage error (EINVAL, usage set): the words given cannot mean anything. */
 int nsl_usage(struct nsl_err *e, const char *fmt, ...) PRINTF(2, 3);
 void nsl_err_clear(struct nsl_err *e);
+/* Append "; hint" (translated) to e's sentence (when e is not NULL). */
+void nsl_err_hint(struct nsl_err *e, const char *hint);
+/* The va_list forms, for callers that fill an nsl_err of their own
+ * (session/report.c's step_fail*): the one place a failure is worded. */
+void nsl_vfail(struct nsl_err *e, int errnum, bool usage, const char *fmt, va_list ap);
+void nsl_vfail_errno(struct nsl_err *e, int errnum, const char *fmt, va_list ap);
 
 #endif

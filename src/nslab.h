@@ -100,6 +100,8 @@ struct step {
     struct trace trace;
     struct strbuf out; /* what the command printed (not the observation) */
     cJSON *result;     /* the command's structured answer, or NULL */
+    cJSON *jstack[8];  /* the objects and arrays open in it (session/report.c) */
+    int jdepth;
     bool observed;     /* the observation block belongs to this step */
     bool counts;       /* is a "previous step" for expect (not say/expect/pause) */
     bool expect_failed; /* an expect did not hold: exit status 3 */
@@ -194,18 +196,6 @@ struct nsl {
     struct mount_session *mnt; /* mounts made, scratch, mount observation (cmd_mount.h) */
     long long bench_obs_ns; /* -DNSLAB_BENCH builds: time in trace + observation (bench.h) */
 };
-
-/* Output of the current step: the text a command prints. */
-void out_printf(struct nsl *sh, const char *fmt, ...) PRINTF(2, 3);
-/* Fail the current step: fills sh->step.err, returns -1. */
-int step_fail(struct nsl *sh, int errnum, const char *fmt, ...) PRINTF(3, 4);
-/* A usage error of the lab itself (EINVAL, err.usage): `expect fail` never
- * accepts it, and no observation is shown before it. */
-int step_usage(struct nsl *sh, const char *fmt, ...) PRINTF(2, 3);
-/* Same, appending the errno description. */
-int step_fail_errno(struct nsl *sh, int errnum, const char *fmt, ...) PRINTF(3, 4);
-/* Copy an nsl_err into the step (for lower layers' errors). Returns -1. */
-int step_fail_err(struct nsl *sh, const struct nsl_err *e);
 
 /* Labels for --stable (identity formatting otherwise). The returned string
  * lives until the next call with the same buf. */

@@ -37,24 +37,26 @@ static void walk(struct nsl *sh, const struct cg_group *g, int depth, struct row
     free(subs);
 }
 
-static cJSON *layout_json(const struct cg_layout *L)
+static void layout_json(struct nsl *sh, const struct cg_layout *L)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "mode", cg_mode_name(L->mode));
-    cJSON *ctrls = cJSON_AddObjectToObject(o, "controllers");
+    open_json_object(sh, "layout");
+    print_string(sh, PRINT_JSON, "mode", NULL, cg_mode_name(L->mode));
+    open_json_object(sh, "controllers");
     for (int c = 0; c < CG_NCTRL; c++) {
         int h = L->ctrl_hier[c];
         if (h < 0) {
-            cJSON_AddNullToObject(ctrls, cg_ctrl_info[c].name);
+            print_null(sh, cg_ctrl_info[c].name);
             continue;
         }
-        cJSON *x = cJSON_AddObjectToObject(ctrls, cg_ctrl_info[c].name);
-        cJSON_AddNumberToObject(x, "version", L->hier[h].version);
-        cJSON_AddStringToObject(x, "mount", L->hier[h].mount);
+        open_json_object(sh, cg_ctrl_info[c].name);
+        print_int(sh, PRINT_JSON, "version", NULL, L->hier[h].version);
+        print_string(sh, PRINT_JSON, "mount", NULL, L->hier[h].mount);
+        close_json_object(sh);
     }
+    close_json_object(sh);
     if (L->note[0])
-        cJSON_AddStringToObject(o, "note", L->note);
-    return o;
+        print_string(sh, PRINT_JSON, "note", NULL, L->note);
+    close_json_object(sh);
 }
 
 int cmd_cgls(struct nsl *sh, int argc, char **argv)
@@ -67,8 +69,7 @@ int cmd_cgls(struct nsl *sh, int argc, char **argv)
     struct nsl_cg *c = sh->cg;
     struct cg_session *s = &c->session;
     struct rows r = {0};
-    cJSON *res = cJSON_CreateObject();
-    sh->step.result = res;
+    open_json_object(sh, NULL); /* the result, {} even when the name is wrong */
     struct cg_group buf;
     const struct cg_group *top = NULL;
     if (argc == 2) {
@@ -82,7 +83,7 @@ int cmd_cgls(struct nsl *sh, int argc, char **argv)
         cg_layout_format(&c->layout, &lay);
         out_printf(sh, "%s", sb_str(&lay));
         sb_free(&lay);
-        cJSON_AddItemToObject(res, "layout", layout_json(&c->layout));
+        layout_json(sh, &c->layout);
         for (size_t k = 0; k < s->n; k++)
             walk(sh, s->v[k], 0, &r);
         if (s->n == 0)
@@ -123,11 +124,13 @@ int cmd_cgls(struct nsl *sh, int argc, char **argv)
                            c->layout.hier[h].ctrls[0] ? c->layout.hier[h].ctrls : "-",
                            s->parent[h]);
     }
-    cJSON *arr = cJSON_AddArrayToObject(res, "cgroups");
+    open_json_array(sh, "cgroups");
     for (size_t k = 0; k < r.n; k++) {
-        cJSON_AddItemToArray(arr, render_cg_obs_json(sh, &r.v[k]));
+        print_json(sh, NULL, render_cg_obs_json(sh, &r.v[k]));
         cg_obs_free(&r.v[k]);
     }
+    close_json_array(sh);
+    close_json_object(sh);
     free(r.v);
     return 0;
 }

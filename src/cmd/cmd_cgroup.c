@@ -16,13 +16,6 @@
 #include "session/target.h"
 #include "i18n.h"
 
-/* Append "; hint" to an error's sentence. */
-static void err_hint(struct nsl_err *e, const char *hint)
-{
-    size_t n = strlen(e->msg);
-    snprintf(e->msg + n, sizeof e->msg - n, "; %s", hint);
-}
-
 /* Most handlers start the same way: cgroups must exist here, and the first
  * word names one. */
 static int group_arg(struct nsl *sh, const char *word, struct cg_group *buf,
@@ -34,14 +27,13 @@ static int group_arg(struct nsl *sh, const char *word, struct cg_group *buf,
     return 0;
 }
 
-static cJSON *group_json(const struct cg_group *g)
+/* The cgroup a step is about, as the first fields of its result. */
+static void group_json(struct nsl *sh, const struct cg_group *g)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "name", g->name);
-    cJSON_AddStringToObject(o, "path", g->dir);
-    cJSON_AddNumberToObject(o, "version", g->version);
-    cJSON_AddStringToObject(o, "controller", cg_ctrl_info[g->ctrl].name);
-    return o;
+    print_string(sh, PRINT_JSON, "name", NULL, g->name);
+    print_string(sh, PRINT_JSON, "path", NULL, g->dir);
+    print_int(sh, PRINT_JSON, "version", NULL, g->version);
+    print_string(sh, PRINT_JSON, "controller", NULL, cg_ctrl_info[g->ctrl].name);
 }
 
 /* The path of a file as the user should read it: relative to dir when it
@@ -73,10 +65,13 @@ static void writes_since(struct nsl *sh, size_t from,
     }
 }
 
+/* The files cgcreate wrote: a line each, and in the result by name, those
+ * of the cgroup itself ("files"), then its parents' ("parent_files", a
+ * second pass over the same writes). */
 struct written {
     struct nsl *sh;
     const struct cg_group *g;
-    cJSON *files, *parents;
+    bool parents;
     int n;
 };
 
@@ -84,11 +79,14 @@ static void print_written(void *ctx, const char *path, const char *value)
 {
     struct written *w = ctx;
     const char *rel = short_path(path, w->g->dir);
+    if (w->parents) {
+        if (rel == path)
+            print_string(w->sh, PRINT_JSON, path, NULL, value);
+        return;
+    }
     out_printf(w->sh, "  wrote %-12s to %s\n", value, rel);
     if (rel != path)
-        cJSON_AddStringToObject(w->files, rel, value);
-    else
-        cJSON_AddStringToObject(w->parents, path, value);
+        print_string(w->sh, PRINT_JSON, rel, NULL, value);
     w->n++;
 }
 
@@ -189,22 +187,25 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
     const struct cg_group *g;
     if (cg_create(&c->session, ctrl, &o, &sh->step.trace, &e, &g) < 0) {
         if (e.errnum == ENOENT && v2)
-            err_hint(&e, "--v2 works for freezer, which cgroup v2 does without a controller");
+            nsl_err_hint(&e, "--v2 works for freezer, which cgroup v2 does without a controller");
         return step_fail_err(sh, &e);
     }
     stable_session_paths(sh);
     out_printf(sh, "%s: %s (%s, cgroup v%d)\n", g->name, g->dir, cg_ctrl_info[ctrl].name,
                g->version);
-    cJSON *res = group_json(g);
+    group_json(sh, g);
     struct written w = {.sh = sh, .g = g};
-    w.files = cJSON_AddObjectToObject(res, "files");
-    w.parents = cJSON_AddObjectToObject(res, "parent_files");
+    open_json_object(sh, "files");
     writes_since(sh, from, print_written, &w);
+    close_json_object(sh);
+    w.parents = true;
+    open_json_object(sh, "parent_files");
+    writes_since(sh, from, print_written, &w);
+    close_json_object(sh);
     if (w.n == 0)
         out_printf(sh, _("  (no file written: the kernel's defaults apply)\n"));
     out_printf(sh, _("`cgexec %s PROGRAM` starts a job inside it; `cgattach %s` moves the subject "
                    "there.\n"), g->name, g->name);
-    sh->step.result = res;
     return 0;
 }
 
@@ -217,17 +218,17 @@ static int set_fail(struct nsl *sh, struct nsl_err *e)
         return step_fail_err(sh, e);
     switch (e->errnum) {
     case ENOENT:
-        err_hint(e, "there is no such file in this cgroup (cgget lists the files nslab reads; "
+        nsl_err_hint(e, "there is no such file in this cgroup (cgget lists the files nslab reads; "
                        "`!ls DIR` shows them all)");
         break;
     case EINVAL:
     case ERANGE:
-        err_hint(e, "the kernel refused the value: see the file's format in the kernel's "
+        nsl_err_hint(e, "the kernel refused the value: see the file's format in the kernel's "
                        "cgroup documentation (cgroups(7))");
         break;
     case EACCES:
     case EPERM:
-        err_hint(e, "the file is read-only, or only root in the initial user namespace "
+        nsl_err_hint(e, "the file is read-only, or only root in the initial user namespace "
                        "may write it");
         break;
     }
@@ -237,7 +238,6 @@ static int set_fail(struct nsl *sh, struct nsl_err *e)
 struct readback {
     struct nsl *sh;
     const struct cg_group *g;
-    cJSON *files;
 };
 
 static void print_readback(void *ctx, const char *path, const char *value)
@@ -250,7 +250,7 @@ static void print_readback(void *ctx, const char *path, const char *value)
         const char *nl = strchr(sb_str(&now), '\n');
         out_printf(r->sh, "%s now reads %.*s%s\n", rel,
                    nl ? (int)(nl - sb_str(&now)) : (int)now.len, sb_str(&now), nl ? " ..." : "");
-        cJSON_AddStringToObject(r->files, rel, sb_str(&now));
+        print_string(r->sh, PRINT_JSON, rel, NULL, sb_str(&now));
     }
     sb_free(&now);
     (void)value;
@@ -430,21 +430,22 @@ int cmd_cgset(struct nsl *sh, int argc, char **argv)
     }
     if (r < 0)
         return set_fail(sh, &e);
-    cJSON *res = group_json(g);
-    struct readback rb = {.sh = sh, .g = g, .files = cJSON_AddObjectToObject(res, "files")};
+    group_json(sh, g);
+    struct readback rb = {.sh = sh, .g = g};
+    open_json_object(sh, "files");
     writes_since(sh, from, print_readback, &rb);
-    sh->step.result = res;
+    close_json_object(sh);
     return 0;
 }
 
 /* "  memory.limit_in_bytes   67108864" for each file the backend reads. */
-static void print_stats(struct nsl *sh, const struct cg_stats *st, cJSON *files)
+static void print_stats(struct nsl *sh, const struct cg_stats *st)
 {
     for (size_t i = 0; i < st->nreads; i++) {
         const struct cg_read *r = &st->reads[i];
         cleanup_free char *name = r->key ? xasprintf("%s:%s", r->file, r->key) : xstrdup(r->file);
-        out_printf(sh, "  %-28s %s\n", name, r->value);
-        cJSON_AddStringToObject(files, name, r->value);
+        out_printf(sh, "  %-28s ", name);
+        print_string(sh, PRINT_ANY, name, "%s\n", r->value);
     }
 }
 
@@ -457,16 +458,17 @@ int cmd_cgget(struct nsl *sh, int argc, char **argv)
     if (group_arg(sh, argv[1], &buf, &g) < 0)
         return -1;
     struct nsl_err e;
-    cJSON *res = group_json(g);
-    cJSON *files = cJSON_AddObjectToObject(res, "files");
-    sh->step.result = res;
+    /* The result is there even when a file cannot be read: the cgroup and
+     * the files read before it. */
+    group_json(sh, g);
+    open_json_object(sh, "files");
     if (argc == 2) {
         struct cg_stats st;
         if (g->be->read_stats(g->dir, g->ctrl, NULL, &st, &e) < 0)
             return step_fail_err(sh, &e);
         out_printf(sh, "%s: %s (%s, cgroup v%d)\n", g->name, g->dir, cg_ctrl_info[g->ctrl].name,
                    g->version);
-        print_stats(sh, &st, files);
+        print_stats(sh, &st);
         cg_stats_free(&st);
         return 0;
     }
@@ -486,7 +488,7 @@ int cmd_cgget(struct nsl *sh, int argc, char **argv)
         } else {
             out_printf(sh, "%s: %s\n", argv[k], sb_str(&v));
         }
-        cJSON_AddStringToObject(files, argv[k], sb_str(&v));
+        print_string(sh, PRINT_JSON, argv[k], NULL, sb_str(&v));
         sb_free(&v);
     }
     return 0;
@@ -522,9 +524,8 @@ int cmd_cgattach(struct nsl *sh, int argc, char **argv)
     if (t.is_self)
         out_printf(sh, _("Everything the subject starts from now on (spawn, !PROGRAM) is born in "
                        "%s too.\n"), g->name);
-    cJSON *res = group_json(g);
-    cJSON_AddItemToObject(res, "pid", json_pid(sh, t.pid));
-    sh->step.result = res;
+    group_json(sh, g);
+    print_pid(sh, PRINT_JSON, "pid", NULL, t.pid);
     return 0;
 }
 
@@ -648,9 +649,8 @@ static int freeze_command(struct nsl *sh, int argc, char **argv, bool frozen)
         out_printf(sh, _("%s is thawed: its %zu process%s run%s again (%s says so)\n"), g->name, n,
                    n == 1 ? "" : "es", n == 1 ? "s" : "",
                    g->version == 2 ? "cgroup.events" : "freezer.state");
-    cJSON *res = group_json(g);
-    cJSON_AddBoolToObject(res, "frozen", frozen);
-    sh->step.result = res;
+    group_json(sh, g);
+    print_bool(sh, PRINT_JSON, "frozen", NULL, frozen);
     return 0;
 }
 
@@ -678,7 +678,7 @@ int cmd_cgdelete(struct nsl *sh, int argc, char **argv)
     struct nsl_err e;
     if (cg_delete(&sh->cg->session, g, false, &sh->step.trace, &e) == 0) {
         out_printf(sh, "removed %s (%s)\n", copy.name, copy.dir);
-        sh->step.result = group_json(&copy);
+        group_json(sh, &copy);
         return 0;
     }
     if (e.errnum == EBUSY) {
@@ -697,9 +697,9 @@ int cmd_cgdelete(struct nsl *sh, int argc, char **argv)
             cg_stats_free(&st);
         }
         if (how.len)
-            err_hint(&e, sb_str(&how));
+            nsl_err_hint(&e, sb_str(&how));
         else if (!strstr(e.msg, "still inside"))
-            err_hint(&e, "it still has cgroups below it, or processes that are just exiting");
+            nsl_err_hint(&e, "it still has cgroups below it, or processes that are just exiting");
         sb_free(&how);
     }
     return step_fail_err(sh, &e);

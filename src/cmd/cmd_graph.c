@@ -314,17 +314,12 @@ int cmd_graph(struct nsl *sh, int argc, char **argv)
     } else {
         out_printf(sh, "%s", sb_str(&dot));
     }
-    cJSON *res = cJSON_CreateObject();
-    if (file)
-        cJSON_AddStringToObject(res, "file", file);
-    else
-        cJSON_AddNullToObject(res, "file");
-    cJSON_AddNumberToObject(res, "nodes", (double)n.nodes);
-    cJSON_AddNumberToObject(res, "edges", (double)n.edges);
-    cJSON_AddNumberToObject(res, "processes", (double)g.nprocs);
-    cJSON_AddNumberToObject(res, "namespaces", (double)g.nns);
-    cJSON_AddNumberToObject(res, "cgroups", (double)g.ncgs);
-    sh->step.result = res;
+    print_string(sh, PRINT_JSON, "file", NULL, file);
+    print_uint(sh, PRINT_JSON, "nodes", NULL, n.nodes);
+    print_uint(sh, PRINT_JSON, "edges", NULL, n.edges);
+    print_uint(sh, PRINT_JSON, "processes", NULL, g.nprocs);
+    print_uint(sh, PRINT_JSON, "namespaces", NULL, g.nns);
+    print_uint(sh, PRINT_JSON, "cgroups", NULL, g.ncgs);
     sb_free(&dot);
     graph_free(&g);
     return 0;

@@ -87,12 +87,10 @@ static int ipc_new(struct nsl *sh, int argc, char **argv)
                            "the kernel removes the namespace and its objects.\n"));
         struct made_ipc m = {.kind = kind, .id = id, .key = key, .ctime = rep.i[0], .ns = ns};
         made_add_ipc(sh, &m);
-        cJSON *res = cJSON_CreateObject();
-        cJSON_AddStringToObject(res, "kind", ipc_kind_names[kind]);
-        cJSON_AddNumberToObject(res, "id", id);
-        cJSON_AddNumberToObject(res, "key", key);
-        cJSON_AddItemToObject(res, "ns", json_ino(sh, NS_IPC, ns));
-        sh->step.result = res;
+        print_string(sh, PRINT_JSON, "kind", NULL, ipc_kind_names[kind]);
+        print_int(sh, PRINT_JSON, "id", NULL, id);
+        print_int(sh, PRINT_JSON, "key", NULL, key);
+        print_ino(sh, PRINT_JSON, "ns", NULL, NS_IPC, ns);
     }
     subj_rep_free(&rep);
     return rc;
@@ -154,9 +152,8 @@ static int ipc_ls(struct nsl *sh, int argc)
     char nsb[96], kb[32], db[64];
     ino_t ns = subject_ipc_ns(sh, nsb, sizeof nsb);
     out_printf(sh, _("System V IPC objects in the subject's IPC namespace %s:\n"), nsb);
-    cJSON *res = cJSON_CreateObject();
-    cJSON_AddItemToObject(res, "ns", json_ino(sh, NS_IPC, ns));
-    cJSON *arr = cJSON_AddArrayToObject(res, "objects");
+    print_ino(sh, PRINT_JSON, "ns", NULL, NS_IPC, ns);
+    open_json_array(sh, "objects");
     if (l.n == 0)
         out_printf(sh, "  (none)\n");
     else
@@ -167,30 +164,33 @@ static int ipc_ls(struct nsl *sh, int argc)
         bool mine = made_here(sh, o, ns);
         key_text(o->key, kb, sizeof kb);
         obj_details(o, db, sizeof db);
-        out_printf(sh, "  %-4s %-11s %-10d %-5o %-6u %s%s\n", ipc_kind_names[o->kind], kb, o->id,
-                   o->perms, (unsigned)o->uid, db, mine ? "  (made in this session)" : "");
-        cJSON *j = cJSON_CreateObject();
-        cJSON_AddStringToObject(j, "kind", ipc_kind_names[o->kind]);
-        cJSON_AddNumberToObject(j, "key", o->key);
-        cJSON_AddNumberToObject(j, "id", o->id);
         char pb[16];
         snprintf(pb, sizeof pb, "%o", o->perms);
-        cJSON_AddStringToObject(j, "perms", pb);
-        cJSON_AddNumberToObject(j, "uid", o->uid);
-        cJSON_AddNumberToObject(j, "cuid", o->cuid);
+        /* One row of text, one object: the key shown in hex, given as a
+         * number; the details in words, given field by field. */
+        open_json_object(sh, NULL);
+        print_string(sh, PRINT_ANY, "kind", "  %-4s ", ipc_kind_names[o->kind]);
+        print_string(sh, PRINT_FP, NULL, "%-11s ", kb);
+        print_int(sh, PRINT_JSON, "key", NULL, o->key);
+        print_int(sh, PRINT_ANY, "id", "%-10lld ", o->id);
+        print_string(sh, PRINT_ANY, "perms", "%-5s ", pb);
+        print_uint(sh, PRINT_ANY, "uid", "%-6llu ", o->uid);
+        print_uint(sh, PRINT_JSON, "cuid", NULL, o->cuid);
+        print_string(sh, PRINT_FP, NULL, "%s", db);
         if (o->kind == IPC_KIND_MSG) {
-            cJSON_AddNumberToObject(j, "bytes", (double)o->a);
-            cJSON_AddNumberToObject(j, "messages", (double)o->b);
+            print_uint(sh, PRINT_JSON, "bytes", NULL, o->a);
+            print_uint(sh, PRINT_JSON, "messages", NULL, o->b);
         } else if (o->kind == IPC_KIND_SHM) {
-            cJSON_AddNumberToObject(j, "size", (double)o->a);
-            cJSON_AddNumberToObject(j, "nattch", (double)o->b);
+            print_uint(sh, PRINT_JSON, "size", NULL, o->a);
+            print_uint(sh, PRINT_JSON, "nattch", NULL, o->b);
         } else {
-            cJSON_AddNumberToObject(j, "nsems", (double)o->a);
+            print_uint(sh, PRINT_JSON, "nsems", NULL, o->a);
         }
-        cJSON_AddBoolToObject(j, "made_here", mine);
-        cJSON_AddItemToArray(arr, j);
+        print_bool(sh, PRINT_JSON, "made_here", NULL, mine);
+        out_printf(sh, "%s\n", mine ? "  (made in this session)" : "");
+        close_json_object(sh);
     }
-    sh->step.result = res;
+    close_json_array(sh);
     ipc_list_free(&l);
     return 0;
 }

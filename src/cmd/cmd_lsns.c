@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 /* ls-ns all and ls-ns --tree: the system-wide views, from kernel/nsscan. */
 #include "cmd/cmd_lsns.h"
+#include "session/report.h"
 
 #include "kernel/nsscan.h"
 #include "render/nsscan_print.h"

@@ -153,37 +153,35 @@ static void report_unbindable_skipped(struct nsl *sh, const struct mount_reply *
     }
 }
 
-static cJSON *result_json(struct nsl *sh, const struct mount_reply *r, const struct mount_views *v)
+static void ids_result(struct nsl *sh, const char *key, const int *v, size_t n)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "target", r->target ? r->target : "");
-    if (r->before)
-        cJSON_AddStringToObject(o, "before", r->before);
-    else
-        cJSON_AddNullToObject(o, "before");
-    if (r->after)
-        cJSON_AddStringToObject(o, "after", r->after);
-    else
-        cJSON_AddNullToObject(o, "after");
+    open_json_array(sh, key);
+    for (size_t k = 0; k < n; k++)
+        print_int(sh, PRINT_JSON, NULL, NULL, v[k]);
+    close_json_array(sh);
+}
+
+/* The step's result: the target's line before and after, the mount there
+ * now and its propagation, the mounts the step added and removed. */
+static void result_json(struct nsl *sh, const struct mount_reply *r, const struct mount_views *v)
+{
+    print_string(sh, PRINT_JSON, "target", NULL, r->target ? r->target : "");
+    print_string(sh, PRINT_JSON, "before", NULL, r->before);
+    print_string(sh, PRINT_JSON, "after", NULL, r->after);
     const struct mount_ent *now = r->after_id ? mount_table_find_id(&v->self, r->after_id) : NULL;
     if (now) {
         struct mount_labels lb = mount_labels_of(sh);
         struct strbuf sb = {0};
         mount_propagation_format(now, &lb, &sb);
-        cJSON_AddNumberToObject(o, "id", now->id);
-        cJSON_AddStringToObject(o, "propagation", sb_str(&sb));
+        print_int(sh, PRINT_JSON, "id", NULL, now->id);
+        print_string(sh, PRINT_JSON, "propagation", NULL, sb_str(&sb));
         sb_free(&sb);
     } else {
-        cJSON_AddNullToObject(o, "id");
-        cJSON_AddNullToObject(o, "propagation");
+        print_null(sh, "id");
+        print_null(sh, "propagation");
     }
-    cJSON *a = cJSON_AddArrayToObject(o, "added");
-    for (size_t k = 0; k < r->n_added; k++)
-        cJSON_AddItemToArray(a, cJSON_CreateNumber(r->added[k]));
-    a = cJSON_AddArrayToObject(o, "removed");
-    for (size_t k = 0; k < r->n_removed; k++)
-        cJSON_AddItemToArray(a, cJSON_CreateNumber(r->removed[k]));
-    return o;
+    ids_result(sh, "added", r->added, r->n_added);
+    ids_result(sh, "removed", r->removed, r->n_removed);
 }
 
 /* The error of a failed mechanism, with the next step where it is plain. */
@@ -255,7 +253,7 @@ static int mount_request(struct nsl *sh, enum mount_verb verb, int64_t i1, int64
         report(sh, verb, &r, &v);
         if (verb == MV_BIND && i1)
             report_unbindable_skipped(sh, &r, &v);
-        sh->step.result = result_json(sh, &r, &v);
+        result_json(sh, &r, &v);
     }
     mount_views_free(&v);
     mount_table_free(&h0);
@@ -351,7 +349,7 @@ int cmd_scratch(struct nsl *sh, int argc, char **argv)
     const char *dir = scratch_ensure(sh, &sh->step.trace, &e);
     if (!dir)
         return step_fail_err(sh, &e);
-    out_printf(sh, "%s\n", dir);
+    print_string(sh, PRINT_ANY, "path", "%s\n", dir);
     if (fresh)
         out_printf(sh, _("A directory of this session's own for experiments, removed at exit (with "
                        "whatever the session mounted under it in the host's mount namespace "
@@ -359,9 +357,6 @@ int cmd_scratch(struct nsl *sh, int argc, char **argv)
                        "`!mkdir %s/a`. Mount on it after `unshare mnt`: in the host's mount "
                        "namespace the guard refuses.\n"),
                    SCRATCH_WORD, SCRATCH_WORD);
-    cJSON *res = cJSON_CreateObject();
-    cJSON_AddStringToObject(res, "path", dir);
-    sh->step.result = res;
     return 0;
 }
 

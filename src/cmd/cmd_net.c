@@ -57,45 +57,107 @@ static const char *why_suffix(const struct subj_rep *rep, char *buf, size_t size
     return buf;
 }
 
-static int cmd_veth_run(struct nsl *sh, int argc, char **argv)
+/* veth's words: NAME PEER [--peer-ns TARGET]. */
+static int veth_args(struct nsl *sh, int argc, char **argv, const char **name, const char **peer,
+                     const char **peer_target)
 {
-    const char *name = NULL, *peer = NULL, *peer_target = NULL;
     struct nsl_err e;
     for (int k = 1; k < argc; k++) {
         if (strcmp(argv[k], "--peer-ns") == 0) {
             if (k + 1 >= argc)
                 return step_usage(sh, "--peer-ns needs a TARGET (self, host, PID or %%N)");
-            peer_target = argv[++k];
+            *peer_target = argv[++k];
         } else if (argv[k][0] == '-') {
             return step_usage(sh, "veth: unknown option '%s' (--peer-ns TARGET)", argv[k]);
-        } else if (!name) {
-            name = argv[k];
-        } else if (!peer) {
-            peer = argv[k];
+        } else if (!*name) {
+            *name = argv[k];
+        } else if (!*peer) {
+            *peer = argv[k];
         } else {
             return step_usage(sh, "usage: veth NAME PEER [--peer-ns TARGET]");
         }
     }
-    if (!peer)
+    if (!*peer)
         return step_usage(sh, "usage: veth NAME PEER [--peer-ns TARGET]");
-    if (net_name_check(name, &e) < 0 || net_name_check(peer, &e) < 0)
+    if (net_name_check(*name, &e) < 0 || net_name_check(*peer, &e) < 0)
         return step_fail_err(sh, &e);
-    ino_t subj_ns = ns_inode_of(sh, sh->subj.pid, NS_NET), peer_ns = subj_ns;
+    return 0;
+}
+
+/* --peer-ns TARGET: its network namespace, opened (*fd) for the subject,
+ * with the path as shown (shown) and its inode (*peer_ns). */
+static int veth_peer_open(struct nsl *sh, const char *peer_target, int *fd, char *shown,
+                          size_t shown_size, ino_t *peer_ns)
+{
     struct target t = {0};
-    int fd = -1;
-    char shown[96], pb[32];
-    if (peer_target) {
-        if (target_resolve(sh, peer_target, 0, &t, &e) < 0)
-            return step_fail_err(sh, &e);
-        char rel[64];
-        snprintf(rel, sizeof rel, "%d/ns/net", (int)t.pid);
-        fd = openat(sh->procfd, rel, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            return step_fail_errno(sh, errno, "cannot open /proc/%s/ns/net",
-                                   fmt_pid(sh, t.pid, pb, sizeof pb));
-        snprintf(shown, sizeof shown, "/proc/%s/ns/net", fmt_pid(sh, t.pid, pb, sizeof pb));
-        peer_ns = ns_inode_of(sh, t.pid, NS_NET);
+    struct nsl_err e;
+    char rel[64], pb[32];
+    if (target_resolve(sh, peer_target, 0, &t, &e) < 0)
+        return step_fail_err(sh, &e);
+    snprintf(rel, sizeof rel, "%d/ns/net", (int)t.pid);
+    *fd = openat(sh->procfd, rel, O_RDONLY | O_CLOEXEC);
+    if (*fd < 0)
+        return step_fail_errno(sh, errno, "cannot open /proc/%s/ns/net",
+                               fmt_pid(sh, t.pid, pb, sizeof pb));
+    snprintf(shown, shown_size, "/proc/%s/ns/net", fmt_pid(sh, t.pid, pb, sizeof pb));
+    *peer_ns = ns_inode_of(sh, t.pid, NS_NET);
+    return 0;
+}
+
+/* Why the kernel refused the pair. */
+static int veth_refused(struct nsl *sh, const struct subj_rep *rep, const char *name,
+                        const char *peer, const char *peer_target, const char *n1, const char *n2)
+{
+    char wb[300];
+    int err = rep->err;
+    if (err == EEXIST)
+        return step_fail_errno(sh, err, "a device named %s or %s already exists (in the "
+                                        "subject's network namespace %s%s%s)%s", name, peer, n1,
+                               peer_target ? " or in " : "", peer_target ? n2 : "",
+                               why_suffix(rep, wb, sizeof wb));
+    if (err == EPERM)
+        return step_fail_errno(sh, err, "creating the veth pair needs %s%s", privilege_hint(),
+                               peer_target ? "; moving the peer needs it over the target's "
+                                             "namespace too" : "");
+    return step_fail_errno(sh, err, "cannot create the veth pair %s/%s%s", name, peer,
+                           why_suffix(rep, wb, sizeof wb));
+}
+
+/* An end in the host's namespace outlives the session: note it for
+ * deletion at exit. */
+static bool veth_note_host_ends(struct nsl *sh, const struct subj_rep *rep, const char *name,
+                                const char *peer, ino_t subj_ns, ino_t peer_ns)
+{
+    struct nsl_err e;
+    if (subj_ns == sh->host_ns[NS_NET].ino) {
+        struct made_net m = {.what = MADE_NET_DEVICE, .ifindex = (int)rep->i[0]};
+        snprintf(m.name, sizeof m.name, "%s", name);
+        made_add_net(sh, &m);
     }
+    if (peer_ns == sh->host_ns[NS_NET].ino) {
+        struct rtnl *r;
+        struct made_net m = {.what = MADE_NET_DEVICE};
+        snprintf(m.name, sizeof m.name, "%s", peer);
+        if (rtnl_open(&r, &e) == 0) {
+            if (rtnl_link_get(r, peer, &m.ifindex, NULL) == 0)
+                made_add_net(sh, &m);
+            rtnl_close(r);
+        }
+    }
+    return subj_ns == sh->host_ns[NS_NET].ino || peer_ns == sh->host_ns[NS_NET].ino;
+}
+
+static int cmd_veth_run(struct nsl *sh, int argc, char **argv)
+{
+    const char *name = NULL, *peer = NULL, *peer_target = NULL;
+    struct nsl_err e;
+    if (veth_args(sh, argc, argv, &name, &peer, &peer_target) < 0)
+        return -1;
+    ino_t subj_ns = ns_inode_of(sh, sh->subj.pid, NS_NET), peer_ns = subj_ns;
+    int fd = -1;
+    char shown[96];
+    if (peer_target && veth_peer_open(sh, peer_target, &fd, shown, sizeof shown, &peer_ns) < 0)
+        return -1;
     if (strcmp(name, peer) == 0 && peer_ns == subj_ns) {
         if (fd >= 0)
             close(fd);
@@ -113,23 +175,11 @@ static int cmd_veth_run(struct nsl *sh, int argc, char **argv)
         close(fd);
     if (rc < 0)
         return step_fail_err(sh, &e);
-    char n1[96], n2[96], wb[300];
+    char n1[96], n2[96];
     ns_words(sh, subj_ns, n1, sizeof n1);
     ns_words(sh, peer_ns, n2, sizeof n2);
     if (rep.ret < 0) {
-        int err = rep.err;
-        if (err == EEXIST)
-            rc = step_fail_errno(sh, err, "a device named %s or %s already exists (in the "
-                                          "subject's network namespace %s%s%s)%s", name, peer, n1,
-                                 peer_target ? " or in " : "", peer_target ? n2 : "",
-                                 why_suffix(&rep, wb, sizeof wb));
-        else if (err == EPERM)
-            rc = step_fail_errno(sh, err, "creating the veth pair needs %s%s", privilege_hint(),
-                                 peer_target ? "; moving the peer needs it over the target's "
-                                               "namespace too" : "");
-        else
-            rc = step_fail_errno(sh, err, "cannot create the veth pair %s/%s%s", name, peer,
-                                 why_suffix(&rep, wb, sizeof wb));
+        rc = veth_refused(sh, &rep, name, peer, peer_target, n1, n2);
         subj_rep_free(&rep);
         return rc;
     }
@@ -140,33 +190,14 @@ static int cmd_veth_run(struct nsl *sh, int argc, char **argv)
         out_printf(sh, _("           %s in the same namespace.\n"), peer);
     out_printf(sh, _("What enters one end leaves the other: a cable between two namespaces. Both "
                    "ends start DOWN (`link up NAME`).\n"));
-    /* In the host's namespace the pair outlives the session: note it for
-     * deletion at exit. */
-    if (subj_ns == sh->host_ns[NS_NET].ino) {
-        struct made_net m = {.what = MADE_NET_DEVICE, .ifindex = (int)rep.i[0]};
-        snprintf(m.name, sizeof m.name, "%s", name);
-        made_add_net(sh, &m);
-    }
-    if (peer_ns == sh->host_ns[NS_NET].ino) {
-        struct rtnl *r;
-        struct made_net m = {.what = MADE_NET_DEVICE};
-        snprintf(m.name, sizeof m.name, "%s", peer);
-        if (rtnl_open(&r, &e) == 0) {
-            if (rtnl_link_get(r, peer, &m.ifindex, NULL) == 0)
-                made_add_net(sh, &m);
-            rtnl_close(r);
-        }
-    }
-    if (subj_ns == sh->host_ns[NS_NET].ino || peer_ns == sh->host_ns[NS_NET].ino)
+    if (veth_note_host_ends(sh, &rep, name, peer, subj_ns, peer_ns))
         out_printf(sh, _("One end is in the host's network namespace: nslab deletes the pair when "
                        "the session ends.\n"));
-    cJSON *res = cJSON_CreateObject();
-    cJSON_AddStringToObject(res, "name", name);
-    cJSON_AddStringToObject(res, "peer", peer);
-    cJSON_AddNumberToObject(res, "ifindex", (double)rep.i[0]);
-    cJSON_AddItemToObject(res, "ns", json_ino(sh, NS_NET, subj_ns));
-    cJSON_AddItemToObject(res, "peer_ns", json_ino(sh, NS_NET, peer_ns));
-    sh->step.result = res;
+    print_string(sh, PRINT_JSON, "name", NULL, name);
+    print_string(sh, PRINT_JSON, "peer", NULL, peer);
+    print_int(sh, PRINT_JSON, "ifindex", NULL, rep.i[0]);
+    print_ino(sh, PRINT_JSON, "ns", NULL, NS_NET, subj_ns);
+    print_ino(sh, PRINT_JSON, "peer_ns", NULL, NS_NET, peer_ns);
     subj_rep_free(&rep);
     return 0;
 }
@@ -199,7 +230,7 @@ static int dump_fn(void *arg, struct trace *t, struct strbuf *out)
     return 0;
 }
 
-static void links_render(struct nsl *sh, struct net_links *l, cJSON *arr)
+static void links_render(struct nsl *sh, struct net_links *l)
 {
     out_printf(sh, "  %-4s %-16s %-8s %-32s %-18s %s\n", "IDX", "NAME", "STATE", "FLAGS", "MAC",
                "ADDRESSES");
@@ -218,37 +249,40 @@ static void links_render(struct nsl *sh, struct net_links *l, cJSON *arr)
             net_mac_format(d->mac, d->maclen, &mac);
         else
             sb_append(&mac, "-");
-        cJSON *j = cJSON_CreateObject();
-        cJSON_AddNumberToObject(j, "ifindex", d->ifindex);
-        cJSON_AddStringToObject(j, "ifname", d->name);
+        /* One row of text, one object of the "links" array: the names
+         * differ (the row shows NAME@PEER, the object ifname and link_*). */
+        open_json_object(sh, NULL);
+        print_int(sh, PRINT_ANY, "ifindex", "  %-4lld ", d->ifindex);
+        print_string(sh, PRINT_JSON, "ifname", NULL, d->name);
         if (d->kind[0])
-            cJSON_AddStringToObject(j, "kind", d->kind);
-        cJSON_AddStringToObject(j, "operstate", net_operstate_name(d->operstate));
-        cJSON_AddStringToObject(j, "flags", sb_str(&flags));
-        cJSON_AddNumberToObject(j, "mtu", d->mtu);
-        cJSON_AddStringToObject(j, "address", sb_str(&mac));
+            print_string(sh, PRINT_JSON, "kind", NULL, d->kind);
+        out_printf(sh, "%-16s ", sb_str(&name));
+        print_string(sh, PRINT_ANY, "operstate", "%-8s ", net_operstate_name(d->operstate));
+        print_string(sh, PRINT_ANY, "flags", "%-32s ", sb_str(&flags));
+        print_int(sh, PRINT_JSON, "mtu", NULL, d->mtu);
+        print_string(sh, PRINT_ANY, "address", "%-18s ", sb_str(&mac));
         if (d->link)
-            cJSON_AddNumberToObject(j, "link_index", d->link);
+            print_int(sh, PRINT_JSON, "link_index", NULL, d->link);
         if (d->link_netnsid >= 0)
-            cJSON_AddNumberToObject(j, "link_netnsid", d->link_netnsid);
-        cJSON *ai = cJSON_AddArrayToObject(j, "addr_info");
+            print_int(sh, PRINT_JSON, "link_netnsid", NULL, d->link_netnsid);
+        open_json_array(sh, "addr_info");
         for (size_t a = 0; a < d->naddrs; a++) {
             struct strbuf s = {0};
             net_addr_format(&d->addrs[a], &s);
             sb_printf(&addrs, "%s%s", a ? " " : "", sb_str(&s));
             char *slash = strchr(s.buf, '/');
             *slash = '\0';
-            cJSON *o = cJSON_CreateObject();
-            cJSON_AddStringToObject(o, "family", d->addrs[a].family == AF_INET ? "inet" : "inet6");
-            cJSON_AddStringToObject(o, "local", s.buf);
-            cJSON_AddNumberToObject(o, "prefixlen", d->addrs[a].prefix);
-            cJSON_AddItemToArray(ai, o);
+            open_json_object(sh, NULL);
+            print_string(sh, PRINT_JSON, "family", NULL,
+                         d->addrs[a].family == AF_INET ? "inet" : "inet6");
+            print_string(sh, PRINT_JSON, "local", NULL, s.buf);
+            print_int(sh, PRINT_JSON, "prefixlen", NULL, d->addrs[a].prefix);
+            close_json_object(sh);
             sb_free(&s);
         }
-        cJSON_AddItemToArray(arr, j);
-        out_printf(sh, "  %-4d %-16s %-8s %-32s %-18s %s\n", d->ifindex, sb_str(&name),
-                   net_operstate_name(d->operstate), sb_str(&flags), sb_str(&mac),
-                   addrs.len ? sb_str(&addrs) : "-");
+        close_json_array(sh);
+        close_json_object(sh);
+        out_printf(sh, "%s\n", addrs.len ? sb_str(&addrs) : "-");
         sb_free(&name);
         sb_free(&flags);
         sb_free(&mac);
@@ -342,14 +376,22 @@ static int link_show(struct nsl *sh, const char *word)
     target_resolve(sh, word, 0, &t, &e);
     out_printf(sh, _("Network devices in %s's network namespace %s, %s:\n"), target_whose(word),
                ns_words(sh, ns, nb, sizeof nb), how);
-    cJSON *res = cJSON_CreateObject();
-    cJSON_AddItemToObject(res, "pid", json_pid(sh, t.pid));
-    cJSON_AddItemToObject(res, "ns", json_ino(sh, NS_NET, ns));
-    cJSON_AddBoolToObject(res, "host_ns", ns == sh->host_ns[NS_NET].ino);
-    links_render(sh, &l, cJSON_AddArrayToObject(res, "links"));
-    sh->step.result = res;
+    print_pid(sh, PRINT_JSON, "pid", NULL, t.pid);
+    print_ino(sh, PRINT_JSON, "ns", NULL, NS_NET, ns);
+    print_bool(sh, PRINT_JSON, "host_ns", NULL, ns == sh->host_ns[NS_NET].ino);
+    open_json_array(sh, "links");
+    links_render(sh, &l);
+    close_json_array(sh);
     net_links_free(&l);
     return 0;
+}
+
+/* What link up and addr add waited for: the device, operational or not. */
+static void link_wait_json(struct nsl *sh, const struct subj_rep *rep)
+{
+    print_int(sh, PRINT_JSON, "ifindex", NULL, rep->i[0]);
+    print_bool(sh, PRINT_JSON, "operational", NULL, rep->i[3] == LINK_OPERATIONAL);
+    print_int(sh, PRINT_JSON, "waited_ms", NULL, rep->i[2]);
 }
 
 static int link_up(struct nsl *sh, const char *name)
@@ -400,12 +442,8 @@ static int link_up(struct nsl *sh, const char *name)
             out_printf(sh, _("It is a device of the host's network namespace: nslab brings it down "
                            "again when the session ends.\n"));
         }
-        cJSON *res = cJSON_CreateObject();
-        cJSON_AddStringToObject(res, "name", name);
-        cJSON_AddNumberToObject(res, "ifindex", (double)rep.i[0]);
-        cJSON_AddBoolToObject(res, "operational", rep.i[3] == LINK_OPERATIONAL);
-        cJSON_AddNumberToObject(res, "waited_ms", (double)rep.i[2]);
-        sh->step.result = res;
+        print_string(sh, PRINT_JSON, "name", NULL, name);
+        link_wait_json(sh, &rep);
     }
     subj_rep_free(&rep);
     return rc;
@@ -462,13 +500,9 @@ int cmd_addr(struct nsl *sh, int argc, char **argv)
             out_printf(sh, _("It is a device of the host's network namespace: nslab removes the "
                            "address when the session ends.\n"));
         }
-        cJSON *res = cJSON_CreateObject();
-        cJSON_AddStringToObject(res, "address", argv[2]);
-        cJSON_AddStringToObject(res, "dev", argv[4]);
-        cJSON_AddNumberToObject(res, "ifindex", (double)rep.i[0]);
-        cJSON_AddBoolToObject(res, "operational", rep.i[3] == LINK_OPERATIONAL);
-        cJSON_AddNumberToObject(res, "waited_ms", (double)rep.i[2]);
-        sh->step.result = res;
+        print_string(sh, PRINT_JSON, "address", NULL, argv[2]);
+        print_string(sh, PRINT_JSON, "dev", NULL, argv[4]);
+        link_wait_json(sh, &rep);
     }
     subj_rep_free(&rep);
     return rc;

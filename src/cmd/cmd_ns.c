@@ -30,9 +30,8 @@ static int ls_ns_target(struct nsl *sh, const char *word)
     char b1[32], b2[32];
     out_printf(sh, "  %-18s %-16s %s\n", "NAMESPACE",
                (snprintf(b1, sizeof b1, "PID %s", fmt_pid(sh, t.pid, b2, sizeof b2)), b1), "HOST");
-    cJSON *res = cJSON_CreateObject();
-    cJSON_AddItemToObject(res, "target", json_pid(sh, t.pid));
-    cJSON *arr = cJSON_AddArrayToObject(res, "namespaces");
+    print_pid(sh, PRINT_JSON, "target", NULL, t.pid);
+    open_json_array(sh, "namespaces");
     for (int s = 0; s < NS_NSLOTS; s++) {
         const struct ns_obs *o = &snap.ns[s];
         bool differs = o->ino != sh->host_ns[s].ino;
@@ -43,13 +42,13 @@ static int ls_ns_target(struct nsl *sh, const char *word)
         out_printf(sh, "  %s%-18s %-16s %s%s\n", differs ? col(sh, C_CYAN) : "", ns_info[s].name,
                    v, differs ? fmt_ino(sh, s, sh->host_ns[s].ino, b2, sizeof b2) : "same",
                    differs ? col(sh, C_RESET) : "");
-        cJSON *n = cJSON_CreateObject();
-        cJSON_AddStringToObject(n, "type", ns_info[s].name);
-        cJSON_AddItemToObject(n, "inode", json_ino(sh, s, o->ino));
-        cJSON_AddItemToObject(n, "host_inode", json_ino(sh, s, sh->host_ns[s].ino));
-        cJSON_AddItemToArray(arr, n);
+        open_json_object(sh, NULL);
+        print_string(sh, PRINT_JSON, "type", NULL, ns_info[s].name);
+        print_ino(sh, PRINT_JSON, "inode", NULL, s, o->ino);
+        print_ino(sh, PRINT_JSON, "host_inode", NULL, s, sh->host_ns[s].ino);
+        close_json_object(sh);
     }
-    sh->step.result = res;
+    close_json_array(sh);
     return 0;
 }
 
@@ -232,6 +231,45 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
     return rc;
 }
 
+/* Why entering which (a /proc/TARGET/ns/TYPE path) failed. */
+static int setns_refused(struct nsl *sh, int err, const char *which)
+{
+    if (err == EINVAL && strstr(which, "/user"))
+        return step_fail_errno(sh, err, "setns %s failed: a process cannot enter its own or "
+                                        "an ancestor user namespace (`reset` starts a fresh "
+                                        "subject in the host's)", which);
+    if (err == EPERM && strstr(which, "/user"))
+        /* What `setns user host` gives after `unshare user`: the way
+         * back is a fresh subject, not a capability. */
+        return step_fail_errno(sh, err, "setns %s failed: entering a user namespace needs "
+                                        "CAP_SYS_ADMIN in it, and no process can re-enter an "
+                                        "ancestor user namespace (`reset` starts a fresh "
+                                        "subject in the host's)", which);
+    if (err == EPERM)
+        return step_fail_errno(sh, err, "setns %s failed: entering needs CAP_SYS_ADMIN in the "
+                                        "user namespace that owns the target namespace (and "
+                                        "CAP_SYS_CHROOT for mnt)", which);
+    return step_fail_errno(sh, err, "setns %s failed", which);
+}
+
+/* What entering the n namespaces (what: their paths) of target did. */
+static void setns_report(struct nsl *sh, const char *const *what, int n, const char *target)
+{
+    for (int k = 0; k < n; k++) {
+        if (strstr(what[k], "/ns/pid"))
+            out_printf(sh, _("pid: the subject keeps its own PID namespace; only "
+                           "pid_for_children changed (the next spawned process is born in "
+                           "%s's PID namespace).\n"), target);
+        else if (strstr(what[k], "/ns/time"))
+            /* Unlike unshare(CLONE_NEWTIME), setns moves the caller
+             * too: the kernel switches both time and time_for_children. */
+            out_printf(sh, _("time: the subject and its future children are now in %s's time "
+                           "namespace (unlike unshare time, setns moves the caller itself).\n"),
+                       target);
+    }
+    out_printf(sh, _("entered %d namespace%s of %s\n"), n, n == 1 ? "" : "s", target);
+}
+
 int cmd_setns(struct nsl *sh, int argc, char **argv)
 {
     if (argc != 3)
@@ -305,38 +343,9 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
         return step_fail_err(sh, &e);
     if (rep.ret < 0) {
         int k = (int)rep.i[0];
-        const char *which = k >= 0 && k < n ? what[k] : "?";
-        if (rep.err == EINVAL && strstr(which, "/user"))
-            rc = step_fail_errno(sh, rep.err, "setns %s failed: a process cannot enter its own or "
-                                              "an ancestor user namespace (`reset` starts a fresh "
-                                              "subject in the host's)", which);
-        else if (rep.err == EPERM && strstr(which, "/user"))
-            /* What `setns user host` gives after `unshare user`: the way
-             * back is a fresh subject, not a capability. */
-            rc = step_fail_errno(sh, rep.err, "setns %s failed: entering a user namespace needs "
-                                              "CAP_SYS_ADMIN in it, and no process can re-enter an "
-                                              "ancestor user namespace (`reset` starts a fresh "
-                                              "subject in the host's)", which);
-        else if (rep.err == EPERM)
-            rc = step_fail_errno(sh, rep.err, "setns %s failed: entering needs CAP_SYS_ADMIN in the "
-                                              "user namespace that owns the target namespace (and "
-                                              "CAP_SYS_CHROOT for mnt)", which);
-        else
-            rc = step_fail_errno(sh, rep.err, "setns %s failed", which);
+        rc = setns_refused(sh, rep.err, k >= 0 && k < n ? what[k] : "?");
     } else {
-        for (int k = 0; k < n; k++) {
-            if (strstr(what[k], "/ns/pid"))
-                out_printf(sh, _("pid: the subject keeps its own PID namespace; only "
-                               "pid_for_children changed (the next spawned process is born in "
-                               "%s's PID namespace).\n"), argv[2]);
-            else if (strstr(what[k], "/ns/time"))
-                /* Unlike unshare(CLONE_NEWTIME), setns moves the caller
-                 * too: the kernel switches both time and time_for_children. */
-                out_printf(sh, _("time: the subject and its future children are now in %s's time "
-                               "namespace (unlike unshare time, setns moves the caller itself).\n"),
-                           argv[2]);
-        }
-        out_printf(sh, _("entered %d namespace%s of %s\n"), n, n == 1 ? "" : "s", argv[2]);
+        setns_report(sh, what, n, argv[2]);
     }
     subj_rep_free(&rep);
     return rc;

@@ -79,17 +79,19 @@ static bool job_ended(const struct job *j)
 /* A job in the host's PID namespace has its host PID inside too: with
  * --stable that number is a host PID like any other and gets its label,
  * or transcripts differ from run to run. */
-static cJSON *json_ns_pid(struct nsl *sh, const struct job *j)
+static void print_ns_pid(struct nsl *sh, enum print_to to, const char *key, const char *fmt,
+                         const struct job *j)
 {
-    return j->ns_pid == j->pid ? json_pid(sh, j->pid) : cJSON_CreateNumber(j->ns_pid);
-}
-
-static const char *fmt_ns_pid(struct nsl *sh, const struct job *j, char *buf, size_t size)
-{
-    if (j->ns_pid == j->pid)
-        return fmt_pid(sh, j->pid, buf, size);
-    snprintf(buf, size, "%d", (int)j->ns_pid);
-    return buf;
+    if (j->ns_pid == j->pid) {
+        print_pid(sh, to, key, fmt, j->pid);
+        return;
+    }
+    char buf[32];
+    snprintf(buf, sizeof buf, "%d", (int)j->ns_pid);
+    if (to != PRINT_JSON)
+        print_string(sh, PRINT_FP, NULL, fmt, buf);
+    if (to != PRINT_FP)
+        print_int(sh, PRINT_JSON, key, NULL, j->ns_pid);
 }
 
 int cmd_spawn(struct nsl *sh, int argc, char **argv)
@@ -158,10 +160,11 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
             made_ns_note(sh, NS_MNT, j->pid, 0, (ino_t)rep.i[3]);
         if (flags & CLONE_NEWUTS)
             made_ns_note(sh, NS_UTS, j->pid, 0, (ino_t)rep.i[4]);
-        char pb[32];
-        out_printf(sh, "[%%%d] pid %s", j->id, fmt_pid(sh, j->pid, pb, sizeof pb));
+        print_int(sh, PRINT_ANY, "job", "[%%%lld] pid ", j->id);
+        print_pid(sh, PRINT_ANY, "pid", "%s", j->pid);
         if (j->ns_pid && j->ns_pid != j->pid)
             out_printf(sh, " (pid %d inside its PID namespace)", (int)j->ns_pid);
+        print_ns_pid(sh, PRINT_JSON, "ns_pid", NULL, j);
         out_printf(sh, " %s\n", cmd);
         for (int c = 0; c < cgp.n; c++)
             out_printf(sh, _("%%%d is in %s from its start: the subject wrote its PID to %s's "
@@ -179,11 +182,6 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
             if (job_ended(j)) /* it ended before it was a job */
                 events_init_gone(sh, j->pid);
         }
-        cJSON *res = cJSON_CreateObject();
-        cJSON_AddNumberToObject(res, "job", j->id);
-        cJSON_AddItemToObject(res, "pid", json_pid(sh, j->pid));
-        cJSON_AddItemToObject(res, "ns_pid", json_ns_pid(sh, j));
-        sh->step.result = res;
     }
     subj_rep_free(&rep);
     return rc;
@@ -217,7 +215,6 @@ int cmd_run(struct nsl *sh, int argc, char **argv)
             events_init_gone(sh, (pid_t)rep.ret);
         }
         int st = (int)rep.i[1];
-        cJSON *res = cJSON_CreateObject();
         if (WIFSTOPPED(st)) {
             /* Ctrl-Z (or a stop signal from elsewhere): as in a shell, the
              * program stays, stopped, as a job; nslab has the terminal
@@ -235,17 +232,16 @@ int cmd_run(struct nsl *sh, int argc, char **argv)
                              "`kill -CONT %%%d` lets it run on in the background (where reading "
                              "the terminal stops it again, by SIGTTIN).\n"),
                        argv[0], signal_name(WSTOPSIG(st)), j->id, j->id, j->id);
-            cJSON_AddNumberToObject(res, "job", j->id);
-            cJSON_AddStringToObject(res, "stopped", signal_name(WSTOPSIG(st)));
+            print_int(sh, PRINT_JSON, "job", NULL, j->id);
+            print_string(sh, PRINT_JSON, "stopped", NULL, signal_name(WSTOPSIG(st)));
         } else if (WIFSIGNALED(st)) {
-            cJSON_AddStringToObject(res, "signal", signal_name(WTERMSIG(st)));
+            print_string(sh, PRINT_JSON, "signal", NULL, signal_name(WTERMSIG(st)));
             rc = step_fail(sh, 0, "%s was killed by SIG%s", argv[0], signal_name(WTERMSIG(st)));
         } else {
-            cJSON_AddNumberToObject(res, "status", WEXITSTATUS(st));
+            print_int(sh, PRINT_JSON, "status", NULL, WEXITSTATUS(st));
             if (WEXITSTATUS(st))
                 rc = step_fail(sh, 0, "%s exited with status %d", argv[0], WEXITSTATUS(st));
         }
-        sh->step.result = res;
     }
     subj_rep_free(&rep);
     return rc;
@@ -256,25 +252,23 @@ int cmd_jobs(struct nsl *sh, int argc, char **argv)
     if (argc != 1)
         return step_usage(sh, "usage: jobs");
     events_poll(sh, 0);
-    cJSON *arr = cJSON_CreateArray();
-    char pb[32], nb[32], sb[64];
+    char sb[64];
+    open_json_array(sh, NULL); /* the result: one object a job */
     if (sh->jobs.n == 0)
         out_printf(sh, _("no jobs (spawn starts one)\n"));
     else
         out_printf(sh, "  %-5s %-10s %-8s %-18s %s\n", "JOB", "PID", "INSIDE", "STATE", "COMMAND");
     for (size_t k = 0; k < sh->jobs.n; k++) {
         struct job *j = &sh->jobs.v[k];
-        out_printf(sh, "  %%%-4d %-10s %-8s %-18s %s\n", j->id, fmt_pid(sh, j->pid, pb, sizeof pb),
-                   fmt_ns_pid(sh, j, nb, sizeof nb), job_state_text(j, sb, sizeof sb), j->cmd);
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "job", j->id);
-        cJSON_AddItemToObject(o, "pid", json_pid(sh, j->pid));
-        cJSON_AddItemToObject(o, "ns_pid", json_ns_pid(sh, j));
-        cJSON_AddStringToObject(o, "state", job_state_text(j, sb, sizeof sb));
-        cJSON_AddStringToObject(o, "command", j->cmd);
-        cJSON_AddItemToArray(arr, o);
+        open_json_object(sh, NULL);
+        print_int(sh, PRINT_ANY, "job", "  %%%-4lld ", j->id);
+        print_pid(sh, PRINT_ANY, "pid", "%-10s ", j->pid);
+        print_ns_pid(sh, PRINT_ANY, "ns_pid", "%-8s ", j);
+        print_string(sh, PRINT_ANY, "state", "%-18s ", job_state_text(j, sb, sizeof sb));
+        print_string(sh, PRINT_ANY, "command", "%s\n", j->cmd);
+        close_json_object(sh);
     }
-    sh->step.result = arr;
+    close_json_array(sh);
     return 0;
 }
 
@@ -311,13 +305,11 @@ int cmd_wait(struct nsl *sh, int argc, char **argv)
     out_printf(sh, "[%%%d] %s\n", j->id, job_state_text(j, sb, sizeof sb));
     /* That is the news the exit event would bring: do not tell it twice. */
     events_drop(sh, j->pid, EV_EXITED);
-    cJSON *res = cJSON_CreateObject();
-    cJSON_AddNumberToObject(res, "job", j->id);
+    print_int(sh, PRINT_JSON, "job", NULL, j->id);
     if (j->state == JOB_KILLED)
-        cJSON_AddStringToObject(res, "signal", signal_name(j->status));
+        print_string(sh, PRINT_JSON, "signal", NULL, signal_name(j->status));
     else
-        cJSON_AddNumberToObject(res, "status", j->status);
-    sh->step.result = res;
+        print_int(sh, PRINT_JSON, "status", NULL, j->status);
     return 0;
 }
 
@@ -605,13 +597,11 @@ int cmd_kill(struct nsl *sh, int argc, char **argv)
                : j && j->state == JOB_STOPPED ? "is stopped (still alive)"
                                               : "is still alive");
     explain_signal(sh, ns_pid, sig, inside, handled, alive);
-    cJSON *res = cJSON_CreateObject();
-    cJSON_AddItemToObject(res, "pid", json_pid(sh, t.pid));
-    cJSON_AddStringToObject(res, "signal", signal_name(sig));
-    cJSON_AddBoolToObject(res, "alive", alive);
-    cJSON_AddStringToObject(res, "from", inside ? "inside" : "host");
-    cJSON_AddBoolToObject(res, "handled", handled);
-    sh->step.result = res;
+    print_pid(sh, PRINT_JSON, "pid", NULL, t.pid);
+    print_string(sh, PRINT_JSON, "signal", NULL, signal_name(sig));
+    print_bool(sh, PRINT_JSON, "alive", NULL, alive);
+    print_string(sh, PRINT_JSON, "from", NULL, inside ? "inside" : "host");
+    print_bool(sh, PRINT_JSON, "handled", NULL, handled);
     return 0;
 }
 

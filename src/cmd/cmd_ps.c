@@ -69,39 +69,37 @@ int cmd_ps(struct nsl *sh, int argc, char **argv)
     out_printf(sh, "  %6s %6s %10s %-5s ", "PID", "PPID", "HOST PID", "STATE");
     pad_utf8(sh, "NSPID (outer → inner)", 22);
     out_printf(sh, " COMMAND\n");
-    cJSON *res = cJSON_CreateObject();
-    cJSON_AddItemToObject(res, "ns", json_ino(sh, NS_PID, ns));
-    cJSON_AddNumberToObject(res, "level", l.level);
-    cJSON *arr = cJSON_AddArrayToObject(res, "processes");
+    print_ino(sh, PRINT_JSON, "ns", NULL, NS_PID, ns);
+    print_int(sh, PRINT_JSON, "level", NULL, l.level);
+    open_json_array(sh, "processes");
     for (size_t k = 0; k < l.n; k++) {
         const struct ps_proc *p = &l.v[k];
-        struct strbuf chain = {0};
-        cJSON *jc = cJSON_CreateArray();
-        for (int i = 0; i < p->nlevels; i++) {
-            /* The outermost is the host PID: a label with --stable. */
-            if (i == 0)
-                sb_append(&chain, fmt_pid(sh, p->nspid[0], b2, sizeof b2));
-            else
-                sb_printf(&chain, " → %d", (int)p->nspid[i]);
-            cJSON_AddItemToArray(jc, i == 0 ? json_pid(sh, p->nspid[0])
-                                            : cJSON_CreateNumber(p->nspid[i]));
-        }
-        out_printf(sh, "  %6d %6d %10s %-5c ", (int)p->pid, (int)p->ppid,
-                   fmt_pid(sh, p->host_pid, b1, sizeof b1), p->state);
-        pad_utf8(sh, sb_str(&chain), 22);
-        out_printf(sh, " %s\n", p->command);
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "pid", p->pid);
-        cJSON_AddNumberToObject(o, "ppid", p->ppid);
-        cJSON_AddItemToObject(o, "host_pid", json_pid(sh, p->host_pid));
         char st[2] = {p->state, 0};
-        cJSON_AddStringToObject(o, "state", st);
-        cJSON_AddItemToObject(o, "nspid", jc);
-        cJSON_AddStringToObject(o, "command", p->command);
-        cJSON_AddItemToArray(arr, o);
+        open_json_object(sh, NULL);
+        print_int(sh, PRINT_ANY, "pid", "  %6lld ", p->pid);
+        print_int(sh, PRINT_ANY, "ppid", "%6lld ", p->ppid);
+        print_pid(sh, PRINT_ANY, "host_pid", "%10s ", p->host_pid);
+        print_string(sh, PRINT_ANY, "state", "%-5s ", st);
+        /* NSPID, outer to inner: the outermost is the host PID (a label
+         * with --stable), the others numbers in their namespaces. */
+        struct strbuf chain = {0};
+        open_json_array(sh, "nspid");
+        for (int i = 0; i < p->nlevels; i++) {
+            if (i == 0) {
+                sb_append(&chain, fmt_pid(sh, p->nspid[0], b2, sizeof b2));
+                print_pid(sh, PRINT_JSON, NULL, NULL, p->nspid[0]);
+            } else {
+                sb_printf(&chain, " → %d", (int)p->nspid[i]);
+                print_int(sh, PRINT_JSON, NULL, NULL, p->nspid[i]);
+            }
+        }
+        close_json_array(sh);
+        pad_utf8(sh, sb_str(&chain), 22);
+        print_string(sh, PRINT_ANY, "command", " %s\n", p->command);
+        close_json_object(sh);
         sb_free(&chain);
     }
-    sh->step.result = res;
+    close_json_array(sh);
     ps_free(&l);
     return 0;
 }

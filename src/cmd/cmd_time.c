@@ -72,10 +72,8 @@ int cmd_timens(struct nsl *sh, int argc, char **argv)
                        "%+ld s. The subject itself keeps the host's clocks; the next process you "
                        "spawn enters the namespace and sees them (and then the offsets freeze).\n"),
                    id == CLOCK_BOOTTIME ? "BOOTTIME" : "MONOTONIC", secs);
-        cJSON *res = cJSON_CreateObject();
-        cJSON_AddStringToObject(res, "clock", timens_clock_word(id));
-        cJSON_AddNumberToObject(res, "seconds", (double)secs);
-        sh->step.result = res;
+        print_string(sh, PRINT_JSON, "clock", NULL, timens_clock_word(id));
+        print_int(sh, PRINT_JSON, "seconds", NULL, secs);
     }
     subj_rep_free(&rep);
     return rc;
@@ -138,6 +136,96 @@ static struct timespec ts_mid(const struct timespec *a, const struct timespec *b
     return ts_add(*a, whole, (long)((d - (double)whole) * 1e9));
 }
 
+/* How the clocks of t's time namespace were read: tc, and in words (how,
+ * method). 0, or -1 with the step failed. */
+static int clock_measure(struct nsl *sh, const struct target *t, const char *whose,
+                         const char *who, bool host_ns, ino_t ns, struct clock_pair *tc,
+                         const char **method, struct strbuf *how)
+{
+    struct nsl_err e;
+    if (host_ns) {
+        clocks_read(tc);
+        *method = "host";
+        sb_printf(how, "%c%s is in the host's time namespace: its clocks are the host's.",
+                  toupper((unsigned char)whose[0]), whose + 1);
+        return 0;
+    }
+    if (ns == ns_inode_of(sh, sh->subj.pid, NS_TIME)) {
+        struct subj_req rq = {.op = SOP_TIME, .i = {TIME_OP_READ}};
+        struct subj_rep rep;
+        if (subject_call(sh, &rq, &rep, &e) < 0)
+            return step_fail_err(sh, &e);
+        tc->mono = (struct timespec){.tv_sec = rep.i[0], .tv_nsec = rep.i[1]};
+        tc->boot = (struct timespec){.tv_sec = rep.i[2], .tv_nsec = rep.i[3]};
+        subj_rep_free(&rep);
+        *method = "measured";
+        sb_printf(how, "Measured: the subject, which is in that time namespace, read both clocks "
+                       "with clock_gettime(2)");
+        return 0;
+    }
+    struct strbuf out = {0};
+    int err = 0;
+    int r = nshelper_run(sh, &sh->step.trace, t->pid, NS_TIME, read_clocks_fn, NULL, &out, &err,
+                         &e);
+    if (r == 0 && clocks_unpack(sb_str(&out), tc) == 0) {
+        sb_free(&out);
+        *method = "measured";
+        sb_printf(how, "Measured: a helper process entered %s's time namespace (setns "
+                       "CLONE_NEWTIME) and read both clocks with clock_gettime(2)", whose);
+        return 0;
+    }
+    sb_free(&out);
+    struct timens_offsets o;
+    if (target_offsets(sh, t->pid, &o) < 0) {
+        if (r < 0 && err == 0)
+            return step_fail_err(sh, &e);
+        return step_fail_errno(sh, err ? err : EPROTO, "cannot read the clocks of %s's "
+                                                       "time namespace", whose);
+    }
+    struct clock_pair m;
+    clocks_read(&m);
+    tc->mono = ts_add(m.mono, o.mono_sec, o.mono_nsec);
+    tc->boot = ts_add(m.boot, o.boot_sec, o.boot_nsec);
+    *method = "computed";
+    sb_printf(how, "Computed, not measured (entering %s's time namespace failed: %s): "
+                   "the host's clocks plus the offsets in /proc/%s/timens_offsets",
+              whose, err ? errno_name(err) : e.msg, who);
+    return 0;
+}
+
+/* The table (one row a clock) and, in the result, the readings by clock. */
+static void clock_table(struct nsl *sh, const char *word, ino_t ns, const struct clock_pair *tc,
+                        const struct clock_pair *host)
+{
+    const struct timespec *tv[2] = {&tc->mono, &tc->boot}, *hv[2] = {&host->mono, &host->boot};
+    static const char *const names[2] = {"CLOCK_MONOTONIC", "CLOCK_BOOTTIME"};
+    static const char *const keys[2] = {"monotonic", "boottime"};
+    char col[64], ib[32];
+    snprintf(col, sizeof col, "%s (%s)", word, fmt_ino(sh, NS_TIME, ns, ib, sizeof ib));
+    out_printf(sh, "  %-16s %-24s %-18s %s\n", "CLOCK", col, "HOST", "DIFFERENCE");
+    for (int k = 0; k < 2; k++) {
+        double d = ts_diff(tv[k], hv[k]);
+        char a[32], b[32];
+        snprintf(a, sizeof a, "%.6f s", ts_secs(tv[k]));
+        snprintf(b, sizeof b, "%.6f s", ts_secs(hv[k]));
+        /* Whole seconds: offsets are set in seconds, and the two readings
+         * are a few microseconds apart. */
+        double whole = (double)(long long)(d < 0 ? d - 0.5 : d + 0.5);
+        out_printf(sh, "  %-16s %-24s %-18s %s%.0f s\n", names[k], a, b, whole < 0 ? "-" : "+",
+                   whole < 0 ? -whole : whole);
+    }
+    static const char *const objs[3] = {"target", "host", "difference"};
+    for (int o = 0; o < 3; o++) {
+        open_json_object(sh, objs[o]);
+        for (int k = 0; k < 2; k++)
+            print_double(sh, PRINT_JSON, keys[k], NULL,
+                         o == 0 ? ts_secs(tv[k])
+                         : o == 1 ? ts_secs(hv[k])
+                                  : ts_diff(tv[k], hv[k]));
+        close_json_object(sh);
+    }
+}
+
 int cmd_clock(struct nsl *sh, int argc, char **argv)
 {
     if (argc > 2)
@@ -150,7 +238,7 @@ int cmd_clock(struct nsl *sh, int argc, char **argv)
     struct nsl_err e;
     if (target_resolve(sh, word, 0, &t, &e) < 0)
         return step_fail_err(sh, &e);
-    char pb[32], ib[32];
+    char pb[32];
     const char *who = fmt_pid(sh, t.pid, pb, sizeof pb);
     ino_t ns = ns_inode_of(sh, t.pid, NS_TIME);
     if (!ns)
@@ -161,53 +249,9 @@ int cmd_clock(struct nsl *sh, int argc, char **argv)
     const char *method;
     struct strbuf how = {0};
     clocks_read(&h0);
-    if (host_ns) {
-        clocks_read(&tc);
-        method = "host";
-        sb_printf(&how, "%c%s is in the host's time namespace: its clocks are the host's.",
-                  toupper((unsigned char)whose[0]), whose + 1);
-    } else if (ns == ns_inode_of(sh, sh->subj.pid, NS_TIME)) {
-        struct subj_req rq = {.op = SOP_TIME, .i = {TIME_OP_READ}};
-        struct subj_rep rep;
-        if (subject_call(sh, &rq, &rep, &e) < 0) {
-            sb_free(&how);
-            return step_fail_err(sh, &e);
-        }
-        tc.mono = (struct timespec){.tv_sec = rep.i[0], .tv_nsec = rep.i[1]};
-        tc.boot = (struct timespec){.tv_sec = rep.i[2], .tv_nsec = rep.i[3]};
-        subj_rep_free(&rep);
-        method = "measured";
-        sb_printf(&how, "Measured: the subject, which is in that time namespace, read both clocks "
-                        "with clock_gettime(2)");
-    } else {
-        struct strbuf out = {0};
-        int err = 0;
-        int r = nshelper_run(sh, &sh->step.trace, t.pid, NS_TIME, read_clocks_fn, NULL, &out,
-                             &err, &e);
-        if (r == 0 && clocks_unpack(sb_str(&out), &tc) == 0) {
-            method = "measured";
-            sb_printf(&how, "Measured: a helper process entered %s's time namespace (setns "
-                            "CLONE_NEWTIME) and read both clocks with clock_gettime(2)", whose);
-        } else {
-            struct timens_offsets o;
-            sb_free(&out);
-            if (target_offsets(sh, t.pid, &o) < 0) {
-                sb_free(&how);
-                if (r < 0 && err == 0)
-                    return step_fail_err(sh, &e);
-                return step_fail_errno(sh, err ? err : EPROTO, "cannot read the clocks of %s's "
-                                                               "time namespace", whose);
-            }
-            struct clock_pair m;
-            clocks_read(&m);
-            tc.mono = ts_add(m.mono, o.mono_sec, o.mono_nsec);
-            tc.boot = ts_add(m.boot, o.boot_sec, o.boot_nsec);
-            method = "computed";
-            sb_printf(&how, "Computed, not measured (entering %s's time namespace failed: %s): "
-                            "the host's clocks plus the offsets in /proc/%s/timens_offsets",
-                      whose, err ? errno_name(err) : e.msg, who);
-        }
-        sb_free(&out);
+    if (clock_measure(sh, &t, whose, who, host_ns, ns, &tc, &method, &how) < 0) {
+        sb_free(&how);
+        return -1;
     }
     clocks_read(&h1);
     struct clock_pair host = {ts_mid(&h0.mono, &h1.mono), ts_mid(&h0.boot, &h1.boot)};
@@ -216,45 +260,22 @@ int cmd_clock(struct nsl *sh, int argc, char **argv)
         sb_printf(&how, "; the shell read the host's clocks just before and after, %.1f ms apart.",
                   spread * 1e3);
 
-    char col[64];
-    snprintf(col, sizeof col, "%s (%s)", word, fmt_ino(sh, NS_TIME, ns, ib, sizeof ib));
-    out_printf(sh, "  %-16s %-24s %-18s %s\n", "CLOCK", col, "HOST", "DIFFERENCE");
-    const struct timespec *tv[2] = {&tc.mono, &tc.boot}, *hv[2] = {&host.mono, &host.boot};
-    static const char *const names[2] = {"CLOCK_MONOTONIC", "CLOCK_BOOTTIME"};
-    static const char *const keys[2] = {"monotonic", "boottime"};
-    cJSON *res = cJSON_CreateObject();
-    cJSON_AddItemToObject(res, "pid", json_pid(sh, t.pid));
-    cJSON_AddItemToObject(res, "time_ns", json_ino(sh, NS_TIME, ns));
-    cJSON_AddBoolToObject(res, "host_time_ns", host_ns);
-    cJSON_AddStringToObject(res, "method", method);
-    cJSON *jt = cJSON_AddObjectToObject(res, "target");
-    cJSON *jh = cJSON_AddObjectToObject(res, "host");
-    cJSON *jd = cJSON_AddObjectToObject(res, "difference");
-    for (int k = 0; k < 2; k++) {
-        double d = ts_diff(tv[k], hv[k]);
-        char a[32], b[32];
-        snprintf(a, sizeof a, "%.6f s", ts_secs(tv[k]));
-        snprintf(b, sizeof b, "%.6f s", ts_secs(hv[k]));
-        /* Whole seconds: offsets are set in seconds, and the two readings
-         * are a few microseconds apart. */
-        double whole = (double)(long long)(d < 0 ? d - 0.5 : d + 0.5);
-        out_printf(sh, "  %-16s %-24s %-18s %s%.0f s\n", names[k], a, b, whole < 0 ? "-" : "+",
-                   whole < 0 ? -whole : whole);
-        cJSON_AddNumberToObject(jt, keys[k], ts_secs(tv[k]));
-        cJSON_AddNumberToObject(jh, keys[k], ts_secs(hv[k]));
-        cJSON_AddNumberToObject(jd, keys[k], d);
-    }
+    print_pid(sh, PRINT_JSON, "pid", NULL, t.pid);
+    print_ino(sh, PRINT_JSON, "time_ns", NULL, NS_TIME, ns);
+    print_bool(sh, PRINT_JSON, "host_time_ns", NULL, host_ns);
+    print_string(sh, PRINT_JSON, "method", NULL, method);
+    clock_table(sh, word, ns, &tc, &host);
     out_printf(sh, "%s\n", sb_str(&how));
     struct timens_offsets o;
     if (!host_ns && target_offsets(sh, t.pid, &o) == 0) {
         out_printf(sh, "The kernel's offsets (/proc/%s/timens_offsets): monotonic %+" PRId64
                        " s, boottime %+" PRId64 " s.\n", who, o.mono_sec, o.boot_sec);
-        cJSON *jo = cJSON_AddObjectToObject(res, "offsets");
-        cJSON_AddNumberToObject(jo, "monotonic", (double)o.mono_sec + o.mono_nsec / 1e9);
-        cJSON_AddNumberToObject(jo, "boottime", (double)o.boot_sec + o.boot_nsec / 1e9);
+        open_json_object(sh, "offsets");
+        print_double(sh, PRINT_JSON, "monotonic", NULL, (double)o.mono_sec + o.mono_nsec / 1e9);
+        print_double(sh, PRINT_JSON, "boottime", NULL, (double)o.boot_sec + o.boot_nsec / 1e9);
+        close_json_object(sh);
     }
     sb_free(&how);
-    sh->step.result = res;
     return 0;
 }
 

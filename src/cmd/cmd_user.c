@@ -82,26 +82,28 @@ static void map_text(const struct idmap *m, struct strbuf *out)
                   m->v[k].count);
 }
 
-static cJSON *map_json(const struct idmap *m)
+/* A map line as JSON: [inside, outside, count]. */
+static void map_line_json(struct nsl *sh, const char *key, const struct idmap_ext *x)
 {
-    cJSON *arr = cJSON_CreateArray();
-    for (size_t k = 0; k < m->n; k++) {
-        cJSON *l = cJSON_CreateArray();
-        cJSON_AddItemToArray(l, cJSON_CreateNumber(m->v[k].inside));
-        cJSON_AddItemToArray(l, cJSON_CreateNumber(m->v[k].outside));
-        cJSON_AddItemToArray(l, cJSON_CreateNumber(m->v[k].count));
-        cJSON_AddItemToArray(arr, l);
-    }
-    return arr;
+    unsigned long long v[] = {x->inside, x->outside, x->count};
+    print_uint_array(sh, key, v, ARRAY_SIZE(v));
+}
+
+static void map_json(struct nsl *sh, const char *key, const struct idmap *m)
+{
+    open_json_array(sh, key);
+    for (size_t k = 0; k < m->n; k++)
+        map_line_json(sh, NULL, &m->v[k]);
+    close_json_array(sh);
 }
 
 /* "0 inside = 65534 outside" for an ID the shell reads as `outside`. */
 static int64_t id_line(struct nsl *sh, const char *what, uint32_t outside, const struct idmap *m,
-                       bool same_ns, bool gid, cJSON *res)
+                       bool same_ns, bool gid)
 {
     int64_t inside = same_ns ? outside : idmap_inside(m, outside);
-    cJSON *j = cJSON_AddObjectToObject(res, what);
-    cJSON_AddNumberToObject(j, "outside", outside);
+    open_json_object(sh, what);
+    print_uint(sh, PRINT_JSON, "outside", NULL, outside);
     if (same_ns) {
         out_printf(sh, _("  %-10s %u (the host's user namespace: no mapping)\n"), what, outside);
     } else if (inside < 0) {
@@ -109,16 +111,17 @@ static int64_t id_line(struct nsl *sh, const char *what, uint32_t outside, const
         out_printf(sh, _("  %-10s %u inside (the overflow ID: %u outside is not in %s)\n"), what, ov,
                    outside, gid ? "gid_map" : "uid_map");
         inside = ov;
-        cJSON_AddBoolToObject(j, "mapped", false);
+        print_bool(sh, PRINT_JSON, "mapped", NULL, false);
     } else {
         out_printf(sh, _("  %-10s %lld inside = %u outside (in the host's user namespace)\n"), what,
                    (long long)inside, outside);
     }
-    cJSON_AddNumberToObject(j, "inside", (double)inside);
+    print_int(sh, PRINT_JSON, "inside", NULL, inside);
+    close_json_object(sh);
     return inside;
 }
 
-static void caps_lines(struct nsl *sh, uint64_t caps, bool host_ns, cJSON *res)
+static void caps_lines(struct nsl *sh, uint64_t caps, bool host_ns)
 {
     char buf[24];
     int last = cap_count_known() - 1;
@@ -128,18 +131,19 @@ static void caps_lines(struct nsl *sh, uint64_t caps, bool host_ns, cJSON *res)
             last = (int)v;
     }
     int total = last + 1, have = 0;
-    cJSON *arr = cJSON_AddArrayToObject(res, "capabilities");
+    open_json_array(sh, "capabilities");
     for (int b = 0; b <= last; b++) {
         if (caps & (1ULL << b)) {
             have++;
             const char *n = cap_name(b);
             char nb[24];
             snprintf(nb, sizeof nb, "cap_%d", b);
-            cJSON_AddItemToArray(arr, cJSON_CreateString(n ? n : nb));
+            print_string(sh, PRINT_JSON, NULL, NULL, n ? n : nb);
         }
     }
+    close_json_array(sh);
     snprintf(buf, sizeof buf, "%016llx", (unsigned long long)caps);
-    cJSON_AddStringToObject(res, "cap_eff", buf);
+    print_string(sh, PRINT_JSON, "cap_eff", NULL, buf);
     const char *scope = host_ns ? "over the host" : "over what its user namespace owns";
     if (have == 0) {
         out_printf(sh, "  %-10s no capabilities (CapEff %s)\n", "caps", buf);
@@ -173,6 +177,37 @@ static void caps_lines(struct nsl *sh, uint64_t caps, bool host_ns, cJSON *res)
     sb_free(&line);
 }
 
+/* The "user ns" line: the namespace, and who created it when it is not
+ * the host's. */
+static void user_ns_line(struct nsl *sh, pid_t pid, ino_t user_ino, bool same_ns)
+{
+    char rel[64], ib[32];
+    print_ino(sh, PRINT_JSON, "user_ns", NULL, NS_USER, user_ino);
+    print_bool(sh, PRINT_JSON, "host_user_ns", NULL, same_ns);
+    if (same_ns) {
+        out_printf(sh, "  %-10s ", "user ns");
+        print_ino(sh, PRINT_FP, NULL, "%s, the host's\n", NS_USER, user_ino);
+        return;
+    }
+    /* The uid that created the namespace, as the shell sees it. */
+    snprintf(rel, sizeof rel, "%d/ns/user", (int)pid);
+    int fd = openat(sh->procfd, rel, O_RDONLY | O_CLOEXEC);
+    uid_t owner = (uid_t)-1;
+    if (fd >= 0) {
+        if (ioctl(fd, NS_GET_OWNER_UID, &owner) < 0)
+            owner = (uid_t)-1;
+        close(fd);
+    }
+    out_printf(sh, _("  %-10s %s, not the host's"), "user ns",
+               fmt_ino(sh, NS_USER, user_ino, ib, sizeof ib));
+    if (owner != (uid_t)-1) {
+        /* The sentence's %u is an unsigned int: the text apart. */
+        out_printf(sh, _("; created by uid %u (its owner)"), (unsigned)owner);
+        print_uint(sh, PRINT_JSON, "owner_uid", NULL, owner);
+    }
+    out_printf(sh, "\n");
+}
+
 int cmd_id(struct nsl *sh, int argc, char **argv)
 {
     if (argc > 2)
@@ -181,7 +216,7 @@ int cmd_id(struct nsl *sh, int argc, char **argv)
     struct nsl_err e;
     if (target_resolve(sh, argc == 2 ? argv[1] : "self", 0, &t, &e) < 0)
         return step_fail_err(sh, &e);
-    char rel[64], pb[32], ib[32];
+    char rel[64], pb[32];
     const char *who = fmt_pid(sh, t.pid, pb, sizeof pb);
     struct strbuf status = {0};
     snprintf(rel, sizeof rel, "%d/status", (int)t.pid);
@@ -208,40 +243,21 @@ int cmd_id(struct nsl *sh, int argc, char **argv)
 
     ino_t user_ino = ns_inode_of(sh, t.pid, NS_USER);
     bool same_ns = user_ino == sh->host_ns[NS_USER].ino;
-    cJSON *res = cJSON_CreateObject();
-    cJSON_AddItemToObject(res, "pid", json_pid(sh, t.pid));
-    cJSON_AddItemToObject(res, "user_ns", json_ino(sh, NS_USER, user_ino));
-    cJSON_AddBoolToObject(res, "host_user_ns", same_ns);
-    out_printf(sh, "  %-10s %s%s\n", "pid", who, t.is_self ? " (the subject)" : t.is_host ? " (the host)" : "");
-    if (same_ns) {
-        out_printf(sh, "  %-10s %s, the host's\n", "user ns", fmt_ino(sh, NS_USER, user_ino, ib, sizeof ib));
-    } else {
-        /* The uid that created the namespace, as the shell sees it. */
-        snprintf(rel, sizeof rel, "%d/ns/user", (int)t.pid);
-        int fd = openat(sh->procfd, rel, O_RDONLY | O_CLOEXEC);
-        uid_t owner = (uid_t)-1;
-        if (fd >= 0) {
-            if (ioctl(fd, NS_GET_OWNER_UID, &owner) < 0)
-                owner = (uid_t)-1;
-            close(fd);
-        }
-        out_printf(sh, _("  %-10s %s, not the host's"), "user ns", fmt_ino(sh, NS_USER, user_ino, ib, sizeof ib));
-        if (owner != (uid_t)-1) {
-            out_printf(sh, _("; created by uid %u (its owner)"), (unsigned)owner);
-            cJSON_AddNumberToObject(res, "owner_uid", owner);
-        }
-        out_printf(sh, "\n");
-    }
-    id_line(sh, "uid", c.uid[1], um, same_ns, false, res);
-    id_line(sh, "gid", c.gid[1], gm, same_ns, true, res);
+    out_printf(sh, "  %-10s ", "pid");
+    print_pid(sh, PRINT_ANY, "pid", "%s", t.pid);
+    out_printf(sh, "%s\n", t.is_self ? " (the subject)" : t.is_host ? " (the host)" : "");
+    user_ns_line(sh, t.pid, user_ino, same_ns);
+    id_line(sh, "uid", c.uid[1], um, same_ns, false);
+    id_line(sh, "gid", c.gid[1], gm, same_ns, true);
     if (c.uid[0] != c.uid[1] || c.uid[1] != c.uid[2] || c.uid[2] != c.uid[3])
         out_printf(sh, "  %-10s real %u, effective %u, saved %u, fs %u (outside)\n", "", c.uid[0],
                    c.uid[1], c.uid[2], c.uid[3]);
-    cJSON *uids = cJSON_AddArrayToObject(res, "uids_outside");
+    unsigned long long uids[4];
     for (int k = 0; k < 4; k++)
-        cJSON_AddItemToArray(uids, cJSON_CreateNumber(c.uid[k]));
+        uids[k] = c.uid[k];
+    print_uint_array(sh, "uids_outside", uids, 4);
     struct strbuf g = {0};
-    cJSON *groups = cJSON_AddArrayToObject(res, "groups");
+    open_json_array(sh, "groups");
     for (size_t k = 0; k < c.ngroups; k++) {
         int64_t in = same_ns ? c.groups[k] : idmap_inside(gm, c.groups[k]);
         if (in < 0)
@@ -249,11 +265,12 @@ int cmd_id(struct nsl *sh, int argc, char **argv)
         sb_printf(&g, "%s%lld", k ? " " : "", (long long)in);
         if (!same_ns)
             sb_printf(&g, " (=%u)", c.groups[k]);
-        cJSON *j = cJSON_CreateObject();
-        cJSON_AddNumberToObject(j, "inside", (double)in);
-        cJSON_AddNumberToObject(j, "outside", c.groups[k]);
-        cJSON_AddItemToArray(groups, j);
+        open_json_object(sh, NULL);
+        print_int(sh, PRINT_JSON, "inside", NULL, in);
+        print_uint(sh, PRINT_JSON, "outside", NULL, c.groups[k]);
+        close_json_object(sh);
     }
+    close_json_array(sh);
     out_printf(sh, "  %-10s %s\n", "groups", g.len ? sb_str(&g) : "(none)");
     sb_free(&g);
     struct strbuf mt = {0};
@@ -264,11 +281,10 @@ int cmd_id(struct nsl *sh, int argc, char **argv)
     out_printf(sh, "  %-10s %s\n", "gid_map", sb_str(&mt));
     sb_free(&mt);
     out_printf(sh, "  %-10s %s\n", "setgroups", sg);
-    cJSON_AddItemToObject(res, "uid_map", map_json(um));
-    cJSON_AddItemToObject(res, "gid_map", map_json(gm));
-    cJSON_AddStringToObject(res, "setgroups", sg);
-    caps_lines(sh, c.cap_eff, same_ns, res);
-    sh->step.result = res;
+    map_json(sh, "uid_map", um);
+    map_json(sh, "gid_map", gm);
+    print_string(sh, PRINT_JSON, "setgroups", NULL, sg);
+    caps_lines(sh, c.cap_eff, same_ns);
     free(um);
     proc_creds_free(&c);
     return 0;
@@ -369,14 +385,9 @@ static int map_command(struct nsl *sh, int argc, char **argv, bool gid)
         proc_creds_free(&c);
     }
     sb_free(&st);
-    cJSON *res = cJSON_CreateObject();
-    cJSON_AddItemToObject(res, "pid", json_pid(sh, t.pid));
-    cJSON_AddStringToObject(res, "map", map);
-    cJSON *l = cJSON_AddArrayToObject(res, "line");
-    cJSON_AddItemToArray(l, cJSON_CreateNumber(x.inside));
-    cJSON_AddItemToArray(l, cJSON_CreateNumber(x.outside));
-    cJSON_AddItemToArray(l, cJSON_CreateNumber(x.count));
-    sh->step.result = res;
+    print_pid(sh, PRINT_JSON, "pid", NULL, t.pid);
+    print_string(sh, PRINT_JSON, "map", NULL, map);
+    map_line_json(sh, "line", &x);
     return 0;
 }
 
@@ -428,9 +439,7 @@ int cmd_setgroups(struct nsl *sh, int argc, char **argv)
     else
         out_printf(sh, _("setgroups(2) stays allowed in %s's user namespace (only a writer with "
                        "CAP_SETGID in the parent may then write gid_map).\n"), who);
-    cJSON *res = cJSON_CreateObject();
-    cJSON_AddItemToObject(res, "pid", json_pid(sh, t.pid));
-    cJSON_AddStringToObject(res, "setgroups", argv[1]);
-    sh->step.result = res;
+    print_pid(sh, PRINT_JSON, "pid", NULL, t.pid);
+    print_string(sh, PRINT_JSON, "setgroups", NULL, argv[1]);
     return 0;
 }

@@ -53,10 +53,7 @@ static int uts_command(struct nsl *sh, int argc, char **argv, int which)
         const char *host = sb_str(&rep.data);
         const char *dom = host + strlen(host) + 1;
         const char *v = which == 1 ? host : (rep.data.len > strlen(host) ? dom : "");
-        out_printf(sh, "%s\n", v);
-        cJSON *res = cJSON_CreateObject();
-        cJSON_AddStringToObject(res, what, v);
-        sh->step.result = res;
+        print_string(sh, PRINT_ANY, what, "%s\n", v);
     }
     subj_rep_free(&rep);
     return rc;

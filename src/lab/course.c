@@ -106,11 +106,8 @@ int cmd_explain(struct nsl *sh, int argc, char **argv)
         return step_fail(sh, ENOENT, "no explanation of '%s' (explain alone lists the topics)",
                          argv[1]);
     }
-    out_printf(sh, "%s", sb_str(&text));
-    cJSON *res = cJSON_CreateObject();
-    cJSON_AddStringToObject(res, "topic", topic);
-    cJSON_AddStringToObject(res, "text", sb_str(&text));
-    sh->step.result = res;
+    print_string(sh, PRINT_JSON, "topic", NULL, topic);
+    print_string(sh, PRINT_ANY, "text", "%s", sb_str(&text));
     sb_free(&text);
     return 0;
 }

@@ -18,6 +18,7 @@
 #include "kernel/mount/sys_mount.h"
 #include "i18n.h"
 #include "cmd/cmd_mount.h"
+#include "session/report.h"
 
 struct mount_session *mount_session(struct nsl *sh)
 {

@@ -15,56 +15,6 @@
 #include "shell/lex.h"
 #include "shell/shell.h"
 
-void out_printf(struct nsl *sh, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    sb_vprintf(&sh->step.out, fmt, ap);
-    va_end(ap);
-}
-
-int step_fail(struct nsl *sh, int errnum, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sh->step.err.msg, sizeof sh->step.err.msg, _(fmt), ap);
-    va_end(ap);
-    sh->step.err.errnum = errnum;
-    sh->step.err.usage = false;
-    return -1;
-}
-
-int step_usage(struct nsl *sh, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sh->step.err.msg, sizeof sh->step.err.msg, _(fmt), ap);
-    va_end(ap);
-    sh->step.err.errnum = EINVAL;
-    sh->step.err.usage = true;
-    return -1;
-}
-
-int step_fail_errno(struct nsl *sh, int errnum, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(sh->step.err.msg, sizeof sh->step.err.msg, _(fmt), ap);
-    va_end(ap);
-    if (errnum && n >= 0 && (size_t)n < sizeof sh->step.err.msg)
-        snprintf(sh->step.err.msg + n, sizeof sh->step.err.msg - (size_t)n, ": %s (%s)",
-                 strerror(errnum), errno_name(errnum));
-    sh->step.err.errnum = errnum;
-    sh->step.err.usage = false;
-    return -1;
-}
-
-int step_fail_err(struct nsl *sh, const struct nsl_err *e)
-{
-    sh->step.err = *e;
-    return -1;
-}
-
 static void step_reset(struct step *st)
 {
     free(st->command);

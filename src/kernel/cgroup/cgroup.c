@@ -216,7 +216,7 @@ static int remove_one(const struct remover *rm, const char *dir, struct nsl_err 
             struct strbuf sb = {0};
             sb_append(&sb, "processes are still inside: ");
             cg_format_pids(rm->paths, pids, n, &sb);
-            cg_err_hint(e, sb_str(&sb));
+            nsl_err_hint(e, sb_str(&sb));
             sb_free(&sb);
         }
         free(pids);
@@ -411,13 +411,13 @@ static int session_parent(struct cg_session *s, int hier, enum cg_ctrl ctrl, str
             int err = errno;
             ret = nsl_fail_errno(e, err, "cannot create the session's cgroup %s", dir);
             if (err == EEXIST)
-                cg_err_hint(e, "a session with this PID seems to be left over");
+                nsl_err_hint(e, "a session with this PID seems to be left over");
             if ((err == EACCES || err == EPERM || err == EROFS) && i == 0 && cand[1]) {
                 trace_note(t, "cannot create it under %s: trying %s", cand[0], cand[1]);
                 continue;
             }
             if ((err == EACCES || err == EPERM) && geteuid() != 0)
-                cg_err_hint(e, "making cgroups needs write access to the cgroup tree, which "
+                nsl_err_hint(e, "making cgroups needs write access to the cgroup tree, which "
                                "only root has here: run nslab as root (sudo)");
             break;
         }

@@ -60,8 +60,6 @@ int cg_dir_check(const char *dir, struct nsl_err *e);
  * "cannot write "V" to PATH: ..." and, when hint is given, "; " hint. */
 int cg_write(const struct cg_sys *s, struct trace *t, const char *dir, const char *file,
              const char *value, const char *hint, struct nsl_err *e);
-/* Append "; hint" to e's message (when e is not NULL). */
-void cg_err_hint(struct nsl_err *e, const char *hint);
 /* Poll dir/file (key: in a flat-keyed file, else its first word) until it
  * reads want, s->wait_ms at most. 0 when reached; -1 with the last value
  * read in last (errno ETIMEDOUT) otherwise. */

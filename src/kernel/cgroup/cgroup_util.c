@@ -249,16 +249,8 @@ int cg_write(const struct cg_sys *s, struct trace *t, const char *dir, const cha
     int err = errno;
     nsl_fail_errno(e, err, "cannot write \"%s\" to %s", value, path);
     if (hint)
-        cg_err_hint(e, hint);
+        nsl_err_hint(e, hint);
     return -1;
-}
-
-void cg_err_hint(struct nsl_err *e, const char *hint)
-{
-    if (!e)
-        return;
-    size_t n = strlen(e->msg);
-    snprintf(e->msg + n, sizeof e->msg - n, "; %s", _(hint));
 }
 
 static void sleep_ms(int ms)

@@ -66,7 +66,7 @@ static int v1_set_memory(const struct cg_sys *s, const char *dir, const struct c
 {
     if (cg_write(s, t, dir, "memory.limit_in_bytes", value, NULL, e) < 0) {
         if (e && e->errnum == EBUSY)
-            cg_err_hint(e, "the cgroup uses more than that and the kernel could not reclaim it");
+            nsl_err_hint(e, "the cgroup uses more than that and the kernel could not reclaim it");
         return -1;
     }
     char cur[64];
@@ -211,7 +211,7 @@ static int v1_attach(const struct cg_sys *s, const char *dir, pid_t pid, struct 
     else if (e && e->errnum == ESRCH)
         snprintf(hint, sizeof hint, "there is no process %d", pid);
     if (hint[0])
-        cg_err_hint(e, hint);
+        nsl_err_hint(e, hint);
     return -1;
 }
 

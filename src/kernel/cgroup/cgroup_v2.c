@@ -213,7 +213,7 @@ static int v2_attach(const struct cg_sys *s, const char *dir, pid_t pid, struct 
     else if (e && e->errnum == ESRCH)
         snprintf(hint, sizeof hint, "there is no process %d", pid);
     if (hint[0])
-        cg_err_hint(e, hint);
+        nsl_err_hint(e, hint);
     return -1;
 }
 
