@@ -93,7 +93,7 @@ test_layer = $(patsubst $(1:src/tests/%.c=%):%,%,$(filter $(1:src/tests/%.c=%):%
 # edges of docs/architecture.md, "Measuring the layers") link against every
 # layer until those calls are gone; `make unit-layers` links each test
 # against its own layer and those below only, and lists what is missing.
-LAYER_WAIVERS := test_cgroups test_cmd_cgroup test_json test_mount_session test_mounts_print \
+LAYER_WAIVERS := test_report test_cgroups test_cmd_cgroup test_json test_mount_session test_mounts_print \
 	test_render_cgroup test_text
 test_libs = $(if $(filter $(1),$(LAYER_WAIVERS)),$(LAYER_LIBS),$(foreach l,$(call below,$(call test_layer,src/tests/$(1).c)),$(B)/lib$(l).a))
 

@@ -2,6 +2,7 @@
 /* Unit tests of session/report.c: one print call writes the step's text
  * and its result's field; nesting; typed PIDs and inodes labelled alike in
  * both with --stable; failures worded as err.c words them. */
+/* layer: session */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
