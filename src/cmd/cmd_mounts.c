@@ -73,24 +73,11 @@ int mount_views_read(struct nsl *sh, pid_t pid, struct mount_views *v, struct ns
     return 0;
 }
 
-void mount_views_free(struct mount_views *v)
-{
-    mount_table_free(&v->self);
-    for (size_t k = 0; k < v->n_others; k++)
-        mount_table_free(&v->others[k]);
-    free(v->others);
-    memset(v, 0, sizeof *v);
-}
-
 void mount_views_relations(struct nsl *sh, const struct mount_views *v,
                            const struct mount_ent *m, const char *sep, struct strbuf *out)
 {
-    const struct mount_table **others = xcalloc(v->n_others + 1, sizeof *others);
-    for (size_t k = 0; k < v->n_others; k++)
-        others[k] = &v->others[k];
     struct mount_labels lb = mount_labels_of(sh);
-    mount_relations_format_n(&v->self, others, v->n_others, m, &lb, sep, out);
-    free(others);
+    mount_views_relations_format(v, m, &lb, sep, out);
 }
 
 /* The rows `mounts PATH` shows: the mount that holds PATH (first, when

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/mount/mount_path.h"
+
 #include "render/render.h"
 
 /* --- small helpers ------------------------------------------------------- */
@@ -183,80 +185,6 @@ cJSON *mounts_table_json(struct nsl *sh, const struct mount_views *v,
 }
 
 /* --- two namespaces side by side ----------------------------------------- */
-
-struct groups {
-    int *v;
-    size_t n;
-};
-
-static bool groups_has(const struct groups *g, int x)
-{
-    for (size_t i = 0; i < g->n; i++)
-        if (g->v[i] == x)
-            return true;
-    return false;
-}
-
-static bool groups_add(struct groups *g, int x)
-{
-    if (!x || groups_has(g, x))
-        return false;
-    g->v = xrealloc(g->v, (g->n + 1) * sizeof *g->v);
-    g->v[g->n++] = x;
-    return true;
-}
-
-/* Every peer group that receives what group g sends: g, and the groups of
- * shared slaves below it, as far as the tables show (a chain can run
- * through a third namespace). */
-static void groups_reached(int g, const struct mount_table *const *tabs, size_t n,
-                           struct groups *out)
-{
-    groups_add(out, g);
-    for (bool grew = true; grew;) {
-        grew = false;
-        for (size_t k = 0; k < n; k++)
-            for (size_t i = 0; tabs[k] && i < tabs[k]->n; i++) {
-                const struct mount_ent *m = &tabs[k]->v[i];
-                if (m->shared && groups_has(out, m->master))
-                    grew |= groups_add(out, m->shared);
-            }
-    }
-}
-
-/* Does what is mounted below `from` reach `to`? */
-static bool reaches(const struct mount_ent *from, const struct mount_ent *to,
-                    const struct mount_table *const *tabs, size_t n)
-{
-    if (!from->shared)
-        return false;
-    struct groups g = {0};
-    groups_reached(from->shared, tabs, n, &g);
-    bool r = groups_has(&g, to->master) || groups_has(&g, to->shared);
-    free(g.v);
-    return r;
-}
-
-enum mount_rel mount_rel_between(const struct mount_ent *a, const struct mount_ent *b,
-                                 const struct mount_table *const *tabs, size_t n)
-{
-    if (!a)
-        return b ? MREL_ONLY_B : MREL_NONE;
-    if (!b)
-        return MREL_ONLY_A;
-    if (a->shared && a->shared == b->shared)
-        return MREL_PEERS;
-    bool ab = reaches(a, b, tabs, n), ba = reaches(b, a, tabs, n);
-    if (ab && ba)
-        return MREL_PEERS;
-    if (ab)
-        return MREL_SENDS;
-    if (ba)
-        return MREL_RECEIVES;
-    if (a->master && a->master == b->master)
-        return MREL_SIBLINGS;
-    return MREL_NONE;
-}
 
 static const struct {
     const char *name, *arrow, *legend;

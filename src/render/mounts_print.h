@@ -24,21 +24,6 @@ struct mounts_side {
     const struct mount_table *table;
 };
 
-/* How a mount on one side relates to the mount at the same place on the
- * other side. */
-enum mount_rel {
-    MREL_NONE,     /* no propagation between them */
-    MREL_PEERS,    /* same peer group: both ways */
-    MREL_SENDS,    /* a's mounts reach b (b is a slave, maybe further down) */
-    MREL_RECEIVES, /* b's mounts reach a */
-    MREL_SIBLINGS, /* both receive from the same peer group */
-    MREL_ONLY_A,
-    MREL_ONLY_B,
-};
-/* tabs: every table in view (both sides' and others'), so that a chain of
- * shared slaves through a third namespace counts. */
-enum mount_rel mount_rel_between(const struct mount_ent *a, const struct mount_ent *b,
-                                 const struct mount_table *const *tabs, size_t n);
 const char *mount_rel_name(enum mount_rel r); /* "peers", "sends", ... (JSON) */
 
 /* Both tables by mount point (under PATH when given), with an arrow for
