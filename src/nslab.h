@@ -13,6 +13,7 @@
 #include "kernel/ns.h"
 #include "kernel/sys.h"
 #include "kernel/trace.h"
+#include "observe/observation.h"
 #include "render/labels.h"
 #include "util.h"
 
@@ -80,13 +81,6 @@ struct subject {
      * the slots a request may change (see observe.c). */
     bool ns_known;
     unsigned ns_stale; /* bits 1 << enum ns_slot */
-    struct ns_obs ns[NS_NSLOTS];
-};
-
-/* A snapshot of what the observation shows. Filled by observe.c. */
-struct snapshot {
-    pid_t pid;
-    bool valid;
     struct ns_obs ns[NS_NSLOTS];
 };
 
@@ -176,7 +170,8 @@ struct nsl {
      * new line (render/text.c, shell/repl.c), and clears it. */
     volatile int *intr_echoed;
     struct nsl_cg *cg; /* cgroups: layout, session, observation (cgroups.h) */
-    struct mount_session *mnt; /* mounts made, scratch, mount observation (cmd_mount.h) */
+    struct mount_session *mnt; /* mounts made, scratch (cmd_mount.h) */
+    struct mount_watch *mwatch; /* the mount observation (observe/observation.h) */
     long long bench_obs_ns; /* -DNSLAB_BENCH builds: time in trace + observation (bench.h) */
 };
 

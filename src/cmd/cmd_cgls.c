@@ -92,7 +92,8 @@ int cmd_cgls(struct nsl *sh, int argc, char **argv)
         struct strbuf t = {0};
         if (!top)
             out_printf(sh, "This session's cgroups:\n");
-        render_cgls(sh, r.v, r.n, &t);
+        struct render_ctx rc = render_ctx_of(sh);
+        render_cgls(&rc, r.v, r.n, &t);
         out_printf(sh, "%s", sb_str(&t));
         sb_free(&t);
     }
@@ -124,8 +125,9 @@ int cmd_cgls(struct nsl *sh, int argc, char **argv)
                            s->parent[h]);
     }
     cJSON *arr = cJSON_AddArrayToObject(res, "cgroups");
+    struct render_ctx rc = render_ctx_of(sh);
     for (size_t k = 0; k < r.n; k++) {
-        cJSON_AddItemToArray(arr, render_cg_obs_json(sh, &r.v[k]));
+        cJSON_AddItemToArray(arr, render_cg_obs_json(&rc, &r.v[k]));
         cg_obs_free(&r.v[k]);
     }
     free(r.v);

@@ -2,8 +2,9 @@
  *
  * The session remembers what it did to the host's mount namespace, so the
  * host guard lets it change its own mounts again and the exit path can undo
- * them; it owns the scratch directory; and it keeps the last reading of the
- * subject's mount table for the `mounts` observation. */
+ * them; and it owns the scratch directory. (The last reading of the
+ * subject's mount table, for the `mounts` observation, is observe/'s:
+ * struct mount_watch.) */
 #ifndef NSLAB_CMD_MOUNT_H
 #define NSLAB_CMD_MOUNT_H
 
@@ -31,15 +32,6 @@ struct mount_session {
      * one (scratch_sweep); NULL when it could not be made. */
     char *scratch_lock;
     int scratch_lockfd;
-
-    /* The observation (OBS_MOUNTS): the subject's table after the last
-     * observed step, and what changed in the current one. */
-    struct mount_table prev;
-    bool have_prev;
-    struct strbuf prev_text; /* the mountinfo prev was parsed from, if prev_text_ok */
-    bool prev_text_ok;
-    struct mount_diff diff;
-    bool diff_valid;
 };
 
 /* The session's mount state, made on first use (sh->mnt). */

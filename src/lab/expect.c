@@ -133,7 +133,7 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
         const char *st = argv[2];
         if (strcmp(st, "host") == 0 || strcmp(st, "new") == 0) {
             struct snapshot *now = &sh->prev;
-            bool differs = snapshot_differs(sh, now, s);
+            bool differs = snapshot_differs(now, sh->host_ns, s);
             if (differs == (st[0] == 'n'))
                 return 1;
             const struct ns_obs *o = &now->ns[s];

@@ -140,12 +140,14 @@ int cmd_show(struct nsl *sh, int argc, char **argv)
         return step_usage(sh, "usage: show");
     struct snapshot now;
     observe_subject(sh, &now);
-    render_observation(sh, NULL, &now, &sh->step.out);
+    struct render_ctx rc = render_ctx_of(sh);
+    struct observation obs = {.now = &now, .host = sh->host_ns};
+    render_observation(&rc, &obs, &sh->step.out);
     sh->prev = now;
     if (sh->cg) {
         struct cg_snap cg;
         cg_snap_take(sh, NULL, &cg);
-        render_cg_observation(sh, &cg, &sh->step.out);
+        render_cg_observation(&rc, &cg, &sh->step.out);
         cg_snap_free(&cg);
     }
     return 0;

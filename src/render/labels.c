@@ -8,6 +8,8 @@
 
 #include "render/labels.h"
 
+#include "render/render.h"
+
 #include "kernel/ns.h"
 #include "util.h"
 
@@ -131,3 +133,22 @@ const char *labels_peer(struct labels *l, bool stable, int group, char *buf, siz
     return buf;
 }
 
+/* --- as JSON values ------------------------------------------------------ */
+
+cJSON *render_json_pid(const struct render_ctx *rc, pid_t pid)
+{
+    char b[32];
+    if (rc->opt->stable && pid > 0)
+        return cJSON_CreateString(rc_pid(rc, pid, b, sizeof b));
+    return cJSON_CreateNumber(pid);
+}
+
+cJSON *render_json_ino(const struct render_ctx *rc, enum ns_slot slot, ino_t ino)
+{
+    char b[32];
+    if (ino == 0)
+        return cJSON_CreateNull();
+    if (rc->opt->stable)
+        return cJSON_CreateString(rc_ino(rc, slot, ino, b, sizeof b));
+    return cJSON_CreateNumber((double)ino);
+}

@@ -17,6 +17,7 @@
 #include "nslab.h"
 
 struct subj_event;
+struct render_ctx;
 
 /* What changed in a cgroup since the previous observation, by meaning (the
  * text marks these; JSON lists every file that changed). */
@@ -172,13 +173,13 @@ void cg_human_size(uint64_t n, char *buf, size_t size);
 /* "[#####...............]": frac (0..1) of width cells. */
 void cg_bar(double frac, int width, struct strbuf *out);
 /* One line of the observation for o (without indentation or newline). */
-void render_cg_line(struct nsl *sh, const struct cg_obs *o, struct strbuf *out);
+void render_cg_line(const struct render_ctx *rc, const struct cg_obs *o, struct strbuf *out);
 /* The observation's cgroup lines (none when there is nothing to show). */
-void render_cg_observation(struct nsl *sh, const struct cg_snap *s, struct strbuf *out);
+void render_cg_observation(const struct render_ctx *rc, const struct cg_snap *s, struct strbuf *out);
 /* The step's "cgroups" array (SPEC §5). */
-cJSON *render_cg_json(struct nsl *sh, const struct cg_snap *s);
-cJSON *render_cg_obs_json(struct nsl *sh, const struct cg_obs *o);
+cJSON *render_cg_json(const struct render_ctx *rc, const struct cg_snap *s);
+cJSON *render_cg_obs_json(const struct render_ctx *rc, const struct cg_obs *o);
 /* cgls: the table of cgroups (v[n], tree order). */
-void render_cgls(struct nsl *sh, const struct cg_obs *v, size_t n, struct strbuf *out);
+void render_cgls(const struct render_ctx *rc, const struct cg_obs *v, size_t n, struct strbuf *out);
 
 #endif

@@ -18,6 +18,7 @@
 #include "kernel/mount/sys_mount.h"
 #include "i18n.h"
 #include "cmd/cmd_mount.h"
+#include "observe/observe.h"
 
 struct mount_session *mount_session(struct nsl *sh)
 {
@@ -272,6 +273,7 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 
 void mount_session_end(struct nsl *sh, struct strbuf *warn)
 {
+    observe_mounts_free(sh);
     struct mount_session *ms = sh->mnt;
     if (!ms)
         return;
@@ -296,9 +298,6 @@ void mount_session_end(struct nsl *sh, struct strbuf *warn)
     free(ms->rec);
     mount_ids_free(&ms->created);
     free(ms->scratch);
-    mount_table_free(&ms->prev);
-    sb_free(&ms->prev_text);
-    mount_diff_free(&ms->diff);
     free(ms);
     sh->mnt = NULL;
 }

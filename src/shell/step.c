@@ -214,7 +214,9 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
         cgroups_observe_step(sh);
     else if (st->observed && (sh->opt.observe & OBS_CGROUP))
         cgroups_observe_skip(sh);
-    render_step(sh, &before, &now);
+    struct observation obs;
+    observation_of(sh, &before, &now, &obs);
+    render_step(sh, &obs);
     BENCH_STOP(sh, t0);
     /* A failed expect has said so in its ✗ line (with the line number):
      * in text it is not repeated on stderr. */

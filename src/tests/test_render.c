@@ -44,12 +44,21 @@ static struct snapshot snap_host(const struct nsl *sh)
     return sn;
 }
 
+/* The namespaces block for a step from a to b (a NULL: nothing before). */
+static void observation_text(struct nsl *sh, const struct snapshot *a, const struct snapshot *b,
+                             struct strbuf *out)
+{
+    struct render_ctx rc = render_ctx_of(sh);
+    struct observation obs = {.before = a, .now = b, .host = sh->host_ns};
+    render_observation(&rc, &obs, out);
+}
+
 static void test_observation_compact(void **state)
 {
     struct nsl *sh = sh_new(false, false);
     struct snapshot a = snap_host(sh), b = a;
     struct strbuf out = {0};
-    render_observation(sh, &a, &b, &out);
+    observation_text(sh, &a, &b, &out);
     assert_string_equal(sb_str(&out),
                         "  ns of subject 4242: all ten the host's (cgroup ipc mnt net pid "
                         "pid_for_children time time_for_children user uts)\n");
@@ -66,7 +75,7 @@ static void test_observation_table(void **state)
     b.ns[NS_PID4C] = (struct ns_obs){.ino = 0, .err = ENOENT}; /* pending */
     b.ns[NS_TIME4C] = (struct ns_obs){.ino = 0, .err = EACCES};
     struct strbuf out = {0};
-    render_observation(sh, &a, &b, &out);
+    observation_text(sh, &a, &b, &out);
     assert_string_equal(
         sb_str(&out),
         "  NAMESPACE          SUBJECT 4242     HOST\n"
@@ -92,7 +101,7 @@ static void test_observation_colour_stable(void **state)
     struct snapshot a = snap_host(sh), b = a;
     b.ns[NS_UTS].ino = 4026532178;
     struct strbuf out = {0};
-    render_observation(sh, &a, &b, &out);
+    observation_text(sh, &a, &b, &out);
     const char *want =
         "  \033[2mNAMESPACE          SUBJECT pid@1    HOST\033[0m\n"
         "  cgroup             cgroup#1         same\n"
@@ -116,7 +125,7 @@ static void test_observation_no_subject(void **state)
     struct nsl *sh = sh_new(false, false);
     struct snapshot b = {.pid = -1};
     struct strbuf out = {0};
-    render_observation(sh, NULL, &b, &out);
+    observation_text(sh, NULL, &b, &out);
     assert_string_equal(sb_str(&out), "  (no subject process: `reset` starts one)\n");
     sb_free(&out);
     sh_del(sh);

@@ -156,6 +156,7 @@ struct mount_views {
     struct mount_table self;
     struct mount_table *others;
     size_t n_others;
+    ino_t host_mntns; /* the host's mount namespace, to name it so */
 };
 void mount_views_free(struct mount_views *v);
 /* The relations of m (in v->self) to every mount of the views, in words
