@@ -147,6 +147,17 @@ void observe_mounts(struct nsl *sh)
     ms->prev_text_ok = true;
 }
 
+void observe_step(struct nsl *sh, bool shown, const struct snapshot *before,
+                  struct snapshot *now, struct observation *out)
+{
+    observe_subject(sh, now);
+    if (shown && (sh->opt.observe & OBS_CGROUP))
+        cgroups_observe_step(sh);
+    else if (sh->step.observed && (sh->opt.observe & OBS_CGROUP))
+        cgroups_observe_skip(sh);
+    observation_of(sh, before, now, out);
+}
+
 void observation_of(struct nsl *sh, const struct snapshot *before, const struct snapshot *now,
                     struct observation *out)
 {

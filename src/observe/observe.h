@@ -13,6 +13,12 @@ void observe_subject(struct nsl *sh, struct snapshot *out);
 int observe_ns_of(struct nsl *sh, pid_t pid, struct ns_obs out[NS_NSLOTS]);
 /* (snapshot_changed, snapshot_differs: pure, in observe/observation.h.) */
 
+/* After a step: read the subject's namespaces into now and, when shown
+ * (someone sees this step's observation), the session's cgroups; then put
+ * the step's observation together in out (observation_of). The mount
+ * table is read earlier, by observe_mounts, right after the handler. */
+void observe_step(struct nsl *sh, bool shown, const struct snapshot *before,
+                  struct snapshot *now, struct observation *out);
 /* The current step's observation (observation.h) from the namespaces
  * before and after it and what the step observed of cgroups and mounts. */
 void observation_of(struct nsl *sh, const struct snapshot *before, const struct snapshot *now,

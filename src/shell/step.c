@@ -208,14 +208,9 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
             sh->expects_failed++;
     }
     struct snapshot before = sh->prev, now;
-    BENCH_START(t0);
-    observe_subject(sh, &now);
-    if (shown && (sh->opt.observe & OBS_CGROUP))
-        cgroups_observe_step(sh);
-    else if (st->observed && (sh->opt.observe & OBS_CGROUP))
-        cgroups_observe_skip(sh);
     struct observation obs;
-    observation_of(sh, &before, &now, &obs);
+    BENCH_START(t0);
+    observe_step(sh, shown, &before, &now, &obs);
     render_step(sh, &obs);
     BENCH_STOP(sh, t0);
     /* A failed expect has said so in its ✗ line (with the line number):
