@@ -17,6 +17,7 @@
 
 #include "nslab.h"
 #include "render/render.h"
+#include "subject/subject.h"
 
 /* A shell state with host namespaces 4026531830 + slot and a subject 4242
  * in all of them. */
@@ -204,6 +205,46 @@ static void test_append_padded(void **state)
     sb_free(&ref);
 }
 
+/* Render needs no shell: the options, the labels, who is who (the subject,
+ * the jobs) and the observation, as plain data, are enough. */
+static void test_render_without_shell(void **state)
+{
+    struct nsl_opts opt = {.stable = true};
+    struct labels labels = {0};
+    struct job job = {.id = 1, .pid = 4300, .cmd = "sleep 9"};
+    struct jobs jobs = {.v = &job, .n = 1};
+    struct render_ctx rc = {.opt = &opt, .labels = &labels, .subject = 4242, .jobs = &jobs};
+    struct ns_obs host[NS_NSLOTS] = {{0}};
+    struct snapshot before = {.pid = 4242, .valid = true};
+    for (int s = 0; s < NS_NSLOTS; s++)
+        before.ns[s] = host[s] = (struct ns_obs){.ino = 4026531830ull + (unsigned)ns_info[s].base};
+    struct snapshot now = before;
+    now.ns[NS_UTS].ino = 4026532001;
+    struct observation obs = {.before = &before, .now = &now, .host = host};
+    struct strbuf out = {0};
+    render_observation(&rc, &obs, &out);
+    assert_non_null(strstr(sb_str(&out), "SUBJECT pid@1"));
+    assert_non_null(strstr(sb_str(&out), "  uts                uts#1            uts#2         <- changed\n"));
+
+    /* A cgroup's processes: the subject is self, a job %N, others a PID. */
+    pid_t pids[] = {4242, 4300, 999};
+    struct cg_obs o = {.name = "box", .version = 2, .ctrl = CG_PIDS, .ok = true, .hier = -1};
+    o.st.pids = pids;
+    o.st.npids = 3;
+    sb_reset(&out);
+    render_cg_line(&rc, &o, &out);
+    assert_non_null(strstr(sb_str(&out), "cgroup box (pids, v2)"));
+    assert_non_null(strstr(sb_str(&out), "procs self %1 pid@2"));
+
+    /* An event of the job names it; the caller found the job. */
+    struct subj_event ev = {.kind = EV_EXITED, .pid = 4300, .status = 0};
+    sb_reset(&out);
+    render_event_text(&rc, &ev, rc_job(&rc, ev.pid), &out, true);
+    assert_string_equal(sb_str(&out), "[%1 sleep 9] exited with status 0");
+    sb_free(&out);
+    labels_free(&labels);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -215,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_prompt_colour),
         cmocka_unit_test(test_numbers_as_printf),
         cmocka_unit_test(test_append_padded),
+        cmocka_unit_test(test_render_without_shell),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
