@@ -9,12 +9,11 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "kernel/cgroup/cgroup.h"
 #include "kernel/mount/mount_diff.h"
 #include "kernel/mount/mountinfo.h"
 #include "kernel/ns.h"
 #include "util.h"
-
-struct cg_snap;
 
 /* The subject's namespaces: its ten /proc/PID/ns links. */
 struct snapshot {
@@ -42,6 +41,45 @@ static inline bool snapshot_differs(const struct snapshot *now, const struct ns_
     return now->ns[s].ino != host[s].ino;
 }
 
+/* What changed in a cgroup since the previous observation, by meaning (the
+ * text marks these; JSON lists every file that changed). */
+enum cg_mark {
+    CGM_NEW = 1 << 0,
+    CGM_LIMIT = 1 << 1,
+    CGM_USAGE = 1 << 2, /* a gauge: changes all the time, never marked in text */
+    CGM_HITS = 1 << 3,
+    CGM_OOM = 1 << 4,
+    CGM_THROTTLED = 1 << 5,
+    CGM_FROZEN = 1 << 6,
+    CGM_PROCS = 1 << 7,
+    CGM_WEIGHT = 1 << 8,
+    CGM_CPUS = 1 << 9,
+};
+
+/* One cgroup as observed (observe_cg.c reads it, render/cgroup.c shows it). */
+struct cg_obs {
+    char name[128]; /* "mem1", "mem1/sub"; "" for the subject's own */
+    char dir[CG_PATH_MAX + 192];
+    int hier, version;
+    enum cg_ctrl ctrl; /* CG_NCTRL: a cgroup of no controller nslab knows */
+    bool own;          /* the subject's own cgroup, not one of the session's */
+    int depth;         /* cgls: levels below the session's cgroup */
+    bool ok;           /* read; otherwise err says why */
+    char err[1024];
+    struct cg_stats st;
+    bool *changed; /* per st.reads[i]: differs from the previous observation */
+    unsigned marks; /* enum cg_mark */
+    bool subject_inside;
+};
+
+/* The session's cgroups and the subject's own, as one step observed them. */
+struct cg_snap {
+    bool taken;
+    pid_t subject;
+    struct cg_obs *v;
+    size_t n;
+};
+
 /* The mount observation kept between steps (OBS_MOUNTS): the subject's
  * table after the last observed step, and what changed in the current one. */
 struct mount_watch {
@@ -60,7 +98,7 @@ struct observation {
     const struct snapshot *before; /* the namespaces after the previous step */
     const struct snapshot *now;    /* and after this one */
     const struct ns_obs *host;     /* the host's namespaces (NS_NSLOTS), to compare */
-    const struct cg_snap *cg;      /* the session's cgroups (session/cgroups.h) */
+    const struct cg_snap *cg;      /* the session's cgroups */
     const struct mount_diff *mounts; /* what changed in the subject's mount table */
 };
 
