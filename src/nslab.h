@@ -13,6 +13,8 @@
 #include "kernel/ns.h"
 #include "kernel/sys.h"
 #include "kernel/trace.h"
+#include "observe/observation.h"
+#include "render/labels.h"
 #include "util.h"
 
 struct subj_event;
@@ -82,13 +84,6 @@ struct subject {
     struct ns_obs ns[NS_NSLOTS];
 };
 
-/* A snapshot of what the observation shows. Filled by observe.c. */
-struct snapshot {
-    pid_t pid;
-    bool valid;
-    struct ns_obs ns[NS_NSLOTS];
-};
-
 /* What one step produced: rendered as text or one JSON object. */
 struct step {
     int number;
@@ -116,22 +111,6 @@ struct last_step {
     int errnum;
     char *output;
     struct snapshot before, after;
-};
-
-/* --stable labels: inode -> "uts#1", pid -> "pid@3", numbered by first use. */
-struct label {
-    unsigned long long key;
-    int kind; /* enum ns_slot base type for inodes, -1 for pids, -2 peer groups */
-    char text[32];
-};
-struct labels {
-    struct label *v;
-    size_t n, cap;
-    int count[NS_NSLOTS + 2];
-    /* Strings that vary between machines and runs (a session's cgroup
-     * parents, its scratch directory) and what --stable prints instead. */
-    char **subst; /* from, to, from, to, ... */
-    size_t nsubst;
 };
 
 struct nsl {
@@ -193,20 +172,37 @@ struct nsl {
      * new line (render/text.c, shell/repl.c), and clears it. */
     volatile int *intr_echoed;
     struct nsl_cg *cg; /* cgroups: layout, session, observation (cgroups.h) */
-    struct mount_session *mnt; /* mounts made, scratch, mount observation (cmd_mount.h) */
+    struct mount_session *mnt; /* mounts made, scratch (cmd_mount.h) */
+    struct mount_watch *mwatch; /* the mount observation (observe/observation.h) */
     long long bench_obs_ns; /* -DNSLAB_BENCH builds: time in trace + observation (bench.h) */
 };
 
-/* Labels for --stable (identity formatting otherwise). The returned string
- * lives until the next call with the same buf. */
-const char *fmt_pid(struct nsl *sh, pid_t pid, char *buf, size_t size);
-const char *fmt_ino(struct nsl *sh, enum ns_slot slot, ino_t ino, char *buf, size_t size);
-void labels_free(struct labels *l);
+/* Labels for --stable (identity formatting otherwise), with the session's
+ * option and label table (render/labels.h). The returned string lives
+ * until the next call with the same buf. */
+static inline const char *fmt_pid(struct nsl *sh, pid_t pid, char *buf, size_t size)
+{
+    return labels_pid(&sh->labels, sh->opt.stable, pid, buf, size);
+}
+static inline const char *fmt_ino(struct nsl *sh, enum ns_slot slot, ino_t ino, char *buf,
+                                  size_t size)
+{
+    return labels_ino(&sh->labels, sh->opt.stable, slot, ino, buf, size);
+}
 /* --stable: print `to` wherever `from` would appear (no effect without it). */
-void stable_subst_add(struct nsl *sh, const char *from, const char *to);
+static inline void stable_subst_add(struct nsl *sh, const char *from, const char *to)
+{
+    labels_subst_add(&sh->labels, sh->opt.stable, from, to);
+}
 /* Apply the substitutions to rendered text, in place. */
-void stable_subst_apply(struct nsl *sh, struct strbuf *text);
+static inline void stable_subst_apply(struct nsl *sh, struct strbuf *text)
+{
+    labels_subst_apply(&sh->labels, sh->opt.stable, text);
+}
 /* A mount peer group number ("3", or "peer#1" with --stable). */
-const char *fmt_peer(struct nsl *sh, int group, char *buf, size_t size);
+static inline const char *fmt_peer(struct nsl *sh, int group, char *buf, size_t size)
+{
+    return labels_peer(&sh->labels, sh->opt.stable, group, buf, size);
+}
 
 #endif

@@ -93,7 +93,8 @@ int cmd_cgls(struct nsl *sh, int argc, char **argv)
         struct strbuf t = {0};
         if (!top)
             out_printf(sh, "This session's cgroups:\n");
-        render_cgls(sh, r.v, r.n, &t);
+        struct render_ctx rc = render_ctx_of(sh);
+        render_cgls(&rc, r.v, r.n, &t);
         out_printf(sh, "%s", sb_str(&t));
         sb_free(&t);
     }
@@ -125,8 +126,9 @@ int cmd_cgls(struct nsl *sh, int argc, char **argv)
                            s->parent[h]);
     }
     open_json_array(sh, "cgroups");
+    struct render_ctx rc = render_ctx_of(sh);
     for (size_t k = 0; k < r.n; k++) {
-        print_json(sh, NULL, render_cg_obs_json(sh, &r.v[k]));
+        print_json(sh, NULL, render_cg_obs_json(&rc, &r.v[k]));
         cg_obs_free(&r.v[k]);
     }
     close_json_array(sh);

@@ -2,13 +2,15 @@
  *
  * The session remembers what it did to the host's mount namespace, so the
  * host guard lets it change its own mounts again and the exit path can undo
- * them; it owns the scratch directory; and it keeps the last reading of the
- * subject's mount table for the `mounts` observation. */
+ * them; and it owns the scratch directory. (The last reading of the
+ * subject's mount table, for the `mounts` observation, is observe/'s:
+ * struct mount_watch.) */
 #ifndef NSLAB_CMD_MOUNT_H
 #define NSLAB_CMD_MOUNT_H
 
 #include "kernel/mount/mount.h"
 #include "kernel/mount/mount_diff.h"
+#include "kernel/mount/mount_path.h"
 #include "nslab.h"
 
 /* A mount this session made (or caused, through propagation) in the host's
@@ -30,15 +32,6 @@ struct mount_session {
      * one (scratch_sweep); NULL when it could not be made. */
     char *scratch_lock;
     int scratch_lockfd;
-
-    /* The observation (OBS_MOUNTS): the subject's table after the last
-     * observed step, and what changed in the current one. */
-    struct mount_table prev;
-    bool have_prev;
-    struct strbuf prev_text; /* the mountinfo prev was parsed from, if prev_text_ok */
-    bool prev_text_ok;
-    struct mount_diff diff;
-    bool diff_valid;
 };
 
 /* The session's mount state, made on first use (sh->mnt). */
@@ -75,16 +68,10 @@ int scratch_expand(struct nsl *sh, int first, int argc, char **argv);
  * removal gets a line in notes. */
 void scratch_sweep(const struct nsl_paths *paths, struct strbuf *notes);
 
-/* Mount tables of the namespaces a step can compare with: the subject's
- * (or another process's) and, beside it, the host's and every running
- * job's, one table per distinct mount namespace. */
-struct mount_views {
-    struct mount_table self;
-    struct mount_table *others;
-    size_t n_others;
-};
+/* The mount tables a step can compare with (struct mount_views, in
+ * kernel/mount/mountinfo.h): pid's and, beside it, the host's and every
+ * running job's, one table per distinct mount namespace. */
 int mount_views_read(struct nsl *sh, pid_t pid, struct mount_views *v, struct nsl_err *e);
-void mount_views_free(struct mount_views *v);
 /* The relations of m (in v->self) to every mount of the views, in words. */
 void mount_views_relations(struct nsl *sh, const struct mount_views *v,
                            const struct mount_ent *m, const char *sep, struct strbuf *out);
@@ -96,11 +83,5 @@ struct mount_labels mount_labels_of(struct nsl *sh);
  *   expect no mount PATH [in TARGET]
  * argv[0] is "mount" or "no". 1 held, 0 not (why filled), -1 malformed. */
 int mount_expect(struct nsl *sh, int argc, char **argv, struct strbuf *why, struct nsl_err *e);
-
-/* "/a//b/./c/" -> "/a/b/c" without touching the filesystem (.. drops a
- * component). Paths must be absolute: NULL otherwise. */
-char *path_normalize(const char *path);
-/* Is path at or below dir (both normalized)? */
-bool path_is_under(const char *path, const char *dir);
 
 #endif

@@ -62,6 +62,7 @@ int mount_views_read(struct nsl *sh, pid_t pid, struct mount_views *v, struct ns
     memset(v, 0, sizeof *v);
     if (mountinfo_read(&sh->paths, pid, &v->self, e) < 0)
         return -1;
+    v->host_mntns = sh->host_ns[NS_MNT].ino;
     views_add(sh, v, sh->shell_pid);
     if (pid != sh->subj.pid)
         views_add(sh, v, sh->subj.pid);
@@ -73,24 +74,11 @@ int mount_views_read(struct nsl *sh, pid_t pid, struct mount_views *v, struct ns
     return 0;
 }
 
-void mount_views_free(struct mount_views *v)
-{
-    mount_table_free(&v->self);
-    for (size_t k = 0; k < v->n_others; k++)
-        mount_table_free(&v->others[k]);
-    free(v->others);
-    memset(v, 0, sizeof *v);
-}
-
 void mount_views_relations(struct nsl *sh, const struct mount_views *v,
                            const struct mount_ent *m, const char *sep, struct strbuf *out)
 {
-    const struct mount_table **others = xcalloc(v->n_others + 1, sizeof *others);
-    for (size_t k = 0; k < v->n_others; k++)
-        others[k] = &v->others[k];
     struct mount_labels lb = mount_labels_of(sh);
-    mount_relations_format_n(&v->self, others, v->n_others, m, &lb, sep, out);
-    free(others);
+    mount_views_relations_format(v, m, &lb, sep, out);
 }
 
 /* The rows `mounts PATH` shows: the mount that holds PATH (first, when
@@ -117,8 +105,9 @@ static int mounts_one(struct nsl *sh, const char *path)
         return step_fail_err(sh, &e);
     const struct mount_ent **rows, *holder;
     size_t n = rows_select(&v.self, path, &rows, &holder);
-    mounts_print_table(sh, &v, rows, n, path, holder, &sh->step.out);
-    sh->step.result = mounts_table_json(sh, &v, rows, n);
+    struct render_ctx rc = render_ctx_of(sh);
+    mounts_print_table(&rc, &v, rows, n, path, holder, &sh->step.out);
+    sh->step.result = mounts_table_json(&rc, &v, rows, n);
     free(rows);
     mount_views_free(&v);
     return 0;
@@ -145,7 +134,8 @@ static int mounts_compare(struct nsl *sh, const char *path, const char *word)
                                                                      sizeof pb));
     struct mounts_side a = {.label = self_label, .pid = sh->subj.pid, .table = &v.self};
     struct mounts_side b = {.label = label, .pid = t.pid, .table = &other};
-    mounts_print_compare(sh, &a, &b, &v, path, &sh->step.out, &sh->step.result);
+    struct render_ctx rc = render_ctx_of(sh);
+    mounts_print_compare(&rc, &a, &b, &v, path, &sh->step.out, &sh->step.result);
     mount_table_free(&other);
     mount_views_free(&v);
     return 0;

@@ -140,41 +140,16 @@ int cmd_show(struct nsl *sh, int argc, char **argv)
         return step_usage(sh, "usage: show");
     struct snapshot now;
     observe_subject(sh, &now);
-    render_observation(sh, NULL, &now, &sh->step.out);
+    struct render_ctx rc = render_ctx_of(sh);
+    struct observation obs = {.now = &now, .host = sh->host_ns};
+    render_observation(&rc, &obs, &sh->step.out);
     sh->prev = now;
     if (sh->cg) {
         struct cg_snap cg;
         cg_snap_take(sh, NULL, &cg);
-        render_cg_observation(sh, &cg, &sh->step.out);
+        render_cg_observation(&rc, &cg, &sh->step.out);
         cg_snap_free(&cg);
     }
-    return 0;
-}
-
-int observe_parse(const char *list, unsigned *out, struct nsl_err *e)
-{
-    cleanup_free char *copy = xstrdup(list);
-    unsigned bits = 0;
-    char *save = NULL;
-    bool any = false;
-    for (char *w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
-        any = true;
-        if (strcmp(w, "ns") == 0)
-            bits |= OBS_NS;
-        else if (strcmp(w, "cgroup") == 0)
-            bits |= OBS_CGROUP;
-        else if (strcmp(w, "mounts") == 0)
-            bits |= OBS_MOUNTS;
-        else if (strcmp(w, "all") == 0)
-            bits |= OBS_ALL;
-        else if (strcmp(w, "none") == 0)
-            bits = 0;
-        else
-            return nsl_usage(e, "unknown observation '%s' (use ns, cgroup, mounts, all, none)", w);
-    }
-    if (!any)
-        return nsl_usage(e, "no observation named (use ns, cgroup, mounts, all, none)");
-    *out = bits;
     return 0;
 }
 

@@ -1,9 +1,10 @@
 #define _GNU_SOURCE
 #include "observe/observe.h"
 
-#include "cmd/cmd_mount.h"
+#include "session/cgroups.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
 
@@ -59,21 +60,6 @@ int observe_ns_of(struct nsl *sh, pid_t pid, struct ns_obs out[NS_NSLOTS])
     return ns_read_all(sh->procfd, pid, out);
 }
 
-bool snapshot_changed(const struct snapshot *a, const struct snapshot *b, enum ns_slot s)
-{
-    if (!a->valid || !b->valid)
-        return false;
-    return a->ns[s].ino != b->ns[s].ino || (a->ns[s].err != 0) != (b->ns[s].err != 0);
-}
-
-bool snapshot_differs(const struct nsl *sh, const struct snapshot *now, enum ns_slot s)
-{
-    if (!now->valid)
-        return false;
-    /* pending (no inode yet) differs from the host's, which always reads */
-    return now->ns[s].ino != sh->host_ns[s].ino;
-}
-
 static int read_subject_mounts(struct nsl *sh, struct mount_table *t)
 {
     if (sh->subj.pid <= 0)
@@ -81,9 +67,29 @@ static int read_subject_mounts(struct nsl *sh, struct mount_table *t)
     return mountinfo_read(&sh->paths, sh->subj.pid, t, NULL);
 }
 
+/* The mount observation's state, made on first use. */
+static struct mount_watch *mount_watch(struct nsl *sh)
+{
+    if (!sh->mwatch)
+        sh->mwatch = xcalloc(1, sizeof *sh->mwatch);
+    return sh->mwatch;
+}
+
+void observe_mounts_free(struct nsl *sh)
+{
+    struct mount_watch *ms = sh->mwatch;
+    if (!ms)
+        return;
+    mount_table_free(&ms->prev);
+    sb_free(&ms->prev_text);
+    mount_diff_free(&ms->diff);
+    free(ms);
+    sh->mwatch = NULL;
+}
+
 void observe_mounts_begin(struct nsl *sh)
 {
-    struct mount_session *ms = mount_session(sh);
+    struct mount_watch *ms = mount_watch(sh);
     ms->diff_valid = false;
     if (ms->have_prev)
         return;
@@ -93,7 +99,7 @@ void observe_mounts_begin(struct nsl *sh)
 
 void observe_mounts_skip(struct nsl *sh)
 {
-    struct mount_session *ms = mount_session(sh);
+    struct mount_watch *ms = mount_watch(sh);
     ms->diff_valid = false;
     ms->have_prev = false;
     ms->prev_text_ok = false;
@@ -101,7 +107,7 @@ void observe_mounts_skip(struct nsl *sh)
 
 void observe_mounts(struct nsl *sh)
 {
-    struct mount_session *ms = mount_session(sh);
+    struct mount_watch *ms = mount_watch(sh);
     struct mount_table now = {0};
     struct strbuf text = {0};
     pid_t pid = sh->subj.pid;
@@ -139,4 +145,54 @@ void observe_mounts(struct nsl *sh)
     sb_free(&ms->prev_text);
     ms->prev_text = text;
     ms->prev_text_ok = true;
+}
+
+void observe_step(struct nsl *sh, bool shown, const struct snapshot *before,
+                  struct snapshot *now, struct observation *out)
+{
+    observe_subject(sh, now);
+    if (shown && (sh->opt.observe & OBS_CGROUP))
+        cgroups_observe_step(sh);
+    else if (sh->step.observed && (sh->opt.observe & OBS_CGROUP))
+        cgroups_observe_skip(sh);
+    observation_of(sh, before, now, out);
+}
+
+void observation_of(struct nsl *sh, const struct snapshot *before, const struct snapshot *now,
+                    struct observation *out)
+{
+    const struct step *st = &sh->step;
+    const struct mount_watch *mw = sh->mwatch;
+    *out = (struct observation){.before = before, .now = now, .host = sh->host_ns};
+    if (st->observed && (sh->opt.observe & OBS_CGROUP) && sh->cg)
+        out->cg = &sh->cg->now;
+    if (st->observed && (sh->opt.observe & OBS_MOUNTS) && mw && mw->diff_valid)
+        out->mounts = &mw->diff;
+}
+
+int observe_parse(const char *list, unsigned *out, struct nsl_err *e)
+{
+    cleanup_free char *copy = xstrdup(list);
+    unsigned bits = 0;
+    char *save = NULL;
+    bool any = false;
+    for (char *w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
+        any = true;
+        if (strcmp(w, "ns") == 0)
+            bits |= OBS_NS;
+        else if (strcmp(w, "cgroup") == 0)
+            bits |= OBS_CGROUP;
+        else if (strcmp(w, "mounts") == 0)
+            bits |= OBS_MOUNTS;
+        else if (strcmp(w, "all") == 0)
+            bits |= OBS_ALL;
+        else if (strcmp(w, "none") == 0)
+            bits = 0;
+        else
+            return nsl_usage(e, "unknown observation '%s' (use ns, cgroup, mounts, all, none)", w);
+    }
+    if (!any)
+        return nsl_usage(e, "no observation named (use ns, cgroup, mounts, all, none)");
+    *out = bits;
+    return 0;
 }

@@ -24,7 +24,7 @@ static int ns_vs_host(struct nsl *sh, enum ns_slot s, bool want_new, struct strb
 {
     char b1[32], b2[32];
     struct snapshot *now = &sh->prev;
-    bool differs = snapshot_differs(sh, now, s);
+    bool differs = snapshot_differs(now, sh->host_ns, s);
     if (differs == want_new)
         return 1;
     const struct ns_obs *o = &now->ns[s];

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "session/cgroups.h"
-#include "subject/subject.h"
 #include "render/render.h"
 
 void cg_human_size(uint64_t n, char *buf, size_t size)
@@ -41,13 +40,13 @@ static void cpu_share(uint64_t quota, uint64_t period, struct strbuf *out)
     sb_free(&f);
 }
 
-static const char *ctrl_label(const struct nsl *sh, const struct cg_obs *o)
+static const char *ctrl_label(const struct render_ctx *rc, const struct cg_obs *o)
 {
     if (o->ctrl < CG_NCTRL)
         return cg_ctrl_info[o->ctrl].name;
-    const struct nsl_cg *c = sh->cg;
-    if (c && o->hier >= 0 && (size_t)o->hier < c->layout.nhier && c->layout.hier[o->hier].ctrls[0])
-        return c->layout.hier[o->hier].ctrls;
+    const struct cg_layout *l = rc->cg_layout;
+    if (l && o->hier >= 0 && (size_t)o->hier < l->nhier && l->hier[o->hier].ctrls[0])
+        return l->hier[o->hier].ctrls;
     return "cgroup";
 }
 
@@ -121,7 +120,7 @@ static void summarise(const struct cg_obs *o, struct cg_summary *s)
     sb_free(&x);
 }
 
-static void procs_text(struct nsl *sh, const struct cg_stats *st, size_t max, struct strbuf *out)
+static void procs_text(const struct render_ctx *rc, const struct cg_stats *st, size_t max, struct strbuf *out)
 {
     char pb[32];
     if (st->npids == 0) {
@@ -130,13 +129,13 @@ static void procs_text(struct nsl *sh, const struct cg_stats *st, size_t max, st
     }
     sb_append(out, "procs");
     for (size_t k = 0; k < st->npids && k < max; k++) {
-        struct job *j = job_by_pid(sh, st->pids[k]);
-        if (st->pids[k] == sh->subj.pid)
+        const struct job *j = rc_job(rc, st->pids[k]);
+        if (st->pids[k] == rc->subject)
             sb_append(out, " self");
         else if (j)
             sb_printf(out, " %%%d", j->id);
         else
-            sb_printf(out, " %s", fmt_pid(sh, st->pids[k], pb, sizeof pb));
+            sb_printf(out, " %s", rc_pid(rc, st->pids[k], pb, sizeof pb));
     }
     if (st->npids > max)
         sb_printf(out, " +%zu more", st->npids - max);
@@ -151,13 +150,13 @@ static const struct {
     {CGM_CPUS, "cpus"},     {CGM_PROCS, "procs"},
 };
 
-void render_cg_line(struct nsl *sh, const struct cg_obs *o, struct strbuf *out)
+void render_cg_line(const struct render_ctx *rc, const struct cg_obs *o, struct strbuf *out)
 {
     if (o->own)
-        sb_printf(out, "subject's %s cgroup %s (v%d)", ctrl_label(sh, o),
+        sb_printf(out, "subject's %s cgroup %s (v%d)", ctrl_label(rc, o),
                   o->name[0] ? o->name : o->dir, o->version);
     else
-        sb_printf(out, "cgroup %s (%s, v%d)", o->name, ctrl_label(sh, o), o->version);
+        sb_printf(out, "cgroup %s (%s, v%d)", o->name, ctrl_label(rc, o), o->version);
     if (!o->ok) {
         sb_printf(out, ": %s", o->err);
         return;
@@ -182,10 +181,10 @@ void render_cg_line(struct nsl *sh, const struct cg_obs *o, struct strbuf *out)
         sep = ", ";
     }
     sb_append(out, sep);
-    procs_text(sh, &o->st, 5, out);
+    procs_text(rc, &o->st, 5, out);
     if (o->marks & CGM_NEW) {
-        sb_printf(out, "  %s<- %s%s", col(sh, C_YELLOW C_BOLD),
-                  o->own ? "the subject moved here" : "new", col(sh, C_RESET));
+        sb_printf(out, "  %s<- %s%s", rc_col(rc, C_YELLOW C_BOLD),
+                  o->own ? "the subject moved here" : "new", rc_col(rc, C_RESET));
         return;
     }
     bool any = false;
@@ -195,21 +194,21 @@ void render_cg_line(struct nsl *sh, const struct cg_obs *o, struct strbuf *out)
         if (any)
             sb_append(out, ", ");
         else
-            sb_printf(out, "  %s<- changed: ", col(sh, C_YELLOW C_BOLD));
+            sb_printf(out, "  %s<- changed: ", rc_col(rc, C_YELLOW C_BOLD));
         sb_append(out, mark_names[k].name);
         any = true;
     }
     if (any)
-        sb_append(out, col(sh, C_RESET));
+        sb_append(out, rc_col(rc, C_RESET));
 }
 
-void render_cg_observation(struct nsl *sh, const struct cg_snap *s, struct strbuf *out)
+void render_cg_observation(const struct render_ctx *rc, const struct cg_snap *s, struct strbuf *out)
 {
     if (!s->taken)
         return;
     for (size_t k = 0; k < s->n; k++) {
         sb_append(out, "  ");
-        render_cg_line(sh, &s->v[k], out);
+        render_cg_line(rc, &s->v[k], out);
         sb_appendc(out, '\n');
     }
 }
@@ -217,16 +216,16 @@ void render_cg_observation(struct nsl *sh, const struct cg_snap *s, struct strbu
 /* --- JSON ---------------------------------------------------------------- */
 
 /* cgroup.procs with --stable labels for the PIDs. */
-static char *procs_value(struct nsl *sh, const struct cg_stats *st)
+static char *procs_value(const struct render_ctx *rc, const struct cg_stats *st)
 {
     struct strbuf sb = {0};
     char pb[32];
     for (size_t k = 0; k < st->npids; k++)
-        sb_printf(&sb, "%s%s", k ? " " : "", fmt_pid(sh, st->pids[k], pb, sizeof pb));
+        sb_printf(&sb, "%s%s", k ? " " : "", rc_pid(rc, st->pids[k], pb, sizeof pb));
     return sb_steal(&sb);
 }
 
-cJSON *render_cg_obs_json(struct nsl *sh, const struct cg_obs *o)
+cJSON *render_cg_obs_json(const struct render_ctx *rc, const struct cg_obs *o)
 {
     cJSON *j = cJSON_CreateObject();
     if (o->own && !o->name[0])
@@ -235,7 +234,7 @@ cJSON *render_cg_obs_json(struct nsl *sh, const struct cg_obs *o)
         cJSON_AddStringToObject(j, "name", o->name);
     cJSON_AddStringToObject(j, "path", o->dir);
     cJSON_AddNumberToObject(j, "version", o->version);
-    cJSON_AddStringToObject(j, "controller", ctrl_label(sh, o));
+    cJSON_AddStringToObject(j, "controller", ctrl_label(rc, o));
     cJSON_AddBoolToObject(j, "session", !o->own);
     cJSON_AddBoolToObject(j, "subject_inside", o->subject_inside);
     if (o->depth)
@@ -250,8 +249,8 @@ cJSON *render_cg_obs_json(struct nsl *sh, const struct cg_obs *o)
     cJSON *changed = cJSON_CreateArray();
     for (size_t i = 0; i < o->st.nreads; i++) {
         const struct cg_read *r = &o->st.reads[i];
-        cleanup_free char *procs = strcmp(r->file, "cgroup.procs") == 0 && sh->opt.stable
-                                       ? procs_value(sh, &o->st)
+        cleanup_free char *procs = strcmp(r->file, "cgroup.procs") == 0 && rc->opt->stable
+                                       ? procs_value(rc, &o->st)
                                        : NULL;
         const char *v = procs ? procs : r->value;
         if (r->key) {
@@ -271,17 +270,17 @@ cJSON *render_cg_obs_json(struct nsl *sh, const struct cg_obs *o)
     }
     cJSON *pids = cJSON_AddArrayToObject(j, "pids");
     for (size_t k = 0; k < o->st.npids; k++)
-        cJSON_AddItemToArray(pids, json_pid(sh, o->st.pids[k]));
+        cJSON_AddItemToArray(pids, render_json_pid(rc, o->st.pids[k]));
     cJSON_AddBoolToObject(j, "new", (o->marks & CGM_NEW) != 0);
     cJSON_AddItemToObject(j, "changed", changed);
     return j;
 }
 
-cJSON *render_cg_json(struct nsl *sh, const struct cg_snap *s)
+cJSON *render_cg_json(const struct render_ctx *rc, const struct cg_snap *s)
 {
     cJSON *arr = cJSON_CreateArray();
     for (size_t k = 0; s && s->taken && k < s->n; k++)
-        cJSON_AddItemToArray(arr, render_cg_obs_json(sh, &s->v[k]));
+        cJSON_AddItemToArray(arr, render_cg_obs_json(rc, &s->v[k]));
     return arr;
 }
 
@@ -290,13 +289,13 @@ cJSON *render_cg_json(struct nsl *sh, const struct cg_snap *s)
 #define CGLS_BAR 20
 #define CGLS_USAGE 35 /* "30.1M   [####................]  47%" */
 
-void render_cgls(struct nsl *sh, const struct cg_obs *v, size_t n, struct strbuf *out)
+void render_cgls(const struct render_ctx *rc, const struct cg_obs *v, size_t n, struct strbuf *out)
 {
     /* 2 + 14 + 1 + 3 + 1 + 9 + 1 + 35 + 1 + 5 (+ " self") = 77 columns at
      * most, so a row never wraps in an 80-column terminal; counters that do
      * not fit beside a bar go on a line of their own below it. */
-    sb_printf(out, "  %s%-14s %-3s %-9s %-*s %5s%s\n", col(sh, C_DIM), "NAME", "VER", "LIMIT",
-              CGLS_USAGE, "USAGE", "PROCS", col(sh, C_RESET));
+    sb_printf(out, "  %s%-14s %-3s %-9s %-*s %5s%s\n", rc_col(rc, C_DIM), "NAME", "VER", "LIMIT",
+              CGLS_USAGE, "USAGE", "PROCS", rc_col(rc, C_RESET));
     for (size_t k = 0; k < n; k++) {
         const struct cg_obs *o = &v[k];
         char name[64];

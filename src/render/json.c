@@ -5,40 +5,21 @@
 #include <sys/wait.h>
 
 #include "session/cgroups.h"
-#include "observe/observe.h"
-#include "subject/subject.h"
+#include "subject/subject.h" /* struct subj_event */
 #include "render/mounts_print.h"
 #include "render/render.h"
 
-cJSON *json_pid(struct nsl *sh, pid_t pid)
+cJSON *render_subject_json(const struct render_ctx *rc, const struct observation *obs)
 {
-    char b[32];
-    if (sh->opt.stable && pid > 0)
-        return cJSON_CreateString(fmt_pid(sh, pid, b, sizeof b));
-    return cJSON_CreateNumber(pid);
-}
-
-cJSON *json_ino(struct nsl *sh, enum ns_slot slot, ino_t ino)
-{
-    char b[32];
-    if (ino == 0)
-        return cJSON_CreateNull();
-    if (sh->opt.stable)
-        return cJSON_CreateString(fmt_ino(sh, slot, ino, b, sizeof b));
-    return cJSON_CreateNumber((double)ino);
-}
-
-cJSON *render_subject_json(struct nsl *sh, const struct snapshot *before,
-                           const struct snapshot *now)
-{
+    const struct snapshot *before = obs->before, *now = obs->now;
     cJSON *subj = cJSON_CreateObject();
-    cJSON_AddItemToObject(subj, "pid", json_pid(sh, now->pid));
+    cJSON_AddItemToObject(subj, "pid", render_json_pid(rc, now->pid));
     cJSON *ns = cJSON_AddObjectToObject(subj, "ns");
     for (int s = 0; s < NS_NSLOTS && now->valid; s++) {
         cJSON *o = cJSON_AddObjectToObject(ns, ns_info[s].name);
-        cJSON_AddItemToObject(o, "inode", json_ino(sh, s, now->ns[s].ino));
-        cJSON_AddItemToObject(o, "host", json_ino(sh, s, sh->host_ns[s].ino));
-        cJSON_AddBoolToObject(o, "differs", snapshot_differs(sh, now, s));
+        cJSON_AddItemToObject(o, "inode", render_json_ino(rc, s, now->ns[s].ino));
+        cJSON_AddItemToObject(o, "host", render_json_ino(rc, s, obs->host[s].ino));
+        cJSON_AddBoolToObject(o, "differs", snapshot_differs(now, obs->host, s));
         cJSON_AddBoolToObject(o, "changed", before && snapshot_changed(before, now, s));
         if (!now->ns[s].ino) {
             bool pending = ns_info[s].for_children && now->ns[s].err == ENOENT;
@@ -52,12 +33,12 @@ cJSON *render_subject_json(struct nsl *sh, const struct snapshot *before,
 static const char *pidfmt_cb(void *ctx, pid_t pid)
 {
     static char buf[32];
-    return fmt_pid(ctx, pid, buf, sizeof buf);
+    return rc_pid(ctx, pid, buf, sizeof buf);
 }
 
-cJSON *render_step_json(struct nsl *sh, const struct snapshot *before, const struct snapshot *now)
+cJSON *render_step_json(const struct render_ctx *rc, const struct step *st,
+                        const struct observation *obs)
 {
-    struct step *st = &sh->step;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "step", st->number);
     if (st->line > 0)
@@ -86,11 +67,11 @@ cJSON *render_step_json(struct nsl *sh, const struct snapshot *before, const str
         } else {
             cJSON_AddStringToObject(e, "call", te->call);
             struct strbuf a = {0};
-            trace_args_format(te, &a, pidfmt_cb, sh);
+            trace_args_format(te, &a, pidfmt_cb, (void *)rc);
             cJSON_AddStringToObject(e, "args", sb_str(&a));
             sb_free(&a);
-            if ((te->flags & TRACE_RET_PID) && te->ret > 0 && sh->opt.stable)
-                cJSON_AddStringToObject(e, "ret", pidfmt_cb(sh, (pid_t)te->ret));
+            if ((te->flags & TRACE_RET_PID) && te->ret > 0 && rc->opt->stable)
+                cJSON_AddStringToObject(e, "ret", pidfmt_cb((void *)rc, (pid_t)te->ret));
             else
                 cJSON_AddNumberToObject(e, "ret", te->ret < 0 ? -1 : (double)te->ret);
             if (te->ret < 0)
@@ -107,24 +88,21 @@ cJSON *render_step_json(struct nsl *sh, const struct snapshot *before, const str
     /* Every step has the same keys (SPEC §5), so a program reading the
      * stream needs no per-command cases: the subject is there even for
      * steps whose text hides the observation block (jobs, show, say). */
-    if (now)
-        cJSON_AddItemToObject(o, "subject", render_subject_json(sh, before, now));
-    if (st->observed && (sh->opt.observe & OBS_CGROUP) && sh->cg)
-        cJSON_AddItemToObject(o, "cgroups", render_cg_json(sh, &sh->cg->now));
+    if (obs && obs->now)
+        cJSON_AddItemToObject(o, "subject", render_subject_json(rc, obs));
+    if (obs && obs->cg)
+        cJSON_AddItemToObject(o, "cgroups", render_cg_json(rc, obs->cg));
     else
         cJSON_AddArrayToObject(o, "cgroups");
-    cJSON *mounts = st->observed && (sh->opt.observe & OBS_MOUNTS)
-                        ? render_mounts_observation_json(sh)
-                        : NULL;
-    if (mounts)
-        cJSON_AddItemToObject(o, "mounts", mounts);
+    if (obs && obs->mounts)
+        cJSON_AddItemToObject(o, "mounts", render_mounts_observation_json(rc, obs->mounts));
     return o;
 }
 
-cJSON *render_event_json(struct nsl *sh, const struct subj_event *ev)
+cJSON *render_event_json(const struct render_ctx *rc, const struct subj_event *ev,
+                         const struct job *j)
 {
     cJSON *o = cJSON_CreateObject();
-    struct job *j = job_by_pid(sh, ev->pid);
     const char *kind = "report";
     switch (ev->kind) {
     case EV_EXITED:
@@ -140,7 +118,7 @@ cJSON *render_event_json(struct nsl *sh, const struct subj_event *ev)
     cJSON_AddStringToObject(o, "event", kind);
     if (j)
         cJSON_AddNumberToObject(o, "job", j->id);
-    cJSON_AddItemToObject(o, "pid", json_pid(sh, ev->pid));
+    cJSON_AddItemToObject(o, "pid", render_json_pid(rc, ev->pid));
     if (ev->kind == EV_EXITED && WIFSIGNALED(ev->status))
         cJSON_AddStringToObject(o, "signal", signal_name(WTERMSIG(ev->status)));
     else if (ev->kind == EV_EXITED)

@@ -6,12 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nslab.h"
+#include "render/labels.h"
 
-static const char *label_get(struct nsl *sh, unsigned long long key, int kind, const char *prefix,
+#include "render/render.h"
+
+#include "kernel/ns.h"
+#include "util.h"
+
+static const char *label_get(struct labels *l, unsigned long long key, int kind, const char *prefix,
                              char sep)
 {
-    struct labels *l = &sh->labels;
     for (size_t k = 0; k < l->n; k++)
         if (l->v[k].key == key && l->v[k].kind == kind)
             return l->v[k].text;
@@ -48,30 +52,31 @@ static const char *fmt_dec(unsigned long long v, bool minus, char *buf, size_t s
     return buf;
 }
 
-const char *fmt_pid(struct nsl *sh, pid_t pid, char *buf, size_t size)
+const char *labels_pid(struct labels *l, bool stable, pid_t pid, char *buf, size_t size)
 {
-    if (!sh->opt.stable || pid <= 0)
+    if (!stable || pid <= 0)
         return fmt_dec(pid < 0 ? -(unsigned long long)pid : (unsigned long long)pid, pid < 0,
                        buf, size);
-    size_t before = sh->labels.n;
-    snprintf(buf, size, "%s", label_get(sh, (unsigned long long)pid, -1, "pid", '@'));
-    if (sh->labels.n != before) {
+    size_t before = l->n;
+    snprintf(buf, size, "%s", label_get(l, (unsigned long long)pid, -1, "pid", '@'));
+    if (l->n != before) {
         /* A PID written to a file (cgroup.procs) appears quoted in the
          * trace: label it there too. */
         char from[32], to[48];
         snprintf(from, sizeof from, "\"%d\"", (int)pid);
         snprintf(to, sizeof to, "\"%s\"", buf);
-        stable_subst_add(sh, from, to);
+        labels_subst_add(l, stable, from, to);
     }
     return buf;
 }
 
-const char *fmt_ino(struct nsl *sh, enum ns_slot slot, ino_t ino, char *buf, size_t size)
+const char *labels_ino(struct labels *l, bool stable, enum ns_slot slot, ino_t ino, char *buf,
+                       size_t size)
 {
-    if (!sh->opt.stable || ino == 0)
+    if (!stable || ino == 0)
         return fmt_dec((unsigned long long)ino, false, buf, size);
     enum ns_slot base = ns_info[slot].base;
-    snprintf(buf, size, "%s", label_get(sh, (unsigned long long)ino, (int)base, ns_info[base].name, '#'));
+    snprintf(buf, size, "%s", label_get(l, (unsigned long long)ino, (int)base, ns_info[base].name, '#'));
     return buf;
 }
 
@@ -84,10 +89,9 @@ void labels_free(struct labels *l)
     memset(l, 0, sizeof *l);
 }
 
-void stable_subst_add(struct nsl *sh, const char *from, const char *to)
+void labels_subst_add(struct labels *l, bool stable, const char *from, const char *to)
 {
-    struct labels *l = &sh->labels;
-    if (!sh->opt.stable || !*from)
+    if (!stable || !*from)
         return;
     for (size_t k = 0; k < l->nsubst; k += 2)
         if (strcmp(l->subst[k], from) == 0)
@@ -97,10 +101,9 @@ void stable_subst_add(struct nsl *sh, const char *from, const char *to)
     l->subst[l->nsubst++] = xstrdup(to);
 }
 
-void stable_subst_apply(struct nsl *sh, struct strbuf *text)
+void labels_subst_apply(const struct labels *l, bool stable, struct strbuf *text)
 {
-    struct labels *l = &sh->labels;
-    if (!sh->opt.stable || !l->nsubst || !text->len)
+    if (!stable || !l->nsubst || !text->len)
         return;
     for (size_t k = 0; k < l->nsubst; k += 2) {
         const char *from = l->subst[k], *to = l->subst[k + 1];
@@ -120,12 +123,32 @@ void stable_subst_apply(struct nsl *sh, struct strbuf *text)
     }
 }
 
-const char *fmt_peer(struct nsl *sh, int group, char *buf, size_t size)
+const char *labels_peer(struct labels *l, bool stable, int group, char *buf, size_t size)
 {
-    if (!sh->opt.stable || group <= 0) {
+    if (!stable || group <= 0) {
         snprintf(buf, size, "%d", group);
         return buf;
     }
-    snprintf(buf, size, "%s", label_get(sh, (unsigned long long)group, -2, "peer", '#'));
+    snprintf(buf, size, "%s", label_get(l, (unsigned long long)group, -2, "peer", '#'));
     return buf;
+}
+
+/* --- as JSON values ------------------------------------------------------ */
+
+cJSON *render_json_pid(const struct render_ctx *rc, pid_t pid)
+{
+    char b[32];
+    if (rc->opt->stable && pid > 0)
+        return cJSON_CreateString(rc_pid(rc, pid, b, sizeof b));
+    return cJSON_CreateNumber(pid);
+}
+
+cJSON *render_json_ino(const struct render_ctx *rc, enum ns_slot slot, ino_t ino)
+{
+    char b[32];
+    if (ino == 0)
+        return cJSON_CreateNull();
+    if (rc->opt->stable)
+        return cJSON_CreateString(rc_ino(rc, slot, ino, b, sizeof b));
+    return cJSON_CreateNumber((double)ino);
 }

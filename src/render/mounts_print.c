@@ -4,34 +4,59 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/mount/mount_path.h"
+
 #include "render/render.h"
 
 /* --- small helpers ------------------------------------------------------- */
 
-static cJSON *json_peer(struct nsl *sh, int group)
+static cJSON *json_peer(const struct render_ctx *rc, int group)
 {
     char b[32];
     if (!group)
         return cJSON_CreateNull();
-    if (sh->opt.stable)
-        return cJSON_CreateString(fmt_peer(sh, group, b, sizeof b));
+    if (rc->opt->stable)
+        return cJSON_CreateString(rc_peer(rc, group, b, sizeof b));
     return cJSON_CreateNumber(group);
 }
 
-static char *prop_text(struct nsl *sh, const struct mount_ent *m)
+static const char *group_cb(void *ctx, int group, char *buf, size_t size)
 {
-    struct mount_labels lb = mount_labels_of(sh);
+    return rc_peer(ctx, group, buf, size);
+}
+
+static const char *mntns_cb(void *ctx, ino_t ino, char *buf, size_t size)
+{
+    return rc_ino(ctx, NS_MNT, ino, buf, size);
+}
+
+struct mount_labels render_mount_labels(const struct render_ctx *rc)
+{
+    return (struct mount_labels){.group = group_cb, .mntns = mntns_cb, .ctx = (void *)rc};
+}
+
+static char *prop_text(const struct render_ctx *rc, const struct mount_ent *m)
+{
+    struct mount_labels lb = render_mount_labels(rc);
     struct strbuf sb = {0};
     mount_propagation_format(m, &lb, &sb);
     return sb_steal(&sb);
 }
 
-static char *prop_state_text(struct nsl *sh, const struct mount_prop_state *p)
+static char *prop_state_text(const struct render_ctx *rc, const struct mount_prop_state *p)
 {
-    struct mount_labels lb = mount_labels_of(sh);
+    struct mount_labels lb = render_mount_labels(rc);
     struct strbuf sb = {0};
     mount_prop_state_format(p, &lb, &sb);
     return sb_steal(&sb);
+}
+
+/* The relations of m (in v->self) to every mount of the views, joined by sep. */
+static void relations_text(const struct render_ctx *rc, const struct mount_views *v,
+                           const struct mount_ent *m, const char *sep, struct strbuf *out)
+{
+    struct mount_labels lb = render_mount_labels(rc);
+    mount_views_relations_format(v, m, &lb, sep, out);
 }
 
 /* Column text that may be cut to fit: "model_tools_una..." */
@@ -51,9 +76,9 @@ static int clampi(int v, int lo, int hi)
     return v < lo ? lo : v > hi ? hi : v;
 }
 
-static const char *mntns_text(struct nsl *sh, ino_t ino, char *buf, size_t size)
+static const char *mntns_text(const struct render_ctx *rc, ino_t ino, char *buf, size_t size)
 {
-    return ino ? fmt_ino(sh, NS_MNT, ino, buf, size) : "?";
+    return ino ? rc_ino(rc, NS_MNT, ino, buf, size) : "?";
 }
 
 /* --- the table ----------------------------------------------------------- */
@@ -80,15 +105,15 @@ static bool propagates(const struct mount_ent *m)
     return m->shared || m->master || m->propagate_from || m->unbindable;
 }
 
-void mounts_print_table(struct nsl *sh, const struct mount_views *v,
+void mounts_print_table(const struct render_ctx *rc, const struct mount_views *v,
                         const struct mount_ent *const *rows, size_t n, const char *under,
                         const struct mount_ent *holder, struct strbuf *out)
 {
     char nb[32];
     const struct mount_table *t = &v->self;
-    bool host = t->mntns && t->mntns == sh->host_ns[NS_MNT].ino;
+    bool host = t->mntns && t->mntns == v->host_mntns;
     sb_printf(out, "the subject's mount table: mnt ns %s (%s), %zu mounts\n",
-              mntns_text(sh, t->mntns, nb, sizeof nb), host ? "the host's" : "not the host's",
+              mntns_text(rc, t->mntns, nb, sizeof nb), host ? "the host's" : "not the host's",
               t->n);
     if (under)
         sb_printf(out, "%zu of them at or below %s\n", n, under);
@@ -104,41 +129,41 @@ void mounts_print_table(struct nsl *sh, const struct mount_views *v,
         longest = clampi((int)strlen(rows[i]->target), longest, LINE_WIDTH);
         wfs = clampi((int)strlen(rows[i]->fstype), wfs, FSTYPE_MAX);
         wsrc = clampi((int)strlen(rows[i]->source), wsrc, SOURCE_MAX);
-        cleanup_free char *p = prop_text(sh, rows[i]);
+        cleanup_free char *p = prop_text(rc, rows[i]);
         wprop = clampi((int)strlen(p), wprop, LINE_WIDTH);
     }
     int room = LINE_WIDTH - (2 + wid + 2 + wpar + 2 + 2 + wfs + 2 + wsrc + 2 + wprop);
     wtgt = longest < room ? longest : room < TARGET_MIN ? TARGET_MIN : room;
-    sb_printf(out, "  %s%-*s  %-*s  %-*s  %-*s  %-*s  PROPAGATION%s\n", col(sh, C_DIM), wid, "ID",
-              wpar, "PARENT", wtgt, "TARGET", wfs, "FSTYPE", wsrc, "SOURCE", col(sh, C_RESET));
+    sb_printf(out, "  %s%-*s  %-*s  %-*s  %-*s  %-*s  PROPAGATION%s\n", rc_col(rc, C_DIM), wid, "ID",
+              wpar, "PARENT", wtgt, "TARGET", wfs, "FSTYPE", wsrc, "SOURCE", rc_col(rc, C_RESET));
     for (size_t i = 0; i < n; i++) {
         const struct mount_ent *m = rows[i];
-        cleanup_free char *prop = prop_text(sh, m);
+        cleanup_free char *prop = prop_text(rc, m);
         sb_printf(out, "  %-*d  %-*d  ", wid, m->id, wpar, m->parent);
         target_cell(out, m->target, wtgt, 2 + wid + 2 + wpar + 2);
         cell(out, m->fstype, wfs, false);
         cell(out, m->source[0] ? m->source : "-", wsrc, false);
-        sb_printf(out, "%s%s%s\n", propagates(m) ? col(sh, C_CYAN) : "", prop,
-                  propagates(m) ? col(sh, C_RESET) : "");
+        sb_printf(out, "%s%s%s\n", propagates(m) ? rc_col(rc, C_CYAN) : "", prop,
+                  propagates(m) ? rc_col(rc, C_RESET) : "");
         if (!propagates(m))
             continue;
         /* One relation per line, under the TARGET column. */
         struct strbuf rel = {0};
         cleanup_free char *sep = xasprintf("\n%*s↳ ", wid + wpar + 6, "");
-        mount_views_relations(sh, v, m, sep, &rel);
-        sb_printf(out, "%*s%s↳ %s%s\n", wid + wpar + 6, "", col(sh, C_DIM), sb_str(&rel),
-                  col(sh, C_RESET));
+        relations_text(rc, v, m, sep, &rel);
+        sb_printf(out, "%*s%s↳ %s%s\n", wid + wpar + 6, "", rc_col(rc, C_DIM), sb_str(&rel),
+                  rc_col(rc, C_RESET));
         sb_free(&rel);
     }
 }
 
 /* The relations as a list: mount_views_relations joined by a byte that no
  * path in them can hold (the kernel escapes control characters), split. */
-static cJSON *relations_json(struct nsl *sh, const struct mount_views *v,
+static cJSON *relations_json(const struct render_ctx *rc, const struct mount_views *v,
                              const struct mount_ent *m)
 {
     struct strbuf rel = {0};
-    mount_views_relations(sh, v, m, "\x1f", &rel);
+    relations_text(rc, v, m, "\x1f", &rel);
     cJSON *a = cJSON_CreateArray();
     char *save = NULL;
     for (char *w = strtok_r(rel.buf, "\x1f", &save); w; w = strtok_r(NULL, "\x1f", &save))
@@ -147,13 +172,13 @@ static cJSON *relations_json(struct nsl *sh, const struct mount_views *v,
     return a;
 }
 
-cJSON *mounts_table_json(struct nsl *sh, const struct mount_views *v,
+cJSON *mounts_table_json(const struct render_ctx *rc, const struct mount_views *v,
                          const struct mount_ent *const *rows, size_t n)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "pid", json_pid(sh, v->self.pid));
-    cJSON_AddItemToObject(o, "mntns", json_ino(sh, NS_MNT, v->self.mntns));
-    cJSON_AddBoolToObject(o, "host", v->self.mntns == sh->host_ns[NS_MNT].ino);
+    cJSON_AddItemToObject(o, "pid", render_json_pid(rc, v->self.pid));
+    cJSON_AddItemToObject(o, "mntns", render_json_ino(rc, NS_MNT, v->self.mntns));
+    cJSON_AddBoolToObject(o, "host", v->self.mntns == v->host_mntns);
     cJSON_AddNumberToObject(o, "count", (double)v->self.n);
     cJSON *arr = cJSON_AddArrayToObject(o, "mounts");
     for (size_t i = 0; i < n; i++) {
@@ -170,93 +195,19 @@ cJSON *mounts_table_json(struct nsl *sh, const struct mount_views *v,
         cJSON_AddStringToObject(j, "dev", dev);
         cJSON_AddStringToObject(j, "options", m->opts);
         cJSON_AddStringToObject(j, "super_options", m->super_opts);
-        cleanup_free char *prop = prop_text(sh, m);
+        cleanup_free char *prop = prop_text(rc, m);
         cJSON_AddStringToObject(j, "propagation", prop);
-        cJSON_AddItemToObject(j, "shared", json_peer(sh, m->shared));
-        cJSON_AddItemToObject(j, "master", json_peer(sh, m->master));
-        cJSON_AddItemToObject(j, "propagate_from", json_peer(sh, m->propagate_from));
+        cJSON_AddItemToObject(j, "shared", json_peer(rc, m->shared));
+        cJSON_AddItemToObject(j, "master", json_peer(rc, m->master));
+        cJSON_AddItemToObject(j, "propagate_from", json_peer(rc, m->propagate_from));
         cJSON_AddBoolToObject(j, "unbindable", m->unbindable);
-        cJSON_AddItemToObject(j, "relations", relations_json(sh, v, m));
+        cJSON_AddItemToObject(j, "relations", relations_json(rc, v, m));
         cJSON_AddItemToArray(arr, j);
     }
     return o;
 }
 
 /* --- two namespaces side by side ----------------------------------------- */
-
-struct groups {
-    int *v;
-    size_t n;
-};
-
-static bool groups_has(const struct groups *g, int x)
-{
-    for (size_t i = 0; i < g->n; i++)
-        if (g->v[i] == x)
-            return true;
-    return false;
-}
-
-static bool groups_add(struct groups *g, int x)
-{
-    if (!x || groups_has(g, x))
-        return false;
-    g->v = xrealloc(g->v, (g->n + 1) * sizeof *g->v);
-    g->v[g->n++] = x;
-    return true;
-}
-
-/* Every peer group that receives what group g sends: g, and the groups of
- * shared slaves below it, as far as the tables show (a chain can run
- * through a third namespace). */
-static void groups_reached(int g, const struct mount_table *const *tabs, size_t n,
-                           struct groups *out)
-{
-    groups_add(out, g);
-    for (bool grew = true; grew;) {
-        grew = false;
-        for (size_t k = 0; k < n; k++)
-            for (size_t i = 0; tabs[k] && i < tabs[k]->n; i++) {
-                const struct mount_ent *m = &tabs[k]->v[i];
-                if (m->shared && groups_has(out, m->master))
-                    grew |= groups_add(out, m->shared);
-            }
-    }
-}
-
-/* Does what is mounted below `from` reach `to`? */
-static bool reaches(const struct mount_ent *from, const struct mount_ent *to,
-                    const struct mount_table *const *tabs, size_t n)
-{
-    if (!from->shared)
-        return false;
-    struct groups g = {0};
-    groups_reached(from->shared, tabs, n, &g);
-    bool r = groups_has(&g, to->master) || groups_has(&g, to->shared);
-    free(g.v);
-    return r;
-}
-
-enum mount_rel mount_rel_between(const struct mount_ent *a, const struct mount_ent *b,
-                                 const struct mount_table *const *tabs, size_t n)
-{
-    if (!a)
-        return b ? MREL_ONLY_B : MREL_NONE;
-    if (!b)
-        return MREL_ONLY_A;
-    if (a->shared && a->shared == b->shared)
-        return MREL_PEERS;
-    bool ab = reaches(a, b, tabs, n), ba = reaches(b, a, tabs, n);
-    if (ab && ba)
-        return MREL_PEERS;
-    if (ab)
-        return MREL_SENDS;
-    if (ba)
-        return MREL_RECEIVES;
-    if (a->master && a->master == b->master)
-        return MREL_SIBLINGS;
-    return MREL_NONE;
-}
 
 static const struct {
     const char *name, *arrow, *legend;
@@ -277,35 +228,35 @@ const char *mount_rel_name(enum mount_rel r)
     return rel_info[r].name;
 }
 
-static char *side_cell(struct nsl *sh, const struct mount_ent *m)
+static char *side_cell(const struct render_ctx *rc, const struct mount_ent *m)
 {
     if (!m)
         return xstrdup("-");
-    cleanup_free char *p = prop_text(sh, m);
+    cleanup_free char *p = prop_text(rc, m);
     return xasprintf("%d %s %s", m->id, m->fstype, p);
 }
 
-static cJSON *side_json(struct nsl *sh, const struct mount_ent *m)
+static cJSON *side_json(const struct render_ctx *rc, const struct mount_ent *m)
 {
     if (!m)
         return cJSON_CreateNull();
     cJSON *o = cJSON_CreateObject();
-    cleanup_free char *p = prop_text(sh, m);
+    cleanup_free char *p = prop_text(rc, m);
     cJSON_AddNumberToObject(o, "id", m->id);
     cJSON_AddStringToObject(o, "fstype", m->fstype);
     cJSON_AddStringToObject(o, "propagation", p);
-    cJSON_AddItemToObject(o, "shared", json_peer(sh, m->shared));
-    cJSON_AddItemToObject(o, "master", json_peer(sh, m->master));
+    cJSON_AddItemToObject(o, "shared", json_peer(rc, m->shared));
+    cJSON_AddItemToObject(o, "master", json_peer(rc, m->master));
     cJSON_AddBoolToObject(o, "unbindable", m->unbindable);
     return o;
 }
 
-static cJSON *side_head_json(struct nsl *sh, const struct mounts_side *s)
+static cJSON *side_head_json(const struct render_ctx *rc, const struct mounts_side *s)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "label", s->label);
-    cJSON_AddItemToObject(o, "pid", json_pid(sh, s->pid));
-    cJSON_AddItemToObject(o, "mntns", json_ino(sh, NS_MNT, s->table->mntns));
+    cJSON_AddItemToObject(o, "pid", render_json_pid(rc, s->pid));
+    cJSON_AddItemToObject(o, "mntns", render_json_ino(rc, NS_MNT, s->table->mntns));
     return o;
 }
 
@@ -331,7 +282,7 @@ static size_t targets_collect(const struct mount_table *a, const struct mount_ta
     return n;
 }
 
-void mounts_print_compare(struct nsl *sh, const struct mounts_side *a,
+void mounts_print_compare(const struct render_ctx *rc, const struct mounts_side *a,
                           const struct mounts_side *b, const struct mount_views *v,
                           const char *under, struct strbuf *out, cJSON **json)
 {
@@ -346,21 +297,21 @@ void mounts_print_compare(struct nsl *sh, const struct mounts_side *a,
     char n1[32], n2[32];
     cJSON *o = cJSON_CreateObject();
     *json = o;
-    cJSON_AddItemToObject(o, "left", side_head_json(sh, a));
-    cJSON_AddItemToObject(o, "right", side_head_json(sh, b));
+    cJSON_AddItemToObject(o, "left", side_head_json(rc, a));
+    cJSON_AddItemToObject(o, "right", side_head_json(rc, b));
     bool same = a->table->mntns && a->table->mntns == b->table->mntns;
     cJSON_AddBoolToObject(o, "same_namespace", same);
     cJSON *rows = cJSON_AddArrayToObject(o, "rows");
     if (same) {
         sb_printf(out, "%s and %s are in one mount namespace (mnt ns %s): one table, nothing "
                        "to compare (`mounts` shows it)\n",
-                  a->label, b->label, mntns_text(sh, a->table->mntns, n1, sizeof n1));
+                  a->label, b->label, mntns_text(rc, a->table->mntns, n1, sizeof n1));
         free(tabs);
         return;
     }
     sb_printf(out, "%s in mnt ns %s beside %s in mnt ns %s\n", a->label,
-              mntns_text(sh, a->table->mntns, n1, sizeof n1), b->label,
-              mntns_text(sh, b->table->mntns, n2, sizeof n2));
+              mntns_text(rc, a->table->mntns, n1, sizeof n1), b->label,
+              mntns_text(rc, b->table->mntns, n2, sizeof n2));
     if (under)
         sb_printf(out, "by mount point, at or below %s:\n", under);
     const char **targets;
@@ -374,33 +325,33 @@ void mounts_print_compare(struct nsl *sh, const struct mounts_side *a,
     int wt = 11, wa = (int)strlen(a->label), wb = (int)strlen(b->label), longest = 11;
     for (size_t i = 0; i < n; i++) {
         longest = clampi((int)strlen(targets[i]), longest, LINE_WIDTH);
-        cleanup_free char *c = side_cell(sh, mount_table_find_target(a->table, targets[i]));
-        cleanup_free char *d = side_cell(sh, mount_table_find_target(b->table, targets[i]));
+        cleanup_free char *c = side_cell(rc, mount_table_find_target(a->table, targets[i]));
+        cleanup_free char *d = side_cell(rc, mount_table_find_target(b->table, targets[i]));
         wa = clampi((int)strlen(c), wa, 32);
         wb = clampi((int)strlen(d), wb, 32);
     }
     int room = LINE_WIDTH - (2 + 2 + wa + 5 + wb);
     wt = longest < room ? longest : room < TARGET_MIN ? TARGET_MIN : room;
     bool used[ARRAY_SIZE(rel_info)] = {0};
-    sb_printf(out, "  %s%-*s  %-*s     %s%s\n", col(sh, C_DIM), wt, "MOUNT POINT", wa, a->label,
-              b->label, col(sh, C_RESET));
+    sb_printf(out, "  %s%-*s  %-*s     %s%s\n", rc_col(rc, C_DIM), wt, "MOUNT POINT", wa, a->label,
+              b->label, rc_col(rc, C_RESET));
     for (size_t i = 0; i < n; i++) {
         const struct mount_ent *ma = mount_table_find_target(a->table, targets[i]);
         const struct mount_ent *mb = mount_table_find_target(b->table, targets[i]);
         enum mount_rel r = mount_rel_between(ma, mb, tabs, ntabs);
         used[r] = true;
-        cleanup_free char *ca = side_cell(sh, ma);
-        cleanup_free char *cb = side_cell(sh, mb);
+        cleanup_free char *ca = side_cell(rc, ma);
+        cleanup_free char *cb = side_cell(rc, mb);
         sb_append(out, "  ");
         target_cell(out, targets[i], wt, 2);
         bool arrow = r == MREL_PEERS || r == MREL_SENDS || r == MREL_RECEIVES ||
                      r == MREL_SIBLINGS;
-        sb_printf(out, "%-*s %s%s%s %s\n", wa, ca, arrow ? col(sh, C_CYAN) : "",
-                  rel_info[r].arrow, arrow ? col(sh, C_RESET) : "", cb);
+        sb_printf(out, "%-*s %s%s%s %s\n", wa, ca, arrow ? rc_col(rc, C_CYAN) : "",
+                  rel_info[r].arrow, arrow ? rc_col(rc, C_RESET) : "", cb);
         cJSON *row = cJSON_CreateObject();
         cJSON_AddStringToObject(row, "target", targets[i]);
-        cJSON_AddItemToObject(row, "left", side_json(sh, ma));
-        cJSON_AddItemToObject(row, "right", side_json(sh, mb));
+        cJSON_AddItemToObject(row, "left", side_json(rc, ma));
+        cJSON_AddItemToObject(row, "right", side_json(rc, mb));
         cJSON_AddStringToObject(row, "relation", rel_info[r].name);
         cJSON_AddItemToArray(rows, row);
     }
@@ -411,13 +362,13 @@ void mounts_print_compare(struct nsl *sh, const struct mounts_side *a,
                                            MREL_NONE};
     for (size_t k = 0; k < ARRAY_SIZE(order); k++)
         if (used[order[k]])
-            sb_printf(out, "  %s%s%s%s%s\n", col(sh, C_DIM),
+            sb_printf(out, "  %s%s%s%s%s\n", rc_col(rc, C_DIM),
                       order[k] == MREL_NONE ? "" : rel_info[order[k]].arrow,
                       order[k] == MREL_NONE ? "" : " ", rel_info[order[k]].legend,
-                      col(sh, C_RESET));
+                      rc_col(rc, C_RESET));
     if (used[MREL_ONLY_A] || used[MREL_ONLY_B])
-        sb_printf(out, "  %s%s%s\n", col(sh, C_DIM), rel_info[MREL_ONLY_A].legend,
-                  col(sh, C_RESET));
+        sb_printf(out, "  %s%s%s\n", rc_col(rc, C_DIM), rel_info[MREL_ONLY_A].legend,
+                  rc_col(rc, C_RESET));
 }
 
 /* --- the observation ----------------------------------------------------- */
@@ -444,12 +395,9 @@ static void counts_text(struct strbuf *out, size_t add, size_t rem, size_t chg, 
     }
 }
 
-void render_mounts_observation(struct nsl *sh, struct strbuf *out)
+void render_mounts_observation(const struct render_ctx *rc, const struct mount_diff *d,
+                               struct strbuf *out)
 {
-    struct mount_session *ms = sh->mnt;
-    if (!ms || !ms->diff_valid)
-        return;
-    const struct mount_diff *d = &ms->diff;
     char n1[32], n2[32];
     size_t add = 0, rem = 0, chg = 0;
     for (size_t i = 0; i < d->n; i++) {
@@ -460,30 +408,30 @@ void render_mounts_observation(struct nsl *sh, struct strbuf *out)
     if (d->ns_changed) {
         sb_printf(out, "  mounts: the subject is in another mount namespace, mnt ns %s (was %s)\n"
                        "          %zu mounts, compared by mount point: ",
-                  mntns_text(sh, d->ns_after, n1, sizeof n1),
-                  mntns_text(sh, d->ns_before, n2, sizeof n2), d->n_after);
+                  mntns_text(rc, d->ns_after, n1, sizeof n1),
+                  mntns_text(rc, d->ns_before, n2, sizeof n2), d->n_after);
         if (!d->n)
             sb_append(out, "nothing else differs");
         counts_text(out, add, rem, chg, true);
         sb_appendc(out, '\n');
     } else if (!d->n) {
-        sb_printf(out, "  %smounts: no change (%zu in mnt ns %s)%s\n", col(sh, C_DIM), d->n_after,
-                  mntns_text(sh, d->ns_after, n1, sizeof n1), col(sh, C_RESET));
+        sb_printf(out, "  %smounts: no change (%zu in mnt ns %s)%s\n", rc_col(rc, C_DIM), d->n_after,
+                  mntns_text(rc, d->ns_after, n1, sizeof n1), rc_col(rc, C_RESET));
         return;
     } else {
         sb_append(out, "  mounts: ");
         counts_text(out, add, rem, chg, false);
-        sb_printf(out, " in mnt ns %s (%zu mounts)\n", mntns_text(sh, d->ns_after, n1, sizeof n1),
+        sb_printf(out, " in mnt ns %s (%zu mounts)\n", mntns_text(rc, d->ns_after, n1, sizeof n1),
                   d->n_after);
     }
     for (size_t i = 0; i < d->n && i < OBS_MAX_LINES; i++) {
         const struct mount_change *c = &d->v[i];
         if (c->kind == MOUNT_CHANGED) {
-            sb_printf(out, "    %s~%s %d %s", col(sh, C_YELLOW), col(sh, C_RESET), c->id,
+            sb_printf(out, "    %s~%s %d %s", rc_col(rc, C_YELLOW), rc_col(rc, C_RESET), c->id,
                       c->target);
             if (!mount_prop_state_equal(&c->before, &c->after)) {
-                cleanup_free char *pb = prop_state_text(sh, &c->before);
-                cleanup_free char *pa = prop_state_text(sh, &c->after);
+                cleanup_free char *pb = prop_state_text(rc, &c->before);
+                cleanup_free char *pa = prop_state_text(rc, &c->after);
                 sb_printf(out, " %s -> %s", pb, pa);
             }
             if (c->opts_before)
@@ -492,9 +440,9 @@ void render_mounts_observation(struct nsl *sh, struct strbuf *out)
             continue;
         }
         bool added = c->kind == MOUNT_ADDED;
-        cleanup_free char *p = prop_state_text(sh, added ? &c->after : &c->before);
-        sb_printf(out, "    %s%c%s %d %s  %s %s  %s\n", col(sh, added ? C_GREEN : C_RED),
-                  added ? '+' : '-', col(sh, C_RESET), c->id, c->target, c->fstype,
+        cleanup_free char *p = prop_state_text(rc, added ? &c->after : &c->before);
+        sb_printf(out, "    %s%c%s %d %s  %s %s  %s\n", rc_col(rc, added ? C_GREEN : C_RED),
+                  added ? '+' : '-', rc_col(rc, C_RESET), c->id, c->target, c->fstype,
                   c->source[0] ? c->source : "-", p);
     }
     if (d->n > OBS_MAX_LINES)
@@ -502,15 +450,11 @@ void render_mounts_observation(struct nsl *sh, struct strbuf *out)
                   d->n - OBS_MAX_LINES);
 }
 
-cJSON *render_mounts_observation_json(struct nsl *sh)
+cJSON *render_mounts_observation_json(const struct render_ctx *rc, const struct mount_diff *d)
 {
-    struct mount_session *ms = sh->mnt;
-    if (!ms || !ms->diff_valid)
-        return NULL;
-    const struct mount_diff *d = &ms->diff;
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "mntns", json_ino(sh, NS_MNT, d->ns_after));
-    cJSON_AddItemToObject(o, "previous_mntns", json_ino(sh, NS_MNT, d->ns_before));
+    cJSON_AddItemToObject(o, "mntns", render_json_ino(rc, NS_MNT, d->ns_after));
+    cJSON_AddItemToObject(o, "previous_mntns", render_json_ino(rc, NS_MNT, d->ns_before));
     cJSON_AddBoolToObject(o, "namespace_changed", d->ns_changed);
     cJSON_AddNumberToObject(o, "count", (double)d->n_after);
     cJSON *add = cJSON_AddArrayToObject(o, "added");
@@ -524,8 +468,8 @@ cJSON *render_mounts_observation_json(struct nsl *sh)
         cJSON_AddStringToObject(j, "fstype", c->fstype);
         cJSON_AddStringToObject(j, "source", c->source);
         if (c->kind == MOUNT_CHANGED) {
-            cleanup_free char *pb = prop_state_text(sh, &c->before);
-            cleanup_free char *pa = prop_state_text(sh, &c->after);
+            cleanup_free char *pb = prop_state_text(rc, &c->before);
+            cleanup_free char *pa = prop_state_text(rc, &c->after);
             cJSON_AddNumberToObject(j, "old_id", c->old_id);
             cJSON_AddStringToObject(j, "propagation_before", pb);
             cJSON_AddStringToObject(j, "propagation_after", pa);
@@ -536,7 +480,7 @@ cJSON *render_mounts_observation_json(struct nsl *sh)
             cJSON_AddItemToArray(chg, j);
         } else {
             bool added = c->kind == MOUNT_ADDED;
-            cleanup_free char *p = prop_state_text(sh, added ? &c->after : &c->before);
+            cleanup_free char *p = prop_state_text(rc, added ? &c->after : &c->before);
             cJSON_AddNumberToObject(j, "parent", c->parent);
             cJSON_AddStringToObject(j, "propagation", p);
             cJSON_AddItemToArray(added ? add : rem, j);

@@ -5,16 +5,17 @@
 #ifndef NSLAB_MOUNTS_PRINT_H
 #define NSLAB_MOUNTS_PRINT_H
 
-#include "cmd/cmd_mount.h"
-#include "nslab.h"
+#include "kernel/mount/mount_diff.h"
+#include "kernel/mount/mountinfo.h"
+#include "render/render.h"
 
 /* The rows of v->self (rows may be a subset; under: the PATH asked for, or
  * NULL, and holder the mount that holds it), with a line of relations under
  * each mount that propagates. */
-void mounts_print_table(struct nsl *sh, const struct mount_views *v,
+void mounts_print_table(const struct render_ctx *rc, const struct mount_views *v,
                         const struct mount_ent *const *rows, size_t n, const char *under,
                         const struct mount_ent *holder, struct strbuf *out);
-cJSON *mounts_table_json(struct nsl *sh, const struct mount_views *v,
+cJSON *mounts_table_json(const struct render_ctx *rc, const struct mount_views *v,
                          const struct mount_ent *const *rows, size_t n);
 
 /* One side of a comparison. */
@@ -24,32 +25,18 @@ struct mounts_side {
     const struct mount_table *table;
 };
 
-/* How a mount on one side relates to the mount at the same place on the
- * other side. */
-enum mount_rel {
-    MREL_NONE,     /* no propagation between them */
-    MREL_PEERS,    /* same peer group: both ways */
-    MREL_SENDS,    /* a's mounts reach b (b is a slave, maybe further down) */
-    MREL_RECEIVES, /* b's mounts reach a */
-    MREL_SIBLINGS, /* both receive from the same peer group */
-    MREL_ONLY_A,
-    MREL_ONLY_B,
-};
-/* tabs: every table in view (both sides' and others'), so that a chain of
- * shared slaves through a third namespace counts. */
-enum mount_rel mount_rel_between(const struct mount_ent *a, const struct mount_ent *b,
-                                 const struct mount_table *const *tabs, size_t n);
 const char *mount_rel_name(enum mount_rel r); /* "peers", "sends", ... (JSON) */
 
 /* Both tables by mount point (under PATH when given), with an arrow for
  * how each pair propagates (v: the namespaces in view, for chains). Text
  * into out, the JSON answer into *json. */
-void mounts_print_compare(struct nsl *sh, const struct mounts_side *a,
+void mounts_print_compare(const struct render_ctx *rc, const struct mounts_side *a,
                           const struct mounts_side *b, const struct mount_views *v,
                           const char *under, struct strbuf *out, cJSON **json);
 
-/* The `mounts` observation after a step (sh->mnt->diff). */
-void render_mounts_observation(struct nsl *sh, struct strbuf *out);
-cJSON *render_mounts_observation_json(struct nsl *sh);
+/* The `mounts` observation after a step: what changed in the table. */
+void render_mounts_observation(const struct render_ctx *rc, const struct mount_diff *d,
+                               struct strbuf *out);
+cJSON *render_mounts_observation_json(const struct render_ctx *rc, const struct mount_diff *d);
 
 #endif

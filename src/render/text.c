@@ -6,94 +6,89 @@
 #include <unistd.h>
 
 #include "session/cgroups.h"
-#include "observe/observe.h"
-#include "subject/subject.h"
+#include "subject/subject.h" /* struct subj_event */
 #include "render/mounts_print.h"
 #include "render/render.h"
 #include "i18n.h"
 
-const char *col(const struct nsl *sh, const char *code)
-{
-    return sh->opt.color ? code : "";
-}
-
 static const char *pidfmt_cb(void *ctx, pid_t pid)
 {
     static char buf[32];
-    return fmt_pid(ctx, pid, buf, sizeof buf);
+    return rc_pid(ctx, pid, buf, sizeof buf);
 }
 
 /* Order of rows: each *_for_children under its type. The table order is the
  * kernel's, which already puts them there. */
-void render_observation(struct nsl *sh, const struct snapshot *before, const struct snapshot *now,
+void render_observation(const struct render_ctx *rc, const struct observation *obs,
                         struct strbuf *out)
 {
     char b1[32], b2[32];
+    const struct snapshot *before = obs->before, *now = obs->now;
     if (!now->valid) {
-        sb_printf(out, "  %s(no subject process: `reset` starts one)%s\n", col(sh, C_DIM),
-                  col(sh, C_RESET));
+        sb_printf(out, "  %s(no subject process: `reset` starts one)%s\n", rc_col(rc, C_DIM),
+                  rc_col(rc, C_RESET));
         return;
     }
     bool any = false;
     for (int s = 0; s < NS_NSLOTS; s++)
-        any |= snapshot_differs(sh, now, s) || (before && snapshot_changed(before, now, s));
+        any |= snapshot_differs(now, obs->host, s) || (before && snapshot_changed(before, now, s));
     if (!any) {
         /* Nothing to mark: one line that still names every entry. */
-        sb_printf(out, "  %sns of subject %s: all ten the host's (", col(sh, C_DIM),
-                  fmt_pid(sh, now->pid, b2, sizeof b2));
+        sb_printf(out, "  %sns of subject %s: all ten the host's (", rc_col(rc, C_DIM),
+                  rc_pid(rc, now->pid, b2, sizeof b2));
         for (int s = 0; s < NS_NSLOTS; s++) {
             if (s)
                 sb_appendc(out, ' ');
             sb_append(out, ns_info[s].name);
         }
         sb_append(out, ")");
-        sb_append(out, col(sh, C_RESET));
+        sb_append(out, rc_col(rc, C_RESET));
         sb_appendc(out, '\n');
         return;
     }
     /* "  NAMESPACE(18) SUBJECT PID(16) HOST", appended as the rows are. */
     memcpy(b1, "SUBJECT ", 9);
-    fmt_pid(sh, now->pid, b1 + 8, sizeof b1 - 8);
+    rc_pid(rc, now->pid, b1 + 8, sizeof b1 - 8);
     sb_append(out, "  ");
-    sb_append(out, col(sh, C_DIM));
+    sb_append(out, rc_col(rc, C_DIM));
     sb_append_padded(out, "NAMESPACE", 18);
     sb_appendc(out, ' ');
     sb_append_padded(out, b1, 16);
     sb_append(out, " HOST");
-    sb_append(out, col(sh, C_RESET));
+    sb_append(out, rc_col(rc, C_RESET));
     sb_appendc(out, '\n');
     bool pending = false;
     for (int s = 0; s < NS_NSLOTS; s++) {
         const struct ns_obs *o = &now->ns[s];
-        bool differs = snapshot_differs(sh, now, s);
+        bool differs = snapshot_differs(now, obs->host, s);
         bool changed = before && snapshot_changed(before, now, s);
         const char *subj;
         if (o->ino)
-            subj = fmt_ino(sh, s, o->ino, b1, sizeof b1);
+            subj = rc_ino(rc, s, o->ino, b1, sizeof b1);
         else if (o->err == ENOENT && ns_info[s].for_children)
             subj = "pending", pending = true;
         else
             subj = (snprintf(b1, sizeof b1, "(%s)", errno_name(o->err)), b1);
-        const char *host = differs ? fmt_ino(sh, s, sh->host_ns[s].ino, b2, sizeof b2) : "same";
+        const char *host = differs ? rc_ino(rc, s, obs->host[s].ino, b2, sizeof b2) : "same";
         /* "  NAME(18) SUBJECT(16) HOST", appended piece by piece: eleven
          * rows every step are worth more than a printf each. */
         sb_append(out, "  ");
         if (differs)
-            sb_append(out, col(sh, C_CYAN));
+            sb_append(out, rc_col(rc, C_CYAN));
         sb_append_padded(out, ns_info[s].name, 18);
         sb_appendc(out, ' ');
         sb_append_padded(out, subj, 16);
         sb_appendc(out, ' ');
         sb_append(out, host);
         if (differs)
-            sb_append(out, col(sh, C_RESET));
+            sb_append(out, rc_col(rc, C_RESET));
         if (changed) {
             /* HOST padded to 14, as %*s pads (a negative width pads too). */
             int w = 14 - (int)strlen(host);
             sb_append_padded(out, "", (size_t)(w < 0 ? -w : w));
-            sb_append(out, col(sh, C_YELLOW C_BOLD));
+            sb_append(out, rc_col(rc, C_YELLOW C_BOLD));
             sb_append(out, "<- changed");
-            sb_append(out, col(sh, C_RESET));
+            sb_append(out, rc_col(rc, C_RESET));
         }
         sb_appendc(out, '\n');
     }
@@ -101,41 +96,37 @@ void render_observation(struct nsl *sh, const struct snapshot *before, const str
         sb_printf(out,
                   "  %s(pending: the new PID namespace has no process yet, so the kernel cannot "
                   "show it; the next `spawn` becomes its PID 1)%s\n",
-                  col(sh, C_DIM), col(sh, C_RESET));
+                  rc_col(rc, C_DIM), rc_col(rc, C_RESET));
 }
 
 static void emit_text(struct nsl *sh, struct strbuf *o, FILE *f);
 
-static void render_step_text(struct nsl *sh, const struct snapshot *before,
-                             const struct snapshot *now)
+static void render_step_text(const struct render_ctx *rc, const struct step *st,
+                             const struct observation *obs, struct strbuf *o)
 {
-    struct step *st = &sh->step;
-    struct strbuf o = {0};
-    sb_reserve(&o, 2048); /* a usual step in one allocation */
-    if (sh->opt.trace) {
+    if (rc->opt->trace) {
         for (size_t k = 0; k < st->trace.n; k++) {
             const struct trace_ent *te = &st->trace.v[k];
             bool bad = te->ret < 0 && !(te->flags & TRACE_NOTE);
-            sb_append(&o, "  ");
-            sb_append(&o, bad ? col(sh, C_RED) : col(sh, C_DIM));
-            sb_append(&o, "-> ");
-            trace_ent_format(te, &o, pidfmt_cb, sh);
-            sb_append(&o, col(sh, C_RESET));
-            sb_appendc(&o, '\n');
+            sb_append(o, "  ");
+            sb_append(o, bad ? rc_col(rc, C_RED) : rc_col(rc, C_DIM));
+            sb_append(o, "-> ");
+            trace_ent_format(te, o, pidfmt_cb, (void *)rc);
+            sb_append(o, rc_col(rc, C_RESET));
+            sb_appendc(o, '\n');
         }
     }
     if (st->out.len) {
-        sb_append(&o, sb_str(&st->out));
+        sb_append(o, sb_str(&st->out));
         if (st->out.buf[st->out.len - 1] != '\n')
-            sb_appendc(&o, '\n');
+            sb_appendc(o, '\n');
     }
-    if (st->observed && !sh->opt.quiet && (sh->opt.observe & OBS_NS))
-        render_observation(sh, before, now, &o);
-    if (st->observed && !sh->opt.quiet && (sh->opt.observe & OBS_CGROUP) && sh->cg)
-        render_cg_observation(sh, &sh->cg->now, &o);
-    if (st->observed && !sh->opt.quiet && (sh->opt.observe & OBS_MOUNTS))
-        render_mounts_observation(sh, &o);
-    emit_text(sh, &o, stdout);
+    if (st->observed && !rc->opt->quiet && (rc->opt->observe & OBS_NS))
+        render_observation(rc, obs, o);
+    if (st->observed && !rc->opt->quiet && obs->cg)
+        render_cg_observation(rc, obs->cg, o);
+    if (st->observed && !rc->opt->quiet && obs->mounts)
+        render_mounts_observation(rc, obs->mounts, o);
 }
 
 /* Every rendered line leaves through here or emit_json: --stable
@@ -155,7 +146,7 @@ static size_t sgr_len(const char *s, size_t n)
  * the terminal: control characters and bytes that are not UTF-8 become
  * \xNN (util.c sb_append_escaped, as ps shows command lines), keeping
  * newlines, tabs and, when colour is on, nslab's own colour codes. */
-static void escape_controls(const struct nsl *sh, struct strbuf *o)
+static void escape_controls(bool colour, struct strbuf *o)
 {
     /* One look at each byte, the common case: plain ASCII needs nothing. */
     bool clean = true, ascii = true;
@@ -169,7 +160,7 @@ static void escape_controls(const struct nsl *sh, struct strbuf *o)
     struct strbuf out = {0};
     size_t start = 0;
     for (size_t i = 0; i < o->len;) {
-        size_t sgr = sh->opt.color ? sgr_len(o->buf + i, o->len - i) : 0;
+        size_t sgr = colour ? sgr_len(o->buf + i, o->len - i) : 0;
         if (!sgr) {
             i++;
             continue;
@@ -186,7 +177,7 @@ static void escape_controls(const struct nsl *sh, struct strbuf *o)
 
 static void emit_text(struct nsl *sh, struct strbuf *o, FILE *f)
 {
-    escape_controls(sh, o);
+    escape_controls(sh->opt.color, o);
     stable_subst_apply(sh, o);
     if (sh->intr_echoed && *sh->intr_echoed) {
         *sh->intr_echoed = 0;
@@ -230,37 +221,43 @@ static void emit_json(struct nsl *sh, cJSON *obj)
     sb_free(&o);
 }
 
-void render_step(struct nsl *sh, const struct snapshot *before, const struct snapshot *now)
+void render_step(struct nsl *sh, const struct observation *obs)
 {
-    if (!sh->opt.json)
-        render_step_text(sh, before, now);
+    struct render_ctx rc = render_ctx_of(sh);
+    if (!sh->opt.json) {
+        struct strbuf o = {0};
+        sb_reserve(&o, 2048); /* a usual step in one allocation */
+        render_step_text(&rc, &sh->step, obs, &o);
+        emit_text(sh, &o, stdout);
+    }
     if (sh->opt.json || sh->record)
-        emit_json(sh, render_step_json(sh, before, now));
+        emit_json(sh, render_step_json(&rc, &sh->step, obs));
 }
 
 void render_event(struct nsl *sh, const struct subj_event *ev)
 {
+    struct render_ctx rc = render_ctx_of(sh);
+    const struct job *job = rc_job(&rc, ev->pid);
     if (sh->opt.json || sh->record)
-        emit_json(sh, render_event_json(sh, ev));
+        emit_json(sh, render_event_json(&rc, ev, job));
     if (sh->opt.json)
         return;
     struct strbuf o = {0};
-    render_event_text(sh, ev, &o, true);
+    render_event_text(&rc, ev, job, &o, true);
     sb_appendc(&o, '\n');
     emit_text(sh, &o, stdout);
 }
 
-void render_event_text(struct nsl *sh, const struct subj_event *ev, struct strbuf *out,
-                       bool colour)
+void render_event_text(const struct render_ctx *rc, const struct subj_event *ev,
+                       const struct job *j, struct strbuf *out, bool colour)
 {
     char pb[32];
     struct strbuf o = {0};
-    struct job *j = job_by_pid(sh, ev->pid);
     if (j)
-        sb_printf(&o, "%s[%%%d %s]%s ", colour ? col(sh, C_BOLD) : "", j->id, j->cmd,
-                  colour ? col(sh, C_RESET) : "");
+        sb_printf(&o, "%s[%%%d %s]%s ", colour ? rc_col(rc, C_BOLD) : "", j->id, j->cmd,
+                  colour ? rc_col(rc, C_RESET) : "");
     else
-        sb_printf(&o, "[pid %s] ", fmt_pid(sh, ev->pid, pb, sizeof pb));
+        sb_printf(&o, "[pid %s] ", rc_pid(rc, ev->pid, pb, sizeof pb));
     switch (ev->kind) {
     case EV_EXITED:
         if (WIFSIGNALED(ev->status))
@@ -283,33 +280,33 @@ void render_event_text(struct nsl *sh, const struct subj_event *ev, struct strbu
     sb_free(&o);
 }
 
-void render_prompt(struct nsl *sh, struct strbuf *out, bool for_readline)
+void render_prompt_text(const struct render_ctx *rc, const struct snapshot *now,
+                        const struct ns_obs *host, struct strbuf *out, bool for_readline)
 {
     char pb[32];
     const char *start = for_readline ? "\001" : "", *end = for_readline ? "\002" : "";
-    struct snapshot *now = &sh->prev;
     /* Every echoed script line starts with this: appended, not printf'd. */
     sb_append(out, start);
-    sb_append(out, col(sh, C_BOLD));
+    sb_append(out, rc_col(rc, C_BOLD));
     sb_append(out, end);
     sb_append(out, "nslab ");
-    sb_append(out, fmt_pid(sh, sh->subj.pid, pb, sizeof pb));
+    sb_append(out, rc_pid(rc, rc->subject, pb, sizeof pb));
     bool any = false;
     for (int s = 0; s < NS_NSLOTS && now->valid; s++) {
-        if (!snapshot_differs(sh, now, s))
+        if (!snapshot_differs(now, host, s))
             continue;
         /* pid_for_children differing while pid does not: shown as "pid>" */
-        if (ns_info[s].for_children && snapshot_differs(sh, now, ns_info[s].base))
+        if (ns_info[s].for_children && snapshot_differs(now, host, ns_info[s].base))
             continue;
         sb_append(out, any ? " " : " [");
         sb_append(out, start);
-        sb_append(out, col(sh, C_CYAN));
+        sb_append(out, rc_col(rc, C_CYAN));
         sb_append(out, end);
         sb_append(out, ns_info[ns_info[s].base].name);
         if (ns_info[s].for_children)
             sb_append(out, ">");
         sb_append(out, start);
-        sb_append(out, col(sh, C_RESET C_BOLD));
+        sb_append(out, rc_col(rc, C_RESET C_BOLD));
         sb_append(out, end);
         any = true;
     }
@@ -317,7 +314,7 @@ void render_prompt(struct nsl *sh, struct strbuf *out, bool for_readline)
         sb_append(out, "]");
     sb_append(out, "> ");
     sb_append(out, start);
-    sb_append(out, col(sh, C_RESET));
+    sb_append(out, rc_col(rc, C_RESET));
     sb_append(out, end);
 }
 

@@ -6,7 +6,8 @@
  *
  *   start      cgroups_init: cg_layout_detect, cg_session_init, cg_sweep
  *   each step  cgroups_observe_step (observe_cg.c) fills sh->cg->now, marking
- *              what changed since sh->cg->prev; render/cgroup.c prints it
+ *              what changed since sh->cg->prev; it is handed to render
+ *              as part of the step's struct observation (observation.h)
  *   an exit    cgroups_oom_note: a job killed by SIGKILL where a memory
  *              cgroup's oom_kill went up gets an event line saying so
  *   exit       cgroups_free: cg_session_cleanup (after the jobs are killed) */
@@ -15,46 +16,13 @@
 
 #include "kernel/cgroup/cgroup.h"
 #include "nslab.h"
+#include "observe/observation.h"
 
 struct subj_event;
+struct render_ctx;
 
-/* What changed in a cgroup since the previous observation, by meaning (the
- * text marks these; JSON lists every file that changed). */
-enum cg_mark {
-    CGM_NEW = 1 << 0,
-    CGM_LIMIT = 1 << 1,
-    CGM_USAGE = 1 << 2, /* a gauge: changes all the time, never marked in text */
-    CGM_HITS = 1 << 3,
-    CGM_OOM = 1 << 4,
-    CGM_THROTTLED = 1 << 5,
-    CGM_FROZEN = 1 << 6,
-    CGM_PROCS = 1 << 7,
-    CGM_WEIGHT = 1 << 8,
-    CGM_CPUS = 1 << 9,
-};
-
-/* One cgroup as observed. */
-struct cg_obs {
-    char name[128]; /* "mem1", "mem1/sub"; "" for the subject's own */
-    char dir[CG_PATH_MAX + 192];
-    int hier, version;
-    enum cg_ctrl ctrl; /* CG_NCTRL: a cgroup of no controller nslab knows */
-    bool own;          /* the subject's own cgroup, not one of the session's */
-    int depth;         /* cgls: levels below the session's cgroup */
-    bool ok;           /* read; otherwise err says why */
-    char err[1024];
-    struct cg_stats st;
-    bool *changed; /* per st.reads[i]: differs from the previous observation */
-    unsigned marks; /* enum cg_mark */
-    bool subject_inside;
-};
-
-struct cg_snap {
-    bool taken;
-    pid_t subject;
-    struct cg_obs *v;
-    size_t n;
-};
+/* The observed cgroups (enum cg_mark, struct cg_obs, struct cg_snap) are
+ * part of the observation value: observe/observation.h. */
 
 struct cg_oom_seen {
     char dir[CG_PATH_MAX + 192];
@@ -177,13 +145,13 @@ void cg_human_size(uint64_t n, char *buf, size_t size);
 /* "[#####...............]": frac (0..1) of width cells. */
 void cg_bar(double frac, int width, struct strbuf *out);
 /* One line of the observation for o (without indentation or newline). */
-void render_cg_line(struct nsl *sh, const struct cg_obs *o, struct strbuf *out);
+void render_cg_line(const struct render_ctx *rc, const struct cg_obs *o, struct strbuf *out);
 /* The observation's cgroup lines (none when there is nothing to show). */
-void render_cg_observation(struct nsl *sh, const struct cg_snap *s, struct strbuf *out);
+void render_cg_observation(const struct render_ctx *rc, const struct cg_snap *s, struct strbuf *out);
 /* The step's "cgroups" array (SPEC §5). */
-cJSON *render_cg_json(struct nsl *sh, const struct cg_snap *s);
-cJSON *render_cg_obs_json(struct nsl *sh, const struct cg_obs *o);
+cJSON *render_cg_json(const struct render_ctx *rc, const struct cg_snap *s);
+cJSON *render_cg_obs_json(const struct render_ctx *rc, const struct cg_obs *o);
 /* cgls: the table of cgroups (v[n], tree order). */
-void render_cgls(struct nsl *sh, const struct cg_obs *v, size_t n, struct strbuf *out);
+void render_cgls(const struct render_ctx *rc, const struct cg_obs *v, size_t n, struct strbuf *out);
 
 #endif

@@ -19,53 +19,13 @@
 #include "i18n.h"
 #include "cmd/cmd_mount.h"
 #include "session/report.h"
+#include "observe/observe.h"
 
 struct mount_session *mount_session(struct nsl *sh)
 {
     if (!sh->mnt)
         sh->mnt = xcalloc(1, sizeof *sh->mnt);
     return sh->mnt;
-}
-
-/* --- paths --------------------------------------------------------------- */
-
-char *path_normalize(const char *path)
-{
-    if (!path || path[0] != '/')
-        return NULL;
-    struct strbuf sb = {0};
-    sb_append(&sb, "");
-    const char *p = path;
-    while (*p) {
-        while (*p == '/')
-            p++;
-        const char *end = strchrnul(p, '/');
-        size_t n = (size_t)(end - p);
-        if (n == 0 || (n == 1 && p[0] == '.')) {
-            /* nothing */
-        } else if (n == 2 && p[0] == '.' && p[1] == '.') {
-            char *slash = strrchr(sb.buf, '/');
-            if (slash) {
-                sb.len = (size_t)(slash - sb.buf);
-                sb.buf[sb.len] = '\0';
-            }
-        } else {
-            sb_appendc(&sb, '/');
-            sb_appendn(&sb, p, n);
-        }
-        p = end;
-    }
-    if (sb.len == 0)
-        sb_appendc(&sb, '/');
-    return sb_steal(&sb);
-}
-
-bool path_is_under(const char *path, const char *dir)
-{
-    if (strcmp(dir, "/") == 0)
-        return path[0] == '/';
-    size_t n = strlen(dir);
-    return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
 /* --- scratch ------------------------------------------------------------- */
@@ -314,6 +274,7 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 
 void mount_session_end(struct nsl *sh, struct strbuf *warn)
 {
+    observe_mounts_free(sh);
     struct mount_session *ms = sh->mnt;
     if (!ms)
         return;
@@ -338,9 +299,6 @@ void mount_session_end(struct nsl *sh, struct strbuf *warn)
     free(ms->rec);
     mount_ids_free(&ms->created);
     free(ms->scratch);
-    mount_table_free(&ms->prev);
-    sb_free(&ms->prev_text);
-    mount_diff_free(&ms->diff);
     free(ms);
     sh->mnt = NULL;
 }

@@ -175,13 +175,10 @@ static void step_observe_render(struct nsl *sh, bool shown, const struct snapsho
                                 struct snapshot *now, const char *file, int line)
 {
     struct step *st = &sh->step;
+    struct observation obs;
     BENCH_START(t0);
-    observe_subject(sh, now);
-    if (shown && (sh->opt.observe & OBS_CGROUP))
-        cgroups_observe_step(sh);
-    else if (st->observed && (sh->opt.observe & OBS_CGROUP))
-        cgroups_observe_skip(sh);
-    render_step(sh, before, now);
+    observe_step(sh, shown, before, now, &obs);
+    render_step(sh, &obs);
     BENCH_STOP(sh, t0);
     /* A failed expect has said so in its ✗ line (with the line number):
      * in text it is not repeated on stderr. */

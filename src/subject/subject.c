@@ -623,7 +623,8 @@ int subject_call(struct nsl *sh, const struct subj_req *rq, struct subj_rep *rep
 static void evq_push(struct nsl *sh, const struct subj_event *ev)
 {
     struct strbuf line = {0};
-    render_event_text(sh, ev, &line, false);
+    struct render_ctx rc = render_ctx_of(sh);
+    render_event_text(&rc, ev, job_by_pid(sh, ev->pid), &line, false);
     char **slot = &sh->evlog[sh->evseq++ % EVLOG_SIZE];
     free(*slot);
     *slot = sb_steal(&line);

@@ -12,6 +12,7 @@
 #include "cgroup_fake.h"
 #include "session/cgroups.h"
 #include "commands.h"
+#include "render/render.h"
 #include "subject/subject.h"
 
 /* --- pure ----------------------------------------------------------------- */
@@ -320,7 +321,8 @@ static void test_no_layout(void **state)
     cg_snap_take(&sh, NULL, &s);
     assert_int_equal(s.n, 0);
     struct strbuf out = {0};
-    render_cg_observation(&sh, &s, &out);
+    struct render_ctx rc = render_ctx_of(&sh);
+    render_cg_observation(&rc, &s, &out);
     assert_string_equal(sb_str(&out), "");
     sb_free(&out);
     cg_snap_free(&s);
@@ -356,7 +358,8 @@ static void test_observation(void **state)
     const struct cg_obs *o = obs_of(&c->now, "mem1");
     assert_true(o->ok && (o->marks & CGM_NEW));
     struct strbuf line = {0};
-    render_cg_line(sh, o, &line);
+    struct render_ctx rc = render_ctx_of(sh);
+    render_cg_line(&rc, o, &line);
     assert_non_null(strstr(sb_str(&line), "cgroup mem1 (memory, v2): limit 64M, usage 0 (0%)"));
     assert_non_null(strstr(sb_str(&line), "oom_kill 0"));
     assert_non_null(strstr(sb_str(&line), "no processes"));
@@ -367,7 +370,7 @@ static void test_observation(void **state)
     o = obs_of(&c->now, "mem1");
     assert_int_equal(o->marks, 0);
     sb_reset(&line);
-    render_cg_line(sh, o, &line);
+    render_cg_line(&rc, o, &line);
     assert_null(strstr(sb_str(&line), "<-"));
 
     /* the kernel's OOM killer struck, usage moved, a process came */
@@ -383,14 +386,14 @@ static void test_observation(void **state)
     assert_true(o->marks & CGM_PROCS);
     assert_false(o->marks & CGM_LIMIT);
     sb_reset(&line);
-    render_cg_line(sh, o, &line);
+    render_cg_line(&rc, o, &line);
     assert_non_null(strstr(sb_str(&line), "usage 32M (50%)"));
     assert_non_null(strstr(sb_str(&line), "procs 4243"));
     assert_non_null(strstr(sb_str(&line), "<- changed: limit hits, oom_kill, procs"));
     assert_null(strstr(sb_str(&line), "usage,")); /* a gauge: never marked */
 
     /* JSON: real file names, keyed files as objects, what changed */
-    cJSON *arr = render_cg_json(sh, &c->now);
+    cJSON *arr = render_cg_json(&rc, &c->now);
     assert_int_equal(cJSON_GetArraySize(arr), 1);
     cJSON *j = cJSON_GetArrayItem(arr, 0);
     assert_string_equal(cJSON_GetObjectItem(j, "name")->valuestring, "mem1");

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 
 #include "nslab.h"
+#include "observe/observe.h"
 #include "render/render.h"
 #include "subject/subject.h"
 
@@ -56,6 +57,22 @@ static int teardown(void **state)
     jobs_free(sh);
     free(sh);
     return 0;
+}
+
+/* The step's object as render_step gives it, from the namespaces before and
+ * after (NULL: none). */
+static cJSON *step_json(struct nsl *sh, const struct snapshot *before, const struct snapshot *now)
+{
+    struct render_ctx rc = render_ctx_of(sh);
+    struct observation obs;
+    observation_of(sh, before, now, &obs);
+    return render_step_json(&rc, &sh->step, &obs);
+}
+
+static cJSON *event_json(struct nsl *sh, const struct subj_event *ev)
+{
+    struct render_ctx rc = render_ctx_of(sh);
+    return render_event_json(&rc, ev, job_by_pid(sh, ev->pid));
 }
 
 /* A snapshot of the subject: the host's namespaces, except what the
@@ -135,7 +152,7 @@ static void test_step_keys_and_types(void **state)
     trace_add(&sh->step.trace, "unshare", 0, 0, 0, "%s", "CLONE_NEWUTS");
     sb_append(&sh->step.out, "uts: a namespace of its own\n");
 
-    cJSON *o = render_step_json(sh, &before, &now);
+    cJSON *o = step_json(sh, &before, &now);
     keys_are(o, "step", "line", "command", "ok", "errno", "error", "output", "trace", "result",
              "subject", "cgroups", (char *)NULL);
     assert_int_equal(num(o, "step"), 3);
@@ -176,7 +193,7 @@ static void test_step_failed(void **state)
     snprintf(sh->step.err.msg, sizeof sh->step.err.msg, "unshare failed; run `unshare user` first");
     trace_add(&sh->step.trace, "unshare", -1, EPERM, 0, "%s", "CLONE_NEWUTS");
 
-    cJSON *o = render_step_json(sh, &now, &now);
+    cJSON *o = step_json(sh, &now, &now);
     assert_false(boolean(o, "ok"));
     assert_string_equal(str(o, "errno"), "EPERM");
     assert_string_equal(str(o, "error"), "unshare failed; run `unshare user` first");
@@ -187,7 +204,7 @@ static void test_step_failed(void **state)
 
     /* Errors that are not the kernel's: errno null, error still there. */
     sh->step.err.errnum = 0;
-    o = render_step_json(sh, &now, &now);
+    o = step_json(sh, &now, &now);
     is_null(o, "errno");
     assert_string_equal(str(o, "error"), "unshare failed; run `unshare user` first");
     cJSON_Delete(o);
@@ -199,7 +216,7 @@ static void test_step_failed(void **state)
     } names[] = {{ENOENT, "ENOENT"}, {ESRCH, "ESRCH"}, {EINVAL, "EINVAL"}, {ENOSPC, "ENOSPC"}};
     for (size_t k = 0; k < ARRAY_SIZE(names); k++) {
         sh->step.err.errnum = names[k].err;
-        o = render_step_json(sh, &now, &now);
+        o = step_json(sh, &now, &now);
         assert_string_equal(str(o, "errno"), names[k].name);
         cJSON_Delete(o);
     }
@@ -212,7 +229,7 @@ static void test_step_no_line_no_subject(void **state)
     sh->step.line = 0;
     free(sh->step.command);
     sh->step.command = NULL;
-    cJSON *o = render_step_json(sh, NULL, NULL);
+    cJSON *o = step_json(sh, NULL, NULL);
     is_null(o, "line");
     assert_string_equal(str(o, "command"), "");
     assert_string_equal(str(o, "output"), "");
@@ -224,7 +241,7 @@ static void test_step_no_line_no_subject(void **state)
     /* A step that hides the observation in text still has it in JSON. */
     struct snapshot now = host_snapshot(sh);
     sh->step.observed = false;
-    o = render_step_json(sh, NULL, &now);
+    o = step_json(sh, NULL, &now);
     assert_non_null(cJSON_GetObjectItemCaseSensitive(o, "subject"));
     cJSON_Delete(o);
 }
@@ -238,7 +255,7 @@ static void test_step_result(void **state)
     cJSON_AddNumberToObject(res, "pid", 4243);
     cJSON_AddNumberToObject(res, "ns_pid", 1);
     sh->step.result = res;
-    cJSON *o = render_step_json(sh, &now, &now);
+    cJSON *o = step_json(sh, &now, &now);
     const cJSON *r = get(o, "result");
     keys_are(r, "job", "pid", "ns_pid", (char *)NULL);
     assert_int_equal(num(r, "job"), 1);
@@ -258,7 +275,7 @@ static void test_trace_entries(void **state)
     trace_add(&sh->step.trace, "kill", 0, 0, TRACE_ARG_PID, "%d, SIGKILL", 4243);
     trace_note(&sh->step.trace, "the subject process had died");
 
-    cJSON *o = render_step_json(sh, &now, &now);
+    cJSON *o = step_json(sh, &now, &now);
     const cJSON *tr = get(o, "trace");
     assert_int_equal(cJSON_GetArraySize(tr), 5);
     const cJSON *t = cJSON_GetArrayItem(tr, 0);
@@ -294,7 +311,7 @@ static void test_subject_table(void **state)
     now.ns[NS_NET].err = EACCES;
     before.ns[NS_IPC].ino = 4026532999; /* ipc came back to the host's */
 
-    cJSON *o = render_step_json(sh, &before, &now);
+    cJSON *o = step_json(sh, &before, &now);
     const cJSON *subj = get(o, "subject");
     keys_are(subj, "pid", "ns", (char *)NULL);
     assert_int_equal(num(subj, "pid"), 4242);
@@ -335,7 +352,7 @@ static void test_subject_table(void **state)
     cJSON_Delete(o);
 
     /* No previous snapshot: nothing is marked changed. */
-    o = render_step_json(sh, NULL, &now);
+    o = step_json(sh, NULL, &now);
     ns = get(get(o, "subject"), "ns");
     for (const cJSON *c = ns->child; c; c = c->next)
         assert_false(boolean(c, "changed"));
@@ -347,7 +364,7 @@ static void test_subject_gone(void **state)
     struct nsl *sh = *state;
     /* The subject died: a pid, an empty table. */
     struct snapshot now = {.pid = 4242, .valid = false};
-    cJSON *o = render_step_json(sh, NULL, &now);
+    cJSON *o = step_json(sh, NULL, &now);
     const cJSON *subj = get(o, "subject");
     assert_int_equal(num(subj, "pid"), 4242);
     assert_int_equal(cJSON_GetArraySize(get(subj, "ns")), 0);
@@ -367,7 +384,7 @@ static void test_stable_labels(void **state)
     trace_add(&sh->step.trace, "kill", 0, 0, TRACE_ARG_PID, "%d, SIGKILL", 4243);
     trace_add(&sh->step.trace, "unshare", -1, EPERM, TRACE_RET_PID, "%s", "CLONE_NEWUTS");
 
-    cJSON *o = render_step_json(sh, &before, &now);
+    cJSON *o = step_json(sh, &before, &now);
     const cJSON *tr = get(o, "trace");
     /* The first PID labelled is the first one met: the clone's child. */
     assert_string_equal(str(cJSON_GetArrayItem(tr, 0), "ret"), "pid@1");
@@ -391,7 +408,7 @@ static void test_stable_labels(void **state)
     cJSON_Delete(o);
 
     /* The same values keep their labels in the next step. */
-    o = render_step_json(sh, &now, &now);
+    o = step_json(sh, &now, &now);
     assert_string_equal(str(get(o, "subject"), "pid"), "pid@2");
     assert_string_equal(str(get(get(get(o, "subject"), "ns"), "uts"), "inode"), "uts#1");
     assert_string_equal(str(cJSON_GetArrayItem(get(o, "trace"), 0), "ret"), "pid@1");
@@ -455,7 +472,7 @@ static void test_events(void **state)
     job_add(sh, 4243, "sleep 30");
 
     struct subj_event ev = {.kind = EV_EXITED, .pid = 4243, .status = W_EXITCODE(3, 0)};
-    cJSON *o = render_event_json(sh, &ev);
+    cJSON *o = event_json(sh, &ev);
     keys_are(o, "event", "job", "pid", "status", (char *)NULL);
     assert_string_equal(str(o, "event"), "exited");
     assert_int_equal(num(o, "job"), 1);
@@ -465,7 +482,7 @@ static void test_events(void **state)
     cJSON_Delete(o);
 
     ev.status = SIGKILL; /* killed by a signal, no core */
-    o = render_event_json(sh, &ev);
+    o = event_json(sh, &ev);
     keys_are(o, "event", "job", "pid", "signal", (char *)NULL);
     assert_string_equal(str(o, "event"), "killed");
     assert_string_equal(str(o, "signal"), "KILL");
@@ -473,14 +490,14 @@ static void test_events(void **state)
 
     ev.kind = EV_STOPPED;
     ev.status = W_STOPCODE(SIGSTOP);
-    o = render_event_json(sh, &ev);
+    o = event_json(sh, &ev);
     assert_string_equal(str(o, "event"), "stopped");
     assert_string_equal(str(o, "signal"), "STOP");
     cJSON_Delete(o);
 
     ev.kind = EV_CONTINUED;
     ev.status = 0xffff;
-    o = render_event_json(sh, &ev);
+    o = event_json(sh, &ev);
     keys_are(o, "event", "job", "pid", (char *)NULL);
     assert_string_equal(str(o, "event"), "continued");
     cJSON_Delete(o);
@@ -488,7 +505,7 @@ static void test_events(void **state)
     /* A process that is no job (an orphan reaped by init): no "job". */
     struct subj_event text = {.kind = EV_TEXT, .pid = 999};
     snprintf(text.text, sizeof text.text, "reaped pid 7 (exit 0)");
-    o = render_event_json(sh, &text);
+    o = event_json(sh, &text);
     keys_are(o, "event", "pid", "text", (char *)NULL);
     assert_string_equal(str(o, "event"), "report");
     assert_string_equal(str(o, "text"), "reaped pid 7 (exit 0)");
@@ -498,7 +515,7 @@ static void test_events(void **state)
     sh->opt.stable = true;
     ev.kind = EV_EXITED;
     ev.status = SIGTERM;
-    o = render_event_json(sh, &ev);
+    o = event_json(sh, &ev);
     assert_string_equal(str(o, "pid"), "pid@1");
     assert_string_equal(str(o, "signal"), "TERM");
     cJSON_Delete(o);

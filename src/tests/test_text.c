@@ -17,6 +17,7 @@
 
 #include "nslab.h"
 #include "render/render.h"
+#include "subject/subject.h"
 
 /* A shell state with host namespaces 4026531830 + slot and a subject 4242
  * in all of them. */
@@ -44,12 +45,21 @@ static struct snapshot snap_host(const struct nsl *sh)
     return sn;
 }
 
+/* The namespaces block for a step from a to b (a NULL: nothing before). */
+static void observation_text(struct nsl *sh, const struct snapshot *a, const struct snapshot *b,
+                             struct strbuf *out)
+{
+    struct render_ctx rc = render_ctx_of(sh);
+    struct observation obs = {.before = a, .now = b, .host = sh->host_ns};
+    render_observation(&rc, &obs, out);
+}
+
 static void test_observation_compact(void **state)
 {
     struct nsl *sh = sh_new(false, false);
     struct snapshot a = snap_host(sh), b = a;
     struct strbuf out = {0};
-    render_observation(sh, &a, &b, &out);
+    observation_text(sh, &a, &b, &out);
     assert_string_equal(sb_str(&out),
                         "  ns of subject 4242: all ten the host's (cgroup ipc mnt net pid "
                         "pid_for_children time time_for_children user uts)\n");
@@ -66,7 +76,7 @@ static void test_observation_table(void **state)
     b.ns[NS_PID4C] = (struct ns_obs){.ino = 0, .err = ENOENT}; /* pending */
     b.ns[NS_TIME4C] = (struct ns_obs){.ino = 0, .err = EACCES};
     struct strbuf out = {0};
-    render_observation(sh, &a, &b, &out);
+    observation_text(sh, &a, &b, &out);
     assert_string_equal(
         sb_str(&out),
         "  NAMESPACE          SUBJECT 4242     HOST\n"
@@ -92,7 +102,7 @@ static void test_observation_colour_stable(void **state)
     struct snapshot a = snap_host(sh), b = a;
     b.ns[NS_UTS].ino = 4026532178;
     struct strbuf out = {0};
-    render_observation(sh, &a, &b, &out);
+    observation_text(sh, &a, &b, &out);
     const char *want =
         "  \033[2mNAMESPACE          SUBJECT pid@1    HOST\033[0m\n"
         "  cgroup             cgroup#1         same\n"
@@ -116,7 +126,7 @@ static void test_observation_no_subject(void **state)
     struct nsl *sh = sh_new(false, false);
     struct snapshot b = {.pid = -1};
     struct strbuf out = {0};
-    render_observation(sh, NULL, &b, &out);
+    observation_text(sh, NULL, &b, &out);
     assert_string_equal(sb_str(&out), "  (no subject process: `reset` starts one)\n");
     sb_free(&out);
     sh_del(sh);
@@ -156,6 +166,44 @@ static void test_prompt_colour(void **state)
     sh_del(sh);
 }
 
+static void test_render_without_shell(void **state)
+{
+    struct nsl_opts opt = {.stable = true};
+    struct labels labels = {0};
+    struct job job = {.id = 1, .pid = 4300, .cmd = "sleep 9"};
+    struct jobs jobs = {.v = &job, .n = 1};
+    struct render_ctx rc = {.opt = &opt, .labels = &labels, .subject = 4242, .jobs = &jobs};
+    struct ns_obs host[NS_NSLOTS] = {{0}};
+    struct snapshot before = {.pid = 4242, .valid = true};
+    for (int s = 0; s < NS_NSLOTS; s++)
+        before.ns[s] = host[s] = (struct ns_obs){.ino = 4026531830ull + (unsigned)ns_info[s].base};
+    struct snapshot now = before;
+    now.ns[NS_UTS].ino = 4026532001;
+    struct observation obs = {.before = &before, .now = &now, .host = host};
+    struct strbuf out = {0};
+    render_observation(&rc, &obs, &out);
+    assert_non_null(strstr(sb_str(&out), "SUBJECT pid@1"));
+    assert_non_null(strstr(sb_str(&out), "  uts                uts#1            uts#2         <- changed\n"));
+
+    /* A cgroup's processes: the subject is self, a job %N, others a PID. */
+    pid_t pids[] = {4242, 4300, 999};
+    struct cg_obs o = {.name = "box", .version = 2, .ctrl = CG_PIDS, .ok = true, .hier = -1};
+    o.st.pids = pids;
+    o.st.npids = 3;
+    sb_reset(&out);
+    render_cg_line(&rc, &o, &out);
+    assert_non_null(strstr(sb_str(&out), "cgroup box (pids, v2)"));
+    assert_non_null(strstr(sb_str(&out), "procs self %1 pid@2"));
+
+    /* An event of the job names it; the caller found the job. */
+    struct subj_event ev = {.kind = EV_EXITED, .pid = 4300, .status = 0};
+    sb_reset(&out);
+    render_event_text(&rc, &ev, rc_job(&rc, ev.pid), &out, true);
+    assert_string_equal(sb_str(&out), "[%1 sleep 9] exited with status 0");
+    sb_free(&out);
+    labels_free(&labels);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -165,6 +213,7 @@ int main(void)
         cmocka_unit_test(test_observation_no_subject),
         cmocka_unit_test(test_prompt),
         cmocka_unit_test(test_prompt_colour),
+        cmocka_unit_test(test_render_without_shell),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

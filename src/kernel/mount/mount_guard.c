@@ -171,52 +171,6 @@ static int guard_in_host(const struct host_guard *g, const struct mount_table *s
     return guard_superblock(g, self, req, e);
 }
 
-struct groups {
-    int *v;
-    size_t n, cap;
-};
-
-static bool groups_has(const struct groups *s, int g)
-{
-    for (size_t i = 0; i < s->n; i++)
-        if (s->v[i] == g)
-            return true;
-    return false;
-}
-
-static bool groups_add(struct groups *s, int g)
-{
-    if (!g || groups_has(s, g))
-        return false;
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 8;
-        s->v = xrealloc(s->v, s->cap * sizeof *s->v);
-    }
-    s->v[s->n++] = g;
-    return true;
-}
-
-/* Every peer group that receives what group g receives: g itself, and the
- * groups of shared slaves of a group already reached, as far as the tables
- * show (self, then the host tables). */
-static void groups_reached(int g, const struct mount_table *self, const struct mount_table *host,
-                           size_t nhost, struct groups *out)
-{
-    groups_add(out, g);
-    bool grew = true;
-    while (grew) {
-        grew = false;
-        for (size_t k = 0; k <= nhost; k++) {
-            const struct mount_table *t = k == 0 ? self : &host[k - 1];
-            for (size_t i = 0; t && i < t->n; i++) {
-                const struct mount_ent *m = &t->v[i];
-                if (m->shared && groups_has(out, m->master))
-                    grew |= groups_add(out, m->shared);
-            }
-        }
-    }
-}
-
 /* The mount whose peer group a change at req spreads through: the one that
  * holds a new mount, or the parent of an unmounted one. Remounts and
  * propagation changes never propagate. */
@@ -239,21 +193,28 @@ static int guard_leak(const struct host_guard *g, const struct mount_table *self
     if (!p || !p->shared || !g->host)
         return 0;
 
-    struct groups reach = {0};
-    groups_reached(p->shared, self, g->host, g->nhost, &reach);
+    /* What the spreading mount's group reaches, through self and the host
+     * tables. */
+    const struct mount_table **tabs = xcalloc(g->nhost + 1, sizeof *tabs);
+    tabs[0] = self;
+    for (size_t t = 0; t < g->nhost; t++)
+        tabs[t + 1] = &g->host[t];
+    struct mount_groups reach = {0};
+    mount_groups_reached(p->shared, tabs, g->nhost + 1, &reach);
+    free(tabs);
     const struct mount_ent *hit = NULL;
     ino_t where = 0;
     for (size_t t = 0; t < g->nhost && !hit; t++) {
         for (size_t i = 0; i < g->host[t].n && !hit; i++) {
             const struct mount_ent *h = &g->host[t].v[i];
-            if ((h->shared && groups_has(&reach, h->shared)) ||
-                (h->master && groups_has(&reach, h->master))) {
+            if ((h->shared && mount_groups_has(&reach, h->shared)) ||
+                (h->master && mount_groups_has(&reach, h->master))) {
                 hit = h;
                 where = g->host[t].mntns;
             }
         }
     }
-    free(reach.v);
+    mount_groups_free(&reach);
     if (!hit)
         return 0;
 

@@ -233,3 +233,102 @@ void mount_relations_format_n(const struct mount_table *self,
         rel_item(&r, "private: no propagation");
     free(tabs);
 }
+
+/* --- reachability -------------------------------------------------------- */
+
+bool mount_groups_has(const struct mount_groups *s, int g)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i] == g)
+            return true;
+    return false;
+}
+
+bool mount_groups_add(struct mount_groups *s, int g)
+{
+    if (!g || mount_groups_has(s, g))
+        return false;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 8;
+        s->v = xrealloc(s->v, s->cap * sizeof *s->v);
+    }
+    s->v[s->n++] = g;
+    return true;
+}
+
+void mount_groups_free(struct mount_groups *s)
+{
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+void mount_groups_reached(int g, const struct mount_table *const *tabs, size_t n,
+                          struct mount_groups *out)
+{
+    mount_groups_add(out, g);
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (size_t k = 0; k < n; k++)
+            for (size_t i = 0; tabs[k] && i < tabs[k]->n; i++) {
+                const struct mount_ent *m = &tabs[k]->v[i];
+                if (m->shared && mount_groups_has(out, m->master))
+                    grew |= mount_groups_add(out, m->shared);
+            }
+    }
+}
+
+/* Does what is mounted below `from` reach `to`? */
+static bool reaches(const struct mount_ent *from, const struct mount_ent *to,
+                    const struct mount_table *const *tabs, size_t n)
+{
+    if (!from->shared)
+        return false;
+    struct mount_groups g = {0};
+    mount_groups_reached(from->shared, tabs, n, &g);
+    bool r = mount_groups_has(&g, to->master) || mount_groups_has(&g, to->shared);
+    mount_groups_free(&g);
+    return r;
+}
+
+enum mount_rel mount_rel_between(const struct mount_ent *a, const struct mount_ent *b,
+                                 const struct mount_table *const *tabs, size_t n)
+{
+    if (!a)
+        return b ? MREL_ONLY_B : MREL_NONE;
+    if (!b)
+        return MREL_ONLY_A;
+    if (a->shared && a->shared == b->shared)
+        return MREL_PEERS;
+    bool ab = reaches(a, b, tabs, n), ba = reaches(b, a, tabs, n);
+    if (ab && ba)
+        return MREL_PEERS;
+    if (ab)
+        return MREL_SENDS;
+    if (ba)
+        return MREL_RECEIVES;
+    if (a->master && a->master == b->master)
+        return MREL_SIBLINGS;
+    return MREL_NONE;
+}
+
+/* --- the views ----------------------------------------------------------- */
+
+void mount_views_free(struct mount_views *v)
+{
+    mount_table_free(&v->self);
+    for (size_t k = 0; k < v->n_others; k++)
+        mount_table_free(&v->others[k]);
+    free(v->others);
+    memset(v, 0, sizeof *v);
+}
+
+void mount_views_relations_format(const struct mount_views *v, const struct mount_ent *m,
+                                  const struct mount_labels *lb, const char *sep,
+                                  struct strbuf *out)
+{
+    const struct mount_table **others = xcalloc(v->n_others + 1, sizeof *others);
+    for (size_t k = 0; k < v->n_others; k++)
+        others[k] = &v->others[k];
+    mount_relations_format_n(&v->self, others, v->n_others, m, lb, sep, out);
+    free(others);
+}

@@ -115,4 +115,54 @@ void mount_relations_format_n(const struct mount_table *self,
                               const struct mount_ent *m, const struct mount_labels *lb,
                               const char *sep, struct strbuf *out);
 
+/* --- propagation reachability (mount_rel.c) ----------------------------- */
+
+/* A set of peer group numbers. Zeroed is empty. */
+struct mount_groups {
+    int *v;
+    size_t n, cap;
+};
+bool mount_groups_has(const struct mount_groups *s, int g);
+/* false when g is 0 or already there. */
+bool mount_groups_add(struct mount_groups *s, int g);
+void mount_groups_free(struct mount_groups *s);
+/* Every peer group that receives what group g sends: g itself, and the
+ * groups of shared slaves of a group already reached, as far as the tables
+ * show (a chain can run through a third namespace; NULL tables are
+ * skipped). Added to out. */
+void mount_groups_reached(int g, const struct mount_table *const *tabs, size_t n,
+                          struct mount_groups *out);
+
+/* How a mount on one side relates to the mount at the same place on the
+ * other side. */
+enum mount_rel {
+    MREL_NONE,     /* no propagation between them */
+    MREL_PEERS,    /* same peer group: both ways */
+    MREL_SENDS,    /* a's mounts reach b (b is a slave, maybe further down) */
+    MREL_RECEIVES, /* b's mounts reach a */
+    MREL_SIBLINGS, /* both receive from the same peer group */
+    MREL_ONLY_A,
+    MREL_ONLY_B,
+};
+/* tabs: every table in view (both sides' and others'), so that a chain of
+ * shared slaves through a third namespace counts. */
+enum mount_rel mount_rel_between(const struct mount_ent *a, const struct mount_ent *b,
+                                 const struct mount_table *const *tabs, size_t n);
+
+/* Mount tables of the namespaces a step can compare with: the subject's
+ * (or another process's) and, beside it, the host's and every running
+ * job's, one table per distinct mount namespace. */
+struct mount_views {
+    struct mount_table self;
+    struct mount_table *others;
+    size_t n_others;
+    ino_t host_mntns; /* the host's mount namespace, to name it so */
+};
+void mount_views_free(struct mount_views *v);
+/* The relations of m (in v->self) to every mount of the views, in words
+ * (mount_relations_format_n over v's tables). */
+void mount_views_relations_format(const struct mount_views *v, const struct mount_ent *m,
+                                  const struct mount_labels *lb, const char *sep,
+                                  struct strbuf *out);
+
 #endif
