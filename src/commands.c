@@ -1,11 +1,13 @@
 #define _GNU_SOURCE
 /* The one command table. Help, completion and docs/commands.md come from
- * these rows; keep each row's text true to its handler. */
+ * these rows, and `help` (at the end) reads them back; keep each row's text
+ * true to its handler. */
 #include "commands.h"
 
 #include <string.h>
 
 #include "i18n.h"
+#include "render/render.h"
 
 const struct command commands[] = {
     /* --- observation --- */
@@ -771,4 +773,76 @@ const char *command_suggest(const char *name)
     size_t len = strlen(name);
     size_t limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
     return best_d <= limit ? best : NULL;
+}
+
+/* help: the table read back, row by row or one row in full. */
+/* The man pages nslab cites that have a translation in the catalog's
+ * language (manpages-zh has only signal(7) of them); every other page is
+ * marked as English only, so a reader knows what waits at the link. In
+ * English the mark is not translated and nothing is added. */
+static const char *const translated_pages[] = {"signal(7)", NULL};
+
+static void print_man(struct nsl *sh, const char *man)
+{
+    /* TRANSLATORS: appended to a man page reference that exists only in
+     * English, as in "pid_namespaces(7)（英文）". */
+    static const char en_only[] = N_("(English only)");
+    const char *mark = _(en_only);
+    if (mark == en_only) {
+        out_printf(sh, _("Read: %s\n"), man);
+        return;
+    }
+    struct strbuf sb = {0};
+    const char *p = man;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        char page[128];
+        snprintf(page, sizeof page, "%.*s", (int)n, p);
+        bool translated = strchr(page, '(') == NULL;
+        for (int k = 0; translated_pages[k] && !translated; k++)
+            translated = strcmp(page, translated_pages[k]) == 0;
+        sb_printf(&sb, "%s%s", page, translated ? "" : mark);
+        p += n;
+        if (*p == ',') {
+            sb_printf(&sb, ",");
+            p++;
+            while (*p == ' ') {
+                sb_printf(&sb, " ");
+                p++;
+            }
+        }
+    }
+    out_printf(sh, _("Read: %s\n"), sb_str(&sb));
+    sb_free(&sb);
+}
+
+int cmd_help(struct nsl *sh, int argc, char **argv)
+{
+    if (argc > 2)
+        return step_usage(sh, "usage: help [COMMAND]");
+    if (argc == 2) {
+        const char *name = argv[1][0] == '!' ? "!" : argv[1];
+        const struct command *c = command_find(name);
+        if (!c) {
+            const char *s = command_suggest(name);
+            if (s)
+                return step_usage(sh, "no command '%s' (did you mean '%s'?)", name, s);
+            return step_usage(sh, "no command '%s' (`help` lists them)", name);
+        }
+        out_printf(sh, "%s%s%s\n    %s\n\n%s\n", col(sh, C_BOLD), c->synopsis, col(sh, C_RESET),
+                   T_(c->summary), T_(c->help));
+        if (c->mechanism)
+            out_printf(sh, _("\nKernel mechanism: %s\n"), c->mechanism);
+        if (c->man)
+            print_man(sh, c->man);
+        if (c->help_more)
+            c->help_more(sh);
+        return 0;
+    }
+    out_printf(sh, _("Commands (help COMMAND for details):\n"));
+    for (size_t k = 0; k < commands_count; k++)
+        out_printf(sh, "  %-34s %s\n", commands[k].synopsis, T_(commands[k].summary));
+    out_printf(sh, _("\nTYPE: cgroup ipc mnt net pid time user uts (mount, network), or all.\n"
+                     "TARGET: self (the subject), host, a host PID, or %%N (a job).\n"));
+    return 0;
 }
