@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "render/render.h"
 #include "subject/subject.h"
+#include "session/jobs.h"
 #include "session/target.h"
 #include "i18n.h"
 
@@ -579,43 +580,37 @@ int cg_spawn_places(struct nsl *sh, const char *list, struct cg_spawn_places *ou
                             g->name, g->name);
         hiers[out->n] = g->hier;
         snprintf(out->names[out->n], sizeof out->names[0], "%s", g->name);
-        int n = snprintf(out->procs[out->n], sizeof out->procs[0], "%s/cgroup.procs", g->dir);
-        if (n < 0 || (size_t)n >= sizeof out->procs[0])
+        int n = snprintf(out->dir[out->n], sizeof out->dir[0], "%s", g->dir);
+        if (n < 0 || (size_t)n >= sizeof out->dir[0])
             return nsl_fail(e, ENAMETOOLONG, "the path of cgroup %s is too long", g->name);
+        out->version[out->n] = g->version;
         out->n++;
     }
     return 0;
 }
 
 int cg_spawn_fail(struct nsl *sh, const struct cg_spawn_places *p, int which, int err,
-                  const char *prog)
+                  const char *why, const char *prog)
 {
-    const char *why = "";
+    /* The backend's sentence carries the hint of a refused cgroup.procs
+     * (kernel/cgroup/cgroup_v1.c, cgroup_v2.c); what only spawn can say
+     * is added here. */
+    const char *more = "";
     switch (err) {
-    case ENOSPC:
-        why = _("; on cgroup v1 a cpuset admits no task until its cpuset.cpus and cpuset.mems "
-              "are set");
-        break;
-    case EBUSY:
-        why = _("; on cgroup v2 a cgroup that enables controllers for its children may not hold "
-              "processes itself (no-internal-processes rule)");
-        break;
     case EACCES:
     case EPERM:
-        why = _("; the subject lacks the right to move processes there (after `unshare user` it "
-              "is root only inside its user namespace: `reset`, or cgattach from the host)");
+        more = _("; the subject lacks the right to move processes there (after `unshare user` it "
+               "is root only inside its user namespace: `reset`, or cgattach from the host)");
         break;
     case EAGAIN:
-        why = _("; the pids limit of that cgroup is reached");
+        more = _("; the pids limit of that cgroup is reached");
         break;
     case ENOENT:
-        why = _("; the cgroup is gone (cgls lists this session's cgroups)");
+        more = _("; the cgroup is gone (cgls lists this session's cgroups)");
         break;
     }
-    return step_fail(sh, err,
-                     "cannot start %s in cgroup %s: writing its PID to %s failed: %s (%s)%s; the "
-                     "child was ended before it ran",
-                     prog, p->names[which], p->procs[which], strerror(err), errno_name(err), why);
+    return step_fail(sh, err, "cannot start %s in cgroup %s: %s%s; the child was ended before it "
+                              "ran", prog, p->names[which], why, more);
 }
 
 /* --- cgfreeze, cgthaw ------------------------------------------------------ */

@@ -11,7 +11,7 @@
 #include "i18n.h"
 #include "observe/observe.h"
 #include "render/render.h"
-#include "subject/subject.h"
+#include "subject/ops.h"
 #include "session/target.h"
 #include "subject/nshelper.h"
 #include "cmd/cmd_lsns.h"
@@ -180,9 +180,12 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
     if (!any)
         return step_usage(sh, "usage: unshare TYPE... (types: cgroup ipc mnt net pid time "
                               "user uts, or all)");
-    struct subj_req rq = {.op = SOP_UNSHARE, .i = {flags, (flags & CLONE_NEWNS) ? (int64_t)prop : 0, map},
-                          .ns_changes = ns_slots_of_flags(flags)};
-    struct subj_rep rep;
+    cleanup_subj_req struct subj_req rq = {0};
+    unshare_req_pack(&rq, &(struct unshare_req){.flags = flags,
+                                                .propagation = (flags & CLONE_NEWNS) ? prop : 0,
+                                                .map_root = map});
+    rq.ns_changes = ns_slots_of_flags(flags);
+    cleanup_subj_rep struct subj_rep rep = {0};
     /* The guards need to know the mnt and uts namespaces the session made:
      * the subject's, if unshare changed them. */
     pid_t subj = sh->subj.pid;
@@ -196,8 +199,9 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
         made_ns_note(sh, NS_UTS, subj, uts0, 0);
     int rc = 0;
     if (rep.ret < 0) {
-        const struct trace_ent *last = trace_last(&rep.trace);
-        bool unshare_failed = last && strcmp(last->call, "unshare") == 0;
+        struct unshare_rep out;
+        subj_rep_get(&rep, &out, sizeof out);
+        bool unshare_failed = out.failed == UNSHARE_FAILED_CALL;
         const char *nomap = unshare_failed && rep.err == EPERM && (flags & CLONE_NEWUSER)
                                 ? user_map_missing(sh, sh->subj.pid)
                                 : NULL;
@@ -224,11 +228,10 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
             rc = step_fail_errno(sh, rep.err, "unshare failed");
         else
             rc = step_fail_errno(sh, rep.err, "unshare succeeded but the step after it (%s) "
-                                              "failed", last ? last->call : "?");
+                                              "failed", unshare_stage_call(out.failed));
     } else {
         explain_unshare(sh, flags, (flags & CLONE_NEWNS) ? prop : 0, map);
     }
-    subj_rep_free(&rep);
     return rc;
 }
 
@@ -253,8 +256,8 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
     if (all && observe_ns_of(sh, sh->subj.pid, mine) < 0)
         return step_fail_errno(sh, errno, "cannot read the subject's /proc/%d/ns", (int)sh->subj.pid);
 
-    struct subj_req rq = {.op = SOP_SETNS};
-    const char *what[SUBJ_MAXFD];
+    struct setns_req rs = {0};
+    enum ns_slot slots[SUBJ_MAXFD];
     char paths[SUBJ_MAXFD][96];
     char pb[32];
     int n = 0;
@@ -274,15 +277,16 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
         if (fd < 0) {
             int err = errno;
             for (int j = 0; j < n; j++)
-                close(rq.fd[j]);
+                close(rs.fd[j]);
             return step_fail_errno(sh, err, "cannot open /proc/%s/ns/%s",
                                    fmt_pid(sh, t.pid, pb, sizeof pb), ns_info[s].file);
         }
         snprintf(paths[n], sizeof paths[n], "/proc/%s/ns/%s", fmt_pid(sh, t.pid, pb, sizeof pb),
                  ns_info[s].file);
-        what[n] = paths[n];
-        rq.fd[n] = fd;
-        rq.i[n] = ns_info[s].flag;
+        rs.shown[n] = paths[n];
+        rs.fd[n] = fd;
+        rs.nstype[n] = ns_info[s].flag;
+        slots[n] = s;
         n++;
     }
     if (n == 0) {
@@ -290,27 +294,29 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
                    argv[2]);
         return 0;
     }
-    rq.nfd = n;
-    rq.nstr = n;
-    rq.str = what;
+    rs.n = n;
+    cleanup_subj_req struct subj_req rq = {0};
+    setns_req_pack(&rq, &rs);
     int entered = 0;
     for (int k = 0; k < n; k++)
-        entered |= (int)rq.i[k];
+        entered |= rs.nstype[k];
     rq.ns_changes = ns_slots_of_flags(entered);
-    struct subj_rep rep;
+    cleanup_subj_rep struct subj_rep rep = {0};
     int rc = subject_call(sh, &rq, &rep, &e);
     for (int j = 0; j < n; j++)
-        close(rq.fd[j]);
+        close(rs.fd[j]);
     if (rc < 0)
         return step_fail_err(sh, &e);
     if (rep.ret < 0) {
-        int k = (int)rep.i[0];
-        const char *which = k >= 0 && k < n ? what[k] : "?";
-        if (rep.err == EINVAL && strstr(which, "/user"))
+        struct setns_rep out;
+        subj_rep_get(&rep, &out, sizeof out);
+        const char *which = out.failed >= 0 && out.failed < n ? paths[out.failed] : "?";
+        bool user = out.failed >= 0 && out.nstype == CLONE_NEWUSER;
+        if (rep.err == EINVAL && user)
             rc = step_fail_errno(sh, rep.err, "setns %s failed: a process cannot enter its own or "
                                               "an ancestor user namespace (`reset` starts a fresh "
                                               "subject in the host's)", which);
-        else if (rep.err == EPERM && strstr(which, "/user"))
+        else if (rep.err == EPERM && user)
             /* What `setns user host` gives after `unshare user`: the way
              * back is a fresh subject, not a capability. */
             rc = step_fail_errno(sh, rep.err, "setns %s failed: entering a user namespace needs "
@@ -325,11 +331,11 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
             rc = step_fail_errno(sh, rep.err, "setns %s failed", which);
     } else {
         for (int k = 0; k < n; k++) {
-            if (strstr(what[k], "/ns/pid"))
+            if (slots[k] == NS_PID)
                 out_printf(sh, _("pid: the subject keeps its own PID namespace; only "
                                "pid_for_children changed (the next spawned process is born in "
                                "%s's PID namespace).\n"), argv[2]);
-            else if (strstr(what[k], "/ns/time"))
+            else if (slots[k] == NS_TIME)
                 /* Unlike unshare(CLONE_NEWTIME), setns moves the caller
                  * too: the kernel switches both time and time_for_children. */
                 out_printf(sh, _("time: the subject and its future children are now in %s's time "
@@ -338,43 +344,5 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
         }
         out_printf(sh, _("entered %d namespace%s of %s\n"), n, n == 1 ? "" : "s", argv[2]);
     }
-    subj_rep_free(&rep);
     return rc;
-}
-
-/* --- the subject's side ------------------------------------------------ */
-
-void op_unshare(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
-{
-    int flags = (int)m->i[0];
-    uid_t uid = geteuid();
-    gid_t gid = getegid();
-    rep->ret = sys_unshare(&rep->trace, flags);
-    rep->err = rep->ret < 0 ? errno : 0;
-    if (rep->ret < 0)
-        return;
-    int failed = 0;
-    if ((flags & CLONE_NEWUSER) && m->i[2])
-        failed = subj_write_id_map(cx, &rep->trace, "self", uid, gid);
-    if ((flags & CLONE_NEWNS) && m->i[1]) {
-        if (sys_mount(&rep->trace, "none", "/", NULL, MS_REC | (unsigned long)m->i[1], NULL) < 0)
-            failed = errno;
-    }
-    if (failed) {
-        rep->ret = -1;
-        rep->err = failed;
-    }
-}
-
-void op_setns(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
-{
-    rep->ret = 0;
-    for (int k = 0; k < m->nfd && k < m->nstr; k++) {
-        if (sys_setns(&rep->trace, m->fd[k], m->str[k], (int)m->i[k]) < 0) {
-            rep->ret = -1;
-            rep->err = errno;
-            rep->i[0] = k; /* which one failed */
-            return;
-        }
-    }
 }

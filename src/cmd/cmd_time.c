@@ -14,11 +14,9 @@
 #include "kernel/timens.h"
 #include "subject/nshelper.h"
 #include "render/render.h"
-#include "subject/subject.h"
+#include "subject/ops.h"
 #include "session/target.h"
 #include "i18n.h"
-
-enum { TIME_OP_READ, TIME_OP_OFFSET };
 
 /* KTIME_SEC_MAX / 2: beyond it the kernel refuses an offset (ERANGE). */
 #define OFFSET_MAX 4611686018L
@@ -42,8 +40,9 @@ int cmd_timens(struct nsl *sh, int argc, char **argv)
         return step_fail(sh, EINVAL, "the subject's time_for_children is the host's time "
                                      "namespace, whose offsets are fixed at zero: `unshare time` "
                                      "first, then set offsets before the first spawn");
-    struct subj_req rq = {.op = SOP_TIME, .i = {TIME_OP_OFFSET, id, secs}};
-    struct subj_rep rep;
+    cleanup_subj_req struct subj_req rq = {0};
+    time_req_pack(&rq, &(struct time_req){.what = TIME_OFFSET, .clock = id, .seconds = secs});
+    cleanup_subj_rep struct subj_rep rep = {0};
     struct nsl_err e;
     if (subject_call(sh, &rq, &rep, &e) < 0)
         return step_fail_err(sh, &e);
@@ -77,7 +76,6 @@ int cmd_timens(struct nsl *sh, int argc, char **argv)
         cJSON_AddNumberToObject(res, "seconds", (double)secs);
         sh->step.result = res;
     }
-    subj_rep_free(&rep);
     return rc;
 }
 
@@ -167,15 +165,16 @@ int cmd_clock(struct nsl *sh, int argc, char **argv)
         sb_printf(&how, "%c%s is in the host's time namespace: its clocks are the host's.",
                   toupper((unsigned char)whose[0]), whose + 1);
     } else if (ns == ns_inode_of(sh, sh->subj.pid, NS_TIME)) {
-        struct subj_req rq = {.op = SOP_TIME, .i = {TIME_OP_READ}};
-        struct subj_rep rep;
+        cleanup_subj_req struct subj_req rq = {0};
+        time_req_pack(&rq, &(struct time_req){.what = TIME_READ});
+        cleanup_subj_rep struct subj_rep rep = {0};
         if (subject_call(sh, &rq, &rep, &e) < 0) {
             sb_free(&how);
             return step_fail_err(sh, &e);
         }
-        tc.mono = (struct timespec){.tv_sec = rep.i[0], .tv_nsec = rep.i[1]};
-        tc.boot = (struct timespec){.tv_sec = rep.i[2], .tv_nsec = rep.i[3]};
-        subj_rep_free(&rep);
+        struct time_rep clocks;
+        subj_rep_get(&rep, &clocks, sizeof clocks);
+        tc = clocks.clocks;
         method = "measured";
         sb_printf(&how, "Measured: the subject, which is in that time namespace, read both clocks "
                         "with clock_gettime(2)");
@@ -256,27 +255,4 @@ int cmd_clock(struct nsl *sh, int argc, char **argv)
     sb_free(&how);
     sh->step.result = res;
     return 0;
-}
-
-/* --- the subject's side ------------------------------------------------ */
-
-void op_time(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
-{
-    if (m->i[0] == TIME_OP_READ) {
-        struct clock_pair c;
-        clocks_read(&c);
-        rep->i[0] = c.mono.tv_sec;
-        rep->i[1] = c.mono.tv_nsec;
-        rep->i[2] = c.boot.tv_sec;
-        rep->i[3] = c.boot.tv_nsec;
-        rep->ret = 0;
-        return;
-    }
-    char path[300], val[64];
-    /* /proc/self: the file is the writer's own, and its offsets are those
-     * of the writer's time_for_children namespace. */
-    proc_path(&cx->sh->paths, path, sizeof path, "self/timens_offsets");
-    snprintf(val, sizeof val, "%s %" PRId64 " 0", timens_clock_word((clockid_t)m->i[1]), m->i[2]);
-    rep->ret = sys_write_file(&rep->trace, path, val);
-    rep->err = rep->ret < 0 ? errno : 0;
 }

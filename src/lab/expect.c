@@ -11,7 +11,8 @@
 #include "cmd/cmd_mount.h"
 #include "observe/observe.h"
 #include "render/render.h"
-#include "subject/subject.h"
+#include "subject/ops.h"
+#include "session/jobs.h"
 #include "session/target.h"
 #include "cmd/cmd_net.h"
 #include "i18n.h"
@@ -212,7 +213,7 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
         if (sh->evseq > EVLOG_SIZE && from < sh->evseq - EVLOG_SIZE)
             from = sh->evseq - EVLOG_SIZE;
         for (unsigned long s = from; s < sh->evseq; s++)
-            if (strstr(sh->evlog[s % EVLOG_SIZE], text))
+            if (events_log_has(sh, s, text))
                 return 1;
         sb_printf(why, _("no event since the previous step began contains \"%s\""), text);
         return 0;
@@ -220,16 +221,18 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
     if (strcmp(what, "hostname") == 0) {
         if (argc != 2)
             return nsl_usage(e, "usage: expect hostname NAME");
-        struct subj_req rq = {.op = SOP_UTS};
-        struct subj_rep rep;
+        cleanup_subj_req struct subj_req rq = {0};
+        uts_req_pack(&rq, &(struct uts_req){.what = UTS_READ});
+        cleanup_subj_rep struct subj_rep rep = {0};
         if (subject_call(sh, &rq, &rep, e) < 0)
             return -1;
         /* A read: no trace line belongs to the lab's output. */
         trace_clear(&sh->step.trace);
-        int held = strcmp(sb_str(&rep.data), argv[1]) == 0;
+        struct uts_rep names;
+        subj_rep_get(&rep, &names, sizeof names);
+        int held = strcmp(names.hostname, argv[1]) == 0;
         if (!held)
-            sb_printf(why, _("the subject's hostname is \"%s\""), sb_str(&rep.data));
-        subj_rep_free(&rep);
+            sb_printf(why, _("the subject's hostname is \"%s\""), names.hostname);
         return held;
     }
     if (strcmp(what, "link") == 0) {

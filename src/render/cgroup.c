@@ -8,6 +8,7 @@
 
 #include "session/cgroups.h"
 #include "subject/subject.h"
+#include "session/jobs.h"
 #include "render/render.h"
 
 void cg_human_size(uint64_t n, char *buf, size_t size)

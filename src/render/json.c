@@ -121,10 +121,9 @@ cJSON *render_step_json(struct nsl *sh, const struct snapshot *before, const str
     return o;
 }
 
-cJSON *render_event_json(struct nsl *sh, const struct subj_event *ev)
+cJSON *render_event_json(struct nsl *sh, const struct nsl_event *ev)
 {
     cJSON *o = cJSON_CreateObject();
-    struct job *j = job_by_pid(sh, ev->pid);
     const char *kind = "report";
     switch (ev->kind) {
     case EV_EXITED:
@@ -138,8 +137,8 @@ cJSON *render_event_json(struct nsl *sh, const struct subj_event *ev)
         break;
     }
     cJSON_AddStringToObject(o, "event", kind);
-    if (j)
-        cJSON_AddNumberToObject(o, "job", j->id);
+    if (ev->job)
+        cJSON_AddNumberToObject(o, "job", ev->job);
     cJSON_AddItemToObject(o, "pid", json_pid(sh, ev->pid));
     if (ev->kind == EV_EXITED && WIFSIGNALED(ev->status))
         cJSON_AddStringToObject(o, "signal", signal_name(WTERMSIG(ev->status)));
@@ -148,6 +147,6 @@ cJSON *render_event_json(struct nsl *sh, const struct subj_event *ev)
     else if (ev->kind == EV_STOPPED)
         cJSON_AddStringToObject(o, "signal", signal_name(WSTOPSIG(ev->status)));
     if (ev->kind == EV_TEXT)
-        cJSON_AddStringToObject(o, "text", ev->text);
+        cJSON_AddStringToObject(o, "text", ev->text ? ev->text : "");
     return o;
 }

@@ -5,19 +5,17 @@
 
 #include "nslab.h"
 
-struct subj_event;
-
 /* Print the finished step sh->step (text or JSON; also to the record file). */
 void render_step(struct nsl *sh, const struct snapshot *before, const struct snapshot *now);
-void render_event(struct nsl *sh, const struct subj_event *ev);
+void render_event(struct nsl *sh, const struct nsl_event *ev);
 /* One line for an event, "[%1 init] reaped pid 7 (exit 0)", without newline. */
-void render_event_text(struct nsl *sh, const struct subj_event *ev, struct strbuf *out,
+void render_event_text(struct nsl *sh, const struct nsl_event *ev, struct strbuf *out,
                        bool colour);
 /* The observation block alone (for `show` and text steps). */
 void render_observation(struct nsl *sh, const struct snapshot *before, const struct snapshot *now,
                         struct strbuf *out);
 cJSON *render_step_json(struct nsl *sh, const struct snapshot *before, const struct snapshot *now);
-cJSON *render_event_json(struct nsl *sh, const struct subj_event *ev);
+cJSON *render_event_json(struct nsl *sh, const struct nsl_event *ev);
 /* A PID or inode as JSON: a number, or the label string with --stable. */
 cJSON *json_pid(struct nsl *sh, pid_t pid);
 cJSON *json_ino(struct nsl *sh, enum ns_slot slot, ino_t ino);

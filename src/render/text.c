@@ -238,7 +238,7 @@ void render_step(struct nsl *sh, const struct snapshot *before, const struct sna
         emit_json(sh, render_step_json(sh, before, now));
 }
 
-void render_event(struct nsl *sh, const struct subj_event *ev)
+void render_event(struct nsl *sh, const struct nsl_event *ev)
 {
     if (sh->opt.json || sh->record)
         emit_json(sh, render_event_json(sh, ev));
@@ -250,15 +250,14 @@ void render_event(struct nsl *sh, const struct subj_event *ev)
     emit_text(sh, &o, stdout);
 }
 
-void render_event_text(struct nsl *sh, const struct subj_event *ev, struct strbuf *out,
+void render_event_text(struct nsl *sh, const struct nsl_event *ev, struct strbuf *out,
                        bool colour)
 {
     char pb[32];
     struct strbuf o = {0};
-    struct job *j = job_by_pid(sh, ev->pid);
-    if (j)
-        sb_printf(&o, "%s[%%%d %s]%s ", colour ? col(sh, C_BOLD) : "", j->id, j->cmd,
-                  colour ? col(sh, C_RESET) : "");
+    if (ev->job)
+        sb_printf(&o, "%s[%%%d %s]%s ", colour ? col(sh, C_BOLD) : "", ev->job,
+                  ev->cmd ? ev->cmd : "", colour ? col(sh, C_RESET) : "");
     else
         sb_printf(&o, "[pid %s] ", fmt_pid(sh, ev->pid, pb, sizeof pb));
     switch (ev->kind) {
@@ -276,7 +275,7 @@ void render_event_text(struct nsl *sh, const struct subj_event *ev, struct strbu
         sb_printf(&o, "continued");
         break;
     case EV_TEXT:
-        sb_append(&o, ev->text);
+        sb_append(&o, ev->text ? ev->text : "");
         break;
     }
     sb_append(out, sb_str(&o));

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include "subject/subject.h"
+#include "session/jobs.h"
 #include "i18n.h"
 
 /* --- lifecycle ----------------------------------------------------------- */

@@ -110,16 +110,18 @@ bool cgroups_pid_ours(struct nsl *sh, pid_t pid);
 struct cg_spawn_places {
     int n;
     char names[CG_SPAWN_MAX][128];
-    char procs[CG_SPAWN_MAX][CG_PATH_MAX + 224]; /* DIR/cgroup.procs */
+    char dir[CG_SPAWN_MAX][CG_PATH_MAX + 128]; /* the cgroup's directory */
+    int version[CG_SPAWN_MAX];                 /* of its hierarchy: the backend */
 };
 /* The cgroups of a comma list ("mem1,pids1"; NULL or "" for none), at most
  * one per hierarchy (a process is in one cgroup of each). */
 int cg_spawn_places(struct nsl *sh, const char *list, struct cg_spawn_places *out,
                     struct nsl_err *e);
-/* The step's error when writing the new child's PID to places->procs[which]
- * failed with err. Returns -1. */
+/* The step's error when the backend's attach of the new child to
+ * places[which] failed with err; why is the backend's sentence (which
+ * carries its hint). Returns -1. */
 int cg_spawn_fail(struct nsl *sh, const struct cg_spawn_places *places, int which, int err,
-                  const char *prog);
+                  const char *why, const char *prog);
 
 /* --- values: cgget, cgset, expect cg (cgroups.c) ----------------------- */
 

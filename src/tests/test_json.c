@@ -17,6 +17,7 @@
 #include "nslab.h"
 #include "render/render.h"
 #include "subject/subject.h"
+#include "session/jobs.h"
 
 /* The host's inodes as on a typical machine. */
 static const ino_t host_ino[NS_NSLOTS] = {
@@ -451,9 +452,11 @@ static void test_json_pid_ino(void **state)
 static void test_events(void **state)
 {
     struct nsl *sh = *state;
-    job_add(sh, 4243, "sleep 30");
+    struct job *j = job_add(sh, 4243, "sleep 30");
 
-    struct subj_event ev = {.kind = EV_EXITED, .pid = 4243, .status = W_EXITCODE(3, 0)};
+    /* An event is queued with its job resolved (session/events.c). */
+    struct nsl_event ev = {.kind = EV_EXITED, .pid = 4243, .status = W_EXITCODE(3, 0),
+                           .job = j->id, .cmd = j->cmd};
     cJSON *o = render_event_json(sh, &ev);
     keys_are(o, "event", "job", "pid", "status", (char *)NULL);
     assert_string_equal(str(o, "event"), "exited");
@@ -485,8 +488,7 @@ static void test_events(void **state)
     cJSON_Delete(o);
 
     /* A process that is no job (an orphan reaped by init): no "job". */
-    struct subj_event text = {.kind = EV_TEXT, .pid = 999};
-    snprintf(text.text, sizeof text.text, "reaped pid 7 (exit 0)");
+    struct nsl_event text = {.kind = EV_TEXT, .pid = 999, .text = "reaped pid 7 (exit 0)"};
     o = render_event_json(sh, &text);
     keys_are(o, "event", "pid", "text", (char *)NULL);
     assert_string_equal(str(o, "event"), "report");
