@@ -53,27 +53,6 @@ static const char *short_path(const char *path, const char *dir)
     return strncmp(path, dir, n) == 0 && path[n] == '/' ? path + n + 1 : path;
 }
 
-/* Each successful file write traced since entry `from`: its path and value
- * (the trace shows `PATH "VALUE"`). Calls fn for each. */
-static void writes_since(struct nsl *sh, size_t from,
-                         void (*fn)(void *ctx, const char *path, const char *value), void *ctx)
-{
-    for (size_t k = from; k < sh->step.trace.n; k++) {
-        const struct trace_ent *te = &sh->step.trace.v[k];
-        if (strcmp(te->call, "write") != 0 || te->ret < 0 || (te->flags & TRACE_NOTE))
-            continue;
-        const char *q = strstr(te->args, " \"");
-        if (!q)
-            continue;
-        cleanup_free char *path = xstrndup(te->args, (size_t)(q - te->args));
-        cleanup_free char *value = xstrdup(q + 2);
-        size_t n = strlen(value);
-        if (n && value[n - 1] == '"')
-            value[n - 1] = '\0';
-        fn(ctx, path, value);
-    }
-}
-
 struct written {
     struct nsl *sh;
     const struct cg_group *g;
@@ -186,9 +165,13 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
                              cg_mode_name(c->layout.mode));
         o.hier = c->layout.unified;
     }
-    size_t from = sh->step.trace.n;
+    struct cg_writes wr = {0};
     const struct cg_group *g;
-    if (cg_create(&c->session, ctrl, &o, &sh->step.trace, &e, &g) < 0) {
+    cgroups_writes_begin(sh, &wr);
+    int made = cg_create(&c->session, ctrl, &o, &sh->step.trace, &e, &g);
+    cgroups_writes_end(sh, &wr);
+    if (made < 0) {
+        cg_writes_free(&wr);
         if (e.errnum == ENOENT && v2)
             err_hint(&e, "--v2 works for freezer, which cgroup v2 does without a controller");
         return step_fail_err(sh, &e);
@@ -200,7 +183,9 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
     struct written w = {.sh = sh, .g = g};
     w.files = cJSON_AddObjectToObject(res, "files");
     w.parents = cJSON_AddObjectToObject(res, "parent_files");
-    writes_since(sh, from, print_written, &w);
+    for (size_t k = 0; k < wr.n; k++)
+        print_written(&w, wr.v[k].path, wr.v[k].value);
+    cg_writes_free(&wr);
     if (w.n == 0)
         out_printf(sh, _("  (no file written: the kernel's defaults apply)\n"));
     out_printf(sh, _("`cgexec %s PROGRAM` starts a job inside it; `cgattach %s` moves the subject "
@@ -404,13 +389,16 @@ int cmd_cgset(struct nsl *sh, int argc, char **argv)
     const char *file = argv[2], *value = argv[3];
     struct nsl_err e = {0};
     struct cg_session *s = &sh->cg->session;
-    size_t from = sh->step.trace.n;
+    struct cg_writes wr = {0};
     int r;
     if (strcmp(file, "limit") == 0) {
         struct cg_limit lim;
         r = cg_limit_parse(g->ctrl, value, &lim, &e);
-        if (r == 0)
+        if (r == 0) {
+            cgroups_writes_begin(sh, &wr);
             r = cg_set_limit(s, g, &lim, &sh->step.trace, &e);
+            cgroups_writes_end(sh, &wr);
+        }
     } else if (strcmp(file, "weight") == 0) {
         long w;
         if (parse_long(value, CG_WEIGHT_MIN, CG_WEIGHT_MAX, &w) < 0)
@@ -418,7 +406,9 @@ int cmd_cgset(struct nsl *sh, int argc, char **argv)
                               "a cpu weight is a number from %d to %d (default 100), "
                               "not '%s'",
                               CG_WEIGHT_MIN, CG_WEIGHT_MAX, value);
+        cgroups_writes_begin(sh, &wr);
         r = cg_set_weight(s, g, (unsigned)w, &sh->step.trace, &e);
+        cgroups_writes_end(sh, &wr);
     } else if (cg_key_is_abstract(file)) {
         return step_usage(sh,
                           "%s is read from the kernel, not set: cgset takes limit, "
@@ -427,13 +417,19 @@ int cmd_cgset(struct nsl *sh, int argc, char **argv)
     } else {
         if (cgset_check(sh, g, file, value) < 0)
             return -1;
+        cgroups_writes_begin(sh, &wr);
         r = cg_file_write(s, g, file, value, &sh->step.trace, &e);
+        cgroups_writes_end(sh, &wr);
     }
-    if (r < 0)
+    if (r < 0) {
+        cg_writes_free(&wr);
         return set_fail(sh, &e);
+    }
     cJSON *res = group_json(g);
     struct readback rb = {.sh = sh, .g = g, .files = cJSON_AddObjectToObject(res, "files")};
-    writes_since(sh, from, print_readback, &rb);
+    for (size_t k = 0; k < wr.n; k++)
+        print_readback(&rb, wr.v[k].path, wr.v[k].value);
+    cg_writes_free(&wr);
     sh->step.result = res;
     return 0;
 }

@@ -462,3 +462,66 @@ bool cgroups_oom_note(struct nsl *sh, const struct subj_event *ev, struct subj_e
     }
     return false;
 }
+
+/* --- what a step wrote --------------------------------------------------- */
+
+static int recording_write(void *ctx, struct trace *t, const char *path, const char *value)
+{
+    struct cg_writes *w = ctx;
+    int r = w->inner.write(w->inner.ctx, t, path, value);
+    int err = errno;
+    if (r == 0) {
+        if (w->n == w->cap) {
+            w->cap = w->cap ? w->cap * 2 : 8;
+            w->v = xrealloc(w->v, w->cap * sizeof *w->v);
+        }
+        w->v[w->n++] = (struct cg_write){.path = xstrdup(path), .value = xstrdup(value)};
+    }
+    errno = err;
+    return r;
+}
+
+/* The other calls go through unchanged (ctx is shared by all four). */
+static int passing_mkdir(void *ctx, struct trace *t, const char *path, mode_t mode)
+{
+    struct cg_writes *w = ctx;
+    return w->inner.mkdir(w->inner.ctx, t, path, mode);
+}
+
+static int passing_rmdir(void *ctx, struct trace *t, const char *path)
+{
+    struct cg_writes *w = ctx;
+    return w->inner.rmdir(w->inner.ctx, t, path);
+}
+
+static int passing_kill(void *ctx, struct trace *t, pid_t pid, int sig)
+{
+    struct cg_writes *w = ctx;
+    return w->inner.kill(w->inner.ctx, t, pid, sig);
+}
+
+void cgroups_writes_begin(struct nsl *sh, struct cg_writes *w)
+{
+    struct cg_sys *sys = &sh->cg->session.sys;
+    w->inner = *sys;
+    sys->mkdir = passing_mkdir;
+    sys->rmdir = passing_rmdir;
+    sys->write = recording_write;
+    sys->kill = passing_kill;
+    sys->ctx = w;
+}
+
+void cgroups_writes_end(struct nsl *sh, struct cg_writes *w)
+{
+    sh->cg->session.sys = w->inner;
+}
+
+void cg_writes_free(struct cg_writes *w)
+{
+    for (size_t k = 0; k < w->n; k++) {
+        free(w->v[k].path);
+        free(w->v[k].value);
+    }
+    free(w->v);
+    memset(w, 0, sizeof *w);
+}

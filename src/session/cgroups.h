@@ -104,6 +104,24 @@ int cgroups_resolve(struct nsl *sh, const char *word, struct cg_group *buf,
  * whatever is inside them at exit is killed. */
 bool cgroups_pid_ours(struct nsl *sh, pid_t pid);
 
+/* --- what a step wrote (cgroups.c) ------------------------------------ */
+
+/* The files the session's cgroup calls write between cgroups_writes_begin
+ * and cgroups_writes_end, as they write them (each successful write's path
+ * and value): cgcreate and cgset tell them from here, not from the trace,
+ * which is for showing only. */
+struct cg_write {
+    char *path, *value;
+};
+struct cg_writes {
+    struct cg_write *v;
+    size_t n, cap;
+    struct cg_sys inner; /* the session's kernel while recording */
+};
+void cgroups_writes_begin(struct nsl *sh, struct cg_writes *w);
+void cgroups_writes_end(struct nsl *sh, struct cg_writes *w);
+void cg_writes_free(struct cg_writes *w);
+
 /* --- spawn --cg (cmd/cmd_cgroup.c) ------------------------------------ */
 
 #define CG_SPAWN_MAX 8
