@@ -235,30 +235,26 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
     return rc;
 }
 
-int cmd_setns(struct nsl *sh, int argc, char **argv)
-{
-    if (argc != 3)
-        return step_usage(sh, "usage: setns TYPE|all TARGET");
-    struct nsl_err e;
-    struct target t;
-    bool all = strcmp(argv[1], "all") == 0;
-    int want = 0;
-    if (ns_flags_parse(argv[1], &want, &e) < 0)
-        return step_fail_err(sh, &e);
-    if (target_resolve(sh, argv[2], 0, &t, &e) < 0)
-        return step_fail_err(sh, &e);
+/* The request of setns: a descriptor of each of pid's namespace links of
+ * the types in want (with `all`, but those the subject shares already),
+ * its type and its path as the trace shows it. */
+struct setns_build {
+    struct setns_req rs;
+    enum ns_slot slots[SUBJ_MAXFD];
+    char paths[SUBJ_MAXFD][96];
+};
 
+/* How many; -1 with the step failed and nothing left open. */
+static int setns_build(struct nsl *sh, pid_t pid, int want, bool all, struct setns_build *b)
+{
     /* Only `all` compares the two sides (to skip what is shared); for named
      * types, opening the target's links below is the check. */
     struct ns_obs tgt[NS_NSLOTS], mine[NS_NSLOTS];
-    if (all && observe_ns_of(sh, t.pid, tgt) < 0)
-        return step_fail_errno(sh, errno, "cannot read /proc/%d/ns", (int)t.pid);
+    if (all && observe_ns_of(sh, pid, tgt) < 0)
+        return step_fail_errno(sh, errno, "cannot read /proc/%d/ns", (int)pid);
     if (all && observe_ns_of(sh, sh->subj.pid, mine) < 0)
         return step_fail_errno(sh, errno, "cannot read the subject's /proc/%d/ns", (int)sh->subj.pid);
-
-    struct setns_req rs = {0};
-    enum ns_slot slots[SUBJ_MAXFD];
-    char paths[SUBJ_MAXFD][96];
+    memset(b, 0, sizeof *b);
     char pb[32];
     int n = 0;
     for (int k = 0; k < 8; k++) {
@@ -272,45 +268,66 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
         if (all && tgt[s].ino && tgt[s].ino == mine[cmp].ino)
             continue;
         char rel[64];
-        snprintf(rel, sizeof rel, "%d/ns/%s", (int)t.pid, ns_info[s].file);
+        snprintf(rel, sizeof rel, "%d/ns/%s", (int)pid, ns_info[s].file);
         int fd = openat(sh->procfd, rel, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
             int err = errno;
             for (int j = 0; j < n; j++)
-                close(rs.fd[j]);
+                close(b->rs.fd[j]);
             return step_fail_errno(sh, err, "cannot open /proc/%s/ns/%s",
-                                   fmt_pid(sh, t.pid, pb, sizeof pb), ns_info[s].file);
+                                   fmt_pid(sh, pid, pb, sizeof pb), ns_info[s].file);
         }
-        snprintf(paths[n], sizeof paths[n], "/proc/%s/ns/%s", fmt_pid(sh, t.pid, pb, sizeof pb),
-                 ns_info[s].file);
-        rs.shown[n] = paths[n];
-        rs.fd[n] = fd;
-        rs.nstype[n] = ns_info[s].flag;
-        slots[n] = s;
+        snprintf(b->paths[n], sizeof b->paths[n], "/proc/%s/ns/%s",
+                 fmt_pid(sh, pid, pb, sizeof pb), ns_info[s].file);
+        b->rs.shown[n] = b->paths[n];
+        b->rs.fd[n] = fd;
+        b->rs.nstype[n] = ns_info[s].flag;
+        b->slots[n] = s;
         n++;
     }
+    b->rs.n = n;
+    return n;
+}
+
+int cmd_setns(struct nsl *sh, int argc, char **argv)
+{
+    if (argc != 3)
+        return step_usage(sh, "usage: setns TYPE|all TARGET");
+    struct nsl_err e;
+    struct target t;
+    bool all = strcmp(argv[1], "all") == 0;
+    int want = 0;
+    if (ns_flags_parse(argv[1], &want, &e) < 0)
+        return step_fail_err(sh, &e);
+    if (target_resolve(sh, argv[2], 0, &t, &e) < 0)
+        return step_fail_err(sh, &e);
+
+    struct setns_build b;
+    int n = setns_build(sh, t.pid, want, all, &b);
+    if (n < 0)
+        return -1;
     if (n == 0) {
         out_printf(sh, _("the subject already shares every namespace of %s: nothing to enter\n"),
                    argv[2]);
         return 0;
     }
-    rs.n = n;
+    struct setns_req *rs = &b.rs;
     cleanup_subj_req struct subj_req rq = {0};
-    setns_req_pack(&rq, &rs);
+    setns_req_pack(&rq, rs);
     int entered = 0;
     for (int k = 0; k < n; k++)
-        entered |= rs.nstype[k];
+        entered |= rs->nstype[k];
     rq.ns_changes = ns_slots_of_flags(entered);
     cleanup_subj_rep struct subj_rep rep = {0};
     int rc = subject_call(sh, &rq, &rep, &e);
     for (int j = 0; j < n; j++)
-        close(rs.fd[j]);
+        close(rs->fd[j]);
     if (rc < 0)
         return step_fail_err(sh, &e);
     if (rep.ret < 0) {
         struct setns_rep out;
         subj_rep_get(&rep, &out, sizeof out);
-        const char *which = out.failed >= 0 && out.failed < n ? paths[out.failed] : "?";
+        const char *which = out.failed >= 0 && out.failed < n ? b.paths[out.failed] : "?";
         bool user = out.failed >= 0 && out.nstype == CLONE_NEWUSER;
         if (rep.err == EINVAL && user)
             rc = step_fail_errno(sh, rep.err, "setns %s failed: a process cannot enter its own or "
@@ -331,11 +348,11 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
             rc = step_fail_errno(sh, rep.err, "setns %s failed", which);
     } else {
         for (int k = 0; k < n; k++) {
-            if (slots[k] == NS_PID)
+            if (b.slots[k] == NS_PID)
                 out_printf(sh, _("pid: the subject keeps its own PID namespace; only "
                                "pid_for_children changed (the next spawned process is born in "
                                "%s's PID namespace).\n"), argv[2]);
-            else if (slots[k] == NS_TIME)
+            else if (b.slots[k] == NS_TIME)
                 /* Unlike unshare(CLONE_NEWTIME), setns moves the caller
                  * too: the kernel switches both time and time_for_children. */
                 out_printf(sh, _("time: the subject and its future children are now in %s's time "

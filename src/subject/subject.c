@@ -261,7 +261,7 @@ static int subject_serve_one(struct subj_ctx *cx)
     if (!str)
         return -1;
 
-    struct subj_rep rep = {0};
+    cleanup_subj_rep struct subj_rep rep = {0};
     if (h.op == SOP_EXIT)
         _exit(0);
     struct subj_msg m = {.op = h.op,
@@ -290,7 +290,6 @@ static int subject_serve_one(struct subj_ctx *cx)
                            {.iov_base = rep.data.buf, .iov_len = rep.data.len}};
     int rc = send_msg(cx->ctl, &r, NULL, 0, out, 2);
     sb_free(&tb);
-    subj_rep_free(&rep);
     return rc;
 }
 
