@@ -17,6 +17,21 @@
 
 /* --- lifecycle ----------------------------------------------------------- */
 
+/* A line for the start's notes about a dead session's cgroups: only what is
+ * really gone is called removed. */
+static void sweep_note(void *ctx, enum cg_sweep_verdict v, const char *dir, const char *why)
+{
+    struct strbuf *notes = ctx, what = {0};
+    sb_printf(&what, "%s (%s)", dir, why);
+    if (v == CG_SWEEP_REMOVED)
+        sb_printf(notes, _("nslab: removed the cgroups of a session that is gone: %s\n"),
+                  sb_str(&what));
+    else if (v == CG_SWEEP_KEPT)
+        sb_printf(notes, _("nslab: kept the cgroups of a session that may be alive: %s\n"),
+                  sb_str(&what));
+    sb_free(&what);
+}
+
 void cgroups_init(struct nsl *sh, struct strbuf *notes)
 {
     struct nsl_cg *c = xcalloc(1, sizeof *c);
@@ -39,19 +54,8 @@ void cgroups_init(struct nsl *sh, struct strbuf *notes)
     /* Sessions whose nslab was killed (SIGKILL leaves no chance to clean
      * up) left their nslab.<PID> parents behind: remove them now. */
     struct trace t = {0};
-    int n = cg_sweep(&c->layout, &sh->paths, &c->session.sys, sh->shell_pid, &t, &e);
-    for (size_t k = 0; k < t.n; k++) {
-        const char *what = t.v[k].args;
-        if (!(t.v[k].flags & TRACE_NOTE))
-            continue;
-        /* Only what is really gone is called removed. */
-        if (strncmp(what, "removed session: ", 17) == 0)
-            sb_printf(notes, _("nslab: removed the cgroups of a session that is gone: %s\n"),
-                      what + 17);
-        else if (strncmp(what, "kept session: ", 14) == 0)
-            sb_printf(notes, _("nslab: kept the cgroups of a session that may be alive: %s\n"),
-                      what + 14);
-    }
+    int n = cg_sweep_report(&c->layout, &sh->paths, &c->session.sys, sh->shell_pid, &t,
+                            sweep_note, notes, &e);
     if (n < 0)
         sb_printf(notes, _("nslab: could not remove the cgroups of a session that is gone: %s\n"),
                   e.msg);
