@@ -9,6 +9,8 @@
 
 #define IPC_MODE 0600
 
+_Static_assert(sizeof(struct ipc_req) <= SUBJ_ARGS_MAX, "ipc_req");
+
 void ipc_req_pack(struct subj_req *rq, const struct ipc_req *r)
 {
     subj_req_init(rq, SOP_IPC, r, sizeof *r);

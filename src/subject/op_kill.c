@@ -10,6 +10,8 @@
 
 #include "subject/ops.h"
 
+_Static_assert(sizeof(struct kill_inside_req) <= SUBJ_ARGS_MAX, "kill_inside_req");
+
 void kill_inside_req_pack(struct subj_req *rq, const struct kill_inside_req *r)
 {
     subj_req_init(rq, SOP_KILL_INSIDE, r, sizeof *r);

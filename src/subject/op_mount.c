@@ -66,6 +66,7 @@ struct mount_args {
     int umount_flags;
     enum mount_prop prop;
 };
+_Static_assert(sizeof(struct mount_args) <= SUBJ_ARGS_MAX, "mount_args");
 
 void mount_req_pack(struct subj_req *rq, const struct mount_req *r)
 {
@@ -143,6 +144,7 @@ struct mount_rep_fixed {
     uint32_t n_added, n_removed;
     unsigned has;
 };
+_Static_assert(sizeof(struct mount_rep_fixed) <= SUBJ_OUT_MAX, "mount_rep_fixed");
 
 static void rep_pack(struct subj_rep *rep, const struct mount_result *r, const char *source,
                      const char *error)

@@ -59,6 +59,8 @@ struct setns_args {
     int n;
     int nstype[SUBJ_MAXFD];
 };
+_Static_assert(sizeof(struct setns_args) <= SUBJ_ARGS_MAX, "setns_args");
+_Static_assert(sizeof(struct unshare_req) <= SUBJ_ARGS_MAX, "unshare_req");
 
 void setns_req_pack(struct subj_req *rq, const struct setns_req *r)
 {

@@ -7,6 +7,8 @@
 
 #include "subject/ops.h"
 
+_Static_assert(sizeof(struct time_req) <= SUBJ_ARGS_MAX, "time_req");
+
 void time_req_pack(struct subj_req *rq, const struct time_req *r)
 {
     subj_req_init(rq, SOP_TIME, r, sizeof *r);

@@ -199,6 +199,17 @@ struct net_rep {
 /* data: the kernel's own sentence of a failure (extended ACK), or the
  * packed devices (NET_OP_DUMP). */
 void net_req_pack(struct subj_req *rq, const struct net_req *r);
+
+/* Every reply's fixed part fits the wire (the requests' are checked beside
+ * their packing). */
+_Static_assert(sizeof(struct unshare_rep) <= SUBJ_OUT_MAX, "unshare_rep");
+_Static_assert(sizeof(struct setns_rep) <= SUBJ_OUT_MAX, "setns_rep");
+_Static_assert(sizeof(struct uts_rep) <= SUBJ_OUT_MAX, "uts_rep");
+_Static_assert(sizeof(struct spawn_rep) <= SUBJ_OUT_MAX, "spawn_rep");
+_Static_assert(sizeof(struct kill_inside_rep) <= SUBJ_OUT_MAX, "kill_inside_rep");
+_Static_assert(sizeof(struct ipc_rep) <= SUBJ_OUT_MAX, "ipc_rep");
+_Static_assert(sizeof(struct time_rep) <= SUBJ_OUT_MAX, "time_rep");
+_Static_assert(sizeof(struct net_rep) <= SUBJ_OUT_MAX, "net_rep");
 /* The devices of the caller's network namespace, packed (net_links_pack):
  * a helper function for nshelper_run. */
 int net_dump_fn(void *arg, struct trace *t, struct strbuf *out);

@@ -213,6 +213,7 @@ struct spawn_args {
     int argc, ncg;
     int cg_version[SPAWN_CG_MAX];
 };
+_Static_assert(sizeof(struct spawn_args) <= SUBJ_ARGS_MAX, "spawn_args");
 
 void spawn_req_pack(struct subj_req *rq, const struct spawn_req *r)
 {

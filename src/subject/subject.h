@@ -36,7 +36,6 @@ enum subj_op {
     SOP_EXIT, /* end the subject */
 };
 
-
 #define SUBJ_MAXFD 8
 #define SUBJ_ARGS_MAX 64 /* the fixed part of a request (struct X_req's numbers) */
 #define SUBJ_OUT_MAX 160 /* the fixed part of a reply (struct X_rep) */
@@ -149,8 +148,10 @@ int subject_start(struct nsl *sh, struct nsl_err *e);
 void subject_stop(struct nsl *sh, struct trace *t);
 bool subject_alive(struct nsl *sh);
 
-/* Send a request and wait for the reply, handling events meanwhile. The
- * reply's trace is appended to the current step's trace. 0, or -1 with e
+/* Send a request and wait for the reply, handing the events that come
+ * meanwhile to sh->subj.on_event (the session's hook; without one they
+ * wait in the socket). The reply's trace is appended to the current step's
+ * trace. 0, or -1 with e
  * filled when the subject could not be reached (not when the call failed:
  * that is rep->ret / rep->err). */
 int subject_call(struct nsl *sh, const struct subj_req *rq, struct subj_rep *rep,
