@@ -155,8 +155,10 @@ static void rep_pack(struct subj_rep *rep, const struct mount_result *r, const c
                                 .after_id = r->after_id,
                                 .n_added = (uint32_t)r->n_added,
                                 .n_removed = (uint32_t)r->n_removed};
-    sb_appendn(&rep->data, (const char *)r->added, r->n_added * sizeof *r->added);
-    sb_appendn(&rep->data, (const char *)r->removed, r->n_removed * sizeof *r->removed);
+    if (r->n_added)
+        sb_appendn(&rep->data, (const char *)r->added, r->n_added * sizeof *r->added);
+    if (r->n_removed)
+        sb_appendn(&rep->data, (const char *)r->removed, r->n_removed * sizeof *r->removed);
     for (int k = 0; k < 5; k++) {
         if (!strs[k])
             continue;
