@@ -32,6 +32,11 @@ static void event_free(struct nsl_event *ev)
 static void evq_push(struct nsl *sh, const struct subj_event *ev)
 {
     const struct job *j = job_by_pid(sh, ev->pid);
+    /* A PID that is no job is shown by its number: with --stable its label
+     * is given now, in the order events come, not when it is printed. */
+    char pb[32];
+    if (!j)
+        fmt_pid(sh, ev->pid, pb, sizeof pb);
     struct nsl_event e = {.kind = ev->kind,
                           .pid = ev->pid,
                           .status = ev->status,
