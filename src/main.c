@@ -20,6 +20,7 @@
 #include "render/render.h"
 #include "shell/shell.h"
 #include "subject/subject.h"
+#include "session/jobs.h"
 
 static volatile sig_atomic_t got_signal, intr_echoed;
 
@@ -145,10 +146,7 @@ static void sh_free(struct nsl *sh)
         cJSON_Delete(sh->step.result);
     free(sh->last.output);
     labels_free(&sh->labels);
-    free(sh->evq);
-    free(sh->early);
-    for (size_t k = 0; k < EVLOG_SIZE; k++)
-        free(sh->evlog[k]);
+    events_free(sh);
     if (sh->record && fclose(sh->record) != 0)
         fprintf(stderr, _("nslab: recording to %s: the last write failed: %s\n"), sh->record_name,
                 strerror(errno));

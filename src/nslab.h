@@ -18,6 +18,7 @@
 #include "util.h"
 
 struct subj_event;
+struct nsl;
 struct nsl_cg;
 struct mount_session;
 struct session_made;
@@ -65,6 +66,27 @@ struct jobs {
     int next_id;
 };
 
+/* What happened to a process of the session (the subject, a job, a builtin
+ * child). */
+enum subj_event_kind {
+    EV_EXITED = 1, /* pid, status = wait status */
+    EV_STOPPED,
+    EV_CONTINUED,
+    EV_TEXT, /* pid, text: a builtin's report ("reaped pid 7 (exit 0)") */
+};
+
+/* An event as the session keeps it (session/events.c): what the subject or
+ * a builtin told (struct subj_event), with the job it is about resolved
+ * when it was queued. Render writes it as text or JSON. */
+struct nsl_event {
+    int kind; /* enum subj_event_kind */
+    pid_t pid;
+    int status; /* a wait status */
+    int job;    /* %N, 0 when the PID is no job */
+    char *cmd;  /* that job's command line, NULL when none */
+    char *text; /* a builtin's report (EV_TEXT), NULL else */
+};
+
 /* The subject: a single-threaded helper process that performs the
  * namespace-changing calls (so the shell itself stays in the host's
  * namespaces and `reset` can always start afresh). */
@@ -82,6 +104,9 @@ struct subject {
     bool ns_known;
     unsigned ns_stale; /* bits 1 << enum ns_slot */
     struct ns_obs ns[NS_NSLOTS];
+    /* Where the events it reads go (set by the session, session/events.c):
+     * subject_call hands over those that come while it waits for a reply. */
+    void (*on_event)(struct nsl *sh, const struct subj_event *ev);
 };
 
 /* What one step produced: rendered as text or one JSON object. */
@@ -130,11 +155,11 @@ struct nsl {
 
     struct subject subj;
     struct jobs jobs;
-    struct subj_event *evq; /* events read but not yet printed */
+    struct nsl_event *evq; /* events read but not yet printed */
     size_t evq_n, evq_cap;
-    /* The last EVLOG_SIZE events as text, for `expect event`; evseq counts
-     * every event ever, evlog[seq % EVLOG_SIZE] holds it. */
-    char *evlog[EVLOG_SIZE];
+    /* The last EVLOG_SIZE events, for `expect event`; evseq counts every
+     * event ever, evlog[seq % EVLOG_SIZE] holds it. */
+    struct nsl_event evlog[EVLOG_SIZE];
     unsigned long evseq;
     /* Events of a PID no job has yet: a child that ends at once can be
      * reaped (and reported) before spawn's reply adds it as a job. */

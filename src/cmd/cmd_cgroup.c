@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "render/render.h"
 #include "subject/subject.h"
+#include "session/jobs.h"
 #include "session/target.h"
 #include "i18n.h"
 
@@ -42,27 +43,6 @@ static const char *short_path(const char *path, const char *dir)
 {
     size_t n = strlen(dir);
     return strncmp(path, dir, n) == 0 && path[n] == '/' ? path + n + 1 : path;
-}
-
-/* Each successful file write traced since entry `from`: its path and value
- * (the trace shows `PATH "VALUE"`). Calls fn for each. */
-static void writes_since(struct nsl *sh, size_t from,
-                         void (*fn)(void *ctx, const char *path, const char *value), void *ctx)
-{
-    for (size_t k = from; k < sh->step.trace.n; k++) {
-        const struct trace_ent *te = &sh->step.trace.v[k];
-        if (strcmp(te->call, "write") != 0 || te->ret < 0 || (te->flags & TRACE_NOTE))
-            continue;
-        const char *q = strstr(te->args, " \"");
-        if (!q)
-            continue;
-        cleanup_free char *path = xstrndup(te->args, (size_t)(q - te->args));
-        cleanup_free char *value = xstrdup(q + 2);
-        size_t n = strlen(value);
-        if (n && value[n - 1] == '"')
-            value[n - 1] = '\0';
-        fn(ctx, path, value);
-    }
 }
 
 /* The files cgcreate wrote: a line each, and in the result by name, those
@@ -183,9 +163,13 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
                              cg_mode_name(c->layout.mode));
         o.hier = c->layout.unified;
     }
-    size_t from = sh->step.trace.n;
+    struct cg_writes wr = {0};
     const struct cg_group *g;
-    if (cg_create(&c->session, ctrl, &o, &sh->step.trace, &e, &g) < 0) {
+    cgroups_writes_begin(sh, &wr);
+    int made = cg_create(&c->session, ctrl, &o, &sh->step.trace, &e, &g);
+    cgroups_writes_end(sh, &wr);
+    if (made < 0) {
+        cg_writes_free(&wr);
         if (e.errnum == ENOENT && v2)
             nsl_err_hint(&e, "--v2 works for freezer, which cgroup v2 does without a controller");
         return step_fail_err(sh, &e);
@@ -196,12 +180,15 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
     group_json(sh, g);
     struct written w = {.sh = sh, .g = g};
     open_json_object(sh, "files");
-    writes_since(sh, from, print_written, &w);
+    for (size_t k = 0; k < wr.n; k++)
+        print_written(&w, wr.v[k].path, wr.v[k].value);
     close_json_object(sh);
     w.parents = true;
     open_json_object(sh, "parent_files");
-    writes_since(sh, from, print_written, &w);
+    for (size_t k = 0; k < wr.n; k++)
+        print_written(&w, wr.v[k].path, wr.v[k].value);
     close_json_object(sh);
+    cg_writes_free(&wr);
     if (w.n == 0)
         out_printf(sh, _("  (no file written: the kernel's defaults apply)\n"));
     out_printf(sh, _("`cgexec %s PROGRAM` starts a job inside it; `cgattach %s` moves the subject "
@@ -403,13 +390,16 @@ int cmd_cgset(struct nsl *sh, int argc, char **argv)
     const char *file = argv[2], *value = argv[3];
     struct nsl_err e = {0};
     struct cg_session *s = &sh->cg->session;
-    size_t from = sh->step.trace.n;
+    struct cg_writes wr = {0};
     int r;
     if (strcmp(file, "limit") == 0) {
         struct cg_limit lim;
         r = cg_limit_parse(g->ctrl, value, &lim, &e);
-        if (r == 0)
+        if (r == 0) {
+            cgroups_writes_begin(sh, &wr);
             r = cg_set_limit(s, g, &lim, &sh->step.trace, &e);
+            cgroups_writes_end(sh, &wr);
+        }
     } else if (strcmp(file, "weight") == 0) {
         long w;
         if (parse_long(value, CG_WEIGHT_MIN, CG_WEIGHT_MAX, &w) < 0)
@@ -417,7 +407,9 @@ int cmd_cgset(struct nsl *sh, int argc, char **argv)
                               "a cpu weight is a number from %d to %d (default 100), "
                               "not '%s'",
                               CG_WEIGHT_MIN, CG_WEIGHT_MAX, value);
+        cgroups_writes_begin(sh, &wr);
         r = cg_set_weight(s, g, (unsigned)w, &sh->step.trace, &e);
+        cgroups_writes_end(sh, &wr);
     } else if (cg_key_is_abstract(file)) {
         return step_usage(sh,
                           "%s is read from the kernel, not set: cgset takes limit, "
@@ -426,15 +418,21 @@ int cmd_cgset(struct nsl *sh, int argc, char **argv)
     } else {
         if (cgset_check(sh, g, file, value) < 0)
             return -1;
+        cgroups_writes_begin(sh, &wr);
         r = cg_file_write(s, g, file, value, &sh->step.trace, &e);
+        cgroups_writes_end(sh, &wr);
     }
-    if (r < 0)
+    if (r < 0) {
+        cg_writes_free(&wr);
         return set_fail(sh, &e);
+    }
     group_json(sh, g);
     struct readback rb = {.sh = sh, .g = g};
     open_json_object(sh, "files");
-    writes_since(sh, from, print_readback, &rb);
+    for (size_t k = 0; k < wr.n; k++)
+        print_readback(&rb, wr.v[k].path, wr.v[k].value);
     close_json_object(sh);
+    cg_writes_free(&wr);
     return 0;
 }
 
@@ -580,43 +578,37 @@ int cg_spawn_places(struct nsl *sh, const char *list, struct cg_spawn_places *ou
                             g->name, g->name);
         hiers[out->n] = g->hier;
         snprintf(out->names[out->n], sizeof out->names[0], "%s", g->name);
-        int n = snprintf(out->procs[out->n], sizeof out->procs[0], "%s/cgroup.procs", g->dir);
-        if (n < 0 || (size_t)n >= sizeof out->procs[0])
+        int n = snprintf(out->dir[out->n], sizeof out->dir[0], "%s", g->dir);
+        if (n < 0 || (size_t)n >= sizeof out->dir[0])
             return nsl_fail(e, ENAMETOOLONG, "the path of cgroup %s is too long", g->name);
+        out->version[out->n] = g->version;
         out->n++;
     }
     return 0;
 }
 
 int cg_spawn_fail(struct nsl *sh, const struct cg_spawn_places *p, int which, int err,
-                  const char *prog)
+                  const char *why, const char *prog)
 {
-    const char *why = "";
+    /* The backend's sentence carries the hint of a refused cgroup.procs
+     * (kernel/cgroup/cgroup_v1.c, cgroup_v2.c); what only spawn can say
+     * is added here. */
+    const char *more = "";
     switch (err) {
-    case ENOSPC:
-        why = _("; on cgroup v1 a cpuset admits no task until its cpuset.cpus and cpuset.mems "
-              "are set");
-        break;
-    case EBUSY:
-        why = _("; on cgroup v2 a cgroup that enables controllers for its children may not hold "
-              "processes itself (no-internal-processes rule)");
-        break;
     case EACCES:
     case EPERM:
-        why = _("; the subject lacks the right to move processes there (after `unshare user` it "
-              "is root only inside its user namespace: `reset`, or cgattach from the host)");
+        more = _("; the subject lacks the right to move processes there (after `unshare user` it "
+               "is root only inside its user namespace: `reset`, or cgattach from the host)");
         break;
     case EAGAIN:
-        why = _("; the pids limit of that cgroup is reached");
+        more = _("; the pids limit of that cgroup is reached");
         break;
     case ENOENT:
-        why = _("; the cgroup is gone (cgls lists this session's cgroups)");
+        more = _("; the cgroup is gone (cgls lists this session's cgroups)");
         break;
     }
-    return step_fail(sh, err,
-                     "cannot start %s in cgroup %s: writing its PID to %s failed: %s (%s)%s; the "
-                     "child was ended before it ran",
-                     prog, p->names[which], p->procs[which], strerror(err), errno_name(err), why);
+    return step_fail(sh, err, "cannot start %s in cgroup %s: %s%s; the child was ended before it "
+                              "ran", prog, p->names[which], why, more);
 }
 
 /* --- cgfreeze, cgthaw ------------------------------------------------------ */

@@ -16,6 +16,7 @@
 #include "kernel/nsscan.h"
 #include "render/graph_dot.h"
 #include "subject/subject.h"
+#include "session/jobs.h"
 #include "session/target.h"
 #include "i18n.h"
 

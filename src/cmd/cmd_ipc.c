@@ -12,13 +12,9 @@
 #include "kernel/ipc.h"
 #include "subject/nshelper.h"
 #include "render/render.h"
-#include "subject/subject.h"
+#include "subject/ops.h"
 #include "session/made.h"
 #include "i18n.h"
-
-enum { IPC_OP_NEW, IPC_OP_LS };
-
-#define IPC_MODE 0600
 
 static void key_text(key_t key, char *buf, size_t size)
 {
@@ -52,8 +48,9 @@ static int ipc_new(struct nsl *sh, int argc, char **argv)
                           argv[2]);
     if (argc == 4 && ipc_key_parse(argv[3], &key, &e) < 0)
         return step_fail_err(sh, &e);
-    struct subj_req rq = {.op = SOP_IPC, .i = {IPC_OP_NEW, kind, key}};
-    struct subj_rep rep;
+    cleanup_subj_req struct subj_req rq = {0};
+    ipc_req_pack(&rq, &(struct ipc_req){.what = IPC_NEW, .kind = kind, .key = key});
+    cleanup_subj_rep struct subj_rep rep = {0};
     if (subject_call(sh, &rq, &rep, &e) < 0)
         return step_fail_err(sh, &e);
     char kb[32], nsb[96];
@@ -85,14 +82,15 @@ static int ipc_new(struct nsl *sh, int argc, char **argv)
         else
             out_printf(sh, _("It lives as long as its IPC namespace: when the last process leaves, "
                            "the kernel removes the namespace and its objects.\n"));
-        struct made_ipc m = {.kind = kind, .id = id, .key = key, .ctime = rep.i[0], .ns = ns};
+        struct ipc_rep made;
+        subj_rep_get(&rep, &made, sizeof made);
+        struct made_ipc m = {.kind = kind, .id = id, .key = key, .ctime = made.ctime, .ns = ns};
         made_add_ipc(sh, &m);
         print_string(sh, PRINT_JSON, "kind", NULL, ipc_kind_names[kind]);
         print_int(sh, PRINT_JSON, "id", NULL, id);
         print_int(sh, PRINT_JSON, "key", NULL, key);
         print_ino(sh, PRINT_JSON, "ns", NULL, NS_IPC, ns);
     }
-    subj_rep_free(&rep);
     return rc;
 }
 
@@ -127,27 +125,23 @@ static int ipc_ls(struct nsl *sh, int argc)
 {
     if (argc != 2)
         return step_usage(sh, "usage: ipc ls");
-    struct subj_req rq = {.op = SOP_IPC, .i = {IPC_OP_LS}};
-    struct subj_rep rep;
+    cleanup_subj_req struct subj_req rq = {0};
+    ipc_req_pack(&rq, &(struct ipc_req){.what = IPC_LS});
+    cleanup_subj_rep struct subj_rep rep = {0};
     struct nsl_err e;
     if (subject_call(sh, &rq, &rep, &e) < 0)
         return step_fail_err(sh, &e);
-    if (rep.ret < 0) {
-        int err = rep.err;
-        subj_rep_free(&rep);
-        return step_fail_errno(sh, err, "cannot read /proc/sysvipc in the subject");
-    }
+    if (rep.ret < 0)
+        return step_fail_errno(sh, rep.err, "cannot read /proc/sysvipc in the subject");
     struct ipc_list l = {0};
     const char *p = sb_str(&rep.data), *end = p + rep.data.len;
     for (int k = 0; k < IPC_NKINDS && p < end; k++) {
         if (sysvipc_parse(k, p, &l, &e) < 0) {
             ipc_list_free(&l);
-            subj_rep_free(&rep);
             return step_fail_err(sh, &e);
         }
         p += strlen(p) + 1;
     }
-    subj_rep_free(&rep);
 
     char nsb[96], kb[32], db[64];
     ino_t ns = subject_ipc_ns(sh, nsb, sizeof nsb);
@@ -202,40 +196,4 @@ int cmd_ipc(struct nsl *sh, int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "ls") == 0)
         return ipc_ls(sh, argc);
     return step_usage(sh, "usage: ipc new msg|shm|sem [KEY] | ipc ls");
-}
-
-/* --- the subject's side ------------------------------------------------ */
-
-void op_ipc(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
-{
-    if (m->i[0] == IPC_OP_NEW) {
-        enum ipc_kind kind = (enum ipc_kind)m->i[1];
-        if (kind < 0 || kind >= IPC_NKINDS) {
-            rep->ret = -1;
-            rep->err = EINVAL;
-            return;
-        }
-        /* IPC_EXCL: only an object this call created becomes the
-         * session's, to remove at exit; an existing key is an error. */
-        int id = sys_ipc_get(&rep->trace, kind, (key_t)m->i[2], IPC_CREAT | IPC_EXCL | IPC_MODE);
-        rep->ret = id;
-        rep->err = id < 0 ? errno : 0;
-        key_t key;
-        uid_t cuid;
-        long long ctime = 0;
-        if (id >= 0 && ipc_stat(kind, id, &key, &cuid, &ctime) == 0)
-            rep->i[0] = ctime;
-        return;
-    }
-    rep->ret = 0;
-    for (int k = 0; k < IPC_NKINDS; k++) {
-        char path[300];
-        proc_path(&cx->sh->paths, path, sizeof path, "sysvipc/%s", ipc_kind_names[k]);
-        if (read_file_sb(AT_FDCWD, path, &rep->data) < 0) {
-            rep->ret = -1;
-            rep->err = errno;
-            return;
-        }
-        sb_appendc(&rep->data, '\0');
-    }
 }

@@ -6,6 +6,7 @@
 #include "kernel/nsscan.h"
 #include "render/nsscan_print.h"
 #include "subject/subject.h"
+#include "session/jobs.h"
 
 static const char *ino_cb(void *ctx, enum ns_slot type, ino_t ino, char *buf, size_t size)
 {

@@ -11,78 +11,42 @@
 
 #include "commands.h"
 #include "render/render.h"
-#include "subject/subject.h"
+#include "subject/ops.h"
 #include "cmd/cmd_mount.h"
 #include "session/made_ns.h"
 #include "i18n.h"
 
-enum mount_verb {
-    MV_MOUNT,       /* str: FSTYPE SOURCE TARGET OPTS */
-    MV_BIND,        /* str: SOURCE TARGET; i[1] recursive */
-    MV_UMOUNT,      /* str: TARGET; i[1] umount2 flags */
-    MV_PROPAGATION, /* str: PATH; i[1] recursive, i[2] enum mount_prop */
-};
-
-/* The subject's answer, parsed from the JSON in rep->data. */
+/* The subject's answer (struct mount_rep, subject/ops.h), seen by name. */
 struct mount_reply {
-    cJSON *doc;
+    struct mount_rep rep;
     const char *target, *source, *before, *after, *error;
     int before_id, after_id;
-    int *added, *removed;
+    const int *added, *removed;
     size_t n_added, n_removed;
 };
 
 static void reply_free(struct mount_reply *r)
 {
-    cJSON_Delete(r->doc);
-    free(r->added);
-    free(r->removed);
+    mount_rep_free(&r->rep);
     memset(r, 0, sizeof *r);
-}
-
-static const char *json_str(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static int json_int(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valueint : 0;
-}
-
-static size_t json_ids(const cJSON *o, const char *key, int **out)
-{
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key);
-    size_t n = 0;
-    *out = NULL;
-    const cJSON *v;
-    cJSON_ArrayForEach(v, a)
-    {
-        if (!cJSON_IsNumber(v))
-            continue;
-        *out = xrealloc(*out, (n + 1) * sizeof **out);
-        (*out)[n++] = v->valueint;
-    }
-    return n;
 }
 
 static int reply_parse(const struct subj_rep *rep, struct mount_reply *r)
 {
     memset(r, 0, sizeof *r);
-    r->doc = cJSON_Parse(sb_str(&rep->data));
-    if (!cJSON_IsObject(r->doc))
+    if (mount_rep_unpack(rep, &r->rep) < 0)
         return -1;
-    r->target = json_str(r->doc, "target");
-    r->source = json_str(r->doc, "source");
-    r->before = json_str(r->doc, "before");
-    r->after = json_str(r->doc, "after");
-    r->error = json_str(r->doc, "error");
-    r->before_id = json_int(r->doc, "before_id");
-    r->after_id = json_int(r->doc, "after_id");
-    r->n_added = json_ids(r->doc, "added", &r->added);
-    r->n_removed = json_ids(r->doc, "removed", &r->removed);
+    r->target = r->rep.r.target;
+    r->source = r->rep.source;
+    r->before = r->rep.r.before;
+    r->after = r->rep.r.after;
+    r->error = r->rep.error;
+    r->before_id = r->rep.r.before_id;
+    r->after_id = r->rep.r.after_id;
+    r->added = r->rep.r.added;
+    r->n_added = r->rep.r.n_added;
+    r->removed = r->rep.r.removed;
+    r->n_removed = r->rep.r.n_removed;
     return 0;
 }
 
@@ -184,31 +148,29 @@ static void result_json(struct nsl *sh, const struct mount_reply *r, const struc
     ids_result(sh, "removed", r->removed, r->n_removed);
 }
 
-/* The error of a failed mechanism, with the next step where it is plain. */
-static int mount_failed(struct nsl *sh, int err, const char *msg, const char *path)
+/* The error of a failed mechanism, with the next step where it is plain:
+ * a target that is not there yet. */
+static int mount_failed(struct nsl *sh, int err, enum mount_stage failed, const char *msg,
+                        const char *path)
 {
-    if (err == ENOENT && path && strncmp(msg, "cannot ", 7) == 0 && strstr(msg, path))
+    if (err == ENOENT && path && failed == MOUNT_FAILED_TARGET)
         return step_fail(sh, err, "%s; create the directory first (`!mkdir -p %s`)", msg, path);
     return step_fail(sh, err, "%s", msg);
 }
 
 /* Send one mount request to the subject and report it. args: the verb's
  * strings; path: the one named in hints. */
-static int mount_request(struct nsl *sh, enum mount_verb verb, int64_t i1, int64_t i2,
-                         const char **args, int nargs, const char *path)
+static int mount_request(struct nsl *sh, struct mount_req *rq, const char *path)
 {
     struct mount_session *ms = mount_session(sh);
-    struct strbuf ids = {0}, made = {0};
-    for (size_t k = 0; k < ms->created.n; k++)
-        sb_printf(&ids, "%s%d", k ? " " : "", ms->created.v[k]);
+    rq->created = ms->created.v;
+    rq->ncreated = ms->created.n;
+    rq->allow_host_changes = sh->opt.allow_host_changes;
     /* The mount namespaces the session made: every other one is the host's
      * for the guard (the one nslab started in, and any other setns reaches). */
-    made_ns_format(sh, NS_MNT, &made);
-    const char *str[7];
-    for (int k = 0; k < nargs; k++)
-        str[k] = args[k];
-    str[nargs] = sb_str(&ids);
-    str[nargs + 1] = sb_str(&made);
+    cleanup_free ino_t *made = NULL;
+    rq->nmade = made_ns_list(sh, NS_MNT, &made);
+    rq->made_mntns = made;
 
     /* With the guard lifted, a step can change the host's table (directly,
      * or through a peer group): read it around the call to remember what
@@ -216,20 +178,13 @@ static int mount_request(struct nsl *sh, enum mount_verb verb, int64_t i1, int64
     bool track = sh->opt.allow_host_changes;
     struct mount_table h0 = {0}, h1 = {0};
     struct nsl_err e;
-    if (track && mountinfo_read(&sh->paths, 0, &h0, &e) < 0) {
-        sb_free(&ids);
-        sb_free(&made);
+    if (track && mountinfo_read(&sh->paths, 0, &h0, &e) < 0)
         return step_fail_err(sh, &e);
-    }
 
-    struct subj_req rq = {.op = SOP_MOUNT,
-                          .i = {verb, i1, i2, sh->opt.allow_host_changes},
-                          .nstr = nargs + 2,
-                          .str = str};
-    struct subj_rep rep;
-    int rc = subject_call(sh, &rq, &rep, &e);
-    sb_free(&ids);
-    sb_free(&made);
+    cleanup_subj_req struct subj_req req = {0};
+    mount_req_pack(&req, rq);
+    cleanup_subj_rep struct subj_rep rep = {0};
+    int rc = subject_call(sh, &req, &rep, &e);
     if (rc < 0) {
         mount_table_free(&h0);
         return step_fail_err(sh, &e);
@@ -237,7 +192,6 @@ static int mount_request(struct nsl *sh, enum mount_verb verb, int64_t i1, int64
     struct mount_reply r;
     if (reply_parse(&rep, &r) < 0) {
         reply_free(&r);
-        subj_rep_free(&rep);
         mount_table_free(&h0);
         return step_fail(sh, EPROTO, "malformed reply from the subject process");
     }
@@ -248,10 +202,10 @@ static int mount_request(struct nsl *sh, enum mount_verb verb, int64_t i1, int64
         mount_session_track(ms, &h0, &h1, &v.self, r.added, r.n_added);
 
     if (rc == 0 && rep.ret < 0) {
-        rc = mount_failed(sh, rep.err, r.error ? r.error : strerror(rep.err), path);
+        rc = mount_failed(sh, rep.err, r.rep.failed, r.error ? r.error : strerror(rep.err), path);
     } else if (rc == 0) {
-        report(sh, verb, &r, &v);
-        if (verb == MV_BIND && i1)
+        report(sh, rq->verb, &r, &v);
+        if (rq->verb == MV_BIND && rq->recursive)
             report_unbindable_skipped(sh, &r, &v);
         result_json(sh, &r, &v);
     }
@@ -259,12 +213,11 @@ static int mount_request(struct nsl *sh, enum mount_verb verb, int64_t i1, int64
     mount_table_free(&h0);
     mount_table_free(&h1);
     reply_free(&r);
-    subj_rep_free(&rep);
     return rc;
 }
 
 /* -r / -o OPTS among the words; the rest are positional. */
-struct mount_args {
+struct mount_words {
     const char *pos[4];
     int npos;
     bool recursive, lazy;
@@ -272,7 +225,7 @@ struct mount_args {
 };
 
 static int args_parse(struct nsl *sh, int argc, char **argv, const char *flags, int want,
-                      const char *usage, struct mount_args *a)
+                      const char *usage, struct mount_words *a)
 {
     memset(a, 0, sizeof *a);
     for (int k = 1; k < argc; k++) {
@@ -303,33 +256,38 @@ static int args_parse(struct nsl *sh, int argc, char **argv, const char *flags, 
 
 int cmd_mount(struct nsl *sh, int argc, char **argv)
 {
-    struct mount_args a;
+    struct mount_words a;
     if (args_parse(sh, argc, argv, "o", 3, "mount FSTYPE SOURCE TARGET [-o OPTS] (`mounts` shows "
                    "the table)", &a) < 0)
         return -1;
-    const char *args[4] = {a.pos[0], a.pos[1], a.pos[2], a.opts ? a.opts : ""};
-    return mount_request(sh, MV_MOUNT, 0, 0, args, 4, a.pos[2]);
+    struct mount_req rq = {.verb = MV_MOUNT, .fstype = a.pos[0], .source = a.pos[1],
+                           .target = a.pos[2], .opts = a.opts ? a.opts : ""};
+    return mount_request(sh, &rq, a.pos[2]);
 }
 
 int cmd_bind(struct nsl *sh, int argc, char **argv)
 {
-    struct mount_args a;
+    struct mount_words a;
     if (args_parse(sh, argc, argv, "r", 2, "bind SOURCE TARGET [-r]", &a) < 0)
         return -1;
-    return mount_request(sh, MV_BIND, a.recursive, 0, a.pos, 2, a.pos[1]);
+    struct mount_req rq = {.verb = MV_BIND, .recursive = a.recursive, .source = a.pos[0],
+                           .target = a.pos[1]};
+    return mount_request(sh, &rq, a.pos[1]);
 }
 
 int cmd_umount(struct nsl *sh, int argc, char **argv)
 {
-    struct mount_args a;
+    struct mount_words a;
     if (args_parse(sh, argc, argv, "l", 1, "umount TARGET [-l]", &a) < 0)
         return -1;
-    return mount_request(sh, MV_UMOUNT, a.lazy ? MNT_DETACH : 0, 0, a.pos, 1, a.pos[0]);
+    struct mount_req rq = {.verb = MV_UMOUNT, .umount_flags = a.lazy ? MNT_DETACH : 0,
+                           .target = a.pos[0]};
+    return mount_request(sh, &rq, a.pos[0]);
 }
 
 int cmd_propagation(struct nsl *sh, int argc, char **argv)
 {
-    struct mount_args a;
+    struct mount_words a;
     const char *usage = "propagation shared|slave|private|unbindable PATH [-r]";
     if (args_parse(sh, argc, argv, "r", 2, usage, &a) < 0)
         return -1;
@@ -337,7 +295,9 @@ int cmd_propagation(struct nsl *sh, int argc, char **argv)
     struct nsl_err e;
     if (mount_prop_parse(a.pos[0], &p, &e) < 0)
         return step_fail_err(sh, &e);
-    return mount_request(sh, MV_PROPAGATION, a.recursive, p, a.pos + 1, 1, a.pos[1]);
+    struct mount_req rq = {.verb = MV_PROPAGATION, .recursive = a.recursive, .prop = p,
+                           .target = a.pos[1]};
+    return mount_request(sh, &rq, a.pos[1]);
 }
 
 int cmd_scratch(struct nsl *sh, int argc, char **argv)
@@ -358,116 +318,4 @@ int cmd_scratch(struct nsl *sh, int argc, char **argv)
                        "namespace the guard refuses.\n"),
                    SCRATCH_WORD, SCRATCH_WORD);
     return 0;
-}
-
-/* --- the subject's side ------------------------------------------------ */
-
-static void ids_parse(const char *s, struct mount_ids *out)
-{
-    while (s && *s) {
-        char *end;
-        long v = strtol(s, &end, 10);
-        if (end == s)
-            break;
-        if (v > 0 && v <= INT_MAX)
-            mount_ids_add(out, (int)v);
-        s = end;
-    }
-}
-
-static size_t inos_parse(const char *s, ino_t **out)
-{
-    size_t n = 0;
-    *out = NULL;
-    while (s && *s) {
-        char *end;
-        unsigned long long v = strtoull(s, &end, 10);
-        if (end == s)
-            break;
-        if (v) {
-            *out = xrealloc(*out, (n + 1) * sizeof **out);
-            (*out)[n++] = (ino_t)v;
-        }
-        s = end;
-    }
-    return n;
-}
-
-static void ids_json(cJSON *o, const char *key, const int *v, size_t n)
-{
-    cJSON *a = cJSON_AddArrayToObject(o, key);
-    for (size_t k = 0; k < n; k++)
-        cJSON_AddItemToArray(a, cJSON_CreateNumber(v[k]));
-}
-
-static void str_or_null(cJSON *o, const char *key, const char *s)
-{
-    if (s)
-        cJSON_AddStringToObject(o, key, s);
-    else
-        cJSON_AddNullToObject(o, key);
-}
-
-void op_mount(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
-{
-    enum mount_verb verb = (enum mount_verb)m->i[0];
-    static const int nargs[] = {[MV_MOUNT] = 4, [MV_BIND] = 2, [MV_UMOUNT] = 1,
-                                [MV_PROPAGATION] = 1};
-    if (verb < MV_MOUNT || verb > MV_PROPAGATION || m->nstr != nargs[verb] + 2 ||
-        m->i[2] < MOUNT_PROP_SHARED || m->i[2] > MOUNT_PROP_UNBINDABLE) {
-        rep->ret = -1;
-        rep->err = EINVAL;
-        return;
-    }
-    struct mount_ids created = {0};
-    ids_parse(m->str[m->nstr - 2], &created);
-    cleanup_free ino_t *made = NULL;
-    size_t nmade = inos_parse(m->str[m->nstr - 1], &made);
-    /* The shell's /proc, inherited at the fork: it shows every process the
-     * shell sees, whatever /proc the subject's mount namespace has. */
-    struct mount_ctx c = {.paths = &cx->sh->paths,
-                          .trace = &rep->trace,
-                          .made_mntns = made,
-                          .n_made_mntns = nmade,
-                          .procfd = cx->sh->procfd,
-                          .allow_host_changes = m->i[3] != 0,
-                          .created = &created};
-    struct mount_result r = {0};
-    struct nsl_err e = {0};
-    char **s = m->str;
-    int rc = -1;
-    cleanup_free char *source = NULL;
-    switch (verb) {
-    case MV_MOUNT:
-        rc = mount_fs(&c, s[0], s[1], s[2], s[3], &r, &e);
-        break;
-    case MV_BIND:
-        source = realpath(s[0], NULL);
-        rc = mount_bind(&c, s[0], s[1], m->i[1] != 0, &r, &e);
-        break;
-    case MV_UMOUNT:
-        rc = mount_umount(&c, s[0], (int)m->i[1], &r, &e);
-        break;
-    case MV_PROPAGATION:
-        rc = mount_set_propagation(&c, (enum mount_prop)m->i[2], s[0], m->i[1] != 0, &r, &e);
-        break;
-    }
-    rep->ret = rc;
-    rep->err = rc < 0 ? e.errnum : 0;
-    cJSON *o = cJSON_CreateObject();
-    str_or_null(o, "target", r.target);
-    str_or_null(o, "source", source);
-    str_or_null(o, "before", r.before);
-    str_or_null(o, "after", r.after);
-    cJSON_AddNumberToObject(o, "before_id", r.before_id);
-    cJSON_AddNumberToObject(o, "after_id", r.after_id);
-    ids_json(o, "added", r.added, r.n_added);
-    ids_json(o, "removed", r.removed, r.n_removed);
-    str_or_null(o, "error", rc < 0 ? e.msg : NULL);
-    char *text = cJSON_PrintUnformatted(o);
-    sb_append(&rep->data, text);
-    cJSON_free(text);
-    cJSON_Delete(o);
-    mount_result_free(&r);
-    mount_ids_free(&created);
 }

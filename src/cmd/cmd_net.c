@@ -16,20 +16,11 @@
 #include "kernel/rtnl.h"
 #include "subject/nshelper.h"
 #include "render/render.h"
-#include "subject/subject.h"
+#include "subject/ops.h"
 #include "session/target.h"
 #include "cmd/cmd_net.h"
 #include "session/made.h"
 #include "i18n.h"
-
-#ifndef IFF_LOWER_UP
-#define IFF_LOWER_UP 0x10000
-#endif
-enum { OPER_UNKNOWN = 0, OPER_UP = 6 }; /* IF_OPER_* of linux/if.h */
-enum { LINK_NO_CARRIER, LINK_OPERATIONAL, LINK_NOT_YET };
-#define LINK_WAIT_MS 2000
-
-enum net_op { NET_OP_VETH, NET_OP_UP, NET_OP_ADDR, NET_OP_DUMP };
 
 static const char *ns_words(struct nsl *sh, ino_t ino, char *buf, size_t size)
 {
@@ -77,8 +68,10 @@ static int veth_args(struct nsl *sh, int argc, char **argv, const char **name, c
             return step_usage(sh, "usage: veth NAME PEER [--peer-ns TARGET]");
         }
     }
-    if (!*peer)
-        return step_usage(sh, "usage: veth NAME PEER [--peer-ns TARGET]");
+    if (!*peer) {
+        step_usage(sh, "usage: veth NAME PEER [--peer-ns TARGET]");
+        return -1; /* said here, so the analyzer sees both names set below */
+    }
     if (net_name_check(*name, &e) < 0 || net_name_check(*peer, &e) < 0)
         return step_fail_err(sh, &e);
     return 0;
@@ -125,12 +118,12 @@ static int veth_refused(struct nsl *sh, const struct subj_rep *rep, const char *
 
 /* An end in the host's namespace outlives the session: note it for
  * deletion at exit. */
-static bool veth_note_host_ends(struct nsl *sh, const struct subj_rep *rep, const char *name,
+static bool veth_note_host_ends(struct nsl *sh, int ifindex, const char *name,
                                 const char *peer, ino_t subj_ns, ino_t peer_ns)
 {
     struct nsl_err e;
     if (subj_ns == sh->host_ns[NS_NET].ino) {
-        struct made_net m = {.what = MADE_NET_DEVICE, .ifindex = (int)rep->i[0]};
+        struct made_net m = {.what = MADE_NET_DEVICE, .ifindex = ifindex};
         snprintf(m.name, sizeof m.name, "%s", name);
         made_add_net(sh, &m);
     }
@@ -166,10 +159,10 @@ static int cmd_veth_run(struct nsl *sh, int argc, char **argv)
                           "names ('%s' twice)",
                           name);
     }
-    const char *strs[3] = {name, peer, shown};
-    struct subj_req rq = {.op = SOP_NET, .i = {NET_OP_VETH}, .nstr = fd >= 0 ? 3 : 2, .str = strs,
-                          .nfd = fd >= 0 ? 1 : 0, .fd = {fd}};
-    struct subj_rep rep;
+    cleanup_subj_req struct subj_req rq = {0};
+    net_req_pack(&rq, &(struct net_req){.op = NET_OP_VETH, .name = name, .peer = peer,
+                                        .peer_ns_fd = fd, .peer_shown = shown});
+    cleanup_subj_rep struct subj_rep rep = {0};
     int rc = subject_call(sh, &rq, &rep, &e);
     if (fd >= 0)
         close(fd);
@@ -180,9 +173,10 @@ static int cmd_veth_run(struct nsl *sh, int argc, char **argv)
     ns_words(sh, peer_ns, n2, sizeof n2);
     if (rep.ret < 0) {
         rc = veth_refused(sh, &rep, name, peer, peer_target, n1, n2);
-        subj_rep_free(&rep);
         return rc;
     }
+    struct net_rep out;
+    subj_rep_get(&rep, &out, sizeof out);
     out_printf(sh, _("veth pair: %s in the subject's network namespace %s,\n"), name, n1);
     if (peer_target)
         out_printf(sh, "           %s in %s's %s.\n", peer, peer_target, n2);
@@ -190,15 +184,14 @@ static int cmd_veth_run(struct nsl *sh, int argc, char **argv)
         out_printf(sh, _("           %s in the same namespace.\n"), peer);
     out_printf(sh, _("What enters one end leaves the other: a cable between two namespaces. Both "
                    "ends start DOWN (`link up NAME`).\n"));
-    if (veth_note_host_ends(sh, &rep, name, peer, subj_ns, peer_ns))
+    if (veth_note_host_ends(sh, out.ifindex, name, peer, subj_ns, peer_ns))
         out_printf(sh, _("One end is in the host's network namespace: nslab deletes the pair when "
                        "the session ends.\n"));
     print_string(sh, PRINT_JSON, "name", NULL, name);
     print_string(sh, PRINT_JSON, "peer", NULL, peer);
-    print_int(sh, PRINT_JSON, "ifindex", NULL, rep.i[0]);
+    print_int(sh, PRINT_JSON, "ifindex", NULL, out.ifindex);
     print_ino(sh, PRINT_JSON, "ns", NULL, NS_NET, subj_ns);
     print_ino(sh, PRINT_JSON, "peer_ns", NULL, NS_NET, peer_ns);
-    subj_rep_free(&rep);
     return 0;
 }
 
@@ -208,27 +201,6 @@ int cmd_veth(struct nsl *sh, int argc, char **argv)
 }
 
 /* --- link ---------------------------------------------------------------- */
-
-static int dump_fn(void *arg, struct trace *t, struct strbuf *out)
-{
-    struct rtnl *r;
-    struct nsl_err e;
-    struct net_links l = {0};
-    if (rtnl_open(&r, &e) < 0) {
-        errno = e.errnum;
-        return -1;
-    }
-    int rc = rtnl_dump(r, &l, &e);
-    int err = e.errnum;
-    rtnl_close(r);
-    if (rc < 0) {
-        errno = err;
-        return -1;
-    }
-    net_links_pack(&l, out);
-    net_links_free(&l);
-    return 0;
-}
 
 static void links_render(struct nsl *sh, struct net_links *l)
 {
@@ -311,21 +283,21 @@ int net_links_of(struct nsl *sh, const char *word, struct net_links *l, ino_t *n
     int err = 0, rc;
     if (ns == sh->host_ns[NS_NET].ino) {
         /* The shell is in the host's network namespace itself. */
-        rc = nshelper_run_here(&sh->step.trace, dump_fn, NULL, &text, &err);
+        rc = nshelper_run_here(&sh->step.trace, net_dump_fn, NULL, &text, &err);
         *how = "read by the shell, which is in it";
     } else if (ns == ns_inode_of(sh, sh->subj.pid, NS_NET)) {
-        struct subj_req rq = {.op = SOP_NET, .i = {NET_OP_DUMP}};
-        struct subj_rep rep;
+        cleanup_subj_req struct subj_req rq = {0};
+        net_req_pack(&rq, &(struct net_req){.op = NET_OP_DUMP, .peer_ns_fd = -1});
+        cleanup_subj_rep struct subj_rep rep = {0};
         if (subject_call(sh, &rq, &rep, e) < 0)
             return -1;
         rc = rep.ret < 0 ? -1 : 0;
         err = rep.err;
         if (rc == 0)
             sb_appendn(&text, sb_str(&rep.data), rep.data.len);
-        subj_rep_free(&rep);
         *how = "read by the subject, which is in it";
     } else {
-        rc = nshelper_run(sh, &sh->step.trace, t.pid, NS_NET, dump_fn, NULL, &text, &err, e);
+        rc = nshelper_run(sh, &sh->step.trace, t.pid, NS_NET, net_dump_fn, NULL, &text, &err, e);
         if (rc < 0 && err == 0) {
             sb_free(&text);
             return -1;
@@ -387,11 +359,11 @@ static int link_show(struct nsl *sh, const char *word)
 }
 
 /* What link up and addr add waited for: the device, operational or not. */
-static void link_wait_json(struct nsl *sh, const struct subj_rep *rep)
+static void link_wait_json(struct nsl *sh, const struct net_rep *out)
 {
-    print_int(sh, PRINT_JSON, "ifindex", NULL, rep->i[0]);
-    print_bool(sh, PRINT_JSON, "operational", NULL, rep->i[3] == LINK_OPERATIONAL);
-    print_int(sh, PRINT_JSON, "waited_ms", NULL, rep->i[2]);
+    print_int(sh, PRINT_JSON, "ifindex", NULL, out->ifindex);
+    print_bool(sh, PRINT_JSON, "operational", NULL, out->state == LINK_OPERATIONAL);
+    print_int(sh, PRINT_JSON, "waited_ms", NULL, (long long)out->waited_ms);
 }
 
 static int link_up(struct nsl *sh, const char *name)
@@ -399,14 +371,16 @@ static int link_up(struct nsl *sh, const char *name)
     struct nsl_err e;
     if (net_name_check(name, &e) < 0)
         return step_fail_err(sh, &e);
-    const char *strs[1] = {name};
-    struct subj_req rq = {.op = SOP_NET, .i = {NET_OP_UP}, .nstr = 1, .str = strs};
-    struct subj_rep rep;
+    cleanup_subj_req struct subj_req rq = {0};
+    net_req_pack(&rq, &(struct net_req){.op = NET_OP_UP, .name = name, .peer_ns_fd = -1});
+    cleanup_subj_rep struct subj_rep rep = {0};
     if (subject_call(sh, &rq, &rep, &e) < 0)
         return step_fail_err(sh, &e);
     ino_t ns = ns_inode_of(sh, sh->subj.pid, NS_NET);
     char nb[96], wb[300];
     int rc = 0;
+    struct net_rep out;
+    subj_rep_get(&rep, &out, sizeof out);
     if (rep.ret < 0) {
         if (rep.err == ENODEV)
             rc = step_fail_errno(sh, rep.err, "there is no device %s in the subject's network "
@@ -418,34 +392,33 @@ static int link_up(struct nsl *sh, const char *name)
             rc = step_fail_errno(sh, rep.err, "cannot bring %s up%s", name,
                                  why_suffix(&rep, wb, sizeof wb));
     } else {
-        if (rep.i[3] == LINK_OPERATIONAL && sh->opt.stable) /* no timing: same bytes each run */
+        if (out.state == LINK_OPERATIONAL && sh->opt.stable) /* no timing: same bytes each run */
             out_printf(sh, _("%s is up (IFF_UP) and operational (LOWER_UP, operstate %s): "
                              "packets go through from now on.\n"),
-                       name, net_operstate_name((int)rep.i[4]));
-        else if (rep.i[3] == LINK_OPERATIONAL)
+                       name, net_operstate_name(out.operstate));
+        else if (out.state == LINK_OPERATIONAL)
             out_printf(sh, _("%s is up (IFF_UP) and operational (LOWER_UP, operstate %s) after "
                              "%lld ms: packets go through from now on.\n"),
-                       name, net_operstate_name((int)rep.i[4]), (long long)rep.i[2]);
-        else if (rep.i[3] == LINK_NOT_YET)
+                       name, net_operstate_name(out.operstate), (long long)out.waited_ms);
+        else if (out.state == LINK_NOT_YET)
             out_printf(sh, _("%s is up (IFF_UP) and has a carrier (LOWER_UP), but after %lld ms "
                              "the kernel still reports operstate %s (or its peer is not UP yet): "
                              "packets may be dropped until both read UP (`link`).\n"),
-                       name, (long long)rep.i[2], net_operstate_name((int)rep.i[4]));
+                       name, (long long)out.waited_ms, net_operstate_name(out.operstate));
         else
             out_printf(sh, _("%s is up (IFF_UP) but has no carrier (no LOWER_UP): for a veth, the "
                              "carrier comes when its peer is up too. Its state reads UP then.\n"),
                        name);
-        if (ns == sh->host_ns[NS_NET].ino && !rep.i[1] && !made_is_device(sh, (int)rep.i[0])) {
-            struct made_net m = {.what = MADE_NET_UP, .ifindex = (int)rep.i[0]};
+        if (ns == sh->host_ns[NS_NET].ino && !out.was_up && !made_is_device(sh, out.ifindex)) {
+            struct made_net m = {.what = MADE_NET_UP, .ifindex = out.ifindex};
             snprintf(m.name, sizeof m.name, "%s", name);
             made_add_net(sh, &m);
             out_printf(sh, _("It is a device of the host's network namespace: nslab brings it down "
                            "again when the session ends.\n"));
         }
         print_string(sh, PRINT_JSON, "name", NULL, name);
-        link_wait_json(sh, &rep);
+        link_wait_json(sh, &out);
     }
-    subj_rep_free(&rep);
     return rc;
 }
 
@@ -469,14 +442,17 @@ int cmd_addr(struct nsl *sh, int argc, char **argv)
     struct net_addr a;
     if (net_cidr_parse(argv[2], &a, &e) < 0 || net_name_check(argv[4], &e) < 0)
         return step_fail_err(sh, &e);
-    const char *strs[2] = {argv[2], argv[4]};
-    struct subj_req rq = {.op = SOP_NET, .i = {NET_OP_ADDR}, .nstr = 2, .str = strs};
-    struct subj_rep rep;
+    cleanup_subj_req struct subj_req rq = {0};
+    net_req_pack(&rq, &(struct net_req){.op = NET_OP_ADDR, .name = argv[4], .cidr = argv[2],
+                                        .peer_ns_fd = -1});
+    cleanup_subj_rep struct subj_rep rep = {0};
     if (subject_call(sh, &rq, &rep, &e) < 0)
         return step_fail_err(sh, &e);
     ino_t ns = ns_inode_of(sh, sh->subj.pid, NS_NET);
     char nb[96], wb[300];
     int rc = 0;
+    struct net_rep out;
+    subj_rep_get(&rep, &out, sizeof out);
     if (rep.ret < 0) {
         if (rep.err == ENODEV)
             rc = step_fail_errno(sh, rep.err, "there is no device %s in the subject's network "
@@ -493,8 +469,8 @@ int cmd_addr(struct nsl *sh, int argc, char **argv)
         out_printf(sh, _("%s has the address %s in the network namespace %s; the kernel also added "
                        "a route to its subnet there.\n"), argv[4], argv[2],
                    ns_words(sh, ns, nb, sizeof nb));
-        if (ns == sh->host_ns[NS_NET].ino && !made_is_device(sh, (int)rep.i[0])) {
-            struct made_net m = {.what = MADE_NET_ADDR, .ifindex = (int)rep.i[0], .addr = a};
+        if (ns == sh->host_ns[NS_NET].ino && !made_is_device(sh, out.ifindex)) {
+            struct made_net m = {.what = MADE_NET_ADDR, .ifindex = out.ifindex, .addr = a};
             snprintf(m.name, sizeof m.name, "%s", argv[4]);
             made_add_net(sh, &m);
             out_printf(sh, _("It is a device of the host's network namespace: nslab removes the "
@@ -502,128 +478,7 @@ int cmd_addr(struct nsl *sh, int argc, char **argv)
         }
         print_string(sh, PRINT_JSON, "address", NULL, argv[2]);
         print_string(sh, PRINT_JSON, "dev", NULL, argv[4]);
-        link_wait_json(sh, &rep);
+        link_wait_json(sh, &out);
     }
-    subj_rep_free(&rep);
     return rc;
-}
-
-/* --- the subject's side ------------------------------------------------ */
-
-
-/* Is link l operational: a carrier (LOWER_UP), and the kernel's linkwatch
- * work done (operstate UP; lo and tunnels never say UP: UNKNOWN with a
- * carrier is theirs)? */
-static bool link_operational(const struct net_link *l)
-{
-    return (l->flags & IFF_LOWER_UP) && (l->operstate == OPER_UP || l->operstate == OPER_UNKNOWN);
-}
-
-/* After IFF_UP: the kernel turns the carrier on (a veth's, when its peer
- * is up too, on both ends) and then, from its linkwatch work, activates
- * each end's queue and sets operstate UP, up to a second later; until then,
- * packets sent there are dropped. Wait for this device and its veth peer
- * (also in another namespace: IFLA_TARGET_NETNSID), at most LINK_WAIT_MS
- * in all: i[2] is how long it took, i[3] LINK_*, i[4] this device's last
- * operstate. No carrier at once: no wait (a veth's peer is down, and
- * nothing comes by waiting). */
-static void link_wait_operational(struct rtnl *r, int ifindex, struct subj_rep *rep)
-{
-    int64_t t0 = now_ms();
-    struct net_link me = {0}, peer;
-    rep->i[3] = LINK_NO_CARRIER;
-    rep->i[4] = OPER_UNKNOWN;
-    for (;;) {
-        if (rtnl_link_state(r, -1, ifindex, &me) < 0 || !(me.flags & IFF_LOWER_UP))
-            break;
-        rep->i[4] = me.operstate;
-        bool ok = link_operational(&me);
-        if (ok && me.link && (me.link != me.ifindex || me.link_netnsid >= 0) &&
-            rtnl_link_state(r, me.link_netnsid, me.link, &peer) == 0)
-            ok = link_operational(&peer);
-        if (ok) {
-            rep->i[3] = LINK_OPERATIONAL;
-            break;
-        }
-        rep->i[3] = LINK_NOT_YET;
-        if (now_ms() - t0 >= LINK_WAIT_MS)
-            break;
-        struct timespec ts = {0, 10 * 1000000L};
-        nanosleep(&ts, NULL);
-    }
-    rep->i[2] = now_ms() - t0;
-}
-
-static void op_net_fail(struct subj_rep *rep, int err)
-{
-    rep->ret = -1;
-    rep->err = err;
-}
-
-void op_net(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
-{
-    struct rtnl *r;
-    struct nsl_err e;
-    if (rtnl_open(&r, &e) < 0)
-        return op_net_fail(rep, e.errnum);
-    int ifindex = 0;
-    unsigned flags = 0;
-    struct strbuf why = {0};
-    rep->ret = 0;
-    switch ((enum net_op)m->i[0]) {
-    case NET_OP_VETH:
-        if (m->nstr < 2) {
-            op_net_fail(rep, EINVAL);
-            break;
-        }
-        if (rtnl_veth_add(r, &rep->trace, m->str[0], m->str[1], m->nfd > 0 ? m->fd[0] : -1,
-                          m->nstr > 2 ? m->str[2] : NULL, &why) < 0)
-            op_net_fail(rep, errno);
-        else if (rtnl_link_get(r, m->str[0], &ifindex, NULL) == 0)
-            rep->i[0] = ifindex;
-        break;
-    case NET_OP_UP:
-        if (m->nstr < 1 || rtnl_link_get(r, m->str[0], &ifindex, &flags) < 0) {
-            op_net_fail(rep, m->nstr < 1 ? EINVAL : errno);
-            break;
-        }
-        rep->i[0] = ifindex;
-        rep->i[1] = (flags & IFF_UP) != 0;
-        if (rtnl_link_set_up(r, &rep->trace, ifindex, m->str[0], true, &why) < 0)
-            op_net_fail(rep, errno);
-        else
-            link_wait_operational(r, ifindex, rep);
-        break;
-    case NET_OP_ADDR: {
-        struct net_addr a;
-        if (m->nstr < 2 || net_cidr_parse(m->str[0], &a, &e) < 0) {
-            op_net_fail(rep, EINVAL);
-            break;
-        }
-        if (rtnl_link_get(r, m->str[1], &ifindex, NULL) < 0) {
-            op_net_fail(rep, errno);
-            break;
-        }
-        rep->i[0] = ifindex;
-        if (rtnl_addr_change(r, &rep->trace, false, ifindex, m->str[1], &a, &why) < 0)
-            op_net_fail(rep, errno);
-        break;
-    }
-    case NET_OP_DUMP: {
-        int err = 0;
-        rtnl_close(r);
-        r = NULL;
-        if (nshelper_run_here(&rep->trace, dump_fn, NULL, &rep->data, &err) < 0)
-            op_net_fail(rep, err);
-        break;
-    }
-    default:
-        op_net_fail(rep, EINVAL);
-    }
-    rtnl_close(r);
-    if (rep->ret < 0 && why.len) {
-        sb_reset(&rep->data);
-        sb_append(&rep->data, sb_str(&why));
-    }
-    sb_free(&why);
 }

@@ -11,7 +11,7 @@
 #include "i18n.h"
 #include "observe/observe.h"
 #include "render/render.h"
-#include "subject/subject.h"
+#include "subject/ops.h"
 #include "session/target.h"
 #include "subject/nshelper.h"
 #include "cmd/cmd_lsns.h"
@@ -179,9 +179,12 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
     if (!any)
         return step_usage(sh, "usage: unshare TYPE... (types: cgroup ipc mnt net pid time "
                               "user uts, or all)");
-    struct subj_req rq = {.op = SOP_UNSHARE, .i = {flags, (flags & CLONE_NEWNS) ? (int64_t)prop : 0, map},
-                          .ns_changes = ns_slots_of_flags(flags)};
-    struct subj_rep rep;
+    cleanup_subj_req struct subj_req rq = {0};
+    unshare_req_pack(&rq, &(struct unshare_req){.flags = flags,
+                                                .propagation = (flags & CLONE_NEWNS) ? prop : 0,
+                                                .map_root = map});
+    rq.ns_changes = ns_slots_of_flags(flags);
+    cleanup_subj_rep struct subj_rep rep = {0};
     /* The guards need to know the mnt and uts namespaces the session made:
      * the subject's, if unshare changed them. */
     pid_t subj = sh->subj.pid;
@@ -195,8 +198,9 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
         made_ns_note(sh, NS_UTS, subj, uts0, 0);
     int rc = 0;
     if (rep.ret < 0) {
-        const struct trace_ent *last = trace_last(&rep.trace);
-        bool unshare_failed = last && strcmp(last->call, "unshare") == 0;
+        struct unshare_rep out;
+        subj_rep_get(&rep, &out, sizeof out);
+        bool unshare_failed = out.failed == UNSHARE_FAILED_CALL;
         const char *nomap = unshare_failed && rep.err == EPERM && (flags & CLONE_NEWUSER)
                                 ? user_map_missing(sh, sh->subj.pid)
                                 : NULL;
@@ -223,22 +227,22 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
             rc = step_fail_errno(sh, rep.err, "unshare failed");
         else
             rc = step_fail_errno(sh, rep.err, "unshare succeeded but the step after it (%s) "
-                                              "failed", last ? last->call : "?");
+                                              "failed", unshare_stage_call(out.failed));
     } else {
         explain_unshare(sh, flags, (flags & CLONE_NEWNS) ? prop : 0, map);
     }
-    subj_rep_free(&rep);
     return rc;
 }
 
-/* Why entering which (a /proc/TARGET/ns/TYPE path) failed. */
-static int setns_refused(struct nsl *sh, int err, const char *which)
+/* Why entering which (a /proc/TARGET/ns/TYPE path; user: a user
+ * namespace) failed. */
+static int setns_refused(struct nsl *sh, int err, const char *which, bool user)
 {
-    if (err == EINVAL && strstr(which, "/user"))
+    if (err == EINVAL && user)
         return step_fail_errno(sh, err, "setns %s failed: a process cannot enter its own or "
                                         "an ancestor user namespace (`reset` starts a fresh "
                                         "subject in the host's)", which);
-    if (err == EPERM && strstr(which, "/user"))
+    if (err == EPERM && user)
         /* What `setns user host` gives after `unshare user`: the way
          * back is a fresh subject, not a capability. */
         return step_fail_errno(sh, err, "setns %s failed: entering a user namespace needs "
@@ -252,15 +256,15 @@ static int setns_refused(struct nsl *sh, int err, const char *which)
     return step_fail_errno(sh, err, "setns %s failed", which);
 }
 
-/* What entering the n namespaces (what: their paths) of target did. */
-static void setns_report(struct nsl *sh, const char *const *what, int n, const char *target)
+/* What entering the n namespaces (of the types in slots) of target did. */
+static void setns_report(struct nsl *sh, const enum ns_slot *slots, int n, const char *target)
 {
     for (int k = 0; k < n; k++) {
-        if (strstr(what[k], "/ns/pid"))
+        if (slots[k] == NS_PID)
             out_printf(sh, _("pid: the subject keeps its own PID namespace; only "
                            "pid_for_children changed (the next spawned process is born in "
                            "%s's PID namespace).\n"), target);
-        else if (strstr(what[k], "/ns/time"))
+        else if (slots[k] == NS_TIME)
             /* Unlike unshare(CLONE_NEWTIME), setns moves the caller
              * too: the kernel switches both time and time_for_children. */
             out_printf(sh, _("time: the subject and its future children are now in %s's time "
@@ -268,6 +272,60 @@ static void setns_report(struct nsl *sh, const char *const *what, int n, const c
                        target);
     }
     out_printf(sh, _("entered %d namespace%s of %s\n"), n, n == 1 ? "" : "s", target);
+}
+
+/* The request of setns: a descriptor of each of pid's namespace links of
+ * the types in want (with `all`, but those the subject shares already),
+ * its type and its path as the trace shows it. */
+struct setns_build {
+    struct setns_req rs;
+    enum ns_slot slots[SUBJ_MAXFD];
+    char paths[SUBJ_MAXFD][96];
+};
+
+/* How many; -1 with the step failed and nothing left open. */
+static int setns_build(struct nsl *sh, pid_t pid, int want, bool all, struct setns_build *b)
+{
+    /* Only `all` compares the two sides (to skip what is shared); for named
+     * types, opening the target's links below is the check. */
+    struct ns_obs tgt[NS_NSLOTS], mine[NS_NSLOTS];
+    if (all && observe_ns_of(sh, pid, tgt) < 0)
+        return step_fail_errno(sh, errno, "cannot read /proc/%d/ns", (int)pid);
+    if (all && observe_ns_of(sh, sh->subj.pid, mine) < 0)
+        return step_fail_errno(sh, errno, "cannot read the subject's /proc/%d/ns", (int)sh->subj.pid);
+    memset(b, 0, sizeof *b);
+    char pb[32];
+    int n = 0;
+    for (int k = 0; k < 8; k++) {
+        enum ns_slot s = ns_setns_order[k];
+        if (!(want & ns_info[s].flag))
+            continue;
+        /* As nsenter -a does: skip what the subject already shares (entering
+         * its own user namespace would fail with EINVAL). For pid and time,
+         * compare what the next child would get. */
+        enum ns_slot cmp = s == NS_PID ? NS_PID4C : s == NS_TIME ? NS_TIME4C : s;
+        if (all && tgt[s].ino && tgt[s].ino == mine[cmp].ino)
+            continue;
+        char rel[64];
+        snprintf(rel, sizeof rel, "%d/ns/%s", (int)pid, ns_info[s].file);
+        int fd = openat(sh->procfd, rel, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            int err = errno;
+            for (int j = 0; j < n; j++)
+                close(b->rs.fd[j]);
+            return step_fail_errno(sh, err, "cannot open /proc/%s/ns/%s",
+                                   fmt_pid(sh, pid, pb, sizeof pb), ns_info[s].file);
+        }
+        snprintf(b->paths[n], sizeof b->paths[n], "/proc/%s/ns/%s",
+                 fmt_pid(sh, pid, pb, sizeof pb), ns_info[s].file);
+        b->rs.shown[n] = b->paths[n];
+        b->rs.fd[n] = fd;
+        b->rs.nstype[n] = ns_info[s].flag;
+        b->slots[n] = s;
+        n++;
+    }
+    b->rs.n = n;
+    return n;
 }
 
 int cmd_setns(struct nsl *sh, int argc, char **argv)
@@ -283,107 +341,35 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
     if (target_resolve(sh, argv[2], 0, &t, &e) < 0)
         return step_fail_err(sh, &e);
 
-    /* Only `all` compares the two sides (to skip what is shared); for named
-     * types, opening the target's links below is the check. */
-    struct ns_obs tgt[NS_NSLOTS], mine[NS_NSLOTS];
-    if (all && observe_ns_of(sh, t.pid, tgt) < 0)
-        return step_fail_errno(sh, errno, "cannot read /proc/%d/ns", (int)t.pid);
-    if (all && observe_ns_of(sh, sh->subj.pid, mine) < 0)
-        return step_fail_errno(sh, errno, "cannot read the subject's /proc/%d/ns", (int)sh->subj.pid);
-
-    struct subj_req rq = {.op = SOP_SETNS};
-    const char *what[SUBJ_MAXFD];
-    char paths[SUBJ_MAXFD][96];
-    char pb[32];
-    int n = 0;
-    for (int k = 0; k < 8; k++) {
-        enum ns_slot s = ns_setns_order[k];
-        if (!(want & ns_info[s].flag))
-            continue;
-        /* As nsenter -a does: skip what the subject already shares (entering
-         * its own user namespace would fail with EINVAL). For pid and time,
-         * compare what the next child would get. */
-        enum ns_slot cmp = s == NS_PID ? NS_PID4C : s == NS_TIME ? NS_TIME4C : s;
-        if (all && tgt[s].ino && tgt[s].ino == mine[cmp].ino)
-            continue;
-        char rel[64];
-        snprintf(rel, sizeof rel, "%d/ns/%s", (int)t.pid, ns_info[s].file);
-        int fd = openat(sh->procfd, rel, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            int err = errno;
-            for (int j = 0; j < n; j++)
-                close(rq.fd[j]);
-            return step_fail_errno(sh, err, "cannot open /proc/%s/ns/%s",
-                                   fmt_pid(sh, t.pid, pb, sizeof pb), ns_info[s].file);
-        }
-        snprintf(paths[n], sizeof paths[n], "/proc/%s/ns/%s", fmt_pid(sh, t.pid, pb, sizeof pb),
-                 ns_info[s].file);
-        what[n] = paths[n];
-        rq.fd[n] = fd;
-        rq.i[n] = ns_info[s].flag;
-        n++;
-    }
+    struct setns_build b;
+    int n = setns_build(sh, t.pid, want, all, &b);
+    if (n < 0)
+        return -1;
     if (n == 0) {
         out_printf(sh, _("the subject already shares every namespace of %s: nothing to enter\n"),
                    argv[2]);
         return 0;
     }
-    rq.nfd = n;
-    rq.nstr = n;
-    rq.str = what;
+    struct setns_req *rs = &b.rs;
+    cleanup_subj_req struct subj_req rq = {0};
+    setns_req_pack(&rq, rs);
     int entered = 0;
     for (int k = 0; k < n; k++)
-        entered |= (int)rq.i[k];
+        entered |= rs->nstype[k];
     rq.ns_changes = ns_slots_of_flags(entered);
-    struct subj_rep rep;
+    cleanup_subj_rep struct subj_rep rep = {0};
     int rc = subject_call(sh, &rq, &rep, &e);
     for (int j = 0; j < n; j++)
-        close(rq.fd[j]);
+        close(rs->fd[j]);
     if (rc < 0)
         return step_fail_err(sh, &e);
     if (rep.ret < 0) {
-        int k = (int)rep.i[0];
-        rc = setns_refused(sh, rep.err, k >= 0 && k < n ? what[k] : "?");
+        struct setns_rep out;
+        subj_rep_get(&rep, &out, sizeof out);
+        const char *which = out.failed >= 0 && out.failed < n ? b.paths[out.failed] : "?";
+        rc = setns_refused(sh, rep.err, which, out.failed >= 0 && out.nstype == CLONE_NEWUSER);
     } else {
-        setns_report(sh, what, n, argv[2]);
+        setns_report(sh, b.slots, n, argv[2]);
     }
-    subj_rep_free(&rep);
     return rc;
-}
-
-/* --- the subject's side ------------------------------------------------ */
-
-void op_unshare(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
-{
-    int flags = (int)m->i[0];
-    uid_t uid = geteuid();
-    gid_t gid = getegid();
-    rep->ret = sys_unshare(&rep->trace, flags);
-    rep->err = rep->ret < 0 ? errno : 0;
-    if (rep->ret < 0)
-        return;
-    int failed = 0;
-    if ((flags & CLONE_NEWUSER) && m->i[2])
-        failed = subj_write_id_map(cx, &rep->trace, "self", uid, gid);
-    if ((flags & CLONE_NEWNS) && m->i[1]) {
-        if (sys_mount(&rep->trace, "none", "/", NULL, MS_REC | (unsigned long)m->i[1], NULL) < 0)
-            failed = errno;
-    }
-    if (failed) {
-        rep->ret = -1;
-        rep->err = failed;
-    }
-}
-
-void op_setns(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
-{
-    rep->ret = 0;
-    for (int k = 0; k < m->nfd && k < m->nstr; k++) {
-        if (sys_setns(&rep->trace, m->fd[k], m->str[k], (int)m->i[k]) < 0) {
-            rep->ret = -1;
-            rep->err = errno;
-            rep->i[0] = k; /* which one failed */
-            return;
-        }
-    }
 }

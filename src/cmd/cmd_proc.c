@@ -14,7 +14,8 @@
 #include "commands.h"
 #include "observe/observe.h"
 #include "render/render.h"
-#include "subject/subject.h"
+#include "subject/ops.h"
+#include "session/jobs.h"
 #include "session/target.h"
 #include "i18n.h"
 #include "session/made_ns.h"
@@ -132,23 +133,21 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
     struct cg_spawn_places cgp;
     if (cg_spawn_places(sh, cglist, &cgp, &e) < 0)
         return step_fail_err(sh, &e);
-    const char **strs = xcalloc((size_t)(argc - k + cgp.n) + 1, sizeof *strs);
-    for (int a = k; a < argc; a++)
-        strs[a - k] = argv[a];
-    for (int c = 0; c < cgp.n; c++)
-        strs[argc - k + c] = cgp.procs[c];
-    struct subj_req rq = {.op = SOP_SPAWN,
-                          .i = {flags, SPAWN_JOB, 1, builtin, cgp.n},
-                          .nstr = argc - k + cgp.n,
-                          .str = strs};
-    struct subj_rep rep;
-    int called = subject_call(sh, &rq, &rep, &e);
-    free(strs);
-    if (called < 0)
+    struct spawn_req sr = {.flags = flags, .io = SPAWN_JOB, .map_root = true, .builtin = builtin,
+                           .argc = argc - k, .argv = argv + k, .ncg = cgp.n};
+    for (int c = 0; c < cgp.n && c < SPAWN_CG_MAX; c++)
+        sr.cg[c] = (struct spawn_cgroup){.version = cgp.version[c], .dir = cgp.dir[c]};
+    cleanup_subj_req struct subj_req rq = {0};
+    spawn_req_pack(&rq, &sr);
+    cleanup_subj_rep struct subj_rep rep = {0};
+    if (subject_call(sh, &rq, &rep, &e) < 0)
         return step_fail_err(sh, &e);
+    struct spawn_rep out;
+    subj_rep_get(&rep, &out, sizeof out);
     int rc = 0;
-    if (rep.ret < 0 && rep.i[2] > 0 && rep.i[2] <= cgp.n) {
-        rc = cg_spawn_fail(sh, &cgp, (int)rep.i[2] - 1, rep.err, argv[k]);
+    if (rep.ret < 0 && out.failed == SPAWN_FAILED_CGROUP && out.cgroup >= 0 &&
+        out.cgroup < cgp.n) {
+        rc = cg_spawn_fail(sh, &cgp, out.cgroup, rep.err, sb_str(&rep.data), argv[k]);
     } else if (rep.ret < 0) {
         rc = spawn_fail(sh, rep.err, argv[k], flags);
     } else {
@@ -157,9 +156,9 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
         j->ns_pid = pid_inside(sh, j->pid);
         /* The mnt and uts namespaces it was born in are the session's. */
         if (flags & CLONE_NEWNS)
-            made_ns_note(sh, NS_MNT, j->pid, 0, (ino_t)rep.i[3]);
+            made_ns_note(sh, NS_MNT, j->pid, 0, out.mnt_ns);
         if (flags & CLONE_NEWUTS)
-            made_ns_note(sh, NS_UTS, j->pid, 0, (ino_t)rep.i[4]);
+            made_ns_note(sh, NS_UTS, j->pid, 0, out.uts_ns);
         print_int(sh, PRINT_ANY, "job", "[%%%lld] pid ", j->id);
         print_pid(sh, PRINT_ANY, "pid", "%s", j->pid);
         if (j->ns_pid && j->ns_pid != j->pid)
@@ -183,7 +182,6 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
                 events_init_gone(sh, j->pid);
         }
     }
-    subj_rep_free(&rep);
     return rc;
 }
 
@@ -194,9 +192,9 @@ int cmd_run(struct nsl *sh, int argc, char **argv)
     /* Interactively the program gets the terminal; in scripts and JSON its
      * output is captured, so it is the step's output (for expect output). */
     enum spawn_io io = !sh->opt.json && sh->interactive && isatty(0) ? SPAWN_TTY : SPAWN_CAPTURE;
-    struct subj_req rq = {.op = SOP_SPAWN, .i = {0, io, 0, 0}, .nstr = argc,
-                          .str = (const char *const *)argv};
-    struct subj_rep rep;
+    cleanup_subj_req struct subj_req rq = {0};
+    spawn_req_pack(&rq, &(struct spawn_req){.io = io, .argc = argc, .argv = argv});
+    cleanup_subj_rep struct subj_rep rep = {0};
     struct nsl_err e;
     bool pending = pidns_pending(sh);
     fflush(stdout);
@@ -214,7 +212,9 @@ int cmd_run(struct nsl *sh, int argc, char **argv)
                              "so its PID 1.\n"), argv[0]);
             events_init_gone(sh, (pid_t)rep.ret);
         }
-        int st = (int)rep.i[1];
+        struct spawn_rep out;
+        subj_rep_get(&rep, &out, sizeof out);
+        int st = out.status;
         if (WIFSTOPPED(st)) {
             /* Ctrl-Z (or a stop signal from elsewhere): as in a shell, the
              * program stays, stopped, as a job; nslab has the terminal
@@ -243,7 +243,6 @@ int cmd_run(struct nsl *sh, int argc, char **argv)
                 rc = step_fail(sh, 0, "%s exited with status %d", argv[0], WEXITSTATUS(st));
         }
     }
-    subj_rep_free(&rep);
     return rc;
 }
 
@@ -437,78 +436,6 @@ static void explain_signal(struct nsl *sh, pid_t ns_pid, int sig, bool inside, b
     }
 }
 
-struct kill_inside_arg {
-    int nsfd;
-    const char *what;
-    pid_t ns_pid;
-    int sig;
-};
-
-/* In a helper child of the subject: join the target's PID namespace (for
- * children), fork a process there, and send the signal from it. */
-static int kill_inside_fn(struct subj_ctx *cx, void *argp, struct trace *t, struct strbuf *data)
-{
-    struct kill_inside_arg *a = argp;
-    if (sys_setns(t, a->nsfd, a->what, CLONE_NEWPID) < 0)
-        return errno;
-    int pfd[2];
-    if (pipe(pfd) < 0)
-        return errno;
-    pid_t k = fork();
-    if (k < 0) {
-        int err = errno;
-        trace_add(t, "fork", -1, err, 0, "%s", "");
-        return err;
-    }
-    if (k == 0) {
-        /* This process is inside the target's PID namespace. Its PID there
-         * goes first: if the signal ends init, the kernel kills this
-         * process with the rest of the namespace before it can say more. */
-        int me = getpid(), err = 0;
-        if (write(pfd[1], &me, sizeof me) < 0)
-            _exit(1);
-        if (kill(a->ns_pid, a->sig) < 0)
-            err = errno;
-        if (write(pfd[1], &err, sizeof err) < 0)
-            _exit(1);
-        _exit(0);
-    }
-    close(pfd[1]);
-    int me = 0, err = EIO;
-    ssize_t got = read(pfd[0], &me, sizeof me);
-    bool answered = got == (ssize_t)sizeof me && read(pfd[0], &err, sizeof err) == sizeof err;
-    close(pfd[0]);
-    int st = 0;
-    waitpid(k, &st, 0);
-    trace_add(t, "fork", k, 0, TRACE_RET_PID, "%s", "");
-    if (!answered && got == (ssize_t)sizeof me && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) {
-        /* It was killed right after (or while) sending: init ended, and
-         * with it the namespace. The signal did arrive. */
-        trace_note(t, "the sender, pid %d inside, was killed with its namespace when the signal "
-                      "ended init", me);
-        err = 0;
-    } else {
-        trace_add(t, "kill", err ? -1 : 0, err, 0, "%d, SIG%s", (int)a->ns_pid,
-                  signal_name(a->sig));
-    }
-    sb_printf(data, "%d", me);
-    return err;
-}
-
-void op_kill_inside(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
-{
-    if (m->nfd < 1 || m->nstr < 1) {
-        rep->ret = -1;
-        rep->err = EINVAL;
-        return;
-    }
-    struct kill_inside_arg a = {.nsfd = m->fd[0], .what = m->str[0], .ns_pid = (pid_t)m->i[0],
-                                .sig = (int)m->i[1]};
-    int err = subj_helper(cx, rep, kill_inside_fn, &a);
-    rep->ret = err ? -1 : 0;
-    rep->err = err;
-}
-
 static int kill_from_inside(struct nsl *sh, struct target *t, pid_t ns_pid, int sig)
 {
     char rel[64], what[96], pb[32];
@@ -519,10 +446,10 @@ static int kill_from_inside(struct nsl *sh, struct target *t, pid_t ns_pid, int 
     if (fd < 0)
         return step_fail_errno(sh, errno, "cannot open /proc/%d/ns/pid", (int)t->pid);
     snprintf(what, sizeof what, "/proc/%s/ns/pid", fmt_pid(sh, t->pid, pb, sizeof pb));
-    const char *strs[] = {what};
-    struct subj_req rq = {.op = SOP_KILL_INSIDE, .i = {ns_pid, sig}, .nstr = 1, .str = strs,
-                          .nfd = 1, .fd = {fd}};
-    struct subj_rep rep;
+    cleanup_subj_req struct subj_req rq = {0};
+    kill_inside_req_pack(&rq, &(struct kill_inside_req){
+                                  .pidns_fd = fd, .shown = what, .ns_pid = ns_pid, .sig = sig});
+    cleanup_subj_rep struct subj_rep rep = {0};
     struct nsl_err e;
     int rc = subject_call(sh, &rq, &rep, &e);
     close(fd);
@@ -535,13 +462,16 @@ static int kill_from_inside(struct nsl *sh, struct target *t, pid_t ns_pid, int 
         else
             rc = step_fail_errno(sh, rep.err, "kill -%s from inside failed", signal_name(sig));
     } else {
+        struct kill_inside_rep out;
+        subj_rep_get(&rep, &out, sizeof out);
+        char sender[16];
+        snprintf(sender, sizeof sender, "%d", (int)out.sender);
         out_printf(sh,
                    _("sent SIG%s to PID %d from PID %s inside the same PID namespace: a "
                      "helper process the subject forked there for this one kill(2), gone "
                      "since\n"),
-                   signal_name(sig), (int)ns_pid, sb_str(&rep.data));
+                   signal_name(sig), (int)ns_pid, sender);
     }
-    subj_rep_free(&rep);
     return rc;
 }
 

@@ -14,11 +14,9 @@
 #include "kernel/timens.h"
 #include "subject/nshelper.h"
 #include "render/render.h"
-#include "subject/subject.h"
+#include "subject/ops.h"
 #include "session/target.h"
 #include "i18n.h"
-
-enum { TIME_OP_READ, TIME_OP_OFFSET };
 
 /* KTIME_SEC_MAX / 2: beyond it the kernel refuses an offset (ERANGE). */
 #define OFFSET_MAX 4611686018L
@@ -42,8 +40,9 @@ int cmd_timens(struct nsl *sh, int argc, char **argv)
         return step_fail(sh, EINVAL, "the subject's time_for_children is the host's time "
                                      "namespace, whose offsets are fixed at zero: `unshare time` "
                                      "first, then set offsets before the first spawn");
-    struct subj_req rq = {.op = SOP_TIME, .i = {TIME_OP_OFFSET, id, secs}};
-    struct subj_rep rep;
+    cleanup_subj_req struct subj_req rq = {0};
+    time_req_pack(&rq, &(struct time_req){.what = TIME_OFFSET, .clock = id, .seconds = secs});
+    cleanup_subj_rep struct subj_rep rep = {0};
     struct nsl_err e;
     if (subject_call(sh, &rq, &rep, &e) < 0)
         return step_fail_err(sh, &e);
@@ -75,7 +74,6 @@ int cmd_timens(struct nsl *sh, int argc, char **argv)
         print_string(sh, PRINT_JSON, "clock", NULL, timens_clock_word(id));
         print_int(sh, PRINT_JSON, "seconds", NULL, secs);
     }
-    subj_rep_free(&rep);
     return rc;
 }
 
@@ -151,13 +149,14 @@ static int clock_measure(struct nsl *sh, const struct target *t, const char *who
         return 0;
     }
     if (ns == ns_inode_of(sh, sh->subj.pid, NS_TIME)) {
-        struct subj_req rq = {.op = SOP_TIME, .i = {TIME_OP_READ}};
-        struct subj_rep rep;
+        cleanup_subj_req struct subj_req rq = {0};
+        time_req_pack(&rq, &(struct time_req){.what = TIME_READ});
+        cleanup_subj_rep struct subj_rep rep = {0};
         if (subject_call(sh, &rq, &rep, &e) < 0)
             return step_fail_err(sh, &e);
-        tc->mono = (struct timespec){.tv_sec = rep.i[0], .tv_nsec = rep.i[1]};
-        tc->boot = (struct timespec){.tv_sec = rep.i[2], .tv_nsec = rep.i[3]};
-        subj_rep_free(&rep);
+        struct time_rep clocks;
+        subj_rep_get(&rep, &clocks, sizeof clocks);
+        *tc = clocks.clocks;
         *method = "measured";
         sb_printf(how, "Measured: the subject, which is in that time namespace, read both clocks "
                        "with clock_gettime(2)");
@@ -245,8 +244,8 @@ int cmd_clock(struct nsl *sh, int argc, char **argv)
         return step_fail_errno(sh, errno, "cannot read /proc/%s/ns/time", who);
     bool host_ns = ns == sh->host_ns[NS_TIME].ino;
 
-    struct clock_pair h0, h1, tc;
-    const char *method;
+    struct clock_pair h0, h1, tc = {0};
+    const char *method = "";
     struct strbuf how = {0};
     clocks_read(&h0);
     if (clock_measure(sh, &t, whose, who, host_ns, ns, &tc, &method, &how) < 0) {
@@ -277,27 +276,4 @@ int cmd_clock(struct nsl *sh, int argc, char **argv)
     }
     sb_free(&how);
     return 0;
-}
-
-/* --- the subject's side ------------------------------------------------ */
-
-void op_time(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
-{
-    if (m->i[0] == TIME_OP_READ) {
-        struct clock_pair c;
-        clocks_read(&c);
-        rep->i[0] = c.mono.tv_sec;
-        rep->i[1] = c.mono.tv_nsec;
-        rep->i[2] = c.boot.tv_sec;
-        rep->i[3] = c.boot.tv_nsec;
-        rep->ret = 0;
-        return;
-    }
-    char path[300], val[64];
-    /* /proc/self: the file is the writer's own, and its offsets are those
-     * of the writer's time_for_children namespace. */
-    proc_path(&cx->sh->paths, path, sizeof path, "self/timens_offsets");
-    snprintf(val, sizeof val, "%s %" PRId64 " 0", timens_clock_word((clockid_t)m->i[1]), m->i[2]);
-    rep->ret = sys_write_file(&rep->trace, path, val);
-    rep->err = rep->ret < 0 ? errno : 0;
 }

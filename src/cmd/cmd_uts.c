@@ -8,7 +8,7 @@
 #include "cmd/cmd_uts.h"
 #include "i18n.h"
 #include "subject/nshelper.h"
-#include "subject/subject.h"
+#include "subject/ops.h"
 #include "session/made_ns.h"
 
 /* which: 1 hostname, 2 domainname */
@@ -34,9 +34,12 @@ static int uts_command(struct nsl *sh, int argc, char **argv, int which)
                          "uts` first to get a UTS namespace of the session's own (or start nslab "
                          "with --allow-host-changes)",
                          what);
-    struct subj_req rq = {.op = SOP_UTS, .i = {argc == 2 ? which : 0}, .nstr = argc == 2 ? 1 : 0,
-                          .str = (const char *const *)argv + 1};
-    struct subj_rep rep;
+    struct uts_req u = {.what = argc == 2 ? (which == 1 ? UTS_SET_HOSTNAME : UTS_SET_DOMAINNAME)
+                                          : UTS_READ,
+                        .name = argc == 2 ? argv[1] : NULL};
+    cleanup_subj_req struct subj_req rq = {0};
+    uts_req_pack(&rq, &u);
+    cleanup_subj_rep struct subj_rep rep = {0};
     struct nsl_err e;
     if (subject_call(sh, &rq, &rep, &e) < 0)
         return step_fail_err(sh, &e);
@@ -50,12 +53,11 @@ static int uts_command(struct nsl *sh, int argc, char **argv, int which)
         else
             rc = step_fail_errno(sh, rep.err, "cannot set the %s", what);
     } else {
-        const char *host = sb_str(&rep.data);
-        const char *dom = host + strlen(host) + 1;
-        const char *v = which == 1 ? host : (rep.data.len > strlen(host) ? dom : "");
+        struct uts_rep names;
+        subj_rep_get(&rep, &names, sizeof names);
+        const char *v = which == 1 ? names.hostname : names.domainname;
         print_string(sh, PRINT_ANY, what, "%s\n", v);
     }
-    subj_rep_free(&rep);
     return rc;
 }
 
@@ -72,35 +74,18 @@ int cmd_domainname(struct nsl *sh, int argc, char **argv)
 int uts_expect_hostname(struct nsl *sh, int argc, char **argv, struct strbuf *why,
                         struct nsl_err *e)
 {
-    struct subj_req rq = {.op = SOP_UTS};
-    struct subj_rep rep;
+    (void)argc;
+    cleanup_subj_req struct subj_req rq = {0};
+    uts_req_pack(&rq, &(struct uts_req){.what = UTS_READ});
+    cleanup_subj_rep struct subj_rep rep = {0};
     if (subject_call(sh, &rq, &rep, e) < 0)
         return -1;
     /* A read: no trace line belongs to the lab's output. */
     trace_clear(&sh->step.trace);
-    int held = strcmp(sb_str(&rep.data), argv[1]) == 0;
+    struct uts_rep names;
+    subj_rep_get(&rep, &names, sizeof names);
+    int held = strcmp(names.hostname, argv[1]) == 0;
     if (!held)
-        sb_printf(why, _("the subject's hostname is \"%s\""), sb_str(&rep.data));
-    subj_rep_free(&rep);
+        sb_printf(why, _("the subject's hostname is \"%s\""), names.hostname);
     return held;
-}
-
-/* --- the subject's side ------------------------------------------------ */
-
-void op_uts(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
-{
-    rep->ret = 0;
-    if (m->i[0] == 1)
-        rep->ret = sys_sethostname(&rep->trace, m->str[0]);
-    else if (m->i[0] == 2)
-        rep->ret = sys_setdomainname(&rep->trace, m->str[0]);
-    if (rep->ret < 0) {
-        rep->err = errno;
-        return;
-    }
-    struct utsname u;
-    uname(&u);
-    sb_append(&rep->data, u.nodename);
-    sb_appendc(&rep->data, '\0');
-    sb_append(&rep->data, u.domainname);
 }

@@ -13,7 +13,8 @@
 #include "cmd/cmd_uts.h"
 #include "observe/observe.h"
 #include "render/render.h"
-#include "subject/subject.h"
+#include "subject/ops.h"
+#include "session/jobs.h"
 #include "session/target.h"
 #include "i18n.h"
 
@@ -97,7 +98,7 @@ static int expect_event(struct nsl *sh, int argc, char **argv, struct strbuf *wh
     if (sh->evseq > EVLOG_SIZE && from < sh->evseq - EVLOG_SIZE)
         from = sh->evseq - EVLOG_SIZE;
     for (unsigned long s = from; s < sh->evseq; s++)
-        if (strstr(sh->evlog[s % EVLOG_SIZE], text))
+        if (events_log_has(sh, s, text))
             return 1;
     sb_printf(why, _("no event since the previous step began contains \"%s\""), text);
     return 0;

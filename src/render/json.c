@@ -5,7 +5,6 @@
 #include <sys/wait.h>
 
 #include "session/cgroups.h"
-#include "subject/subject.h" /* struct subj_event */
 #include "render/mounts_print.h"
 #include "render/render.h"
 
@@ -99,8 +98,7 @@ cJSON *render_step_json(const struct render_ctx *rc, const struct step *st,
     return o;
 }
 
-cJSON *render_event_json(const struct render_ctx *rc, const struct subj_event *ev,
-                         const struct job *j)
+cJSON *render_event_json(const struct render_ctx *rc, const struct nsl_event *ev)
 {
     cJSON *o = cJSON_CreateObject();
     const char *kind = "report";
@@ -116,8 +114,8 @@ cJSON *render_event_json(const struct render_ctx *rc, const struct subj_event *e
         break;
     }
     cJSON_AddStringToObject(o, "event", kind);
-    if (j)
-        cJSON_AddNumberToObject(o, "job", j->id);
+    if (ev->job)
+        cJSON_AddNumberToObject(o, "job", ev->job);
     cJSON_AddItemToObject(o, "pid", render_json_pid(rc, ev->pid));
     if (ev->kind == EV_EXITED && WIFSIGNALED(ev->status))
         cJSON_AddStringToObject(o, "signal", signal_name(WTERMSIG(ev->status)));
@@ -126,6 +124,6 @@ cJSON *render_event_json(const struct render_ctx *rc, const struct subj_event *e
     else if (ev->kind == EV_STOPPED)
         cJSON_AddStringToObject(o, "signal", signal_name(WSTOPSIG(ev->status)));
     if (ev->kind == EV_TEXT)
-        cJSON_AddStringToObject(o, "text", ev->text);
+        cJSON_AddStringToObject(o, "text", ev->text ? ev->text : "");
     return o;
 }

@@ -7,7 +7,7 @@
 #include "observe/observation.h"
 #include "session/cgroups.h"
 
-struct subj_event;
+struct nsl_event;
 struct cg_layout;
 
 /* What rendering needs beyond the data it renders: the options (colour,
@@ -60,19 +60,18 @@ struct mount_labels render_mount_labels(const struct render_ctx *rc);
  * also to the record file). The sinks (this, events, the end, errors, the
  * echo) write to the session's outputs, so they take the shell. */
 void render_step(struct nsl *sh, const struct observation *obs);
-void render_event(struct nsl *sh, const struct subj_event *ev);
+void render_event(struct nsl *sh, const struct nsl_event *ev);
 /* One line for an event, "[%1 init] reaped pid 7 (exit 0)", without
- * newline; job: the job ev->pid belongs to, or NULL. */
-void render_event_text(const struct render_ctx *rc, const struct subj_event *ev,
-                       const struct job *job, struct strbuf *out, bool colour);
+ * newline (the event names its job, resolved when it was queued). */
+void render_event_text(const struct render_ctx *rc, const struct nsl_event *ev,
+                       struct strbuf *out, bool colour);
 /* The namespaces block alone (for `show` and text steps). */
 void render_observation(const struct render_ctx *rc, const struct observation *obs,
                         struct strbuf *out);
 /* The step's object; obs->now NULL leaves "subject" out. */
 cJSON *render_step_json(const struct render_ctx *rc, const struct step *st,
                         const struct observation *obs);
-cJSON *render_event_json(const struct render_ctx *rc, const struct subj_event *ev,
-                         const struct job *job);
+cJSON *render_event_json(const struct render_ctx *rc, const struct nsl_event *ev);
 /* A PID or inode as JSON: a number, or the label string with --stable. */
 cJSON *render_json_pid(const struct render_ctx *rc, pid_t pid);
 cJSON *render_json_ino(const struct render_ctx *rc, enum ns_slot slot, ino_t ino);

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "session/cgroups.h"
-#include "subject/subject.h" /* struct subj_event */
 #include "render/mounts_print.h"
 #include "render/render.h"
 #include "i18n.h"
@@ -234,28 +233,27 @@ void render_step(struct nsl *sh, const struct observation *obs)
         emit_json(sh, render_step_json(&rc, &sh->step, obs));
 }
 
-void render_event(struct nsl *sh, const struct subj_event *ev)
+void render_event(struct nsl *sh, const struct nsl_event *ev)
 {
     struct render_ctx rc = render_ctx_of(sh);
-    const struct job *job = rc_job(&rc, ev->pid);
     if (sh->opt.json || sh->record)
-        emit_json(sh, render_event_json(&rc, ev, job));
+        emit_json(sh, render_event_json(&rc, ev));
     if (sh->opt.json)
         return;
     struct strbuf o = {0};
-    render_event_text(&rc, ev, job, &o, true);
+    render_event_text(&rc, ev, &o, true);
     sb_appendc(&o, '\n');
     emit_text(sh, &o, stdout);
 }
 
-void render_event_text(const struct render_ctx *rc, const struct subj_event *ev,
-                       const struct job *j, struct strbuf *out, bool colour)
+void render_event_text(const struct render_ctx *rc, const struct nsl_event *ev,
+                       struct strbuf *out, bool colour)
 {
     char pb[32];
     struct strbuf o = {0};
-    if (j)
-        sb_printf(&o, "%s[%%%d %s]%s ", colour ? rc_col(rc, C_BOLD) : "", j->id, j->cmd,
-                  colour ? rc_col(rc, C_RESET) : "");
+    if (ev->job)
+        sb_printf(&o, "%s[%%%d %s]%s ", colour ? rc_col(rc, C_BOLD) : "", ev->job,
+                  ev->cmd ? ev->cmd : "", colour ? rc_col(rc, C_RESET) : "");
     else
         sb_printf(&o, "[pid %s] ", rc_pid(rc, ev->pid, pb, sizeof pb));
     switch (ev->kind) {
@@ -273,7 +271,7 @@ void render_event_text(const struct render_ctx *rc, const struct subj_event *ev,
         sb_printf(&o, "continued");
         break;
     case EV_TEXT:
-        sb_append(&o, ev->text);
+        sb_append(&o, ev->text ? ev->text : "");
         break;
     }
     sb_append(out, sb_str(&o));

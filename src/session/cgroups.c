@@ -12,9 +12,25 @@
 #include <sys/wait.h>
 
 #include "subject/subject.h"
+#include "session/jobs.h"
 #include "i18n.h"
 
 /* --- lifecycle ----------------------------------------------------------- */
+
+/* A line for the start's notes about a dead session's cgroups: only what is
+ * really gone is called removed. */
+static void sweep_note(void *ctx, enum cg_sweep_verdict v, const char *dir, const char *why)
+{
+    struct strbuf *notes = ctx, what = {0};
+    sb_printf(&what, "%s (%s)", dir, why);
+    if (v == CG_SWEEP_REMOVED)
+        sb_printf(notes, _("nslab: removed the cgroups of a session that is gone: %s\n"),
+                  sb_str(&what));
+    else if (v == CG_SWEEP_KEPT)
+        sb_printf(notes, _("nslab: kept the cgroups of a session that may be alive: %s\n"),
+                  sb_str(&what));
+    sb_free(&what);
+}
 
 void cgroups_init(struct nsl *sh, struct strbuf *notes)
 {
@@ -38,19 +54,8 @@ void cgroups_init(struct nsl *sh, struct strbuf *notes)
     /* Sessions whose nslab was killed (SIGKILL leaves no chance to clean
      * up) left their nslab.<PID> parents behind: remove them now. */
     struct trace t = {0};
-    int n = cg_sweep(&c->layout, &sh->paths, &c->session.sys, sh->shell_pid, &t, &e);
-    for (size_t k = 0; k < t.n; k++) {
-        const char *what = t.v[k].args;
-        if (!(t.v[k].flags & TRACE_NOTE))
-            continue;
-        /* Only what is really gone is called removed. */
-        if (strncmp(what, "removed session: ", 17) == 0)
-            sb_printf(notes, _("nslab: removed the cgroups of a session that is gone: %s\n"),
-                      what + 17);
-        else if (strncmp(what, "kept session: ", 14) == 0)
-            sb_printf(notes, _("nslab: kept the cgroups of a session that may be alive: %s\n"),
-                      what + 14);
-    }
+    int n = cg_sweep_report(&c->layout, &sh->paths, &c->session.sys, sh->shell_pid, &t,
+                            sweep_note, notes, &e);
     if (n < 0)
         sb_printf(notes, _("nslab: could not remove the cgroups of a session that is gone: %s\n"),
                   e.msg);
@@ -460,4 +465,67 @@ bool cgroups_oom_note(struct nsl *sh, const struct subj_event *ev, struct subj_e
             return true;
     }
     return false;
+}
+
+/* --- what a step wrote --------------------------------------------------- */
+
+static int recording_write(void *ctx, struct trace *t, const char *path, const char *value)
+{
+    struct cg_writes *w = ctx;
+    int r = w->inner.write(w->inner.ctx, t, path, value);
+    int err = errno;
+    if (r == 0) {
+        if (w->n == w->cap) {
+            w->cap = w->cap ? w->cap * 2 : 8;
+            w->v = xrealloc(w->v, w->cap * sizeof *w->v);
+        }
+        w->v[w->n++] = (struct cg_write){.path = xstrdup(path), .value = xstrdup(value)};
+    }
+    errno = err;
+    return r;
+}
+
+/* The other calls go through unchanged (ctx is shared by all four). */
+static int passing_mkdir(void *ctx, struct trace *t, const char *path, mode_t mode)
+{
+    struct cg_writes *w = ctx;
+    return w->inner.mkdir(w->inner.ctx, t, path, mode);
+}
+
+static int passing_rmdir(void *ctx, struct trace *t, const char *path)
+{
+    struct cg_writes *w = ctx;
+    return w->inner.rmdir(w->inner.ctx, t, path);
+}
+
+static int passing_kill(void *ctx, struct trace *t, pid_t pid, int sig)
+{
+    struct cg_writes *w = ctx;
+    return w->inner.kill(w->inner.ctx, t, pid, sig);
+}
+
+void cgroups_writes_begin(struct nsl *sh, struct cg_writes *w)
+{
+    struct cg_sys *sys = &sh->cg->session.sys;
+    w->inner = *sys;
+    sys->mkdir = passing_mkdir;
+    sys->rmdir = passing_rmdir;
+    sys->write = recording_write;
+    sys->kill = passing_kill;
+    sys->ctx = w;
+}
+
+void cgroups_writes_end(struct nsl *sh, struct cg_writes *w)
+{
+    sh->cg->session.sys = w->inner;
+}
+
+void cg_writes_free(struct cg_writes *w)
+{
+    for (size_t k = 0; k < w->n; k++) {
+        free(w->v[k].path);
+        free(w->v[k].value);
+    }
+    free(w->v);
+    memset(w, 0, sizeof *w);
 }

@@ -72,22 +72,42 @@ int cgroups_resolve(struct nsl *sh, const char *word, struct cg_group *buf,
  * whatever is inside them at exit is killed. */
 bool cgroups_pid_ours(struct nsl *sh, pid_t pid);
 
+/* --- what a step wrote (cgroups.c) ------------------------------------ */
+
+/* The files the session's cgroup calls write between cgroups_writes_begin
+ * and cgroups_writes_end, as they write them (each successful write's path
+ * and value): cgcreate and cgset tell them from here, not from the trace,
+ * which is for showing only. */
+struct cg_write {
+    char *path, *value;
+};
+struct cg_writes {
+    struct cg_write *v;
+    size_t n, cap;
+    struct cg_sys inner; /* the session's kernel while recording */
+};
+void cgroups_writes_begin(struct nsl *sh, struct cg_writes *w);
+void cgroups_writes_end(struct nsl *sh, struct cg_writes *w);
+void cg_writes_free(struct cg_writes *w);
+
 /* --- spawn --cg (cmd/cmd_cgroup.c) ------------------------------------ */
 
 #define CG_SPAWN_MAX 8
 struct cg_spawn_places {
     int n;
     char names[CG_SPAWN_MAX][128];
-    char procs[CG_SPAWN_MAX][CG_PATH_MAX + 224]; /* DIR/cgroup.procs */
+    char dir[CG_SPAWN_MAX][CG_PATH_MAX + 128]; /* the cgroup's directory */
+    int version[CG_SPAWN_MAX];                 /* of its hierarchy: the backend */
 };
 /* The cgroups of a comma list ("mem1,pids1"; NULL or "" for none), at most
  * one per hierarchy (a process is in one cgroup of each). */
 int cg_spawn_places(struct nsl *sh, const char *list, struct cg_spawn_places *out,
                     struct nsl_err *e);
-/* The step's error when writing the new child's PID to places->procs[which]
- * failed with err. Returns -1. */
+/* The step's error when the backend's attach of the new child to
+ * places[which] failed with err; why is the backend's sentence (which
+ * carries its hint). Returns -1. */
 int cg_spawn_fail(struct nsl *sh, const struct cg_spawn_places *places, int which, int err,
-                  const char *prog);
+                  const char *why, const char *prog);
 
 /* --- values: cgget, cgset, expect cg (cgroups.c) ----------------------- */
 

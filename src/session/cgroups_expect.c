@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "session/cgroups.h"
+#include "session/jobs.h"
 #include "session/target.h"
 #include "subject/subject.h"
 #include "i18n.h"

@@ -96,12 +96,18 @@ void made_ns_note(struct nsl *sh, enum ns_slot slot, pid_t pid, ino_t before, in
     m->v[m->n++] = (struct made_ns_ent){.slot = slot, .ino = st.st_ino, .fd = fd};
 }
 
-void made_ns_format(const struct nsl *sh, enum ns_slot slot, struct strbuf *out)
+size_t made_ns_list(const struct nsl *sh, enum ns_slot slot, ino_t **out)
 {
     const struct made_ns *m = sh->made_ns;
-    for (size_t i = 0; m && i < m->n; i++)
-        if (m->v[i].slot == slot)
-            sb_printf(out, "%s%llu", out->len ? " " : "", (unsigned long long)m->v[i].ino);
+    size_t n = 0;
+    *out = NULL;
+    for (size_t i = 0; m && i < m->n; i++) {
+        if (m->v[i].slot != slot)
+            continue;
+        *out = xrealloc(*out, (n + 1) * sizeof **out);
+        (*out)[n++] = m->v[i].ino;
+    }
+    return n;
 }
 
 void made_ns_free(struct nsl *sh)

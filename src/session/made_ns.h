@@ -25,8 +25,9 @@
 void made_ns_note(struct nsl *sh, enum ns_slot slot, pid_t pid, ino_t before, ino_t expect);
 /* Did the session make the TYPE namespace ino? */
 bool made_ns_has(const struct nsl *sh, enum ns_slot slot, ino_t ino);
-/* The inodes of slot's namespaces the session made, "4026532177 4026532180". */
-void made_ns_format(const struct nsl *sh, enum ns_slot slot, struct strbuf *out);
+/* The inodes of slot's namespaces the session made, in a malloc'd array
+ * (*out; NULL when none). Returns how many. */
+size_t made_ns_list(const struct nsl *sh, enum ns_slot slot, ino_t **out);
 /* Close them all (at exit). */
 void made_ns_free(struct nsl *sh);
 

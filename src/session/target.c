@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "subject/subject.h"
+#include "session/jobs.h"
 
 int target_resolve(struct nsl *sh, const char *word, unsigned flags, struct target *t,
                    struct nsl_err *e)

@@ -3,6 +3,7 @@
  * about a TARGET's process, beside target.c which resolves the word. */
 #include <string.h>
 
+#include "session/jobs.h"
 #include "session/target.h"
 #include "subject/subject.h"
 #include "i18n.h"

@@ -15,6 +15,7 @@
 #include "session/cgroups.h"
 #include "commands.h"
 #include "subject/subject.h"
+#include "session/jobs.h"
 #include "shell/shell.h"
 
 /* readline's completion hooks take no context pointer. */

@@ -18,6 +18,7 @@
 #include "i18n.h"
 #include "render/render.h"
 #include "subject/subject.h"
+#include "session/jobs.h"
 #include "shell/lex.h"
 #include "shell/shell.h"
 

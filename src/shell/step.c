@@ -10,6 +10,7 @@
 #include "observe/observe.h"
 #include "render/render.h"
 #include "subject/subject.h"
+#include "session/jobs.h"
 #include "bench.h"
 #include "i18n.h"
 #include "shell/lex.h"

@@ -19,12 +19,11 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "subject/subject.h"
 #include "i18n.h"
+#include "kernel/cgroup/cgroup.h"
+#include "subject/ops.h"
 
 #define CAPTURE_MAX (1024 * 1024)
-
-enum { SPAWN_STAGE_SETUP = 1, SPAWN_STAGE_EXEC };
 
 /* In the child, in its new namespaces, before exec. A child with new PID
  * and mount namespaces gets a /proc of its own, as unshare --mount-proc
@@ -68,16 +67,6 @@ struct clone_args3 {
     uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
 };
 
-static void child_reset_signals(void)
-{
-    sigset_t all;
-    sigemptyset(&all);
-    sigprocmask(SIG_SETMASK, &all, NULL);
-    for (int s = 1; s < NSIG; s++)
-        if (s != SIGKILL && s != SIGSTOP)
-            signal(s, SIG_DFL);
-}
-
 static void child_stdio(enum spawn_io io, int capture_w, const struct nsl *sh)
 {
     if (io == SPAWN_TTY)
@@ -94,59 +83,6 @@ static void child_stdio(enum spawn_io io, int capture_w, const struct nsl *sh)
     }
 }
 
-int subj_helper(struct subj_ctx *cx, struct subj_rep *rep, subj_helper_fn fn, void *arg)
-{
-    int out[2];
-    if (pipe2(out, O_CLOEXEC) < 0)
-        return errno;
-    pid_t pid = fork();
-    if (pid < 0) {
-        int err = errno;
-        close(out[0]);
-        close(out[1]);
-        return err;
-    }
-    if (pid == 0) {
-        close(out[0]);
-        close(cx->ctl);
-        child_reset_signals();
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        struct trace t = {0};
-        struct strbuf data = {0};
-        int rc = fn(cx, arg, &t, &data);
-        struct strbuf packed = {0};
-        trace_pack(&t, &packed);
-        uint32_t len = (uint32_t)packed.len;
-        if (write(out[1], &len, sizeof len) < 0 || write(out[1], sb_str(&packed), packed.len) < 0 ||
-            write(out[1], sb_str(&data), data.len) < 0) {
-            /* the subject then sees a short reply */
-        }
-        _exit(rc & 0xff);
-    }
-    close(out[1]);
-    struct strbuf got = {0};
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(out[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-        if (n > 0)
-            sb_appendn(&got, buf, (size_t)n);
-    close(out[0]);
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    uint32_t len = 0;
-    if (got.len >= sizeof len) {
-        memcpy(&len, got.buf, sizeof len);
-        if (len <= got.len - sizeof len) {
-            trace_unpack(&rep->trace, got.buf + sizeof len, len);
-            sb_appendn(&rep->data, got.buf + sizeof len + len, got.len - sizeof len - len);
-        }
-    }
-    sb_free(&got);
-    if (WIFSIGNALED(st))
-        return EINTR;
-    return WEXITSTATUS(st);
-}
 
 /* The subject's signalfd carries SIGCHLD and SIGUSR1, which the shell sends
  * to say "stop waiting" (SIGINT reached it). Reads all that is there;
@@ -267,272 +203,393 @@ static int wait_foreground(struct subj_ctx *cx, pid_t pid, enum spawn_io io, int
     return st;
 }
 
-void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
+/* --- the request ------------------------------------------------------ */
+
+/* The fixed part of SPAWN; the strings are argv, then the cgroups' dirs. */
+struct spawn_args {
+    int flags;
+    enum spawn_io io;
+    bool map_root, builtin;
+    int argc, ncg;
+    int cg_version[SPAWN_CG_MAX];
+};
+_Static_assert(sizeof(struct spawn_args) <= SUBJ_ARGS_MAX, "spawn_args");
+
+void spawn_req_pack(struct subj_req *rq, const struct spawn_req *r)
 {
-    int flags = (int)m->i[0];
-    /* The last i[4] strings are cgroup.procs files the child must be in
-     * before it runs anything (spawn --cg); argv is what comes before. */
-    int ncg = m->i[4] > 0 && m->i[4] < m->nstr ? (int)m->i[4] : 0;
-    int argc = m->nstr - ncg;
-    char **argv = m->str;
-    char *cgprocs[SUBJ_NI];
-    if (ncg > SUBJ_NI)
-        ncg = argc = 0; /* refused below */
-    for (int c = 0; c < ncg; c++)
-        cgprocs[c] = m->str[argc + c];
-    if (ncg)
-        argv[argc] = NULL; /* execvp needs the end of argv marked */
-    enum spawn_io io = (enum spawn_io)m->i[1];
-    bool builtin = m->i[3] != 0;
-    builtin_fn fn = builtin ? builtin_find(argv[0]) : NULL;
-    int go[2] = {-1, -1}, ex[2] = {-1, -1}, cap[2] = {-1, -1}, tr[2] = {-1, -1};
-    bool tty_given = false;
-    uid_t uid = geteuid();
-    gid_t gid = getegid();
+    struct spawn_args a = {.flags = r->flags, .io = r->io, .map_root = r->map_root,
+                           .builtin = r->builtin, .argc = r->argc,
+                           .ncg = r->ncg < SPAWN_CG_MAX ? r->ncg : SPAWN_CG_MAX};
+    for (int c = 0; c < a.ncg; c++)
+        a.cg_version[c] = r->cg[c].version;
+    subj_req_init(rq, SOP_SPAWN, &a, sizeof a);
+    for (int k = 0; k < r->argc; k++)
+        subj_req_str(rq, r->argv[k]);
+    for (int c = 0; c < a.ncg; c++)
+        subj_req_str(rq, r->cg[c].dir);
+}
 
-    if (argc < 1 || (builtin && !fn)) {
-        rep->ret = -1;
-        rep->err = EINVAL;
-        return;
-    }
-    if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ex, O_CLOEXEC) < 0 || pipe2(tr, O_CLOEXEC) < 0 ||
-        (io == SPAWN_CAPTURE && pipe2(cap, O_CLOEXEC) < 0)) {
-        rep->ret = -1;
-        rep->err = errno;
-        goto out;
-    }
+/* --- the operation, phase by phase ------------------------------------ */
 
+/* One spawn in the subject: what was asked, the pipes to the child, and
+ * what happened so far. go: the child waits for "g" before it sets itself
+ * up; ex: exec done (closed), or {stage, errno} of what failed; cap: the
+ * captured output; tr: the trace of the child's set-up. */
+struct spawn_run {
+    struct spawn_args a;
+    char **argv;
+    const char *cgdir[SPAWN_CG_MAX];
+    builtin_fn fn;
+    int go[2], ex[2], cap[2], tr[2];
+    pid_t pid;
+    bool tty_given, cancelled;
+    struct spawn_rep out;
+};
+
+static int spawn_unpack(const struct subj_msg *m, struct spawn_run *s)
+{
+    subj_msg_args(m, &s->a, sizeof s->a);
+    if (s->a.argc < 1 || s->a.ncg < 0 || s->a.ncg > SPAWN_CG_MAX ||
+        s->a.argc + s->a.ncg != m->nstr)
+        return -1;
+    s->argv = m->str;
+    for (int c = 0; c < s->a.ncg; c++)
+        s->cgdir[c] = m->str[s->a.argc + c];
+    /* execvp needs the end of argv marked (split_strings left one NULL
+     * after the last string; the cgroups come after argv). */
+    s->argv[s->a.argc] = NULL;
+    s->fn = s->a.builtin ? builtin_find(s->argv[0]) : NULL;
+    if (s->a.builtin && !s->fn)
+        return -1;
+    return 0;
+}
+
+static int spawn_pipes(struct spawn_run *s)
+{
+    if (pipe2(s->go, O_CLOEXEC) < 0 || pipe2(s->ex, O_CLOEXEC) < 0 ||
+        pipe2(s->tr, O_CLOEXEC) < 0 || (s->a.io == SPAWN_CAPTURE && pipe2(s->cap, O_CLOEXEC) < 0))
+        return errno;
+    return 0;
+}
+
+/* The child's exec: a builtin is nslab's own binary again; the event
+ * socket stays open across it, and so does a copy of ex's write end: the
+ * builtin closes it once it is set up (init: its handlers installed),
+ * which is when spawn returns, so no signal can overtake the set-up.
+ * Returns only on failure, with errno. */
+static void child_exec(struct subj_ctx *cx, struct spawn_run *s)
+{
+    if (s->fn) {
+        int efd = fcntl(cx->evt, F_DUPFD, 10);
+        int rfd = fcntl(s->ex[1], F_DUPFD, 10);
+        char num[16];
+        snprintf(num, sizeof num, "%d", efd);
+        setenv(BUILTIN_ENV, "1", 1);
+        setenv(BUILTIN_EVT_ENV, num, 1);
+        snprintf(num, sizeof num, "%d", rfd);
+        setenv(BUILTIN_READY_ENV, num, 1);
+        syscall(SYS_execveat, cx->sh->exe_fd, "", s->argv, environ, AT_EMPTY_PATH);
+    } else {
+        close(cx->evt);
+        execvp(s->argv[0], s->argv);
+    }
+}
+
+/* The child, from clone to exec: wait for "go", set up inside the new
+ * namespaces (its trace goes back through tr), exec. */
+static void __attribute__((noreturn)) child_main(struct subj_ctx *cx, struct spawn_run *s)
+{
+    close(cx->ctl);
+    close(cx->sfd);
+    close(s->go[1]);
+    close(s->ex[0]);
+    close(s->tr[0]);
+    subj_reset_signals();
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    setpgid(0, 0);
+    char c;
+    if (read(s->go[0], &c, 1) != 1)
+        _exit(126);
+    if (s->cap[1] >= 0)
+        close(s->cap[0]);
+    struct trace ct = {0};
+    int st[2] = {SPAWN_FAILED_SETUP, child_setup(cx, s->a.flags, &ct)};
+    struct strbuf packed = {0};
+    trace_pack(&ct, &packed);
+    if (write(s->tr[1], packed.buf, packed.len) < 0) {
+        /* the parent then shows no set-up lines */
+    }
+    close(s->tr[1]);
+    sb_free(&packed);
+    trace_free(&ct);
+    if (st[1] == 0) {
+        st[0] = SPAWN_FAILED_EXEC;
+        child_stdio(s->a.io, s->cap[1], cx->sh);
+        i18n_restore_env();
+        child_exec(cx, s);
+        st[1] = errno;
+    }
+    if (write(s->ex[1], st, sizeof st) < 0) {
+        /* the parent will see EOF and a 127 exit */
+    }
+    _exit(127);
+}
+
+/* clone3(2), like fork(2) but with CLONE_NEW* flags: the child is born in
+ * the new namespaces. Not clone(2): there CLONE_NEWTIME collides with the
+ * exit-signal byte; but kernels before 5.3 (and valgrind) lack clone3: say
+ * so in the trace, then use clone(2), which takes the same flags but time.
+ * Returns the child's PID in the parent, -1 with errno. */
+static pid_t spawn_clone(struct subj_ctx *cx, struct spawn_run *s, struct trace *t)
+{
+    int flags = s->a.flags;
     struct strbuf a = {0};
     const char *call = "clone3";
     sb_append(&a, "{flags=");
     clone_flags_format(flags, &a);
     sb_append(&a, ", exit_signal=SIGCHLD}");
-    /* clone3(2), like fork(2) but with CLONE_NEW* flags: the child is born
-     * in the new namespaces. Not clone(2): there CLONE_NEWTIME collides with
-     * the exit-signal byte. */
     struct clone_args3 ca = {.flags = (uint64_t)(unsigned)flags, .exit_signal = SIGCHLD};
     pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
     if (pid < 0 && errno == ENOSYS && !(flags & CLONE_NEWTIME)) {
-        /* Kernels before 5.3 (and valgrind) lack clone3: say so in the
-         * trace, then use clone(2), which takes the same flags but time. */
-        trace_add(&rep->trace, "clone3", -1, ENOSYS, 0, "%s", sb_str(&a));
+        trace_add(t, "clone3", -1, ENOSYS, 0, "%s", sb_str(&a));
         sb_reset(&a);
         clone_flags_format(flags | SIGCHLD, &a);
         pid = (pid_t)syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, NULL, NULL, NULL);
         call = "clone";
     }
-    if (pid == 0) {
-        close(cx->ctl);
-        close(cx->sfd);
-        close(go[1]);
-        close(ex[0]);
-        close(tr[0]);
-        child_reset_signals();
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        setpgid(0, 0);
-        char c;
-        if (read(go[0], &c, 1) != 1)
-            _exit(126);
-        if (cap[1] >= 0)
-            close(cap[0]);
-        /* Set-up inside the new namespaces; its trace goes back through tr. */
-        struct trace ct = {0};
-        int st[2] = {SPAWN_STAGE_SETUP, child_setup(cx, flags, &ct)};
-        struct strbuf packed = {0};
-        trace_pack(&ct, &packed);
-        if (write(tr[1], packed.buf, packed.len) < 0) {
-            /* the parent then shows no set-up lines */
-        }
-        close(tr[1]);
-        sb_free(&packed);
-        trace_free(&ct);
-        if (st[1] == 0) {
-            st[0] = SPAWN_STAGE_EXEC;
-            child_stdio(io, cap[1], cx->sh);
-            i18n_restore_env();
-            if (fn) {
-                /* The event socket stays open across this exec, and so does
-                 * a copy of ex's write end: the builtin closes it once it is
-                 * set up (init: its handlers installed), which is when spawn
-                 * returns, so no signal can overtake the set-up. */
-                int efd = fcntl(cx->evt, F_DUPFD, 10);
-                int rfd = fcntl(ex[1], F_DUPFD, 10);
-                char num[16];
-                snprintf(num, sizeof num, "%d", efd);
-                setenv(BUILTIN_ENV, "1", 1);
-                setenv(BUILTIN_EVT_ENV, num, 1);
-                snprintf(num, sizeof num, "%d", rfd);
-                setenv(BUILTIN_READY_ENV, num, 1);
-                syscall(SYS_execveat, cx->sh->exe_fd, "", argv, environ, AT_EMPTY_PATH);
-            } else {
-                close(cx->evt);
-                execvp(argv[0], argv);
-            }
-            st[1] = errno;
-        }
-        if (write(ex[1], st, sizeof st) < 0) {
-            /* the parent will see EOF and a 127 exit */
-        }
-        _exit(127);
-    }
-    close(tr[1]);
-    tr[1] = -1;
-    int clone_err = errno;
-    trace_add(&rep->trace, call, pid, clone_err, TRACE_RET_PID, "%s", sb_str(&a));
+    if (pid == 0)
+        child_main(cx, s);
+    int err = errno;
+    trace_add(t, call, pid, err, TRACE_RET_PID, "%s", sb_str(&a));
     sb_free(&a);
-    if (pid < 0) {
-        rep->ret = -1;
-        rep->err = clone_err;
-        goto out;
-    }
-    close(go[0]);
-    go[0] = -1;
-    close(ex[1]);
-    ex[1] = -1;
-    if (cap[1] >= 0) {
-        close(cap[1]);
-        cap[1] = -1;
-    }
+    errno = err;
+    return pid;
+}
 
-    /* The namespaces it was born in, before it runs anything (its program
-     * may enter or make others): the shell holds those the session made. */
-    if (flags & (CLONE_NEWNS | CLONE_NEWUTS)) {
-        struct stat st;
-        char rel[64];
-        snprintf(rel, sizeof rel, "%d/ns/mnt", (int)pid);
-        if ((flags & CLONE_NEWNS) && fstatat(cx->sh->procfd, rel, &st, 0) == 0)
-            rep->i[3] = (int64_t)st.st_ino;
-        snprintf(rel, sizeof rel, "%d/ns/uts", (int)pid);
-        if ((flags & CLONE_NEWUTS) && fstatat(cx->sh->procfd, rel, &st, 0) == 0)
-            rep->i[4] = (int64_t)st.st_ino;
-    }
-    int failed = 0;
-    if ((flags & CLONE_NEWUSER) && m->i[2]) {
-        char who[32];
-        snprintf(who, sizeof who, "%d", pid);
-        failed = subj_write_id_map(cx, &rep->trace, who, uid, gid);
-    }
-    /* Into its cgroups while it still waits for "go": it runs nothing
-     * before it is in them, and everything it forks is born there too. */
-    bool cg_failed = false;
-    for (int c = 0; c < ncg && !failed; c++) {
-        char who[32];
-        snprintf(who, sizeof who, "%d", pid);
-        if (sys_write_file(&rep->trace, cgprocs[c], who) < 0) {
-            failed = errno;
-            cg_failed = true;
-            rep->i[2] = c + 1; /* which one refused */
+static void close_pair_end(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+/* The namespaces it was born in, before it runs anything (its program may
+ * enter or make others): the shell holds those the session made. */
+static void spawn_note_ns(struct subj_ctx *cx, struct spawn_run *s)
+{
+    struct stat st;
+    char rel[64];
+    snprintf(rel, sizeof rel, "%d/ns/mnt", (int)s->pid);
+    if ((s->a.flags & CLONE_NEWNS) && fstatat(cx->sh->procfd, rel, &st, 0) == 0)
+        s->out.mnt_ns = st.st_ino;
+    snprintf(rel, sizeof rel, "%d/ns/uts", (int)s->pid);
+    if ((s->a.flags & CLONE_NEWUTS) && fstatat(cx->sh->procfd, rel, &st, 0) == 0)
+        s->out.uts_ns = st.st_ino;
+}
+
+/* While it still waits for "go": its ID maps, then its cgroups, through
+ * the cgroup backend's attach (spawn --cg): it runs nothing before it is
+ * in them, and everything it forks is born there too. Returns 0 or the
+ * errno of what failed (s->out.failed says which; a refusing cgroup's
+ * sentence goes into data). */
+static int spawn_place(struct subj_ctx *cx, struct spawn_run *s, uid_t uid, gid_t gid,
+                       struct subj_rep *rep)
+{
+    char who[32];
+    snprintf(who, sizeof who, "%d", (int)s->pid);
+    if ((s->a.flags & CLONE_NEWUSER) && s->a.map_root) {
+        int err = subj_write_id_map(cx, &rep->trace, who, uid, gid);
+        if (err) {
+            s->out.failed = SPAWN_FAILED_MAP;
+            return err;
         }
     }
-    /* Its own process group, set here and in the child (whichever runs
-     * first), as a shell with job control does; a foreground program also
-     * gets the terminal before it is released, so Ctrl-C and Ctrl-Z at the
-     * terminal go to it and not to nslab. */
-    setpgid(pid, pid);
-    /* Only when nslab holds the terminal (not started in the background). */
-    if (io == SPAWN_TTY && isatty(0) && tcgetpgrp(0) == cx->shell_pgrp && !cg_failed)
-        tty_given = tcsetpgrp(0, pid) == 0;
+    struct cg_sys sys;
+    cg_sys_init(&sys);
+    for (int c = 0; c < s->a.ncg; c++) {
+        struct nsl_err e = {0};
+        const struct cg_backend *be = cg_backend_of(s->a.cg_version[c]);
+        if (be->attach(&sys, s->cgdir[c], s->pid, &rep->trace, &e) < 0) {
+            s->out.failed = SPAWN_FAILED_CGROUP;
+            s->out.cgroup = c;
+            sb_append(&rep->data, e.msg);
+            return e.errnum ? e.errnum : EIO;
+        }
+    }
+    return 0;
+}
 
-    /* Not released when it could not be placed: it exits unrun. */
-    if (!cg_failed && write(go[1], "g", 1) != 1)
+/* Its own process group, set here and in the child (whichever runs
+ * first), as a shell with job control does; a foreground program also
+ * gets the terminal before it is released, so Ctrl-C and Ctrl-Z at the
+ * terminal go to it and not to nslab (only when nslab holds the terminal).
+ * Then "go", unless it could not be placed: then it exits unrun. */
+static int spawn_release(struct subj_ctx *cx, struct spawn_run *s, int failed)
+{
+    setpgid(s->pid, s->pid);
+    bool cg_failed = s->out.failed == SPAWN_FAILED_CGROUP;
+    if (s->a.io == SPAWN_TTY && isatty(0) && tcgetpgrp(0) == cx->shell_pgrp && !cg_failed)
+        s->tty_given = tcsetpgrp(0, s->pid) == 0;
+    if (!cg_failed && write(s->go[1], "g", 1) != 1 && !failed)
         failed = errno;
-    close(go[1]);
-    go[1] = -1;
+    close_pair_end(&s->go[1]);
+    return failed;
+}
 
-    bool cancelled = false;
-    {
-        /* What the child did inside its namespaces before exec. */
-        struct strbuf packed = {0};
-        char buf[4096];
-        ssize_t r;
-        for (;;) {
-            if (!wait_readable(cx, tr[0], pid, &cancelled))
-                break;
-            r = read(tr[0], buf, sizeof buf);
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r <= 0)
-                break;
-            sb_appendn(&packed, buf, (size_t)r);
-        }
-        if (packed.len)
-            trace_unpack(&rep->trace, packed.buf, packed.len);
-        sb_free(&packed);
+/* What the child did inside its namespaces before exec, into the trace. */
+static void spawn_read_setup(struct subj_ctx *cx, struct spawn_run *s, struct trace *t)
+{
+    struct strbuf packed = {0};
+    char buf[4096];
+    for (;;) {
+        if (!wait_readable(cx, s->tr[0], s->pid, &s->cancelled))
+            break;
+        ssize_t r = read(s->tr[0], buf, sizeof buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        sb_appendn(&packed, buf, (size_t)r);
     }
+    if (packed.len)
+        trace_unpack(t, packed.buf, packed.len);
+    sb_free(&packed);
+}
+
+/* The exec in the trace: execveat of nslab's own binary for a builtin,
+ * execvp else; failed when the child reported its errno. */
+static void trace_exec(const struct spawn_run *s, bool failed, int err, struct trace *t)
+{
+    struct strbuf args = {0};
+    for (int k = 0; k < s->a.argc && k < 8; k++) {
+        cleanup_free char *q = str_quoted(s->argv[k]);
+        sb_printf(&args, "%s%s", k ? ", " : "", q);
+    }
+    if (s->a.argc > 8)
+        sb_append(&args, ", ...");
+    if (s->a.builtin)
+        trace_add(t, "execveat", failed ? -1 : 0, err, 0, "nslab's own binary, [%s] (builtin %s)",
+                  sb_str(&args), s->argv[0]);
+    else
+        trace_add(t, "execvp", failed ? -1 : 0, err, 0, "\"%s\", [%s]", s->argv[0],
+                  sb_str(&args));
+    sb_free(&args);
+}
+
+/* The ready wait: exec done, or a builtin set up. Returns 0 when the
+ * child is running its program, else the errno of what stopped it (its
+ * stage in s->out.failed). */
+static int spawn_ready(struct subj_ctx *cx, struct spawn_run *s, int failed, struct trace *t)
+{
     int stage[2] = {0, 0};
     ssize_t n;
-    /* The ready wait: exec done, or a builtin set up. */
     do {
-        n = wait_readable(cx, ex[0], pid, &cancelled) ? read(ex[0], stage, sizeof stage) : 0;
+        n = wait_readable(cx, s->ex[0], s->pid, &s->cancelled) ? read(s->ex[0], stage, sizeof stage)
+                                                               : 0;
     } while (n < 0 && errno == EINTR);
-    if (cancelled && !failed)
+    bool child_failed = n == (ssize_t)sizeof stage;
+    if (s->cancelled && !failed) {
         failed = EINTR;
-    int exec_err = stage[1];
-    if ((n == (ssize_t)sizeof stage && stage[0] == SPAWN_STAGE_SETUP) || cg_failed) {
-        /* The failed call (set-up, or a cgroup.procs write) is in the
-         * trace already. */
-    } else if (cancelled) {
-        trace_note(&rep->trace, "interrupted (SIGINT) before it was ready: pid %d was killed",
-                   (int)pid);
+        s->out.failed = SPAWN_CANCELLED;
+    }
+    if ((child_failed && stage[0] == SPAWN_FAILED_SETUP) ||
+        s->out.failed == SPAWN_FAILED_CGROUP) {
+        /* The failed call (set-up, or the attach) is in the trace already. */
+    } else if (s->cancelled) {
+        trace_note(t, "interrupted (SIGINT) before it was ready: pid %d was killed", (int)s->pid);
     } else {
-        struct strbuf args = {0};
-        for (int k = 0; k < argc && k < 8; k++) {
-            cleanup_free char *q = str_quoted(argv[k]);
-            sb_printf(&args, "%s%s", k ? ", " : "", q);
+        trace_exec(s, child_failed, stage[1], t);
+    }
+    if (child_failed) {
+        s->out.failed = stage[0];
+        return stage[1];
+    }
+    return failed;
+}
+
+/* After the foreground program: the terminal back to nslab, however it
+ * ended, stopped or failed to start (the shell checks again before it
+ * reads its next line), and after the ^C or ^Z the terminal echoed, a new
+ * line (as bash). */
+static void spawn_tty_back(struct subj_ctx *cx, const struct spawn_run *s, bool ran)
+{
+    tcsetpgrp(0, cx->shell_pgrp);
+    int st = s->out.status;
+    if (ran && (WIFSTOPPED(st) || (WIFSIGNALED(st) && (WTERMSIG(st) == SIGINT ||
+                                                       WTERMSIG(st) == SIGQUIT))))
+        if (write(1, "\n", 1) < 0) {
+            /* the terminal is gone: nothing to tidy */
         }
-        if (argc > 8)
-            sb_append(&args, ", ...");
-        if (builtin)
-            trace_add(&rep->trace, "execveat", n == (ssize_t)sizeof stage ? -1 : 0, exec_err, 0,
-                      "nslab's own binary, [%s] (builtin %s)", sb_str(&args), argv[0]);
-        else
-            trace_add(&rep->trace, "execvp", n == (ssize_t)sizeof stage ? -1 : 0, exec_err, 0,
-                      "\"%s\", [%s]", argv[0], sb_str(&args));
-        sb_free(&args);
-    }
+}
 
-    rep->i[0] = pid;
-    if (n == (ssize_t)sizeof stage || failed) {
-        /* The child never ran the program: reap it here, no event. */
-        kill(pid, SIGKILL);
-        /* Not when cancelled: a frozen child cannot die yet; the subject's
+/* Start the child and see it ready; 0, or the errno of what failed. */
+static int spawn_start(struct subj_ctx *cx, struct spawn_run *s, struct subj_rep *rep)
+{
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+    int err = spawn_pipes(s);
+    if (err) {
+        s->out.failed = SPAWN_FAILED_START;
+        return err;
+    }
+    s->pid = spawn_clone(cx, s, &rep->trace);
+    int clone_err = errno;
+    close_pair_end(&s->tr[1]);
+    if (s->pid < 0) {
+        s->out.failed = SPAWN_FAILED_START;
+        return clone_err;
+    }
+    close_pair_end(&s->go[0]);
+    close_pair_end(&s->ex[1]);
+    close_pair_end(&s->cap[1]);
+    if (s->a.flags & (CLONE_NEWNS | CLONE_NEWUTS))
+        spawn_note_ns(cx, s);
+    int failed = spawn_place(cx, s, uid, gid, rep);
+    failed = spawn_release(cx, s, failed);
+    spawn_read_setup(cx, s, &rep->trace);
+    failed = spawn_ready(cx, s, failed, &rep->trace);
+    s->out.pid = s->pid;
+    if (failed) {
+        /* The child never ran the program: reap it here, no event. Not
+         * when cancelled: a frozen child cannot die yet; the subject's
          * loop reaps it when it does. */
-        if (!cancelled)
-            waitpid(pid, NULL, 0);
-        rep->ret = -1;
-        rep->err = n == (ssize_t)sizeof stage ? exec_err : failed;
-        goto out;
+        kill(s->pid, SIGKILL);
+        if (!s->cancelled)
+            waitpid(s->pid, NULL, 0);
     }
+    return failed;
+}
 
-    if (io == SPAWN_JOB && builtin &&
-        (strcmp(argv[0], "sleep") == 0 || strcmp(argv[0], "init") == 0))
-        wait_until_asleep(cx, pid);
-    if (io != SPAWN_JOB) {
-        int st = wait_foreground(cx, pid, io, io == SPAWN_CAPTURE ? cap[0] : -1, &rep->data);
-        rep->i[1] = st;
+void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
+{
+    struct spawn_run s = {.go = {-1, -1}, .ex = {-1, -1}, .cap = {-1, -1}, .tr = {-1, -1}};
+    if (spawn_unpack(m, &s) < 0) {
+        rep->ret = -1;
+        rep->err = EINVAL;
+        s.out.failed = SPAWN_FAILED_START;
+        subj_rep_set(rep, &s.out, sizeof s.out);
+        return;
     }
-    rep->ret = pid;
-out:
-    if (tty_given) {
-        /* Back to nslab, however the program ended, stopped or failed to
-         * start (the shell checks again before it reads its next line). */
-        tcsetpgrp(0, cx->shell_pgrp);
-        /* After the ^C or ^Z the terminal echoed, a new line (as bash). */
-        int st = (int)rep->i[1];
-        if (rep->ret > 0 && (WIFSTOPPED(st) || (WIFSIGNALED(st) && (WTERMSIG(st) == SIGINT ||
-                                                                    WTERMSIG(st) == SIGQUIT))))
-            if (write(1, "\n", 1) < 0) {
-                /* the terminal is gone: nothing to tidy */
-            }
+    int err = spawn_start(cx, &s, rep);
+    if (err) {
+        rep->ret = -1;
+        rep->err = err;
+    } else {
+        if (s.a.io == SPAWN_JOB && s.a.builtin &&
+            (strcmp(s.argv[0], "sleep") == 0 || strcmp(s.argv[0], "init") == 0))
+            wait_until_asleep(cx, s.pid);
+        if (s.a.io != SPAWN_JOB)
+            s.out.status = wait_foreground(cx, s.pid, s.a.io,
+                                           s.a.io == SPAWN_CAPTURE ? s.cap[0] : -1, &rep->data);
+        rep->ret = s.pid;
     }
+    if (s.tty_given)
+        spawn_tty_back(cx, &s, rep->ret > 0);
+    subj_rep_set(rep, &s.out, sizeof s.out);
     for (int k = 0; k < 2; k++) {
-        if (go[k] >= 0)
-            close(go[k]);
-        if (ex[k] >= 0)
-            close(ex[k]);
-        if (cap[k] >= 0)
-            close(cap[k]);
-        if (tr[k] >= 0)
-            close(tr[k]);
+        close_pair_end(&s.go[k]);
+        close_pair_end(&s.ex[k]);
+        close_pair_end(&s.cap[k]);
+        close_pair_end(&s.tr[k]);
     }
 }

@@ -17,9 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "session/cgroups.h"
 #include "bench.h"
-#include "render/render.h"
 #include "i18n.h"
 
 
@@ -36,8 +34,16 @@ struct wire_hdr {
     uint32_t tracelen;
     uint32_t datalen;
     uint32_t bodylen;
-    int64_t i[SUBJ_NI];
+    uint32_t nargs; /* request: the fixed part's length; reply: the out part's */
+    unsigned char args[SUBJ_OUT_MAX > SUBJ_ARGS_MAX ? SUBJ_OUT_MAX : SUBJ_ARGS_MAX];
 };
+
+
+
+
+
+
+
 
 static int write_all(int fd, const void *buf, size_t len)
 {
@@ -197,21 +203,7 @@ static int recv_hdr(int sock, struct wire_hdr *h, int *fds, int *nfd)
 /* The subject's side.                                                     */
 
 
-static void send_event(int evt, int kind, pid_t pid, int status)
-{
-    struct subj_event ev = {.kind = kind, .pid = pid, .status = status};
-    if (send(evt, &ev, sizeof ev, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
-        /* The shell is gone or flooded: nothing useful to do. */
-    }
-}
 
-void subj_child_event(struct subj_ctx *cx, pid_t pid, int status)
-{
-    int kind = WIFSTOPPED(status)     ? EV_STOPPED
-               : WIFCONTINUED(status) ? EV_CONTINUED
-                                      : EV_EXITED;
-    send_event(cx->evt, kind, pid, status);
-}
 
 static void reap_children(struct subj_ctx *cx)
 {
@@ -247,24 +239,6 @@ static char **split_strings(const char *body, uint32_t len, uint32_t nstr)
     return v;
 }
 
-int subj_write_id_map(struct subj_ctx *cx, struct trace *t, const char *who, uid_t uid, gid_t gid)
-{
-    char path[300], val[64];
-    const struct nsl_paths *paths = &cx->sh->paths;
-    int failed = 0;
-    /* gid_map can only be written by an unprivileged user after setgroups
-     * is denied (user_namespaces(7)). */
-    if (sys_write_file(t, proc_path(paths, path, sizeof path, "%s/setgroups", who), "deny") < 0 &&
-        errno != ENOENT)
-        failed = errno;
-    snprintf(val, sizeof val, "0 %u 1", (unsigned)uid);
-    if (sys_write_file(t, proc_path(paths, path, sizeof path, "%s/uid_map", who), val) < 0)
-        failed = errno;
-    snprintf(val, sizeof val, "0 %u 1", (unsigned)gid);
-    if (sys_write_file(t, proc_path(paths, path, sizeof path, "%s/gid_map", who), val) < 0)
-        failed = errno;
-    return failed;
-}
 
 static const subj_op_fn subj_ops[] = {
 #define SUBJ_OP_ROW(name, fn) [SOP_##name] = fn,
@@ -287,11 +261,16 @@ static int subject_serve_one(struct subj_ctx *cx)
     if (!str)
         return -1;
 
-    struct subj_rep rep = {0};
+    cleanup_subj_rep struct subj_rep rep = {0};
     if (h.op == SOP_EXIT)
         _exit(0);
-    struct subj_msg m = {.op = h.op, .nstr = (int)h.nstr, .str = str, .nfd = nfd, .fd = fds};
-    memcpy(m.i, h.i, sizeof m.i);
+    struct subj_msg m = {.op = h.op,
+                         .nargs = h.nargs <= SUBJ_ARGS_MAX ? h.nargs : SUBJ_ARGS_MAX,
+                         .args = h.args,
+                         .nstr = (int)h.nstr,
+                         .str = str,
+                         .nfd = nfd,
+                         .fd = fds};
     if (h.op > SOP_NONE && h.op < ARRAY_SIZE(subj_ops) && subj_ops[h.op]) {
         subj_ops[h.op](cx, &m, &rep);
     } else {
@@ -303,15 +282,14 @@ static int subject_serve_one(struct subj_ctx *cx)
 
     struct strbuf tb = {0};
     trace_pack(&rep.trace, &tb);
-    struct wire_hdr r = {.op = h.op, .ret = rep.ret, .err = rep.err};
-    memcpy(r.i, rep.i, sizeof r.i);
+    struct wire_hdr r = {.op = h.op, .ret = rep.ret, .err = rep.err, .nargs = (uint32_t)rep.nout};
+    memcpy(r.args, rep.out, rep.nout);
     r.tracelen = (uint32_t)tb.len;
     r.datalen = (uint32_t)rep.data.len;
     struct iovec out[2] = {{.iov_base = tb.buf, .iov_len = tb.len},
                            {.iov_base = rep.data.buf, .iov_len = rep.data.len}};
     int rc = send_msg(cx->ctl, &r, NULL, 0, out, 2);
     sb_free(&tb);
-    subj_rep_free(&rep);
     return rc;
 }
 
@@ -524,11 +502,6 @@ void subject_stop(struct nsl *sh, struct trace *t)
     end_orphans(sh, t);
 }
 
-void subj_rep_free(struct subj_rep *rep)
-{
-    trace_free(&rep->trace);
-    sb_free(&rep->data);
-}
 
 int subject_call(struct nsl *sh, const struct subj_req *rq, struct subj_rep *rep,
                  struct nsl_err *e)
@@ -550,8 +523,8 @@ int subject_call(struct nsl *sh, const struct subj_req *rq, struct subj_rep *rep
         sb_appendc(&body, '\0');
     }
     struct wire_hdr h = {.op = rq->op, .nstr = (uint32_t)rq->nstr, .nfd = (uint32_t)rq->nfd,
-                         .bodylen = (uint32_t)body.len};
-    memcpy(h.i, rq->i, sizeof h.i);
+                         .bodylen = (uint32_t)body.len, .nargs = (uint32_t)rq->nargs};
+    memcpy(h.args, rq->args, rq->nargs);
     struct iovec more = {.iov_base = body.buf, .iov_len = body.len};
     int rc = send_msg(sh->subj.ctl, &h, rq->fd, rq->nfd, &more, 1);
     sb_free(&body);
@@ -578,15 +551,17 @@ int subject_call(struct nsl *sh, const struct subj_req *rq, struct subj_rep *rep
             cancelled = true;
             kill(sh->subj.pid, SIGUSR1);
         }
+        /* Events that come meanwhile go where the session said; without
+         * it, they wait in the socket. */
         struct pollfd p[2] = {{.fd = sh->subj.ctl, .events = POLLIN},
                               {.fd = sh->subj.evt, .events = POLLIN}};
-        int r = poll_spin_timeout(p, 2, SUBJ_SPIN_NS, 200);
+        int r = poll_spin_timeout(p, sh->subj.on_event ? 2 : 1, SUBJ_SPIN_NS, 200);
         if (r < 0 && errno != EINTR)
             return nsl_fail_errno(e, errno, "poll");
         if (r <= 0)
             continue;
-        if (p[1].revents & POLLIN)
-            events_poll(sh, 0);
+        if (sh->subj.on_event && (p[1].revents & POLLIN))
+            subject_events_read(sh, 0, sh->subj.on_event);
         if (p[0].revents)
             break;
     }
@@ -611,87 +586,18 @@ int subject_call(struct nsl *sh, const struct subj_req *rq, struct subj_rep *rep
         return nsl_fail(e, EPROTO, "malformed reply from the subject process");
     rep->ret = r.ret;
     rep->err = r.err;
-    memcpy(rep->i, r.i, sizeof rep->i);
+    rep->nout = r.nargs <= SUBJ_OUT_MAX ? r.nargs : SUBJ_OUT_MAX;
+    memcpy(rep->out, r.args, rep->nout);
     trace_extend(&sh->step.trace, &rep->trace);
     BENCH_STOP(sh, t0);
     return 0;
 }
 
 /* ---------------------------------------------------------------------- */
-/* Events and jobs.                                                        */
+/* Events, as they come.                                                   */
 
-static void evq_push(struct nsl *sh, const struct subj_event *ev)
-{
-    struct strbuf line = {0};
-    struct render_ctx rc = render_ctx_of(sh);
-    render_event_text(&rc, ev, job_by_pid(sh, ev->pid), &line, false);
-    char **slot = &sh->evlog[sh->evseq++ % EVLOG_SIZE];
-    free(*slot);
-    *slot = sb_steal(&line);
-    if (sh->evq_n == sh->evq_cap) {
-        sh->evq_cap = sh->evq_cap ? sh->evq_cap * 2 : 8;
-        sh->evq = xrealloc(sh->evq, sh->evq_cap * sizeof *sh->evq);
-    }
-    sh->evq[sh->evq_n++] = *ev;
-}
-
-#define EARLY_MAX 16
-
-void events_init_gone(struct nsl *sh, pid_t pid)
-{
-    struct subj_event note = {.kind = EV_TEXT, .pid = pid};
-    snprintf(note.text, sizeof note.text, "%s",
-             _("was PID 1 of the PID namespace `unshare pid` made, and has exited: that namespace "
-               "is gone, no process can start in it any more (`reset` starts a fresh subject)"));
-    evq_push(sh, &note);
-}
-
-static void event_apply(struct nsl *sh, const struct subj_event *ev)
-{
-    struct job *j = job_by_pid(sh, ev->pid);
-    if (ev->kind == EV_TEXT) {
-        evq_push(sh, ev);
-        return;
-    }
-    if (!j) {
-        /* A job being spawned right now, or a foreground child, or an old
-         * subject's: keep the last few for job_add to claim. */
-        if (sh->nearly == EARLY_MAX) {
-            memmove(sh->early, sh->early + 1, (EARLY_MAX - 1) * sizeof *sh->early);
-            sh->nearly--;
-        }
-        if (!sh->early)
-            sh->early = xcalloc(EARLY_MAX, sizeof *sh->early);
-        sh->early[sh->nearly++] = *ev;
-        return;
-    }
-    switch (ev->kind) {
-    case EV_EXITED:
-        if (WIFSIGNALED(ev->status)) {
-            j->state = JOB_KILLED;
-            j->status = WTERMSIG(ev->status);
-        } else {
-            j->state = JOB_EXITED;
-            j->status = WEXITSTATUS(ev->status);
-        }
-        break;
-    case EV_STOPPED:
-        j->state = JOB_STOPPED;
-        j->status = WSTOPSIG(ev->status);
-        break;
-    case EV_CONTINUED:
-        j->state = JOB_RUNNING;
-        break;
-    }
-    evq_push(sh, ev);
-    if (ev->kind == EV_EXITED && j->pending_init)
-        events_init_gone(sh, j->pid);
-    struct subj_event oom;
-    if (cgroups_oom_note(sh, ev, &oom)) /* "OOM kill in mem1: ..." */
-        evq_push(sh, &oom);
-}
-
-int events_poll(struct nsl *sh, int timeout_ms)
+int subject_events_read(struct nsl *sh, int timeout_ms,
+                        void (*deliver)(struct nsl *sh, const struct subj_event *ev))
 {
     int handled = 0;
     if (sh->subj.evt < 0)
@@ -728,94 +634,9 @@ int events_poll(struct nsl *sh, int timeout_ms)
             memcpy(&cred, CMSG_DATA(c), sizeof cred);
             ev.pid = cred.pid;
         }
-        event_apply(sh, &ev);
+        deliver(sh, &ev);
         handled++;
     }
-}
-
-void events_drop(struct nsl *sh, pid_t pid, int kind)
-{
-    size_t w = 0;
-    for (size_t k = 0; k < sh->evq_n; k++)
-        if (!(sh->evq[k].pid == pid && sh->evq[k].kind == kind))
-            sh->evq[w++] = sh->evq[k];
-    sh->evq_n = w;
-}
-
-void events_flush(struct nsl *sh)
-{
-    for (size_t k = 0; k < sh->evq_n; k++)
-        render_event(sh, &sh->evq[k]);
-    sh->evq_n = 0;
-}
-
-struct job *job_add(struct nsl *sh, pid_t pid, const char *cmd)
-{
-    struct jobs *js = &sh->jobs;
-    if (js->n == js->cap) {
-        js->cap = js->cap ? js->cap * 2 : 8;
-        js->v = xrealloc(js->v, js->cap * sizeof *js->v);
-    }
-    struct job *j = &js->v[js->n++];
-    memset(j, 0, sizeof *j);
-    j->id = ++js->next_id;
-    j->pid = pid;
-    j->cmd = xstrdup(cmd);
-    j->state = JOB_RUNNING;
-    /* Its exit may have come before it was a job (it ended at once). */
-    for (size_t k = 0; k < sh->nearly; k++) {
-        if (sh->early[k].pid != pid)
-            continue;
-        struct subj_event ev = sh->early[k];
-        memmove(sh->early + k, sh->early + k + 1, (sh->nearly - k - 1) * sizeof *sh->early);
-        sh->nearly--;
-        event_apply(sh, &ev);
-        break;
-    }
-    return j;
-}
-
-struct job *job_find(struct nsl *sh, int id)
-{
-    for (size_t k = 0; k < sh->jobs.n; k++)
-        if (sh->jobs.v[k].id == id)
-            return &sh->jobs.v[k];
-    return NULL;
-}
-
-struct job *job_by_pid(struct nsl *sh, pid_t pid)
-{
-    for (size_t k = 0; k < sh->jobs.n; k++)
-        if (sh->jobs.v[k].pid == pid)
-            return &sh->jobs.v[k];
-    return NULL;
-}
-
-void jobs_free(struct nsl *sh)
-{
-    for (size_t k = 0; k < sh->jobs.n; k++)
-        free(sh->jobs.v[k].cmd);
-    free(sh->jobs.v);
-    memset(&sh->jobs, 0, sizeof sh->jobs);
-}
-
-const char *job_state_text(const struct job *j, char *buf, size_t size)
-{
-    switch (j->state) {
-    case JOB_RUNNING:
-        snprintf(buf, size, "running");
-        break;
-    case JOB_STOPPED:
-        snprintf(buf, size, "stopped by SIG%s", signal_name(j->status));
-        break;
-    case JOB_EXITED:
-        snprintf(buf, size, "exited %d", j->status);
-        break;
-    case JOB_KILLED:
-        snprintf(buf, size, "killed by SIG%s", signal_name(j->status));
-        break;
-    }
-    return buf;
 }
 
 void shell_reap_orphans(struct nsl *sh)

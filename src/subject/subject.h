@@ -14,29 +14,9 @@
 
 #include "nslab.h"
 
-/* The operations the subject performs, each implemented beside its
- * mechanism (op_* in src/cmd/ and src/spawn.c). One row per operation:
- *   UNSHARE  i[0] CLONE flags, i[1] mount propagation (MS_*) or 0, i[2] map root
- *   SETNS    fd[k] with i[k] = nstype, str[k] = the path shown in the trace
- *   UTS      i[0]: 0 read, 1 set hostname, 2 set domainname; str[0] name
- *   SPAWN    i[0] CLONE flags, i[1] enum spawn_io, i[2] map root, i[3] builtin,
- *            i[4] number of cgroup.procs paths at the end of str (spawn --cg: the
- *            subject writes the child's PID to each before releasing it),
- *            str = argv, then those paths; reply i[2]: which path (1-based) refused,
- *            i[3], i[4]: the inodes of the child's mnt and uts namespaces, read
- *            before it ran (for the namespaces the session made)
- *   KILL_INSIDE  fd[0] the target's PID namespace, i[0] the target's PID in it,
- *            i[1] the signal; str[0] the path shown in the trace
- *   MOUNT    i[0] enum mount_verb (cmd_mount.c), i[1] recursive or umount2 flags,
- *            i[2] enum mount_prop, i[3] allow host changes; str = the verb's
- *            arguments, then the IDs of the mounts the session made in the
- *            host's namespace ("12 40"), then the inodes of the mount
- *            namespaces the session made; reply data: JSON of struct mount_result
- *   IPC      i[0]: 0 create (i[1] enum ipc_kind, i[2] key, 0 for IPC_PRIVATE),
- *            1 read /proc/sysvipc/{msg,shm,sem} (data: the three, NUL between)
- *   TIME     i[0]: 0 read the subject's clocks (i[0..3] mono s/ns, boot s/ns),
- *            1 write timens_offsets (i[1] clockid, i[2] seconds)
- *   NET      i[0] enum net_op; str[] device names, address; fd[0] peer netns */
+/* The operations the subject performs, each in its own file beside its
+ * typed request and reply (src/subject/op_*.c; struct X_req and X_rep in
+ * subject/ops.h, with the packing beside the operation). One row each. */
 #define SUBJECT_OPS(X)                                                                             \
     X(UNSHARE, op_unshare)                                                                         \
     X(SETNS, op_setns)                                                                             \
@@ -56,21 +36,23 @@ enum subj_op {
     SOP_EXIT, /* end the subject */
 };
 
-enum spawn_io {
-    SPAWN_JOB,      /* background job: stdin /dev/null, own process group */
-    SPAWN_TTY,      /* foreground: gets the terminal, subject waits for it */
-    SPAWN_CAPTURE,  /* foreground: stdout+stderr captured into the reply */
-    SPAWN_INHERIT,  /* foreground, stdin /dev/null, output inherited (scripts) */
-};
-
-#define SUBJ_NI 10
 #define SUBJ_MAXFD 8
+#define SUBJ_ARGS_MAX 64 /* the fixed part of a request (struct X_req's numbers) */
+#define SUBJ_OUT_MAX 160 /* the fixed part of a reply (struct X_rep) */
 
+/* A request as it goes on the wire: the op's fixed part (its struct's
+ * numbers, copied as they are: both sides are the same binary), the strings
+ * it names (borrowed, in the order its pack function gives), and the file
+ * descriptors it passes. Built by the op's X_req_pack(); freed with
+ * subj_req_free() (cleanup_subj_req). */
 struct subj_req {
     enum subj_op op;
-    int64_t i[SUBJ_NI];
-    int nstr;
-    const char *const *str;
+    size_t nargs;
+    unsigned char args[SUBJ_ARGS_MAX];
+    int nstr, capstr;
+    const char **str;
+    char *owned[4]; /* strings the pack function made, freed with the request */
+    int nowned;
     int nfd;
     int fd[SUBJ_MAXFD];
     /* The /proc/PID/ns slots of the subject this request can change (bits
@@ -78,14 +60,30 @@ struct subj_req {
      * it reads only those again; 0 (the default): any of them. */
     unsigned ns_changes;
 };
+void subj_req_init(struct subj_req *rq, enum subj_op op, const void *args, size_t nargs);
+void subj_req_str(struct subj_req *rq, const char *s);
+/* Add a string the request owns from now on (made by the pack function). */
+void subj_req_str_own(struct subj_req *rq, char *s);
+void subj_req_free(struct subj_req *rq);
+#define cleanup_subj_req __attribute__((cleanup(subj_req_free)))
 
+/* The reply: ret and err, the op's fixed part (struct X_rep, which names
+ * the stage that failed), the trace (for showing only), and data (output
+ * text, captured output, or the op's variable part). */
 struct subj_rep {
     int ret;
     int err;
-    int64_t i[SUBJ_NI];
+    size_t nout;
+    unsigned char out[SUBJ_OUT_MAX];
     struct trace trace;
-    struct strbuf data; /* output text, captured output, or error sentence */
+    struct strbuf data;
 };
+/* Copy the fixed part in (subject side) or out (shell side; zeroes what
+ * the reply did not carry). */
+void subj_rep_set(struct subj_rep *rep, const void *out, size_t n);
+void subj_rep_get(const struct subj_rep *rep, void *out, size_t n);
+void subj_rep_free(struct subj_rep *rep);
+#define cleanup_subj_rep __attribute__((cleanup(subj_rep_free)))
 
 /* Subject side: what an operation receives. */
 struct subj_ctx {
@@ -96,12 +94,15 @@ struct subj_ctx {
 
 struct subj_msg {
     enum subj_op op;
-    int64_t i[SUBJ_NI];
+    size_t nargs;
+    const unsigned char *args;
     int nstr;
     char **str;
     int nfd;
     int *fd;
 };
+/* Subject side: the fixed part into out (zeroed when the message is short). */
+void subj_msg_args(const struct subj_msg *m, void *out, size_t n);
 
 typedef void (*subj_op_fn)(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep);
 #define SUBJ_OP_DECL(name, fn) void fn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep);
@@ -116,6 +117,10 @@ SUBJECT_OPS(SUBJ_OP_DECL)
 typedef int (*subj_helper_fn)(struct subj_ctx *cx, void *arg, struct trace *t, struct strbuf *data);
 int subj_helper(struct subj_ctx *cx, struct subj_rep *rep, subj_helper_fn fn, void *arg);
 
+/* Subject side, in a new child: no signal blocked, every one at its
+ * default. */
+void subj_reset_signals(void);
+
 /* Subject side: report a child's wait status to the shell as an event. */
 void subj_child_event(struct subj_ctx *cx, pid_t pid, int status);
 
@@ -123,14 +128,8 @@ void subj_child_event(struct subj_ctx *cx, pid_t pid, int status);
  * PID) after denying setgroups; returns 0 or the errno of a failed write. */
 int subj_write_id_map(struct subj_ctx *cx, struct trace *t, const char *who, uid_t uid, gid_t gid);
 
-/* An event from the subject or a builtin child. */
-enum subj_event_kind {
-    EV_EXITED = 1, /* pid, status = wait status */
-    EV_STOPPED,
-    EV_CONTINUED,
-    EV_TEXT, /* pid, text: a builtin's report ("reaped pid 7 (exit 0)") */
-};
-
+/* An event from the subject or a builtin child (kinds: enum subj_event_kind,
+ * nslab.h), as it travels on the event socket. */
 struct subj_event {
     int32_t kind;
     int32_t pid;
@@ -138,39 +137,25 @@ struct subj_event {
     char text[240];
 };
 
-/* Tell, as an event line, that pid was PID 1 of the PID namespace `unshare
- * pid` left pending, and that it has exited: the namespace is gone. */
-void events_init_gone(struct nsl *sh, pid_t pid);
-
 int subject_start(struct nsl *sh, struct nsl_err *e);
 /* Kill the subject and every job (traced into t, which may be NULL); reap them. */
 void subject_stop(struct nsl *sh, struct trace *t);
 bool subject_alive(struct nsl *sh);
 
-/* Send a request and wait for the reply, handling events meanwhile. The
- * reply's trace is appended to the current step's trace. 0, or -1 with e
+/* Send a request and wait for the reply, handing the events that come
+ * meanwhile to sh->subj.on_event (the session's hook; without one they
+ * wait in the socket). The reply's trace is appended to the current step's
+ * trace. 0, or -1 with e
  * filled when the subject could not be reached (not when the call failed:
  * that is rep->ret / rep->err). */
 int subject_call(struct nsl *sh, const struct subj_req *rq, struct subj_rep *rep,
                  struct nsl_err *e);
-void subj_rep_free(struct subj_rep *rep);
 
-/* Read pending events without blocking (timeout_ms 0) or wait up to
- * timeout_ms for at least one. Updates the job table and queues the event
- * lines for printing. Returns the number handled, -1 when interrupted. */
-int events_poll(struct nsl *sh, int timeout_ms);
-/* Forget queued events of one kind for pid (a command already told it). */
-void events_drop(struct nsl *sh, pid_t pid, int kind);
-/* Print (text) or emit (JSON) queued event lines. */
-void events_flush(struct nsl *sh);
-
-/* Jobs. */
-struct job *job_add(struct nsl *sh, pid_t pid, const char *cmd);
-struct job *job_find(struct nsl *sh, int id);
-struct job *job_by_pid(struct nsl *sh, pid_t pid);
-void jobs_free(struct nsl *sh);
-/* "running", "exited 0", "killed by SIGKILL". */
-const char *job_state_text(const struct job *j, char *buf, size_t size);
+/* Read the events waiting on the event socket, without blocking
+ * (timeout_ms 0) or waiting up to timeout_ms for the first, and hand each
+ * to deliver (the session's). Returns how many, -1 when interrupted. */
+int subject_events_read(struct nsl *sh, int timeout_ms,
+                        void (*deliver)(struct nsl *sh, const struct subj_event *ev));
 
 /* The body of a spawned builtin (runs in the child). */
 typedef int (*builtin_fn)(int argc, char **argv, int evt_fd);

@@ -19,6 +19,7 @@
 #include "observe/observe.h"
 #include "render/render.h"
 #include "subject/subject.h"
+#include "session/jobs.h"
 
 /* The host's inodes as on a typical machine. */
 static const ino_t host_ino[NS_NSLOTS] = {
@@ -69,10 +70,10 @@ static cJSON *step_json(struct nsl *sh, const struct snapshot *before, const str
     return render_step_json(&rc, &sh->step, &obs);
 }
 
-static cJSON *event_json(struct nsl *sh, const struct subj_event *ev)
+static cJSON *event_json(struct nsl *sh, const struct nsl_event *ev)
 {
     struct render_ctx rc = render_ctx_of(sh);
-    return render_event_json(&rc, ev, job_by_pid(sh, ev->pid));
+    return render_event_json(&rc, ev);
 }
 
 /* A snapshot of the subject: the host's namespaces, except what the
@@ -469,9 +470,11 @@ static void test_json_pid_ino(void **state)
 static void test_events(void **state)
 {
     struct nsl *sh = *state;
-    job_add(sh, 4243, "sleep 30");
+    struct job *j = job_add(sh, 4243, "sleep 30");
 
-    struct subj_event ev = {.kind = EV_EXITED, .pid = 4243, .status = W_EXITCODE(3, 0)};
+    /* An event is queued with its job resolved (session/events.c). */
+    struct nsl_event ev = {.kind = EV_EXITED, .pid = 4243, .status = W_EXITCODE(3, 0),
+                           .job = j->id, .cmd = j->cmd};
     cJSON *o = event_json(sh, &ev);
     keys_are(o, "event", "job", "pid", "status", (char *)NULL);
     assert_string_equal(str(o, "event"), "exited");
@@ -503,8 +506,7 @@ static void test_events(void **state)
     cJSON_Delete(o);
 
     /* A process that is no job (an orphan reaped by init): no "job". */
-    struct subj_event text = {.kind = EV_TEXT, .pid = 999};
-    snprintf(text.text, sizeof text.text, "reaped pid 7 (exit 0)");
+    struct nsl_event text = {.kind = EV_TEXT, .pid = 999, .text = "reaped pid 7 (exit 0)"};
     o = event_json(sh, &text);
     keys_are(o, "event", "pid", "text", (char *)NULL);
     assert_string_equal(str(o, "event"), "report");

@@ -195,10 +195,12 @@ static void test_render_without_shell(void **state)
     assert_non_null(strstr(sb_str(&out), "cgroup box (pids, v2)"));
     assert_non_null(strstr(sb_str(&out), "procs self %1 pid@2"));
 
-    /* An event of the job names it; the caller found the job. */
-    struct subj_event ev = {.kind = EV_EXITED, .pid = 4300, .status = 0};
+    /* An event of the job names it (the session resolved the job when it
+     * queued the event). */
+    struct nsl_event ev = {.kind = EV_EXITED, .pid = 4300, .status = 0, .job = 1,
+                           .cmd = (char *)"sleep 9"};
     sb_reset(&out);
-    render_event_text(&rc, &ev, rc_job(&rc, ev.pid), &out, true);
+    render_event_text(&rc, &ev, &out, true);
     assert_string_equal(sb_str(&out), "[%1 sleep 9] exited with status 0");
     sb_free(&out);
     labels_free(&labels);

@@ -151,7 +151,22 @@ struct remover {
     const char *rescue; /* where the calling process goes if it is inside */
     bool kill;
     struct trace *t;
+    /* cg_sweep_report's caller: each verdict as data. */
+    cg_sweep_fn report;
+    void *report_ctx;
 };
+
+/* A sweep's verdict on a session parent: a TRACE_NOTE "kept session: DIR
+ * (WHY)" (removed, stale) for showing, and the data for the caller. */
+static void sweep_tell(const struct remover *rm, enum cg_sweep_verdict v, const char *dir,
+                       const char *why)
+{
+    static const char *const words[] = {[CG_SWEEP_REMOVED] = "removed", [CG_SWEEP_KEPT] = "kept",
+                                        [CG_SWEEP_STALE] = "stale"};
+    trace_note(rm->t, "%s session: %s (%s)", words[v], dir, why);
+    if (rm->report)
+        rm->report(rm->report_ctx, v, dir, why);
+}
 
 static bool pids_have(const pid_t *pids, size_t n, pid_t pid)
 {
@@ -773,17 +788,18 @@ static int sweep_dir(const struct remover *rm, const char *dir, pid_t self, int 
             close(fd);
             continue;
         }
+        cleanup_free char *path = xasprintf("%s/%s", dir, de->d_name);
         if (locked_elsewhere(rm->paths, st.st_ino, st.st_dev)) {
-            trace_note(rm->t, "kept session: %s/%s (a lock is held on an inode of its number "
-                              "through another mount: a session of another cgroup namespace?)",
-                       dir, de->d_name);
+            sweep_tell(rm, CG_SWEEP_KEPT, path, "a lock is held on an inode of its number "
+                                                "through another mount: a session of another "
+                                                "cgroup namespace?");
             close(fd);
             continue;
         }
         enum pid_says says = session_pid(rm->paths, pid, st.st_ctime, why, sizeof why);
         if (says != PID_NONE) {
             if (says == PID_OLDER)
-                trace_note(rm->t, "kept session: %s/%s (%s)", dir, de->d_name, why);
+                sweep_tell(rm, CG_SWEEP_KEPT, path, why);
             close(fd);
             continue;
         }
@@ -804,13 +820,13 @@ static int sweep_dir(const struct remover *rm, const char *dir, pid_t self, int 
             int err = errno;
             if (ret == 0)
                 nsl_fail_errno(e, err, "%s is not this user's to remove", stale[i].path);
-            trace_note(rm->t, "stale session: %s (%s)", stale[i].path, stale[i].why);
+            sweep_tell(rm, CG_SWEEP_STALE, stale[i].path, stale[i].why);
             ret = -1;
         } else if (remove_tree(rm, stale[i].path, ret == 0 ? e : NULL) < 0) {
-            trace_note(rm->t, "stale session: %s (%s)", stale[i].path, stale[i].why);
+            sweep_tell(rm, CG_SWEEP_STALE, stale[i].path, stale[i].why);
             ret = -1;
         } else {
-            trace_note(rm->t, "removed session: %s (%s)", stale[i].path, stale[i].why);
+            sweep_tell(rm, CG_SWEEP_REMOVED, stale[i].path, stale[i].why);
             (*count)++;
         }
         close(stale[i].fd);
@@ -823,6 +839,13 @@ static int sweep_dir(const struct remover *rm, const char *dir, pid_t self, int 
 
 int cg_sweep(const struct cg_layout *L, const struct nsl_paths *paths, const struct cg_sys *sys,
              pid_t self, struct trace *t, struct nsl_err *e)
+{
+    return cg_sweep_report(L, paths, sys, self, t, NULL, NULL, e);
+}
+
+int cg_sweep_report(const struct cg_layout *L, const struct nsl_paths *paths,
+                    const struct cg_sys *sys, pid_t self, struct trace *t, cg_sweep_fn report,
+                    void *report_ctx, struct nsl_err *e)
 {
     struct cg_pid_dirs *own = xcalloc(1, sizeof *own);
     if (cg_pid_dirs(L, paths, 0, own, NULL) < 0)
@@ -838,7 +861,9 @@ int cg_sweep(const struct cg_layout *L, const struct nsl_paths *paths, const str
                                  .paths = paths,
                                  .rescue = dirs[i],
                                  .kill = true,
-                                 .t = t};
+                                 .t = t,
+                                 .report = report,
+                                 .report_ctx = report_ctx};
             if (sweep_dir(&rm, dirs[i], self, &count, ret == 0 ? e : NULL) < 0)
                 ret = -1;
         }

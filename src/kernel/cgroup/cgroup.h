@@ -253,6 +253,13 @@ int cg_session_cleanup(struct cg_session *s, struct trace *t, struct nsl_err *e)
  * Returns how many were removed, or -1 (after trying them all). */
 int cg_sweep(const struct cg_layout *L, const struct nsl_paths *paths, const struct cg_sys *sys,
              pid_t self, struct trace *t, struct nsl_err *e);
+/* The same, telling each verdict (the DIR and WHY of its note) to report
+ * as data, so the caller need not read the notes back. */
+enum cg_sweep_verdict { CG_SWEEP_REMOVED, CG_SWEEP_KEPT, CG_SWEEP_STALE };
+typedef void (*cg_sweep_fn)(void *ctx, enum cg_sweep_verdict v, const char *dir, const char *why);
+int cg_sweep_report(const struct cg_layout *L, const struct nsl_paths *paths,
+                    const struct cg_sys *sys, pid_t self, struct trace *t, cg_sweep_fn report,
+                    void *report_ctx, struct nsl_err *e);
 
 /* Any cgroup's files, e.g. the subject's own: dir in hierarchy hier. */
 int cg_stats_read(const struct cg_layout *L, int hier, const char *dir, enum cg_ctrl ctrl,

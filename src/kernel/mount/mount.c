@@ -136,7 +136,9 @@ static size_t ids_missing(const struct mount_table *a, const struct mount_table 
 static void result_fill(struct mount_result *r, const char *target,
                         const struct mount_table *before, const struct mount_table *after)
 {
+    enum mount_stage failed = r->failed;
     mount_result_free(r);
+    r->failed = failed;
     r->target = xstrdup(target);
     const struct mount_ent *b = mount_table_find_target(before, target);
     const struct mount_ent *a = after ? mount_table_find_target(after, target) : NULL;
@@ -223,13 +225,17 @@ static int host_tables_read(const struct mount_ctx *c, struct mstep *s, struct n
 }
 
 static int step_begin(const struct mount_ctx *c, const char *verb, const char *path,
-                      struct mstep *s, struct nsl_err *e)
+                      struct mstep *s, struct mount_result *r, struct nsl_err *e)
 {
     s->path = realpath(path, NULL);
-    if (!s->path)
+    if (!s->path) {
+        r->failed = MOUNT_FAILED_TARGET;
         return nsl_fail_errno(e, errno, "cannot %s %s", verb, path);
-    if (mountinfo_read(c->paths, 0, &s->before, e) < 0)
+    }
+    if (mountinfo_read(c->paths, 0, &s->before, e) < 0) {
+        r->failed = MOUNT_FAILED_READ;
         return -1;
+    }
     /* Only a namespace the session made is its own; an unknown inode
      * counts as the host's: the guard fails closed. */
     s->guard.in_host_mntns = !ns_made(c, s->before.mntns);
@@ -240,17 +246,21 @@ static int step_begin(const struct mount_ctx *c, const char *verb, const char *p
 
 /* The guard, reading the host's tables first when the decision needs them. */
 static int step_guard(const struct mount_ctx *c, struct mstep *s, const struct guard_req *req,
-                      struct nsl_err *e)
+                      struct mount_result *r, struct nsl_err *e)
 {
-    if (host_guard_needs_host(&s->guard, &s->before, req) && host_tables_read(c, s, e) < 0)
+    if ((host_guard_needs_host(&s->guard, &s->before, req) && host_tables_read(c, s, e) < 0) ||
+        host_guard_check(&s->guard, &s->before, req, e) < 0) {
+        r->failed = MOUNT_FAILED_GUARD;
         return -1;
-    return host_guard_check(&s->guard, &s->before, req, e);
+    }
+    return 0;
 }
 
 static int step_end(const struct mount_ctx *c, struct mstep *s, struct mount_result *r,
                     struct nsl_err *e)
 {
     if (mountinfo_read(c->paths, 0, &s->after, e) < 0) {
+        r->failed = MOUNT_FAILED_READ;
         result_fill(r, s->path, &s->before, NULL);
         return -1;
     }
@@ -283,11 +293,13 @@ int mount_fs(const struct mount_ctx *c, const char *fstype, const char *source,
 {
     unsigned long flags;
     cleanup_free char *data = NULL;
-    if (mount_opts_parse(opts, &flags, &data, e) < 0)
+    if (mount_opts_parse(opts, &flags, &data, e) < 0) {
+        r->failed = MOUNT_FAILED_OPTIONS;
         return -1;
+    }
     struct mstep s = {0};
     int ret = -1;
-    if (step_begin(c, "mount on", target, &s, e) < 0)
+    if (step_begin(c, "mount on", target, &s, r, e) < 0)
         goto out;
     struct guard_req req = {.path = s.path};
     if (flags & MS_REMOUNT) {
@@ -297,7 +309,7 @@ int mount_fs(const struct mount_ctx *c, const char *fstype, const char *source,
         req.op = flags & MS_BIND ? MOUNT_OP_BIND : MOUNT_OP_MOUNT;
         req.mount = mount_table_find_containing(&s.before, s.path);
     }
-    if (step_guard(c, &s, &req, e) < 0)
+    if (step_guard(c, &s, &req, r, e) < 0)
         goto out;
     if (sys_mount(c->trace, source, s.path, fstype, flags, data) < 0) {
         int err = errno;
@@ -306,6 +318,7 @@ int mount_fs(const struct mount_ctx *c, const char *fstype, const char *source,
             hint = xasprintf(_("the kernel knows no filesystem type '%s' (see "
                                "/proc/filesystems)"), fstype);
         fail_call(e, err, hint, "mount %s on %s", fstype ? fstype : "(none)", s.path);
+        r->failed = MOUNT_FAILED_CALL;
         result_fill(r, s.path, &s.before, NULL);
         goto out;
     }
@@ -321,14 +334,16 @@ int mount_bind(const struct mount_ctx *c, const char *source, const char *target
     struct mstep s = {0};
     int ret = -1;
     cleanup_free char *src = realpath(source, NULL);
-    if (!src)
+    if (!src) {
+        r->failed = MOUNT_FAILED_SOURCE;
         return nsl_fail_errno(e, errno, "cannot bind-mount %s", source);
-    if (step_begin(c, "bind-mount on", target, &s, e) < 0)
+    }
+    if (step_begin(c, "bind-mount on", target, &s, r, e) < 0)
         goto out;
     struct guard_req req = {.op = MOUNT_OP_BIND,
                             .path = s.path,
                             .mount = mount_table_find_containing(&s.before, s.path)};
-    if (step_guard(c, &s, &req, e) < 0)
+    if (step_guard(c, &s, &req, r, e) < 0)
         goto out;
     if (sys_mount(c->trace, src, s.path, NULL, MS_BIND | (recursive ? MS_REC : 0), NULL) < 0) {
         int err = errno;
@@ -339,6 +354,7 @@ int mount_bind(const struct mount_ctx *c, const char *source, const char *target
                                "unbindable mount cannot be the source of a bind mount"),
                              src, from->id, from->target);
         fail_call(e, err, hint, "bind-mount of %s on %s", src, s.path);
+        r->failed = MOUNT_FAILED_CALL;
         result_fill(r, s.path, &s.before, NULL);
         goto out;
     }
@@ -369,16 +385,17 @@ int mount_umount(const struct mount_ctx *c, const char *target, int flags,
 {
     struct mstep s = {0};
     int ret = -1;
-    if (step_begin(c, "unmount", target, &s, e) < 0)
+    if (step_begin(c, "unmount", target, &s, r, e) < 0)
         goto out;
     const struct mount_ent *m = mount_table_find_target(&s.before, s.path);
     if (!m) {
         not_a_mount_point(&s, target, "umount removes a mount, and nothing is mounted there",
                           "", e);
+        r->failed = MOUNT_FAILED_NOT_MOUNT_POINT;
         goto out;
     }
     struct guard_req req = {.op = MOUNT_OP_UMOUNT, .path = s.path, .mount = m};
-    if (step_guard(c, &s, &req, e) < 0)
+    if (step_guard(c, &s, &req, r, e) < 0)
         goto out;
     if (sys_umount2(c->trace, s.path, flags) < 0) {
         int err = errno;
@@ -388,6 +405,7 @@ int mount_umount(const struct mount_ctx *c, const char *target, int flags,
                                    "first)")
                                : NULL,
                   "umount of %s", s.path);
+        r->failed = MOUNT_FAILED_CALL;
         result_fill(r, s.path, &s.before, NULL);
         goto out;
     }
@@ -402,7 +420,7 @@ int mount_set_propagation(const struct mount_ctx *c, enum mount_prop prop, const
 {
     struct mstep s = {0};
     int ret = -1;
-    if (step_begin(c, "change the propagation of", path, &s, e) < 0)
+    if (step_begin(c, "change the propagation of", path, &s, r, e) < 0)
         goto out;
     const struct mount_ent *m = mount_table_find_target(&s.before, s.path);
     if (!m) {
@@ -411,15 +429,17 @@ int mount_set_propagation(const struct mount_ctx *c, enum mount_prop prop, const
                                            path, path, mount_prop_name(prop), path);
         not_a_mount_point(&s, path,
                           "propagation belongs to mounts, not to directories", fix, e);
+        r->failed = MOUNT_FAILED_NOT_MOUNT_POINT;
         goto out;
     }
     struct guard_req req = {
         .op = MOUNT_OP_PROPAGATION, .recursive = recursive, .path = s.path, .mount = m};
-    if (step_guard(c, &s, &req, e) < 0)
+    if (step_guard(c, &s, &req, r, e) < 0)
         goto out;
     unsigned long flags = mount_prop_flag(prop) | (recursive ? MS_REC : 0);
     if (sys_mount(c->trace, NULL, s.path, NULL, flags, NULL) < 0) {
         fail_call(e, errno, NULL, "making %s %s", s.path, mount_prop_name(prop));
+        r->failed = MOUNT_FAILED_CALL;
         result_fill(r, s.path, &s.before, NULL);
         goto out;
     }

@@ -119,7 +119,19 @@ struct mount_ctx {
  * caller's table (a recursive bind adds several). Pass it zeroed (or
  * holding an earlier result, which is freed first). On failure after the
  * target was read, before/before_id are still filled; after stays NULL. */
+/* Which stage of a mount step failed (MOUNT_DONE when none). */
+enum mount_stage {
+    MOUNT_DONE,
+    MOUNT_FAILED_OPTIONS, /* -o could not be parsed */
+    MOUNT_FAILED_SOURCE,  /* the source path could not be resolved */
+    MOUNT_FAILED_TARGET,  /* the target path could not be resolved */
+    MOUNT_FAILED_READ,    /* mountinfo could not be read */
+    MOUNT_FAILED_NOT_MOUNT_POINT,
+    MOUNT_FAILED_GUARD, /* the host guard refused */
+    MOUNT_FAILED_CALL,  /* mount(2) / umount2(2) */
+};
 struct mount_result {
+    enum mount_stage failed;
     char *target; /* the canonical path that was looked up */
     char *before, *after;
     int before_id, after_id; /* 0 when none */

@@ -1,0 +1,217 @@
+/* The subject's operations, typed: one request struct and one reply struct
+ * per operation, with its packing beside the operation in
+ * src/subject/op_*.c (X_req_pack, called by the shell's handler; the
+ * subject unpacks it there too). A reply names the stage that failed as an
+ * enum, so a handler never reads the trace, which is for showing only.
+ * Numbers travel as the struct's bytes (shell and subject are one binary);
+ * strings and descriptors are named fields here, in an order only the pack
+ * function knows. */
+#ifndef NSLAB_SUBJECT_OPS_H
+#define NSLAB_SUBJECT_OPS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "kernel/ipc.h"
+#include "kernel/mount/mount.h"
+#include "kernel/timens.h"
+#include "subject/subject.h"
+
+/* --- UNSHARE (op_ns.c) -------------------------------------------------- */
+
+enum unshare_stage {
+    UNSHARE_DONE,
+    UNSHARE_FAILED_CALL,        /* unshare(2) itself */
+    UNSHARE_FAILED_MAP,         /* the uid/gid maps after it (write) */
+    UNSHARE_FAILED_PROPAGATION, /* the propagation of / after it (mount) */
+};
+struct unshare_req {
+    int flags;                 /* CLONE_NEW* */
+    unsigned long propagation; /* MS_PRIVATE, MS_SLAVE, MS_SHARED, or 0: unchanged */
+    bool map_root;             /* with CLONE_NEWUSER: map the caller to root */
+};
+struct unshare_rep {
+    enum unshare_stage failed;
+};
+void unshare_req_pack(struct subj_req *rq, const struct unshare_req *r);
+/* The call of a stage, as the trace names it ("unshare", "write", "mount"). */
+const char *unshare_stage_call(enum unshare_stage s);
+
+/* --- SETNS (op_ns.c) ---------------------------------------------------- */
+
+struct setns_req {
+    int n;
+    int fd[SUBJ_MAXFD];
+    int nstype[SUBJ_MAXFD];       /* CLONE_NEW* of each */
+    const char *shown[SUBJ_MAXFD]; /* the path shown in the trace */
+};
+struct setns_rep {
+    int failed; /* which one failed (index), -1 when none */
+    int nstype; /* its CLONE_NEW* type */
+};
+void setns_req_pack(struct subj_req *rq, const struct setns_req *r);
+
+/* --- UTS (op_uts.c) ----------------------------------------------------- */
+
+enum uts_what { UTS_READ, UTS_SET_HOSTNAME, UTS_SET_DOMAINNAME };
+struct uts_req {
+    enum uts_what what;
+    const char *name; /* the new name (not for UTS_READ) */
+};
+struct uts_rep {
+    char hostname[65], domainname[65]; /* after the call */
+};
+void uts_req_pack(struct subj_req *rq, const struct uts_req *r);
+
+/* --- SPAWN (spawn.c) ---------------------------------------------------- */
+
+enum spawn_io {
+    SPAWN_JOB,     /* background job: stdin /dev/null, own process group */
+    SPAWN_TTY,     /* foreground: gets the terminal, subject waits for it */
+    SPAWN_CAPTURE, /* foreground: stdout+stderr captured into the reply */
+    SPAWN_INHERIT, /* foreground, stdin /dev/null, output inherited (scripts) */
+};
+enum spawn_stage {
+    SPAWN_DONE,
+    SPAWN_FAILED_START,  /* pipes, clone3/clone */
+    SPAWN_FAILED_MAP,    /* the child's uid/gid maps */
+    SPAWN_FAILED_CGROUP, /* moving it into a --cg cgroup (cgroup names which) */
+    SPAWN_FAILED_SETUP,  /* inside its namespaces, before exec (/proc) */
+    SPAWN_FAILED_EXEC,   /* execvp / execveat */
+    SPAWN_CANCELLED,     /* SIGINT before it was ready */
+};
+#define SPAWN_CG_MAX 8
+struct spawn_cgroup {
+    int version;     /* of its hierarchy: the backend that attaches */
+    const char *dir; /* the cgroup's directory */
+};
+struct spawn_req {
+    int flags; /* CLONE_NEW* */
+    enum spawn_io io;
+    bool map_root; /* with CLONE_NEWUSER: map the caller to root */
+    bool builtin;  /* argv[0] is one of nslab's builtins */
+    int argc;
+    char *const *argv;
+    /* spawn --cg: the child is attached to each before it is released. */
+    int ncg;
+    struct spawn_cgroup cg[SPAWN_CG_MAX];
+};
+struct spawn_rep {
+    enum spawn_stage failed;
+    int cgroup; /* SPAWN_FAILED_CGROUP: the index of the cgroup that refused */
+    pid_t pid;
+    int status; /* a foreground program's wait status */
+    /* The inodes of the child's mnt and uts namespaces, read before it ran
+     * (for the namespaces the session made); 0 when not new. */
+    ino_t mnt_ns, uts_ns;
+};
+void spawn_req_pack(struct subj_req *rq, const struct spawn_req *r);
+
+/* --- KILL_INSIDE (op_kill.c) -------------------------------------------- */
+
+struct kill_inside_req {
+    int pidns_fd;      /* the target's PID namespace */
+    const char *shown; /* its path, as the trace shows it */
+    pid_t ns_pid;      /* the target's PID in it */
+    int sig;
+};
+struct kill_inside_rep {
+    pid_t sender; /* the helper's PID inside the namespace */
+};
+void kill_inside_req_pack(struct subj_req *rq, const struct kill_inside_req *r);
+
+/* --- MOUNT (op_mount.c) ------------------------------------------------- */
+
+enum mount_verb { MV_MOUNT, MV_BIND, MV_UMOUNT, MV_PROPAGATION };
+struct mount_req {
+    enum mount_verb verb;
+    bool recursive;     /* bind -r, propagation -r */
+    int umount_flags;   /* umount: 0 or MNT_DETACH */
+    enum mount_prop prop; /* propagation */
+    bool allow_host_changes;
+    const char *fstype, *source, *target, *opts; /* as the verb needs */
+    /* The mounts the session made in the host's namespace (the guard lets
+     * it change them again), and the mount namespaces it made. */
+    const int *created;
+    size_t ncreated;
+    const ino_t *made_mntns;
+    size_t nmade;
+};
+/* The reply: the fixed part, then in data the ID lists and strings. */
+struct mount_rep {
+    enum mount_stage failed;
+    struct mount_result r; /* target, before, after, IDs added and removed */
+    char *source;          /* bind: the canonical source */
+    char *error;           /* the sentence of a failure */
+};
+void mount_req_pack(struct subj_req *rq, const struct mount_req *r);
+/* Shell side: 0, or -1 on a malformed reply. Free with mount_rep_free. */
+int mount_rep_unpack(const struct subj_rep *rep, struct mount_rep *out);
+void mount_rep_free(struct mount_rep *m);
+
+/* --- IPC (op_ipc.c) ----------------------------------------------------- */
+
+enum ipc_what { IPC_NEW, IPC_LS };
+struct ipc_req {
+    enum ipc_what what;
+    enum ipc_kind kind; /* IPC_NEW */
+    key_t key;          /* IPC_NEW: IPC_PRIVATE or a key */
+};
+struct ipc_rep {
+    long long ctime; /* IPC_NEW: the new object's creation time */
+};
+/* IPC_LS: data holds /proc/sysvipc/{msg,shm,sem}, a NUL after each. */
+void ipc_req_pack(struct subj_req *rq, const struct ipc_req *r);
+
+/* --- TIME (op_time.c) --------------------------------------------------- */
+
+enum time_what { TIME_READ, TIME_OFFSET };
+struct time_req {
+    enum time_what what;
+    clockid_t clock;  /* TIME_OFFSET: CLOCK_MONOTONIC or CLOCK_BOOTTIME */
+    int64_t seconds;  /* TIME_OFFSET */
+};
+struct time_rep {
+    struct clock_pair clocks; /* TIME_READ: the subject's */
+};
+void time_req_pack(struct subj_req *rq, const struct time_req *r);
+
+/* --- NET (op_net.c) ----------------------------------------------------- */
+
+enum net_op { NET_OP_VETH, NET_OP_UP, NET_OP_ADDR, NET_OP_DUMP };
+enum link_state { LINK_NO_CARRIER, LINK_OPERATIONAL, LINK_NOT_YET };
+struct net_req {
+    enum net_op op;
+    const char *name;       /* VETH, UP, ADDR: the device */
+    const char *peer;       /* VETH */
+    int peer_ns_fd;         /* VETH: -1, or the peer's network namespace */
+    const char *peer_shown; /* VETH: its path, as the trace shows it */
+    const char *cidr;       /* ADDR */
+};
+struct net_rep {
+    int ifindex;
+    bool was_up;       /* UP: it was up before */
+    int64_t waited_ms; /* UP: how long until operational (or given up) */
+    enum link_state state;
+    int operstate; /* UP: the device's last IF_OPER_* */
+};
+/* data: the kernel's own sentence of a failure (extended ACK), or the
+ * packed devices (NET_OP_DUMP). */
+void net_req_pack(struct subj_req *rq, const struct net_req *r);
+
+/* Every reply's fixed part fits the wire (the requests' are checked beside
+ * their packing). */
+_Static_assert(sizeof(struct unshare_rep) <= SUBJ_OUT_MAX, "unshare_rep");
+_Static_assert(sizeof(struct setns_rep) <= SUBJ_OUT_MAX, "setns_rep");
+_Static_assert(sizeof(struct uts_rep) <= SUBJ_OUT_MAX, "uts_rep");
+_Static_assert(sizeof(struct spawn_rep) <= SUBJ_OUT_MAX, "spawn_rep");
+_Static_assert(sizeof(struct kill_inside_rep) <= SUBJ_OUT_MAX, "kill_inside_rep");
+_Static_assert(sizeof(struct ipc_rep) <= SUBJ_OUT_MAX, "ipc_rep");
+_Static_assert(sizeof(struct time_rep) <= SUBJ_OUT_MAX, "time_rep");
+_Static_assert(sizeof(struct net_rep) <= SUBJ_OUT_MAX, "net_rep");
+/* The devices of the caller's network namespace, packed (net_links_pack):
+ * a helper function for nshelper_run. */
+int net_dump_fn(void *arg, struct trace *t, struct strbuf *out);
+
+#endif
