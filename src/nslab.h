@@ -79,6 +79,9 @@ struct subject {
      * the slots a request may change (see observe.c). */
     bool ns_known;
     unsigned ns_stale; /* bits 1 << enum ns_slot */
+    /* A request since the last mount observation may have changed its
+     * mounts' propagation, which the kernel signals to no watcher. */
+    bool mounts_stale;
     struct ns_obs ns[NS_NSLOTS];
 };
 

@@ -9,6 +9,7 @@
 
 #include "kernel/mount/mount.h"
 #include "kernel/mount/mount_diff.h"
+#include "kernel/mount/mount_watch.h"
 #include "nslab.h"
 
 /* A mount this session made (or caused, through propagation) in the host's
@@ -39,6 +40,7 @@ struct mount_session {
     bool prev_text_ok;
     struct mount_diff diff;
     bool diff_valid;
+    struct mount_watch watch; /* the kernel's signal that prev is out of date */
 };
 
 /* The session's mount state, made on first use (sh->mnt). */

@@ -2,6 +2,7 @@
 #include "observe/observe.h"
 
 #include "cmd/cmd_mount.h"
+#include "kernel/mount/mount_watch.h"
 
 #include <errno.h>
 #include <unistd.h>
@@ -97,6 +98,20 @@ void observe_mounts_skip(struct nsl *sh)
     ms->diff_valid = false;
     ms->have_prev = false;
     ms->prev_text_ok = false;
+    mount_watch_close(&ms->watch);
+}
+
+/* May the subject's mount table differ from prev without the kernel's
+ * signal? Propagation changes (--make-shared ...) raise none: they come
+ * from a process in that namespace, which is the subject on a request
+ * that may change its mounts (subject_call marks it) or a job. */
+static bool mounts_unsignalled(struct nsl *sh)
+{
+    bool stale = sh->subj.mounts_stale;
+    sh->subj.mounts_stale = false;
+    for (size_t i = 0; i < sh->jobs.n && !stale; i++)
+        stale = sh->jobs.v[i].state == JOB_RUNNING || sh->jobs.v[i].state == JOB_STOPPED;
+    return stale;
 }
 
 void observe_mounts(struct nsl *sh)
@@ -106,12 +121,26 @@ void observe_mounts(struct nsl *sh)
     struct strbuf text = {0};
     pid_t pid = sh->subj.pid;
     ms->diff_valid = false;
+    /* Nothing mounted, unmounted or remounted (the kernel's signal, asked
+     * before reading) and nothing that may have changed propagation: prev
+     * is the table, and the diff is empty, without reading it. */
+    bool changed = mount_watch_changed(&ms->watch, &sh->paths, pid);
+    if (mounts_unsignalled(sh))
+        changed = true;
+    if (!changed && ms->have_prev && ms->prev_text_ok && ms->prev.pid == pid &&
+        ms->prev.mntns == ms->watch.mntns) {
+        mount_diff_free(&ms->diff);
+        ms->diff.ns_before = ms->diff.ns_after = ms->prev.mntns;
+        ms->diff.n_before = ms->diff.n_after = ms->prev.n;
+        ms->diff_valid = true;
+        return;
+    }
     if (pid <= 0 || mountinfo_read_text(&sh->paths, pid, &text, NULL) < 0) {
+        mount_watch_forget(&ms->watch);
         sb_free(&text);
         return;
     }
-    /* The mount table is read every step (nothing tells of every change,
-     * propagation included); it is parsed again only when its text, the
+    /* Read again, the table is parsed again only when its text, the
      * process or its mount namespace differ from what prev was made of.
      * An unchanged table gives the empty diff, as parsing it would. */
     ino_t mntns = 0;
@@ -126,6 +155,7 @@ void observe_mounts(struct nsl *sh)
         return;
     }
     if (mountinfo_from_text(&sh->paths, pid, &text, &now, NULL) < 0) {
+        mount_watch_forget(&ms->watch);
         sb_free(&text);
         return;
     }

@@ -340,6 +340,7 @@ void mount_session_end(struct nsl *sh, struct strbuf *warn)
     mount_table_free(&ms->prev);
     sb_free(&ms->prev_text);
     mount_diff_free(&ms->diff);
+    mount_watch_close(&ms->watch);
     free(ms);
     sh->mnt = NULL;
 }
