@@ -409,17 +409,25 @@ obs_worst()
 # a process, and every file the shell itself reads at each step, found by
 # running 20 steps under strace (reads through descriptors it keeps open
 # count, named by strace -y; the session's cgroup files, gone with nslab,
-# are read in the bench's own cgroup instead). Without strace, only the
-# links, and the bench says so.
+# are read in the bench's own cgroup instead). The steps of each line are
+# probed apart: after `hostname` nslab reads no mountinfo (the kernel says
+# no mount changed), after `!true` it does (a program may have changed a
+# propagation, which the kernel signals to nobody). Without strace, only
+# the links, and the bench says so.
 sleep 3600 &
 floor_pid=$!
 pids+=("$floor_pid")
 floor_files=()
+floor_spawn_files=()
 floor_how="strace is not installed: the floor reads the links only"
-if command -v strace >/dev/null 2>&1; then
+# probe STEP ARRAY: the files nslab reads at each of 20 STEPs, into ARRAY.
+probe()
+{
+    local -n into=$2
+    local count path subj
     {
         $native_cg && echo "cgcreate pids 100 --name bench"
-        for ((k = 0; k < 20; k++)); do echo hostname; done
+        for ((k = 0; k < 20; k++)); do echo "$1"; done
     } >"$work/probe.nsl"
     strace -y -o "$work/probe.st" -e trace=read,pread64 "$NSLAB" --observe all \
         "$work/probe.nsl" >"$work/probe.out" 2>/dev/null
@@ -430,10 +438,14 @@ if command -v strace >/dev/null 2>&1; then
         if [[ $path =~ /nslab\.[0-9]+/bench/([^/]+)$ ]]; then
             path=$cg_top/bench/${BASH_REMATCH[1]}
         fi
-        [ -f "$path" ] && floor_files+=("$path")
+        [ -f "$path" ] && into+=("$path")
     done < <(grep -v ' = -1 ' "$work/probe.st" |
         sed -n 's/^p\{0,1\}read\(64\)\{0,1\}([0-9]*<\(\/[^>]*\)>,.*/\2/p' |
         sort | uniq -c)
+}
+if command -v strace >/dev/null 2>&1; then
+    probe hostname floor_files
+    probe '!true' floor_spawn_files
     floor_how="and the files nslab read at each of 20 steps (strace):"
 fi
 # Alternating, as measure does.
@@ -441,7 +453,7 @@ for ((r = 0; r < reps; r++)); do
     echo "nslab $(obs_ns)"
     echo "worst $(obs_worst)"
     echo "floor $("$work/floor" "$floor_pid" 1000 "${floor_files[@]}")"
-    echo "floor_spawn $("$work/floor" --spawn self 300 "${floor_files[@]}")"
+    echo "floor_spawn $("$work/floor" --spawn self 300 "${floor_spawn_files[@]}")"
 done >"$work/rounds"
 per_step=$(awk '$1 == "nslab" { print $2 }' "$work/rounds" | fastest)
 worst=$(awk '$1 == "worst" { print $2 }' "$work/rounds" | fastest)
@@ -455,7 +467,7 @@ r=$(ratio "$worst" "$floor_spawn")
 report "  300 x !true: all ten links every step" "$(fmt_ns "$worst")" \
     "$(fmt_ns "$floor_spawn")" "${r}x" "<= 1.5x" "$(verdict "$r" le 1.5)"
 note "the floor reads /proc/PID/ns/* (10 links) $floor_how ${floor_files[*]:-none}"
-note "every step (after a fork and exec of true, untimed, for the !true line); nslab"
+note "every step (for the !true line, after a fork and exec of true, untimed: ${floor_spawn_files[*]:-none}); nslab"
 note "measures itself inside build-bench/nslab: trace, observation, rendering"
 
 # --- 3. ls-ns all against lsns with 1000 extra processes ---------------------------
