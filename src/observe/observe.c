@@ -143,9 +143,9 @@ void observe_mounts(struct nsl *sh)
     /* Read again, the table is parsed again only when its text, the
      * process or its mount namespace differ from what prev was made of.
      * An unchanged table gives the empty diff, as parsing it would. */
-    ino_t mntns = 0;
+    ino_t mntns = ms->watch.mntns; /* the watch's, read just now, when it has one */
     if (ms->have_prev && ms->prev_text_ok && ms->prev.pid == pid &&
-        mntns_inode(&sh->paths, pid, &mntns) == 0 && mntns == ms->prev.mntns &&
+        (mntns || mntns_inode(&sh->paths, pid, &mntns) == 0) && mntns == ms->prev.mntns &&
         text.len == ms->prev_text.len && memcmp(text.buf, ms->prev_text.buf, text.len) == 0) {
         mount_diff_free(&ms->diff); /* what mount_table_diff of prev with itself gives */
         ms->diff.ns_before = ms->diff.ns_after = mntns;
