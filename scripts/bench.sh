@@ -14,8 +14,12 @@
 #   3. `ls-ns all` against `lsns` with 1000 extra processes in 200 namespace
 #      sets, which the bench starts and kills;
 #   4. start-up to exit (`nslab -c exit`) against `bash -c exit`, and peak RSS;
-#   5. callgrind's instruction count of a fixed replay (labs/uts.lab).
-# --scale adds how `ls-ns all` and a step grow with the number of processes.
+#   5. callgrind's instruction count of a fixed replay (labs/uts.lab);
+#   6. a step under --observe all that changes no mount, with the 20 mounts
+#      of a fresh mount namespace and with 400 (tmpfs mounts the bench makes
+#      in a mount namespace of its own, under its temporary directory).
+# --scale adds how `ls-ns all` and a step grow with the number of processes;
+# --mounts runs figure 6 only.
 #
 # Tools: bash, cc, util-linux; /usr/bin/time -v and hyperfine when present
 # (without them: bash's EPOCHREALTIME and /proc/PID/status); strace to find
@@ -23,7 +27,8 @@
 # Needs root. Never part of `make test`.
 #
 # Environment: NSLAB (default build/nslab, built if missing), BENCH_REPS
-# (runs per timing, the fastest is kept; default 5).
+# (runs per timing, the fastest is kept; default 5), NSLAB_BEFORE (another
+# build, e.g. of an earlier commit, measured beside NSLAB in figure 6).
 #
 # Everything the bench creates (processes, cgroups under nslab-bench.<PID>,
 # a temporary directory) is removed on exit, also on failure or Ctrl-C.
@@ -33,15 +38,17 @@ export LC_ALL=C
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 reps=${BENCH_REPS:-5}
 scale=false
+only_mounts=false
 for a in "$@"; do
     case $a in
     --scale) scale=true ;;
+    --mounts) only_mounts=true ;;
     -h | --help)
         sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'
         exit 0
         ;;
     *)
-        echo "bench: unknown argument '$a' (--scale, --help)" >&2
+        echo "bench: unknown argument '$a' (--scale, --mounts, --help)" >&2
         exit 2
         ;;
     esac
@@ -219,6 +226,95 @@ if "$NSLAB" -c 'help cgset' >/dev/null 2>&1 &&
     native_cg=true
 fi
 
+# --- 6. (measured last) a step that changes no mount, with 20 and 400 mounts ----
+
+# Two mount namespaces of the bench's own, each held by a sleep: one as
+# unshare(1) makes it (a copy of this one: 20 mounts here), one with tmpfs
+# mounts added under the bench's temporary directory up to 400 (only in that
+# namespace: never in the host's; they end with it). nslab runs inside each
+# (nsenter) with --observe all, makes the session's own mount namespace
+# (unshare mnt: a copy) and replays 8000 namespace steps, none of which
+# changes a mount: the cost of a step must not grow with the mounts. The
+# figure is the whole replay over its steps, so what a session costs once
+# (start-up, copying the namespace, tearing it down at exit: about 10 ms
+# more with 400 mounts here) is spread over the steps, as in a long lab.
+
+# mount_holder: start one, its PID in $holder (in the bench's own shell, so
+# that the cleanup knows it).
+mount_holder()
+{
+    local own
+    own=$(readlink /proc/self/ns/mnt)
+    unshare --mount --propagation private sleep 3600 </dev/null >/dev/null 2>&1 &
+    holder=$!
+    pids+=("$holder")
+    while [ "$(readlink "/proc/$holder/ns/mnt" 2>/dev/null)" = "$own" ]; do sleep 0.01; done
+}
+
+mounts_figure()
+{
+    local h_few h_many n_few n_many k
+    mount_holder
+    h_few=$holder
+    mount_holder
+    h_many=$holder
+    n_few=$(wc -l <"/proc/$h_few/mountinfo")
+    mkdir "$work/m" || die "cannot create $work/m"
+    nsenter --target "$h_many" --mount -- bash -c '
+        for ((k = $(wc -l </proc/self/mountinfo); k < 400; k++)); do
+            mkdir "$1/$k" && mount -t tmpfs -o size=4k "bench-$k" "$1/$k" || exit 1
+        done' bash "$work/m" || die "cannot make the mounts in the bench's mount namespace"
+    n_many=$(wc -l <"/proc/$h_many/mountinfo")
+    {
+        echo "unshare mnt"
+        for ((k = 0; k < 10; k++)); do gen_nslab 0; done
+    } >"$work/mnt2.nsl"
+    local nsteps
+    nsteps=$(grep -c . "$work/mnt2.nsl")
+    # run BINARY HOLDER SCRIPT
+    run_in() { nsenter --target "$2" --mount -- "$1" --observe all "$work/$3"; }
+    mnt_few() { run_in "$NSLAB" "$h_few" mnt2.nsl; }
+    mnt_many() { run_in "$NSLAB" "$h_many" mnt2.nsl; }
+    local fns=(mnt_few mnt_many) vars="t_few t_many"
+    if [ -n "${NSLAB_BEFORE:-}" ]; then
+        [ -x "$NSLAB_BEFORE" ] || die "NSLAB_BEFORE=$NSLAB_BEFORE is not executable"
+        old_few() { run_in "$NSLAB_BEFORE" "$h_few" mnt2.nsl; }
+        old_many() { run_in "$NSLAB_BEFORE" "$h_many" mnt2.nsl; }
+        fns+=(old_few old_many)
+        vars+=" t_old_few t_old_many"
+    fi
+    results=$vars measure "${fns[@]}"
+    local r
+    r=$(ratio "$t_many" "$t_few")
+    report "step, --observe all: $n_many vs $n_few mounts" "$(fmt_us "$((t_many / nsteps))")" \
+        "$(fmt_us "$((t_few / nsteps))")" "${r}x" "<= 1.25x" "$(verdict "$r" le 1.25)"
+    if [ -n "${NSLAB_BEFORE:-}" ]; then
+        r=$(ratio "$t_old_many" "$t_old_few")
+        report "  the same, NSLAB_BEFORE" "$(fmt_us "$((t_old_many / nsteps))")" \
+            "$(fmt_us "$((t_old_few / nsteps))")" "${r}x" "-" "INFO"
+    fi
+    # The shell's own trace + observation per step (build-bench/nslab).
+    obs_mnt()
+    {
+        run_in "$NSLAB_I" "$1" mnt2.nsl 2>&1 >/dev/null |
+            awk '/^nslab-bench:/ { printf "%d\n", $5 / $3 }'
+    }
+    for ((k = 0; k < reps; k++)); do
+        echo "few $(obs_mnt "$h_few")"
+        echo "many $(obs_mnt "$h_many")"
+    done >"$work/rounds"
+    local o_few o_many
+    o_few=$(awk '$1 == "few" { print $2 }' "$work/rounds" | fastest)
+    o_many=$(awk '$1 == "many" { print $2 }' "$work/rounds" | fastest)
+    r=$(ratio "$o_many" "$o_few")
+    report "  trace+observation per step (C)" "$(fmt_ns "$o_many")" "$(fmt_ns "$o_few")" \
+        "${r}x" "-" "INFO"
+    note "a step: a replay of $nsteps steps over $nsteps: unshare mnt, then rounds of hostname,"
+    note "unshare uts, setns uts host, ls-ns; nslab column: $n_many mounts, peer: $n_few"
+    kill -KILL "$h_few" "$h_many" 2>/dev/null
+    wait "$h_few" "$h_many" 2>/dev/null
+}
+
 # --- 1. a 1000-step script ------------------------------------------------------
 
 # 200 rounds of: hostname, unshare uts, setns uts host, ls-ns, then a cgroup
@@ -251,6 +347,11 @@ gen_peer()
         ((c % 2)) && echo 'cat "$cg"' || echo 'echo 64 > "$cg"'
     done
 }
+
+if $only_mounts; then
+    mounts_figure
+    exit 0
+fi
 
 gen_nslab 1 >"$work/steps.nsl"
 gen_peer 1 >"$work/steps.sh"
@@ -308,17 +409,25 @@ obs_worst()
 # a process, and every file the shell itself reads at each step, found by
 # running 20 steps under strace (reads through descriptors it keeps open
 # count, named by strace -y; the session's cgroup files, gone with nslab,
-# are read in the bench's own cgroup instead). Without strace, only the
-# links, and the bench says so.
+# are read in the bench's own cgroup instead). The steps of each line are
+# probed apart: after `hostname` nslab reads no mountinfo (the kernel says
+# no mount changed), after `!true` it does (a program may have changed a
+# propagation, which the kernel signals to nobody). Without strace, only
+# the links, and the bench says so.
 sleep 3600 &
 floor_pid=$!
 pids+=("$floor_pid")
 floor_files=()
+floor_spawn_files=()
 floor_how="strace is not installed: the floor reads the links only"
-if command -v strace >/dev/null 2>&1; then
+# probe STEP ARRAY: the files nslab reads at each of 20 STEPs, into ARRAY.
+probe()
+{
+    local -n into=$2
+    local count path subj
     {
         $native_cg && echo "cgcreate pids 100 --name bench"
-        for ((k = 0; k < 20; k++)); do echo hostname; done
+        for ((k = 0; k < 20; k++)); do echo "$1"; done
     } >"$work/probe.nsl"
     strace -y -o "$work/probe.st" -e trace=read,pread64 "$NSLAB" --observe all \
         "$work/probe.nsl" >"$work/probe.out" 2>/dev/null
@@ -329,10 +438,14 @@ if command -v strace >/dev/null 2>&1; then
         if [[ $path =~ /nslab\.[0-9]+/bench/([^/]+)$ ]]; then
             path=$cg_top/bench/${BASH_REMATCH[1]}
         fi
-        [ -f "$path" ] && floor_files+=("$path")
+        [ -f "$path" ] && into+=("$path")
     done < <(grep -v ' = -1 ' "$work/probe.st" |
         sed -n 's/^p\{0,1\}read\(64\)\{0,1\}([0-9]*<\(\/[^>]*\)>,.*/\2/p' |
         sort | uniq -c)
+}
+if command -v strace >/dev/null 2>&1; then
+    probe hostname floor_files
+    probe '!true' floor_spawn_files
     floor_how="and the files nslab read at each of 20 steps (strace):"
 fi
 # Alternating, as measure does.
@@ -340,7 +453,7 @@ for ((r = 0; r < reps; r++)); do
     echo "nslab $(obs_ns)"
     echo "worst $(obs_worst)"
     echo "floor $("$work/floor" "$floor_pid" 1000 "${floor_files[@]}")"
-    echo "floor_spawn $("$work/floor" --spawn self 300 "${floor_files[@]}")"
+    echo "floor_spawn $("$work/floor" --spawn self 300 "${floor_spawn_files[@]}")"
 done >"$work/rounds"
 per_step=$(awk '$1 == "nslab" { print $2 }' "$work/rounds" | fastest)
 worst=$(awk '$1 == "worst" { print $2 }' "$work/rounds" | fastest)
@@ -354,7 +467,7 @@ r=$(ratio "$worst" "$floor_spawn")
 report "  300 x !true: all ten links every step" "$(fmt_ns "$worst")" \
     "$(fmt_ns "$floor_spawn")" "${r}x" "<= 1.5x" "$(verdict "$r" le 1.5)"
 note "the floor reads /proc/PID/ns/* (10 links) $floor_how ${floor_files[*]:-none}"
-note "every step (after a fork and exec of true, untimed, for the !true line); nslab"
+note "every step (for the !true line, after a fork and exec of true, untimed: ${floor_spawn_files[*]:-none}); nslab"
 note "measures itself inside build-bench/nslab: trace, observation, rendering"
 
 # --- 3. ls-ns all against lsns with 1000 extra processes ---------------------------
@@ -471,6 +584,8 @@ else
     report "callgrind Ir, shell, uts.lab -q -k --stable" "-" "-" "-" "repeat" "SKIP"
     note "valgrind is not installed"
 fi
+
+mounts_figure
 
 # --- --scale: how the costs grow ------------------------------------------------------
 

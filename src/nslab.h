@@ -103,6 +103,9 @@ struct subject {
      * the slots a request may change (see observe.c). */
     bool ns_known;
     unsigned ns_stale; /* bits 1 << enum ns_slot */
+    /* A request since the last mount observation may have changed its
+     * mounts' propagation, which the kernel signals to no watcher. */
+    bool mounts_stale;
     struct ns_obs ns[NS_NSLOTS];
     /* Where the events it reads go (set by the session, session/events.c):
      * subject_call hands over those that come while it waits for a reply. */
@@ -198,7 +201,7 @@ struct nsl {
     volatile int *intr_echoed;
     struct nsl_cg *cg; /* cgroups: layout, session, observation (cgroups.h) */
     struct mount_session *mnt; /* mounts made, scratch (cmd_mount.h) */
-    struct mount_watch *mwatch; /* the mount observation (observe/observation.h) */
+    struct mount_history *mhist; /* the mount observation (observe/observation.h) */
     long long bench_obs_ns; /* -DNSLAB_BENCH builds: time in trace + observation (bench.h) */
 };
 

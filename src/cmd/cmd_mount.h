@@ -4,7 +4,7 @@
  * host guard lets it change its own mounts again and the exit path can undo
  * them; and it owns the scratch directory. (The last reading of the
  * subject's mount table, for the `mounts` observation, is observe/'s:
- * struct mount_watch.) */
+ * struct mount_history.) */
 #ifndef NSLAB_CMD_MOUNT_H
 #define NSLAB_CMD_MOUNT_H
 

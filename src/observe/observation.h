@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "kernel/cgroup/cgroup.h"
+#include "kernel/mount/mount_watch.h"
 #include "kernel/mount/mount_diff.h"
 #include "kernel/mount/mountinfo.h"
 #include "kernel/ns.h"
@@ -81,14 +82,16 @@ struct cg_snap {
 };
 
 /* The mount observation kept between steps (OBS_MOUNTS): the subject's
- * table after the last observed step, and what changed in the current one. */
-struct mount_watch {
+ * table after the last observed step, what changed in the current one, and
+ * the kernel's signal that the table is out of date. */
+struct mount_history {
     struct mount_table prev;
     bool have_prev;
     struct strbuf prev_text; /* the mountinfo prev was parsed from, if prev_text_ok */
     bool prev_text_ok;
     struct mount_diff diff;
     bool diff_valid;
+    struct mount_watch watch; /* kernel/mount/mount_watch.h */
 };
 
 /* One step's observation. Each part is NULL when it was not observed (not

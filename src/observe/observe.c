@@ -2,6 +2,7 @@
 #include "observe/observe.h"
 
 #include "session/cgroups.h"
+#include "kernel/mount/mount_watch.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -68,28 +69,29 @@ static int read_subject_mounts(struct nsl *sh, struct mount_table *t)
 }
 
 /* The mount observation's state, made on first use. */
-static struct mount_watch *mount_watch(struct nsl *sh)
+static struct mount_history *mount_history(struct nsl *sh)
 {
-    if (!sh->mwatch)
-        sh->mwatch = xcalloc(1, sizeof *sh->mwatch);
-    return sh->mwatch;
+    if (!sh->mhist)
+        sh->mhist = xcalloc(1, sizeof *sh->mhist);
+    return sh->mhist;
 }
 
 void observe_mounts_free(struct nsl *sh)
 {
-    struct mount_watch *ms = sh->mwatch;
+    struct mount_history *ms = sh->mhist;
     if (!ms)
         return;
     mount_table_free(&ms->prev);
     sb_free(&ms->prev_text);
     mount_diff_free(&ms->diff);
+    mount_watch_close(&ms->watch);
     free(ms);
-    sh->mwatch = NULL;
+    sh->mhist = NULL;
 }
 
 void observe_mounts_begin(struct nsl *sh)
 {
-    struct mount_watch *ms = mount_watch(sh);
+    struct mount_history *ms = mount_history(sh);
     ms->diff_valid = false;
     if (ms->have_prev)
         return;
@@ -99,30 +101,58 @@ void observe_mounts_begin(struct nsl *sh)
 
 void observe_mounts_skip(struct nsl *sh)
 {
-    struct mount_watch *ms = mount_watch(sh);
+    struct mount_history *ms = mount_history(sh);
     ms->diff_valid = false;
     ms->have_prev = false;
     ms->prev_text_ok = false;
+    mount_watch_close(&ms->watch);
+}
+
+/* May the subject's mount table differ from prev without the kernel's
+ * signal? Propagation changes (--make-shared ...) raise none: they come
+ * from a process in that namespace, which is the subject on a request
+ * that may change its mounts (subject_call marks it) or a job. */
+static bool mounts_unsignalled(struct nsl *sh)
+{
+    bool stale = sh->subj.mounts_stale;
+    sh->subj.mounts_stale = false;
+    for (size_t i = 0; i < sh->jobs.n && !stale; i++)
+        stale = sh->jobs.v[i].state == JOB_RUNNING || sh->jobs.v[i].state == JOB_STOPPED;
+    return stale;
 }
 
 void observe_mounts(struct nsl *sh)
 {
-    struct mount_watch *ms = mount_watch(sh);
+    struct mount_history *ms = mount_history(sh);
     struct mount_table now = {0};
     struct strbuf text = {0};
     pid_t pid = sh->subj.pid;
     ms->diff_valid = false;
+    /* Nothing mounted, unmounted or remounted (the kernel's signal, asked
+     * before reading) and nothing that may have changed propagation: prev
+     * is the table, and the diff is empty, without reading it. */
+    bool changed = mount_watch_changed(&ms->watch, &sh->paths, pid);
+    if (mounts_unsignalled(sh))
+        changed = true;
+    if (!changed && ms->have_prev && ms->prev_text_ok && ms->prev.pid == pid &&
+        ms->prev.mntns == ms->watch.mntns) {
+        mount_diff_free(&ms->diff);
+        ms->diff.ns_before = ms->diff.ns_after = ms->prev.mntns;
+        ms->diff.n_before = ms->diff.n_after = ms->prev.n;
+        ms->diff_valid = true;
+        return;
+    }
     if (pid <= 0 || mountinfo_read_text(&sh->paths, pid, &text, NULL) < 0) {
+        mount_watch_forget(&ms->watch);
         sb_free(&text);
         return;
     }
-    /* The mount table is read every step (nothing tells of every change,
-     * propagation included); it is parsed again only when its text, the
+    /* Read again, the table is parsed again only when its text, the
      * process or its mount namespace differ from what prev was made of.
      * An unchanged table gives the empty diff, as parsing it would. */
-    ino_t mntns = 0;
+    ino_t mntns = ms->watch.mntns; /* the watch's, read just now, when it has one */
     if (ms->have_prev && ms->prev_text_ok && ms->prev.pid == pid &&
-        mntns_inode(&sh->paths, pid, &mntns) == 0 && mntns == ms->prev.mntns &&
+        (mntns || mntns_inode(&sh->paths, pid, &mntns) == 0) && mntns == ms->prev.mntns &&
         text.len == ms->prev_text.len && memcmp(text.buf, ms->prev_text.buf, text.len) == 0) {
         mount_diff_free(&ms->diff); /* what mount_table_diff of prev with itself gives */
         ms->diff.ns_before = ms->diff.ns_after = mntns;
@@ -132,6 +162,7 @@ void observe_mounts(struct nsl *sh)
         return;
     }
     if (mountinfo_from_text(&sh->paths, pid, &text, &now, NULL) < 0) {
+        mount_watch_forget(&ms->watch);
         sb_free(&text);
         return;
     }
@@ -162,7 +193,7 @@ void observation_of(struct nsl *sh, const struct snapshot *before, const struct 
                     struct observation *out)
 {
     const struct step *st = &sh->step;
-    const struct mount_watch *mw = sh->mwatch;
+    const struct mount_history *mw = sh->mhist;
     *out = (struct observation){.before = before, .now = now, .host = sh->host_ns};
     if (st->observed && (sh->opt.observe & OBS_CGROUP) && sh->cg)
         out->cg = &sh->cg->now;

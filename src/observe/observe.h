@@ -31,7 +31,7 @@ void observation_of(struct nsl *sh, const struct snapshot *before, const struct 
 
 /* The `mounts` observation (OBS_MOUNTS): before a step, make sure there is
  * a reading of the subject's mount table to compare with; after it, read
- * the table again and keep what changed (sh->mwatch, struct mount_watch). */
+ * the table again and keep what changed (sh->mhist, struct mount_history). */
 void observe_mounts_begin(struct nsl *sh);
 void observe_mounts(struct nsl *sh);
 /* A step nobody sees the observation of (-q): forget the reading, so the

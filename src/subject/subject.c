@@ -517,6 +517,10 @@ int subject_call(struct nsl *sh, const struct subj_req *rq, struct subj_rep *rep
      * it reads again the slots the request names, all when it names none. */
     if (rq->op != SOP_UTS)
         sh->subj.ns_stale |= rq->ns_changes ? rq->ns_changes : NS_ALL_SLOTS;
+    /* Likewise its mounts: any request but those that name only other
+     * namespace types than mnt (see observe_mounts). */
+    if (rq->op != SOP_UTS && (!rq->ns_changes || (rq->ns_changes & (1u << NS_MNT))))
+        sh->subj.mounts_stale = true;
     struct strbuf body = {0};
     for (int k = 0; k < rq->nstr; k++) {
         sb_append(&body, rq->str[k]);
