@@ -14,7 +14,7 @@
 #include "cmd/cmd_mount.h"
 #include "session/made.h"
 #include "session/made_ns.h"
-#include "commands.h"
+#include "shell/commands.h"
 #include "i18n.h"
 #include "observe/observe.h"
 #include "render/render.h"

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 #include "session/cgroups.h"
-#include "commands.h"
+#include "cmd/handlers.h"
 #include "render/render.h"
 #include "i18n.h"
 

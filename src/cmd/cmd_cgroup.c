@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "session/cgroups.h"
-#include "commands.h"
+#include "cmd/handlers.h"
 #include "render/render.h"
 #include "subject/subject.h"
 #include "session/jobs.h"

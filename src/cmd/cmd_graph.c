@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "session/cgroups.h"
-#include "commands.h"
+#include "cmd/handlers.h"
 #include "kernel/nsparent.h"
 #include "kernel/nsscan.h"
 #include "render/graph_dot.h"

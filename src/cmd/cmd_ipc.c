@@ -8,7 +8,7 @@
 #include <sys/ipc.h>
 #include <unistd.h>
 
-#include "commands.h"
+#include "cmd/handlers.h"
 #include "kernel/ipc.h"
 #include "subject/nshelper.h"
 #include "render/render.h"

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
-#include "commands.h"
+#include "cmd/handlers.h"
 #include "render/render.h"
 #include "subject/ops.h"
 #include "cmd/cmd_mount.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "commands.h"
+#include "cmd/handlers.h"
 #include "render/mounts_print.h"
 #include "render/render.h"
 #include "subject/subject.h"

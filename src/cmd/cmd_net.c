@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "commands.h"
+#include "cmd/handlers.h"
 #include "kernel/rtnl.h"
 #include "subject/nshelper.h"
 #include "render/render.h"

@@ -7,7 +7,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
-#include "commands.h"
+#include "cmd/handlers.h"
 #include "i18n.h"
 #include "observe/observe.h"
 #include "render/render.h"

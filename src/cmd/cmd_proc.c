@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "session/cgroups.h"
-#include "commands.h"
+#include "cmd/handlers.h"
 #include "observe/observe.h"
 #include "render/render.h"
 #include "subject/ops.h"

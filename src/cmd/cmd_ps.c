@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "commands.h"
+#include "cmd/handlers.h"
 #include "kernel/ps.h"
 #include "render/render.h"
 #include "session/target.h"

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "commands.h"
+#include "cmd/handlers.h"
 #include "kernel/timens.h"
 #include "subject/nshelper.h"
 #include "render/render.h"

@@ -12,7 +12,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "commands.h"
+#include "cmd/handlers.h"
 #include "kernel/sys_file.h"
 #include "kernel/userns.h"
 #include "subject/nshelper.h"

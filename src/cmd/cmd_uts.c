@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "commands.h"
+#include "cmd/handlers.h"
 #include "cmd/cmd_uts.h"
 #include "i18n.h"
 #include "subject/nshelper.h"

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "commands.h"
+#include "cmd/handlers.h"
 #include "i18n.h"
 
 /* Where the data files are: $NSLAB_DATA, then beside the binary in the

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "session/cgroups.h"
-#include "commands.h"
+#include "cmd/handlers.h"
 #include "cmd/cmd_mount.h"
 #include "cmd/cmd_net.h"
 #include "cmd/cmd_uts.h"

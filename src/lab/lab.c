@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "session/cgroups.h"
-#include "commands.h"
+#include "cmd/handlers.h"
 #include "i18n.h"
 #include "observe/observe.h"
 #include "render/render.h"

@@ -13,7 +13,7 @@
 #include <readline/readline.h>
 
 #include "session/cgroups.h"
-#include "commands.h"
+#include "shell/commands.h"
 #include "subject/subject.h"
 #include "session/jobs.h"
 #include "shell/shell.h"

@@ -6,7 +6,7 @@
 
 #include "session/cgroups.h"
 #include "cmd/cmd_mount.h"
-#include "commands.h"
+#include "shell/commands.h"
 #include "observe/observe.h"
 #include "render/render.h"
 #include "subject/subject.h"

@@ -7,7 +7,7 @@
 
 #include "cgroup_fake.h"
 #include "session/cgroups.h"
-#include "commands.h"
+#include "cmd/handlers.h"
 #include "subject/subject.h"
 
 /* --- pure ----------------------------------------------------------------- */

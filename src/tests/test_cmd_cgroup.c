@@ -11,7 +11,7 @@
 
 #include "cgroup_fake.h"
 #include "session/cgroups.h"
-#include "commands.h"
+#include "cmd/handlers.h"
 #include "render/render.h"
 #include "subject/subject.h"
 #include "session/jobs.h"
@@ -71,6 +71,17 @@ static void tsh_free(struct tsh *t)
     free(t);
 }
 
+/* The handlers under test, by name (the command table is the shell's, a
+ * layer above). */
+static const struct {
+    const char *name;
+    int (*run)(struct nsl *sh, int argc, char **argv);
+} handlers[] = {
+    {"cgcreate", cmd_cgcreate}, {"cgset", cmd_cgset},       {"cgget", cmd_cgget},
+    {"cgattach", cmd_cgattach}, {"cgexec", cmd_cgexec},     {"cgfreeze", cmd_cgfreeze},
+    {"cgthaw", cmd_cgthaw},     {"cgdelete", cmd_cgdelete}, {"cgls", cmd_cgls},
+};
+
 /* Run one command line (words split on spaces); its result. */
 static int run(struct nsl *sh, const char *line)
 {
@@ -80,9 +91,13 @@ static int run(struct nsl *sh, const char *line)
     for (char *w = strtok_r(copy, " ", &save); w && argc < 15; w = strtok_r(NULL, " ", &save))
         argv[argc++] = w;
     argv[argc] = NULL;
-    const struct command *c = command_find(argv[0]);
-    assert_non_null(c);
-    int r = c->run(sh, argc, argv);
+    int (*fn)(struct nsl *, int, char **) = NULL;
+    for (size_t k = 0; k < sizeof handlers / sizeof handlers[0]; k++)
+        if (strcmp(handlers[k].name, argv[0]) == 0)
+            fn = handlers[k].run;
+    if (!fn)
+        fail_msg("no handler %s in this test", argv[0]);
+    int r = fn(sh, argc, argv);
     free(copy);
     return r;
 }
@@ -197,8 +212,10 @@ static void test_commands_v2(void **state)
     assert_int_equal(cg_spawn_places(sh, "nope", &p, &e), -1);
     assert_non_null(strstr(e.msg, "it has: mem1, box, pids1"));
 
-    /* help says what was found */
-    must_run(sh, "help cgcreate");
+    /* help says what was found (what `help cgcreate` adds to the table's
+     * text) */
+    step_clear(sh);
+    cmd_cg_help_more(sh);
     out_has(sh, "cgroup layout: unified");
     out_has(sh, "memory   memory.max");
     out_has(sh, "weight: cpu.weight");

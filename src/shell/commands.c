@@ -2,7 +2,7 @@
 /* The one command table. Help, completion and docs/commands.md come from
  * these rows, and `help` (at the end) reads them back; keep each row's text
  * true to its handler. */
-#include "commands.h"
+#include "shell/commands.h"
 
 #include <string.h>
 
@@ -725,7 +725,7 @@ const size_t commands_count = ARRAY_SIZE(commands);
 void commands_markdown(FILE *f)
 {
     fputs("# nslab commands\n\n"
-          "Generated from the command table (src/commands.c) by `nslab --dump-commands`;\n"
+          "Generated from the command table (src/shell/commands.c) by `nslab --dump-commands`;\n"
           "do not edit by hand (`make docs` regenerates it, and a test fails when it is stale).\n\n"
           "| command | does |\n|---|---|\n",
           f);
