@@ -689,12 +689,16 @@ const struct command commands[] = {
      .complete = "@topic",
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
     {.name = "record",
-     .synopsis = "record FILE | record off",
+     .synopsis = "record FILE | record off | record --cast FILE|off",
      .summary = N_("also write every step from now on as JSON to FILE"),
      .help = N_("record FILE writes every following step (and event) to FILE as one JSON\n"
              "object per line, the same objects -J prints, while the session goes on as\n"
-             "before. A teacher can collect the files and check them with\n"
-             "scripts/check-records. record off stops. FILE is a new file, or a regular\n"
+             "before; each also carries the text the terminal showed (\"shown\"), so\n"
+             "nslab --replay FILE shows the session again, without root. A teacher can\n"
+             "collect the files and check them with scripts/check-records. record off\n"
+             "stops. record --cast FILE writes what the terminal shows from now on, with\n"
+             "its times, as an asciicast v2 file (asciinema play FILE, or the asciinema\n"
+             "web player); record --cast off stops it. FILE is a new file, or a regular\n"
              "file of yours (never a link, a FIFO or a device); if a write to it fails,\n"
              "recording stops with an error and the session's status is 1."),
      .run = cmd_record,

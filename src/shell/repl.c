@@ -381,6 +381,7 @@ void shell_interactive(struct nsl *sh)
             sb_appendc(&logical, '\n');
             continue;
         }
+        render_input(sh, logical.buf);
         shell_run_text(sh, logical.buf, NULL, lineno);
         sb_reset(&logical);
         /* SIGTERM or SIGHUP during a step ends the session; Ctrl-C only
