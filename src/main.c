@@ -12,6 +12,7 @@
 
 #include "session/cgroups.h"
 #include "cmd/cmd_mount.h"
+#include "cmd/handlers.h"
 #include "session/made.h"
 #include "session/made_ns.h"
 #include "shell/commands.h"
@@ -56,6 +57,8 @@ static void usage(FILE *f)
           "      --stable           print inodes and PIDs as stable labels (uts#1, pid@2)\n"
           "      --lang en|zh       language of help, explanations, errors and narration\n"
           "                         (default: from LC_ALL, LC_MESSAGES or LANG)\n"
+          "      --serve [ADDR:]PORT  show the session live in a browser (127.0.0.1 unless\n"
+          "                         ADDR; off loopback, only with the printed token)\n"
           "      --replay RECORD    show a session recorded with `record FILE` again, one\n"
           "                         step per key (all at once when stdin is no terminal);\n"
           "                         needs no root and touches nothing\n"
@@ -68,7 +71,7 @@ static void usage(FILE *f)
 }
 
 enum { OPT_OBSERVE = 256, OPT_NO_TRACE, OPT_NO_COLOR, OPT_ALLOW_HOST, OPT_STABLE, OPT_DUMP,
-       OPT_LANG, OPT_REPLAY };
+       OPT_LANG, OPT_REPLAY, OPT_SERVE };
 
 static void install_signals(void)
 {
@@ -128,6 +131,7 @@ static int sh_init(struct nsl *sh)
 
 static void sh_free(struct nsl *sh)
 {
+    serve_end(sh); /* no viewer sees the session taken down */
     i18n_done();
     subject_stop(sh, NULL);
     /* The jobs are dead: now the cgroups they were in can go. */
@@ -171,6 +175,7 @@ struct invocation {
     const char *command; /* -c TEXT */
     const char *file;    /* -f FILE or SCRIPT ("-": standard input) */
     const char *replay;  /* --replay RECORD */
+    const char *serve;   /* --serve [ADDR:]PORT */
     bool no_color, want_help;
 };
 
@@ -192,6 +197,7 @@ static const struct option longopts[] = {
     {"dump-commands", no_argument, NULL, OPT_DUMP},
     {"lang", required_argument, NULL, OPT_LANG},
     {"replay", required_argument, NULL, OPT_REPLAY},
+    {"serve", required_argument, NULL, OPT_SERVE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {0},
@@ -259,6 +265,9 @@ static int apply_option(int c, char **argv, struct nsl *sh, struct invocation *i
         break;
     case OPT_REPLAY:
         inv->replay = optarg;
+        break;
+    case OPT_SERVE:
+        inv->serve = optarg;
         break;
     case OPT_DUMP:
         commands_markdown(stdout);
@@ -356,6 +365,21 @@ static void greet(struct nsl *sh)
                      : "");
 }
 
+/* --serve: the projector view from the start, its address on stderr (stdout
+ * may be -J's). */
+static int start_serving(struct nsl *sh, const char *spec)
+{
+    const char *url;
+    struct nsl_err e;
+    if (serve_begin(sh, spec, &url, &e) < 0) {
+        fprintf(stderr, "nslab: %s\n", e.msg);
+        return -1;
+    }
+    fprintf(stderr, _("nslab: the projector view: %s\n"), url);
+    shell_serve_publish(sh, false);
+    return 0;
+}
+
 /* Run the session in its mode: -c TEXT, the script in, standard input, or
  * the terminal. Closes in. */
 static void run_session(struct nsl *sh, const struct invocation *inv, FILE *in)
@@ -426,6 +450,13 @@ int main(int argc, char **argv)
         sh_free(&sh);
         term_done(&sh);
         return EXIT_STEP_FAILED;
+    }
+    if (inv.serve && start_serving(&sh, inv.serve) < 0) {
+        if (in)
+            fclose(in);
+        sh_free(&sh);
+        term_done(&sh);
+        return EXIT_USAGE;
     }
     run_session(&sh, &inv, in);
     status = end_session(&sh, &inv);

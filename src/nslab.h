@@ -192,6 +192,7 @@ struct nsl {
      * {"echo"|"input"|"out"|"err": TEXT}: the next line written to the
      * record carries them as "shown", so `--replay` shows the same text. */
     cJSON *shown;
+    struct serve *serve; /* `--serve`/`serve`: the projector view (render/serve.h), or NULL */
     const char *lang; /* "en" or "zh": help, explain, errors, narration */
     bool interactive; /* reading from a terminal */
     /* `pause` waits for Enter: at the prompt, and when a lab file is run by

@@ -8,6 +8,7 @@
 #include "session/cgroups.h"
 #include "render/cast.h"
 #include "render/mounts_print.h"
+#include "render/serve.h"
 #include "render/render.h"
 #include "i18n.h"
 
@@ -209,6 +210,8 @@ static void shown_add(struct nsl *sh, const char *kind, const char *text)
         return;
     if (sh->cast)
         cast_write(sh, text);
+    if (sh->serve)
+        serve_text(sh->serve, kind, text);
     bool begins = strcmp(kind, "echo") == 0 || strcmp(kind, "input") == 0;
     if (!sh->record && !begins)
         return;
@@ -223,7 +226,7 @@ static void shown_add(struct nsl *sh, const char *kind, const char *text)
 
 void render_input(struct nsl *sh, const char *line)
 {
-    if (!sh->cast && !sh->record)
+    if (!sh->cast && !sh->record && !sh->serve)
         return;
     struct strbuf p = {0};
     render_prompt(sh, &p, false);
@@ -295,6 +298,17 @@ void render_step(struct nsl *sh, const struct observation *obs)
         sb_reserve(&o, 2048); /* a usual step in one allocation */
         render_step_text(&rc, &sh->step, obs, &o);
         emit_text(sh, &o, stdout);
+    } else if (sh->serve) {
+        /* -J: the terminal shows JSON, the projector still the text. */
+        struct strbuf o = {0};
+        render_prompt(sh, &o, false);
+        sb_printf(&o, "%s\n", sh->step.command ? sh->step.command : "");
+        serve_text(sh->serve, "echo", sb_str(&o));
+        sb_reset(&o);
+        render_step_text(&rc, &sh->step, obs, &o);
+        stable_subst_apply(sh, &o);
+        serve_text(sh->serve, "out", sb_str(&o));
+        sb_free(&o);
     }
     if (sh->opt.json || sh->record)
         emit_json(sh, render_step_json(&rc, &sh->step, obs));
@@ -303,11 +317,17 @@ void render_step(struct nsl *sh, const struct observation *obs)
 void render_event(struct nsl *sh, const struct nsl_event *ev)
 {
     struct render_ctx rc = render_ctx_of(sh);
-    if (!sh->opt.json) {
+    if (!sh->opt.json || sh->serve) {
         struct strbuf o = {0};
-        render_event_text(&rc, ev, &o, true);
+        render_event_text(&rc, ev, &o, !sh->opt.json);
         sb_appendc(&o, '\n');
-        emit_text(sh, &o, stdout);
+        if (!sh->opt.json) {
+            emit_text(sh, &o, stdout);
+        } else { /* -J: the projector still shows the line */
+            stable_subst_apply(sh, &o);
+            serve_text(sh->serve, "out", sb_str(&o));
+            sb_free(&o);
+        }
     }
     if (sh->opt.json || sh->record)
         emit_json(sh, render_event_json(&rc, ev));

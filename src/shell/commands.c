@@ -704,6 +704,22 @@ const struct command commands[] = {
      .run = cmd_record,
      .complete = "@file",
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
+    {.name = "serve",
+     .synopsis = "serve [ADDR:]PORT | serve off",
+     .summary = N_("show the session live in a browser (for a projector)"),
+     .help = N_("serve PORT shows the session in a browser at http://127.0.0.1:PORT/ while\n"
+             "the terminal is used as usual: the graph of processes, namespaces and\n"
+             "cgroups (as graph draws it, laid out by Graphviz), the last step's text\n"
+             "with the changed rows marked, and a timeline of steps to click back\n"
+             "through; each step and event appears within moments. Big type, high\n"
+             "contrast. The page only shows: it takes no command. serve ADDR:PORT\n"
+             "serves on another address (0.0.0.0: every one), and then every request\n"
+             "needs the random token in the printed URL. A viewer that does not read\n"
+             "is dropped; the terminal never waits for one. serve off stops; PORT 0\n"
+             "takes a free port. nslab --serve [ADDR:]PORT does the same at start."),
+     .run = cmd_serve,
+     .complete = "off",
+     .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
     {.name = "help",
      .synopsis = "help [COMMAND]",
      .summary = N_("list the commands, or explain one"),
