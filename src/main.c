@@ -310,9 +310,9 @@ static int parse_command_line(int argc, char **argv, struct nsl *sh, struct invo
         }
         inv->file = argv[optind];
     }
-    if (inv->replay && (inv->command || inv->file || sh->opt.json)) {
-        fprintf(stderr, _("nslab: --replay shows a record, alone: no -c, -J or script "
-                          "(nslab --help)\n"));
+    if (inv->replay && (inv->command || inv->file || sh->opt.json || inv->serve)) {
+        fprintf(stderr, _("nslab: --replay shows a record, alone: no -c, -J, --serve or "
+                          "script (nslab --help)\n"));
         return EXIT_USAGE;
     }
     if (inv->command && inv->file) {
