@@ -11,7 +11,9 @@ LOCALEDIR := $(PREFIX)/share/locale
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -MMD -MP -Isrc
-LDLIBS  := -lreadline -lcjson -lmnl
+# The projector view (render/serve.c): libmicrohttpd serves, libgvc lays out.
+GVC_CFLAGS := $(shell pkg-config --cflags libgvc 2>/dev/null)
+LDLIBS  := -lreadline -lcjson -lmnl -lmicrohttpd -lgvc -lcgraph -lpthread
 TESTLIBS := -lcmocka
 
 # Each build flavour lives in its own directory, so `make asan` never mixes
@@ -54,6 +56,15 @@ $(MO): $(POS) | $(DEPSTAMP)
 $(B)/src/%.o: src/%.c | $(DEPSTAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+# The projector's page, built into the binary (no file to install, no CDN).
+$(B)/gen/web_index.h: src/render/web/index.html
+	@mkdir -p $(@D)
+	cd src/render/web && xxd -i index.html > $(CURDIR)/$@.tmp
+	mv $@.tmp $@
+$(B)/src/render/serve.o: src/render/serve.c $(B)/gen/web_index.h | $(DEPSTAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(GVC_CFLAGS) -I$(B)/gen -c -o $@ $<
 
 # One static archive per layer of docs/architecture.md (top first; main.c
 # is above them all). A unit test says which layer its module is in, with a

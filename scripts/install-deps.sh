@@ -12,10 +12,15 @@ set -euo pipefail
 # and python3 reads JSON in the scenario tests and drives the terminal tests
 # (src/tests/pty: its pty module runs nslab under bash -i in a pseudo-terminal);
 # universal-ctags measures function lengths for scripts/check-layers (with nm
-# from binutils).
+# from binutils); asciinema's own parser (asciinema cat) checks the casts
+# `record --cast` writes (scenarios/record-cast.sh); libmicrohttpd serves the
+# projector view and libgvc (Graphviz) lays its graph out, xxd builds its
+# page into the binary, and headless chromium tests it
+# (scenarios/serve-browser.sh).
 pkgs=(build-essential pkg-config libreadline-dev libcjson-dev libcmocka-dev
       libmnl-dev util-linux iproute2 iputils-ping procps time clang libclang-rt-dev
-      gettext groff-base python3 nftables cppcheck clang-tidy universal-ctags)
+      gettext groff-base python3 nftables cppcheck clang-tidy universal-ctags asciinema
+      libmicrohttpd-dev libgraphviz-dev xxd chromium)
 
 missing=()
 for p in "${pkgs[@]}"; do

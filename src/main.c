@@ -12,12 +12,14 @@
 
 #include "session/cgroups.h"
 #include "cmd/cmd_mount.h"
+#include "cmd/handlers.h"
 #include "session/made.h"
 #include "session/made_ns.h"
 #include "shell/commands.h"
 #include "i18n.h"
 #include "observe/observe.h"
 #include "render/render.h"
+#include "shell/replay.h"
 #include "shell/shell.h"
 #include "subject/subject.h"
 #include "session/jobs.h"
@@ -55,6 +57,11 @@ static void usage(FILE *f)
           "      --stable           print inodes and PIDs as stable labels (uts#1, pid@2)\n"
           "      --lang en|zh       language of help, explanations, errors and narration\n"
           "                         (default: from LC_ALL, LC_MESSAGES or LANG)\n"
+          "      --serve [ADDR:]PORT  show the session live in a browser (127.0.0.1 unless\n"
+          "                         ADDR; off loopback, only with the printed token)\n"
+          "      --replay RECORD    show a session recorded with `record FILE` again, one\n"
+          "                         step per key (all at once when stdin is no terminal);\n"
+          "                         needs no root and touches nothing\n"
           "  -h, --help             this help\n"
           "  -V, --version          the version\n"
           "\n"
@@ -64,7 +71,7 @@ static void usage(FILE *f)
 }
 
 enum { OPT_OBSERVE = 256, OPT_NO_TRACE, OPT_NO_COLOR, OPT_ALLOW_HOST, OPT_STABLE, OPT_DUMP,
-       OPT_LANG };
+       OPT_LANG, OPT_REPLAY, OPT_SERVE };
 
 static void install_signals(void)
 {
@@ -124,6 +131,7 @@ static int sh_init(struct nsl *sh)
 
 static void sh_free(struct nsl *sh)
 {
+    serve_end(sh); /* no viewer sees the session taken down */
     i18n_done();
     subject_stop(sh, NULL);
     /* The jobs are dead: now the cgroups they were in can go. */
@@ -151,6 +159,11 @@ static void sh_free(struct nsl *sh)
         fprintf(stderr, _("nslab: recording to %s: the last write failed: %s\n"), sh->record_name,
                 strerror(errno));
     free(sh->record_name);
+    if (sh->cast && fclose(sh->cast) != 0)
+        fprintf(stderr, _("nslab: recording to %s: the last write failed: %s\n"), sh->cast_name,
+                strerror(errno));
+    free(sh->cast_name);
+    cJSON_Delete(sh->shown);
     if (sh->procfd >= 0)
         close(sh->procfd);
     if (sh->exe_fd >= 0)
@@ -161,6 +174,8 @@ static void sh_free(struct nsl *sh)
 struct invocation {
     const char *command; /* -c TEXT */
     const char *file;    /* -f FILE or SCRIPT ("-": standard input) */
+    const char *replay;  /* --replay RECORD */
+    const char *serve;   /* --serve [ADDR:]PORT */
     bool no_color, want_help;
 };
 
@@ -181,6 +196,8 @@ static const struct option longopts[] = {
     {"stable", no_argument, NULL, OPT_STABLE},
     {"dump-commands", no_argument, NULL, OPT_DUMP},
     {"lang", required_argument, NULL, OPT_LANG},
+    {"replay", required_argument, NULL, OPT_REPLAY},
+    {"serve", required_argument, NULL, OPT_SERVE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {0},
@@ -246,6 +263,12 @@ static int apply_option(int c, char **argv, struct nsl *sh, struct invocation *i
         sh->lang = strcmp(optarg, "zh") == 0 ? "zh" : "en";
         i18n_init(sh->lang);
         break;
+    case OPT_REPLAY:
+        inv->replay = optarg;
+        break;
+    case OPT_SERVE:
+        inv->serve = optarg;
+        break;
     case OPT_DUMP:
         commands_markdown(stdout);
         return EXIT_OK;
@@ -286,6 +309,11 @@ static int parse_command_line(int argc, char **argv, struct nsl *sh, struct invo
             return EXIT_USAGE;
         }
         inv->file = argv[optind];
+    }
+    if (inv->replay && (inv->command || inv->file || sh->opt.json || inv->serve)) {
+        fprintf(stderr, _("nslab: --replay shows a record, alone: no -c, -J, --serve or "
+                          "script (nslab --help)\n"));
+        return EXIT_USAGE;
     }
     if (inv->command && inv->file) {
         fprintf(stderr, _("nslab: -c and a script do not go together (nslab --help)\n"));
@@ -335,6 +363,21 @@ static void greet(struct nsl *sh)
            geteuid() ? "\nNot root: `unshare user` first gives you root inside a user "
                        "namespace."
                      : "");
+}
+
+/* --serve: the projector view from the start, its address on stderr (stdout
+ * may be -J's). */
+static int start_serving(struct nsl *sh, const char *spec)
+{
+    const char *url;
+    struct nsl_err e;
+    if (serve_begin(sh, spec, &url, &e) < 0) {
+        fprintf(stderr, "nslab: %s\n", e.msg);
+        return -1;
+    }
+    fprintf(stderr, _("nslab: the projector view: %s\n"), url);
+    shell_serve_publish(sh, false);
+    return 0;
 }
 
 /* Run the session in its mode: -c TEXT, the script in, standard input, or
@@ -389,6 +432,9 @@ int main(int argc, char **argv)
     int status = parse_command_line(argc, argv, &sh, &inv);
     if (status != GO_ON)
         return status;
+    /* A record is only read: no subject, no terminal group, nothing made. */
+    if (inv.replay)
+        return replay_run(inv.replay, !inv.no_color && isatty(1));
     cleanup_sb struct strbuf script = {0};
     FILE *in;
     status = open_script(inv.file, &script, &in);
@@ -404,6 +450,13 @@ int main(int argc, char **argv)
         sh_free(&sh);
         term_done(&sh);
         return EXIT_STEP_FAILED;
+    }
+    if (inv.serve && start_serving(&sh, inv.serve) < 0) {
+        if (in)
+            fclose(in);
+        sh_free(&sh);
+        term_done(&sh);
+        return EXIT_USAGE;
     }
     run_session(&sh, &inv, in);
     status = end_session(&sh, &inv);

@@ -183,6 +183,16 @@ struct nsl {
     struct made_ns *made_ns;   /* the mnt and uts namespaces it made, held open (made_ns.h) */
     FILE *record;    /* `record FILE`, or NULL */
     char *record_name; /* FILE, for the message when a write to it fails */
+    /* `record --cast FILE`: what the terminal shows, as asciicast v2, with
+     * its times from cast_t0 (now_ms()); NULL when off. */
+    FILE *cast;
+    char *cast_name;
+    int64_t cast_t0;
+    /* What the terminal was shown since the last record line, as chunks
+     * {"echo"|"input"|"out"|"err": TEXT}: the next line written to the
+     * record carries them as "shown", so `--replay` shows the same text. */
+    cJSON *shown;
+    struct serve *serve; /* `--serve`/`serve`: the projector view (render/serve.h), or NULL */
     const char *lang; /* "en" or "zh": help, explain, errors, narration */
     bool interactive; /* reading from a terminal */
     /* `pause` waits for Enter: at the prompt, and when a lab file is run by

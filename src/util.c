@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -657,6 +658,14 @@ bool path_trusted_by(const char *path, uid_t owner)
 bool path_trusted(const char *path)
 {
     return path_trusted_by(path, 0);
+}
+
+void term_size(int fd, int *cols, int *rows)
+{
+    struct winsize ws;
+    bool ok = ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col && ws.ws_row;
+    *cols = ok ? ws.ws_col : 80;
+    *rows = ok ? ws.ws_row : 24;
 }
 
 int64_t now_ms(void)

@@ -157,6 +157,9 @@ bool path_trusted(const char *path);
 /* The same, with owner trusted as root is (owned by either). */
 bool path_trusted_by(const char *path, uid_t owner);
 
+/* The size of the terminal on fd, or 80x24 when fd is no terminal. */
+void term_size(int fd, int *cols, int *rows);
+
 /* Monotonic milliseconds. */
 int64_t now_ms(void);
 

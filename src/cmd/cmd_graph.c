@@ -12,6 +12,7 @@
 
 #include "session/cgroups.h"
 #include "cmd/handlers.h"
+#include "cmd/cmd_graph.h"
 #include "kernel/nsparent.h"
 #include "kernel/nsscan.h"
 #include "render/graph_dot.h"
@@ -261,6 +262,16 @@ static int graph_collect(struct nsl *sh, struct graph *g, struct nsl_err *e)
                 return -1;
     }
     return 0;
+}
+
+int graph_session_dot(struct nsl *sh, struct strbuf *dot, struct nsl_err *e)
+{
+    struct graph g = {0};
+    int rc = graph_collect(sh, &g, e);
+    if (rc == 0)
+        graph_dot(&g, dot, NULL);
+    graph_free(&g);
+    return rc;
 }
 
 static int write_all(int fd, const char *buf, size_t len)

@@ -62,5 +62,10 @@ int cmd_veth(struct nsl *sh, int argc, char **argv);
 int cmd_link(struct nsl *sh, int argc, char **argv);
 int cmd_addr(struct nsl *sh, int argc, char **argv);
 int cmd_graph(struct nsl *sh, int argc, char **argv);
+int cmd_serve(struct nsl *sh, int argc, char **argv);
+/* Start (or move) the projector view on spec; *url is where to point a
+ * browser (with its token off loopback). serve_end stops it. */
+int serve_begin(struct nsl *sh, const char *spec, const char **url, struct nsl_err *e);
+void serve_end(struct nsl *sh);
 
 #endif

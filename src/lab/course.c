@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd/handlers.h"
+#include "render/cast.h"
 #include "i18n.h"
 
 /* Where the data files are: $NSLAB_DATA, then beside the binary in the
@@ -114,8 +116,9 @@ int cmd_explain(struct nsl *sh, int argc, char **argv)
 
 /* Opens FILE for `record`: a new file (the user's), or a regular file the
  * user owns already, never through a symbolic link, never a FIFO or a
- * device (a record must be a file that can be read back). */
-static int record_open(struct nsl *sh, const char *path)
+ * device (a record must be a file that can be read back). *fp and *name
+ * take it (name copied). */
+static int record_open(struct nsl *sh, const char *path, FILE **fp, char **name)
 {
     enum user_file_why why;
     uid_t owner = 0;
@@ -142,33 +145,72 @@ static int record_open(struct nsl *sh, const char *path)
         close(fd);
         return step_fail_errno(sh, err, "cannot record to %s", path);
     }
-    sh->record = fdopen(fd, "w");
-    if (!sh->record) {
+    *fp = fdopen(fd, "w");
+    if (!*fp) {
         int err = errno;
         close(fd);
         return step_fail_errno(sh, err, "cannot record to %s", path);
     }
-    free(sh->record_name);
-    sh->record_name = xstrdup(path);
+    free(*name);
+    *name = xstrdup(path);
+    return 0;
+}
+
+/* Stops the recording in *fp (if any): -1 when its last write failed. */
+static int record_close(struct nsl *sh, FILE **fp, const char *name)
+{
+    if (!*fp)
+        return 0;
+    int bad = fclose(*fp);
+    *fp = NULL;
+    if (bad != 0)
+        return step_fail_errno(sh, errno, "recording to %s: the last write failed", name);
+    return 0;
+}
+
+/* record --cast FILE: the terminal's text from now on, as asciicast v2
+ * (its header first: the terminal's size, the time). */
+static int record_cast(struct nsl *sh, const char *path)
+{
+    if (record_close(sh, &sh->cast, sh->cast_name) < 0)
+        return -1;
+    if (strcmp(path, "off") == 0) {
+        out_printf(sh, _("terminal recording stopped\n"));
+        return 0;
+    }
+    FILE *f = NULL;
+    if (record_open(sh, path, &f, &sh->cast_name) < 0)
+        return -1;
+    int cols = 0, rows = 0;
+    term_size(STDOUT_FILENO, &cols, &rows);
+    cleanup_sb struct strbuf h = {0};
+    cast_header(&h, cols, rows, time(NULL), "nslab");
+    if (fputs(sb_str(&h), f) == EOF || fflush(f) != 0) {
+        int err = errno;
+        fclose(f);
+        return step_fail_errno(sh, err, "cannot record to %s", path);
+    }
+    sh->cast = f;
+    sh->cast_t0 = now_ms();
+    out_printf(sh, _("recording what the terminal shows from now on to %s (asciicast v2, "
+                     "for asciinema play)\n"),
+               path);
     return 0;
 }
 
 int cmd_record(struct nsl *sh, int argc, char **argv)
 {
-    if (argc != 2)
-        return step_usage(sh, "usage: record FILE | record off");
-    if (sh->record) {
-        int bad = fclose(sh->record);
-        sh->record = NULL;
-        if (bad != 0)
-            return step_fail_errno(sh, errno, "recording to %s: the last write failed",
-                                   sh->record_name);
-    }
+    if (argc == 3 && strcmp(argv[1], "--cast") == 0)
+        return record_cast(sh, argv[2]);
+    if (argc != 2 || strcmp(argv[1], "--cast") == 0)
+        return step_usage(sh, "usage: record FILE | record off | record --cast FILE|off");
+    if (record_close(sh, &sh->record, sh->record_name) < 0)
+        return -1;
     if (strcmp(argv[1], "off") == 0) {
         out_printf(sh, "recording stopped\n");
         return 0;
     }
-    if (record_open(sh, argv[1]) < 0)
+    if (record_open(sh, argv[1], &sh->record, &sh->record_name) < 0)
         return -1;
     out_printf(sh, _("recording every step from now on to %s (one JSON object per line, as -J)\n"),
                argv[1]);

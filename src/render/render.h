@@ -97,6 +97,9 @@ static inline void render_prompt(struct nsl *sh, struct strbuf *out, bool for_re
 }
 /* Echo a command as if typed (script mode, text only). */
 void render_echo(struct nsl *sh, const char *text);
+/* A line typed at the prompt, as the terminal showed it (prompt and line):
+ * for the record and the cast only, the terminal has shown it already. */
+void render_input(struct nsl *sh, const char *line);
 /* The end of a run: the JSON object {"event":"end","status":N,...} (with -J
  * and to the record file), and in text, when text_summary, the line
  * "12 steps, 9 expects held, 0 failed". */

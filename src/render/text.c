@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include "session/cgroups.h"
+#include "render/cast.h"
 #include "render/mounts_print.h"
+#include "render/serve.h"
 #include "render/render.h"
 #include "i18n.h"
 
@@ -174,6 +176,66 @@ static void escape_controls(bool colour, struct strbuf *o)
     *o = out;
 }
 
+/* A record or cast file whose write failed: say so once, and stop it. */
+static void sink_failed(struct nsl *sh, FILE **fp, const char *name, int err)
+{
+    fclose(*fp);
+    *fp = NULL;
+    char msg[600];
+    snprintf(msg, sizeof msg, _("recording to %s stopped: a write failed: %s (%s)"),
+             name ? name : "?", strerror(err), errno_name(err));
+    render_error(sh, sh->step.file, sh->step.line, msg);
+    if (sh->exit_status == 0)
+        sh->exit_status = EXIT_STEP_FAILED;
+}
+
+static void cast_write(struct nsl *sh, const char *text)
+{
+    struct strbuf o = {0};
+    cast_event(&o, (double)(now_ms() - sh->cast_t0) / 1000.0, text, strlen(text));
+    errno = 0;
+    if (fputs(sb_str(&o), sh->cast) == EOF || fflush(sh->cast) != 0)
+        sink_failed(sh, &sh->cast, sh->cast_name, errno ? errno : EIO);
+    sb_free(&o);
+}
+
+/* Everything the terminal is shown passes here as a chunk of a kind: "echo"
+ * (a script's command, as if typed) and "input" (a line typed at the
+ * prompt) begin a step, "out" and "err" are the two streams. It goes to the
+ * cast, and into sh->shown for the next record line. While nothing records,
+ * only the last command's chunk is kept: `record FILE`'s own line has it. */
+static void shown_add(struct nsl *sh, const char *kind, const char *text)
+{
+    if (!text[0])
+        return;
+    if (sh->cast)
+        cast_write(sh, text);
+    if (sh->serve)
+        serve_text(sh->serve, kind, text);
+    bool begins = strcmp(kind, "echo") == 0 || strcmp(kind, "input") == 0;
+    if (!sh->record && !begins)
+        return;
+    if (!sh->record || !sh->shown) {
+        cJSON_Delete(sh->shown);
+        sh->shown = cJSON_CreateArray();
+    }
+    cJSON *c = cJSON_CreateObject();
+    cJSON_AddStringToObject(c, kind, text);
+    cJSON_AddItemToArray(sh->shown, c);
+}
+
+void render_input(struct nsl *sh, const char *line)
+{
+    if (!sh->cast && !sh->record && !sh->serve)
+        return;
+    struct strbuf p = {0};
+    render_prompt(sh, &p, false);
+    sb_append(&p, line);
+    sb_appendc(&p, '\n');
+    shown_add(sh, "input", sb_str(&p));
+    sb_free(&p);
+}
+
 static void emit_text(struct nsl *sh, struct strbuf *o, FILE *f)
 {
     escape_controls(sh->opt.color, o);
@@ -184,39 +246,47 @@ static void emit_text(struct nsl *sh, struct strbuf *o, FILE *f)
     }
     fputs(sb_str(o), f);
     fflush(f);
+    shown_add(sh, f == stderr ? "err" : "out", sb_str(o));
     sb_free(o);
 }
 
-/* One NDJSON line, to stdout (-J) and to the record file. Takes obj. */
-static void emit_json(struct nsl *sh, cJSON *obj)
+/* One NDJSON line of obj, as written. */
+static void json_line(struct nsl *sh, const cJSON *obj, struct strbuf *o)
 {
     char *line = cJSON_PrintUnformatted(obj);
-    struct strbuf o = {0};
     /* cJSON escapes control characters but copies other bytes: one that is
      * not UTF-8 (a hostname, a path) becomes the text \xNN, so every line
      * is valid JSON. Such bytes only occur inside strings. */
-    sb_append_escaped(&o, line, strlen(line), ESC_JSON);
-    sb_appendc(&o, '\n');
+    sb_append_escaped(o, line, strlen(line), ESC_JSON);
+    sb_appendc(o, '\n');
     cJSON_free(line);
-    cJSON_Delete(obj);
-    stable_subst_apply(sh, &o);
+    stable_subst_apply(sh, o);
+}
+
+/* One NDJSON line, to stdout (-J) and to the record file, where it carries
+ * what the terminal was shown since the last line ("shown"). Takes obj. */
+static void emit_json(struct nsl *sh, cJSON *obj)
+{
+    struct strbuf o = {0};
     if (sh->opt.json) {
+        json_line(sh, obj, &o);
         fputs(sb_str(&o), stdout);
         fflush(stdout);
     }
-    errno = 0;
-    if (sh->record && (fputs(sb_str(&o), sh->record) == EOF || fflush(sh->record) != 0)) {
+    if (sh->record) {
+        if (sh->shown && cJSON_GetArraySize(sh->shown) > 0) {
+            cJSON_AddItemToObject(obj, "shown", sh->shown);
+            sh->shown = NULL;
+            sb_reset(&o);
+        }
+        if (!o.len)
+            json_line(sh, obj, &o);
+        errno = 0;
         /* A record that lost a line is no record: say so once, and stop. */
-        int err = errno ? errno : EIO;
-        fclose(sh->record);
-        sh->record = NULL;
-        char msg[600];
-        snprintf(msg, sizeof msg, _("recording to %s stopped: a write failed: %s (%s)"),
-                 sh->record_name ? sh->record_name : "?", strerror(err), errno_name(err));
-        render_error(sh, sh->step.file, sh->step.line, msg);
-        if (sh->exit_status == 0)
-            sh->exit_status = EXIT_STEP_FAILED;
+        if (fputs(sb_str(&o), sh->record) == EOF || fflush(sh->record) != 0)
+            sink_failed(sh, &sh->record, sh->record_name, errno ? errno : EIO);
     }
+    cJSON_Delete(obj);
     sb_free(&o);
 }
 
@@ -228,6 +298,17 @@ void render_step(struct nsl *sh, const struct observation *obs)
         sb_reserve(&o, 2048); /* a usual step in one allocation */
         render_step_text(&rc, &sh->step, obs, &o);
         emit_text(sh, &o, stdout);
+    } else if (sh->serve) {
+        /* -J: the terminal shows JSON, the projector still the text. */
+        struct strbuf o = {0};
+        render_prompt(sh, &o, false);
+        sb_printf(&o, "%s\n", sh->step.command ? sh->step.command : "");
+        serve_text(sh->serve, "echo", sb_str(&o));
+        sb_reset(&o);
+        render_step_text(&rc, &sh->step, obs, &o);
+        stable_subst_apply(sh, &o);
+        serve_text(sh->serve, "out", sb_str(&o));
+        sb_free(&o);
     }
     if (sh->opt.json || sh->record)
         emit_json(sh, render_step_json(&rc, &sh->step, obs));
@@ -236,14 +317,20 @@ void render_step(struct nsl *sh, const struct observation *obs)
 void render_event(struct nsl *sh, const struct nsl_event *ev)
 {
     struct render_ctx rc = render_ctx_of(sh);
+    if (!sh->opt.json || sh->serve) {
+        struct strbuf o = {0};
+        render_event_text(&rc, ev, &o, !sh->opt.json);
+        sb_appendc(&o, '\n');
+        if (!sh->opt.json) {
+            emit_text(sh, &o, stdout);
+        } else { /* -J: the projector still shows the line */
+            stable_subst_apply(sh, &o);
+            serve_text(sh->serve, "out", sb_str(&o));
+            sb_free(&o);
+        }
+    }
     if (sh->opt.json || sh->record)
         emit_json(sh, render_event_json(&rc, ev));
-    if (sh->opt.json)
-        return;
-    struct strbuf o = {0};
-    render_event_text(&rc, ev, &o, true);
-    sb_appendc(&o, '\n');
-    emit_text(sh, &o, stdout);
 }
 
 void render_event_text(const struct render_ctx *rc, const struct nsl_event *ev,
@@ -326,11 +413,29 @@ void render_echo(struct nsl *sh, const char *text)
     sb_appendc(&p, '\n');
     fputs(sb_str(&p), stdout);
     fflush(stdout);
+    shown_add(sh, "echo", sb_str(&p));
     sb_free(&p);
+}
+
+/* "12 steps, 9 expects held, 0 failed": failed counts every failure (a
+ * failed expect is a failed step too). */
+static void render_summary(struct nsl *sh)
+{
+    struct strbuf o = {0};
+    char steps[64], held[64];
+    snprintf(steps, sizeof steps, sh->step_count == 1 ? _("%d step") : _("%d steps"),
+             sh->step_count);
+    snprintf(held, sizeof held, sh->expects_held == 1 ? _("%d expect held") : _("%d expects held"),
+             sh->expects_held);
+    sb_printf(&o, _("%s, %s, %d failed\n"), steps, held, sh->failed_count);
+    emit_text(sh, &o, stdout);
 }
 
 void render_end(struct nsl *sh, int status, bool text_summary)
 {
+    /* The line first, so the record's end object carries it as shown. */
+    if (!sh->opt.json && text_summary)
+        render_summary(sh);
     if (sh->opt.json || sh->record) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "event", "end");
@@ -342,18 +447,6 @@ void render_end(struct nsl *sh, int status, bool text_summary)
         cJSON_AddNumberToObject(ex, "failed", sh->expects_failed);
         emit_json(sh, o);
     }
-    if (sh->opt.json || !text_summary)
-        return;
-    /* "12 steps, 9 expects held, 0 failed": failed counts every failure
-     * (a failed expect is a failed step too). */
-    struct strbuf o = {0};
-    char steps[64], held[64];
-    snprintf(steps, sizeof steps, sh->step_count == 1 ? _("%d step") : _("%d steps"),
-             sh->step_count);
-    snprintf(held, sizeof held, sh->expects_held == 1 ? _("%d expect held") : _("%d expects held"),
-             sh->expects_held);
-    sb_printf(&o, _("%s, %s, %d failed\n"), steps, held, sh->failed_count);
-    emit_text(sh, &o, stdout);
 }
 
 void render_error(struct nsl *sh, const char *file, int line, const char *msg)

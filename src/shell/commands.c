@@ -689,16 +689,36 @@ const struct command commands[] = {
      .complete = "@topic",
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
     {.name = "record",
-     .synopsis = "record FILE | record off",
+     .synopsis = "record FILE | record off | record --cast FILE|off",
      .summary = N_("also write every step from now on as JSON to FILE"),
      .help = N_("record FILE writes every following step (and event) to FILE as one JSON\n"
              "object per line, the same objects -J prints, while the session goes on as\n"
-             "before. A teacher can collect the files and check them with\n"
-             "scripts/check-records. record off stops. FILE is a new file, or a regular\n"
+             "before; each also carries the text the terminal showed (\"shown\"), so\n"
+             "nslab --replay FILE shows the session again, without root. A teacher can\n"
+             "collect the files and check them with scripts/check-records. record off\n"
+             "stops. record --cast FILE writes what the terminal shows from now on, with\n"
+             "its times, as an asciicast v2 file (asciinema play FILE, or the asciinema\n"
+             "web player); record --cast off stops it. FILE is a new file, or a regular\n"
              "file of yours (never a link, a FIFO or a device); if a write to it fails,\n"
              "recording stops with an error and the session's status is 1."),
      .run = cmd_record,
      .complete = "@file",
+     .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
+    {.name = "serve",
+     .synopsis = "serve [ADDR:]PORT | serve off",
+     .summary = N_("show the session live in a browser (for a projector)"),
+     .help = N_("serve PORT shows the session in a browser at http://127.0.0.1:PORT/ while\n"
+             "the terminal is used as usual: the graph of processes, namespaces and\n"
+             "cgroups (as graph draws it, laid out by Graphviz), the last step's text\n"
+             "with the changed rows marked, and a timeline of steps to click back\n"
+             "through; each step and event appears within moments. Big type, high\n"
+             "contrast. The page only shows: it takes no command. serve ADDR:PORT\n"
+             "serves on another address (0.0.0.0: every one), and then every request\n"
+             "needs the random token in the printed URL. A viewer that does not read\n"
+             "is dropped; the terminal never waits for one. serve off stops; PORT 0\n"
+             "takes a free port. nslab --serve [ADDR:]PORT does the same at start."),
+     .run = cmd_serve,
+     .complete = "off",
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
     {.name = "help",
      .synopsis = "help [COMMAND]",

@@ -109,6 +109,10 @@ static ssize_t script_getline(struct nsl *sh, struct script_in *si, char **line,
         }
         if (si->eof || stop_signal(sh))
             return -1;
+        /* Events already read (the projector's picture reads them) are
+         * told now, not at the next line. */
+        if (sh->evq_n)
+            shell_events_flush(sh);
         struct pollfd pf[2] = {{.fd = si->fd, .events = POLLIN},
                                {.fd = sh->subj.evt, .events = POLLIN}};
         /* Wakes now and then: a signal may land just before poll sleeps. */
@@ -119,7 +123,7 @@ static ssize_t script_getline(struct nsl *sh, struct script_in *si, char **line,
             continue;
         if (sh->subj.evt >= 0 && (pf[1].revents & POLLIN)) {
             events_poll(sh, 0);
-            events_flush(sh);
+            shell_events_flush(sh);
         }
         if (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) {
             if (si->start && si->buf.buf) { /* what was returned makes room */
@@ -194,7 +198,7 @@ void shell_run_script(struct nsl *sh, FILE *in, const char *name)
             continue;
         }
         events_poll(sh, 0);
-        events_flush(sh);
+        shell_events_flush(sh);
         go = shell_run_text(sh, logical.buf, name, first);
         sb_reset(&logical);
     }
@@ -204,7 +208,7 @@ void shell_run_script(struct nsl *sh, FILE *in, const char *name)
         shell_run_text(sh, logical.buf, name, first);
     /* Events that arrived after the last step still belong to the session. */
     events_poll(sh, 0);
-    events_flush(sh);
+    shell_events_flush(sh);
     sb_free(&logical);
     sb_free(&si.buf);
     free(line);
@@ -226,12 +230,22 @@ static void on_line(char *line)
     rl_callback_handler_remove();
 }
 
+/* Events told: on the terminal, and to the projector view with a fresh
+ * picture of the session (a job's exit, an OOM kill). */
+void shell_events_flush(struct nsl *sh)
+{
+    bool any = sh->evq_n > 0;
+    events_flush(sh);
+    if (any)
+        shell_serve_publish(sh, true);
+}
+
 static void print_events_above_prompt(struct nsl *sh)
 {
     if (sh->evq_n == 0)
         return;
     rl_clear_visible_line();
-    events_flush(sh);
+    shell_events_flush(sh);
     rl_on_new_line();
     rl_redisplay();
 }
@@ -282,6 +296,8 @@ static enum read_result read_line(struct nsl *sh, const char *prompt, char **out
             res = READ_CANCELLED;
             break;
         }
+        if (sh->evq_n)
+            print_events_above_prompt(sh);
         struct pollfd p[2] = {{.fd = 0, .events = POLLIN}, {.fd = sh->subj.evt, .events = POLLIN}};
         int r = ppoll(p, sh->subj.evt >= 0 ? 2 : 1, NULL, &old);
         if (r < 0 && errno == EINTR)
@@ -332,7 +348,7 @@ void shell_interactive(struct nsl *sh)
         else
             render_prompt(sh, &prompt, true);
         events_poll(sh, 0);
-        events_flush(sh);
+        shell_events_flush(sh);
         char *line;
         enum read_result got = read_line(sh, sb_str(&prompt), &line);
         sb_free(&prompt);
@@ -381,6 +397,7 @@ void shell_interactive(struct nsl *sh)
             sb_appendc(&logical, '\n');
             continue;
         }
+        render_input(sh, logical.buf);
         shell_run_text(sh, logical.buf, NULL, lineno);
         sb_reset(&logical);
         /* SIGTERM or SIGHUP during a step ends the session; Ctrl-C only

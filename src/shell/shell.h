@@ -31,6 +31,12 @@ void term_done(struct nsl *sh);
 /* Readline completion setup. */
 void complete_init(struct nsl *sh);
 
+/* Hand the projector view (--serve) the state after the last step, or
+ * after an event, with the session's graph; nothing when it is off. */
+void shell_serve_publish(struct nsl *sh, bool event);
+/* events_flush(), then the projector view when there were events. */
+void shell_events_flush(struct nsl *sh);
+
 /* The exit status so far (SPEC §1). */
 int shell_exit_status(struct nsl *sh);
 /* Count a failure (a step, a rejected line); the first sets the status. */

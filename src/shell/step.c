@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "session/cgroups.h"
+#include "cmd/cmd_graph.h"
 #include "cmd/cmd_mount.h"
+#include "render/serve.h"
 #include "shell/commands.h"
 #include "observe/observe.h"
 #include "render/render.h"
@@ -233,6 +235,18 @@ static bool step_settle(struct nsl *sh)
     return true;
 }
 
+void shell_serve_publish(struct nsl *sh, bool event)
+{
+    if (!sh->serve)
+        return;
+    struct strbuf dot = {0};
+    struct nsl_err e;
+    bool drawn = graph_session_dot(sh, &dot, &e) == 0;
+    serve_publish(sh->serve, sh->step.number, sh->step.command, sh->step.ok, event,
+                  drawn ? sb_str(&dot) : NULL);
+    sb_free(&dot);
+}
+
 static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
 {
     struct step *st = &sh->step;
@@ -255,6 +269,7 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
     struct snapshot before = sh->prev, now;
     step_observe_render(sh, shown, &before, &now, file, c->line);
     step_remember(sh, evseq, &before, &now);
+    shell_serve_publish(sh, false);
     return step_settle(sh);
 }
 

@@ -60,6 +60,8 @@ for t in "$@"; do
 done
 cd "$top" || exit 2
 export NSLAB_TOP=$top
+# Under make asan: what Graphviz and fontconfig keep is not nslab's leak.
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$top/src/tests/lsan.supp"
 
 is_root=false
 [ "$(id -u)" -eq 0 ] && is_root=true

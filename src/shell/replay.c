@@ -1,0 +1,258 @@
+#define _GNU_SOURCE
+/* --replay: a recorded session shown again (replay.h). Reads one file and
+ * the keyboard; no subject, no /proc, no cgroup, no privilege. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "nslab.h"
+#include "shell/replay.h"
+#include "util.h"
+
+static void add_chunk(struct replay *r, enum replay_kind kind, const char *text,
+                      const char *command)
+{
+    if (kind == RP_ECHO || kind == RP_INPUT || r->np == 0) {
+        if (r->np == r->capp) {
+            r->capp = r->capp ? 2 * r->capp : 64;
+            r->p = xrealloc(r->p, r->capp * sizeof *r->p);
+        }
+        bool begins = kind == RP_ECHO || kind == RP_INPUT;
+        r->p[r->np++] = (struct replay_page){
+            .command = begins && command ? xstrdup(command) : NULL, .first = r->nc};
+    }
+    if (r->nc == r->capc) {
+        r->capc = r->capc ? 2 * r->capc : 256;
+        r->c = xrealloc(r->c, r->capc * sizeof *r->c);
+    }
+    r->c[r->nc++] = (struct replay_chunk){.kind = kind, .text = xstrdup(text)};
+    r->p[r->np - 1].n++;
+}
+
+/* The chunks of one record line; false when it had no echo or input. */
+static bool add_shown(struct replay *r, const cJSON *shown, const char *command)
+{
+    static const char *const kinds[] = {[RP_ECHO] = "echo", [RP_INPUT] = "input",
+                                        [RP_OUT] = "out", [RP_ERR] = "err"};
+    bool began = false;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, shown)
+    {
+        const cJSON *v = c->child;
+        if (!cJSON_IsObject(c) || !v || !cJSON_IsString(v))
+            continue;
+        for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+            if (strcmp(v->string, kinds[k]) != 0)
+                continue;
+            add_chunk(r, (enum replay_kind)k, v->valuestring, command);
+            began |= k == RP_ECHO || k == RP_INPUT;
+        }
+    }
+    return began;
+}
+
+/* A step line that showed no command (-J, an older nslab): its command and
+ * output, as the fields say. */
+static void add_from_fields(struct replay *r, const cJSON *o, const char *command)
+{
+    cleanup_sb struct strbuf echo = {0};
+    sb_printf(&echo, "> %s\n", command);
+    add_chunk(r, RP_ECHO, sb_str(&echo), command);
+    const cJSON *out = cJSON_GetObjectItemCaseSensitive(o, "output");
+    if (cJSON_IsString(out) && out->valuestring[0])
+        add_chunk(r, RP_OUT, out->valuestring, NULL);
+    const cJSON *err = cJSON_GetObjectItemCaseSensitive(o, "error");
+    if (cJSON_IsString(err)) {
+        cleanup_sb struct strbuf line = {0};
+        sb_printf(&line, "%s\n", err->valuestring);
+        add_chunk(r, RP_ERR, sb_str(&line), NULL);
+    }
+}
+
+int replay_load(const char *text, size_t len, struct replay *r, struct nsl_err *e)
+{
+    memset(r, 0, sizeof *r);
+    size_t lineno = 0;
+    for (size_t at = 0; at < len;) {
+        const char *nl = memchr(text + at, '\n', len - at);
+        size_t n = nl ? (size_t)(nl - (text + at)) : len - at;
+        lineno++;
+        const char *line = text + at;
+        at += n + 1;
+        if (n == 0)
+            continue;
+        cJSON *o = cJSON_ParseWithLength(line, n);
+        if (!cJSON_IsObject(o)) {
+            cJSON_Delete(o);
+            replay_free(r);
+            return nsl_fail(e, EINVAL, "line %zu is not a JSON object: not a record of nslab",
+                            lineno);
+        }
+        const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(o, "command");
+        const char *command = cJSON_IsString(cmd) ? cmd->valuestring : NULL;
+        bool began = add_shown(r, cJSON_GetObjectItemCaseSensitive(o, "shown"), command);
+        if (!began && command && cJSON_GetObjectItemCaseSensitive(o, "step"))
+            add_from_fields(r, o, command);
+        cJSON_Delete(o);
+    }
+    return 0;
+}
+
+void replay_free(struct replay *r)
+{
+    for (size_t k = 0; k < r->nc; k++)
+        free(r->c[k].text);
+    for (size_t k = 0; k < r->np; k++)
+        free(r->p[k].command);
+    free(r->c);
+    free(r->p);
+    memset(r, 0, sizeof *r);
+}
+
+long replay_search(const struct replay *r, size_t from, const char *word)
+{
+    for (size_t i = 1; i <= r->np; i++) {
+        size_t k = (from + i) % r->np;
+        if (r->p[k].command && strstr(r->p[k].command, word))
+            return (long)k;
+    }
+    return -1;
+}
+
+/* text without nslab's colour codes (ESC [ digits m). */
+static void put_plain(const char *text, FILE *f)
+{
+    for (const char *s = text; *s;) {
+        if (s[0] == '\033' && s[1] == '[') {
+            size_t i = 2;
+            while ((s[i] >= '0' && s[i] <= '9') || s[i] == ';')
+                i++;
+            if (s[i] == 'm') {
+                s += i + 1;
+                continue;
+            }
+        }
+        fputc(*s++, f);
+    }
+}
+
+void replay_print_page(const struct replay *r, size_t k, bool colour, FILE *out, FILE *err)
+{
+    const struct replay_page *p = &r->p[k];
+    for (size_t i = p->first; i < p->first + p->n; i++) {
+        FILE *f = r->c[i].kind == RP_ERR ? err : out;
+        /* The two streams in the order they were written. */
+        fflush(f == err ? out : err);
+        if (colour)
+            fputs(r->c[i].text, f);
+        else
+            put_plain(r->c[i].text, f);
+    }
+    fflush(out);
+    fflush(err);
+}
+
+/* One key from the terminal, without echo or waiting for Enter; EOF at
+ * the end of input. */
+static int read_key(void)
+{
+    struct termios old, raw;
+    if (tcgetattr(0, &old) < 0)
+        return EOF;
+    raw = old;
+    raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+    raw.c_cc[VMIN] = 1;
+    raw.c_cc[VTIME] = 0;
+    tcsetattr(0, TCSANOW, &raw);
+    unsigned char c;
+    ssize_t n;
+    do
+        n = read(0, &c, 1);
+    while (n < 0 && errno == EINTR);
+    tcsetattr(0, TCSANOW, &old);
+    return n == 1 ? c : EOF;
+}
+
+/* "/" at the keys: a word, then the next step whose command has it. */
+static long ask_search(const struct replay *r, size_t at)
+{
+    printf("%s", _("search for a command: "));
+    fflush(stdout);
+    char word[256];
+    if (!fgets(word, sizeof word, stdin))
+        return -1;
+    word[strcspn(word, "\n")] = '\0';
+    if (!word[0])
+        return -1;
+    long k = replay_search(r, at, word);
+    if (k < 0)
+        printf(_("no step's command contains '%s'\n"), word);
+    return k;
+}
+
+/* One page a key: Enter, space or n the next, b the one before, / a search,
+ * q the end. */
+static void replay_keys(const struct replay *r, bool colour)
+{
+    size_t at = 0;
+    /* What came before the first step (an event) is no step of its own. */
+    size_t lead = r->p[0].command ? 0 : 1;
+    replay_print_page(r, 0, colour, stdout, stderr);
+    if (lead && r->np > 1)
+        replay_print_page(r, at = 1, colour, stdout, stderr);
+    for (;;) {
+        printf(_("[step %zu of %zu: Enter next, b back, / search, q quit]"), at + 1 - lead,
+               r->np - lead);
+        fflush(stdout);
+        int c = read_key();
+        printf("\r\033[K");
+        long next = -1;
+        if (c == EOF || c == 'q' || c == 4)
+            break;
+        if (c == '\n' || c == ' ' || c == 'n') {
+            if (at + 1 >= r->np)
+                break;
+            next = (long)at + 1;
+        } else if ((c == 'b' || c == 'p') && at > lead) {
+            next = (long)at - 1;
+        } else if (c == '/') {
+            next = ask_search(r, at);
+        }
+        if (next >= 0)
+            replay_print_page(r, at = (size_t)next, colour, stdout, stderr);
+    }
+    fflush(stdout);
+}
+
+int replay_run(const char *path, bool colour)
+{
+    cleanup_sb struct strbuf text = {0};
+    if (read_file_sb(AT_FDCWD, path, &text) < 0) {
+        fprintf(stderr, _("nslab: cannot open %s: %s\n"), path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    struct replay r;
+    struct nsl_err e;
+    if (replay_load(sb_str(&text), text.len, &r, &e) < 0) {
+        fprintf(stderr, "nslab: %s: %s\n", path, e.msg);
+        return EXIT_USAGE;
+    }
+    if (r.np == 0) {
+        fprintf(stderr, _("nslab: %s: no step recorded\n"), path);
+        replay_free(&r);
+        return EXIT_USAGE;
+    }
+    if (isatty(0) && isatty(1)) {
+        replay_keys(&r, colour);
+    } else {
+        for (size_t k = 0; k < r.np; k++)
+            replay_print_page(&r, k, colour, stdout, stderr);
+    }
+    replay_free(&r);
+    return EXIT_OK;
+}
