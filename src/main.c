@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include "session/made_ns.h"
 #include "shell/commands.h"
 #include "i18n.h"
+#include "lab/lab.h"
 #include "observe/observe.h"
 #include "render/render.h"
 #include "shell/shell.h"
@@ -55,6 +57,12 @@ static void usage(FILE *f)
           "      --stable           print inodes and PIDs as stable labels (uts#1, pid@2)\n"
           "      --lang en|zh       language of help, explanations, errors and narration\n"
           "                         (default: from LC_ALL, LC_MESSAGES or LANG)\n"
+          "      --from N           run a lab's steps before step N quietly, then go on\n"
+          "                         (--from line:L: before line L)\n"
+          "      --stay             after the lab, the prompt, in its final state (the\n"
+          "                         default in a terminal)\n"
+          "      --no-stay          end with the lab\n"
+          "      --lint LAB...      check labs without running them, then exit\n"
           "  -h, --help             this help\n"
           "  -V, --version          the version\n"
           "\n"
@@ -64,7 +72,7 @@ static void usage(FILE *f)
 }
 
 enum { OPT_OBSERVE = 256, OPT_NO_TRACE, OPT_NO_COLOR, OPT_ALLOW_HOST, OPT_STABLE, OPT_DUMP,
-       OPT_LANG };
+       OPT_LANG, OPT_FROM, OPT_STAY, OPT_NO_STAY, OPT_LINT };
 
 static void install_signals(void)
 {
@@ -162,6 +170,8 @@ struct invocation {
     const char *command; /* -c TEXT */
     const char *file;    /* -f FILE or SCRIPT ("-": standard input) */
     bool no_color, want_help;
+    bool lint;     /* --lint: the arguments are labs to check */
+    int stay;      /* --stay 1, --no-stay 0, -1 the default */
 };
 
 /* Not an exit status: go on. */
@@ -181,6 +191,10 @@ static const struct option longopts[] = {
     {"stable", no_argument, NULL, OPT_STABLE},
     {"dump-commands", no_argument, NULL, OPT_DUMP},
     {"lang", required_argument, NULL, OPT_LANG},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"stay", no_argument, NULL, OPT_STAY},
+    {"no-stay", no_argument, NULL, OPT_NO_STAY},
+    {"lint", no_argument, NULL, OPT_LINT},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {0},
@@ -196,7 +210,7 @@ static void sh_defaults(struct nsl *sh, struct invocation *inv)
     sh->lang = i18n_lang_from_env();
     i18n_init(sh->lang);
     sh->opt.observe = OBS_NS | OBS_CGROUP;
-    *inv = (struct invocation){.no_color = getenv("NO_COLOR") != NULL};
+    *inv = (struct invocation){.no_color = getenv("NO_COLOR") != NULL, .stay = -1};
 }
 
 /* One option c (its argument in optarg). GO_ON, or the exit status. */
@@ -246,6 +260,24 @@ static int apply_option(int c, char **argv, struct nsl *sh, struct invocation *i
         sh->lang = strcmp(optarg, "zh") == 0 ? "zh" : "en";
         i18n_init(sh->lang);
         break;
+    case OPT_FROM: {
+        long n;
+        bool line = strncmp(optarg, "line:", 5) == 0;
+        if (parse_long(optarg + (line ? 5 : 0), 1, 1000000, &n) < 0) {
+            fprintf(stderr, _("nslab: --from takes a step number N or line:L (nslab --help)\n"));
+            return EXIT_USAGE;
+        }
+        sh->from_step = line ? 0 : (int)n;
+        sh->from_line = line ? (int)n : 0;
+        break;
+    }
+    case OPT_STAY:
+    case OPT_NO_STAY:
+        inv->stay = c == OPT_STAY;
+        break;
+    case OPT_LINT:
+        inv->lint = true;
+        break;
     case OPT_DUMP:
         commands_markdown(stdout);
         return EXIT_OK;
@@ -265,13 +297,34 @@ static int apply_option(int c, char **argv, struct nsl *sh, struct invocation *i
     return GO_ON;
 }
 
+/* nslab --lint LAB...: each lab's problems, then their count. */
+static int lint_files(int n, char **files)
+{
+    if (n == 0) {
+        fprintf(stderr, _("nslab: --lint needs the labs to check (nslab --help)\n"));
+        return EXIT_USAGE;
+    }
+    int problems = 0;
+    for (int k = 0; k < n; k++) {
+        cleanup_sb struct strbuf out = {0};
+        problems += shell_lint_file(files[k], &out);
+        fputs(sb_str(&out), stdout);
+    }
+    if (problems)
+        printf(_("%d problem(s) in %d file(s)\n"), problems, n);
+    else
+        printf(_("%d file(s) checked: no problem\n"), n);
+    return problems ? EXIT_STEP_FAILED : EXIT_OK;
+}
+
 /* Options, then the mode they ask for: help, one script, -c or a script.
  * GO_ON, or the exit status. */
 static int parse_command_line(int argc, char **argv, struct nsl *sh, struct invocation *inv)
 {
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+c:f:JkqhV", longopts, NULL)) != -1) {
+    /* Options may follow the script too (nslab LAB --from 5). */
+    while ((c = getopt_long(argc, argv, "c:f:JkqhV", longopts, NULL)) != -1) {
         int status = apply_option(c, argv, sh, inv);
         if (status != GO_ON)
             return status;
@@ -280,6 +333,8 @@ static int parse_command_line(int argc, char **argv, struct nsl *sh, struct invo
         usage(stdout);
         return EXIT_OK;
     }
+    if (inv->lint)
+        return lint_files(argc - optind, argv + optind);
     if (optind < argc) {
         if (inv->file || optind + 1 < argc) {
             fprintf(stderr, _("nslab: give one script (nslab --help)\n"));
@@ -289,6 +344,11 @@ static int parse_command_line(int argc, char **argv, struct nsl *sh, struct invo
     }
     if (inv->command && inv->file) {
         fprintf(stderr, _("nslab: -c and a script do not go together (nslab --help)\n"));
+        return EXIT_USAGE;
+    }
+    bool lab = inv->file && strcmp(inv->file, "-") != 0;
+    if ((sh->from_step || sh->from_line || inv->stay == 1) && !lab) {
+        fprintf(stderr, _("nslab: --from and --stay go with a lab file (nslab --help)\n"));
         return EXIT_USAGE;
     }
     return GO_ON;
@@ -323,6 +383,9 @@ static void settle_mode(struct nsl *sh, const struct invocation *inv)
     sh->pausing = !sh->opt.json && isatty(0) && isatty(1) &&
                   (sh->interactive || (inv->file && strcmp(inv->file, "-") != 0));
     sh->opt.color = !inv->no_color && !sh->opt.json && isatty(1);
+    /* A lab run by hand in a terminal leaves the learner at the prompt. */
+    bool lab = inv->file && strcmp(inv->file, "-") != 0;
+    sh->stay = lab && (inv->stay == 1 || (inv->stay < 0 && !sh->opt.json && isatty(0) && isatty(1)));
 }
 
 static void greet(struct nsl *sh)
@@ -335,6 +398,62 @@ static void greet(struct nsl *sh)
            geteuid() ? "\nNot root: `unshare user` first gives you root inside a user "
                        "namespace."
                      : "");
+}
+
+/* A lab's header (title, duration, prerequisites, what you will see) as
+ * it starts (labs/README.md, "The header"), wrapped to the terminal (80 columns when there is none). */
+static void print_lab_header(struct nsl *sh, const struct strbuf *script)
+{
+    struct lab_header h;
+    lab_header_parse(sb_str(script), &h);
+    /* A script that is no lab (its comments no lab header) starts as it is. */
+    if (!h.duration && !h.see) {
+        lab_header_free(&h);
+        return;
+    }
+    struct winsize ws;
+    int width = ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20 ? ws.ws_col : 80;
+    lab_header_print(sh, &h, stdout, width);
+    lab_header_free(&h);
+}
+
+/* The lab's summary line was printed before the prompt it stayed at. */
+static bool stayed;
+
+/* After a lab: what replaying before --from left unsaid; then, with
+ * --stay, the summary and the prompt (or more commands from standard
+ * input) in the lab's final state. */
+static void lab_after(struct nsl *sh, const struct invocation *inv)
+{
+    if (sh->replaying) {
+        sh->replaying = false;
+        const struct step_failure *f = &sh->replay_failed;
+        char where[64];
+        if (sh->from_step)
+            snprintf(where, sizeof where, _("step %d"), sh->from_step);
+        else
+            snprintf(where, sizeof where, _("line %d"), sh->from_line);
+        if (f->number && shell_exit_status(sh) != 0)
+            printf(_("replaying before %s: step %d (line %d) failed: %s\n"), where, f->number,
+                   f->line, f->err.msg);
+        else
+            printf(_("the lab ended before %s: nothing was left to run\n"), where);
+    }
+    int sig = got_signal;
+    if (!sh->stay || sh->want_exit || sig == SIGTERM || sig == SIGHUP || sig == SIGINT)
+        return;
+    stayed = true;
+    render_summary(sh);
+    sh->interactive = isatty(0);
+    if (sh->interactive) {
+        printf(_("The lab is over; you are at the prompt in its final state (`exit` or Ctrl-D "
+                 "ends the session).\n"));
+        fflush(stdout);
+        sh->pausing = !sh->opt.json && isatty(1);
+        shell_interactive(sh);
+    } else {
+        shell_run_script(sh, stdin, "<stdin>");
+    }
 }
 
 /* Run the session in its mode: -c TEXT, the script in, standard input, or
@@ -351,6 +470,7 @@ static void run_session(struct nsl *sh, const struct invocation *inv, FILE *in)
     } else if (in) {
         shell_run_script(sh, in, inv->file);
         fclose(in);
+        lab_after(sh, inv);
     } else if (!sh->interactive) {
         shell_run_script(sh, stdin, "<stdin>");
     } else {
@@ -371,7 +491,7 @@ static int end_session(struct nsl *sh, const struct invocation *inv)
     int sig = got_signal;
     if (sig == SIGTERM || sig == SIGHUP || (sig == SIGINT && !sh->interactive))
         status = 128 + sig;
-    render_end(sh, status, !sh->interactive && !inv->command);
+    render_end(sh, status, !sh->interactive && !inv->command && !stayed);
 #ifdef NSLAB_BENCH
     fprintf(stderr, "nslab-bench: steps %d trace+observation %lld ns\n", sh->step_count,
             sh->bench_obs_ns);
@@ -405,6 +525,8 @@ int main(int argc, char **argv)
         term_done(&sh);
         return EXIT_STEP_FAILED;
     }
+    if (in && !sh.opt.json)
+        print_lab_header(&sh, &script);
     run_session(&sh, &inv, in);
     status = end_session(&sh, &inv);
     sh_free(&sh);

@@ -188,6 +188,17 @@ struct nsl {
     /* `pause` waits for Enter: at the prompt, and when a lab file is run by
      * hand in a terminal (not -c, not a script read from stdin, not -J). */
     bool pausing;
+    /* `nslab LAB --from N`: the steps before step N (or before line N,
+     * from_line) run quietly, nothing of them printed (replaying while
+     * they do); then the lab goes on as usual. 0: from the start. */
+    int from_step, from_line;
+    bool replaying;
+    struct step_failure { /* the first failure while replaying */
+        int number, line;
+        struct nsl_err err;
+    } replay_failed;
+    /* --stay: after the lab, the prompt, in the lab's final state. */
+    bool stay;
     bool want_exit;
     int exit_status;  /* the first failure's status */
     /* A failed step not yet counted: an `expect fail` right after it (only

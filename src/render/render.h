@@ -101,6 +101,9 @@ void render_echo(struct nsl *sh, const char *text);
  * and to the record file), and in text, when text_summary, the line
  * "12 steps, 9 expects held, 0 failed". */
 void render_end(struct nsl *sh, int status, bool text_summary);
+/* A lab's last line: "12 steps, 9 expects held, 0 failed" (render_end
+ * prints it when text_summary). */
+void render_summary(struct nsl *sh);
 /* Report a failed step on stderr: "FILE:LINE: message" or "error: message". */
 void render_error(struct nsl *sh, const char *file, int line, const char *msg);
 

@@ -176,6 +176,10 @@ static void escape_controls(bool colour, struct strbuf *o)
 
 static void emit_text(struct nsl *sh, struct strbuf *o, FILE *f)
 {
+    if (sh->replaying) { /* --from: the steps before it run quietly */
+        sb_free(o);
+        return;
+    }
     escape_controls(sh->opt.color, o);
     stable_subst_apply(sh, o);
     if (sh->intr_echoed && *sh->intr_echoed) {
@@ -200,7 +204,7 @@ static void emit_json(struct nsl *sh, cJSON *obj)
     cJSON_free(line);
     cJSON_Delete(obj);
     stable_subst_apply(sh, &o);
-    if (sh->opt.json) {
+    if (sh->opt.json && !sh->replaying) {
         fputs(sb_str(&o), stdout);
         fflush(stdout);
     }
@@ -318,7 +322,7 @@ void render_prompt_text(const struct render_ctx *rc, const struct snapshot *now,
 
 void render_echo(struct nsl *sh, const char *text)
 {
-    if (sh->opt.json)
+    if (sh->opt.json || sh->replaying)
         return;
     struct strbuf p = {0};
     render_prompt(sh, &p, false);
@@ -342,8 +346,14 @@ void render_end(struct nsl *sh, int status, bool text_summary)
         cJSON_AddNumberToObject(ex, "failed", sh->expects_failed);
         emit_json(sh, o);
     }
-    if (sh->opt.json || !text_summary)
-        return;
+    if (!sh->opt.json && text_summary)
+        render_summary(sh);
+}
+
+void render_summary(struct nsl *sh)
+{
+    if (sh->opt.json)
+        return; /* -J: the end object says it */
     /* "12 steps, 9 expects held, 0 failed": failed counts every failure
      * (a failed expect is a failed step too). */
     struct strbuf o = {0};

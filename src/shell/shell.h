@@ -31,6 +31,10 @@ void term_done(struct nsl *sh);
 /* Readline completion setup. */
 void complete_init(struct nsl *sh);
 
+/* nslab --lint (lint.c): FILE's problems, one "FILE:LINE: message" line
+ * each, appended to out; how many. */
+int shell_lint_file(const char *file, struct strbuf *out);
+
 /* The exit status so far (SPEC §1). */
 int shell_exit_status(struct nsl *sh);
 /* Count a failure (a step, a rejected line); the first sets the status. */

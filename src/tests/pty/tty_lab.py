@@ -1,0 +1,140 @@
+"""A lab run by hand in a terminal (labs/README.md, "Running a lab"):
+Ctrl-C at a pause ends it and says the step to resume from; `--from N`
+replays the steps before N quietly (their commands never shown, their
+effects there all the same) and goes on; at the end the learner stays at
+the prompt in the lab's final state. Checked against the kernel: the
+subject's UTS namespace and hostname, read with nsenter(1) and /proc.
+
+    python3 tty_lab.py NSLAB
+"""
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True  # no __pycache__ in the tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ptyterm import CTRL_C, CTRL_D, Failure, Term, children, proc_exe, run_tests  # noqa: E402
+
+NSLAB = os.path.abspath(sys.argv[1])
+LAB = """# Navigation: a lab for the terminal tests
+# duration: 1 minute
+# prerequisites: none
+#
+# What you will see: a hostname of the subject's own, set in two steps.
+
+say "First the subject gets a UTS namespace: nav-said-once."
+unshare uts
+hostname nav-one
+expect hostname nav-one
+pause
+say "Then another name."
+hostname nav-two
+expect hostname nav-two
+pause
+say "Summary: two names."
+"""
+
+
+def subject_of(nslab_pid):
+    """The subject: nslab's child running nslab."""
+    real = os.path.realpath(NSLAB)
+    for c in children(nslab_pid):
+        if proc_exe(c) == real:
+            return c
+    return None
+
+
+def uts_of(pid):
+    return os.readlink("/proc/%d/ns/uts" % pid)
+
+
+def hostname_in(pid):
+    return subprocess.run(["nsenter", "-t", str(pid), "-u", "hostname"], check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+def start_lab(t, path, *args):
+    quoted = " ".join("'%s'" % a for a in (NSLAB, path) + args)
+    t.send("%s; echo __status=$?\r" % quoted)
+    t.expect(r"press Enter to go on", what="the lab's first pause")
+    t.nslab_pid = t.wait_until(lambda: [c for c in children(t.pid)
+                                        if proc_exe(c) == os.path.realpath(NSLAB)],
+                               "nslab runs under bash")[0]
+
+
+def with_lab(fn):
+    def run():
+        d = tempfile.mkdtemp(prefix="tty-lab.")
+        path = os.path.join(d, "nav.lab")
+        with open(path, "w") as f:
+            f.write(LAB)
+        try:
+            fn(path)
+        finally:
+            os.unlink(path)
+            os.rmdir(d)
+    return run
+
+
+@with_lab
+def test_ctrl_c_at_pause_then_from(path):
+    with Term() as t:
+        start_lab(t, path)
+        # The header, and each say once: its text, never its command echoed.
+        if "== Navigation: a lab for the terminal tests ==" not in t.out:
+            raise Failure("no header title\n" + t.tail())
+        if t.out.count("nav-said-once") != 1:
+            raise Failure("the say text is not shown exactly once\n" + t.tail())
+        subj = subject_of(t.nslab_pid)
+        if hostname_in(subj) != "nav-one":
+            raise Failure("the first steps did not run: hostname %r" % hostname_in(subj))
+        t.send(CTRL_C)
+        m = t.expect(r"stopped at step (\d+) \(line (\d+)\): `nslab (\S+) --from (\d+)` resumes")
+        step, line, lab, again = m.groups()
+        if lab != path or step != again or line != "11":
+            raise Failure("the resume line names step %s line %s of %s, --from %s" %
+                          (step, line, lab, again))
+        t.expect_nslab_ended(130)
+        # Resumed: the steps before it run quietly, the pause waits again.
+        t.mark = len(t.out)
+        start_lab(t, path, "--from", step)
+        shown = t.out[t.mark:]
+        if "hostname nav-one" in shown or "nav-said-once" in shown:
+            raise Failure("a step before --from %s was shown\n%s" % (step, t.tail()))
+        subj = subject_of(t.nslab_pid)
+        if uts_of(subj) == uts_of(os.getpid()) or hostname_in(subj) != "nav-one":
+            raise Failure("the replayed steps did not happen (uts %s, hostname %s)" %
+                          (uts_of(subj), hostname_in(subj)))
+        t.send("\r")
+        t.expect(r"press Enter to go on")
+        t.send("\r")
+        # --stay (the default in a terminal): the prompt, in the final state.
+        t.expect(r"\d+ steps, \d+ expects held, 0 failed")
+        t.expect(r"nslab [0-9a-z@#]+ \[uts\]> $", what="the prompt after the lab")
+        if hostname_in(subj) != "nav-two" or subject_of(t.nslab_pid) != subj:
+            raise Failure("not the lab's final state at the prompt")
+        t.send("hostname\r")
+        t.expect(r"nav-two")
+        t.expect_prompt()
+        t.send(CTRL_D)
+        t.expect_nslab_ended(0)
+
+
+@with_lab
+def test_no_stay(path):
+    with Term() as t:
+        start_lab(t, path, "--no-stay")
+        t.send("\r")
+        t.expect(r"press Enter to go on")
+        t.send("\r")
+        t.expect(r"\d+ steps, \d+ expects held, 0 failed")
+        t.expect_nslab_ended(0)
+
+
+run_tests([
+    ("Ctrl-C at a pause says where to resume; --from resumes there; --stay", test_ctrl_c_at_pause_then_from),
+    ("--no-stay ends with the lab", test_no_stay),
+])
