@@ -63,6 +63,8 @@ static void usage(FILE *f)
           "                         default in a terminal)\n"
           "      --no-stay          end with the lab\n"
           "      --lint LAB...      check labs without running them, then exit\n"
+          "      --challenge FILE   take up the challenge in FILE (as FILE alone, when its\n"
+          "                         first statement is goal)\n"
           "  -h, --help             this help\n"
           "  -V, --version          the version\n"
           "\n"
@@ -72,7 +74,7 @@ static void usage(FILE *f)
 }
 
 enum { OPT_OBSERVE = 256, OPT_NO_TRACE, OPT_NO_COLOR, OPT_ALLOW_HOST, OPT_STABLE, OPT_DUMP,
-       OPT_LANG, OPT_FROM, OPT_STAY, OPT_NO_STAY, OPT_LINT };
+       OPT_LANG, OPT_FROM, OPT_STAY, OPT_NO_STAY, OPT_LINT, OPT_CHALLENGE };
 
 static void install_signals(void)
 {
@@ -159,6 +161,7 @@ static void sh_free(struct nsl *sh)
         fprintf(stderr, _("nslab: recording to %s: the last write failed: %s\n"), sh->record_name,
                 strerror(errno));
     free(sh->record_name);
+    challenge_free(sh->chal);
     if (sh->procfd >= 0)
         close(sh->procfd);
     if (sh->exe_fd >= 0)
@@ -171,6 +174,7 @@ struct invocation {
     const char *file;    /* -f FILE or SCRIPT ("-": standard input) */
     bool no_color, want_help;
     bool lint;     /* --lint: the arguments are labs to check */
+    bool challenge; /* --challenge FILE, or FILE's first statement is goal */
     int stay;      /* --stay 1, --no-stay 0, -1 the default */
 };
 
@@ -195,6 +199,7 @@ static const struct option longopts[] = {
     {"stay", no_argument, NULL, OPT_STAY},
     {"no-stay", no_argument, NULL, OPT_NO_STAY},
     {"lint", no_argument, NULL, OPT_LINT},
+    {"challenge", required_argument, NULL, OPT_CHALLENGE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {0},
@@ -277,6 +282,10 @@ static int apply_option(int c, char **argv, struct nsl *sh, struct invocation *i
         break;
     case OPT_LINT:
         inv->lint = true;
+        break;
+    case OPT_CHALLENGE:
+        inv->file = optarg;
+        inv->challenge = true;
         break;
     case OPT_DUMP:
         commands_markdown(stdout);
@@ -377,7 +386,7 @@ static int open_script(const char *file, struct strbuf *script, FILE **in)
 }
 
 /* The mode's effects on the session: interactive, pausing, colour. */
-static void settle_mode(struct nsl *sh, const struct invocation *inv)
+static void settle_mode(struct nsl *sh, const struct invocation *inv, const struct strbuf *script)
 {
     sh->interactive = !inv->command && !inv->file && isatty(0);
     sh->pausing = !sh->opt.json && isatty(0) && isatty(1) &&
@@ -386,6 +395,11 @@ static void settle_mode(struct nsl *sh, const struct invocation *inv)
     /* A lab run by hand in a terminal leaves the learner at the prompt. */
     bool lab = inv->file && strcmp(inv->file, "-") != 0;
     sh->stay = lab && (inv->stay == 1 || (inv->stay < 0 && !sh->opt.json && isatty(0) && isatty(1)));
+    /* A challenge is worked at the prompt: the terminal is nslab's. */
+    if (lab && (inv->challenge || lab_is_challenge(sb_str(script)))) {
+        sh->stay = isatty(0);
+        sh->pausing = false;
+    }
 }
 
 static void greet(struct nsl *sh)
@@ -456,6 +470,40 @@ static void lab_after(struct nsl *sh, const struct invocation *inv)
     }
 }
 
+/* A challenge: its file read quietly (the statements define the goal,
+ * checks, hints and solution; other commands set the scene), the goal
+ * shown, then the learner's commands from the terminal or standard input. */
+static void challenge_run(struct nsl *sh, const struct invocation *inv, FILE *in)
+{
+    sh->chal->loading = true;
+    sh->replaying = true;
+    shell_run_script(sh, in, inv->file);
+    fclose(in);
+    sh->replaying = false;
+    sh->chal->loading = false;
+    const struct step_failure *f = &sh->replay_failed;
+    if (shell_exit_status(sh) != 0 || got_signal) {
+        if (f->number)
+            fprintf(stderr, _("nslab: the challenge %s could not be set up: line %d failed: %s\n"),
+                    inv->file, f->line, f->err.msg);
+        return;
+    }
+    if (!sh->chal->goal || !sh->chal->nchecks) {
+        fprintf(stderr, _("nslab: %s is no challenge: it needs a goal and at least one check\n"),
+                inv->file);
+        shell_count_failure(sh, EXIT_USAGE);
+        return;
+    }
+    render_challenge_start(sh, inv->file);
+    sh->interactive = isatty(0);
+    if (sh->interactive) {
+        sh->pausing = !sh->opt.json && isatty(1);
+        shell_interactive(sh);
+    } else {
+        shell_run_script(sh, stdin, "<stdin>");
+    }
+}
+
 /* Run the session in its mode: -c TEXT, the script in, standard input, or
  * the terminal. Closes in. */
 static void run_session(struct nsl *sh, const struct invocation *inv, FILE *in)
@@ -467,6 +515,8 @@ static void run_session(struct nsl *sh, const struct invocation *inv, FILE *in)
             shell_run_script(sh, cf, "-c");
             fclose(cf);
         }
+    } else if (in && sh->chal) {
+        challenge_run(sh, inv, in);
     } else if (in) {
         shell_run_script(sh, in, inv->file);
         fclose(in);
@@ -491,7 +541,15 @@ static int end_session(struct nsl *sh, const struct invocation *inv)
     int sig = got_signal;
     if (sig == SIGTERM || sig == SIGHUP || (sig == SIGINT && !sh->interactive))
         status = 128 + sig;
-    render_end(sh, status, !sh->interactive && !inv->command && !stayed);
+    if (sh->chal && sh->chal->goal && sh->chal->nchecks && !sh->chal->loading) {
+        /* Solved: every check held at a `check`, or holds now. */
+        if (!sh->chal->solved && !got_signal)
+            sh->chal->solved = challenge_solved_now(sh);
+        render_challenge_end(sh);
+        if (!sh->chal->solved && status == 0)
+            status = EXIT_EXPECT;
+    }
+    render_end(sh, status, !sh->interactive && !inv->command && !stayed && !sh->chal);
 #ifdef NSLAB_BENCH
     fprintf(stderr, "nslab-bench: steps %d trace+observation %lld ns\n", sh->step_count,
             sh->bench_obs_ns);
@@ -514,7 +572,7 @@ int main(int argc, char **argv)
     status = open_script(inv.file, &script, &in);
     if (status != GO_ON)
         return status;
-    settle_mode(&sh, &inv);
+    settle_mode(&sh, &inv, &script);
 
     install_signals();
     term_init(&sh);
@@ -525,6 +583,8 @@ int main(int argc, char **argv)
         term_done(&sh);
         return EXIT_STEP_FAILED;
     }
+    if (in && (inv.challenge || lab_is_challenge(sb_str(&script))))
+        sh.chal = xcalloc(1, sizeof *sh.chal);
     if (in && !sh.opt.json)
         print_lab_header(&sh, &script);
     run_session(&sh, &inv, in);

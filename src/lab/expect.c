@@ -168,6 +168,11 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
     return f->run(sh, argc, argv, why, e);
 }
 
+int expect_evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, struct nsl_err *e)
+{
+    return evaluate(sh, argc, argv, why, e);
+}
+
 /* expect not CONDITION: the condition's opposite (a malformed one stays
  * malformed); "not not" is refused. */
 static int expect_not(struct nsl *sh, int argc, char **argv, struct strbuf *why,

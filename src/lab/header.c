@@ -182,3 +182,23 @@ void lab_header_print(struct nsl *sh, const struct lab_header *h, FILE *f, int w
     }
     sb_free(&o);
 }
+
+bool lab_is_challenge(const char *text)
+{
+    const char *p = text;
+    if (strncmp(p, "\xef\xbb\xbf", 3) == 0)
+        p += 3;
+    while (*p) {
+        p += strspn(p, " \t");
+        if (*p == '#' || *p == '\n') {
+            const char *nl = strchr(p, '\n');
+            if (!nl)
+                return false;
+            p = nl + 1;
+            continue;
+        }
+        return strncmp(p, "goal", 4) == 0 && (p[4] == ' ' || p[4] == '\t' || p[4] == '\n' ||
+                                              !p[4]);
+    }
+    return false;
+}

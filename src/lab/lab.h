@@ -34,4 +34,17 @@ void lab_header_print(struct nsl *sh, const struct lab_header *h, FILE *f, int w
  * in msg. */
 int expect_lint(int argc, char **argv, struct strbuf *msg);
 
+/* Is text a challenge: is its first statement `goal`? */
+bool lab_is_challenge(const char *text);
+
+/* Evaluates one expect condition (argv[0] its form: "ns", "alive", ...)
+ * now: 1 held, 0 not (why filled), -1 malformed or not judgeable (e). */
+int expect_evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, struct nsl_err *e);
+
+/* Challenges (challenge.c): the next hint into the step's report; whether
+ * every check holds now (at the end of the session); the challenge freed. */
+void challenge_next_hint(struct nsl *sh);
+bool challenge_solved_now(struct nsl *sh);
+void challenge_free(struct challenge *c);
+
 #endif

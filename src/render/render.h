@@ -104,6 +104,11 @@ void render_end(struct nsl *sh, int status, bool text_summary);
 /* A lab's last line: "12 steps, 9 expects held, 0 failed" (render_end
  * prints it when text_summary). */
 void render_summary(struct nsl *sh);
+/* A challenge as it starts (its goal, and how to work: text; -J and the
+ * record: {"event": "challenge", "goal", "checks": [names], "hints"}) and
+ * its verdict at the end (text; -J has it in the end object). */
+void render_challenge_start(struct nsl *sh, const char *file);
+void render_challenge_end(struct nsl *sh);
 /* Report a failed step on stderr: "FILE:LINE: message" or "error: message". */
 void render_error(struct nsl *sh, const char *file, int line, const char *msg);
 

@@ -344,10 +344,60 @@ void render_end(struct nsl *sh, int status, bool text_summary)
         cJSON *ex = cJSON_AddObjectToObject(o, "expects");
         cJSON_AddNumberToObject(ex, "held", sh->expects_held);
         cJSON_AddNumberToObject(ex, "failed", sh->expects_failed);
+        if (sh->chal) {
+            cJSON *ch = cJSON_AddObjectToObject(o, "challenge");
+            cJSON_AddBoolToObject(ch, "solved", sh->chal->solved);
+            cJSON_AddNumberToObject(ch, "checks_run", sh->chal->checks_run);
+            cJSON_AddNumberToObject(ch, "hints_shown", (double)sh->chal->hints_shown);
+            cJSON_AddBoolToObject(ch, "solution_shown", sh->chal->solution_shown);
+        }
         emit_json(sh, o);
     }
     if (!sh->opt.json && text_summary)
         render_summary(sh);
+}
+
+void render_challenge_start(struct nsl *sh, const char *file)
+{
+    const struct challenge *c = sh->chal;
+    if (sh->opt.json || sh->record) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "event", "challenge");
+        cJSON_AddStringToObject(o, "file", file);
+        cJSON_AddStringToObject(o, "goal", T_(c->goal));
+        cJSON *names = cJSON_AddArrayToObject(o, "checks");
+        for (size_t k = 0; k < c->nchecks; k++) {
+            bool seen = false;
+            for (size_t j = 0; j < k; j++)
+                seen |= strcmp(c->checks[j].name, c->checks[k].name) == 0;
+            if (!seen)
+                cJSON_AddItemToArray(names, cJSON_CreateString(c->checks[k].name));
+        }
+        cJSON_AddNumberToObject(o, "hints", (double)c->nhints);
+        emit_json(sh, o);
+    }
+    if (sh->opt.json)
+        return;
+    struct strbuf o = {0};
+    sb_printf(&o, _("%sGoal:%s %s\n"), col(sh, C_BOLD), col(sh, C_RESET), T_(c->goal));
+    sb_printf(&o, _("Work at the prompt with any command. `check` tests your work against the "
+                    "kernel, `hint` gives a hint (%zu in all), `solution` shows a reference "
+                    "solution, `goal` repeats the goal.\n"),
+              c->nhints);
+    emit_text(sh, &o, stdout);
+}
+
+void render_challenge_end(struct nsl *sh)
+{
+    if (sh->opt.json)
+        return; /* the end object says it */
+    struct strbuf o = {0};
+    if (sh->chal->solved)
+        sb_printf(&o, _("Challenge solved.%s\n"),
+                  sh->chal->solution_shown ? _(" (The reference solution was shown.)") : "");
+    else
+        sb_printf(&o, _("Challenge not solved (`check` says which checks fail).\n"));
+    emit_text(sh, &o, stdout);
 }
 
 void render_summary(struct nsl *sh)

@@ -70,6 +70,25 @@ static void synopsis_bounds(const char *syn, int *min, int *max)
     }
 }
 
+static int lint_command(const struct lex_cmd *c, const char *file, struct strbuf *out);
+
+/* A challenge's `solution COMMAND`: the command is checked as a line of the
+ * file would be. */
+static int lint_solution(const struct lex_cmd *c, const char *file, struct strbuf *out)
+{
+    struct lex_result r;
+    struct nsl_err e;
+    if (lex_split(c->argv[1], c->line, &r, &e) < 0) {
+        sb_printf(out, "%s:%d: solution: %s\n", file, c->line, e.msg);
+        return 1;
+    }
+    int problems = 0;
+    for (size_t k = 0; k < r.n; k++)
+        problems += lint_command(&r.cmds[k], file, out);
+    lex_result_free(&r);
+    return problems;
+}
+
 static int lint_command(const struct lex_cmd *c, const char *file, struct strbuf *out)
 {
     const char *name = c->argv[0];
@@ -95,6 +114,16 @@ static int lint_command(const struct lex_cmd *c, const char *file, struct strbuf
     }
     if (strcmp(name, "say") == 0)
         return 0; /* say alone prints an empty line */
+    if (strcmp(name, "check") == 0 && c->argc >= 3) {
+        /* check NAME CONDITION...: NAME stands where expect's word would. */
+        cleanup_sb struct strbuf msg = {0};
+        if (expect_lint(c->argc - 1, c->argv + 1, &msg) == 0)
+            return 0;
+        sb_printf(out, "%s:%d: check %s: %s\n", file, c->line, c->argv[1], sb_str(&msg));
+        return 1;
+    }
+    if (strcmp(name, "solution") == 0 && c->argc == 2)
+        return lint_solution(c, file, out);
     int lo, hi, words = c->argc - 1;
     synopsis_bounds(cmd->synopsis, &lo, &hi);
     if (words >= lo && (hi < 0 || words <= hi))

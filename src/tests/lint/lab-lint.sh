@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `nslab --lint` passes every shipped lab, and catches planted mistakes
+# `nslab --lint` passes every shipped lab and challenge, and catches planted mistakes
 # without running anything: an unknown command (with a "did you mean"), a
 # command given too many or too few words, unknown expect forms, namespace
 # types, states and cgroup keys (each with a "did you mean"), a header
@@ -10,7 +10,8 @@ source "$(dirname "$0")/../scenarios/lib.sh"
 require_nslab
 
 top=${NSLAB_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}
-out=$("$NSLAB" --lint "$top"/labs/*.lab 2>&1) || fail "a shipped lab does not pass --lint: $out"
+out=$("$NSLAB" --lint "$top"/labs/*.lab "$top"/challenges/*.chal 2>&1) ||
+    fail "a shipped lab or challenge does not pass --lint: $out"
 
 cat >"$tmpdir/planted.lab" <<'LAB'
 # Planted: mistakes for the linter
@@ -26,6 +27,8 @@ expect cg g limt 5
 expect outptu planted
 expect not not ok
 expect ok within soon
+check planted-check ns uts neww
+solution "hostnam planted"
 LAB
 rc=0
 out=$("$NSLAB" --lint "$tmpdir/planted.lab" 2>&1) || rc=$?
@@ -42,8 +45,10 @@ for want in \
     "$f:10: expect cg g: unknown key 'limt'" \
     "$f:11: unknown expect condition 'outptu' (did you mean 'output'?)" \
     "$f:12: usage: expect not CONDITION" \
-    "$f:13: within takes seconds"; do
+    "$f:13: within takes seconds" \
+    "$f:14: check planted-check: expect ns uts: unknown state 'neww'" \
+    "$f:15: unknown command 'hostnam' (did you mean 'hostname'?)"; do
     assert_contains "$out" "$want" "--lint on the planted lab"
 done
-assert_eq 11 "$(grep -c "^$f:" <<<"$out")" "problems found (one per planted mistake)"
+assert_eq 13 "$(grep -c "^$f:" <<<"$out")" "problems found (one per planted mistake)"
 echo "lab-lint: every shipped lab passes --lint; every planted mistake is caught"

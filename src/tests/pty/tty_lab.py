@@ -2,7 +2,8 @@
 Ctrl-C at a pause ends it and says the step to resume from; `--from N`
 replays the steps before N quietly (their commands never shown, their
 effects there all the same) and goes on; at the end the learner stays at
-the prompt in the lab's final state. Checked against the kernel: the
+the prompt in the lab's final state; a challenge is worked at the prompt.
+Checked against the kernel: the
 subject's UTS namespace and hostname, read with nsenter(1) and /proc.
 
     python3 tty_lab.py NSLAB
@@ -134,7 +135,44 @@ def test_no_stay(path):
         t.expect_nslab_ended(0)
 
 
+def test_challenge_at_the_prompt():
+    """A challenge in a terminal: the goal, then the prompt; the learner's
+    commands change the kernel's state, which `check` reads."""
+    top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    chal = os.path.join(top, "challenges", "uts-host-net.chal")
+    with open("/proc/sys/kernel/hostname") as f:
+        host = f.read().strip()
+    with Term() as t:
+        t.send("'%s' '%s'; echo __status=$?\r" % (NSLAB, chal))
+        t.expect(r"Goal: Give the subject the hostname island")
+        t.expect_prompt()
+        t.nslab_pid = t.wait_until(lambda: [c for c in children(t.pid)
+                                            if proc_exe(c) == os.path.realpath(NSLAB)],
+                                   "nslab runs under bash")[0]
+        t.send("check\r")
+        t.expect(r"Not yet: \d of 3 checks hold\.")
+        t.expect(r"Hint 1 of 3: ")
+        t.expect_prompt()
+        t.send("unshare uts\r")
+        t.expect_prompt()
+        t.send("hostname island\r")
+        t.expect_prompt()
+        subj = subject_of(t.nslab_pid)
+        if hostname_in(subj) != "island" or uts_of(subj) == uts_of(os.getpid()):
+            raise Failure("the learner's commands did not reach the kernel")
+        t.send("check\r")
+        t.expect(r"Solved: every check holds\.")
+        t.expect_prompt()
+        t.send(CTRL_D)
+        t.expect(r"Challenge solved\.")
+        t.expect_nslab_ended(0)
+    with open("/proc/sys/kernel/hostname") as f:
+        if f.read().strip() != host:
+            raise Failure("the host's hostname changed")
+
+
 run_tests([
     ("Ctrl-C at a pause says where to resume; --from resumes there; --stay", test_ctrl_c_at_pause_then_from),
     ("--no-stay ends with the lab", test_no_stay),
+    ("a challenge at the prompt: goal, check, hint, solved", test_challenge_at_the_prompt),
 ])

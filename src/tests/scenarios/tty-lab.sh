@@ -2,7 +2,8 @@
 # A lab in a terminal (src/tests/pty/tty_lab.py): Ctrl-C at a pause names the
 # step to resume from, `--from N` resumes there with the steps before it
 # replayed quietly, and the learner stays at the prompt in the lab's final
-# state (checked with nsenter and /proc). Root: the lab makes a UTS namespace.
+# state (checked with nsenter and /proc); a challenge is worked at the
+# prompt, its check reading what the learner did. Root: UTS namespaces.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_nslab
