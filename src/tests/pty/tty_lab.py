@@ -171,8 +171,51 @@ def test_challenge_at_the_prompt():
             raise Failure("the host's hostname changed")
 
 
+def display_cols(line):
+    """Columns a line takes in the terminal (East Asian characters two)."""
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def check_fits(t, start, lab, width, words=True):
+    """Every line shown since start fits width, and every word of the lab's
+    narration is shown whole (a line broken mid-word would split one)."""
+    shown = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", t.out[start:]).replace("\r", "")
+    lines = shown.split("\n")
+    wide = [l for l in lines if display_cols(l) > width]
+    if wide:
+        raise Failure("%d line(s) wider than %d columns, e.g. %r" % (len(wide), width, wide[0]))
+    tokens = set(shown.split())
+    with open(lab) as f:
+        says = re.findall(r'^say "(.*)"$', f.read(), re.M) if words else []
+    for text in says:
+        for word in text.replace('\\"', '"').split():
+            if word not in tokens:
+                raise Failure("the word %r of the narration is not shown whole" % word)
+    if not re.search(r"^  ns of subject \S+: all ten the host's", shown, re.M):
+        raise Failure("no one-line summary of the namespaces")
+
+
+def test_80_columns():
+    """On an 80-column terminal no line is wider than the terminal, so none
+    breaks mid-word; the one-line summary of the namespaces fits too."""
+    top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    lab = os.path.join(top, "labs", "uts.lab")
+    with Term(cols=80, rows=24) as t:
+        start = len(t.out)
+        t.send("'%s' --no-stay '%s' </dev/null; echo __status=$?\r" % (NSLAB, lab))
+        t.expect(r"__status=0", timeout=120)
+        check_fits(t, start, lab, 80)
+        # Chinese: two columns a character, broken between characters.
+        start = len(t.out)
+        t.send("'%s' --lang zh --no-stay '%s' </dev/null; echo __status=$?\r" % (NSLAB, lab))
+        t.expect(r"__status=0", timeout=120)
+        check_fits(t, start, lab, 80, words=False)
+
+
 run_tests([
     ("Ctrl-C at a pause says where to resume; --from resumes there; --stay", test_ctrl_c_at_pause_then_from),
     ("--no-stay ends with the lab", test_no_stay),
     ("a challenge at the prompt: goal, check, hint, solved", test_challenge_at_the_prompt),
+    ("80 columns: no line wider, no word broken", test_80_columns),
 ])
