@@ -170,8 +170,8 @@ static void escape_controls(bool colour, struct strbuf *o)
 }
 
 /* One character at p (UTF-8, or an escape sequence): its bytes in *len,
- * its columns returned (a colour sequence none; a character of the East
- * Asian scripts, from U+2E80 and U+1100's Hangul on, two). */
+ * its columns returned (a colour sequence none; a wide or fullwidth
+ * character of the East Asian scripts, CJK punctuation too, two). */
 static int char_cols(const char *p, size_t *len)
 {
     const unsigned char c = (unsigned char)*p;
@@ -191,7 +191,12 @@ static int char_cols(const char *p, size_t *len)
     if (*len == 3) {
         unsigned cp = ((c & 0x0fu) << 12) | (((unsigned char)p[1] & 0x3fu) << 6) |
                       ((unsigned char)p[2] & 0x3fu);
-        return cp >= 0x2e80 && cp < 0xfe70 ? 2 : 1;
+        /* The wide and fullwidth ranges of UAX #11 in the BMP. */
+        bool wide = (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+                    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+                    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+                    (cp >= 0xffe0 && cp <= 0xffe6);
+        return wide ? 2 : 1;
     }
     return *len == 4 ? 2 : 1;
 }

@@ -92,6 +92,11 @@ static void test_wrap(void **state)
     render_wrap(&o, 20);
     assert_string_equal(sb_str(&o), "提示：一二三四五六七\n  八九十一二三四五");
     sb_reset(&o);
+    /* Fullwidth punctuation takes two columns as well. */
+    sb_append(&o, "一二三四五六七（八）：九十");
+    render_wrap(&o, 20);
+    assert_string_equal(sb_str(&o), "一二三四五六七（八）\n  ：九十");
+    sb_reset(&o);
     sb_append(&o, "no wrap below twenty columns at all, ever");
     render_wrap(&o, 10);
     assert_string_equal(sb_str(&o), "no wrap below twenty columns at all, ever");
