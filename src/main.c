@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "session/made_ns.h"
 #include "shell/commands.h"
 #include "i18n.h"
+#include "lab/lab.h"
 #include "observe/observe.h"
 #include "render/render.h"
 #include "shell/replay.h"
@@ -62,6 +64,14 @@ static void usage(FILE *f)
           "      --replay RECORD    show a session recorded with `record FILE` again, one\n"
           "                         step per key (all at once when stdin is no terminal);\n"
           "                         needs no root and touches nothing\n"
+          "      --from N           run a lab's steps before step N quietly, then go on\n"
+          "                         (--from line:L: before line L)\n"
+          "      --stay             after the lab, the prompt, in its final state (the\n"
+          "                         default in a terminal)\n"
+          "      --no-stay          end with the lab\n"
+          "      --lint LAB...      check labs without running them, then exit\n"
+          "      --challenge FILE   take up the challenge in FILE (as FILE alone, when its\n"
+          "                         first statement is goal)\n"
           "  -h, --help             this help\n"
           "  -V, --version          the version\n"
           "\n"
@@ -71,7 +81,8 @@ static void usage(FILE *f)
 }
 
 enum { OPT_OBSERVE = 256, OPT_NO_TRACE, OPT_NO_COLOR, OPT_ALLOW_HOST, OPT_STABLE, OPT_DUMP,
-       OPT_LANG, OPT_REPLAY, OPT_SERVE };
+       OPT_LANG, OPT_REPLAY, OPT_SERVE, OPT_FROM, OPT_STAY, OPT_NO_STAY, OPT_LINT,
+       OPT_CHALLENGE };
 
 static void install_signals(void)
 {
@@ -164,6 +175,7 @@ static void sh_free(struct nsl *sh)
                 strerror(errno));
     free(sh->cast_name);
     cJSON_Delete(sh->shown);
+    challenge_free(sh->chal);
     if (sh->procfd >= 0)
         close(sh->procfd);
     if (sh->exe_fd >= 0)
@@ -177,6 +189,9 @@ struct invocation {
     const char *replay;  /* --replay RECORD */
     const char *serve;   /* --serve [ADDR:]PORT */
     bool no_color, want_help;
+    bool lint;     /* --lint: the arguments are labs to check */
+    bool challenge; /* --challenge FILE, or FILE's first statement is goal */
+    int stay;      /* --stay 1, --no-stay 0, -1 the default */
 };
 
 /* Not an exit status: go on. */
@@ -198,6 +213,11 @@ static const struct option longopts[] = {
     {"lang", required_argument, NULL, OPT_LANG},
     {"replay", required_argument, NULL, OPT_REPLAY},
     {"serve", required_argument, NULL, OPT_SERVE},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"stay", no_argument, NULL, OPT_STAY},
+    {"no-stay", no_argument, NULL, OPT_NO_STAY},
+    {"lint", no_argument, NULL, OPT_LINT},
+    {"challenge", required_argument, NULL, OPT_CHALLENGE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {0},
@@ -213,7 +233,7 @@ static void sh_defaults(struct nsl *sh, struct invocation *inv)
     sh->lang = i18n_lang_from_env();
     i18n_init(sh->lang);
     sh->opt.observe = OBS_NS | OBS_CGROUP;
-    *inv = (struct invocation){.no_color = getenv("NO_COLOR") != NULL};
+    *inv = (struct invocation){.no_color = getenv("NO_COLOR") != NULL, .stay = -1};
 }
 
 /* One option c (its argument in optarg). GO_ON, or the exit status. */
@@ -269,6 +289,28 @@ static int apply_option(int c, char **argv, struct nsl *sh, struct invocation *i
     case OPT_SERVE:
         inv->serve = optarg;
         break;
+    case OPT_FROM: {
+        long n;
+        bool line = strncmp(optarg, "line:", 5) == 0;
+        if (parse_long(optarg + (line ? 5 : 0), 1, 1000000, &n) < 0) {
+            fprintf(stderr, _("nslab: --from takes a step number N or line:L (nslab --help)\n"));
+            return EXIT_USAGE;
+        }
+        sh->from_step = line ? 0 : (int)n;
+        sh->from_line = line ? (int)n : 0;
+        break;
+    }
+    case OPT_STAY:
+    case OPT_NO_STAY:
+        inv->stay = c == OPT_STAY;
+        break;
+    case OPT_LINT:
+        inv->lint = true;
+        break;
+    case OPT_CHALLENGE:
+        inv->file = optarg;
+        inv->challenge = true;
+        break;
     case OPT_DUMP:
         commands_markdown(stdout);
         return EXIT_OK;
@@ -288,13 +330,34 @@ static int apply_option(int c, char **argv, struct nsl *sh, struct invocation *i
     return GO_ON;
 }
 
+/* nslab --lint LAB...: each lab's problems, then their count. */
+static int lint_files(int n, char **files)
+{
+    if (n == 0) {
+        fprintf(stderr, _("nslab: --lint needs the labs to check (nslab --help)\n"));
+        return EXIT_USAGE;
+    }
+    int problems = 0;
+    for (int k = 0; k < n; k++) {
+        cleanup_sb struct strbuf out = {0};
+        problems += shell_lint_file(files[k], &out);
+        fputs(sb_str(&out), stdout);
+    }
+    if (problems)
+        printf(_("%d problem(s) in %d file(s)\n"), problems, n);
+    else
+        printf(_("%d file(s) checked: no problem\n"), n);
+    return problems ? EXIT_STEP_FAILED : EXIT_OK;
+}
+
 /* Options, then the mode they ask for: help, one script, -c or a script.
  * GO_ON, or the exit status. */
 static int parse_command_line(int argc, char **argv, struct nsl *sh, struct invocation *inv)
 {
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+c:f:JkqhV", longopts, NULL)) != -1) {
+    /* Options may follow the script too (nslab LAB --from 5). */
+    while ((c = getopt_long(argc, argv, "c:f:JkqhV", longopts, NULL)) != -1) {
         int status = apply_option(c, argv, sh, inv);
         if (status != GO_ON)
             return status;
@@ -303,6 +366,8 @@ static int parse_command_line(int argc, char **argv, struct nsl *sh, struct invo
         usage(stdout);
         return EXIT_OK;
     }
+    if (inv->lint)
+        return lint_files(argc - optind, argv + optind);
     if (optind < argc) {
         if (inv->file || optind + 1 < argc) {
             fprintf(stderr, _("nslab: give one script (nslab --help)\n"));
@@ -317,6 +382,11 @@ static int parse_command_line(int argc, char **argv, struct nsl *sh, struct invo
     }
     if (inv->command && inv->file) {
         fprintf(stderr, _("nslab: -c and a script do not go together (nslab --help)\n"));
+        return EXIT_USAGE;
+    }
+    bool lab = inv->file && strcmp(inv->file, "-") != 0;
+    if ((sh->from_step || sh->from_line || inv->stay == 1) && !lab) {
+        fprintf(stderr, _("nslab: --from and --stay go with a lab file (nslab --help)\n"));
         return EXIT_USAGE;
     }
     return GO_ON;
@@ -345,12 +415,20 @@ static int open_script(const char *file, struct strbuf *script, FILE **in)
 }
 
 /* The mode's effects on the session: interactive, pausing, colour. */
-static void settle_mode(struct nsl *sh, const struct invocation *inv)
+static void settle_mode(struct nsl *sh, const struct invocation *inv, const struct strbuf *script)
 {
     sh->interactive = !inv->command && !inv->file && isatty(0);
     sh->pausing = !sh->opt.json && isatty(0) && isatty(1) &&
                   (sh->interactive || (inv->file && strcmp(inv->file, "-") != 0));
     sh->opt.color = !inv->no_color && !sh->opt.json && isatty(1);
+    /* A lab run by hand in a terminal leaves the learner at the prompt. */
+    bool lab = inv->file && strcmp(inv->file, "-") != 0;
+    sh->stay = lab && (inv->stay == 1 || (inv->stay < 0 && !sh->opt.json && isatty(0) && isatty(1)));
+    /* A challenge is worked at the prompt: the terminal is nslab's. */
+    if (lab && (inv->challenge || lab_is_challenge(sb_str(script)))) {
+        sh->stay = isatty(0);
+        sh->pausing = false;
+    }
 }
 
 static void greet(struct nsl *sh)
@@ -380,6 +458,96 @@ static int start_serving(struct nsl *sh, const char *spec)
     return 0;
 }
 
+/* A lab's header (title, duration, prerequisites, what you will see) as
+ * it starts (labs/README.md, "The header"), wrapped to the terminal (80 columns when there is none). */
+static void print_lab_header(struct nsl *sh, const struct strbuf *script)
+{
+    struct lab_header h;
+    lab_header_parse(sb_str(script), &h);
+    /* A script that is no lab (its comments no lab header) starts as it is. */
+    if (!h.duration && !h.see) {
+        lab_header_free(&h);
+        return;
+    }
+    struct winsize ws;
+    int width = ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20 ? ws.ws_col : 80;
+    lab_header_print(sh, &h, stdout, width);
+    lab_header_free(&h);
+}
+
+/* The lab's summary line was printed before the prompt it stayed at. */
+static bool stayed;
+
+/* After a lab: what replaying before --from left unsaid; then, with
+ * --stay, the summary and the prompt (or more commands from standard
+ * input) in the lab's final state. */
+static void lab_after(struct nsl *sh, const struct invocation *inv)
+{
+    if (sh->replaying) {
+        sh->replaying = false;
+        const struct step_failure *f = &sh->replay_failed;
+        char where[64];
+        if (sh->from_step)
+            snprintf(where, sizeof where, _("step %d"), sh->from_step);
+        else
+            snprintf(where, sizeof where, _("line %d"), sh->from_line);
+        if (f->number && shell_exit_status(sh) != 0)
+            printf(_("replaying before %s: step %d (line %d) failed: %s\n"), where, f->number,
+                   f->line, f->err.msg);
+        else
+            printf(_("the lab ended before %s: nothing was left to run\n"), where);
+    }
+    int sig = got_signal;
+    if (!sh->stay || sh->want_exit || sig == SIGTERM || sig == SIGHUP || sig == SIGINT)
+        return;
+    stayed = true;
+    render_summary(sh);
+    sh->interactive = isatty(0);
+    if (sh->interactive) {
+        printf(_("The lab is over; you are at the prompt in its final state (`exit` or Ctrl-D "
+                 "ends the session).\n"));
+        fflush(stdout);
+        sh->pausing = !sh->opt.json && isatty(1);
+        shell_interactive(sh);
+    } else {
+        shell_run_script(sh, stdin, "<stdin>");
+    }
+}
+
+/* A challenge: its file read quietly (the statements define the goal,
+ * checks, hints and solution; other commands set the scene), the goal
+ * shown, then the learner's commands from the terminal or standard input. */
+static void challenge_run(struct nsl *sh, const struct invocation *inv, FILE *in)
+{
+    sh->chal->loading = true;
+    sh->replaying = true;
+    shell_run_script(sh, in, inv->file);
+    fclose(in);
+    sh->replaying = false;
+    sh->chal->loading = false;
+    const struct step_failure *f = &sh->replay_failed;
+    if (shell_exit_status(sh) != 0 || got_signal) {
+        if (f->number)
+            fprintf(stderr, _("nslab: the challenge %s could not be set up: line %d failed: %s\n"),
+                    inv->file, f->line, f->err.msg);
+        return;
+    }
+    if (!sh->chal->goal || !sh->chal->nchecks) {
+        fprintf(stderr, _("nslab: %s is no challenge: it needs a goal and at least one check\n"),
+                inv->file);
+        shell_count_failure(sh, EXIT_USAGE);
+        return;
+    }
+    render_challenge_start(sh, inv->file);
+    sh->interactive = isatty(0);
+    if (sh->interactive) {
+        sh->pausing = !sh->opt.json && isatty(1);
+        shell_interactive(sh);
+    } else {
+        shell_run_script(sh, stdin, "<stdin>");
+    }
+}
+
 /* Run the session in its mode: -c TEXT, the script in, standard input, or
  * the terminal. Closes in. */
 static void run_session(struct nsl *sh, const struct invocation *inv, FILE *in)
@@ -391,9 +559,12 @@ static void run_session(struct nsl *sh, const struct invocation *inv, FILE *in)
             shell_run_script(sh, cf, "-c");
             fclose(cf);
         }
+    } else if (in && sh->chal) {
+        challenge_run(sh, inv, in);
     } else if (in) {
         shell_run_script(sh, in, inv->file);
         fclose(in);
+        lab_after(sh, inv);
     } else if (!sh->interactive) {
         shell_run_script(sh, stdin, "<stdin>");
     } else {
@@ -414,7 +585,15 @@ static int end_session(struct nsl *sh, const struct invocation *inv)
     int sig = got_signal;
     if (sig == SIGTERM || sig == SIGHUP || (sig == SIGINT && !sh->interactive))
         status = 128 + sig;
-    render_end(sh, status, !sh->interactive && !inv->command);
+    if (sh->chal && sh->chal->goal && sh->chal->nchecks && !sh->chal->loading) {
+        /* Solved: every check held at a `check`, or holds now. */
+        if (!sh->chal->solved && !got_signal)
+            sh->chal->solved = challenge_solved_now(sh);
+        render_challenge_end(sh);
+        if (!sh->chal->solved && status == 0)
+            status = EXIT_EXPECT;
+    }
+    render_end(sh, status, !sh->interactive && !inv->command && !stayed && !sh->chal);
 #ifdef NSLAB_BENCH
     fprintf(stderr, "nslab-bench: steps %d trace+observation %lld ns\n", sh->step_count,
             sh->bench_obs_ns);
@@ -440,7 +619,7 @@ int main(int argc, char **argv)
     status = open_script(inv.file, &script, &in);
     if (status != GO_ON)
         return status;
-    settle_mode(&sh, &inv);
+    settle_mode(&sh, &inv, &script);
 
     install_signals();
     term_init(&sh);
@@ -458,6 +637,10 @@ int main(int argc, char **argv)
         term_done(&sh);
         return EXIT_USAGE;
     }
+    if (in && (inv.challenge || lab_is_challenge(sb_str(&script))))
+        sh.chal = xcalloc(1, sizeof *sh.chal);
+    if (in && !sh.opt.json)
+        print_lab_header(&sh, &script);
     run_session(&sh, &inv, in);
     status = end_session(&sh, &inv);
     sh_free(&sh);

@@ -141,6 +141,29 @@ struct last_step {
     struct snapshot before, after;
 };
 
+/* A challenge (lab/challenge.c): a goal, named checks (expect conditions)
+ * that decide success, hints revealed one at a time, a reference solution
+ * shown on request. Its statements are read from the challenge file only
+ * (loading); at the prompt the same words act. */
+struct chal_check {
+    char *name;
+    int argc;
+    char **argv; /* the condition's words, as expect takes them */
+};
+struct challenge {
+    char *goal;
+    struct chal_check *checks;
+    size_t nchecks;
+    char **hints;
+    size_t nhints, hints_shown;
+    char **solution;
+    size_t nsolution;
+    bool loading;        /* the file is being read: its statements define */
+    bool solved;         /* every check held at a `check` or at the end */
+    bool solution_shown; /* `solution` was asked for */
+    int checks_run;      /* how many times `check` ran */
+};
+
 struct nsl {
     struct nsl_opts opt;
     struct nsl_paths paths;
@@ -198,6 +221,18 @@ struct nsl {
     /* `pause` waits for Enter: at the prompt, and when a lab file is run by
      * hand in a terminal (not -c, not a script read from stdin, not -J). */
     bool pausing;
+    /* `nslab LAB --from N`: the steps before step N (or before line N,
+     * from_line) run quietly, nothing of them printed (replaying while
+     * they do); then the lab goes on as usual. 0: from the start. */
+    int from_step, from_line;
+    bool replaying;
+    struct step_failure { /* the first failure while replaying */
+        int number, line;
+        struct nsl_err err;
+    } replay_failed;
+    /* --stay: after the lab, the prompt, in the lab's final state. */
+    bool stay;
+    struct challenge *chal; /* a challenge is running, or NULL */
     bool want_exit;
     int exit_status;  /* the first failure's status */
     /* A failed step not yet counted: an `expect fail` right after it (only

@@ -17,6 +17,8 @@
 #include "session/jobs.h"
 #include "session/target.h"
 #include "i18n.h"
+#include "lab/lab.h"
+#include "kernel/ns.h"
 
 static char *join(int argc, char **argv)
 {
@@ -166,6 +168,11 @@ static int evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
     return f->run(sh, argc, argv, why, e);
 }
 
+int expect_evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, struct nsl_err *e)
+{
+    return evaluate(sh, argc, argv, why, e);
+}
+
 /* expect not CONDITION: the condition's opposite (a malformed one stays
  * malformed); "not not" is refused. */
 static int expect_not(struct nsl *sh, int argc, char **argv, struct strbuf *why,
@@ -226,4 +233,120 @@ int cmd_expect(struct nsl *sh, int argc, char **argv)
     step_fail(sh, 0, "expect %s did not hold: %s", cond, sb_str(&why));
     sh->step.expect_failed = true;
     return -1;
+}
+
+/* --- checking an expect without running it (nslab --lint) ---------------- */
+
+/* The nearest of words to w (within a third of its length), or NULL. */
+static const char *nearest(const char *w, const char *const *words, size_t n)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (size_t k = 0; k < n; k++) {
+        size_t d = edit_distance(w, words[k]);
+        if (d < best_d) {
+            best_d = d;
+            best = words[k];
+        }
+    }
+    size_t len = strlen(w);
+    return best_d <= (len <= 4 ? 1 : len <= 8 ? 2 : 3) ? best : NULL;
+}
+
+static void did_you_mean(struct strbuf *msg, const char *near)
+{
+    if (near)
+        sb_printf(msg, _(" (did you mean '%s'?)"), near);
+}
+
+static int lint_ns(int argc, char **argv, struct strbuf *msg)
+{
+    const char *types[NS_NSLOTS];
+    size_t n = 0;
+    for (int s = 0; s < NS_NSLOTS; s++)
+        types[n++] = ns_info[s].name;
+    bool known = false;
+    for (size_t k = 0; k < n; k++)
+        known |= strcmp(argv[1], types[k]) == 0;
+    known |= strcmp(argv[1], "mount") == 0 || strcmp(argv[1], "network") == 0;
+    if (!known) {
+        sb_printf(msg, _("expect ns: unknown namespace type '%s'"), argv[1]);
+        did_you_mean(msg, nearest(argv[1], types, n));
+        return -1;
+    }
+    static const char *const states[] = {"host", "new", "changed", "same"};
+    for (size_t k = 0; k < ARRAY_SIZE(states); k++)
+        if (strcmp(argv[2], states[k]) == 0)
+            return 0;
+    sb_printf(msg, _("expect ns %s: unknown state '%s' (host, new, changed or same)"), argv[1],
+              argv[2]);
+    did_you_mean(msg, nearest(argv[2], states, ARRAY_SIZE(states)));
+    return -1;
+}
+
+static int lint_cg(int argc, char **argv, struct strbuf *msg)
+{
+    const char *keys[64];
+    size_t n = 0;
+    for (size_t k = 0; cg_abstract_key(k) && n < ARRAY_SIZE(keys) - 1; k++)
+        keys[n++] = cg_abstract_key(k);
+    keys[n++] = "has";
+    const char *key = argv[2];
+    /* A real file of the hierarchy (memory.max, cpu.stat) has a dot. */
+    if (strchr(key, '.'))
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(key, keys[k]) == 0)
+            return 0;
+    sb_printf(msg, _("expect cg %s: unknown key '%s' (`help expect` lists them)"), argv[1], key);
+    did_you_mean(msg, nearest(key, keys, n));
+    return -1;
+}
+
+int expect_lint(int argc, char **argv, struct strbuf *msg)
+{
+    if (argc >= 3 && strcmp(argv[argc - 2], "within") == 0) {
+        char *end;
+        double w = strtod(argv[argc - 1], &end);
+        if (*end || end == argv[argc - 1] || !(w >= 0 && w <= 3600)) {
+            sb_printf(msg, _("within takes seconds from 0 to 3600, not '%s'"), argv[argc - 1]);
+            return -1;
+        }
+        argc -= 2;
+    }
+    if (argc < 2) {
+        sb_printf(msg, "%s", _("usage: expect CONDITION [within SECONDS] (help expect)"));
+        return -1;
+    }
+    argc--;
+    argv++;
+    for (;;) {
+        const struct expect_form *f = expect_form_find(argv[0]);
+        if (!f) {
+            const char *names[ARRAY_SIZE(expect_forms)];
+            for (size_t k = 0; k < ARRAY_SIZE(expect_forms); k++)
+                names[k] = expect_forms[k].name;
+            sb_printf(msg, _("unknown expect condition '%s'"), argv[0]);
+            did_you_mean(msg, nearest(argv[0], names, ARRAY_SIZE(names)));
+            return -1;
+        }
+        if (f->usage && (argc < f->min_argc || (f->max_argc >= 0 && argc > f->max_argc))) {
+            sb_printf(msg, "%s", _(f->usage));
+            return -1;
+        }
+        if (f->run == expect_not) {
+            if (strcmp(argv[1], "not") == 0) {
+                sb_printf(msg, "%s", _("usage: expect not CONDITION"));
+                return -1;
+            }
+            argc--;
+            argv++;
+            continue;
+        }
+        if (f->run == snapshot_expect)
+            return lint_ns(argc, argv, msg);
+        if (f->run == cgroups_expect)
+            return lint_cg(argc, argv, msg);
+        return 0;
+    }
 }

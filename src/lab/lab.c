@@ -42,7 +42,7 @@ int cmd_say(struct nsl *sh, int argc, char **argv)
 
 int cmd_pause(struct nsl *sh, int argc, char **argv)
 {
-    if (!sh->pausing)
+    if (!sh->pausing || sh->replaying)
         return 0;
     fputs(_("(press Enter to go on) "), stdout);
     fflush(stdout);
@@ -61,6 +61,16 @@ int cmd_pause(struct nsl *sh, int argc, char **argv)
             break;
     }
     sigprocmask(SIG_SETMASK, &old, NULL);
+    /* Ctrl-C at a lab's pause ends the lab: say how to come back here. */
+    if (sh->interrupted && *sh->interrupted == SIGINT && !sh->interactive && sh->step.file) {
+        if (sh->intr_echoed && *sh->intr_echoed) {
+            *sh->intr_echoed = 0;
+            fputc('\n', stdout);
+        }
+        printf(_("stopped at step %d (line %d): `nslab %s --from %d` resumes\n"), sh->step.number,
+               sh->step.line, sh->step.file, sh->step.number);
+        fflush(stdout);
+    }
     return 0;
 }
 

@@ -104,6 +104,19 @@ void render_input(struct nsl *sh, const char *line);
  * and to the record file), and in text, when text_summary, the line
  * "12 steps, 9 expects held, 0 failed". */
 void render_end(struct nsl *sh, int status, bool text_summary);
+/* A lab's last line: "12 steps, 9 expects held, 0 failed" (render_end
+ * prints it when text_summary). */
+void render_summary(struct nsl *sh);
+/* Text for a terminal width columns wide (nothing happens under 20): each
+ * longer line broken at spaces, or between East Asian characters, never
+ * inside a word; its continuations indented two more than it. Colour
+ * sequences take no column. */
+void render_wrap(struct strbuf *o, int width);
+/* A challenge as it starts (its goal, and how to work: text; -J and the
+ * record: {"event": "challenge", "goal", "checks": [names], "hints"}) and
+ * its verdict at the end (text; -J has it in the end object). */
+void render_challenge_start(struct nsl *sh, const char *file);
+void render_challenge_end(struct nsl *sh);
 /* Report a failed step on stderr: "FILE:LINE: message" or "error: message". */
 void render_error(struct nsl *sh, const char *file, int line, const char *msg);
 

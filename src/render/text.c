@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,17 +35,11 @@ void render_observation(const struct render_ctx *rc, const struct observation *o
     for (int s = 0; s < NS_NSLOTS; s++)
         any |= snapshot_differs(now, obs->host, s) || (before && snapshot_changed(before, now, s));
     if (!any) {
-        /* Nothing to mark: one line that still names every entry. */
-        sb_printf(out, "  %sns of subject %s: all ten the host's (", rc_col(rc, C_DIM),
-                  rc_pid(rc, now->pid, b2, sizeof b2));
-        for (int s = 0; s < NS_NSLOTS; s++) {
-            if (s)
-                sb_appendc(out, ' ');
-            sb_append(out, ns_info[s].name);
-        }
-        sb_append(out, ")");
-        sb_append(out, rc_col(rc, C_RESET));
-        sb_appendc(out, '\n');
+        /* Nothing to mark: one line, within 80 columns whatever the PID
+         * (seven digits at most). */
+        sb_printf(out, "  %sns of subject %s: all ten the host's (8 types, pid and time for "
+                       "children)%s\n",
+                  rc_col(rc, C_DIM), rc_pid(rc, now->pid, b2, sizeof b2), rc_col(rc, C_RESET));
         return;
     }
     /* "  NAMESPACE(18) SUBJECT PID(16) HOST", appended as the rows are. */
@@ -236,10 +231,132 @@ void render_input(struct nsl *sh, const char *line)
     sb_free(&p);
 }
 
+/* One character at p (UTF-8, or an escape sequence): its bytes in *len,
+ * its columns returned (a colour sequence none; a wide or fullwidth
+ * character of the East Asian scripts, CJK punctuation too, two). */
+static int char_cols(const char *p, size_t *len)
+{
+    const unsigned char c = (unsigned char)*p;
+    if (c == 033 && p[1] == '[') {
+        size_t k = 2;
+        while (p[k] && !((p[k] >= 'A' && p[k] <= 'Z') || (p[k] >= 'a' && p[k] <= 'z')))
+            k++;
+        *len = p[k] ? k + 1 : k;
+        return 0;
+    }
+    *len = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    for (size_t k = 1; k < *len; k++)
+        if (((unsigned char)p[k] & 0xc0) != 0x80) {
+            *len = k;
+            return 1;
+        }
+    if (*len == 3) {
+        unsigned cp = ((c & 0x0fu) << 12) | (((unsigned char)p[1] & 0x3fu) << 6) |
+                      ((unsigned char)p[2] & 0x3fu);
+        /* The wide and fullwidth ranges of UAX #11 in the BMP. */
+        bool wide = (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+                    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+                    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+                    (cp >= 0xffe0 && cp <= 0xffe6);
+        return wide ? 2 : 1;
+    }
+    return *len == 4 ? 2 : 1;
+}
+
+static int text_cols(const char *p, size_t n)
+{
+    int cols = 0;
+    for (size_t k = 0, len; k < n; k += len)
+        cols += char_cols(p + k, &len);
+    return cols;
+}
+
+/* One line wider than width, wrapped: at runs of spaces (dropped where the
+ * line breaks), or between two East Asian characters; never inside a word
+ * of other scripts (one longer than a line stays whole). Lines after the
+ * first are indented two more than the first. */
+static void wrap_line(struct strbuf *out, const char *line, size_t n, int width)
+{
+    size_t lead = strspn(line, " ");
+    lead = lead > n ? n : lead;
+    int hang = (int)lead + 2 > width / 2 ? 2 : (int)lead + 2;
+    sb_appendn(out, line, lead);
+    int col = (int)lead;
+    bool fresh = true; /* nothing but the indent on this line yet */
+    size_t k = lead;
+    while (k < n) {
+        size_t sp = k;
+        while (sp < n && line[sp] == ' ')
+            sp++;
+        size_t end = sp;
+        while (end < n && line[end] != ' ')
+            end++;
+        int gap = (int)(sp - k), wcols = text_cols(line + sp, end - sp);
+        if (!fresh && col + gap + wcols > width) {
+            sb_appendc(out, '\n');
+            sb_append_padded(out, "", (size_t)hang);
+            col = hang;
+        } else {
+            sb_appendn(out, line + k, sp - k);
+            col += gap;
+        }
+        /* The word, broken between wide characters where it must be. */
+        for (size_t i = sp, len; i < end; i += len) {
+            int cw = char_cols(line + i, &len);
+            if (cw == 2 && col + cw > width && !fresh) {
+                sb_appendc(out, '\n');
+                sb_append_padded(out, "", (size_t)hang);
+                col = hang;
+            }
+            sb_appendn(out, line + i, len);
+            col += cw;
+            fresh &= cw == 0;
+        }
+        k = end;
+    }
+}
+
+void render_wrap(struct strbuf *o, int width)
+{
+    if (width < 20 || !o->len)
+        return;
+    struct strbuf out = {0};
+    const char *p = o->buf, *end = o->buf + o->len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (text_cols(p, n) <= width)
+            sb_appendn(&out, p, n);
+        else
+            wrap_line(&out, p, n, width);
+        if (nl)
+            sb_appendc(&out, '\n');
+        p += n + (nl ? 1 : 0);
+    }
+    sb_free(o);
+    *o = out;
+}
+
+/* The width of the terminal f writes to, or 0 when it is no terminal. */
+static int terminal_width(FILE *f)
+{
+    struct winsize ws;
+    int fd = fileno(f);
+    if (fd < 0 || !isatty(fd) || ioctl(fd, TIOCGWINSZ, &ws) < 0)
+        return 0;
+    return ws.ws_col;
+}
+
 static void emit_text(struct nsl *sh, struct strbuf *o, FILE *f)
 {
+    if (sh->replaying) { /* --from: the steps before it run quietly */
+        sb_free(o);
+        return;
+    }
     escape_controls(sh->opt.color, o);
     stable_subst_apply(sh, o);
+    /* In a terminal, lines fit its width, broken between words. */
+    render_wrap(o, terminal_width(f));
     if (sh->intr_echoed && *sh->intr_echoed) {
         *sh->intr_echoed = 0;
         fputc('\n', f); /* after the ^C the terminal echoed */
@@ -268,7 +385,7 @@ static void json_line(struct nsl *sh, const cJSON *obj, struct strbuf *o)
 static void emit_json(struct nsl *sh, cJSON *obj)
 {
     struct strbuf o = {0};
-    if (sh->opt.json) {
+    if (sh->opt.json && !sh->replaying) {
         json_line(sh, obj, &o);
         fputs(sb_str(&o), stdout);
         fflush(stdout);
@@ -405,7 +522,7 @@ void render_prompt_text(const struct render_ctx *rc, const struct snapshot *now,
 
 void render_echo(struct nsl *sh, const char *text)
 {
-    if (sh->opt.json)
+    if (sh->opt.json || sh->replaying)
         return;
     struct strbuf p = {0};
     render_prompt(sh, &p, false);
@@ -415,20 +532,6 @@ void render_echo(struct nsl *sh, const char *text)
     fflush(stdout);
     shown_add(sh, "echo", sb_str(&p));
     sb_free(&p);
-}
-
-/* "12 steps, 9 expects held, 0 failed": failed counts every failure (a
- * failed expect is a failed step too). */
-static void render_summary(struct nsl *sh)
-{
-    struct strbuf o = {0};
-    char steps[64], held[64];
-    snprintf(steps, sizeof steps, sh->step_count == 1 ? _("%d step") : _("%d steps"),
-             sh->step_count);
-    snprintf(held, sizeof held, sh->expects_held == 1 ? _("%d expect held") : _("%d expects held"),
-             sh->expects_held);
-    sb_printf(&o, _("%s, %s, %d failed\n"), steps, held, sh->failed_count);
-    emit_text(sh, &o, stdout);
 }
 
 void render_end(struct nsl *sh, int status, bool text_summary)
@@ -445,8 +548,74 @@ void render_end(struct nsl *sh, int status, bool text_summary)
         cJSON *ex = cJSON_AddObjectToObject(o, "expects");
         cJSON_AddNumberToObject(ex, "held", sh->expects_held);
         cJSON_AddNumberToObject(ex, "failed", sh->expects_failed);
+        if (sh->chal) {
+            cJSON *ch = cJSON_AddObjectToObject(o, "challenge");
+            cJSON_AddBoolToObject(ch, "solved", sh->chal->solved);
+            cJSON_AddNumberToObject(ch, "checks_run", sh->chal->checks_run);
+            cJSON_AddNumberToObject(ch, "hints_shown", (double)sh->chal->hints_shown);
+            cJSON_AddBoolToObject(ch, "solution_shown", sh->chal->solution_shown);
+        }
         emit_json(sh, o);
     }
+}
+
+void render_challenge_start(struct nsl *sh, const char *file)
+{
+    const struct challenge *c = sh->chal;
+    if (sh->opt.json || sh->record) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "event", "challenge");
+        cJSON_AddStringToObject(o, "file", file);
+        cJSON_AddStringToObject(o, "goal", T_(c->goal));
+        cJSON *names = cJSON_AddArrayToObject(o, "checks");
+        for (size_t k = 0; k < c->nchecks; k++) {
+            bool seen = false;
+            for (size_t j = 0; j < k; j++)
+                seen |= strcmp(c->checks[j].name, c->checks[k].name) == 0;
+            if (!seen)
+                cJSON_AddItemToArray(names, cJSON_CreateString(c->checks[k].name));
+        }
+        cJSON_AddNumberToObject(o, "hints", (double)c->nhints);
+        emit_json(sh, o);
+    }
+    if (sh->opt.json)
+        return;
+    struct strbuf o = {0};
+    sb_printf(&o, _("%sGoal:%s %s\n"), col(sh, C_BOLD), col(sh, C_RESET), T_(c->goal));
+    sb_printf(&o, _("Work at the prompt with any command. `check` tests your work against the "
+                    "kernel, `hint` gives a hint (%zu in all), `solution` shows a reference "
+                    "solution, `goal` repeats the goal.\n"),
+              c->nhints);
+    emit_text(sh, &o, stdout);
+}
+
+void render_challenge_end(struct nsl *sh)
+{
+    if (sh->opt.json)
+        return; /* the end object says it */
+    struct strbuf o = {0};
+    if (sh->chal->solved)
+        sb_printf(&o, _("Challenge solved.%s\n"),
+                  sh->chal->solution_shown ? _(" (The reference solution was shown.)") : "");
+    else
+        sb_printf(&o, _("Challenge not solved (`check` says which checks fail).\n"));
+    emit_text(sh, &o, stdout);
+}
+
+void render_summary(struct nsl *sh)
+{
+    if (sh->opt.json)
+        return; /* -J: the end object says it */
+    /* "12 steps, 9 expects held, 0 failed": failed counts every failure
+     * (a failed expect is a failed step too). */
+    struct strbuf o = {0};
+    char steps[64], held[64];
+    snprintf(steps, sizeof steps, sh->step_count == 1 ? _("%d step") : _("%d steps"),
+             sh->step_count);
+    snprintf(held, sizeof held, sh->expects_held == 1 ? _("%d expect held") : _("%d expects held"),
+             sh->expects_held);
+    sb_printf(&o, _("%s, %s, %d failed\n"), steps, held, sh->failed_count);
+    emit_text(sh, &o, stdout);
 }
 
 void render_error(struct nsl *sh, const char *file, int line, const char *msg)

@@ -661,6 +661,45 @@ const struct command commands[] = {
                  "mount: @file shared|slave|private|unbindable|in in|@target @target; "
                  "no: mount @file in @target; link: @none @target; not: @again",
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
+    /* --- challenges (lab/challenge.c) --- */
+    {.name = "goal",
+     .synopsis = "goal [TEXT]",
+     .summary = N_("a challenge's goal: stated in its file, shown again at the prompt"),
+     .help = N_("In a challenge file (a file whose first statement is goal), goal TEXT states\n"
+             "what to achieve, not how. At the prompt, goal alone shows it again."),
+     .run = cmd_goal,
+     .complete = "@none",
+     .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
+    {.name = "check",
+     .synopsis = "check [NAME CONDITION...]",
+     .summary = N_("evaluate a challenge's checks against the kernel's state now"),
+     .help = N_("In a challenge file, check NAME CONDITION defines a named check: CONDITION\n"
+             "is any expect condition (help expect); several lines with one NAME must all\n"
+             "hold. At the prompt, check alone evaluates every check now and reports each\n"
+             "held or not, then whether the challenge is solved (-J: a result\n"
+             "{\"checks\": [{\"name\": N, \"held\": true|false}], \"solved\": true|false}). A\n"
+             "check that fails reveals the next hint. Checks come from the file only: the\n"
+             "learner cannot add one."),
+     .run = cmd_check,
+     .complete = "@none",
+     .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
+    {.name = "hint",
+     .synopsis = "hint [TEXT]",
+     .summary = N_("reveal a challenge's next hint"),
+     .help = N_("In a challenge file, each hint TEXT line is one hint, in order. At the\n"
+             "prompt, hint alone reveals the next one (a failed check does too)."),
+     .run = cmd_hint,
+     .complete = "@none",
+     .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
+    {.name = "solution",
+     .synopsis = "solution [COMMAND]",
+     .summary = N_("show a challenge's reference solution (noted in the record)"),
+     .help = N_("In a challenge file, each solution COMMAND line is one command of a\n"
+             "reference solution. At the prompt, solution alone shows them; that it was\n"
+             "shown is noted in the step's JSON (solution_shown) and in the end object."),
+     .run = cmd_solution,
+     .complete = "@none",
+     .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
     {.name = "observe",
      .synopsis = "observe ns|cgroup|mounts|all|none[,...]",
      .summary = N_("choose what the observation after each step shows"),

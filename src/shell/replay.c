@@ -14,17 +14,18 @@
 #include "shell/replay.h"
 #include "util.h"
 
+/* A chunk; an echo or input (or, with begin, any chunk) starts a page. */
 static void add_chunk(struct replay *r, enum replay_kind kind, const char *text,
-                      const char *command)
+                      const char *command, bool begin)
 {
-    if (kind == RP_ECHO || kind == RP_INPUT || r->np == 0) {
+    begin |= kind == RP_ECHO || kind == RP_INPUT;
+    if (begin || r->np == 0) {
         if (r->np == r->capp) {
             r->capp = r->capp ? 2 * r->capp : 64;
             r->p = xrealloc(r->p, r->capp * sizeof *r->p);
         }
-        bool begins = kind == RP_ECHO || kind == RP_INPUT;
         r->p[r->np++] = (struct replay_page){
-            .command = begins && command ? xstrdup(command) : NULL, .first = r->nc};
+            .command = begin && command ? xstrdup(command) : NULL, .first = r->nc};
     }
     if (r->nc == r->capc) {
         r->capc = r->capc ? 2 * r->capc : 256;
@@ -34,13 +35,21 @@ static void add_chunk(struct replay *r, enum replay_kind kind, const char *text,
     r->p[r->np - 1].n++;
 }
 
-/* The chunks of one record line; false when it had no echo or input. */
-static bool add_shown(struct replay *r, const cJSON *shown, const char *command)
+/* The chunks of one record line. A step whose command was not echoed (a
+ * lab's `say` shows its text only) begins its page at its first chunk. */
+static void add_shown(struct replay *r, const cJSON *shown, const char *command, bool step)
 {
     static const char *const kinds[] = {[RP_ECHO] = "echo", [RP_INPUT] = "input",
                                         [RP_OUT] = "out", [RP_ERR] = "err"};
-    bool began = false;
+    bool echoed = false;
     const cJSON *c;
+    cJSON_ArrayForEach(c, shown)
+    {
+        const cJSON *v = c->child;
+        if (cJSON_IsObject(c) && v && cJSON_IsString(v))
+            echoed |= strcmp(v->string, "echo") == 0 || strcmp(v->string, "input") == 0;
+    }
+    bool begin = step && command && !echoed;
     cJSON_ArrayForEach(c, shown)
     {
         const cJSON *v = c->child;
@@ -49,11 +58,10 @@ static bool add_shown(struct replay *r, const cJSON *shown, const char *command)
         for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
             if (strcmp(v->string, kinds[k]) != 0)
                 continue;
-            add_chunk(r, (enum replay_kind)k, v->valuestring, command);
-            began |= k == RP_ECHO || k == RP_INPUT;
+            add_chunk(r, (enum replay_kind)k, v->valuestring, command, begin);
+            begin = false;
         }
     }
-    return began;
 }
 
 /* A step line that showed no command (-J, an older nslab): its command and
@@ -62,15 +70,15 @@ static void add_from_fields(struct replay *r, const cJSON *o, const char *comman
 {
     cleanup_sb struct strbuf echo = {0};
     sb_printf(&echo, "> %s\n", command);
-    add_chunk(r, RP_ECHO, sb_str(&echo), command);
+    add_chunk(r, RP_ECHO, sb_str(&echo), command, true);
     const cJSON *out = cJSON_GetObjectItemCaseSensitive(o, "output");
     if (cJSON_IsString(out) && out->valuestring[0])
-        add_chunk(r, RP_OUT, out->valuestring, NULL);
+        add_chunk(r, RP_OUT, out->valuestring, NULL, false);
     const cJSON *err = cJSON_GetObjectItemCaseSensitive(o, "error");
     if (cJSON_IsString(err)) {
         cleanup_sb struct strbuf line = {0};
         sb_printf(&line, "%s\n", err->valuestring);
-        add_chunk(r, RP_ERR, sb_str(&line), NULL);
+        add_chunk(r, RP_ERR, sb_str(&line), NULL, false);
     }
 }
 
@@ -95,8 +103,11 @@ int replay_load(const char *text, size_t len, struct replay *r, struct nsl_err *
         }
         const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(o, "command");
         const char *command = cJSON_IsString(cmd) ? cmd->valuestring : NULL;
-        bool began = add_shown(r, cJSON_GetObjectItemCaseSensitive(o, "shown"), command);
-        if (!began && command && cJSON_GetObjectItemCaseSensitive(o, "step"))
+        const cJSON *shown = cJSON_GetObjectItemCaseSensitive(o, "shown");
+        bool step = cJSON_GetObjectItemCaseSensitive(o, "step") != NULL;
+        if (cJSON_IsArray(shown))
+            add_shown(r, shown, command, step);
+        else if (command && step)
             add_from_fields(r, o, command);
         cJSON_Delete(o);
     }

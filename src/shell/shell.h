@@ -36,6 +36,9 @@ void complete_init(struct nsl *sh);
 void shell_serve_publish(struct nsl *sh, bool event);
 /* events_flush(), then the projector view when there were events. */
 void shell_events_flush(struct nsl *sh);
+/* nslab --lint (lint.c): FILE's problems, one "FILE:LINE: message" line
+ * each, appended to out; how many. */
+int shell_lint_file(const char *file, struct strbuf *out);
 
 /* The exit status so far (SPEC §1). */
 int shell_exit_status(struct nsl *sh);

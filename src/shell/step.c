@@ -80,6 +80,27 @@ static bool observation_shown(const struct nsl *sh)
     return !sh->opt.quiet || sh->opt.json || sh->record;
 }
 
+/* --from N: whether this step is one of those before N, which run
+ * quietly; the first one after them says where the lab goes on. */
+static void step_replay_mark(struct nsl *sh, const struct step *st)
+{
+    if (!sh->from_step && !sh->from_line)
+        return;
+    bool before = sh->from_step ? st->number < sh->from_step : st->line < sh->from_line;
+    if (before) {
+        sh->replaying = true;
+        return;
+    }
+    bool was = sh->replaying;
+    sh->replaying = false;
+    sh->from_step = sh->from_line = 0;
+    if (was && !sh->opt.json) {
+        printf(_("(steps 1 to %d replayed quietly; going on from step %d, line %d)\n"),
+               st->number - 1, st->number, st->line);
+        fflush(stdout);
+    }
+}
+
 /* Phase 1: settle what the previous step left, tell the events that came
  * since, and start this step's record. false: the script stops here. */
 static bool step_begin(struct nsl *sh, const struct lex_cmd *c, const char *file,
@@ -99,7 +120,10 @@ static bool step_begin(struct nsl *sh, const struct lex_cmd *c, const char *file
     st->line = c->line;
     st->command = xstrdup(c->text);
 
-    if (!sh->interactive)
+    step_replay_mark(sh, st);
+    /* A script's command is echoed after its prompt, except `say`: its
+     * text, printed once, is the narration. */
+    if (!sh->interactive && strcmp(name0, "say") != 0)
         render_echo(sh, c->text);
     return true;
 }
@@ -216,6 +240,8 @@ static void step_remember(struct nsl *sh, unsigned long evseq, const struct snap
 static bool step_settle(struct nsl *sh)
 {
     struct step *st = &sh->step;
+    if (!st->ok && sh->replaying) /* the last one is what stopped it */
+        sh->replay_failed = (struct step_failure){st->number, st->line, st->err};
     if (!st->ok && st->counts && !st->expect_failed) {
         /* Counted (and a script stopped) only if no `expect fail` follows. */
         sh->pending_fail = true;

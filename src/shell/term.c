@@ -24,7 +24,7 @@
 void term_init(struct nsl *sh)
 {
     sh->shell_pgrp = getpgrp();
-    if (!sh->interactive || !isatty(0) || tcgetpgrp(0) != getpgrp())
+    if ((!sh->interactive && !sh->stay) || !isatty(0) || tcgetpgrp(0) != getpgrp())
         return; /* started in the background: the first read stops nslab until `fg` */
     if (getpgrp() != getpid()) {
         pid_t orig = getpgrp();

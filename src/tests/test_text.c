@@ -61,10 +61,46 @@ static void test_observation_compact(void **state)
     struct strbuf out = {0};
     observation_text(sh, &a, &b, &out);
     assert_string_equal(sb_str(&out),
-                        "  ns of subject 4242: all ten the host's (cgroup ipc mnt net pid "
-                        "pid_for_children time time_for_children user uts)\n");
+                        "  ns of subject 4242: all ten the host's (8 types, pid and time "
+                        "for children)\n");
     sb_free(&out);
     sh_del(sh);
+}
+
+/* render_wrap: lines broken between words, continuations indented two
+ * more; colour takes no column; a word longer than a line stays whole;
+ * Chinese breaks between characters. */
+static void test_wrap(void **state)
+{
+    struct strbuf o = {0};
+    sb_append(&o, "short line\n  one two three four five six seven eight nine ten eleven\n");
+    render_wrap(&o, 24);
+    assert_string_equal(sb_str(&o), "short line\n"
+                                    "  one two three four\n"
+                                    "    five six seven eight\n"
+                                    "    nine ten eleven\n");
+    sb_reset(&o);
+    sb_append(&o, "\033[1mbold\033[0m words here and there again");
+    render_wrap(&o, 20);
+    assert_string_equal(sb_str(&o), "\033[1mbold\033[0m words here and\n  there again");
+    sb_reset(&o);
+    sb_append(&o, "a /a/very/long/path/that/never/breaks/in/the/middle b");
+    render_wrap(&o, 20);
+    assert_string_equal(sb_str(&o), "a\n  /a/very/long/path/that/never/breaks/in/the/middle\n  b");
+    sb_reset(&o);
+    sb_append(&o, "提示：一二三四五六七八九十一二三四五");
+    render_wrap(&o, 20);
+    assert_string_equal(sb_str(&o), "提示：一二三四五六七\n  八九十一二三四五");
+    sb_reset(&o);
+    /* Fullwidth punctuation takes two columns as well. */
+    sb_append(&o, "一二三四五六七（八）：九十");
+    render_wrap(&o, 20);
+    assert_string_equal(sb_str(&o), "一二三四五六七（八）\n  ：九十");
+    sb_reset(&o);
+    sb_append(&o, "no wrap below twenty columns at all, ever");
+    render_wrap(&o, 10);
+    assert_string_equal(sb_str(&o), "no wrap below twenty columns at all, ever");
+    sb_free(&o);
 }
 
 static void test_observation_table(void **state)
@@ -216,6 +252,7 @@ int main(void)
         cmocka_unit_test(test_prompt),
         cmocka_unit_test(test_prompt_colour),
         cmocka_unit_test(test_render_without_shell),
+        cmocka_unit_test(test_wrap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
