@@ -70,9 +70,13 @@ _Static_assert(sizeof(struct mount_args) <= SUBJ_ARGS_MAX, "mount_args");
 
 void mount_req_pack(struct subj_req *rq, const struct mount_req *r)
 {
-    struct mount_args a = {.verb = r->verb, .recursive = r->recursive,
-                           .allow_host_changes = r->allow_host_changes,
-                           .umount_flags = r->umount_flags, .prop = r->prop};
+    struct mount_args a;
+    memset(&a, 0, sizeof a); /* its padding goes on the wire: zeroed, not undefined */
+    a.verb = r->verb;
+    a.recursive = r->recursive;
+    a.allow_host_changes = r->allow_host_changes;
+    a.umount_flags = r->umount_flags;
+    a.prop = r->prop;
     subj_req_init(rq, SOP_MOUNT, &a, sizeof a);
     switch (r->verb) {
     case MV_MOUNT:

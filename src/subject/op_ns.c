@@ -2,6 +2,7 @@
 /* UNSHARE and SETNS on the subject's side: the subject leaves or enters
  * namespaces itself (unshare, setns). */
 #include <errno.h>
+#include <string.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <unistd.h>
@@ -10,7 +11,14 @@
 
 void unshare_req_pack(struct subj_req *rq, const struct unshare_req *r)
 {
-    subj_req_init(rq, SOP_UNSHARE, r, sizeof *r);
+    /* Field by field into a zeroed struct: its padding goes on the wire,
+     * and the caller's (a compound literal) is not defined. */
+    struct unshare_req a;
+    memset(&a, 0, sizeof a);
+    a.flags = r->flags;
+    a.propagation = r->propagation;
+    a.map_root = r->map_root;
+    subj_req_init(rq, SOP_UNSHARE, &a, sizeof a);
 }
 
 const char *unshare_stage_call(enum unshare_stage s)

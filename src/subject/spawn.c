@@ -217,9 +217,14 @@ _Static_assert(sizeof(struct spawn_args) <= SUBJ_ARGS_MAX, "spawn_args");
 
 void spawn_req_pack(struct subj_req *rq, const struct spawn_req *r)
 {
-    struct spawn_args a = {.flags = r->flags, .io = r->io, .map_root = r->map_root,
-                           .builtin = r->builtin, .argc = r->argc,
-                           .ncg = r->ncg < SPAWN_CG_MAX ? r->ncg : SPAWN_CG_MAX};
+    struct spawn_args a;
+    memset(&a, 0, sizeof a); /* its padding goes on the wire: zeroed, not undefined */
+    a.flags = r->flags;
+    a.io = r->io;
+    a.map_root = r->map_root;
+    a.builtin = r->builtin;
+    a.argc = r->argc;
+    a.ncg = r->ncg < SPAWN_CG_MAX ? r->ncg : SPAWN_CG_MAX;
     for (int c = 0; c < a.ncg; c++)
         a.cg_version[c] = r->cg[c].version;
     subj_req_init(rq, SOP_SPAWN, &a, sizeof a);
