@@ -62,5 +62,8 @@ int cmd_veth(struct nsl *sh, int argc, char **argv);
 int cmd_link(struct nsl *sh, int argc, char **argv);
 int cmd_addr(struct nsl *sh, int argc, char **argv);
 int cmd_graph(struct nsl *sh, int argc, char **argv);
+int cmd_image(struct nsl *sh, int argc, char **argv);
+int cmd_chroot(struct nsl *sh, int argc, char **argv);
+int cmd_pivot_root(struct nsl *sh, int argc, char **argv);
 
 #endif

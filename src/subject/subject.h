@@ -26,7 +26,8 @@
     X(MOUNT, op_mount)                                                                             \
     X(IPC, op_ipc)                                                                                 \
     X(TIME, op_time)                                                                               \
-    X(NET, op_net)
+    X(NET, op_net)                                                                                 \
+    X(ROOT, op_root)
 
 enum subj_op {
     SOP_NONE,
