@@ -11,7 +11,7 @@ LOCALEDIR := $(PREFIX)/share/locale
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -MMD -MP -Isrc
-LDLIBS  := -lreadline -lcjson -lmnl
+LDLIBS  := -lreadline -lcjson -lmnl -lseccomp
 TESTLIBS := -lcmocka
 
 # Each build flavour lives in its own directory, so `make asan` never mixes

@@ -13,11 +13,12 @@ set -euo pipefail
 # (src/tests/pty: its pty module runs nslab under bash -i in a pseudo-terminal);
 # universal-ctags measures function lengths for scripts/check-layers (with nm
 # from binutils). busybox-static is the static busybox `image busybox` copies
-# into a new root (a dynamic one would find no libraries there).
+# into a new root (a dynamic one would find no libraries there); libseccomp-dev
+# builds the filters of `seccomp`.
 pkgs=(build-essential pkg-config libreadline-dev libcjson-dev libcmocka-dev
       libmnl-dev util-linux iproute2 iputils-ping procps time clang libclang-rt-dev
       gettext groff-base python3 nftables cppcheck clang-tidy universal-ctags
-      busybox-static)
+      busybox-static libseccomp-dev)
 
 missing=()
 for p in "${pkgs[@]}"; do

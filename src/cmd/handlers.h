@@ -65,5 +65,8 @@ int cmd_graph(struct nsl *sh, int argc, char **argv);
 int cmd_image(struct nsl *sh, int argc, char **argv);
 int cmd_chroot(struct nsl *sh, int argc, char **argv);
 int cmd_pivot_root(struct nsl *sh, int argc, char **argv);
+int cmd_caps(struct nsl *sh, int argc, char **argv);
+int cmd_nnp(struct nsl *sh, int argc, char **argv);
+int cmd_seccomp(struct nsl *sh, int argc, char **argv);
 
 #endif

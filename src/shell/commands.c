@@ -650,6 +650,58 @@ const struct command commands[] = {
      .man = "pivot_root(2), pivot_root(8), mount_namespaces(7)",
      .run = cmd_pivot_root,
      .complete = "@file @file"},
+    {.name = "caps",
+     .synopsis = "caps [TARGET] | caps drop CAP[,CAP...] | caps keep CAP[,CAP...]",
+     .summary = N_("show a process's capability sets; take capabilities from the subject"),
+     .help = N_("caps shows TARGET's (default: the subject's) five capability sets by name,\n"
+             "as /proc/PID/status has them: effective (what the kernel checks),\n"
+             "permitted (what it may make effective), inheritable, bounding (the limit\n"
+             "for every exec) and ambient; then no_new_privs and its seccomp mode.\n"
+             "caps drop CAP,... takes those capabilities from the subject for good: lowered\n"
+             "from ambient, dropped from the bounding set (prctl PR_CAPBSET_DROP, which\n"
+             "needs CAP_SETPCAP, so it comes first), then capset(2) without them. caps keep\n"
+             "CAP,... drops every other one. A child the subject makes inherits the sets,\n"
+             "and with the bounding set reduced not even a setuid program gets them back.\n"
+             "Names as capabilities(7) writes them: CAP_SYS_ADMIN, cap_sys_admin or\n"
+             "sys_admin. A later step refused for a dropped capability says so."),
+     .mechanism = "read /proc/PID/status; prctl(2) PR_CAP_AMBIENT, PR_CAPBSET_DROP; capset(2)",
+     .man = "capabilities(7), prctl(2), capset(2)",
+     .run = cmd_caps,
+     .complete = "drop|keep|@target",
+     .flags = CMD_NO_OBSERVE},
+    {.name = "nnp",
+     .synopsis = "nnp",
+     .summary = N_("set no_new_privs on the subject (inherited by its children)"),
+     .help = N_("nnp calls prctl(PR_SET_NO_NEW_PRIVS, 1) in the subject: from then on execve(2)\n"
+             "grants nothing (setuid and setgid bits and file capabilities are ignored), for\n"
+             "the subject and every child it makes; nothing can clear it. It also lets a\n"
+             "process without CAP_SYS_ADMIN load a seccomp filter. NoNewPrivs in\n"
+             "/proc/PID/status turns 1."),
+     .mechanism = "prctl(2) PR_SET_NO_NEW_PRIVS",
+     .man = "prctl(2), seccomp(2)",
+     .run = cmd_nnp,
+     .flags = CMD_NO_OBSERVE},
+    {.name = "seccomp",
+     .synopsis = "seccomp deny SYSCALL[,SYSCALL...] [--errno ERRNO] | seccomp default [--errno ERRNO]",
+     .summary = N_("load a seccomp filter on the subject: the system calls named fail with ERRNO"),
+     .help = N_("seccomp deny builds a filter with libseccomp (default: allow; each SYSCALL:\n"
+             "fail with ERRNO, EPERM unless --errno says otherwise, as a name or a number)\n"
+             "and loads it on the subject with seccomp(2); the subject and every child it\n"
+             "makes from then on run under it, and filters only add up. seccomp default\n"
+             "denies what a container runtime's default profile denies a container:\n"
+             "kernel modules, reboot, the clocks, the keyring, mount, umount2, pivot_root,\n"
+             "unshare and setns, ptrace and process_vm_*, bpf, perf_event_open, ...\n"
+             "(then nslab's own `mount` or `unshare` in the subject fail too: `reset`).\n"
+             "Namespace flags of clone(2) and clone3(2) are not filtered here (spawn --ns\n"
+             "still works). Loading needs no_new_privs (`nnp`) or CAP_SYS_ADMIN. Seccomp in\n"
+             "/proc/PID/status turns 2 (filter). A later step refused by a rule says which.\n"
+             "The calls the subject needs to answer nslab (read, write, sendmsg, poll, ...)\n"
+             "are refused by name."),
+     .mechanism = "seccomp(2) SECCOMP_SET_MODE_FILTER through libseccomp",
+     .man = "seccomp(2), seccomp_rule_add(3), syscalls(2)",
+     .run = cmd_seccomp,
+     .complete = "deny|default",
+     .options = "--errno="},
 
     /* --- labs --- */
     {.name = "say",

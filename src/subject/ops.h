@@ -223,6 +223,29 @@ struct root_rep {
  * unmounted), with its NUL. */
 void root_req_pack(struct subj_req *rq, const struct root_req *r);
 
+/* --- CONFINE (op_confine.c) -------------------------------------------- */
+
+enum confine_what { CONFINE_CAPS_DROP, CONFINE_NNP, CONFINE_SECCOMP };
+enum confine_stage {
+    CONFINE_DONE,
+    CONFINE_FAILED_AMBIENT,  /* prctl(PR_CAP_AMBIENT_LOWER) */
+    CONFINE_FAILED_BOUNDING, /* prctl(PR_CAPBSET_DROP): needs CAP_SETPCAP */
+    CONFINE_FAILED_CAPSET,   /* capset(2) */
+    CONFINE_FAILED_NNP,      /* prctl(PR_SET_NO_NEW_PRIVS) */
+    CONFINE_FAILED_SECCOMP,  /* seccomp(2): needs no_new_privs or CAP_SYS_ADMIN */
+};
+struct confine_req {
+    enum confine_what what;
+    uint64_t drop;       /* CAPS_DROP: the capabilities to take away */
+    int err;             /* SECCOMP: the errno the denied calls fail with */
+    const char *syscalls; /* SECCOMP: comma list, checked by the shell already */
+};
+struct confine_rep {
+    enum confine_stage failed;
+    int cap; /* CONFINE_FAILED_AMBIENT/BOUNDING: the capability, else -1 */
+};
+void confine_req_pack(struct subj_req *rq, const struct confine_req *r);
+
 /* Every reply's fixed part fits the wire (the requests' are checked beside
  * their packing). */
 _Static_assert(sizeof(struct unshare_rep) <= SUBJ_OUT_MAX, "unshare_rep");
@@ -234,6 +257,7 @@ _Static_assert(sizeof(struct ipc_rep) <= SUBJ_OUT_MAX, "ipc_rep");
 _Static_assert(sizeof(struct time_rep) <= SUBJ_OUT_MAX, "time_rep");
 _Static_assert(sizeof(struct net_rep) <= SUBJ_OUT_MAX, "net_rep");
 _Static_assert(sizeof(struct root_rep) <= SUBJ_OUT_MAX, "root_rep");
+_Static_assert(sizeof(struct confine_rep) <= SUBJ_OUT_MAX, "confine_rep");
 /* The devices of the caller's network namespace, packed (net_links_pack):
  * a helper function for nshelper_run. */
 int net_dump_fn(void *arg, struct trace *t, struct strbuf *out);

@@ -27,7 +27,8 @@
     X(IPC, op_ipc)                                                                                 \
     X(TIME, op_time)                                                                               \
     X(NET, op_net)                                                                                 \
-    X(ROOT, op_root)
+    X(ROOT, op_root)                                                                               \
+    X(CONFINE, op_confine)
 
 enum subj_op {
     SOP_NONE,
