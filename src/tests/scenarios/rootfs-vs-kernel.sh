@@ -93,8 +93,12 @@ assert_eq "$(devino "$P")" "$(devino "/proc/$subj/root")" "pivot_root: the subje
 # Its mount table: the new root alone, the old one gone (lazily unmounted).
 assert_eq "/" "$(awk '{print $5}' "/proc/$subj/mountinfo")" "the mounts left after pivot_root"
 nslab_send_ok "spawn escape"
-esc=$(jv result.pid)
+esc=$(jv result.pid) escjob=$(jv result.job)
 assert_eq "$(devino "$P")" "$(devino "/proc/$esc/root")" "escape after pivot_root stays inside"
-nslab_send_ok "kill -KILL %$(jv result.job)"
+# Mounting inside the new root, which has no /proc of its own yet.
+nslab_send_ok "mount tmpfs dev /dev -o mode=755"
+assert_eq "tmpfs" "$(awk '$5 == "/dev" { for (i = 7; $i != "-"; i++) ; print $(i + 1) }' "/proc/$subj/mountinfo")" \
+    "a tmpfs on the new root's /dev"
+nslab_send_ok "kill -KILL %$escjob"
 nslab_stop
 [ ! -e "$P" ] || fail "the image in the scratch directory outlived the session"
