@@ -91,7 +91,7 @@ static void security_diff(struct nsl *sh, const struct proc_security *a,
 static int confine_call(struct nsl *sh, const struct confine_req *r,
                         struct proc_security *before_out)
 {
-    struct proc_security before, after;
+    struct proc_security before = {0}, after = {0};
     struct nsl_err e;
     if (security_read(sh, sh->subj.pid, &before, &e) < 0)
         return step_fail_err(sh, &e);
@@ -101,7 +101,7 @@ static int confine_call(struct nsl *sh, const struct confine_req *r,
     cleanup_subj_rep struct subj_rep rep = {0};
     if (subject_call(sh, &rq, &rep, &e) < 0)
         return step_fail_err(sh, &e);
-    struct confine_rep out;
+    struct confine_rep out = {0};
     subj_rep_get(&rep, &out, sizeof out);
     if (rep.ret < 0) {
         switch (out.failed) {
@@ -135,7 +135,7 @@ static int caps_change(struct nsl *sh, bool keep, const char *list)
         return step_fail_err(sh, &e);
     uint64_t drop = keep ? caps_all(sh) & ~mask : mask;
     struct confine_req r = {.what = CONFINE_CAPS_DROP, .drop = drop};
-    struct proc_security before;
+    struct proc_security before = {0};
     if (confine_call(sh, &r, &before) < 0)
         return -1;
     confine_note_caps(sh, drop);
@@ -164,7 +164,7 @@ int cmd_caps(struct nsl *sh, int argc, char **argv)
     struct nsl_err e;
     if (argc == 2 && target_resolve(sh, argv[1], 0, &t, &e) < 0)
         return step_fail_err(sh, &e);
-    struct proc_security s;
+    struct proc_security s = {0};
     if (security_read(sh, t.pid, &s, &e) < 0)
         return step_fail_err(sh, &e);
     print_pid(sh, PRINT_ANY, "pid", "  pid          %s\n", t.pid);

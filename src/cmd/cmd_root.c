@@ -124,7 +124,7 @@ int cmd_chroot(struct nsl *sh, int argc, char **argv)
     if (argc != 2)
         return step_usage(sh, "usage: chroot DIR");
     struct root_req r = {.verb = ROOT_CHROOT, .dir = argv[1]};
-    struct root_rep out;
+    struct root_rep out = {0};
     cleanup_sb struct strbuf data = {0};
     int err = 0;
     if (root_call(sh, &r, &out, &data, &err) < 0)
@@ -171,7 +171,7 @@ int cmd_pivot_root(struct nsl *sh, int argc, char **argv)
                          "did not create (the host's, or one entered with setns), where it would "
                          "change the root of every process there; run `unshare mnt` first");
     struct root_req r = {.verb = ROOT_PIVOT, .dir = argv[1], .put_old = argv[2]};
-    struct root_rep out;
+    struct root_rep out = {0};
     cleanup_sb struct strbuf data = {0};
     int err = 0;
     if (root_call(sh, &r, &out, &data, &err) < 0)

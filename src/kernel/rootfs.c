@@ -66,7 +66,7 @@ int busybox_applets_parse(const char *text, struct namelist *out, struct nsl_err
 int elf_interp_fd(int fd, char *buf, size_t size)
 {
     Elf64_Ehdr h;
-    if (pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h || memcmp(h.e_ident, ELFMAG, SELFMAG) ||
+    if (pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h || memcmp(h.e_ident, ELFMAG, SELFMAG) != 0 ||
         h.e_ident[EI_CLASS] != ELFCLASS64 || h.e_phentsize != sizeof(Elf64_Phdr))
         return -1;
     for (unsigned k = 0; k < h.e_phnum; k++) {
@@ -153,7 +153,7 @@ static int dir_fresh(const char *dir, struct trace *t, struct nsl_err *e)
     struct dirent *de;
     bool empty = true;
     while (empty && (de = readdir(d)))
-        if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
             empty = false;
     closedir(d);
     if (!empty)
@@ -205,6 +205,9 @@ int rootfs_busybox(const char *busybox, const char *dir, struct trace *t, size_t
         return -1;
     }
     int rc = -1;
+    cleanup_free char *bb = xasprintf("%s/bin/busybox", dir);
+    cleanup_free char *pw = xasprintf("%s/etc/passwd", dir);
+    cleanup_free char *gr = xasprintf("%s/etc/group", dir);
     for (size_t k = 0; k < rootfs_ndirs; k++) {
         cleanup_free char *p = xasprintf("%s/%s", dir, rootfs_dirs[k]);
         bool tmp = strcmp(rootfs_dirs[k], "tmp") == 0;
@@ -213,15 +216,12 @@ int rootfs_busybox(const char *busybox, const char *dir, struct trace *t, size_t
             goto out;
         }
     }
-    cleanup_free char *bb = xasprintf("%s/bin/busybox", dir);
     if (sys_copy_file(t, busybox, bb, 0755) < 0) {
         nsl_fail_errno(e, errno, "cannot copy %s to %s", busybox, bb);
         goto out;
     }
     if (links_make(dir, &apps, t, applets, e) < 0)
         goto out;
-    cleanup_free char *pw = xasprintf("%s/etc/passwd", dir);
-    cleanup_free char *gr = xasprintf("%s/etc/group", dir);
     if (sys_create_file(t, pw, 0644,
                         "root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n") <
             0 ||

@@ -118,7 +118,7 @@ static int builtin_escape(int argc, char **argv, int evt_fd)
         struct stat st;
         char p[300];
         snprintf(p, sizeof p, "/%s", de->d_name);
-        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && lstat(p, &st) == 0 &&
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 && lstat(p, &st) == 0 &&
             S_ISDIR(st.st_mode) && strlen(p) < sizeof sub)
             snprintf(sub, sizeof sub, "%s", p);
     }

@@ -41,7 +41,7 @@ static char *old_inside(const char *nreal, const char *oreal)
     size_t n = strlen(nreal);
     if (strcmp(nreal, "/") == 0)
         return xstrdup(oreal);
-    if (strncmp(oreal, nreal, n) || (oreal[n] && oreal[n] != '/'))
+    if (strncmp(oreal, nreal, n) != 0 || (oreal[n] && oreal[n] != '/'))
         return NULL;
     return xstrdup(oreal[n] ? oreal + n : "/");
 }
