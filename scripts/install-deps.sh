@@ -16,11 +16,14 @@ set -euo pipefail
 # `record --cast` writes (scenarios/record-cast.sh); libmicrohttpd serves the
 # projector view and libgvc (Graphviz) lays its graph out, xxd builds its
 # page into the binary, and headless chromium tests it
-# (scenarios/serve-browser.sh).
+# (scenarios/serve-browser.sh). busybox-static is the static busybox `image
+# busybox` copies into a new root (a dynamic one would find no libraries
+# there); libseccomp-dev builds the filters of `seccomp`.
 pkgs=(build-essential pkg-config libreadline-dev libcjson-dev libcmocka-dev
       libmnl-dev util-linux iproute2 iputils-ping procps time clang libclang-rt-dev
       gettext groff-base python3 nftables cppcheck clang-tidy universal-ctags asciinema
-      libmicrohttpd-dev libgraphviz-dev xxd chromium)
+      libmicrohttpd-dev libgraphviz-dev xxd chromium
+      busybox-static libseccomp-dev)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -11,6 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "session/confine.h"
 #include "session/cgroups.h"
 #include "cmd/cmd_mount.h"
 #include "cmd/handlers.h"
@@ -158,6 +159,7 @@ static void sh_free(struct nsl *sh)
     /* And what else it made in the host's namespaces: IPC objects, veths. */
     made_undo(sh, NULL);
     jobs_free(sh);
+    confine_free(sh);
     free(sh->step.command);
     trace_free(&sh->step.trace);
     sb_free(&sh->step.out);

@@ -21,6 +21,7 @@ struct subj_event;
 struct nsl;
 struct nsl_cg;
 struct mount_session;
+struct confine_session;
 struct session_made;
 struct made_ns;
 
@@ -246,6 +247,7 @@ struct nsl {
     volatile int *intr_echoed;
     struct nsl_cg *cg; /* cgroups: layout, session, observation (cgroups.h) */
     struct mount_session *mnt; /* mounts made, scratch (cmd_mount.h) */
+    struct confine_session *confine; /* caps, nnp, seccomp given the subject (session/confine.h) */
     struct mount_history *mhist; /* the mount observation (observe/observation.h) */
     long long bench_obs_ns; /* -DNSLAB_BENCH builds: time in trace + observation (bench.h) */
 };

@@ -32,6 +32,7 @@ struct mount_session {
      * one (scratch_sweep); NULL when it could not be made. */
     char *scratch_lock;
     int scratch_lockfd;
+    char *image; /* the root `image` laid out or took, NULL before */
 };
 
 /* The session's mount state, made on first use (sh->mnt). */

@@ -71,5 +71,11 @@ int cmd_serve(struct nsl *sh, int argc, char **argv);
  * browser (with its token off loopback). serve_end stops it. */
 int serve_begin(struct nsl *sh, const char *spec, const char **url, struct nsl_err *e);
 void serve_end(struct nsl *sh);
+int cmd_image(struct nsl *sh, int argc, char **argv);
+int cmd_chroot(struct nsl *sh, int argc, char **argv);
+int cmd_pivot_root(struct nsl *sh, int argc, char **argv);
+int cmd_caps(struct nsl *sh, int argc, char **argv);
+int cmd_nnp(struct nsl *sh, int argc, char **argv);
+int cmd_seccomp(struct nsl *sh, int argc, char **argv);
 
 #endif

@@ -297,6 +297,7 @@ void mount_session_end(struct nsl *sh, struct strbuf *warn)
         free(ms->rec[i].target);
     }
     free(ms->rec);
+    free(ms->image);
     mount_ids_free(&ms->created);
     free(ms->scratch);
     free(ms);

@@ -124,7 +124,9 @@ const struct command commands[] = {
              "init [--trap SIG,...], a PID 1 that reaps every child and reports it, with\n"
              "handlers only for the signals named (TERM, INT, HUP or QUIT make it exit\n"
              "cleanly; others are reported); orphan [SECONDS], which forks a child and\n"
-             "exits, so the child is re-parented to its namespace's init; and loads for\n"
+             "exits, so the child is re-parented to its namespace's init; escape [SECONDS],\n"
+             "which tries the classic way out of a chroot and reports whether the root\n"
+             "moved, then stays (so /proc/PID/root can be read); and loads for\n"
              "cgroups:\n"
              "  stress mem SIZE        allocates SIZE bytes and touches every page, then\n"
              "                         holds them (a memory limit below SIZE ends in an\n"
@@ -597,6 +599,109 @@ const struct command commands[] = {
      .man = "rtnetlink(7), ip-address(8)",
      .run = cmd_addr,
      .complete = "add"},
+
+    /* --- a root filesystem and changing root --- */
+    {.name = "image",
+     .synopsis = "image [busybox [DIR] | DIR]",
+     .summary = N_("lay out a minimal root filesystem from busybox, or take a directory as one"),
+     .help = N_("image busybox lays out a minimal root in DIR (default $SCRATCH/rootfs; new\n"
+             "or empty): the directories bin dev etc proc sys tmp, bin/busybox copied\n"
+             "from the host's static build (/bin/busybox, Debian's busybox-static), a\n"
+             "link bin/APPLET -> busybox for every applet it lists (sh, ls, mount, ...),\n"
+             "and etc/passwd and etc/group with root and nobody. A dynamic busybox is\n"
+             "refused: inside the new root it would not find its libraries.\n"
+             "image DIR takes a directory you have as the root, and says which of those\n"
+             "directories and bin/sh it lacks. Without words it prints the image.\n"
+             "Next: `chroot DIR`, or `unshare mnt`, `bind DIR DIR`, `pivot_root`."),
+     .mechanism = "mkdir(2), copy_file_range(2), symlink(2), open(2), write(2)",
+     .man = "busybox(1), chroot(2), pivot_root(2)",
+     .run = cmd_image,
+     .complete = "busybox|@file @file",
+     .flags = CMD_NO_OBSERVE},
+    {.name = "chroot",
+     .synopsis = "chroot DIR",
+     .summary = N_("change the subject's root directory with chroot(2)"),
+     .help = N_("chroot calls chroot(2) in the subject, then chdir(\"/\") as chroot(8) does:\n"
+             "from then on the subject's paths, and those of every child it makes, start\n"
+             "at DIR (`!ls /` lists DIR). Only the root of path lookups changes: the\n"
+             "mount namespace and its table stay as they were, and a process that keeps\n"
+             "CAP_SYS_CHROOT can leave: `spawn escape` does the classic trick (chroot\n"
+             "into a subdirectory with the working directory left above it, chdir(\"..\")\n"
+             "up to the top, chroot(\".\")). Containers use pivot_root instead. The shell\n"
+             "itself never changes root; `reset` gives a fresh subject."),
+     .mechanism = "chroot(2), chdir(2)",
+     .man = "chroot(2), chroot(8)",
+     .run = cmd_chroot,
+     .complete = "@file"},
+    {.name = "pivot_root",
+     .synopsis = "pivot_root NEW PUT_OLD",
+     .summary = N_("make NEW the root mount of the subject's mount namespace; unmount the old"),
+     .help = N_("pivot_root calls pivot_root(2) in the subject: the mount at NEW becomes the\n"
+             "root of the subject's mount namespace and the old root is moved to PUT_OLD;\n"
+             "then chdir(\"/\") and umount2(PUT_OLD, MNT_DETACH), so the old root is gone\n"
+             "from the namespace and nothing above NEW is left (`spawn escape` stays\n"
+             "inside). nslab refuses it outside a mount namespace this session made\n"
+             "(`unshare mnt` first). The kernel's rules, each named when it refuses:\n"
+             "NEW and PUT_OLD are directories; no mount involved is shared (/ private or\n"
+             "slave: `unshare mnt` makes it so); NEW is a mount point (`bind NEW NEW`)\n"
+             "and not on the root's mount; the current root is a mount point (not after\n"
+             "a chroot into a plain directory); PUT_OLD is at or under NEW."),
+     .mechanism = "pivot_root(2), chdir(2), umount2(2) with MNT_DETACH",
+     .man = "pivot_root(2), pivot_root(8), mount_namespaces(7)",
+     .run = cmd_pivot_root,
+     .complete = "@file @file"},
+    {.name = "caps",
+     .synopsis = "caps [TARGET] | caps drop CAP[,CAP...] | caps keep CAP[,CAP...]",
+     .summary = N_("show a process's capability sets; take capabilities from the subject"),
+     .help = N_("caps shows TARGET's (default: the subject's) five capability sets by name,\n"
+             "as /proc/PID/status has them: effective (what the kernel checks),\n"
+             "permitted (what it may make effective), inheritable, bounding (the limit\n"
+             "for every exec) and ambient; then no_new_privs and its seccomp mode.\n"
+             "caps drop CAP,... takes those capabilities from the subject for good: lowered\n"
+             "from ambient, dropped from the bounding set (prctl PR_CAPBSET_DROP, which\n"
+             "needs CAP_SETPCAP, so it comes first), then capset(2) without them. caps keep\n"
+             "CAP,... drops every other one. A child the subject makes inherits the sets,\n"
+             "and with the bounding set reduced not even a setuid program gets them back.\n"
+             "Names as capabilities(7) writes them: CAP_SYS_ADMIN, cap_sys_admin or\n"
+             "sys_admin. A later step refused for a dropped capability says so."),
+     .mechanism = "read /proc/PID/status; prctl(2) PR_CAP_AMBIENT, PR_CAPBSET_DROP; capset(2)",
+     .man = "capabilities(7), prctl(2), capset(2)",
+     .run = cmd_caps,
+     .complete = "drop|keep|@target",
+     .flags = CMD_NO_OBSERVE},
+    {.name = "nnp",
+     .synopsis = "nnp",
+     .summary = N_("set no_new_privs on the subject (inherited by its children)"),
+     .help = N_("nnp calls prctl(PR_SET_NO_NEW_PRIVS, 1) in the subject: from then on execve(2)\n"
+             "grants nothing (setuid and setgid bits and file capabilities are ignored), for\n"
+             "the subject and every child it makes; nothing can clear it. It also lets a\n"
+             "process without CAP_SYS_ADMIN load a seccomp filter. NoNewPrivs in\n"
+             "/proc/PID/status turns 1."),
+     .mechanism = "prctl(2) PR_SET_NO_NEW_PRIVS",
+     .man = "prctl(2), seccomp(2)",
+     .run = cmd_nnp,
+     .flags = CMD_NO_OBSERVE},
+    {.name = "seccomp",
+     .synopsis = "seccomp deny SYSCALL[,SYSCALL...] [--errno ERRNO] | seccomp default [--errno ERRNO]",
+     .summary = N_("load a seccomp filter on the subject: the system calls named fail with ERRNO"),
+     .help = N_("seccomp deny builds a filter with libseccomp (default: allow; each SYSCALL:\n"
+             "fail with ERRNO, EPERM unless --errno says otherwise, as a name or a number)\n"
+             "and loads it on the subject with seccomp(2); the subject and every child it\n"
+             "makes from then on run under it, and filters only add up. seccomp default\n"
+             "denies what a container runtime's default profile denies a container:\n"
+             "kernel modules, reboot, the clocks, the keyring, mount, umount2, pivot_root,\n"
+             "unshare and setns, ptrace and process_vm_*, bpf, perf_event_open, ...\n"
+             "(then nslab's own `mount` or `unshare` in the subject fail too: `reset`).\n"
+             "Namespace flags of clone(2) and clone3(2) are not filtered here (spawn --ns\n"
+             "still works). Loading needs no_new_privs (`nnp`) or CAP_SYS_ADMIN. Seccomp in\n"
+             "/proc/PID/status turns 2 (filter). A later step refused by a rule says which.\n"
+             "The calls the subject needs to answer nslab (read, write, sendmsg, poll, ...)\n"
+             "are refused by name."),
+     .mechanism = "seccomp(2) SECCOMP_SET_MODE_FILTER through libseccomp",
+     .man = "seccomp(2), seccomp_rule_add(3), syscalls(2)",
+     .run = cmd_seccomp,
+     .complete = "deny|default",
+     .options = "--errno="},
 
     /* --- labs --- */
     {.name = "say",

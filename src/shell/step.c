@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "session/confine.h"
 #include "session/cgroups.h"
 #include "cmd/cmd_graph.h"
 #include "cmd/cmd_mount.h"
@@ -184,6 +185,9 @@ static int step_dispatch(struct nsl *sh, const struct command *cmd, struct lex_c
     if (*shown && (sh->opt.observe & OBS_MOUNTS))
         observe_mounts_begin(sh);
     int rc = cmd->run(sh, argc, argv);
+    /* A call the session's own caps drop or seccomp rule refused: say so. */
+    if (rc < 0 && !st->err.usage)
+        confine_explain(sh);
     /* A usage error changed nothing: no observation block before it. */
     if (rc < 0 && st->err.usage)
         st->observed = false;

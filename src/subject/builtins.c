@@ -2,6 +2,7 @@
 /* Builtin programs for spawn. Each runs as a fresh exec of nslab's own
  * binary (see builtin_main), in the spawned child's namespaces, and can
  * report events to the shell through evt_fd. */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/sysinfo.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -91,6 +93,77 @@ static int builtin_sleep(int argc, char **argv, int evt_fd)
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
         ;
     return 0;
+}
+
+/* --- escape ------------------------------------------------------------- */
+
+/* The classic way out of a chroot: chroot(2) into a subdirectory while the
+ * working directory stays where it is, above the new root; the kernel stops
+ * a ".." walk only at the process's root or at the root of the mount
+ * namespace's tree, and the walk from there never meets the new root, so
+ * chdir("..") climbs to the top; chroot(".") makes that the root. After
+ * pivot_root in a mount namespace of its own, with the old root unmounted,
+ * the top is the new root itself: there is nothing above to climb to.
+ * Then it stays (SECONDS, or until killed), so /proc/PID/root can be read. */
+static int builtin_escape(int argc, char **argv, int evt_fd)
+{
+    double secs = -1;
+    if (argc > 2 || (argc == 2 && parse_seconds(argv[1], SLEEP_MAX, &secs) < 0))
+        return 2;
+    struct stat before, a, b;
+    char sub[256] = "";
+    DIR *d = opendir("/");
+    struct dirent *de;
+    while (d && !*sub && (de = readdir(d))) {
+        struct stat st;
+        char p[300];
+        snprintf(p, sizeof p, "/%s", de->d_name);
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 && lstat(p, &st) == 0 &&
+            S_ISDIR(st.st_mode) && strlen(p) < sizeof sub)
+            snprintf(sub, sizeof sub, "%s", p);
+    }
+    if (d)
+        closedir(d);
+    if (stat("/", &before) < 0 || !*sub) {
+        report(evt_fd, "escape: no directory in / to chroot into");
+        builtin_ready();
+        return 1;
+    }
+    if (chdir("/") < 0 || chroot(sub) < 0) {
+        report(evt_fd, "escape: chroot(\"%s\") = -1 %s (%s)", sub, errno_name(errno),
+               strerror(errno));
+        builtin_ready();
+        return 1;
+    }
+    int levels = 0;
+    for (int k = 0; k < 256 && stat(".", &a) == 0 && chdir("..") == 0 && stat(".", &b) == 0; k++) {
+        if (a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+            break;
+        levels++;
+    }
+    int rc = chroot(".");
+    struct stat after;
+    bool moved = rc == 0 && stat("/", &after) == 0 &&
+                 (after.st_dev != before.st_dev || after.st_ino != before.st_ino);
+    if (moved)
+        report(evt_fd,
+               "escape: out: chroot(\"%s\") with the working directory left above it, "
+               "chdir(\"..\") climbed %d level%s above the old root, chroot(\".\") made that the "
+               "root",
+               sub, levels, levels == 1 ? "" : "s");
+    else
+        report(evt_fd,
+               "escape: still inside: chdir(\"..\") from the old root climbed %d levels (it is "
+               "the top of this mount namespace's tree), so chroot(\".\") left the root where it "
+               "was",
+               levels);
+    builtin_ready();
+    if (secs < 0) {
+        for (;;)
+            pause();
+    }
+    sleep_ms((long)(secs * 1000));
+    return moved ? 0 : 1;
 }
 
 /* --- init --------------------------------------------------------------- */
@@ -397,6 +470,7 @@ static const struct builtin {
     {"sleep", builtin_sleep, "sleep [SECONDS]", false},
     {"init", builtin_init, "init [--trap SIG,...]", true},
     {"orphan", builtin_orphan, "orphan [SECONDS]", false},
+    {"escape", builtin_escape, "escape [SECONDS]", true},
     {"stress", builtin_stress, "stress mem SIZE | stress cpu SECONDS [CPU] | stress fork N", false},
 };
 
@@ -495,7 +569,7 @@ int builtin_check(int argc, char **argv, struct nsl_err *e)
     long n;
     double secs;
     bool ok = true;
-    if (strcmp(argv[0], "sleep") == 0) {
+    if (strcmp(argv[0], "sleep") == 0 || strcmp(argv[0], "escape") == 0) {
         if (argc > 2 || (argc == 2 && parse_seconds(argv[1], SLEEP_MAX, &secs) < 0))
             return nsl_usage(e,
                              "usage: spawn %s (SECONDS: from 0 to a year, fractions allowed, "

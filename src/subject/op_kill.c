@@ -8,13 +8,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <string.h>
+
 #include "subject/ops.h"
 
 _Static_assert(sizeof(struct kill_inside_req) <= SUBJ_ARGS_MAX, "kill_inside_req");
 
 void kill_inside_req_pack(struct subj_req *rq, const struct kill_inside_req *r)
 {
-    subj_req_init(rq, SOP_KILL_INSIDE, r, sizeof *r);
+    struct kill_inside_req a;
+    memset(&a, 0, sizeof a); /* its padding goes on the wire: zeroed, not undefined */
+    a.pidns_fd = r->pidns_fd;
+    a.shown = r->shown;
+    a.ns_pid = r->ns_pid;
+    a.sig = r->sig;
+    subj_req_init(rq, SOP_KILL_INSIDE, &a, sizeof a);
     subj_req_str(rq, r->shown);
     rq->fd[0] = r->pidns_fd;
     rq->nfd = 1;

@@ -15,6 +15,7 @@
 
 #include "kernel/ipc.h"
 #include "kernel/mount/mount.h"
+#include "kernel/mount/pivot.h"
 #include "kernel/timens.h"
 #include "subject/subject.h"
 
@@ -200,6 +201,51 @@ struct net_rep {
  * packed devices (NET_OP_DUMP). */
 void net_req_pack(struct subj_req *rq, const struct net_req *r);
 
+/* --- ROOT (op_root.c) -------------------------------------------------- */
+
+enum root_verb { ROOT_CHROOT, ROOT_PIVOT };
+enum root_stage {
+    ROOT_DONE,
+    ROOT_FAILED_CALL,   /* chroot(2) or pivot_root(2) itself (rule: why, for pivot_root) */
+    ROOT_FAILED_CHDIR,  /* chdir("/") after it */
+    ROOT_FAILED_UMOUNT, /* pivot_root: the lazy unmount of the old root */
+};
+struct root_req {
+    enum root_verb verb;
+    const char *dir;     /* chroot: DIR; pivot_root: NEW */
+    const char *put_old; /* pivot_root: PUT_OLD */
+};
+struct root_rep {
+    enum root_stage failed;
+    enum pivot_rule rule; /* ROOT_FAILED_CALL of pivot_root: the kernel's rule broken */
+};
+/* data: pivot_root: the old root's path inside the new root (what was
+ * unmounted), with its NUL. */
+void root_req_pack(struct subj_req *rq, const struct root_req *r);
+
+/* --- CONFINE (op_confine.c) -------------------------------------------- */
+
+enum confine_what { CONFINE_CAPS_DROP, CONFINE_NNP, CONFINE_SECCOMP };
+enum confine_stage {
+    CONFINE_DONE,
+    CONFINE_FAILED_AMBIENT,  /* prctl(PR_CAP_AMBIENT_LOWER) */
+    CONFINE_FAILED_BOUNDING, /* prctl(PR_CAPBSET_DROP): needs CAP_SETPCAP */
+    CONFINE_FAILED_CAPSET,   /* capset(2) */
+    CONFINE_FAILED_NNP,      /* prctl(PR_SET_NO_NEW_PRIVS) */
+    CONFINE_FAILED_SECCOMP,  /* seccomp(2): needs no_new_privs or CAP_SYS_ADMIN */
+};
+struct confine_req {
+    enum confine_what what;
+    uint64_t drop;       /* CAPS_DROP: the capabilities to take away */
+    int err;             /* SECCOMP: the errno the denied calls fail with */
+    const char *syscalls; /* SECCOMP: comma list, checked by the shell already */
+};
+struct confine_rep {
+    enum confine_stage failed;
+    int cap; /* CONFINE_FAILED_AMBIENT/BOUNDING: the capability, else -1 */
+};
+void confine_req_pack(struct subj_req *rq, const struct confine_req *r);
+
 /* Every reply's fixed part fits the wire (the requests' are checked beside
  * their packing). */
 _Static_assert(sizeof(struct unshare_rep) <= SUBJ_OUT_MAX, "unshare_rep");
@@ -210,6 +256,8 @@ _Static_assert(sizeof(struct kill_inside_rep) <= SUBJ_OUT_MAX, "kill_inside_rep"
 _Static_assert(sizeof(struct ipc_rep) <= SUBJ_OUT_MAX, "ipc_rep");
 _Static_assert(sizeof(struct time_rep) <= SUBJ_OUT_MAX, "time_rep");
 _Static_assert(sizeof(struct net_rep) <= SUBJ_OUT_MAX, "net_rep");
+_Static_assert(sizeof(struct root_rep) <= SUBJ_OUT_MAX, "root_rep");
+_Static_assert(sizeof(struct confine_rep) <= SUBJ_OUT_MAX, "confine_rep");
 /* The devices of the caller's network namespace, packed (net_links_pack):
  * a helper function for nshelper_run. */
 int net_dump_fn(void *arg, struct trace *t, struct strbuf *out);

@@ -21,6 +21,7 @@
 
 #include "i18n.h"
 #include "kernel/cgroup/cgroup.h"
+#include "kernel/rootfs.h"
 #include "subject/ops.h"
 
 #define CAPTURE_MAX (1024 * 1024)
@@ -248,6 +249,11 @@ struct spawn_run {
     int go[2], ex[2], cap[2], tr[2];
     pid_t pid;
     bool tty_given, cancelled;
+    /* A builtin where nslab's own binary cannot be loaded (a root without
+     * its loader, after chroot or pivot_root): it runs in the cloned child
+     * itself, without exec; interp names the loader that is missing. */
+    bool in_process;
+    char interp[256];
     struct spawn_rep out;
 };
 
@@ -293,6 +299,11 @@ static void child_exec(struct subj_ctx *cx, struct spawn_run *s)
         setenv(BUILTIN_EVT_ENV, num, 1);
         snprintf(num, sizeof num, "%d", rfd);
         setenv(BUILTIN_READY_ENV, num, 1);
+        if (s->in_process) {
+            /* rfd is the ready end now; this copy would hold it open. */
+            close(s->ex[1]);
+            _exit(builtin_main(s->a.argc, s->argv));
+        }
         syscall(SYS_execveat, cx->sh->exe_fd, "", s->argv, environ, AT_EMPTY_PATH);
     } else {
         close(cx->evt);
@@ -472,7 +483,12 @@ static void trace_exec(const struct spawn_run *s, bool failed, int err, struct t
     }
     if (s->a.argc > 8)
         sb_append(&args, ", ...");
-    if (s->a.builtin)
+    if (s->a.builtin && s->in_process && !failed)
+        trace_note(t,
+                   "builtin %s runs in the cloned child itself, without exec: nslab's own binary "
+                   "cannot be loaded in this root (its loader %s is not there)",
+                   s->argv[0], s->interp);
+    else if (s->a.builtin)
         trace_add(t, "execveat", failed ? -1 : 0, err, 0, "nslab's own binary, [%s] (builtin %s)",
                   sb_str(&args), s->argv[0]);
     else
@@ -532,6 +548,9 @@ static int spawn_start(struct subj_ctx *cx, struct spawn_run *s, struct subj_rep
 {
     uid_t uid = geteuid();
     gid_t gid = getegid();
+    if (s->fn && elf_interp_fd(cx->sh->exe_fd, s->interp, sizeof s->interp) == 1 &&
+        access(s->interp, X_OK) < 0)
+        s->in_process = true;
     int err = spawn_pipes(s);
     if (err) {
         s->out.failed = SPAWN_FAILED_START;

@@ -26,7 +26,9 @@
     X(MOUNT, op_mount)                                                                             \
     X(IPC, op_ipc)                                                                                 \
     X(TIME, op_time)                                                                               \
-    X(NET, op_net)
+    X(NET, op_net)                                                                                 \
+    X(ROOT, op_root)                                                                               \
+    X(CONFINE, op_confine)
 
 enum subj_op {
     SOP_NONE,

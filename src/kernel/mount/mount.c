@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 
 #include "kernel/nsscan.h"
 #include "kernel/mount/sys_mount.h"
@@ -224,6 +225,26 @@ static int host_tables_read(const struct mount_ctx *c, struct mstep *s, struct n
     return 0;
 }
 
+/* The caller's own table. Through procfd when there is one: after
+ * pivot_root (or chroot) the caller's root may have no /proc at all, but
+ * the /proc it inherited still names it as self, and shows its table as
+ * its own root sees it. */
+static int self_table_read(const struct mount_ctx *c, struct mount_table *t, struct nsl_err *e)
+{
+    if (c->procfd < 0)
+        return mountinfo_read(c->paths, 0, t, e);
+    cleanup_sb struct strbuf sb = {0};
+    if (read_file_sb(c->procfd, "self/mountinfo", &sb) < 0)
+        return nsl_fail_errno(e, errno, "cannot read /proc/self/mountinfo");
+    struct nsl_err pe;
+    if (mountinfo_parse(sb_str(&sb), sb.len, t, &pe) < 0)
+        return nsl_fail(e, 0, "cannot parse %s: %s", "/proc/self/mountinfo", pe.msg);
+    struct stat st;
+    t->mntns = fstatat(c->procfd, "self/ns/mnt", &st, 0) == 0 ? st.st_ino : 0;
+    t->pid = 0;
+    return 0;
+}
+
 static int step_begin(const struct mount_ctx *c, const char *verb, const char *path,
                       struct mstep *s, struct mount_result *r, struct nsl_err *e)
 {
@@ -232,7 +253,7 @@ static int step_begin(const struct mount_ctx *c, const char *verb, const char *p
         r->failed = MOUNT_FAILED_TARGET;
         return nsl_fail_errno(e, errno, "cannot %s %s", verb, path);
     }
-    if (mountinfo_read(c->paths, 0, &s->before, e) < 0) {
+    if (self_table_read(c, &s->before, e) < 0) {
         r->failed = MOUNT_FAILED_READ;
         return -1;
     }
@@ -259,7 +280,7 @@ static int step_guard(const struct mount_ctx *c, struct mstep *s, const struct g
 static int step_end(const struct mount_ctx *c, struct mstep *s, struct mount_result *r,
                     struct nsl_err *e)
 {
-    if (mountinfo_read(c->paths, 0, &s->after, e) < 0) {
+    if (self_table_read(c, &s->after, e) < 0) {
         r->failed = MOUNT_FAILED_READ;
         result_fill(r, s->path, &s->before, NULL);
         return -1;
