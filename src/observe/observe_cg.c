@@ -85,7 +85,7 @@ static void obs_read(struct nsl *sh, const struct cg_group *g, const char *name,
     o->ctrl = g->ctrl;
     o->depth = depth;
     struct nsl_err e = {0};
-    if (g->be->read_stats(g->dir, g->ctrl, kf, &o->st, &e) < 0) {
+    if (cg_group_stats(g, kf, &o->st, &e) < 0) {
         snprintf(o->err, sizeof o->err, "%s", e.msg);
         return;
     }

@@ -256,6 +256,7 @@ const struct command commands[] = {
              "  pids           a number of processes, or max\n"
              "  cpuset         a CPU list: 0, 0-1,3\n"
              "  freezer        no limit: cgfreeze and cgthaw act on it\n"
+             "  cpuacct        no limit: it counts CPU time (cgget NAME usage)\n"
              "cgroup v2 writes memory.max, cpu.max, pids.max, and first enables the\n"
              "controller in the parent's cgroup.subtree_control (shown); v1 writes\n"
              "memory.limit_in_bytes, cpu.cfs_quota_us and cpu.cfs_period_us, pids.max,\n"
@@ -264,6 +265,10 @@ const struct command commands[] = {
              "A memory limit also keeps the cgroup off swap (v2 memory.swap.max 0, v1\n"
              "memory.swappiness 0), so that it ends in an OOM kill on a machine with\n"
              "swap too (docker run -m allows as much swap again by default).\n"
+             "Where v1 mounts cpuacct in a hierarchy of its own (not with cpu), cgcreate\n"
+             "cpu also makes the cpuacct cgroup of the same name, says so, and puts\n"
+             "whatever joins the one into the other: its cpuacct.usage is the cpu\n"
+             "cgroup's usage (on v2, cpu.stat usage_usec counts in every cgroup).\n"
              "Every cgroup of the session is removed at exit."),
      .mechanism = "mkdir(2) in cgroupfs, write(2) to its limit files",
      .man = "cgroups(7)",
@@ -296,7 +301,10 @@ const struct command commands[] = {
              "(file:key for one line of a flat-keyed file such as memory.events).\n"
              "cgget CGROUP FILE... prints those files; FILE:KEY one line of one; and the\n"
              "words limit, usage, procs, oom_kill, limit_hits, throttled, frozen, weight\n"
-             "and cpus read the value they name whatever the cgroup version."),
+             "and cpus read the value they name whatever the cgroup version. usage of a\n"
+             "cpu or cpuacct cgroup is its CPU time in microseconds: v2 cpu.stat\n"
+             "usage_usec, v1 cpuacct.usage (nanoseconds) / 1000, read from the cpuacct\n"
+             "cgroup cgcreate cpu made beside it where cpuacct is mounted apart."),
      .mechanism = "read(2) of cgroup files",
      .man = "cgroups(7)",
      .run = cmd_cgget,
