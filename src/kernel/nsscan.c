@@ -4,10 +4,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/nsfs.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -248,6 +251,27 @@ void nsscan_free(struct nsscan *s)
     s->n = 0;
 }
 
+/* ns's owning user namespace and owner uid, through its first member's
+ * namespace file (nothing when the ioctls fail: a fake /proc, EPERM). */
+static void owner_fill(int procfd, struct nsscan_ns *ns)
+{
+    char path[64];
+    snprintf(path, sizeof path, "%d/ns/%s", (int)ns->pids[0], ns_info[ns->type].file);
+    cleanup_fd int fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    cleanup_fd int ufd = ioctl(fd, NS_GET_USERNS);
+    struct stat st;
+    if (ufd >= 0 && fstat(ufd, &st) == 0)
+        ns->owner = st.st_ino;
+    int of = ns->type == NS_USER ? fd : ufd;
+    uid_t uid = (uid_t)-1; /* set for valgrind, which does not know the ioctl */
+    if (of >= 0 && ioctl(of, NS_GET_OWNER_UID, &uid) == 0) {
+        ns->owner_uid = uid;
+        ns->owner_uid_known = true;
+    }
+}
+
 int nsscan_all(int procfd, struct nsscan *out, struct nsl_err *e)
 {
     unsigned mask = 0;
@@ -272,6 +296,7 @@ int nsscan_all(int procfd, struct nsscan *out, struct nsl_err *e)
             continue;
         }
         last_pid = ns->pids[0];
+        owner_fill(procfd, ns);
         out->v[kept++] = *ns;
         last_cmd = out->v[kept - 1].command;
     }

@@ -208,6 +208,13 @@ void cg_snap_take(struct nsl *sh, const struct cg_snap *prev, struct cg_snap *ou
             own_add(sh, d, h, prev, out);
 }
 
+const struct cg_snap *cgroups_for_step(struct nsl *sh)
+{
+    cg_snap_free(&sh->step.cgroups);
+    cg_snap_take(sh, NULL, &sh->step.cgroups);
+    return &sh->step.cgroups;
+}
+
 void cgroups_observe_skip(struct nsl *sh)
 {
     struct nsl_cg *c = sh->cg;

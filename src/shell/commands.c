@@ -18,10 +18,14 @@ const struct command commands[] = {
              "host's: two processes are in the same namespace exactly when the inodes of\n"
              "their /proc/PID/ns links are equal.\n"
              "ls-ns all lists every namespace on the system, as lsns(8) does: NS, TYPE,\n"
-             "NPROCS, PID (the lowest in it) and COMMAND.\n"
+             "NPROCS, PID (the lowest in it), USERNS (the user namespace that owns it,\n"
+             "NS_GET_USERNS: for a user namespace, its parent; lsns's ONS), OWNER (the uid\n"
+             "that owns it: NS_GET_OWNER_UID of a user namespace, of its owner for the\n"
+             "other types) and COMMAND.\n"
              "ls-ns --tree pid|user draws the hierarchy of PID or user namespaces, found\n"
              "with the NS_GET_PARENT and NS_GET_USERNS ioctls, with the processes in each."),
-     .mechanism = "readlink(2) of /proc/PID/ns/*; ioctl(2) NS_GET_PARENT, NS_GET_USERNS",
+     .mechanism = "readlink(2) of /proc/PID/ns/*; ioctl(2) NS_GET_PARENT, NS_GET_USERNS, "
+                  "NS_GET_OWNER_UID",
      .man = "namespaces(7), ioctl_ns(2), lsns(8)",
      .run = cmd_ls_ns,
      .complete = "@target|all",
@@ -45,7 +49,8 @@ const struct command commands[] = {
      .summary = N_("the observation block again"),
      .help = N_("show prints the subject's namespace table again: each of the eight types\n"
              "plus pid_for_children and time_for_children, marked where it differs from\n"
-             "the host's."),
+             "the host's, and the session's cgroups. With -J its step's \"cgroups\" holds\n"
+             "those cgroups (so do jobs's and graph's), as its text lists them."),
      .mechanism = "readlink(2) of /proc/PID/ns/*",
      .man = "namespaces(7)",
      .run = cmd_show,

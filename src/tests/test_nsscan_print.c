@@ -140,7 +140,7 @@ static void test_empty_proc(void **state)
     assert_int_equal(s.n, 0);
     struct strbuf sb = {0};
     nsscan_print_table(&s, NULL, &sb);
-    assert_string_equal(sb_str(&sb), "NS TYPE NPROCS PID COMMAND\n");
+    assert_string_equal(sb_str(&sb), "NS TYPE NPROCS PID USERNS OWNER COMMAND\n");
     sb_free(&sb);
     nsscan_free(&s);
 }
@@ -153,17 +153,17 @@ static void test_table_text(void **state)
     assert_int_equal(nsscan_all(fx->procfd, &s, NULL), 0);
     struct strbuf sb = {0};
     nsscan_print_table(&s, NULL, &sb);
-    assert_string_equal(sb_str(&sb), "        NS TYPE   NPROCS PID COMMAND\n"
-                                     "4026531834 time        4   1 /sbin/init splash\n"
-                                     "4026531835 cgroup      4   1 /sbin/init splash\n"
-                                     "4026531836 pid         4   1 /sbin/init splash\n"
-                                     "4026531837 user        4   1 /sbin/init splash\n"
-                                     "4026531838 uts         2   1 /sbin/init splash\n"
-                                     "4026531839 ipc         4   1 /sbin/init splash\n"
-                                     "4026531840 mnt         4   1 /sbin/init splash\n"
-                                     "4026531992 net         2   1 /sbin/init splash\n"
-                                     "4026532200 net         2  30 sh -c x y\n"
-                                     "4026532300 uts         2  30 sh -c x y\n");
+    assert_string_equal(sb_str(&sb), "        NS TYPE   NPROCS PID USERNS OWNER COMMAND\n"
+                                     "4026531834 time        4   1      -     - /sbin/init splash\n"
+                                     "4026531835 cgroup      4   1      -     - /sbin/init splash\n"
+                                     "4026531836 pid         4   1      -     - /sbin/init splash\n"
+                                     "4026531837 user        4   1      -     - /sbin/init splash\n"
+                                     "4026531838 uts         2   1      -     - /sbin/init splash\n"
+                                     "4026531839 ipc         4   1      -     - /sbin/init splash\n"
+                                     "4026531840 mnt         4   1      -     - /sbin/init splash\n"
+                                     "4026531992 net         2   1      -     - /sbin/init splash\n"
+                                     "4026532200 net         2  30      -     - sh -c x y\n"
+                                     "4026532300 uts         2  30      -     - sh -c x y\n");
     sb_free(&sb);
     nsscan_free(&s);
 }
@@ -193,20 +193,20 @@ static void test_table_labels(void **state)
     assert_int_equal(nsscan_all(fx->procfd, &s, NULL), 0);
     struct strbuf sb = {0};
     nsscan_print_table(&s, &test_labels, &sb);
-    assert_string_equal(sb_str(&sb), "       NS TYPE   NPROCS    PID COMMAND\n"
-                                     "  time#34 time        1 pid@30 sh\n"
-                                     "cgroup#35 cgroup      1 pid@30 sh\n"
-                                     "   pid#36 pid         1 pid@30 sh\n"
-                                     "  user#37 user        1 pid@30 sh\n"
-                                     "   uts#38 uts         1 pid@30 sh\n"
-                                     "   ipc#39 ipc         1 pid@30 sh\n"
-                                     "   mnt#40 mnt         1 pid@30 sh\n"
-                                     "    net#0 net         1 pid@30 sh\n");
+    assert_string_equal(sb_str(&sb), "       NS TYPE   NPROCS    PID USERNS OWNER COMMAND\n"
+                                     "  time#34 time        1 pid@30      -     - sh\n"
+                                     "cgroup#35 cgroup      1 pid@30      -     - sh\n"
+                                     "   pid#36 pid         1 pid@30      -     - sh\n"
+                                     "  user#37 user        1 pid@30      -     - sh\n"
+                                     "   uts#38 uts         1 pid@30      -     - sh\n"
+                                     "   ipc#39 ipc         1 pid@30      -     - sh\n"
+                                     "   mnt#40 mnt         1 pid@30      -     - sh\n"
+                                     "    net#0 net         1 pid@30      -     - sh\n");
     sb_free(&sb);
     cJSON *j = nsscan_json(&s, &test_labels);
     char *txt = cJSON_PrintUnformatted(cJSON_GetArrayItem(j, 7));
     assert_string_equal(txt, "{\"ns\":\"net#0\",\"type\":\"net\",\"nprocs\":1,\"pid\":\"pid@30\","
-                             "\"command\":\"sh\"}");
+                             "\"userns\":null,\"owner_uid\":null,\"command\":\"sh\"}");
     free(txt);
     cJSON_Delete(j);
     nsscan_free(&s);
@@ -223,10 +223,10 @@ static void test_json(void **state)
     assert_int_equal(cJSON_GetArraySize(j), 10);
     char *first = cJSON_PrintUnformatted(cJSON_GetArrayItem(j, 0));
     assert_string_equal(first, "{\"ns\":4026531834,\"type\":\"time\",\"nprocs\":4,\"pid\":1,"
-                               "\"command\":\"/sbin/init splash\"}");
+                               "\"userns\":null,\"owner_uid\":null,\"command\":\"/sbin/init splash\"}");
     char *last = cJSON_PrintUnformatted(cJSON_GetArrayItem(j, 9));
     assert_string_equal(last, "{\"ns\":4026532300,\"type\":\"uts\",\"nprocs\":2,\"pid\":30,"
-                              "\"command\":\"sh -c x y\"}");
+                              "\"userns\":null,\"owner_uid\":null,\"command\":\"sh -c x y\"}");
     free(first);
     free(last);
     cJSON_Delete(j);
