@@ -4,13 +4,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/nsfs.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -239,6 +236,7 @@ void nsscan_ns_clear(struct nsscan_ns *ns)
         free(ns->procs[i].command);
     free(ns->procs);
     free(ns->owns);
+    free(ns->held_path);
     memset(ns, 0, sizeof *ns);
 }
 
@@ -258,18 +256,8 @@ static void owner_fill(int procfd, struct nsscan_ns *ns)
     char path[64];
     snprintf(path, sizeof path, "%d/ns/%s", (int)ns->pids[0], ns_info[ns->type].file);
     cleanup_fd int fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    cleanup_fd int ufd = ioctl(fd, NS_GET_USERNS);
-    struct stat st;
-    if (ufd >= 0 && fstat(ufd, &st) == 0)
-        ns->owner = st.st_ino;
-    int of = ns->type == NS_USER ? fd : ufd;
-    uid_t uid = (uid_t)-1; /* set for valgrind, which does not know the ioctl */
-    if (of >= 0 && ioctl(of, NS_GET_OWNER_UID, &uid) == 0) {
-        ns->owner_uid = uid;
-        ns->owner_uid_known = true;
-    }
+    if (fd >= 0)
+        nsscan_owner_of_fd(fd, ns);
 }
 
 int nsscan_all(int procfd, struct nsscan *out, struct nsl_err *e)
@@ -301,5 +289,6 @@ int nsscan_all(int procfd, struct nsscan *out, struct nsl_err *e)
         last_cmd = out->v[kept - 1].command;
     }
     out->n = kept;
+    nsscan_add_held(procfd, out);
     return 0;
 }

@@ -45,6 +45,13 @@ struct nsscan_ns {
     uid_t owner_uid; /* tree: a user namespace's NS_GET_OWNER_UID; nsscan_all:
                         that of the user namespace itself, or of its owner */
     bool owner_uid_known; /* nsscan_all: owner_uid was read */
+    /* nsscan_all: a namespace no process is in, kept by a bind mount of
+     * its file (held_path, in the mount namespace of held_pid) or by an
+     * open descriptor (held_fd of held_pid). NSSCAN_HELD_NONE otherwise. */
+    enum { NSSCAN_HELD_NONE, NSSCAN_HELD_MOUNT, NSSCAN_HELD_FD } held;
+    pid_t held_pid;
+    int held_fd;
+    char *held_path;
     /* Tree only (0 in nsscan_all): */
     ino_t parent;    /* parent namespace inode; 0 for a root */
     int level;       /* depth below its root (a root is 0) */
@@ -77,7 +84,10 @@ struct nsscan {
  * its member PIDs ascending; command and tree fields are left empty. */
 int nsscan_collect(int procfd, unsigned slot_mask, struct nsscan *out, struct nsl_err *e);
 
-/* Every namespace of the 8 types that some process is in. procfd: an open
+/* Every namespace of the 8 types that some process is in, and those no
+ * process is in that a bind mount of their file (nsfs in some mount
+ * namespace's mountinfo) or an open descriptor (/proc/PID/fd) keeps alive,
+ * with nprocs 0 and what holds them (held). procfd: an open
  * fd of the /proc root. Processes that vanish during the walk, or whose
  * links cannot be read (EACCES), are skipped, as lsns skips them. Each
  * gets its owner (NS_GET_USERNS on its first member's /proc/PID/ns/TYPE;

@@ -92,6 +92,18 @@ static void table_cells(const struct nsscan_ns *ns, const struct label_fmt *f,
         snprintf(c[COL_OWNER], 64, "-");
 }
 
+/* What keeps a namespace no process is in, where COMMAND would be. */
+static void held_text(const struct nsscan_ns *ns, const struct label_fmt *f, struct strbuf *out)
+{
+    char buf[64];
+    if (ns->held == NSSCAN_HELD_MOUNT)
+        sb_printf(out, "(held by a bind mount on %s, in the mount namespace of %s)",
+                  ns->held_path, pid_text(f, ns->held_pid, buf, sizeof buf));
+    else if (ns->held == NSSCAN_HELD_FD)
+        sb_printf(out, "(held by descriptor %d of %s)", ns->held_fd,
+                  pid_text(f, ns->held_pid, buf, sizeof buf));
+}
+
 void nsscan_print_table(const struct nsscan *s, const struct label_fmt *f, struct strbuf *out)
 {
     static const char *const head[NCOLS] = {"NS", "TYPE", "NPROCS", "PID", "USERNS", "OWNER"};
@@ -117,6 +129,7 @@ void nsscan_print_table(const struct nsscan *s, const struct label_fmt *f, struc
             cell(out, cells[i][c], w[c], right[c]);
             sb_appendc(out, ' ');
         }
+        held_text(&s->v[i], f, out);
         sb_printf(out, "%s\n", s->v[i].command ? s->v[i].command : "");
     }
     free(cells);
@@ -383,6 +396,16 @@ cJSON *nsscan_json(const struct nsscan *s, const struct label_fmt *f)
             cJSON_AddNumberToObject(o, "owner_uid", ns->owner_uid);
         else
             cJSON_AddNullToObject(o, "owner_uid");
+        if (ns->held == NSSCAN_HELD_NONE) {
+            cJSON_AddNullToObject(o, "held_by");
+        } else {
+            cJSON *h = cJSON_AddObjectToObject(o, "held_by");
+            if (ns->held == NSSCAN_HELD_MOUNT)
+                cJSON_AddStringToObject(h, "mount", ns->held_path);
+            else
+                cJSON_AddNumberToObject(h, "fd", ns->held_fd);
+            add_pid(h, "pid", f, ns->held_pid);
+        }
         if (ns->command)
             cJSON_AddStringToObject(o, "command", ns->command);
         else

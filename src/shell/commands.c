@@ -21,7 +21,8 @@ const struct command commands[] = {
              "NPROCS, PID (the lowest in it), USERNS (the user namespace that owns it,\n"
              "NS_GET_USERNS: for a user namespace, its parent; lsns's ONS), OWNER (the uid\n"
              "that owns it: NS_GET_OWNER_UID of a user namespace, of its owner for the\n"
-             "other types) and COMMAND.\n"
+             "other types) and COMMAND. A namespace no process is in, kept by a bind\n"
+             "mount of its file (`pin`) or an open descriptor, is listed too, saying which.\n"
              "ls-ns --tree pid|user draws the hierarchy of PID or user namespaces, found\n"
              "with the NS_GET_PARENT and NS_GET_USERNS ioctls, with the processes in each."),
      .mechanism = "readlink(2) of /proc/PID/ns/*; ioctl(2) NS_GET_PARENT, NS_GET_USERNS, "
@@ -100,7 +101,7 @@ const struct command commands[] = {
      .complete = "@types...",
      .options = "--propagation=private|slave|shared|unchanged --no-map"},
     {.name = "setns",
-     .synopsis = "setns TYPE[,TYPE...]|all TARGET",
+     .synopsis = "setns TYPE[,TYPE...]|all TARGET | setns TYPE PATH",
      .summary = N_("move the subject into TARGET's namespace(s)"),
      .help = N_("setns opens /proc/TARGET/ns/TYPE and calls setns(2) in the subject, for\n"
              "each TYPE of a comma list (pid,mnt) in the order below. With\n"
@@ -109,8 +110,11 @@ const struct command commands[] = {
              "time). TARGET: self, host, a PID, or %N (a job).\n"
              "setns pid, like unshare pid, changes only pid_for_children; the next child\n"
              "gets the next free PID there, since the namespace already has its init.\n"
-             "setns time, unlike unshare time, moves the subject itself: its clocks change."),
-     .mechanism = "setns(2)",
+             "setns time, unlike unshare time, moves the subject itself: its clocks change.\n"
+             "setns TYPE PATH enters the namespace whose file is at PATH in the subject's\n"
+             "mount namespace (one `pin` made, as ip netns exec does), after checking its\n"
+             "type with ioctl NS_GET_NSTYPE."),
+     .mechanism = "setns(2); ioctl(2) NS_GET_NSTYPE",
      .man = "setns(2), nsenter(1)",
      .run = cmd_setns,
      .complete = "@types @target"},
@@ -468,6 +472,33 @@ const struct command commands[] = {
      .mechanism = "mkdir(2)",
      .man = "mount_namespaces(7)",
      .run = cmd_scratch},
+    {.name = "pin",
+     .synopsis = "pin TYPE PATH [TARGET]",
+     .summary = N_("keep TARGET's namespace alive: bind-mount its namespace file on PATH"),
+     .help = N_("pin bind-mounts TARGET's /proc/PID/ns/TYPE (default: the subject's) on the\n"
+             "file PATH, made when it is not there, in the subject's mount namespace, as\n"
+             "`ip netns add` does. A namespace lives while a process is in it, a mount\n"
+             "of its file exists, or a descriptor of it is open: pinned, it outlives\n"
+             "all its processes (`ls-ns all` lists it, held by the mount), and\n"
+             "`setns TYPE PATH` enters it. `unpin PATH` lets it go. The host guard\n"
+             "applies as for bind (`unshare mnt` first); pins in a mount namespace\n"
+             "the session made end with it at exit. nslab opens the file and the\n"
+             "subject mounts /proc/self/fd/N: the link itself names no path."),
+     .mechanism = "open(2) of /proc/PID/ns/TYPE, mount(2) with MS_BIND",
+     .man = "namespaces(7), mount(2), ip-netns(8)",
+     .run = cmd_pin,
+     .complete = "@type @file @target"},
+    {.name = "unpin",
+     .synopsis = "unpin PATH",
+     .summary = N_("unmount a namespace pinned on PATH"),
+     .help = N_("unpin unmounts (umount2(2)) the namespace file pinned on PATH; anything\n"
+             "else mounted there is refused. The namespace is freed at once if no\n"
+             "process is in it and nothing else holds it (a network namespace takes its\n"
+             "devices with it: a veth's peer goes too). The file PATH stays."),
+     .mechanism = "umount2(2)",
+     .man = "namespaces(7), umount(2)",
+     .run = cmd_unpin,
+     .complete = "@file"},
     /* --- IPC --- */
     {.name = "ipc",
      .synopsis = "ipc new msg|shm|sem [KEY] | ipc ls",
