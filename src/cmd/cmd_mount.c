@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -325,6 +326,12 @@ int cmd_pin(struct nsl *sh, int argc, char **argv)
     struct stat st;
     if (fd < 0 || fstat(fd, &st) < 0)
         return step_fail_errno(sh, errno, "cannot open %s", shown);
+    /* --stable: the mountinfo lines shown name the namespace by its inode
+     * (ROOT "net:[4026532251]"): show its label there too. */
+    char from[64], to[128];
+    snprintf(from, sizeof from, "%s:[%ju]", ns_info[s].name, (uintmax_t)st.st_ino);
+    snprintf(to, sizeof to, "%s:[%s]", ns_info[s].name, fmt_ino(sh, s, st.st_ino, ib, sizeof ib));
+    stable_subst_add(sh, from, to);
     struct mount_req rq = {.verb = MV_PIN, .target = argv[2], .ns_fd = fd, .ns_shown = shown};
     if (mount_request(sh, &rq, NULL) < 0)
         return -1;
