@@ -163,6 +163,7 @@ static void sh_free(struct nsl *sh)
     free(sh->step.command);
     trace_free(&sh->step.trace);
     sb_free(&sh->step.out);
+    cg_snap_free(&sh->step.cgroups);
     if (sh->step.result)
         cJSON_Delete(sh->step.result);
     free(sh->last.output);

@@ -129,6 +129,10 @@ struct step {
     bool observed;     /* the observation block belongs to this step */
     bool counts;       /* is a "previous step" for expect (not say/expect/pause) */
     bool expect_failed; /* an expect did not hold: exit status 3 */
+    /* The session's cgroups as read by a command that lists them without
+     * the observation block (show, jobs, graph: cgroups_for_step), so its
+     * -J step carries them too; untaken otherwise. */
+    struct cg_snap cgroups;
 };
 
 /* The previous step, as `expect` sees it. */

@@ -35,6 +35,8 @@ static void group_json(struct nsl *sh, const struct cg_group *g)
     print_string(sh, PRINT_JSON, "path", NULL, g->dir);
     print_int(sh, PRINT_JSON, "version", NULL, g->version);
     print_string(sh, PRINT_JSON, "controller", NULL, cg_ctrl_info[g->ctrl].name);
+    if (g->acct[0])
+        print_string(sh, PRINT_JSON, "cpuacct_path", NULL, g->acct);
 }
 
 /* The path of a file as the user should read it: relative to dir when it
@@ -143,7 +145,7 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
     }
     if (nw == 0)
         return step_usage(sh, "usage: cgcreate CONTROLLER [LIMIT] [--name NAME] [--v2] "
-                              "(CONTROLLER: mem, cpu, pids, cpuset or freezer)");
+                              "(CONTROLLER: mem, cpu, pids, cpuset, freezer or cpuacct)");
     struct nsl_err e;
     enum cg_ctrl ctrl;
     if (cgroups_need(sh, &e) < 0 || cg_ctrl_parse(words[0], &ctrl, &e) < 0)
@@ -191,6 +193,11 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
     cg_writes_free(&wr);
     if (w.n == 0)
         out_printf(sh, _("  (no file written: the kernel's defaults apply)\n"));
+    if (g->acct[0])
+        out_printf(sh, _("  cpuacct is a hierarchy of its own here, so nslab made the matching "
+                       "cpuacct cgroup %s too: it counts %s's CPU time (cgget %s usage), and "
+                       "whatever joins %s joins it\n"),
+                   g->acct, g->name, g->name, g->name);
     out_printf(sh, _("`cgexec %s PROGRAM` starts a job inside it; `cgattach %s` moves the subject "
                    "there.\n"), g->name, g->name);
     return 0;
@@ -462,7 +469,7 @@ int cmd_cgget(struct nsl *sh, int argc, char **argv)
     open_json_object(sh, "files");
     if (argc == 2) {
         struct cg_stats st;
-        if (g->be->read_stats(g->dir, g->ctrl, NULL, &st, &e) < 0)
+        if (cg_group_stats(g, NULL, &st, &e) < 0)
             return step_fail_err(sh, &e);
         out_printf(sh, "%s: %s (%s, cgroup v%d)\n", g->name, g->dir, cg_ctrl_info[g->ctrl].name,
                    g->version);
@@ -544,6 +551,27 @@ int cmd_cgexec(struct nsl *sh, int argc, char **argv)
     return rc;
 }
 
+/* A cpu cgroup's cpuacct twin (v1 mounts them apart) is a place too. */
+static int spawn_place_acct(struct nsl *sh, const struct cg_group *g, int *hiers,
+                            struct cg_spawn_places *out, struct nsl_err *e)
+{
+    for (int k = 0; k < out->n; k++)
+        if (hiers[k] == g->acct_hier)
+            return nsl_fail(e, EINVAL,
+                            "%s counts its CPU time in the cpuacct cgroup %s, and %s is in that "
+                            "hierarchy (%s) too: a process is in exactly one cgroup of each",
+                            g->name, g->acct, out->names[k],
+                            sh->cg->layout.hier[g->acct_hier].mount);
+    if (out->n == CG_SPAWN_MAX)
+        return nsl_fail(e, E2BIG, "--cg takes at most %d cgroups", CG_SPAWN_MAX);
+    hiers[out->n] = g->acct_hier;
+    snprintf(out->names[out->n], sizeof out->names[0], "%s (cpuacct)", g->name);
+    snprintf(out->dir[out->n], sizeof out->dir[0], "%s", g->acct);
+    out->version[out->n] = 1;
+    out->n++;
+    return 0;
+}
+
 int cg_spawn_places(struct nsl *sh, const char *list, struct cg_spawn_places *out,
                     struct nsl_err *e)
 {
@@ -583,6 +611,8 @@ int cg_spawn_places(struct nsl *sh, const char *list, struct cg_spawn_places *ou
             return nsl_fail(e, ENAMETOOLONG, "the path of cgroup %s is too long", g->name);
         out->version[out->n] = g->version;
         out->n++;
+        if (g->acct[0] && spawn_place_acct(sh, g, hiers, out, e) < 0)
+            return -1;
     }
     return 0;
 }

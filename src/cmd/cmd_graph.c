@@ -299,6 +299,8 @@ int cmd_graph(struct nsl *sh, int argc, char **argv)
         return step_usage(sh, "graph: the file name is empty");
     struct graph g = {0};
     struct nsl_err e;
+    if (sh->cg)
+        cgroups_for_step(sh); /* the -J step carries them, as the graph draws them */
     if (graph_collect(sh, &g, &e) < 0) {
         graph_free(&g);
         return step_fail_err(sh, &e);

@@ -4,16 +4,21 @@
  * guard of SPEC §6. Each shows the mountinfo line of its target before and
  * after, and what the new state means in words. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd/handlers.h"
 #include "render/render.h"
 #include "subject/ops.h"
 #include "cmd/cmd_mount.h"
 #include "session/made_ns.h"
+#include "session/target.h"
 #include "i18n.h"
 
 /* The subject's answer (struct mount_rep, subject/ops.h), seen by name. */
@@ -298,6 +303,57 @@ int cmd_propagation(struct nsl *sh, int argc, char **argv)
     struct mount_req rq = {.verb = MV_PROPAGATION, .recursive = a.recursive, .prop = p,
                            .target = a.pos[1]};
     return mount_request(sh, &rq, a.pos[1]);
+}
+
+/* pin TYPE PATH [TARGET]: TARGET's namespace file, opened by the shell
+ * (its /proc sees every process) and handed to the subject, which
+ * bind-mounts it on PATH in its own mount namespace. */
+int cmd_pin(struct nsl *sh, int argc, char **argv)
+{
+    if (argc < 3 || argc > 4 || !argv[2][0])
+        return step_usage(sh, "usage: pin TYPE PATH [TARGET] (e.g. pin net $SCRATCH/netns %%1)");
+    enum ns_slot s;
+    struct nsl_err e;
+    struct target t;
+    if (ns_type_parse(argv[1], &s, &e) < 0 ||
+        target_resolve(sh, argc == 4 ? argv[3] : "self", 0, &t, &e) < 0)
+        return step_fail_err(sh, &e);
+    char rel[64], pb[32], shown[96], ib[64];
+    snprintf(rel, sizeof rel, "%d/ns/%s", (int)t.pid, ns_info[s].file);
+    snprintf(shown, sizeof shown, "/proc/%s/ns/%s", fmt_pid(sh, t.pid, pb, sizeof pb),
+             ns_info[s].file);
+    cleanup_fd int fd = openat(sh->procfd, rel, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0)
+        return step_fail_errno(sh, errno, "cannot open %s", shown);
+    /* --stable: the mountinfo lines shown name the namespace by its inode
+     * (ROOT "net:[4026532251]"): show its label there too. */
+    char from[64], to[128];
+    snprintf(from, sizeof from, "%s:[%ju]", ns_info[s].name, (uintmax_t)st.st_ino);
+    snprintf(to, sizeof to, "%s:[%s]", ns_info[s].name, fmt_ino(sh, s, st.st_ino, ib, sizeof ib));
+    stable_subst_add(sh, from, to);
+    struct mount_req rq = {.verb = MV_PIN, .target = argv[2], .ns_fd = fd, .ns_shown = shown};
+    if (mount_request(sh, &rq, NULL) < 0)
+        return -1;
+    print_ino(sh, PRINT_JSON, "ns", NULL, s, st.st_ino);
+    print_string(sh, PRINT_JSON, "type", NULL, ns_info[s].name);
+    out_printf(sh, _("%s:[%s] now lives as long as this mount does, whatever processes it has: "
+                     "`unpin %s` lets it go (`ls-ns all` shows what holds it).\n"),
+               ns_info[s].name, fmt_ino(sh, s, st.st_ino, ib, sizeof ib), argv[2]);
+    return 0;
+}
+
+int cmd_unpin(struct nsl *sh, int argc, char **argv)
+{
+    struct mount_words a;
+    if (args_parse(sh, argc, argv, "", 1, "unpin PATH", &a) < 0)
+        return -1;
+    struct mount_req rq = {.verb = MV_UNPIN, .target = a.pos[0]};
+    if (mount_request(sh, &rq, NULL) < 0)
+        return -1;
+    out_printf(sh, _("unpinned: if no process is in that namespace and nothing else holds it (a "
+                     "descriptor, another mount), the kernel frees it now.\n"));
+    return 0;
 }
 
 int cmd_scratch(struct nsl *sh, int argc, char **argv)

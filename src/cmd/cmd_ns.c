@@ -328,21 +328,54 @@ static int setns_build(struct nsl *sh, pid_t pid, int want, bool all, struct set
     return n;
 }
 
+/* setns TYPE PATH: the namespace file at PATH in the subject's mount
+ * namespace (a pin), checked to be of TYPE. 1, or -1 with the step failed. */
+static int setns_build_file(struct nsl *sh, const char *type, const char *path,
+                            struct setns_build *b)
+{
+    enum ns_slot s;
+    struct nsl_err e;
+    if (ns_type_parse(type, &s, &e) < 0)
+        return step_fail_err(sh, &e);
+    int got = 0;
+    int fd = ns_open_file(sh->procfd, sh->subj.pid, path, &got);
+    if (fd < 0 && (errno == ENOTTY || errno == EINVAL))
+        return step_fail_errno(sh, errno, "%s is not a namespace file (ioctl NS_GET_NSTYPE "
+                                          "refuses it): `pin %s %s` makes one", path, type, path);
+    if (fd < 0)
+        return step_fail_errno(sh, errno, "cannot open %s", path);
+    if (got != ns_info[s].flag) {
+        const char *is = "another type of";
+        for (int k = 0; k < NS_NSLOTS; k++)
+            if (ns_is_type(k) && ns_info[k].flag == got)
+                is = ns_info[k].name;
+        close(fd);
+        return step_fail(sh, EINVAL, "%s is a %s namespace, not %s", path, is, ns_info[s].name);
+    }
+    memset(b, 0, sizeof *b);
+    snprintf(b->paths[0], sizeof b->paths[0], "%s", path);
+    b->rs = (struct setns_req){.n = 1, .fd = {fd}, .nstype = {got}, .shown = {b->paths[0]}};
+    b->slots[0] = s;
+    return 1;
+}
+
 int cmd_setns(struct nsl *sh, int argc, char **argv)
 {
     if (argc != 3)
-        return step_usage(sh, "usage: setns TYPE|all TARGET");
+        return step_usage(sh, "usage: setns TYPE|all TARGET, or setns TYPE PATH");
     struct nsl_err e;
     struct target t;
     bool all = strcmp(argv[1], "all") == 0;
+    bool by_file = strchr(argv[2], '/') != NULL;
     int want = 0;
-    if (ns_flags_parse(argv[1], &want, &e) < 0)
+    if (!by_file && ns_flags_parse(argv[1], &want, &e) < 0)
         return step_fail_err(sh, &e);
-    if (target_resolve(sh, argv[2], 0, &t, &e) < 0)
+    if (!by_file && target_resolve(sh, argv[2], 0, &t, &e) < 0)
         return step_fail_err(sh, &e);
 
     struct setns_build b;
-    int n = setns_build(sh, t.pid, want, all, &b);
+    int n = by_file ? setns_build_file(sh, argv[1], argv[2], &b)
+                    : setns_build(sh, t.pid, want, all, &b);
     if (n < 0)
         return -1;
     if (n == 0) {

@@ -251,6 +251,8 @@ int cmd_jobs(struct nsl *sh, int argc, char **argv)
     if (argc != 1)
         return step_usage(sh, "usage: jobs");
     events_poll(sh, 0);
+    if (sh->cg)
+        cgroups_for_step(sh); /* the -J step carries them */
     char sb[64];
     open_json_array(sh, NULL); /* the result: one object a job */
     if (sh->jobs.n == 0)

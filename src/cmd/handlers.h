@@ -47,6 +47,8 @@ int cmd_mounts(struct nsl *sh, int argc, char **argv);
 int cmd_mount(struct nsl *sh, int argc, char **argv);
 int cmd_bind(struct nsl *sh, int argc, char **argv);
 int cmd_umount(struct nsl *sh, int argc, char **argv);
+int cmd_pin(struct nsl *sh, int argc, char **argv);
+int cmd_unpin(struct nsl *sh, int argc, char **argv);
 int cmd_propagation(struct nsl *sh, int argc, char **argv);
 int cmd_scratch(struct nsl *sh, int argc, char **argv);
 int cmd_ipc(struct nsl *sh, int argc, char **argv);

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <linux/nsfs.h>
 #include <unistd.h>
 
 #include "i18n.h"
@@ -186,4 +188,22 @@ int ns_read_all(int procfd, pid_t pid, struct ns_obs out[NS_NSLOTS])
             return -1;
     }
     return 0;
+}
+
+int ns_open_file(int procfd, pid_t pid, const char *path, int *type)
+{
+    cleanup_free char *rel =
+        xasprintf("%d/%s/%s", (int)pid, path[0] == '/' ? "root" : "cwd", path);
+    int fd = openat(procfd, rel, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int t = ioctl(fd, NS_GET_NSTYPE);
+    if (t < 0) {
+        int err = errno;
+        close(fd);
+        errno = err;
+        return -1;
+    }
+    *type = t;
+    return fd;
 }

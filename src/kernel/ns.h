@@ -70,6 +70,13 @@ int ns_read_dir(int nsfd, struct ns_obs out[NS_NSLOTS]);
 /* One slot of the same: 0 when its link was read, -1 when not (out->err). */
 int ns_read_slot(int nsfd, enum ns_slot s, struct ns_obs *out);
 
+/* A namespace file by its path as process pid sees it (in its mount
+ * namespace: <proc>/PID/root/PATH, or <proc>/PID/cwd/PATH when relative),
+ * e.g. one pinned with a bind mount. Opened read-only; its type is checked
+ * with ioctl NS_GET_NSTYPE: the CLONE_NEW* flag in *type. The descriptor,
+ * or -1 with errno (ENOTTY/EINVAL: not a namespace file). */
+int ns_open_file(int procfd, pid_t pid, const char *path, int *type);
+
 /* Sets of slots, as bits 1 << enum ns_slot. */
 #define NS_ALL_SLOTS ((1u << NS_NSLOTS) - 1)
 /* The slots an unshare(2) or setns(2) with these CLONE_* flags can change:

@@ -236,6 +236,7 @@ void nsscan_ns_clear(struct nsscan_ns *ns)
         free(ns->procs[i].command);
     free(ns->procs);
     free(ns->owns);
+    free(ns->held_path);
     memset(ns, 0, sizeof *ns);
 }
 
@@ -246,6 +247,17 @@ void nsscan_free(struct nsscan *s)
     free(s->v);
     s->v = NULL;
     s->n = 0;
+}
+
+/* ns's owning user namespace and owner uid, through its first member's
+ * namespace file (nothing when the ioctls fail: a fake /proc, EPERM). */
+static void owner_fill(int procfd, struct nsscan_ns *ns)
+{
+    char path[64];
+    snprintf(path, sizeof path, "%d/ns/%s", (int)ns->pids[0], ns_info[ns->type].file);
+    cleanup_fd int fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0)
+        nsscan_owner_of_fd(fd, ns);
 }
 
 int nsscan_all(int procfd, struct nsscan *out, struct nsl_err *e)
@@ -272,9 +284,11 @@ int nsscan_all(int procfd, struct nsscan *out, struct nsl_err *e)
             continue;
         }
         last_pid = ns->pids[0];
+        owner_fill(procfd, ns);
         out->v[kept++] = *ns;
         last_cmd = out->v[kept - 1].command;
     }
     out->n = kept;
+    nsscan_add_held(procfd, out);
     return 0;
 }

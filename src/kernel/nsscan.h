@@ -39,10 +39,21 @@ struct nsscan_ns {
     pid_t *pids; /* all member host PIDs, ascending */
     size_t npids;
     char *command; /* of the lowest PID; NULL when there is no process */
+    /* Owner: in the tree, and in nsscan_all (lsns's ONS column). */
+    ino_t owner;     /* owning user namespace inode (NS_GET_USERNS; a user
+                        namespace's is its parent); 0 unknown or none */
+    uid_t owner_uid; /* tree: a user namespace's NS_GET_OWNER_UID; nsscan_all:
+                        that of the user namespace itself, or of its owner */
+    bool owner_uid_known; /* nsscan_all: owner_uid was read */
+    /* nsscan_all: a namespace no process is in, kept by a bind mount of
+     * its file (held_path, in the mount namespace of held_pid) or by an
+     * open descriptor (held_fd of held_pid). NSSCAN_HELD_NONE otherwise. */
+    enum { NSSCAN_HELD_NONE, NSSCAN_HELD_MOUNT, NSSCAN_HELD_FD } held;
+    pid_t held_pid;
+    int held_fd;
+    char *held_path;
     /* Tree only (0 in nsscan_all): */
     ino_t parent;    /* parent namespace inode; 0 for a root */
-    ino_t owner;     /* owning user namespace inode (NS_GET_USERNS); 0 unknown */
-    uid_t owner_uid; /* user namespaces: NS_GET_OWNER_UID */
     int level;       /* depth below its root (a root is 0) */
     /* A PID namespace no process is in, seen only as some process's
      * pid_for_children: its init has exited (before the first fork after
@@ -73,9 +84,16 @@ struct nsscan {
  * its member PIDs ascending; command and tree fields are left empty. */
 int nsscan_collect(int procfd, unsigned slot_mask, struct nsscan *out, struct nsl_err *e);
 
-/* Every namespace of the 8 types that some process is in. procfd: an open
+/* Every namespace of the 8 types that some process is in, and those no
+ * process is in that a bind mount of their file (nsfs in some mount
+ * namespace's mountinfo) or an open descriptor (/proc/PID/fd) keeps alive,
+ * with nprocs 0 and what holds them (held). procfd: an open
  * fd of the /proc root. Processes that vanish during the walk, or whose
- * links cannot be read (EACCES), are skipped, as lsns skips them. */
+ * links cannot be read (EACCES), are skipped, as lsns skips them. Each
+ * gets its owner (NS_GET_USERNS on its first member's /proc/PID/ns/TYPE;
+ * 0 for the initial user namespace, or one above ours: EPERM) and the uid
+ * that owns it: NS_GET_OWNER_UID of a user namespace itself (its
+ * creator), of the owning user namespace for any other type. */
 int nsscan_all(int procfd, struct nsscan *out, struct nsl_err *e);
 
 /* The hierarchy of PID (type NS_PID) or user (NS_USER) namespaces, with

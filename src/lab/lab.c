@@ -84,12 +84,8 @@ int cmd_show(struct nsl *sh, int argc, char **argv)
     struct observation obs = {.now = &now, .host = sh->host_ns};
     render_observation(&rc, &obs, &sh->step.out);
     sh->prev = now;
-    if (sh->cg) {
-        struct cg_snap cg;
-        cg_snap_take(sh, NULL, &cg);
-        render_cg_observation(&rc, &cg, &sh->step.out);
-        cg_snap_free(&cg);
-    }
+    if (sh->cg)
+        render_cg_observation(&rc, cgroups_for_step(sh), &sh->step.out);
     return 0;
 }
 

@@ -197,6 +197,8 @@ void observation_of(struct nsl *sh, const struct snapshot *before, const struct 
     *out = (struct observation){.before = before, .now = now, .host = sh->host_ns};
     if (st->observed && (sh->opt.observe & OBS_CGROUP) && sh->cg)
         out->cg = &sh->cg->now;
+    else if (st->cgroups.taken)
+        out->cg = &st->cgroups; /* for -J: the text listed them itself */
     if (st->observed && (sh->opt.observe & OBS_MOUNTS) && mw && mw->diff_valid)
         out->mounts = &mw->diff;
 }

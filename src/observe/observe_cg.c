@@ -85,7 +85,7 @@ static void obs_read(struct nsl *sh, const struct cg_group *g, const char *name,
     o->ctrl = g->ctrl;
     o->depth = depth;
     struct nsl_err e = {0};
-    if (g->be->read_stats(g->dir, g->ctrl, kf, &o->st, &e) < 0) {
+    if (cg_group_stats(g, kf, &o->st, &e) < 0) {
         snprintf(o->err, sizeof o->err, "%s", e.msg);
         return;
     }
@@ -206,6 +206,13 @@ void cg_snap_take(struct nsl *sh, const struct cg_snap *prev, struct cg_snap *ou
     if (d)
         for (size_t h = 0; h < c->layout.nhier; h++)
             own_add(sh, d, h, prev, out);
+}
+
+const struct cg_snap *cgroups_for_step(struct nsl *sh)
+{
+    cg_snap_free(&sh->step.cgroups);
+    cg_snap_take(sh, NULL, &sh->step.cgroups);
+    return &sh->step.cgroups;
 }
 
 void cgroups_observe_skip(struct nsl *sh)

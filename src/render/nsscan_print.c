@@ -72,49 +72,67 @@ static void cell(struct strbuf *out, const char *s, size_t width, bool right)
         pad(out, width > w ? width - w : 0);
 }
 
+/* The columns of `ls-ns all`, as lsns's: NS, TYPE, NPROCS, PID, USERNS (the
+ * owning user namespace, lsns's ONS), OWNER (the uid owning it), COMMAND. */
+enum { COL_NS, COL_TYPE, COL_NPROCS, COL_PID, COL_USERNS, COL_OWNER, NCOLS };
+
+static void table_cells(const struct nsscan_ns *ns, const struct label_fmt *f,
+                        char (*c)[64])
+{
+    char buf[64];
+    snprintf(c[COL_NS], 64, "%s", ino_text(f, ns->type, ns->ino, buf, sizeof buf));
+    snprintf(c[COL_TYPE], 64, "%s", ns_info[ns->type].name);
+    snprintf(c[COL_NPROCS], 64, "%d", ns->nprocs);
+    snprintf(c[COL_PID], 64, "%s", ns->npids > 0 ? pid_text(f, ns->pids[0], buf, sizeof buf) : "");
+    snprintf(c[COL_USERNS], 64, "%s",
+             ns->owner ? ino_text(f, NS_USER, ns->owner, buf, sizeof buf) : "-");
+    if (ns->owner_uid_known)
+        snprintf(c[COL_OWNER], 64, "%u", (unsigned)ns->owner_uid);
+    else
+        snprintf(c[COL_OWNER], 64, "-");
+}
+
+/* What keeps a namespace no process is in, where COMMAND would be. */
+static void held_text(const struct nsscan_ns *ns, const struct label_fmt *f, struct strbuf *out)
+{
+    char buf[64];
+    if (ns->held == NSSCAN_HELD_MOUNT)
+        sb_printf(out, "(held by a bind mount on %s, in the mount namespace of %s)",
+                  ns->held_path, pid_text(f, ns->held_pid, buf, sizeof buf));
+    else if (ns->held == NSSCAN_HELD_FD)
+        sb_printf(out, "(held by descriptor %d of %s)", ns->held_fd,
+                  pid_text(f, ns->held_pid, buf, sizeof buf));
+}
+
 void nsscan_print_table(const struct nsscan *s, const struct label_fmt *f, struct strbuf *out)
 {
-    static const char *const head[] = {"NS", "TYPE", "NPROCS", "PID", "COMMAND"};
+    static const char *const head[NCOLS] = {"NS", "TYPE", "NPROCS", "PID", "USERNS", "OWNER"};
+    static const bool right[NCOLS] = {true, false, true, true, true, true};
     size_t n = s->n;
-    char(*nsv)[64] = xcalloc(n ? n : 1, sizeof *nsv);
-    char(*pidv)[64] = xcalloc(n ? n : 1, sizeof *pidv);
-    size_t w[4] = {strlen(head[0]), strlen(head[1]), strlen(head[2]), strlen(head[3])};
+    char(*cells)[NCOLS][64] = xcalloc(n ? n : 1, sizeof *cells);
+    size_t w[NCOLS];
+    for (int c = 0; c < NCOLS; c++)
+        w[c] = strlen(head[c]);
     for (size_t i = 0; i < n; i++) {
-        const struct nsscan_ns *ns = &s->v[i];
-        char buf[64];
-        snprintf(nsv[i], sizeof nsv[i], "%s", ino_text(f, ns->type, ns->ino, buf, sizeof buf));
-        if (ns->npids > 0)
-            snprintf(pidv[i], sizeof pidv[i], "%s", pid_text(f, ns->pids[0], buf, sizeof buf));
-        snprintf(buf, sizeof buf, "%d", ns->nprocs);
-        size_t cw[4] = {text_width(nsv[i]), strlen(ns_info[ns->type].name), strlen(buf),
-                        text_width(pidv[i])};
-        for (int c = 0; c < 4; c++)
-            if (cw[c] > w[c])
-                w[c] = cw[c];
+        table_cells(&s->v[i], f, cells[i]);
+        for (int c = 0; c < NCOLS; c++)
+            if (text_width(cells[i][c]) > w[c])
+                w[c] = text_width(cells[i][c]);
     }
-    cell(out, head[0], w[0], true);
-    sb_appendc(out, ' ');
-    cell(out, head[1], w[1], false);
-    sb_appendc(out, ' ');
-    cell(out, head[2], w[2], true);
-    sb_appendc(out, ' ');
-    cell(out, head[3], w[3], true);
-    sb_printf(out, " %s\n", head[4]);
+    for (int c = 0; c < NCOLS; c++) {
+        cell(out, head[c], w[c], right[c]);
+        sb_appendc(out, ' ');
+    }
+    sb_append(out, "COMMAND\n");
     for (size_t i = 0; i < n; i++) {
-        const struct nsscan_ns *ns = &s->v[i];
-        char num[32];
-        snprintf(num, sizeof num, "%d", ns->nprocs);
-        cell(out, nsv[i], w[0], true);
-        sb_appendc(out, ' ');
-        cell(out, ns_info[ns->type].name, w[1], false);
-        sb_appendc(out, ' ');
-        cell(out, num, w[2], true);
-        sb_appendc(out, ' ');
-        cell(out, pidv[i], w[3], true);
-        sb_printf(out, " %s\n", ns->command ? ns->command : "");
+        for (int c = 0; c < NCOLS; c++) {
+            cell(out, cells[i][c], w[c], right[c]);
+            sb_appendc(out, ' ');
+        }
+        held_text(&s->v[i], f, out);
+        sb_printf(out, "%s\n", s->v[i].command ? s->v[i].command : "");
     }
-    free(nsv);
-    free(pidv);
+    free(cells);
 }
 
 /* ---- tree ---- */
@@ -370,6 +388,24 @@ cJSON *nsscan_json(const struct nsscan *s, const struct label_fmt *f)
             add_pid(o, "pid", f, ns->pids[0]);
         else
             cJSON_AddNullToObject(o, "pid");
+        if (ns->owner)
+            add_ino(o, "userns", f, NS_USER, ns->owner);
+        else
+            cJSON_AddNullToObject(o, "userns");
+        if (ns->owner_uid_known)
+            cJSON_AddNumberToObject(o, "owner_uid", ns->owner_uid);
+        else
+            cJSON_AddNullToObject(o, "owner_uid");
+        if (ns->held == NSSCAN_HELD_NONE) {
+            cJSON_AddNullToObject(o, "held_by");
+        } else {
+            cJSON *h = cJSON_AddObjectToObject(o, "held_by");
+            if (ns->held == NSSCAN_HELD_MOUNT)
+                cJSON_AddStringToObject(h, "mount", ns->held_path);
+            else
+                cJSON_AddNumberToObject(h, "fd", ns->held_fd);
+            add_pid(h, "pid", f, ns->held_pid);
+        }
         if (ns->command)
             cJSON_AddStringToObject(o, "command", ns->command);
         else

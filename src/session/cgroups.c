@@ -131,6 +131,7 @@ int cgroups_resolve(struct nsl *sh, const char *word, struct cg_group *buf,
         p += n + 1;
     }
     *buf = *g;
+    buf->acct[0] = '\0'; /* only the cgroup cg_create made has a cpuacct twin */
     int w1 = snprintf(buf->name, sizeof buf->name, "%s", word);
     int w2 = snprintf(buf->dir, sizeof buf->dir, "%s/%s", g->dir, slash + 1);
     if (w1 < 0 || (size_t)w1 >= sizeof buf->name || w2 < 0 || (size_t)w2 >= sizeof buf->dir)
@@ -207,7 +208,7 @@ static int abstract_get(const struct cg_group *g, const char *key, struct strbuf
                         struct nsl_err *e)
 {
     struct cg_stats st;
-    if (g->be->read_stats(g->dir, g->ctrl, NULL, &st, e) < 0)
+    if (cg_group_stats(g, NULL, &st, e) < 0)
         return -1;
     int r = 0;
     if (strcmp(key, "limit") == 0) {
@@ -225,7 +226,8 @@ static int abstract_get(const struct cg_group *g, const char *key, struct strbuf
             r = num_value(&st.limit, "limit", g, out, e);
         }
     } else if (strcmp(key, "usage") == 0) {
-        r = num_value(&st.usage, g->ctrl == CG_CPU ? "CPU usage (v1 keeps it in cpuacct)" : "usage",
+        r = num_value(&st.usage, g->ctrl == CG_CPU ? "CPU usage (v1 keeps it in cpuacct, which is not mounted here)"
+                                        : "usage",
                       g, out, e);
     } else if (strcmp(key, "procs") == 0) {
         sb_printf(out, "%zu", st.npids);

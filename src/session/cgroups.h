@@ -142,6 +142,10 @@ int cgroups_expect(struct nsl *sh, int argc, char **argv, struct strbuf *why, st
  * untaken snapshot). Reads only the files shown. */
 void cg_snap_take(struct nsl *sh, const struct cg_snap *prev, struct cg_snap *out);
 void cg_snap_free(struct cg_snap *s);
+/* A command that shows the session's cgroups without the observation
+ * block (show, jobs, graph): read them into sh->step.cgroups, which the
+ * step's -J object carries; returns it (to render as text). */
+const struct cg_snap *cgroups_for_step(struct nsl *sh);
 /* After a step: prev = now, now = a fresh snapshot. */
 void cgroups_observe_step(struct nsl *sh);
 /* A step nobody sees the observation of (-q): drop the snapshots, so the

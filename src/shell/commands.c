@@ -18,10 +18,15 @@ const struct command commands[] = {
              "host's: two processes are in the same namespace exactly when the inodes of\n"
              "their /proc/PID/ns links are equal.\n"
              "ls-ns all lists every namespace on the system, as lsns(8) does: NS, TYPE,\n"
-             "NPROCS, PID (the lowest in it) and COMMAND.\n"
+             "NPROCS, PID (the lowest in it), USERNS (the user namespace that owns it,\n"
+             "NS_GET_USERNS: for a user namespace, its parent; lsns's ONS), OWNER (the uid\n"
+             "that owns it: NS_GET_OWNER_UID of a user namespace, of its owner for the\n"
+             "other types) and COMMAND. A namespace no process is in, kept by a bind\n"
+             "mount of its file (`pin`) or an open descriptor, is listed too, saying which.\n"
              "ls-ns --tree pid|user draws the hierarchy of PID or user namespaces, found\n"
              "with the NS_GET_PARENT and NS_GET_USERNS ioctls, with the processes in each."),
-     .mechanism = "readlink(2) of /proc/PID/ns/*; ioctl(2) NS_GET_PARENT, NS_GET_USERNS",
+     .mechanism = "readlink(2) of /proc/PID/ns/*; ioctl(2) NS_GET_PARENT, NS_GET_USERNS, "
+                  "NS_GET_OWNER_UID",
      .man = "namespaces(7), ioctl_ns(2), lsns(8)",
      .run = cmd_ls_ns,
      .complete = "@target|all",
@@ -45,7 +50,8 @@ const struct command commands[] = {
      .summary = N_("the observation block again"),
      .help = N_("show prints the subject's namespace table again: each of the eight types\n"
              "plus pid_for_children and time_for_children, marked where it differs from\n"
-             "the host's."),
+             "the host's, and the session's cgroups. With -J its step's \"cgroups\" holds\n"
+             "those cgroups (so do jobs's and graph's), as its text lists them."),
      .mechanism = "readlink(2) of /proc/PID/ns/*",
      .man = "namespaces(7)",
      .run = cmd_show,
@@ -95,7 +101,7 @@ const struct command commands[] = {
      .complete = "@types...",
      .options = "--propagation=private|slave|shared|unchanged --no-map"},
     {.name = "setns",
-     .synopsis = "setns TYPE[,TYPE...]|all TARGET",
+     .synopsis = "setns TYPE[,TYPE...]|all TARGET | setns TYPE PATH",
      .summary = N_("move the subject into TARGET's namespace(s)"),
      .help = N_("setns opens /proc/TARGET/ns/TYPE and calls setns(2) in the subject, for\n"
              "each TYPE of a comma list (pid,mnt) in the order below. With\n"
@@ -104,8 +110,11 @@ const struct command commands[] = {
              "time). TARGET: self, host, a PID, or %N (a job).\n"
              "setns pid, like unshare pid, changes only pid_for_children; the next child\n"
              "gets the next free PID there, since the namespace already has its init.\n"
-             "setns time, unlike unshare time, moves the subject itself: its clocks change."),
-     .mechanism = "setns(2)",
+             "setns time, unlike unshare time, moves the subject itself: its clocks change.\n"
+             "setns TYPE PATH enters the namespace whose file is at PATH in the subject's\n"
+             "mount namespace (one `pin` made, as ip netns exec does), after checking its\n"
+             "type with ioctl NS_GET_NSTYPE."),
+     .mechanism = "setns(2); ioctl(2) NS_GET_NSTYPE",
      .man = "setns(2), nsenter(1)",
      .run = cmd_setns,
      .complete = "@types @target"},
@@ -258,6 +267,7 @@ const struct command commands[] = {
              "  pids           a number of processes, or max\n"
              "  cpuset         a CPU list: 0, 0-1,3\n"
              "  freezer        no limit: cgfreeze and cgthaw act on it\n"
+             "  cpuacct        no limit: it counts CPU time (cgget NAME usage)\n"
              "cgroup v2 writes memory.max, cpu.max, pids.max, and first enables the\n"
              "controller in the parent's cgroup.subtree_control (shown); v1 writes\n"
              "memory.limit_in_bytes, cpu.cfs_quota_us and cpu.cfs_period_us, pids.max,\n"
@@ -266,6 +276,10 @@ const struct command commands[] = {
              "A memory limit also keeps the cgroup off swap (v2 memory.swap.max 0, v1\n"
              "memory.swappiness 0), so that it ends in an OOM kill on a machine with\n"
              "swap too (docker run -m allows as much swap again by default).\n"
+             "Where v1 mounts cpuacct in a hierarchy of its own (not with cpu), cgcreate\n"
+             "cpu also makes the cpuacct cgroup of the same name, says so, and puts\n"
+             "whatever joins the one into the other: its cpuacct.usage is the cpu\n"
+             "cgroup's usage (on v2, cpu.stat usage_usec counts in every cgroup).\n"
              "Every cgroup of the session is removed at exit."),
      .mechanism = "mkdir(2) in cgroupfs, write(2) to its limit files",
      .man = "cgroups(7)",
@@ -298,7 +312,10 @@ const struct command commands[] = {
              "(file:key for one line of a flat-keyed file such as memory.events).\n"
              "cgget CGROUP FILE... prints those files; FILE:KEY one line of one; and the\n"
              "words limit, usage, procs, oom_kill, limit_hits, throttled, frozen, weight\n"
-             "and cpus read the value they name whatever the cgroup version."),
+             "and cpus read the value they name whatever the cgroup version. usage of a\n"
+             "cpu or cpuacct cgroup is its CPU time in microseconds: v2 cpu.stat\n"
+             "usage_usec, v1 cpuacct.usage (nanoseconds) / 1000, read from the cpuacct\n"
+             "cgroup cgcreate cpu made beside it where cpuacct is mounted apart."),
      .mechanism = "read(2) of cgroup files",
      .man = "cgroups(7)",
      .run = cmd_cgget,
@@ -457,6 +474,33 @@ const struct command commands[] = {
      .mechanism = "mkdir(2)",
      .man = "mount_namespaces(7)",
      .run = cmd_scratch},
+    {.name = "pin",
+     .synopsis = "pin TYPE PATH [TARGET]",
+     .summary = N_("keep TARGET's namespace alive: bind-mount its namespace file on PATH"),
+     .help = N_("pin bind-mounts TARGET's /proc/PID/ns/TYPE (default: the subject's) on the\n"
+             "file PATH, made when it is not there, in the subject's mount namespace, as\n"
+             "`ip netns add` does. A namespace lives while a process is in it, a mount\n"
+             "of its file exists, or a descriptor of it is open: pinned, it outlives\n"
+             "all its processes (`ls-ns all` lists it, held by the mount), and\n"
+             "`setns TYPE PATH` enters it. `unpin PATH` lets it go. The host guard\n"
+             "applies as for bind (`unshare mnt` first); pins in a mount namespace\n"
+             "the session made end with it at exit. nslab opens the file and the\n"
+             "subject mounts /proc/self/fd/N: the link itself names no path."),
+     .mechanism = "open(2) of /proc/PID/ns/TYPE, mount(2) with MS_BIND",
+     .man = "namespaces(7), mount(2), ip-netns(8)",
+     .run = cmd_pin,
+     .complete = "@type @file @target"},
+    {.name = "unpin",
+     .synopsis = "unpin PATH",
+     .summary = N_("unmount a namespace pinned on PATH"),
+     .help = N_("unpin unmounts (umount2(2)) the namespace file pinned on PATH; anything\n"
+             "else mounted there is refused. The namespace is freed at once if no\n"
+             "process is in it and nothing else holds it (a network namespace takes its\n"
+             "devices with it: a veth's peer goes too). The file PATH stays."),
+     .mechanism = "umount2(2)",
+     .man = "namespaces(7), umount(2)",
+     .run = cmd_unpin,
+     .complete = "@file"},
     /* --- IPC --- */
     {.name = "ipc",
      .synopsis = "ipc new msg|shm|sem [KEY] | ipc ls",

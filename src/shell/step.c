@@ -26,6 +26,7 @@ static void step_reset(struct step *st)
     sb_free(&st->out);
     if (st->result)
         cJSON_Delete(st->result);
+    cg_snap_free(&st->cgroups);
     memset(st, 0, sizeof *st);
 }
 

@@ -57,7 +57,7 @@ static size_t inos_parse(const char *s, ino_t **out)
 
 /* The strings of each verb, in order; then the IDs, then the inodes. */
 static const int verb_nstr[] = {[MV_MOUNT] = 4, [MV_BIND] = 2, [MV_UMOUNT] = 1,
-                                [MV_PROPAGATION] = 1};
+                                [MV_PROPAGATION] = 1, [MV_PIN] = 2, [MV_UNPIN] = 1};
 
 /* The fixed part of MOUNT. */
 struct mount_args {
@@ -91,7 +91,14 @@ void mount_req_pack(struct subj_req *rq, const struct mount_req *r)
         break;
     case MV_UMOUNT:
     case MV_PROPAGATION:
+    case MV_UNPIN:
         subj_req_str(rq, r->target);
+        break;
+    case MV_PIN:
+        subj_req_str(rq, r->target);
+        subj_req_str(rq, r->ns_shown);
+        rq->fd[0] = r->ns_fd;
+        rq->nfd = 1;
         break;
     }
     struct strbuf ids = {0}, inos = {0};
@@ -112,7 +119,8 @@ static int mount_req_unpack(const struct subj_msg *m, struct mount_req *r, struc
     *r = (struct mount_req){.verb = a.verb, .recursive = a.recursive,
                             .allow_host_changes = a.allow_host_changes,
                             .umount_flags = a.umount_flags, .prop = a.prop};
-    if (r->verb < MV_MOUNT || r->verb > MV_PROPAGATION || m->nstr != verb_nstr[r->verb] + 2 ||
+    if (r->verb < MV_MOUNT || r->verb > MV_UNPIN || m->nstr != verb_nstr[r->verb] + 2 ||
+        (r->verb == MV_PIN && m->nfd < 1) ||
         r->prop < MOUNT_PROP_SHARED || r->prop > MOUNT_PROP_UNBINDABLE)
         return -1;
     char **s = m->str;
@@ -126,7 +134,11 @@ static int mount_req_unpack(const struct subj_msg *m, struct mount_req *r, struc
         break;
     case MV_UMOUNT:
     case MV_PROPAGATION:
+    case MV_UNPIN:
         r->target = s[0];
+        break;
+    case MV_PIN:
+        r->target = s[0], r->ns_shown = s[1], r->ns_fd = m->fd[0];
         break;
     }
     ids_parse(s[m->nstr - 2], ids);
@@ -262,6 +274,12 @@ void op_mount(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
         break;
     case MV_PROPAGATION:
         rc = mount_set_propagation(&c, rq.prop, rq.target, rq.recursive, &r, &e);
+        break;
+    case MV_PIN:
+        rc = mount_pin(&c, rq.ns_fd, rq.ns_shown, rq.target, &r, &e);
+        break;
+    case MV_UNPIN:
+        rc = mount_unpin(&c, rq.target, &r, &e);
         break;
     }
     rep->ret = rc;

@@ -124,7 +124,7 @@ void kill_inside_req_pack(struct subj_req *rq, const struct kill_inside_req *r);
 
 /* --- MOUNT (op_mount.c) ------------------------------------------------- */
 
-enum mount_verb { MV_MOUNT, MV_BIND, MV_UMOUNT, MV_PROPAGATION };
+enum mount_verb { MV_MOUNT, MV_BIND, MV_UMOUNT, MV_PROPAGATION, MV_PIN, MV_UNPIN };
 struct mount_req {
     enum mount_verb verb;
     bool recursive;     /* bind -r, propagation -r */
@@ -132,6 +132,8 @@ struct mount_req {
     enum mount_prop prop; /* propagation */
     bool allow_host_changes;
     const char *fstype, *source, *target, *opts; /* as the verb needs */
+    int ns_fd;            /* MV_PIN: the namespace file to pin (sent along) */
+    const char *ns_shown; /* MV_PIN: its path, as the trace shows it */
     /* The mounts the session made in the host's namespace (the guard lets
      * it change them again), and the mount namespaces it made. */
     const int *created;

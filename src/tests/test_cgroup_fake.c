@@ -360,7 +360,9 @@ static void test_v1_create(void **state)
     assert_int_equal(st.period.v, 100000);
     assert_int_equal(st.nr_throttled.v, 3);
     assert_int_equal(st.throttled_usec.v, 5000); /* throttled_time is in ns */
-    assert_false(st.usage.known);                /* cpuacct is another hierarchy here */
+    /* cpuacct is another hierarchy here: the cpuacct cgroup beside counts */
+    assert_true(st.usage.known);
+    assert_string_equal(cg_stats_get(&st, "cpuacct.usage", NULL), "0");
     cg_stats_free(&st);
 
     /* freezer.state; and no freezing outside the freezer hierarchy */
@@ -408,6 +410,104 @@ static void test_v1_create(void **state)
 }
 
 /* --- errors, deletion, names ---------------------------------------------- */
+
+/* --- CPU time: cgget usage of a cpu cgroup on every layout ----------------- */
+
+static uint64_t usage_of(struct cg_session *s, const struct cg_group *g)
+{
+    struct cg_stats st;
+    struct nsl_err e;
+    assert_int_equal(cg_read_stats(s, g, &st, &e), 0);
+    assert_true(st.usage.known);
+    uint64_t v = st.usage.v;
+    cg_stats_free(&st);
+    return v;
+}
+
+/* Hybrid, as on this project's machine: cpu and cpuacct are two v1
+ * hierarchies, so a cpu cgroup gets a cpuacct cgroup of the same name,
+ * joined with it and removed with it; usage is its cpuacct.usage. */
+static void test_cpu_usage_hybrid(void **state)
+{
+    struct fake *f = fake_hybrid();
+    struct cg_session s;
+    fake_session(f, &s, 4242);
+    struct trace t = {0};
+    struct nsl_err e;
+    const char *cg = f->paths.cgroup;
+    const struct cg_group *cpu = must_create(&s, CG_CPU, NULL, NULL, -1, &t);
+    char want[900];
+    snprintf(want, sizeof want, "%s/cpuacct/nslab.4242/cpu1", cg);
+    assert_string_equal(cpu->acct, want);
+    assert_true(exists(want));
+    assert_trace_has(&t, "mkdir(\"%s\", 0755) = 0", want);
+    assert_trace_has(&t, "# cpuacct is a hierarchy of its own here (%s/cpuacct): %s counts the "
+                         "CPU time of cpu1", cg, want);
+    write_at(cpu->acct, "cpuacct.usage", "2500000000"); /* ns */
+    assert_int_equal(usage_of(&s, cpu), 2500000);       /* µs */
+    struct strbuf sb = {0};
+    assert_int_equal(cg_file_read(cpu, "cpuacct.usage", &sb, &e), 0);
+    assert_string_equal(sb_str(&sb), "2500000000");
+    sb_free(&sb);
+    /* a process joins both */
+    assert_int_equal(cg_attach(&s, cpu, 777, &t, &e), 0);
+    assert_string_equal(read_at(cpu->dir, "cgroup.procs"), "777");
+    assert_string_equal(read_at(cpu->acct, "cgroup.procs"), "777");
+    /* cgdelete takes both, killing what is inside */
+    assert_int_equal(cg_delete(&s, cpu, true, &t, &e), 0);
+    assert_false(exists(want));
+    /* cgcreate cpuacct: a group of the cpuacct hierarchy */
+    const struct cg_group *acct = must_create(&s, CG_CPUACCT, NULL, NULL, -1, &t);
+    assert_string_equal(acct->name, "cpuacct1");
+    snprintf(want, sizeof want, "%s/cpuacct/nslab.4242/cpuacct1", cg);
+    assert_string_equal(acct->dir, want);
+    assert_string_equal(acct->acct, "");
+    write_at(acct->dir, "cpuacct.usage", "4000");
+    assert_int_equal(usage_of(&s, acct), 4);
+    assert_int_equal(cg_session_cleanup(&s, &t, &e), 0);
+    assert_false(tree_has(cg, "nslab.4242"));
+    cg_session_free(&s);
+    trace_clear(&t);
+    fake_free(f);
+}
+
+/* v1 with cpu and cpuacct mounted together, and v2: no second cgroup. */
+static void test_cpu_usage_v1_v2(void **state)
+{
+    struct fake *f = fake_new("mountinfo-v1.txt", "proc-self-cgroup-v1.txt", "proc-cgroups.txt",
+                              NULL, NULL);
+    struct cg_session s;
+    fake_session(f, &s, 4242);
+    struct trace t = {0};
+    struct nsl_err e;
+    const struct cg_group *cpu = must_create(&s, CG_CPU, NULL, NULL, -1, &t);
+    assert_int_equal(cpu->version, 1);
+    assert_string_equal(cpu->acct, "");
+    write_at(cpu->dir, "cpuacct.usage", "3000000");
+    assert_int_equal(usage_of(&s, cpu), 3000);
+    const struct cg_group *acct = must_create(&s, CG_CPUACCT, NULL, NULL, -1, &t);
+    assert_int_equal(acct->hier, cpu->hier); /* the same cpu,cpuacct hierarchy */
+    assert_int_equal(cg_session_cleanup(&s, &t, &e), 0);
+    cg_session_free(&s);
+    trace_clear(&t);
+    fake_free(f);
+
+    f = fake_v2();
+    fake_session(f, &s, 4242);
+    cpu = must_create(&s, CG_CPU, NULL, NULL, -1, &t);
+    assert_int_equal(cpu->version, 2);
+    assert_string_equal(cpu->acct, "");
+    write_at(cpu->dir, "cpu.stat", "usage_usec 1234\nuser_usec 1000\nsystem_usec 234\n");
+    assert_int_equal(usage_of(&s, cpu), 1234);
+    acct = must_create(&s, CG_CPUACCT, NULL, NULL, -1, &t);
+    assert_int_equal(acct->version, 2);
+    write_at(acct->dir, "cpu.stat", "usage_usec 99\n");
+    assert_int_equal(usage_of(&s, acct), 99);
+    assert_int_equal(cg_session_cleanup(&s, &t, &e), 0);
+    cg_session_free(&s);
+    trace_clear(&t);
+    fake_free(f);
+}
 
 static void test_delete_busy(void **state)
 {
@@ -701,6 +801,8 @@ int main(void)
         cmocka_unit_test(test_create_errors),
         cmocka_unit_test(test_two_sessions),
         cmocka_unit_test(test_sweep),
+        cmocka_unit_test(test_cpu_usage_hybrid),
+        cmocka_unit_test(test_cpu_usage_v1_v2),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

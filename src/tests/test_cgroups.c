@@ -76,10 +76,35 @@ struct tsh {
 
 /* --- the observation ------------------------------------------------------ */
 
+/* cgget's words on a cpu cgroup where v1 mounts cpuacct apart (this
+ * project's machine): usage and cpuacct.* come from its cpuacct cgroup. */
+static void test_cpu_usage_words(void **state)
+{
+    struct fake *f = fake_hybrid();
+    struct cg_session s;
+    fake_session(f, &s, 4242);
+    struct trace t = {0};
+    struct nsl_err e;
+    const struct cg_group *cpu = must_create(&s, CG_CPU, NULL, NULL, -1, &t);
+    write_at(cpu->acct, "cpuacct.usage", "2500000000");
+    struct strbuf sb = {0};
+    assert_int_equal(cg_value_get(cpu, "usage", &sb, &e), 0);
+    assert_string_equal(sb_str(&sb), "2500000");
+    sb_reset(&sb);
+    assert_int_equal(cg_value_get(cpu, "cpuacct.usage", &sb, &e), 0);
+    assert_string_equal(sb_str(&sb), "2500000000");
+    sb_free(&sb);
+    assert_int_equal(cg_session_cleanup(&s, &t, &e), 0);
+    cg_session_free(&s);
+    trace_clear(&t);
+    fake_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_value_match),
+        cmocka_unit_test(test_cpu_usage_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -230,6 +230,7 @@ static void test_commands_v1(void **state)
     const struct cg_group *cpu = group(sh, "cpu1");
     out_has(sh, "to cpu.cfs_quota_us");
     out_has(sh, "to cpu.cfs_period_us");
+    out_has(sh, "so nslab made the matching cpuacct cgroup");
     must_run(sh, "cgset cpu1 weight 400");
     assert_string_equal(read_at(cpu->dir, "cpu.shares"), "4096");
     struct strbuf v = {0};
@@ -240,9 +241,12 @@ static void test_commands_v1(void **state)
     assert_int_equal(cg_value_get(cpu, "limit", &v, &e), 0);
     assert_string_equal(sb_str(&v), "50000 100000");
     sb_reset(&v);
-    /* cpu and cpuacct are separate hierarchies here: no usage to read */
-    assert_int_equal(cg_value_get(cpu, "usage", &v, &e), -1);
-    assert_non_null(strstr(e.msg, "cpuacct"));
+    /* cpu and cpuacct are separate hierarchies here: cgcreate made the
+     * cpuacct cgroup of the same name, and said so; usage is its count */
+    write_at(cpu->acct, "cpuacct.usage", "7000");
+    assert_int_equal(cg_value_get(cpu, "usage", &v, &e), 0);
+    assert_string_equal(sb_str(&v), "7");
+    sb_reset(&v);
     must_run(sh, "cgcreate mem 64M");
     const struct cg_group *mem = group(sh, "mem1");
     write_at(mem->dir, "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
@@ -269,7 +273,12 @@ static void test_commands_v1(void **state)
     /* two hierarchies: one --cg list */
     struct cg_spawn_places p;
     assert_int_equal(cg_spawn_places(sh, "mem1,cpu1,freezer1", &p, &e), 0);
-    assert_int_equal(p.n, 3);
+    assert_int_equal(p.n, 4); /* cpu1's cpuacct cgroup too */
+    assert_string_equal(p.dir[2], group(sh, "cpu1")->acct);
+    must_run(sh, "cgcreate cpuacct");
+    assert_int_equal(cg_spawn_places(sh, "cpu1,cpuacct1", &p, &e), -1);
+    assert_int_equal(cg_spawn_places(sh, "cpuacct1,cpu1", &p, &e), -1);
+    assert_non_null(strstr(e.msg, "counts its CPU time in the cpuacct cgroup"));
     assert_int_equal(cg_spawn_places(sh, "freezer1,freezer2", &p, &e), 0); /* v1 and v2 */
     must_run(sh, "cgcreate freezer");
     assert_int_equal(cg_spawn_places(sh, "freezer1,freezer3", &p, &e), -1);
@@ -288,6 +297,7 @@ static void test_bad_input(void **state)
         "cgset nope limit 1", "cgget",                  "cgattach",
         "cgexec mem1",        "cgfreeze",               "cgdelete",
         "cgls a b",           "cgcreate mem --name nslab.1",
+        "cgcreate cpuacct 5",
     };
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         if (run(sh, bad[i]) != -1)

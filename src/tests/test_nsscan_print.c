@@ -140,7 +140,7 @@ static void test_empty_proc(void **state)
     assert_int_equal(s.n, 0);
     struct strbuf sb = {0};
     nsscan_print_table(&s, NULL, &sb);
-    assert_string_equal(sb_str(&sb), "NS TYPE NPROCS PID COMMAND\n");
+    assert_string_equal(sb_str(&sb), "NS TYPE NPROCS PID USERNS OWNER COMMAND\n");
     sb_free(&sb);
     nsscan_free(&s);
 }
@@ -153,17 +153,17 @@ static void test_table_text(void **state)
     assert_int_equal(nsscan_all(fx->procfd, &s, NULL), 0);
     struct strbuf sb = {0};
     nsscan_print_table(&s, NULL, &sb);
-    assert_string_equal(sb_str(&sb), "        NS TYPE   NPROCS PID COMMAND\n"
-                                     "4026531834 time        4   1 /sbin/init splash\n"
-                                     "4026531835 cgroup      4   1 /sbin/init splash\n"
-                                     "4026531836 pid         4   1 /sbin/init splash\n"
-                                     "4026531837 user        4   1 /sbin/init splash\n"
-                                     "4026531838 uts         2   1 /sbin/init splash\n"
-                                     "4026531839 ipc         4   1 /sbin/init splash\n"
-                                     "4026531840 mnt         4   1 /sbin/init splash\n"
-                                     "4026531992 net         2   1 /sbin/init splash\n"
-                                     "4026532200 net         2  30 sh -c x y\n"
-                                     "4026532300 uts         2  30 sh -c x y\n");
+    assert_string_equal(sb_str(&sb), "        NS TYPE   NPROCS PID USERNS OWNER COMMAND\n"
+                                     "4026531834 time        4   1      -     - /sbin/init splash\n"
+                                     "4026531835 cgroup      4   1      -     - /sbin/init splash\n"
+                                     "4026531836 pid         4   1      -     - /sbin/init splash\n"
+                                     "4026531837 user        4   1      -     - /sbin/init splash\n"
+                                     "4026531838 uts         2   1      -     - /sbin/init splash\n"
+                                     "4026531839 ipc         4   1      -     - /sbin/init splash\n"
+                                     "4026531840 mnt         4   1      -     - /sbin/init splash\n"
+                                     "4026531992 net         2   1      -     - /sbin/init splash\n"
+                                     "4026532200 net         2  30      -     - sh -c x y\n"
+                                     "4026532300 uts         2  30      -     - sh -c x y\n");
     sb_free(&sb);
     nsscan_free(&s);
 }
@@ -193,20 +193,71 @@ static void test_table_labels(void **state)
     assert_int_equal(nsscan_all(fx->procfd, &s, NULL), 0);
     struct strbuf sb = {0};
     nsscan_print_table(&s, &test_labels, &sb);
-    assert_string_equal(sb_str(&sb), "       NS TYPE   NPROCS    PID COMMAND\n"
-                                     "  time#34 time        1 pid@30 sh\n"
-                                     "cgroup#35 cgroup      1 pid@30 sh\n"
-                                     "   pid#36 pid         1 pid@30 sh\n"
-                                     "  user#37 user        1 pid@30 sh\n"
-                                     "   uts#38 uts         1 pid@30 sh\n"
-                                     "   ipc#39 ipc         1 pid@30 sh\n"
-                                     "   mnt#40 mnt         1 pid@30 sh\n"
-                                     "    net#0 net         1 pid@30 sh\n");
+    assert_string_equal(sb_str(&sb), "       NS TYPE   NPROCS    PID USERNS OWNER COMMAND\n"
+                                     "  time#34 time        1 pid@30      -     - sh\n"
+                                     "cgroup#35 cgroup      1 pid@30      -     - sh\n"
+                                     "   pid#36 pid         1 pid@30      -     - sh\n"
+                                     "  user#37 user        1 pid@30      -     - sh\n"
+                                     "   uts#38 uts         1 pid@30      -     - sh\n"
+                                     "   ipc#39 ipc         1 pid@30      -     - sh\n"
+                                     "   mnt#40 mnt         1 pid@30      -     - sh\n"
+                                     "    net#0 net         1 pid@30      -     - sh\n");
     sb_free(&sb);
     cJSON *j = nsscan_json(&s, &test_labels);
     char *txt = cJSON_PrintUnformatted(cJSON_GetArrayItem(j, 7));
     assert_string_equal(txt, "{\"ns\":\"net#0\",\"type\":\"net\",\"nprocs\":1,\"pid\":\"pid@30\","
-                             "\"command\":\"sh\"}");
+                             "\"userns\":null,\"owner_uid\":null,\"held_by\":null,\"command\":\"sh\"}");
+    free(txt);
+    cJSON_Delete(j);
+    nsscan_free(&s);
+}
+
+/* A namespace no process is in, held by a bind mount (an nsfs line of a
+ * mount namespace's mountinfo) or by a descriptor (a /proc/PID/fd link):
+ * listed with NPROCS 0 and what holds it, in the text and the JSON. */
+static void test_held(void **state)
+{
+    struct fixture *fx = *state;
+    standard_tree(fx);
+    char path[192];
+    snprintf(path, sizeof path, "%s/1", fx->dir); /* the lowest PID of the mount namespace */
+    const char *mi = "1 0 8:1 / / rw - ext4 /dev/sda1 rw\n"
+                     "77 1 0:4 net:[4026532999] /tmp/my\\040pins/netns rw - nsfs nsfs rw\n"
+                     "78 1 0:4 net:[4026532200] /tmp/live rw - nsfs nsfs rw\n";
+    write_at(path, "mountinfo", mi, strlen(mi));
+    snprintf(path, sizeof path, "%s/100/fd", fx->dir);
+    assert_int_equal(mkdir(path, 0755), 0);
+    snprintf(path, sizeof path, "%s/100/fd/5", fx->dir);
+    assert_int_equal(symlink("uts:[4026532777]", path), 0);
+    snprintf(path, sizeof path, "%s/100/fd/6", fx->dir);
+    assert_int_equal(symlink("/dev/null", path), 0);
+    struct nsscan s;
+    assert_int_equal(nsscan_all(fx->procfd, &s, NULL), 0);
+    assert_int_equal(s.n, 12); /* the 10 with processes, and two held */
+    const struct nsscan_ns *m = find_ns(&s, NS_NET, 4026532999);
+    assert_non_null(m);
+    assert_int_equal(m->nprocs, 0);
+    assert_int_equal(m->held, NSSCAN_HELD_MOUNT);
+    assert_string_equal(m->held_path, "/tmp/my pins/netns");
+    const struct nsscan_ns *d = find_ns(&s, NS_UTS, 4026532777);
+    assert_non_null(d);
+    assert_int_equal(d->held, NSSCAN_HELD_FD);
+    assert_int_equal(d->held_fd, 5);
+    assert_int_equal(d->held_pid, 100);
+    /* 4026532200 has processes: not listed twice */
+    assert_int_equal(find_ns(&s, NS_NET, 4026532200)->held, NSSCAN_HELD_NONE);
+    struct strbuf sb = {0};
+    nsscan_print_table(&s, NULL, &sb);
+    assert_non_null(strstr(sb_str(&sb), "4026532777 uts         0          -     - (held by "
+                                        "descriptor 5 of 100)\n"));
+    assert_non_null(strstr(sb_str(&sb), "(held by a bind mount on /tmp/my pins/netns, in the "
+                                        "mount namespace of 1)\n"));
+    sb_free(&sb);
+    cJSON *j = nsscan_json(&s, NULL);
+    char *txt = cJSON_PrintUnformatted(cJSON_GetArrayItem(j, 11));
+    assert_string_equal(txt, "{\"ns\":4026532999,\"type\":\"net\",\"nprocs\":0,\"pid\":null,"
+                             "\"userns\":null,\"owner_uid\":null,\"held_by\":{\"mount\":"
+                             "\"/tmp/my pins/netns\",\"pid\":1},\"command\":null}");
     free(txt);
     cJSON_Delete(j);
     nsscan_free(&s);
@@ -223,10 +274,10 @@ static void test_json(void **state)
     assert_int_equal(cJSON_GetArraySize(j), 10);
     char *first = cJSON_PrintUnformatted(cJSON_GetArrayItem(j, 0));
     assert_string_equal(first, "{\"ns\":4026531834,\"type\":\"time\",\"nprocs\":4,\"pid\":1,"
-                               "\"command\":\"/sbin/init splash\"}");
+                               "\"userns\":null,\"owner_uid\":null,\"held_by\":null,\"command\":\"/sbin/init splash\"}");
     char *last = cJSON_PrintUnformatted(cJSON_GetArrayItem(j, 9));
     assert_string_equal(last, "{\"ns\":4026532300,\"type\":\"uts\",\"nprocs\":2,\"pid\":30,"
-                              "\"command\":\"sh -c x y\"}");
+                              "\"userns\":null,\"owner_uid\":null,\"held_by\":null,\"command\":\"sh -c x y\"}");
     free(first);
     free(last);
     cJSON_Delete(j);
@@ -516,6 +567,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_table_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_labels, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_held, setup, teardown),
         cmocka_unit_test(test_tree_text_pid),
         cmocka_unit_test(test_tree_text_user),
         cmocka_unit_test(test_tree_text_roles),

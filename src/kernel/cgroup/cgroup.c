@@ -501,6 +501,40 @@ static int pick_name(const struct cg_session *s, enum cg_ctrl ctrl, const char *
     return 0;
 }
 
+/* The hierarchy of v1's cpuacct when a cpu cgroup g needs a cpuacct
+ * cgroup of its own to count its CPU time, else -1. */
+static int acct_hier_for(const struct cg_layout *L, const struct cg_group *g)
+{
+    int ah = L->ctrl_hier[CG_CPUACCT];
+    if (g->ctrl != CG_CPU || g->version != 1 || ah < 0 || ah == g->hier ||
+        L->hier[ah].version != 1)
+        return -1;
+    return ah;
+}
+
+/* cpu and cpuacct mounted apart (v1): the cpuacct cgroup of g's name. */
+static int make_acct(struct cg_session *s, struct cg_group *g, struct trace *t,
+                     struct nsl_err *e)
+{
+    g->acct[0] = '\0';
+    g->acct_hier = acct_hier_for(s->layout, g);
+    if (g->acct_hier < 0)
+        return 0;
+    const char *parent;
+    char dir[sizeof g->acct];
+    if (session_parent(s, g->acct_hier, CG_CPUACCT, t, e, &parent) < 0)
+        return -1;
+    int n = snprintf(dir, sizeof dir, "%s/%s", parent, g->name);
+    if (n < 0 || (size_t)n >= sizeof dir)
+        return nsl_fail(e, ENAMETOOLONG, "cgroup path too long: %s/%s", parent, g->name);
+    if (s->sys.mkdir(s->sys.ctx, t, dir, 0755) < 0)
+        return nsl_fail_errno(e, errno, "cannot create cgroup %s", dir);
+    snprintf(g->acct, sizeof g->acct, "%s", dir);
+    trace_note(t, "cpuacct is a hierarchy of its own here (%s): %s counts the CPU time of %s",
+               s->layout->hier[g->acct_hier].mount, dir, g->name);
+    return 0;
+}
+
 int cg_create(struct cg_session *s, enum cg_ctrl ctrl, const struct cg_create_opts *o,
               struct trace *t, struct nsl_err *e, const struct cg_group **out)
 {
@@ -530,7 +564,7 @@ int cg_create(struct cg_session *s, enum cg_ctrl ctrl, const struct cg_create_op
         return nsl_fail_errno(e, errno, "cannot create cgroup %s", g.dir);
     /* The limit first: a v1 cpuset then copies only the mems it lacks. */
     if ((o->limit && g.be->set_limit(&s->sys, g.dir, o->limit, t, e) < 0) ||
-        g.be->init_dir(&s->sys, g.dir, ctrl, t, e) < 0) {
+        g.be->init_dir(&s->sys, g.dir, ctrl, t, e) < 0 || make_acct(s, &g, t, e) < 0) {
         s->sys.rmdir(s->sys.ctx, t, g.dir); /* no half-made cgroup */
         return -1;
     }
@@ -583,21 +617,30 @@ int cg_file_write(struct cg_session *s, const struct cg_group *g, const char *fi
     return cg_write(&s->sys, t, g->dir, file, value, NULL, e);
 }
 
+/* The directory holding file for g: its cpuacct cgroup for cpuacct.*. */
+static const char *file_dir(const struct cg_group *g, const char *file)
+{
+    return g->acct[0] && strncmp(file, "cpuacct.", 8) == 0 ? g->acct : g->dir;
+}
+
 int cg_file_read(const struct cg_group *g, const char *file, struct strbuf *out,
                  struct nsl_err *e)
 {
     char path[sizeof g->dir + 256];
+    const char *dir = file_dir(g, file);
     if (file_name_check(file, e) < 0)
         return -1;
-    if (cg_join(path, sizeof path, g->dir, file) < 0 || cg_read_sb(path, out) < 0)
-        return nsl_fail_errno(e, errno, "cannot read %s/%s", g->dir, file);
+    if (cg_join(path, sizeof path, dir, file) < 0 || cg_read_sb(path, out) < 0)
+        return nsl_fail_errno(e, errno, "cannot read %s/%s", dir, file);
     return 0;
 }
 
 int cg_attach(struct cg_session *s, const struct cg_group *g, pid_t pid, struct trace *t,
               struct nsl_err *e)
 {
-    return g->be->attach(&s->sys, g->dir, pid, t, e);
+    if (g->be->attach(&s->sys, g->dir, pid, t, e) < 0)
+        return -1;
+    return g->acct[0] ? cg_backend_v1.attach(&s->sys, g->acct, pid, t, e) : 0;
 }
 
 int cg_freeze(struct cg_session *s, const struct cg_group *g, bool frozen, struct trace *t,
@@ -606,10 +649,25 @@ int cg_freeze(struct cg_session *s, const struct cg_group *g, bool frozen, struc
     return g->be->freeze(&s->sys, g->dir, frozen, t, e);
 }
 
+int cg_group_stats(const struct cg_group *g, struct cg_files *kf, struct cg_stats *st,
+                   struct nsl_err *e)
+{
+    if (g->be->read_stats(g->dir, g->ctrl, kf, st, e) < 0)
+        return -1;
+    if (g->acct[0] && !st->usage.known) {
+        /* nanoseconds, as microseconds like v2's usage_usec */
+        cg_stat_num(st, kf, g->acct, "cpuacct.usage", 0, &st->usage);
+        if (st->usage.known && !st->usage.is_max)
+            st->usage.v /= 1000;
+    }
+    return 0;
+}
+
 int cg_read_stats(const struct cg_session *s, const struct cg_group *g, struct cg_stats *st,
                   struct nsl_err *e)
 {
-    return g->be->read_stats(g->dir, g->ctrl, NULL, st, e);
+    (void)s;
+    return cg_group_stats(g, NULL, st, e);
 }
 
 int cg_delete(struct cg_session *s, const struct cg_group *g, bool kill, struct trace *t,
@@ -632,6 +690,14 @@ int cg_delete(struct cg_session *s, const struct cg_group *g, bool kill, struct 
                          .rescue = s->base[g->hier], .kill = kill, .t = t};
     if (remove_tree(&rm, g->dir, e) < 0)
         return -1;
+    if (g->acct[0]) {
+        /* its processes are gone with the cpu cgroup's */
+        struct remover ra = rm;
+        ra.be = &cg_backend_v1;
+        ra.rescue = s->base[g->acct_hier];
+        if (remove_tree(&ra, g->acct, e) < 0)
+            return -1;
+    }
     if (i < s->n)
         group_drop(s, i);
     return 0;

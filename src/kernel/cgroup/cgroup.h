@@ -162,6 +162,12 @@ struct cg_group {
     int version; /* of that hierarchy */
     const struct cg_backend *be;
     char dir[CG_PATH_MAX + 128]; /* .../nslab.<PID>/mem1 */
+    /* A cpu cgroup where v1 mounts cpuacct in a hierarchy of its own (not
+     * with cpu): the cpuacct cgroup of the same name that cg_create made
+     * beside it, which counts its CPU time; every process attached to the
+     * one goes into the other too. "" otherwise (and for sub-cgroups). */
+    int acct_hier;
+    char acct[CG_PATH_MAX + 128];
 };
 
 struct cg_session {
@@ -197,7 +203,10 @@ struct cg_create_opts {
 #define CG_CREATE_OPTS_INIT {.name = NULL, .limit = NULL, .hier = -1}
 
 /* Make a cgroup for ctrl under the session parent (making that first), and
- * set its limit. On failure nothing new is left behind but the parent. */
+ * set its limit. A cpu cgroup on a v1 layout whose cpuacct is a hierarchy
+ * of its own gets the cpuacct cgroup of the same name too (g->acct; a
+ * trace note says so). On failure nothing new is left behind but the
+ * parents. */
 int cg_create(struct cg_session *s, enum cg_ctrl ctrl, const struct cg_create_opts *o,
               struct trace *t, struct nsl_err *e, const struct cg_group **out);
 /* By name; NULL when there is none. */
@@ -216,7 +225,8 @@ int cg_set_limit(struct cg_session *s, const struct cg_group *g, const struct cg
 #define CG_WEIGHT_MAX 10000
 int cg_set_weight(struct cg_session *s, const struct cg_group *g, unsigned weight,
                   struct trace *t, struct nsl_err *e);
-/* Raw files (cgset/cgget): FILE is a plain name in the cgroup's directory. */
+/* Raw files (cgset/cgget): FILE is a plain name in the cgroup's directory
+ * (a cpuacct.* file of a cpu cgroup with g->acct: in that directory). */
 int cg_file_write(struct cg_session *s, const struct cg_group *g, const char *file,
                   const char *value, struct trace *t, struct nsl_err *e);
 int cg_file_read(const struct cg_group *g, const char *file, struct strbuf *out,
@@ -228,6 +238,11 @@ int cg_freeze(struct cg_session *s, const struct cg_group *g, bool frozen, struc
               struct nsl_err *e);
 int cg_read_stats(const struct cg_session *s, const struct cg_group *g, struct cg_stats *st,
                   struct nsl_err *e);
+/* The same with kf (NULL: open each file), for the observation: the
+ * backend's files, and a cpu cgroup's usage from its cpuacct cgroup
+ * (g->acct, cpuacct.usage) where v1 keeps it apart. */
+int cg_group_stats(const struct cg_group *g, struct cg_files *kf, struct cg_stats *st,
+                   struct nsl_err *e);
 /* Remove g. Without kill, a cgroup with processes is refused with the
  * kernel's EBUSY and a sentence naming them ("still inside: 4242 (sleep)");
  * with kill they are killed first. g is freed on success. g may also be a

@@ -24,7 +24,8 @@ const struct cg_ctrl_info cg_ctrl_info[CG_NCTRL] = {
                    .limit_syntax = "a CPU list such as 0 or 0-1,3"},
     [CG_FREEZER] = {.name = "freezer", .prefix = "freezer", .v1 = "freezer", .v2_core = true,
                     .limit_syntax = "nothing (freezer takes no limit)"},
-    [CG_CPUACCT] = {.name = "cpuacct", .prefix = "cpuacct", .v1 = "cpuacct", .v2_core = true},
+    [CG_CPUACCT] = {.name = "cpuacct", .prefix = "cpuacct", .v1 = "cpuacct", .v2_core = true,
+                    .limit_syntax = "nothing (cpuacct only counts)"},
     [CG_IO] = {.name = "io", .alias = "blkio", .prefix = "io", .v1 = "blkio", .v2 = "io"},
     [CG_DEVICES] = {.name = "devices", .prefix = "dev", .v1 = "devices"},
     [CG_HUGETLB] = {.name = "hugetlb", .prefix = "hugetlb", .v1 = "hugetlb", .v2 = "hugetlb"},
@@ -48,7 +49,8 @@ int cg_ctrl_parse(const char *word, enum cg_ctrl *out, struct nsl_err *e)
         }
     }
     return nsl_usage(
-        e, "unknown cgroup controller '%s' (expected mem, cpu, pids, cpuset or freezer)", word);
+        e, "unknown cgroup controller '%s' (expected mem, cpu, pids, cpuset, freezer or "
+           "cpuacct)", word);
 }
 
 const char *cg_mode_name(enum cg_mode m)

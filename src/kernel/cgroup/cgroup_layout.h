@@ -16,7 +16,9 @@
 #include "kernel/sys.h"
 
 /* The controllers nslab knows. The first CG_NCREATE are the ones it makes
- * cgroups for; the rest are detected and shown. */
+ * cgroups for; the rest are detected and shown. cpuacct only counts: it
+ * takes no limit, and a cpu cgroup reads its usage from it where v1 mounts
+ * it apart from cpu. */
 enum cg_ctrl {
     CG_MEMORY,
     CG_CPU,
@@ -29,7 +31,7 @@ enum cg_ctrl {
     CG_HUGETLB,
     CG_NCTRL
 };
-#define CG_NCREATE (CG_FREEZER + 1)
+#define CG_NCREATE (CG_CPUACCT + 1)
 
 struct cg_ctrl_info {
     const char *name;   /* the word users type and the usual name: "memory" */
@@ -44,7 +46,7 @@ struct cg_ctrl_info {
 };
 extern const struct cg_ctrl_info cg_ctrl_info[CG_NCTRL];
 
-/* "mem", "memory", "cpu", "pids", "cpuset", "freezer": only the controllers
+/* "mem", "memory", "cpu", "pids", "cpuset", "freezer", "cpuacct": only the controllers
  * nslab makes cgroups for. 0, or -1 with an error listing the words. */
 int cg_ctrl_parse(const char *word, enum cg_ctrl *out, struct nsl_err *e);
 

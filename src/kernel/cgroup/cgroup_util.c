@@ -324,6 +324,7 @@ size_t cg_children(const struct cg_group *g, struct cg_group **out)
             fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(sb.st_mode))
             continue;
         struct cg_group sub = *g;
+        sub.acct[0] = '\0'; /* only the cgroup cg_create made has a cpuacct twin */
         if (snprintf(sub.name, sizeof sub.name, "%s/%s", g->name, de->d_name) >=
                 (int)sizeof sub.name ||
             snprintf(sub.dir, sizeof sub.dir, "%s/%s", g->dir, de->d_name) >= (int)sizeof sub.dir)

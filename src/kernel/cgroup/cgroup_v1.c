@@ -149,7 +149,8 @@ static int v1_read_stats(const char *dir, enum cg_ctrl ctrl, struct cg_files *kf
         cg_stat_num(st, kf, dir, "cpu.shares", 0, &st->weight);
         if (st->weight.known && !st->weight.is_max)
             st->weight.v = (st->weight.v * 100 + 512) / 1024;
-        /* usage only when cpuacct is mounted together with cpu */
+        /* usage here only when cpuacct is mounted together with cpu; else
+         * cg_group_stats reads it from the cpuacct cgroup beside */
         stat_ns(st, kf, dir, "cpuacct.usage", &st->usage);
         break;
     case CG_CPUACCT:
@@ -237,6 +238,7 @@ const struct cg_backend cg_backend_v1 = {
             [CG_PIDS] = "pids.max",
             [CG_CPUSET] = "cpuset.cpus (and cpuset.mems)",
             [CG_FREEZER] = "freezer.state",
+            [CG_CPUACCT] = "none (it counts: cpuacct.usage)",
         },
     .freeze_file = "freezer.state",
     .kill_how = "kill(2) each PID",

@@ -237,6 +237,7 @@ const struct cg_backend cg_backend_v2 = {
             [CG_PIDS] = "pids.max",
             [CG_CPUSET] = "cpuset.cpus",
             [CG_FREEZER] = "cgroup.freeze",
+            [CG_CPUACCT] = "none (it counts: cpu.stat usage_usec)",
         },
     .freeze_file = "cgroup.freeze",
     .kill_how = "cgroup.kill",

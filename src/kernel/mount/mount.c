@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "kernel/nsscan.h"
 #include "kernel/mount/sys_mount.h"
@@ -426,6 +427,94 @@ int mount_umount(const struct mount_ctx *c, const char *target, int flags,
                                    "first)")
                                : NULL,
                   "umount of %s", s.path);
+        r->failed = MOUNT_FAILED_CALL;
+        result_fill(r, s.path, &s.before, NULL);
+        goto out;
+    }
+    ret = step_end(c, &s, r, e);
+out:
+    step_free(&s);
+    return ret;
+}
+
+/* The file a namespace is pinned on: made when missing (*made), never a
+ * directory. */
+static int pin_target(const struct mount_ctx *c, const char *shown, const char *target,
+                      bool *made, struct mount_result *r, struct nsl_err *e)
+{
+    struct stat st;
+    *made = false;
+    if (stat(target, &st) == 0) {
+        if (!S_ISDIR(st.st_mode))
+            return 0;
+        r->failed = MOUNT_FAILED_TARGET;
+        return nsl_fail(e, EISDIR,
+                        "%s is a directory: a namespace is pinned on a file (name one inside it, "
+                        "e.g. %s/ns)", target, target);
+    }
+    if (errno != ENOENT || sys_mknod_file(c->trace, target, 0644) < 0) {
+        r->failed = MOUNT_FAILED_TARGET;
+        return nsl_fail_errno(e, errno, "cannot make the file %s to pin %s on", target, shown);
+    }
+    *made = true;
+    return 0;
+}
+
+int mount_pin(const struct mount_ctx *c, int nsfd, const char *shown, const char *target,
+              struct mount_result *r, struct nsl_err *e)
+{
+    struct mstep s = {0};
+    int ret = -1;
+    bool made;
+    if (pin_target(c, shown, target, &made, r, e) < 0)
+        return -1;
+    if (step_begin(c, "pin on", target, &s, r, e) < 0)
+        goto out;
+    struct guard_req req = {.op = MOUNT_OP_BIND,
+                            .path = s.path,
+                            .mount = mount_table_find_containing(&s.before, s.path)};
+    if (step_guard(c, &s, &req, r, e) < 0)
+        goto out;
+    char src[48];
+    snprintf(src, sizeof src, "/proc/self/fd/%d", nsfd);
+    trace_note(c->trace, "%s is %s, opened by nslab", src, shown);
+    if (sys_mount(c->trace, src, s.path, NULL, MS_BIND, NULL) < 0) {
+        fail_call(e, errno, NULL, "pinning %s on %s", shown, s.path);
+        r->failed = MOUNT_FAILED_CALL;
+        result_fill(r, s.path, &s.before, NULL);
+        goto out;
+    }
+    ret = step_end(c, &s, r, e);
+out:
+    if (ret < 0 && made && unlink(target) == 0)
+        trace_note(c->trace, "removed %s again: the pin failed", target);
+    step_free(&s);
+    return ret;
+}
+
+int mount_unpin(const struct mount_ctx *c, const char *target, struct mount_result *r,
+                struct nsl_err *e)
+{
+    struct mstep s = {0};
+    int ret = -1;
+    if (step_begin(c, "unpin", target, &s, r, e) < 0)
+        goto out;
+    const struct mount_ent *m = mount_table_find_target(&s.before, s.path);
+    if (!m || strcmp(m->fstype, "nsfs") != 0) {
+        if (m)
+            nsl_fail(e, EINVAL,
+                     "%s is not a pinned namespace: mount %d there is %s, not a namespace file "
+                     "(nsfs)", target, m->id, m->fstype);
+        else
+            nsl_fail(e, EINVAL, "%s is not a pinned namespace: nothing is mounted there", target);
+        r->failed = MOUNT_FAILED_NOT_MOUNT_POINT;
+        goto out;
+    }
+    struct guard_req req = {.op = MOUNT_OP_UMOUNT, .path = s.path, .mount = m};
+    if (step_guard(c, &s, &req, r, e) < 0)
+        goto out;
+    if (sys_umount2(c->trace, s.path, 0) < 0) {
+        fail_call(e, errno, NULL, "unpinning %s", s.path);
         r->failed = MOUNT_FAILED_CALL;
         result_fill(r, s.path, &s.before, NULL);
         goto out;

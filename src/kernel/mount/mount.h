@@ -150,6 +150,18 @@ int mount_bind(const struct mount_ctx *c, const char *source, const char *target
 /* umount2(2) of the mount at TARGET (flags: 0, MNT_DETACH, ...). */
 int mount_umount(const struct mount_ctx *c, const char *target, int flags,
                  struct mount_result *r, struct nsl_err *e);
+/* Pin a namespace: mount(2) with MS_BIND of the namespace file open at
+ * nsfd (a /proc/PID/ns/TYPE, shown as shown; reached as /proc/self/fd/N,
+ * since the magic link itself cannot be resolved to a path) on the file
+ * TARGET, which is made (an empty regular file) when it is not there, and
+ * removed again when the step then fails. The namespace lives as long as
+ * the mount does, whatever processes it has. */
+int mount_pin(const struct mount_ctx *c, int nsfd, const char *shown, const char *target,
+              struct mount_result *r, struct nsl_err *e);
+/* umount2(2) of the pin at TARGET; refuses, without a call, when what is
+ * mounted there is not a namespace file (fstype nsfs). */
+int mount_unpin(const struct mount_ctx *c, const char *target, struct mount_result *r,
+                struct nsl_err *e);
 /* mount(2) with MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE (|MS_REC) on the
  * mount at PATH; refuses, without a call, when PATH is not a mount point. */
 int mount_set_propagation(const struct mount_ctx *c, enum mount_prop prop, const char *path,

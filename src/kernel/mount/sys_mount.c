@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 
 static void umount_flags_format(int f, struct strbuf *out)
 {
@@ -45,4 +47,11 @@ char *sys_mkdtemp(struct trace *t, char *tmpl)
     cleanup_free char *q = str_quoted(tmpl);
     trace_call(t, "mkdir", r ? 0 : -1, err, 0, "%s, 0700", q);
     return r;
+}
+
+int sys_mknod_file(struct trace *t, const char *path, mode_t mode)
+{
+    cleanup_free char *q = str_quoted(path);
+    return TRACED(t, "mknod", 0, mknodat(AT_FDCWD, path, S_IFREG | mode, 0), "%s, S_IFREG|%#o", q,
+                  (unsigned)mode);
 }
