@@ -143,7 +143,7 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
     }
     if (nw == 0)
         return step_usage(sh, "usage: cgcreate CONTROLLER [LIMIT] [--name NAME] [--v2] "
-                              "(CONTROLLER: mem, cpu, pids, cpuset or freezer)");
+                              "(CONTROLLER: mem, cpu, pids, cpuset, freezer or devices)");
     struct nsl_err e;
     enum cg_ctrl ctrl;
     if (cgroups_need(sh, &e) < 0 || cg_ctrl_parse(words[0], &ctrl, &e) < 0)
@@ -171,7 +171,8 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
     if (made < 0) {
         cg_writes_free(&wr);
         if (e.errnum == ENOENT && v2)
-            nsl_err_hint(&e, "--v2 works for freezer, which cgroup v2 does without a controller");
+            nsl_err_hint(&e, "--v2 works for freezer and devices, which cgroup v2 does without a "
+                             "controller");
         return step_fail_err(sh, &e);
     }
     stable_session_paths(sh);
@@ -378,11 +379,47 @@ static int cgset_check(struct nsl *sh, const struct cg_group *g, const char *fil
     return 0;
 }
 
+/* After allow or deny: the rules as the kernel holds them (v1
+ * devices.list) or as the program nslab attached encodes them (v2, with
+ * what BPF_PROG_QUERY finds attached). */
+static int devices_report(struct nsl *sh, const struct cg_group *g)
+{
+    cleanup_sb struct strbuf list = {0};
+    struct nsl_err e;
+    int nprog;
+    unsigned id;
+    if (cg_devices_show(&sh->cg->session, g, &list, &nprog, &id, &e) < 0)
+        return step_fail_err(sh, &e);
+    if (g->version == 1)
+        out_printf(sh, _("devices.list now reads:\n"));
+    else
+        out_printf(sh, _("the rules of the program attached to %s:\n"), g->name);
+    open_json_array(sh, "rules");
+    for (const char *p = sb_str(&list); *p;) {
+        size_t n = strcspn(p, "\n");
+        cleanup_free char *line = xstrndup(p, n);
+        out_printf(sh, "  %s\n", line);
+        print_string(sh, PRINT_JSON, NULL, NULL, line);
+        p += n + (p[n] ? 1 : 0);
+    }
+    close_json_array(sh);
+    if (g->version == 1) {
+        if (strcmp(sb_str(&list), "a *:* rwm\n") == 0)
+            out_printf(sh, _("(v1 shows only \"a *:* rwm\" while everything is allowed by "
+                             "default: the devices denied as exceptions are not listed)\n"));
+        return 0;
+    }
+    print_int(sh, PRINT_JSON, "bpf_programs", NULL, nprog);
+    out_printf(sh, _("BPF_PROG_QUERY: %d device program(s) attached to %s (id %u)\n"), nprog,
+               g->name, id);
+    return 0;
+}
+
 int cmd_cgset(struct nsl *sh, int argc, char **argv)
 {
     if (argc != 4)
         return step_usage(sh, "usage: cgset CGROUP FILE VALUE (FILE: a file name such as "
-                              "memory.max, or limit or weight)");
+                              "memory.max, or limit, weight, allow or deny)");
     struct cg_group buf;
     const struct cg_group *g;
     if (group_arg(sh, argv[1], &buf, &g) < 0)
@@ -410,6 +447,18 @@ int cmd_cgset(struct nsl *sh, int argc, char **argv)
         cgroups_writes_begin(sh, &wr);
         r = cg_set_weight(s, g, (unsigned)w, &sh->step.trace, &e);
         cgroups_writes_end(sh, &wr);
+    } else if (strcmp(file, "allow") == 0 || strcmp(file, "deny") == 0) {
+        struct cg_dev_rule rule;
+        if (cg_dev_rule_parse(value, &rule, &e) < 0)
+            return step_fail_err(sh, &e);
+        cgroups_writes_begin(sh, &wr);
+        r = cg_set_device(s, g, file[0] == 'a', &rule, &sh->step.trace, &e);
+        cgroups_writes_end(sh, &wr);
+        cg_writes_free(&wr);
+        if (r < 0)
+            return step_fail_err(sh, &e);
+        group_json(sh, g);
+        return devices_report(sh, g);
     } else if (cg_key_is_abstract(file)) {
         return step_usage(sh,
                           "%s is read from the kernel, not set: cgset takes limit, "

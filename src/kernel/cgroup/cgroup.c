@@ -568,6 +568,42 @@ int cg_set_weight(struct cg_session *s, const struct cg_group *g, unsigned weigh
     return g->be->set_weight(&s->sys, g->dir, weight, t, e);
 }
 
+int cg_set_device(struct cg_session *s, const struct cg_group *g, bool allow,
+                  const struct cg_dev_rule *r, struct trace *t, struct nsl_err *e)
+{
+    if (g->ctrl != CG_DEVICES)
+        return nsl_usage(e, "%s is a %s cgroup: allow and deny are rules of a devices cgroup "
+                            "(cgcreate devices)", g->name, cg_ctrl_info[g->ctrl].name);
+    struct cg_group *mine = NULL;
+    for (size_t i = 0; i < s->n && !mine; i++)
+        if (s->v[i] == g)
+            mine = s->v[i];
+    /* v1's kernel keeps the rules; on v2 nslab does, for its own cgroups */
+    struct cg_dev_rules scratch = {0};
+    if (!mine && g->version == 2)
+        return nsl_usage(e, "%s was not made by cgcreate: on cgroup v2 nslab keeps the device "
+                            "rules of the cgroups it made, and the kernel shows only a program",
+                         g->name);
+    return g->be->set_devices(&s->sys, g->dir, mine ? &mine->dev : &scratch, allow, r, t, e);
+}
+
+int cg_devices_show(const struct cg_session *s, const struct cg_group *g, struct strbuf *out,
+                    int *nprog, unsigned *id, struct nsl_err *e)
+{
+    *nprog = -1;
+    *id = 0;
+    if (g->ctrl != CG_DEVICES)
+        return nsl_usage(e, "%s is not a devices cgroup", g->name);
+    if (g->version == 1)
+        return cg_file_read(g, "devices.list", out, e);
+    const struct cg_group *mine = cg_find(s, g->name);
+    cg_dev_rules_format(mine ? &mine->dev : &(struct cg_dev_rules){0}, out);
+    *nprog = cg_dev_prog_query(g->dir, id);
+    if (*nprog < 0)
+        return nsl_fail_errno(e, errno, "bpf(BPF_PROG_QUERY) on %s", g->dir);
+    return 0;
+}
+
 static int file_name_check(const char *file, struct nsl_err *e)
 {
     if (!*file || strchr(file, '/') || strcmp(file, ".") == 0 || strcmp(file, "..") == 0)

@@ -13,6 +13,7 @@
  *   freeze        cgroup.freeze, cgroup.events  freezer.state
  *   OOM kills     memory.events oom_kill      memory.oom_control oom_kill
  *   kill all      cgroup.kill                 kill(2) each PID of cgroup.procs
+ *   devices       a BPF_CGROUP_DEVICE program devices.allow, devices.deny
  *   parent setup  +CTRL in cgroup.subtree_control  (cpuset: cpus, mems)
  *
  * A session makes its cgroups under one parent per hierarchy, nslab.<PID>,
@@ -39,6 +40,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "kernel/cgroup/cgroup_devices.h"
 #include "kernel/cgroup/cgroup_files.h"
 #include "kernel/cgroup/cgroup_layout.h"
 #include "kernel/cgroup/sys_cgroup.h"
@@ -148,6 +150,13 @@ struct cg_backend {
     /* SIGKILL every process in dir (not below): v2 cgroup.kill; v1 kill(2)
      * by PID, then thaw a frozen v1 freezer cgroup so the signal lands. */
     int (*kill_all)(const struct cg_sys *s, const char *dir, struct trace *t, struct nsl_err *e);
+    /* "allow RULE" or "deny RULE" (cgroup_devices.h) for dir, whose rules
+     * nslab keeps in *rules (updated on success only). v1: write the rule
+     * to devices.allow or devices.deny. v2: compile the rules with this
+     * one to a program and attach it through s->bpf_devices. */
+    int (*set_devices)(const struct cg_sys *s, const char *dir, struct cg_dev_rules *rules,
+                       bool allow, const struct cg_dev_rule *r, struct trace *t,
+                       struct nsl_err *e);
 };
 extern const struct cg_backend cg_backend_v1;
 extern const struct cg_backend cg_backend_v2;
@@ -162,6 +171,7 @@ struct cg_group {
     int version; /* of that hierarchy */
     const struct cg_backend *be;
     char dir[CG_PATH_MAX + 128]; /* .../nslab.<PID>/mem1 */
+    struct cg_dev_rules dev; /* a devices cgroup's rules as set so far */
 };
 
 struct cg_session {
@@ -216,6 +226,14 @@ int cg_set_limit(struct cg_session *s, const struct cg_group *g, const struct cg
 #define CG_WEIGHT_MAX 10000
 int cg_set_weight(struct cg_session *s, const struct cg_group *g, unsigned weight,
                   struct trace *t, struct nsl_err *e);
+/* cgset N allow|deny RULE on a devices cgroup the session made. */
+int cg_set_device(struct cg_session *s, const struct cg_group *g, bool allow,
+                  const struct cg_dev_rule *r, struct trace *t, struct nsl_err *e);
+/* A devices cgroup's rules: v1 the kernel's devices.list (*nprog -1); v2
+ * the rules of the program nslab attached (cg_dev_rules_format), and in
+ * *nprog and *id what BPF_PROG_QUERY says is attached to the cgroup. */
+int cg_devices_show(const struct cg_session *s, const struct cg_group *g, struct strbuf *out,
+                    int *nprog, unsigned *id, struct nsl_err *e);
 /* Raw files (cgset/cgget): FILE is a plain name in the cgroup's directory. */
 int cg_file_write(struct cg_session *s, const struct cg_group *g, const char *file,
                   const char *value, struct trace *t, struct nsl_err *e);

@@ -26,7 +26,8 @@ const struct cg_ctrl_info cg_ctrl_info[CG_NCTRL] = {
                     .limit_syntax = "nothing (freezer takes no limit)"},
     [CG_CPUACCT] = {.name = "cpuacct", .prefix = "cpuacct", .v1 = "cpuacct", .v2_core = true},
     [CG_IO] = {.name = "io", .alias = "blkio", .prefix = "io", .v1 = "blkio", .v2 = "io"},
-    [CG_DEVICES] = {.name = "devices", .prefix = "dev", .v1 = "devices"},
+    [CG_DEVICES] = {.name = "devices", .prefix = "dev", .v1 = "devices", .v2_core = true,
+                    .limit_syntax = "nothing (cgset N deny|allow RULE sets its rules)"},
     [CG_HUGETLB] = {.name = "hugetlb", .prefix = "hugetlb", .v1 = "hugetlb", .v2 = "hugetlb"},
 };
 
@@ -48,7 +49,7 @@ int cg_ctrl_parse(const char *word, enum cg_ctrl *out, struct nsl_err *e)
         }
     }
     return nsl_usage(
-        e, "unknown cgroup controller '%s' (expected mem, cpu, pids, cpuset or freezer)", word);
+        e, "unknown cgroup controller '%s' (expected mem, cpu, pids, cpuset, freezer or devices)", word);
 }
 
 const char *cg_mode_name(enum cg_mode m)
@@ -503,8 +504,9 @@ void cg_layout_format(const struct cg_layout *L, struct strbuf *out)
         const struct cg_hier *h = &L->hier[i];
         sb_printf(out, "  %-8s v%d  %s", ci->name, h->version, h->mount);
         if (h->version == 2 && ci->v2_core)
-            sb_append(out, c == CG_FREEZER ? " (cgroup.freeze: no controller needed)"
-                                           : " (cpu.stat usage: no controller needed)");
+            sb_append(out, c == CG_FREEZER   ? " (cgroup.freeze: no controller needed)"
+                           : c == CG_DEVICES ? " (a BPF_CGROUP_DEVICE program: no controller needed)"
+                                             : " (cpu.stat usage: no controller needed)");
         sb_appendc(out, '\n');
     }
     for (size_t i = 0; i < L->nhier; i++) {

@@ -23,13 +23,13 @@ enum cg_ctrl {
     CG_PIDS,
     CG_CPUSET,
     CG_FREEZER,
+    CG_DEVICES,
     CG_CPUACCT,
     CG_IO,
-    CG_DEVICES,
     CG_HUGETLB,
     CG_NCTRL
 };
-#define CG_NCREATE (CG_FREEZER + 1)
+#define CG_NCREATE (CG_DEVICES + 1)
 
 struct cg_ctrl_info {
     const char *name;   /* the word users type and the usual name: "memory" */
@@ -38,13 +38,14 @@ struct cg_ctrl_info {
     const char *v1;     /* the v1 subsystem (in /proc/cgroups): "blkio" */
     const char *v2;     /* the v2 controller (cgroup.controllers): "io"; NULL if none */
     /* On v2 this works in every cgroup without a controller: cgroup.freeze
-     * for the freezer, cpu.stat's usage_usec for cpuacct. */
+     * for the freezer, cpu.stat's usage_usec for cpuacct, a BPF program for
+     * devices. */
     bool v2_core;
     const char *limit_syntax; /* what cgcreate takes as its LIMIT */
 };
 extern const struct cg_ctrl_info cg_ctrl_info[CG_NCTRL];
 
-/* "mem", "memory", "cpu", "pids", "cpuset", "freezer": only the controllers
+/* "mem", "memory", "cpu", "pids", "cpuset", "freezer", "devices": only the controllers
  * nslab makes cgroups for. 0, or -1 with an error listing the words. */
 int cg_ctrl_parse(const char *word, enum cg_ctrl *out, struct nsl_err *e);
 

@@ -164,6 +164,17 @@ static int v1_read_stats(const char *dir, enum cg_ctrl ctrl, struct cg_files *kf
         if (cg_read_kept(st, kf, dir, "cpuset.cpus", st->cpus, sizeof st->cpus) == 0)
             cg_stats_add(st, "cpuset.cpus", NULL, st->cpus);
         break;
+    case CG_DEVICES: {
+        /* one line per rule: shown as "a *:* rwm; c 1:3 rw" */
+        char list[1024];
+        if (cg_read_kept(st, kf, dir, "devices.list", list, sizeof list) == 0) {
+            cleanup_sb struct strbuf shown = {0};
+            for (const char *p = list; *p; p++)
+                sb_append(&shown, *p == '\n' ? "; " : (char[]){*p, 0});
+            cg_stats_add(st, "devices.list", NULL, sb_str(&shown));
+        }
+        break;
+    }
     default:
         break;
     }
@@ -227,11 +238,32 @@ static int v1_kill_all(const struct cg_sys *s, const char *dir, struct trace *t,
     return r;
 }
 
+/* The kernel keeps the rules: one line to devices.allow or devices.deny. */
+static int v1_set_devices(const struct cg_sys *s, const char *dir, struct cg_dev_rules *rules,
+                          bool allow, const struct cg_dev_rule *r, struct trace *t,
+                          struct nsl_err *e)
+{
+    cleanup_sb struct strbuf line = {0};
+    if (r->type == 'a')
+        sb_append(&line, "a");
+    else
+        cg_dev_rule_format(r, &line);
+    struct cg_dev_rules next = *rules;
+    if (cg_dev_rules_apply(&next, allow, r, e) < 0)
+        return -1;
+    if (cg_write(s, t, dir, allow ? "devices.allow" : "devices.deny", sb_str(&line),
+                 allow ? "a cgroup may allow only what its parent allows" : NULL, e) < 0)
+        return -1;
+    *rules = next;
+    return 0;
+}
+
 const struct cg_backend cg_backend_v1 = {
     .version = 1,
     .name = "cgroup v1",
     .limit_files =
         {
+            [CG_DEVICES] = "devices.allow, devices.deny",
             [CG_MEMORY] = "memory.limit_in_bytes",
             [CG_CPU] = "cpu.cfs_quota_us, cpu.cfs_period_us",
             [CG_PIDS] = "pids.max",
@@ -249,4 +281,5 @@ const struct cg_backend cg_backend_v1 = {
     .freeze = v1_freeze,
     .attach = v1_attach,
     .kill_all = v1_kill_all,
+    .set_devices = v1_set_devices,
 };

@@ -174,6 +174,17 @@ static int v2_read_stats(const char *dir, enum cg_ctrl ctrl, struct cg_files *kf
         if (cg_read_kept(st, kf, dir, "cpuset.cpus", st->cpus, sizeof st->cpus) == 0)
             cg_stats_add(st, "cpuset.cpus", NULL, st->cpus);
         break;
+    case CG_DEVICES: {
+        /* no file: the kernel says how many device programs are attached */
+        unsigned id;
+        int n = cg_dev_prog_query(dir, &id);
+        if (n >= 0) {
+            char num[16];
+            snprintf(num, sizeof num, "%d", n);
+            cg_stats_add(st, "BPF_PROG_QUERY", "BPF_CGROUP_DEVICE", num);
+        }
+        break;
+    }
     default:
         break;
     }
@@ -227,6 +238,31 @@ static int v2_kill_all(const struct cg_sys *s, const char *dir, struct trace *t,
     return cg_kill_pids(s, dir, t, e);
 }
 
+/* No devices controller: the rules become a program (cgroup_devices.c)
+ * that replaces the one attached before. */
+static int v2_set_devices(const struct cg_sys *s, const char *dir, struct cg_dev_rules *rules,
+                          bool allow, const struct cg_dev_rule *r, struct trace *t,
+                          struct nsl_err *e)
+{
+    struct cg_dev_rules next = *rules;
+    if (cg_dev_rules_apply(&next, allow, r, e) < 0)
+        return -1;
+    struct bpf_insn prog[CG_DEV_PROG_MAX];
+    size_t n = cg_dev_prog_compile(&next, prog);
+    cleanup_sb struct strbuf rl = {0};
+    cg_dev_rules_format(&next, &rl);
+    cleanup_sb struct strbuf joined = {0};
+    for (const char *p = sb_str(&rl); *p; p++)
+        sb_append(&joined, *p != '\n' ? (char[]){*p, 0} : p[1] ? ", " : "");
+    trace_note(t, "rules: %s; as a BPF_PROG_TYPE_CGROUP_DEVICE program:", sb_str(&joined));
+    if (!s->bpf_devices)
+        return nsl_fail(e, ENOSYS, "no way to attach a device program here");
+    if (s->bpf_devices(s->ctx, t, dir, prog, n, e) < 0)
+        return -1;
+    *rules = next;
+    return 0;
+}
+
 const struct cg_backend cg_backend_v2 = {
     .version = 2,
     .name = "cgroup v2",
@@ -237,6 +273,7 @@ const struct cg_backend cg_backend_v2 = {
             [CG_PIDS] = "pids.max",
             [CG_CPUSET] = "cpuset.cpus",
             [CG_FREEZER] = "cgroup.freeze",
+            [CG_DEVICES] = "a BPF_CGROUP_DEVICE program (bpf(2))",
         },
     .freeze_file = "cgroup.freeze",
     .kill_how = "cgroup.kill",
@@ -249,4 +286,5 @@ const struct cg_backend cg_backend_v2 = {
     .freeze = v2_freeze,
     .attach = v2_attach,
     .kill_all = v2_kill_all,
+    .set_devices = v2_set_devices,
 };

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kernel/cgroup/cgroup_devices.h"
 #include "kernel/sys.h"
 
 int sys_cg_mkdir(struct trace *t, const char *path, mode_t mode)
@@ -39,6 +40,12 @@ static int real_kill(void *ctx, struct trace *t, pid_t pid, int sig)
     return sys_kill(t, pid, sig);
 }
 
+static int real_bpf_devices(void *ctx, struct trace *t, const char *dir,
+                            const struct bpf_insn *insns, size_t n, struct nsl_err *e)
+{
+    return cg_dev_prog_attach(t, dir, insns, n, e);
+}
+
 void cg_sys_init(struct cg_sys *s)
 {
     *s = (struct cg_sys){
@@ -46,6 +53,7 @@ void cg_sys_init(struct cg_sys *s)
         .rmdir = real_rmdir,
         .write = real_write,
         .kill = real_kill,
+        .bpf_devices = real_bpf_devices,
         .wait_ms = 2000,
         .poll_ms = 10,
     };
