@@ -404,7 +404,9 @@ static int devices_report(struct nsl *sh, const struct cg_group *g)
     }
     close_json_array(sh);
     if (g->version == 1) {
-        if (strcmp(sb_str(&list), "a *:* rwm\n") == 0)
+        if (!list.len)
+            out_printf(sh, _("  (empty: no device may be opened or made)\n"));
+        else if (strcmp(sb_str(&list), "a *:* rwm\n") == 0)
             out_printf(sh, _("(v1 shows only \"a *:* rwm\" while everything is allowed by "
                              "default: the devices denied as exceptions are not listed)\n"));
         return 0;

@@ -256,11 +256,13 @@ const struct command commands[] = {
              "  pids           a number of processes, or max\n"
              "  cpuset         a CPU list: 0, 0-1,3\n"
              "  freezer        no limit: cgfreeze and cgthaw act on it\n"
+             "  devices        no limit: cgset NAME deny|allow RULE sets its rules\n"
              "cgroup v2 writes memory.max, cpu.max, pids.max, and first enables the\n"
              "controller in the parent's cgroup.subtree_control (shown); v1 writes\n"
              "memory.limit_in_bytes, cpu.cfs_quota_us and cpu.cfs_period_us, pids.max,\n"
              "and copies cpuset.mems from the parent. --v2 makes it in the cgroup2 mount of\n"
-             "a hybrid system (for freezer: cgroup.freeze needs no controller).\n"
+             "a hybrid system (for freezer: cgroup.freeze needs no controller; for devices:\n"
+             "v2 has no devices controller, a BPF program attached to the cgroup decides).\n"
              "A memory limit also keeps the cgroup off swap (v2 memory.swap.max 0, v1\n"
              "memory.swappiness 0), so that it ends in an OOM kill on a machine with\n"
              "swap too (docker run -m allows as much swap again by default).\n"
@@ -268,27 +270,36 @@ const struct command commands[] = {
      .mechanism = "mkdir(2) in cgroupfs, write(2) to its limit files",
      .man = "cgroups(7)",
      .run = cmd_cgcreate,
-     .complete = "mem|cpu|pids|cpuset|freezer",
+     .complete = "mem|cpu|pids|cpuset|freezer|devices",
      .options = "--name= --v2",
      .help_more = cmd_cg_help_more},
     {.name = "cgset",
      .synopsis = "cgset CGROUP FILE VALUE",
-     .summary = N_("write a cgroup file (or its limit or cpu weight), then read it back"),
+     .summary = N_("write a cgroup file (or its limit, cpu weight or device rules), then read it back"),
      .help = N_("cgset writes VALUE to FILE of CGROUP (a name cgcreate printed, or a path\n"
              "below one) and reads the file back. FILE is a file name (memory.max,\n"
              "pids.max, cpu.shares, ...), or one of two words that work on every\n"
              "version: limit (VALUE in cgcreate's LIMIT syntax, written to the real\n"
              "files) and weight (a cpu cgroup's share against its siblings, 1 to 10000,\n"
              "default 100: cpu.weight on v2, cpu.shares = weight*1024/100 on v1).\n"
+             "A devices cgroup takes deny and allow, with a rule in v1's syntax TYPE\n"
+             "MAJOR:MINOR ACCESS (TYPE c, b or a for all; * for any number; ACCESS some of\n"
+             "r, w, m), e.g. cgset dev1 deny 'c 1:3 w'. v1 writes it to devices.deny or\n"
+             "devices.allow and shows devices.list (which shows only \"a *:* rwm\" while\n"
+             "the default allows). v2 has no such files: nslab keeps the rules, compiles\n"
+             "them to a BPF_PROG_TYPE_CGROUP_DEVICE program (its instructions in the trace)\n"
+             "and attaches it with bpf(2) in place of the one before, as runc and crun do;\n"
+             "BPF_PROG_QUERY shows it attached. A job of the cgroup then gets EPERM from\n"
+             "open(2) of a device it may not use.\n"
              "The files cgattach and cgfreeze write get their checks: cgroup.procs, tasks\n"
              "and cgroup.threads take a PID of this session's processes only (never\n"
              "nslab's own, nor 0); freezer.state and cgroup.freeze never freeze the\n"
              "subject's cgroup; cgroup.kill only a cgroup that holds nothing but this\n"
              "session's processes."),
-     .mechanism = "write(2) to a cgroup file",
-     .man = "cgroups(7)",
+     .mechanism = "write(2) to a cgroup file; bpf(2) BPF_PROG_LOAD and BPF_PROG_ATTACH (v2 devices)",
+     .man = "cgroups(7), bpf(2)",
      .run = cmd_cgset,
-     .complete = "@cgroup limit|weight|@cgfiles"},
+     .complete = "@cgroup limit|weight|allow|deny|@cgfiles"},
     {.name = "cgget",
      .synopsis = "cgget CGROUP [FILE...]",
      .summary = N_("read a cgroup's files"),

@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "kernel/sys.h"
 
 /* --- the rule syntax ------------------------------------------------------ */
@@ -36,9 +37,9 @@ static int dev_number(const char *s, size_t len, int *out)
 
 int cg_dev_rule_parse(const char *text, struct cg_dev_rule *out, struct nsl_err *e)
 {
-    static const char usage[] =
-        "a device rule is TYPE MAJOR:MINOR ACCESS as in v1's devices.allow: TYPE c, b or a "
-        "(all), MAJOR and MINOR numbers or *, ACCESS some of r, w, m; e.g. 'c 1:3 w' or 'a'";
+    const char *usage =
+        _("a device rule is TYPE MAJOR:MINOR ACCESS as in v1's devices.allow: TYPE c, b or a "
+          "(all), MAJOR and MINOR numbers or *, ACCESS some of r, w, m; e.g. 'c 1:3 w' or 'a'");
     const char *p = text;
     while (*p == ' ')
         p++;
