@@ -118,6 +118,10 @@ static void stable_session_paths(struct nsl *sh)
     snprintf(from, sizeof from, "/nslab.%d/", (int)sh->shell_pid);
     snprintf(to, sizeof to, "/nslab.%s/", fmt_pid(sh, sh->shell_pid, pb, sizeof pb));
     stable_subst_add(sh, from, to);
+    /* a hierarchy mounted nowhere is reached through nslab's descriptor */
+    snprintf(from, sizeof from, "/proc/%d/fd/", (int)sh->shell_pid);
+    snprintf(to, sizeof to, "/proc/%s/fd/", fmt_pid(sh, sh->shell_pid, pb, sizeof pb));
+    stable_subst_add(sh, from, to);
 }
 
 int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
@@ -143,7 +147,7 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
     }
     if (nw == 0)
         return step_usage(sh, "usage: cgcreate CONTROLLER [LIMIT] [--name NAME] [--v2] "
-                              "(CONTROLLER: mem, cpu, pids, cpuset, freezer or devices)");
+                              "(CONTROLLER: mem, cpu, pids, cpuset, freezer, devices or net_cls)");
     struct nsl_err e;
     enum cg_ctrl ctrl;
     if (cgroups_need(sh, &e) < 0 || cg_ctrl_parse(words[0], &ctrl, &e) < 0)
@@ -157,6 +161,8 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
         o.limit = &lim;
     }
     struct nsl_cg *c = sh->cg;
+    if (!v2 && cgroups_hier_for(sh, ctrl, &sh->step.trace, &e) < 0)
+        return step_fail_err(sh, &e);
     if (v2) {
         if (c->layout.unified < 0)
             return step_fail(sh, ENOENT, "--v2: there is no cgroup2 hierarchy here (%s layout)",
@@ -421,7 +427,7 @@ int cmd_cgset(struct nsl *sh, int argc, char **argv)
 {
     if (argc != 4)
         return step_usage(sh, "usage: cgset CGROUP FILE VALUE (FILE: a file name such as "
-                              "memory.max, or limit, weight, allow or deny)");
+                              "memory.max, or limit, weight, allow, deny or classid)");
     struct cg_group buf;
     const struct cg_group *g;
     if (group_arg(sh, argv[1], &buf, &g) < 0)
@@ -449,6 +455,17 @@ int cmd_cgset(struct nsl *sh, int argc, char **argv)
         cgroups_writes_begin(sh, &wr);
         r = cg_set_weight(s, g, (unsigned)w, &sh->step.trace, &e);
         cgroups_writes_end(sh, &wr);
+    } else if (strcmp(file, "classid") == 0) {
+        uint32_t id;
+        if (cg_classid_parse(value, &id, &e) < 0)
+            return step_fail_err(sh, &e);
+        cgroups_writes_begin(sh, &wr);
+        r = cg_set_classid(s, g, id, &sh->step.trace, &e);
+        cgroups_writes_end(sh, &wr);
+        if (r == 0)
+            out_printf(sh, _("class ID %#x: tc's class %x:%x; packets of sockets its tasks make "
+                             "carry it (nft: meta cgroup %u)\n"),
+                       id, id >> 16, id & 0xffff, id);
     } else if (strcmp(file, "allow") == 0 || strcmp(file, "deny") == 0) {
         struct cg_dev_rule rule;
         if (cg_dev_rule_parse(value, &rule, &e) < 0)

@@ -257,12 +257,16 @@ const struct command commands[] = {
              "  cpuset         a CPU list: 0, 0-1,3\n"
              "  freezer        no limit: cgfreeze and cgthaw act on it\n"
              "  devices        no limit: cgset NAME deny|allow RULE sets its rules\n"
+             "  net_cls        no limit: cgset NAME classid ID sets its class ID\n"
              "cgroup v2 writes memory.max, cpu.max, pids.max, and first enables the\n"
              "controller in the parent's cgroup.subtree_control (shown); v1 writes\n"
              "memory.limit_in_bytes, cpu.cfs_quota_us and cpu.cfs_period_us, pids.max,\n"
              "and copies cpuset.mems from the parent. --v2 makes it in the cgroup2 mount of\n"
              "a hybrid system (for freezer: cgroup.freeze needs no controller; for devices:\n"
              "v2 has no devices controller, a BPF program attached to the cgroup decides).\n"
+             "net_cls is a v1 controller only: where no mount shows it, nslab mounts a\n"
+             "hierarchy of it nowhere (fsopen, fsmount: a detached mount, reached as\n"
+             "/proc/<nslab's PID>/fd/N), so the host's mount table stays as it was.\n"
              "A memory limit also keeps the cgroup off swap (v2 memory.swap.max 0, v1\n"
              "memory.swappiness 0), so that it ends in an OOM kill on a machine with\n"
              "swap too (docker run -m allows as much swap again by default).\n"
@@ -270,7 +274,7 @@ const struct command commands[] = {
      .mechanism = "mkdir(2) in cgroupfs, write(2) to its limit files",
      .man = "cgroups(7)",
      .run = cmd_cgcreate,
-     .complete = "mem|cpu|pids|cpuset|freezer|devices",
+     .complete = "mem|cpu|pids|cpuset|freezer|devices|net_cls",
      .options = "--name= --v2",
      .help_more = cmd_cg_help_more},
     {.name = "cgset",
@@ -291,6 +295,10 @@ const struct command commands[] = {
              "and attaches it with bpf(2) in place of the one before, as runc and crun do;\n"
              "BPF_PROG_QUERY shows it attached. A job of the cgroup then gets EPERM from\n"
              "open(2) of a device it may not use.\n"
+             "A net_cls cgroup takes classid: 0xMMMMmmmm (tc's class MAJOR:MINOR in hex,\n"
+             "0x100001 is 10:1) or a decimal number of 32 bits, written to\n"
+             "net_cls.classid; the packets of sockets its tasks make carry it (nft: meta\n"
+             "cgroup).\n"
              "The files cgattach and cgfreeze write get their checks: cgroup.procs, tasks\n"
              "and cgroup.threads take a PID of this session's processes only (never\n"
              "nslab's own, nor 0); freezer.state and cgroup.freeze never freeze the\n"
@@ -299,15 +307,15 @@ const struct command commands[] = {
      .mechanism = "write(2) to a cgroup file; bpf(2) BPF_PROG_LOAD and BPF_PROG_ATTACH (v2 devices)",
      .man = "cgroups(7), bpf(2)",
      .run = cmd_cgset,
-     .complete = "@cgroup limit|weight|allow|deny|@cgfiles"},
+     .complete = "@cgroup limit|weight|allow|deny|classid|@cgfiles"},
     {.name = "cgget",
      .synopsis = "cgget CGROUP [FILE...]",
      .summary = N_("read a cgroup's files"),
      .help = N_("cgget CGROUP prints every file nslab reads from the cgroup, by its real name\n"
              "(file:key for one line of a flat-keyed file such as memory.events).\n"
              "cgget CGROUP FILE... prints those files; FILE:KEY one line of one; and the\n"
-             "words limit, usage, procs, oom_kill, limit_hits, throttled, frozen, weight\n"
-             "and cpus read the value they name whatever the cgroup version."),
+             "words limit, usage, procs, oom_kill, limit_hits, throttled, frozen, weight,\n"
+             "cpus and classid (in hex) read the value they name whatever the cgroup version."),
      .mechanism = "read(2) of cgroup files",
      .man = "cgroups(7)",
      .run = cmd_cgget,

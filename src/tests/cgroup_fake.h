@@ -118,6 +118,8 @@ MAYBE_UNUSED static void fake_populate(const struct fake *f, const char *dir, bo
     }
     if ((h->mask & (1u << CG_FREEZER)) && !is_root)
         write_at(dir, "freezer.state", "THAWED");
+    if (h->mask & (1u << CG_NET_CLS))
+        write_at(dir, "net_cls.classid", "0");
     if (h->mask & (1u << CG_DEVICES)) {
         write_at(dir, "devices.allow", "");
         write_at(dir, "devices.deny", "");

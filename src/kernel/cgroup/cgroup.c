@@ -4,6 +4,7 @@
  * and v2 is left to the backends. */
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -602,6 +603,46 @@ int cg_devices_show(const struct cg_session *s, const struct cg_group *g, struct
     if (*nprog < 0)
         return nsl_fail_errno(e, errno, "bpf(BPF_PROG_QUERY) on %s", g->dir);
     return 0;
+}
+
+int cg_classid_parse(const char *text, uint32_t *out, struct nsl_err *e)
+{
+    const char *p = text;
+    int base = 10;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        base = 16;
+        p += 2;
+    }
+    uint64_t v = 0;
+    size_t n = 0;
+    for (; *p; p++, n++) {
+        int d = *p >= '0' && *p <= '9'                ? *p - '0'
+                : base == 16 && *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
+                : base == 16 && *p >= 'A' && *p <= 'F' ? *p - 'A' + 10
+                                                       : -1;
+        if (d < 0)
+            return nsl_usage(e, "'%s' is not a class ID: 0xMMMMmmmm (tc's class MAJOR:MINOR in "
+                                "hex, e.g. 0x100001 for 10:1) or a decimal number", text);
+        v = v * (uint64_t)base + (uint64_t)d;
+        if (v > UINT32_MAX)
+            return nsl_usage(e, "class ID %s is out of range: it has 32 bits (at most "
+                                "0xffffffff, tc's ffff:ffff)", text);
+    }
+    if (!n)
+        return nsl_usage(e, "'%s' is not a class ID: 0xMMMMmmmm, e.g. 0x100001", text);
+    *out = (uint32_t)v;
+    return 0;
+}
+
+int cg_set_classid(struct cg_session *s, const struct cg_group *g, uint32_t id,
+                   struct trace *t, struct nsl_err *e)
+{
+    if (g->ctrl != CG_NET_CLS)
+        return nsl_usage(e, "%s is a %s cgroup: a class ID belongs to a net_cls cgroup "
+                            "(cgcreate net_cls)", g->name, cg_ctrl_info[g->ctrl].name);
+    char value[16];
+    snprintf(value, sizeof value, "%" PRIu32, id);
+    return cg_write(&s->sys, t, g->dir, "net_cls.classid", value, NULL, e);
 }
 
 static int file_name_check(const char *file, struct nsl_err *e)

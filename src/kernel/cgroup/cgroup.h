@@ -229,6 +229,13 @@ int cg_set_weight(struct cg_session *s, const struct cg_group *g, unsigned weigh
 /* cgset N allow|deny RULE on a devices cgroup the session made. */
 int cg_set_device(struct cg_session *s, const struct cg_group *g, bool allow,
                   const struct cg_dev_rule *r, struct trace *t, struct nsl_err *e);
+/* A net_cls class ID, 0xMMMMmmmm as tc writes a class MAJOR:MINOR in hex
+ * (0x100001 is 10:1), or a decimal number; at most 32 bits. 0, or -1 (a
+ * usage error) saying why. */
+int cg_classid_parse(const char *text, uint32_t *out, struct nsl_err *e);
+/* Write it to a net_cls cgroup's net_cls.classid (v1 only: v2 has none). */
+int cg_set_classid(struct cg_session *s, const struct cg_group *g, uint32_t id,
+                   struct trace *t, struct nsl_err *e);
 /* A devices cgroup's rules: v1 the kernel's devices.list (*nprog -1); v2
  * the rules of the program nslab attached (cg_dev_rules_format), and in
  * *nprog and *id what BPF_PROG_QUERY says is attached to the cgroup. */

@@ -24,6 +24,8 @@ const struct cg_ctrl_info cg_ctrl_info[CG_NCTRL] = {
                    .limit_syntax = "a CPU list such as 0 or 0-1,3"},
     [CG_FREEZER] = {.name = "freezer", .prefix = "freezer", .v1 = "freezer", .v2_core = true,
                     .limit_syntax = "nothing (freezer takes no limit)"},
+    [CG_NET_CLS] = {.name = "net_cls", .prefix = "net", .v1 = "net_cls",
+                    .limit_syntax = "nothing (cgset N classid 0xMMMMmmmm sets its class ID)"},
     [CG_CPUACCT] = {.name = "cpuacct", .prefix = "cpuacct", .v1 = "cpuacct", .v2_core = true},
     [CG_IO] = {.name = "io", .alias = "blkio", .prefix = "io", .v1 = "blkio", .v2 = "io"},
     [CG_DEVICES] = {.name = "devices", .prefix = "dev", .v1 = "devices", .v2_core = true,
@@ -49,7 +51,8 @@ int cg_ctrl_parse(const char *word, enum cg_ctrl *out, struct nsl_err *e)
         }
     }
     return nsl_usage(
-        e, "unknown cgroup controller '%s' (expected mem, cpu, pids, cpuset, freezer or devices)", word);
+        e, "unknown cgroup controller '%s' (expected mem, cpu, pids, cpuset, freezer, devices or "
+        "net_cls)", word);
 }
 
 const char *cg_mode_name(enum cg_mode m)
@@ -245,6 +248,32 @@ int cg_parse_proc_cgroups(const char *text, unsigned *enabled, struct nsl_err *e
             *enabled |= 1u << c;
     }
     return 0;
+}
+
+int cg_proc_cgroups_peers(const char *text, const char *subsys, char *out, size_t size)
+{
+    int want = -1;
+    char name[64];
+    int hier, num, en;
+    for (int pass = 0; pass < 2; pass++) {
+        out[0] = '\0';
+        for (const char *p = text; *p;) {
+            size_t len = strcspn(p, "\n");
+            cleanup_free char *line = xstrndup(p, len);
+            p += len + (p[len] ? 1 : 0);
+            if (line[0] == '#' || sscanf(line, "%63s %d %d %d", name, &hier, &num, &en) != 4)
+                continue;
+            if (pass == 0 && strcmp(name, subsys) == 0)
+                want = hier;
+            if (pass == 1 && (strcmp(name, subsys) == 0 || (want > 0 && hier == want))) {
+                size_t n = strlen(out);
+                snprintf(out + n, size - n, "%s%s", n ? "," : "", name);
+            }
+        }
+        if (want < 0)
+            return -1;
+    }
+    return want;
 }
 
 /* --- assigning controllers --------------------------------------------- */
@@ -462,6 +491,32 @@ int cg_layout_detect(struct cg_layout *L, const struct nsl_paths *paths, struct 
     if (!L->fake_root)
         statfs_check(L, paths->cgroup);
     return 0;
+}
+
+int cg_layout_add_v1(struct cg_layout *L, const char *mount, const char *ctrls,
+                     struct nsl_err *e)
+{
+    if (L->nhier == CG_MAX_HIER)
+        return nsl_fail(e, ENOSPC, "nslab knows at most %d cgroup hierarchies", CG_MAX_HIER);
+    struct cg_hier *h = &L->hier[L->nhier];
+    *h = (struct cg_hier){.version = 1};
+    snprintf(h->mount, sizeof h->mount, "%s", mount);
+    snprintf(h->root, sizeof h->root, "/");
+    snprintf(h->ctrls, sizeof h->ctrls, "%s", ctrls);
+    int i = (int)L->nhier++;
+    for (int c = 0; c < CG_NCTRL; c++) {
+        const struct cg_ctrl_info *ci = &cg_ctrl_info[c];
+        if (ci->v1 && list_has(ctrls, ",", ci->v1) && (L->enabled & (1u << c))) {
+            h->mask |= 1u << c;
+            if (L->ctrl_hier[c] < 0 || L->hier[L->ctrl_hier[c]].version == 2)
+                L->ctrl_hier[c] = i;
+        }
+    }
+    if (L->mode == CG_MODE_UNIFIED)
+        L->mode = CG_MODE_HYBRID;
+    else if (L->mode == CG_MODE_NONE)
+        L->mode = CG_MODE_LEGACY;
+    return i;
 }
 
 const struct cg_hier *cg_layout_hier(const struct cg_layout *L, enum cg_ctrl ctrl,

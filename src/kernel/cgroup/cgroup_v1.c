@@ -164,6 +164,12 @@ static int v1_read_stats(const char *dir, enum cg_ctrl ctrl, struct cg_files *kf
         if (cg_read_kept(st, kf, dir, "cpuset.cpus", st->cpus, sizeof st->cpus) == 0)
             cg_stats_add(st, "cpuset.cpus", NULL, st->cpus);
         break;
+    case CG_NET_CLS: {
+        char id[32];
+        if (cg_read_kept(st, kf, dir, "net_cls.classid", id, sizeof id) == 0)
+            cg_stats_add(st, "net_cls.classid", NULL, id);
+        break;
+    }
     case CG_DEVICES: {
         /* one line per rule: shown as "a *:* rwm; c 1:3 rw" */
         char list[1024];

@@ -20,6 +20,11 @@ struct bpf_insn;
 /* Traced wrappers of the real calls. */
 int sys_cg_mkdir(struct trace *t, const char *path, mode_t mode);
 int sys_cg_rmdir(struct trace *t, const char *path);
+/* A v1 cgroup hierarchy of the comma-separated subsystems ("net_cls"),
+ * mounted nowhere: fsopen("cgroup"), a flag for each, FSCONFIG_CMD_CREATE,
+ * fsmount. The descriptor of the detached mount, or -1 with errno (EBUSY:
+ * a subsystem is bound to a hierarchy with others). */
+int sys_cg_mount_detached(struct trace *t, const char *subsystems);
 
 struct cg_sys {
     int (*mkdir)(void *ctx, struct trace *t, const char *path, mode_t mode);
