@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/loopdev.h"
 #include "session/cgroups.h"
 #include "cmd/handlers.h"
 #include "render/render.h"
@@ -147,7 +148,7 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
     }
     if (nw == 0)
         return step_usage(sh, "usage: cgcreate CONTROLLER [LIMIT] [--name NAME] [--v2] "
-                              "(CONTROLLER: mem, cpu, pids, cpuset, freezer, devices or net_cls)");
+                              "(CONTROLLER: mem, cpu, pids, cpuset, freezer, devices, net_cls or io)");
     struct nsl_err e;
     enum cg_ctrl ctrl;
     if (cgroups_need(sh, &e) < 0 || cg_ctrl_parse(words[0], &ctrl, &e) < 0)
@@ -423,11 +424,66 @@ static int devices_report(struct nsl *sh, const struct cg_group *g)
     return 0;
 }
 
+/* cgset N write_bps DEVICE SIZE and the other three throttles. */
+static int cgset_io(struct nsl *sh, const char *name, enum cg_io_what io, const char *dev,
+                    const char *value)
+{
+    struct cg_group buf;
+    const struct cg_group *g;
+    if (group_arg(sh, name, &buf, &g) < 0)
+        return -1;
+    struct nsl_err e = {0};
+    unsigned maj, min;
+    if (blockdev_parse(dev, &maj, &min, &e) < 0)
+        return step_fail_err(sh, &e);
+    bool bps = io == CG_IO_READ_BPS || io == CG_IO_WRITE_BPS;
+    uint64_t v = 0;
+    bool is_max = false;
+    long n;
+    if (strcmp(value, "max") == 0)
+        is_max = true;
+    else if (bps ? parse_size(value, &v, &is_max) < 0 : parse_long(value, 0, INT32_MAX, &n) < 0)
+        return step_usage(sh, "%s takes %s, or max for none; not '%s'", cg_io_words[io],
+                          bps ? "bytes per second with K, M or G (1M)" : "a number of IOs per "
+                          "second", value);
+    if (!bps && !is_max)
+        v = (uint64_t)n;
+    if (!is_max && v == 0)
+        return step_usage(sh, "%s: a limit of 0 would stop every IO; max removes the limit",
+                          cg_io_words[io]);
+    struct cg_writes wr = {0};
+    cgroups_writes_begin(sh, &wr);
+    int r = cg_set_io(&sh->cg->session, g, io, maj, min, is_max ? 0 : v, &sh->step.trace, &e);
+    cgroups_writes_end(sh, &wr);
+    if (r < 0) {
+        cg_writes_free(&wr);
+        return set_fail(sh, &e);
+    }
+    group_json(sh, g);
+    char mm[32];
+    snprintf(mm, sizeof mm, "%u:%u", maj, min);
+    print_string(sh, PRINT_JSON, "device", NULL, mm);
+    struct readback rb = {.sh = sh, .g = g};
+    open_json_object(sh, "files");
+    for (size_t k = 0; k < wr.n; k++)
+        print_readback(&rb, wr.v[k].path, wr.v[k].value);
+    close_json_object(sh);
+    cg_writes_free(&wr);
+    return 0;
+}
+
 int cmd_cgset(struct nsl *sh, int argc, char **argv)
 {
+    enum cg_io_what io;
+    if (argc == 5 && cg_io_what_parse(argv[2], &io) == 0)
+        return cgset_io(sh, argv[1], io, argv[3], argv[4]);
     if (argc != 4)
         return step_usage(sh, "usage: cgset CGROUP FILE VALUE (FILE: a file name such as "
-                              "memory.max, or limit, weight, allow, deny or classid)");
+                              "memory.max, or limit, weight, allow, deny or classid) | cgset "
+                              "CGROUP read_bps|write_bps|read_iops|write_iops DEVICE VALUE");
+    if (cg_io_what_parse(argv[2], &io) == 0)
+        return step_usage(sh, "usage: cgset CGROUP %s DEVICE VALUE (DEVICE: a block device or "
+                              "MAJ:MIN)", argv[2]);
     struct cg_group buf;
     const struct cg_group *g;
     if (group_arg(sh, argv[1], &buf, &g) < 0)

@@ -110,6 +110,13 @@ static void summarise(const struct cg_obs *o, struct cg_summary *s)
     case CG_CPUSET:
         snprintf(s->limit, sizeof s->limit, "%.47s", st->cpus[0] ? st->cpus : "(none)");
         break;
+    case CG_IO:
+        if (st->usage.known) {
+            char b[32];
+            format_size(st->usage.v, SIZE_ROUNDED, b, sizeof b);
+            snprintf(s->usage, sizeof s->usage, "%s of IO", b);
+        }
+        break;
     default:
         break;
     }

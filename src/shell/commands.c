@@ -134,6 +134,9 @@ const struct command commands[] = {
              "  stress fork N          forks N (at most 1000) sleeping children, reports a\n"
              "                         fork refused (EAGAIN under pids.max), holds them; on\n"
              "                         SIGTERM it kills and reaps them, and they die with it\n"
+             "  stress io PATH SIZE    writes SIZE (at most 1G) to PATH with O_DIRECT, past\n"
+             "                         the page cache (an io throttle holds it back), and\n"
+             "                         reports the rate\n"
              "With --ns pid,mnt the child gets a /proc of its own (as unshare\n"
              "--mount-proc): it makes every mount private, then mounts proc on /proc.\n"
              "After `unshare pid`, the first spawned child is PID 1 of the new namespace."),
@@ -258,6 +261,7 @@ const struct command commands[] = {
              "  freezer        no limit: cgfreeze and cgthaw act on it\n"
              "  devices        no limit: cgset NAME deny|allow RULE sets its rules\n"
              "  net_cls        no limit: cgset NAME classid ID sets its class ID\n"
+             "  io | blkio     no limit: cgset NAME write_bps DEVICE SIZE and the like\n"
              "cgroup v2 writes memory.max, cpu.max, pids.max, and first enables the\n"
              "controller in the parent's cgroup.subtree_control (shown); v1 writes\n"
              "memory.limit_in_bytes, cpu.cfs_quota_us and cpu.cfs_period_us, pids.max,\n"
@@ -274,11 +278,11 @@ const struct command commands[] = {
      .mechanism = "mkdir(2) in cgroupfs, write(2) to its limit files",
      .man = "cgroups(7)",
      .run = cmd_cgcreate,
-     .complete = "mem|cpu|pids|cpuset|freezer|devices|net_cls",
+     .complete = "mem|cpu|pids|cpuset|freezer|devices|net_cls|io",
      .options = "--name= --v2",
      .help_more = cmd_cg_help_more},
     {.name = "cgset",
-     .synopsis = "cgset CGROUP FILE VALUE",
+     .synopsis = "cgset CGROUP FILE VALUE | cgset CGROUP write_bps DEVICE VALUE",
      .summary = N_("write a cgroup file (or its limit, cpu weight or device rules), then read it back"),
      .help = N_("cgset writes VALUE to FILE of CGROUP (a name cgcreate printed, or a path\n"
              "below one) and reads the file back. FILE is a file name (memory.max,\n"
@@ -299,6 +303,12 @@ const struct command commands[] = {
              "0x100001 is 10:1) or a decimal number of 32 bits, written to\n"
              "net_cls.classid; the packets of sockets its tasks make carry it (nft: meta\n"
              "cgroup).\n"
+             "An io cgroup takes cgset CGROUP read_bps|write_bps|read_iops|write_iops\n"
+             "DEVICE VALUE: DEVICE a block device (blockdev makes one) or MAJ:MIN, VALUE\n"
+             "bytes per second (with K, M or G) or IOs per second, or max for none. v1\n"
+             "writes blkio.throttle.write_bps_device \"MAJ:MIN VALUE\" (and the like), v2\n"
+             "io.max \"MAJ:MIN wbps=VALUE\". Weights are not offered: blkio.weight and\n"
+             "io.weight need the BFQ scheduler, not built into this kernel.\n"
              "The files cgattach and cgfreeze write get their checks: cgroup.procs, tasks\n"
              "and cgroup.threads take a PID of this session's processes only (never\n"
              "nslab's own, nor 0); freezer.state and cgroup.freeze never freeze the\n"
@@ -307,7 +317,7 @@ const struct command commands[] = {
      .mechanism = "write(2) to a cgroup file; bpf(2) BPF_PROG_LOAD and BPF_PROG_ATTACH (v2 devices)",
      .man = "cgroups(7), bpf(2)",
      .run = cmd_cgset,
-     .complete = "@cgroup limit|weight|allow|deny|classid|@cgfiles"},
+     .complete = "@cgroup limit|weight|allow|deny|classid|read_bps|write_bps|read_iops|write_iops|@cgfiles"},
     {.name = "cgget",
      .synopsis = "cgget CGROUP [FILE...]",
      .summary = N_("read a cgroup's files"),
@@ -376,6 +386,20 @@ const struct command commands[] = {
      .man = "cgroups(7)",
      .run = cmd_cgdelete,
      .complete = "@cgroup"},
+    {.name = "blockdev",
+     .synopsis = "blockdev [SIZE]",
+     .summary = N_("make a loop device of the session's own, for the io controller"),
+     .help = N_("blockdev makes a file of SIZE (default 64M, sparse) in the session's scratch\n"
+             "directory and attaches a free loop device to it (LOOP_CTL_GET_FREE, then\n"
+             "LOOP_CONFIGURE with LO_FLAGS_AUTOCLEAR). It prints the device's path and\n"
+             "MAJ:MIN, and links $SCRATCH/blockdevN to it, a name that stays the same in\n"
+             "a lab. nslab holds the device open until the session ends; then the kernel\n"
+             "detaches it (autoclear, also when nslab is killed) and the scratch directory\n"
+             "goes with the file. cgset CGROUP write_bps DEVICE SIZE throttles a cgroup's\n"
+             "writes to it, stress io DEVICE SIZE writes to it with O_DIRECT."),
+     .mechanism = "ioctl(2) LOOP_CTL_GET_FREE and LOOP_CONFIGURE on /dev/loop-control, /dev/loopN",
+     .man = "loop(4), losetup(8)",
+     .run = cmd_blockdev},
     /* --- mount namespaces and propagation --- */
     {.name = "mounts",
      .synopsis = "mounts [PATH] [--in TARGET]",

@@ -86,6 +86,11 @@ MAYBE_UNUSED static void fake_populate(const struct fake *f, const char *dir, bo
             write_at(dir, "pids.current", "0");
             write_at(dir, "pids.events", "max 0\n");
         }
+        if (has_word(enabled, "io") && !is_root) {
+            write_at(dir, "io.max", "");
+            write_at(dir, "io.stat", "");
+            write_at(dir, "io.pressure", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
+        }
         if (has_word(enabled, "cpuset")) {
             write_at(dir, "cpuset.cpus", "");
             write_at(dir, "cpuset.mems", "");
@@ -118,6 +123,13 @@ MAYBE_UNUSED static void fake_populate(const struct fake *f, const char *dir, bo
     }
     if ((h->mask & (1u << CG_FREEZER)) && !is_root)
         write_at(dir, "freezer.state", "THAWED");
+    if (h->mask & (1u << CG_IO)) {
+        write_at(dir, "blkio.throttle.read_bps_device", "");
+        write_at(dir, "blkio.throttle.write_bps_device", "");
+        write_at(dir, "blkio.throttle.read_iops_device", "");
+        write_at(dir, "blkio.throttle.write_iops_device", "");
+        write_at(dir, "blkio.throttle.io_service_bytes", "Total 0\n");
+    }
     if (h->mask & (1u << CG_NET_CLS))
         write_at(dir, "net_cls.classid", "0");
     if (h->mask & (1u << CG_DEVICES)) {

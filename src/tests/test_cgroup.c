@@ -30,10 +30,12 @@ static void test_ctrl_parse(void **state)
     assert_int_equal(c, CG_CPUSET);
     assert_int_equal(cg_ctrl_parse("freezer", &c, &e), 0);
     assert_int_equal(c, CG_FREEZER);
-    assert_int_equal(cg_ctrl_parse("io", &c, &e), -1);
+    assert_int_equal(cg_ctrl_parse("io", &c, &e), 0);
+    assert_int_equal(c, CG_IO);
+    assert_int_equal(cg_ctrl_parse("hugetlb", &c, &e), -1);
     assert_int_equal(cg_ctrl_parse("memroy", &c, &e), -1);
     assert_non_null(strstr(e.msg, "'memroy'"));
-    assert_non_null(strstr(e.msg, "mem, cpu, pids, cpuset, freezer, devices or net_cls"));
+    assert_non_null(strstr(e.msg, "mem, cpu, pids, cpuset, freezer, devices, net_cls or io"));
 }
 
 static void test_name_check(void **state)

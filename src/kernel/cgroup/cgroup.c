@@ -605,6 +605,28 @@ int cg_devices_show(const struct cg_session *s, const struct cg_group *g, struct
     return 0;
 }
 
+const char *const cg_io_words[CG_IO_N] = {"read_bps", "write_bps", "read_iops", "write_iops"};
+
+int cg_io_what_parse(const char *word, enum cg_io_what *out)
+{
+    for (int k = 0; k < CG_IO_N; k++)
+        if (strcmp(word, cg_io_words[k]) == 0) {
+            *out = (enum cg_io_what)k;
+            return 0;
+        }
+    return -1;
+}
+
+int cg_set_io(struct cg_session *s, const struct cg_group *g, enum cg_io_what what,
+              unsigned major, unsigned minor, uint64_t value, struct trace *t,
+              struct nsl_err *e)
+{
+    if (g->ctrl != CG_IO)
+        return nsl_usage(e, "%s is a %s cgroup: %s is a throttle of an io cgroup (cgcreate io)",
+                         g->name, cg_ctrl_info[g->ctrl].name, cg_io_words[what]);
+    return g->be->set_io(&s->sys, g->dir, what, major, minor, value, t, e);
+}
+
 int cg_classid_parse(const char *text, uint32_t *out, struct nsl_err *e)
 {
     const char *p = text;

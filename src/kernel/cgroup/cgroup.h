@@ -105,6 +105,14 @@ void cg_stats_free(struct cg_stats *st);
 /* The read value of FILE (and KEY, or NULL), or NULL. */
 const char *cg_stats_get(const struct cg_stats *st, const char *file, const char *key);
 
+/* --- io throttles ------------------------------------------------------ */
+
+enum cg_io_what { CG_IO_READ_BPS, CG_IO_WRITE_BPS, CG_IO_READ_IOPS, CG_IO_WRITE_IOPS, CG_IO_N };
+/* "read_bps", "write_bps", "read_iops", "write_iops": 0, or -1 when word is
+ * none of them. */
+int cg_io_what_parse(const char *word, enum cg_io_what *out);
+extern const char *const cg_io_words[CG_IO_N];
+
 /* --- the backend interface --------------------------------------------- */
 
 struct cg_backend {
@@ -154,6 +162,11 @@ struct cg_backend {
      * nslab keeps in *rules (updated on success only). v1: write the rule
      * to devices.allow or devices.deny. v2: compile the rules with this
      * one to a program and attach it through s->bpf_devices. */
+    /* A throttle of dir's IO on device major:minor (value 0: none). v1:
+     * blkio.throttle.<what>_device "MAJ:MIN VALUE"; v2: io.max
+     * "MAJ:MIN wbps=VALUE" (or rbps, riops, wiops; "max" for none). */
+    int (*set_io)(const struct cg_sys *s, const char *dir, enum cg_io_what what, unsigned major,
+                  unsigned minor, uint64_t value, struct trace *t, struct nsl_err *e);
     int (*set_devices)(const struct cg_sys *s, const char *dir, struct cg_dev_rules *rules,
                        bool allow, const struct cg_dev_rule *r, struct trace *t,
                        struct nsl_err *e);
@@ -229,6 +242,11 @@ int cg_set_weight(struct cg_session *s, const struct cg_group *g, unsigned weigh
 /* cgset N allow|deny RULE on a devices cgroup the session made. */
 int cg_set_device(struct cg_session *s, const struct cg_group *g, bool allow,
                   const struct cg_dev_rule *r, struct trace *t, struct nsl_err *e);
+/* cgset N write_bps|read_bps|write_iops|read_iops DEVICE VALUE on an io
+ * cgroup (value 0: the throttle removed). */
+int cg_set_io(struct cg_session *s, const struct cg_group *g, enum cg_io_what what,
+              unsigned major, unsigned minor, uint64_t value, struct trace *t,
+              struct nsl_err *e);
 /* A net_cls class ID, 0xMMMMmmmm as tc writes a class MAJOR:MINOR in hex
  * (0x100001 is 10:1), or a decimal number; at most 32 bits. 0, or -1 (a
  * usage error) saying why. */

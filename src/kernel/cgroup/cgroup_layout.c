@@ -27,7 +27,8 @@ const struct cg_ctrl_info cg_ctrl_info[CG_NCTRL] = {
     [CG_NET_CLS] = {.name = "net_cls", .prefix = "net", .v1 = "net_cls",
                     .limit_syntax = "nothing (cgset N classid 0xMMMMmmmm sets its class ID)"},
     [CG_CPUACCT] = {.name = "cpuacct", .prefix = "cpuacct", .v1 = "cpuacct", .v2_core = true},
-    [CG_IO] = {.name = "io", .alias = "blkio", .prefix = "io", .v1 = "blkio", .v2 = "io"},
+    [CG_IO] = {.name = "io", .alias = "blkio", .prefix = "io", .v1 = "blkio", .v2 = "io",
+               .limit_syntax = "nothing (cgset N write_bps DEVICE SIZE and the like)"},
     [CG_DEVICES] = {.name = "devices", .prefix = "dev", .v1 = "devices", .v2_core = true,
                     .limit_syntax = "nothing (cgset N deny|allow RULE sets its rules)"},
     [CG_HUGETLB] = {.name = "hugetlb", .prefix = "hugetlb", .v1 = "hugetlb", .v2 = "hugetlb"},
@@ -51,8 +52,8 @@ int cg_ctrl_parse(const char *word, enum cg_ctrl *out, struct nsl_err *e)
         }
     }
     return nsl_usage(
-        e, "unknown cgroup controller '%s' (expected mem, cpu, pids, cpuset, freezer, devices or "
-        "net_cls)", word);
+        e, "unknown cgroup controller '%s' (expected mem, cpu, pids, cpuset, freezer, devices, "
+        "net_cls or io)", word);
 }
 
 const char *cg_mode_name(enum cg_mode m)
@@ -553,7 +554,11 @@ void cg_layout_format(const struct cg_layout *L, struct strbuf *out)
         const struct cg_ctrl_info *ci = &cg_ctrl_info[c];
         int i = L->ctrl_hier[c];
         if (i < 0) {
-            sb_printf(out, "  %-8s -   not available\n", ci->name);
+            bool own = c < CG_NCREATE && ci->v1 && !ci->v2 && !ci->v2_core &&
+                       (L->enabled & (1u << c));
+            sb_printf(out, "  %-8s -   %s\n", ci->name,
+                      own ? "not mounted (cgcreate mounts a hierarchy of it nowhere)"
+                          : "not available");
             continue;
         }
         const struct cg_hier *h = &L->hier[i];

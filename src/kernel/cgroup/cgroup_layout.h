@@ -25,12 +25,12 @@ enum cg_ctrl {
     CG_FREEZER,
     CG_DEVICES,
     CG_NET_CLS,
-    CG_CPUACCT,
     CG_IO,
+    CG_CPUACCT,
     CG_HUGETLB,
     CG_NCTRL
 };
-#define CG_NCREATE (CG_NET_CLS + 1)
+#define CG_NCREATE (CG_IO + 1)
 
 struct cg_ctrl_info {
     const char *name;   /* the word users type and the usual name: "memory" */
@@ -46,7 +46,7 @@ struct cg_ctrl_info {
 };
 extern const struct cg_ctrl_info cg_ctrl_info[CG_NCTRL];
 
-/* "mem", "memory", "cpu", "pids", "cpuset", "freezer", "devices", "net_cls": only the controllers
+/* "mem", "memory", "cpu", "pids", "cpuset", "freezer", "devices", "net_cls", "io" ("blkio"): only the controllers
  * nslab makes cgroups for. 0, or -1 with an error listing the words. */
 int cg_ctrl_parse(const char *word, enum cg_ctrl *out, struct nsl_err *e);
 

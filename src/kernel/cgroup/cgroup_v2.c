@@ -142,6 +142,31 @@ static void v2_cpu_max(struct cg_stats *st, struct cg_files *kf, const char *dir
         st->limit = (struct cg_num){.known = true, .v = strtoull(q, NULL, 10)};
 }
 
+/* The lines of a multi-line file joined: "7:0 rbytes=0 wbytes=8388608 ...". */
+static void v2_stat_lines(struct cg_stats *st, struct cg_files *kf, const char *dir,
+                          const char *file)
+{
+    char buf[1024];
+    if (cg_read_kept(st, kf, dir, file, buf, sizeof buf) < 0)
+        return;
+    for (char *p = strchr(buf, '\n'); p; p = strchr(p, '\n'))
+        *p = ';';
+    cg_stats_add(st, file, NULL, buf);
+}
+
+/* Bytes read and written on every device, from io.stat as read. */
+static void v2_io_bytes(struct cg_stats *st)
+{
+    const char *text = cg_stats_get(st, "io.stat", NULL);
+    if (!text)
+        return;
+    uint64_t sum = 0;
+    for (const char *p = text; (p = strstr(p, "bytes=")); p += 6)
+        if (p - text >= 1 && (p[-1] == 'r' || p[-1] == 'w'))
+            sum += strtoull(p + 6, NULL, 10);
+    st->usage = (struct cg_num){.known = true, .v = sum};
+}
+
 static int v2_read_stats(const char *dir, enum cg_ctrl ctrl, struct cg_files *kf,
                          struct cg_stats *st, struct nsl_err *e)
 {
@@ -173,6 +198,12 @@ static int v2_read_stats(const char *dir, enum cg_ctrl ctrl, struct cg_files *kf
     case CG_CPUSET:
         if (cg_read_kept(st, kf, dir, "cpuset.cpus", st->cpus, sizeof st->cpus) == 0)
             cg_stats_add(st, "cpuset.cpus", NULL, st->cpus);
+        break;
+    case CG_IO:
+        v2_stat_lines(st, kf, dir, "io.max");
+        v2_stat_lines(st, kf, dir, "io.stat");
+        v2_io_bytes(st);
+        v2_stat_lines(st, kf, dir, "io.pressure");
         break;
     case CG_DEVICES: {
         /* no file: the kernel says how many device programs are attached */
@@ -238,6 +269,20 @@ static int v2_kill_all(const struct cg_sys *s, const char *dir, struct trace *t,
     return cg_kill_pids(s, dir, t, e);
 }
 
+static int v2_set_io(const struct cg_sys *s, const char *dir, enum cg_io_what what,
+                     unsigned major, unsigned minor, uint64_t value, struct trace *t,
+                     struct nsl_err *e)
+{
+    static const char *const keys[CG_IO_N] = {"rbps", "wbps", "riops", "wiops"};
+    char line[80];
+    if (value)
+        snprintf(line, sizeof line, "%u:%u %s=%" PRIu64, major, minor, keys[what], value);
+    else
+        snprintf(line, sizeof line, "%u:%u %s=max", major, minor, keys[what]);
+    return cg_write(s, t, dir, "io.max", line,
+                    "the device must be a block device the kernel knows", e);
+}
+
 /* No devices controller: the rules become a program (cgroup_devices.c)
  * that replaces the one attached before. */
 static int v2_set_devices(const struct cg_sys *s, const char *dir, struct cg_dev_rules *rules,
@@ -274,6 +319,7 @@ const struct cg_backend cg_backend_v2 = {
             [CG_CPUSET] = "cpuset.cpus",
             [CG_FREEZER] = "cgroup.freeze",
             [CG_DEVICES] = "a BPF_CGROUP_DEVICE program (bpf(2))",
+            [CG_IO] = "io.max",
         },
     .freeze_file = "cgroup.freeze",
     .kill_how = "cgroup.kill",
@@ -287,4 +333,5 @@ const struct cg_backend cg_backend_v2 = {
     .attach = v2_attach,
     .kill_all = v2_kill_all,
     .set_devices = v2_set_devices,
+    .set_io = v2_set_io,
 };
