@@ -139,12 +139,24 @@ int cgroups_hier_for(struct nsl *sh, enum cg_ctrl ctrl, struct trace *t, struct 
                         ARRAY_SIZE(c->detached));
     char path[CG_PATH_MAX], peers[256];
     proc_path(&sh->paths, path, sizeof path, "cgroups");
-    cleanup_sb struct strbuf text = {0};
-    if (read_file_sb(AT_FDCWD, path, &text) < 0)
-        return nsl_fail_errno(e, errno, "cannot read %s", path);
-    if (cg_proc_cgroups_peers(sb_str(&text), ci->v1, peers, sizeof peers) < 0)
-        return nsl_fail(e, ENOENT, "%s does not list %s", path, ci->v1);
-    int fd = sys_cg_mount_detached(t, peers);
+    /* EBUSY: the hierarchy it is bound to is still being destroyed (a
+     * session that just ended), or another process bound it to other
+     * subsystems meanwhile; /proc/cgroups then says so: read it again. */
+    int fd = -1;
+    for (int tries = 0; tries < 50 && fd < 0; tries++) {
+        cleanup_sb struct strbuf text = {0};
+        if (read_file_sb(AT_FDCWD, path, &text) < 0)
+            return nsl_fail_errno(e, errno, "cannot read %s", path);
+        if (cg_proc_cgroups_peers(sb_str(&text), ci->v1, peers, sizeof peers) < 0)
+            return nsl_fail(e, ENOENT, "%s does not list %s", path, ci->v1);
+        fd = sys_cg_mount_detached(t, peers);
+        if (fd < 0 && errno != EBUSY)
+            break;
+        if (fd < 0) {
+            struct timespec ts = {0, 40 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+    }
     if (fd < 0)
         return nsl_fail_errno(e, errno, "cannot mount a v1 hierarchy of %s", peers);
     snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)sh->shell_pid, fd);
