@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/loopdev.h"
 #include "session/cgroups.h"
 #include "cmd/handlers.h"
 #include "render/render.h"
@@ -120,6 +121,10 @@ static void stable_session_paths(struct nsl *sh)
     snprintf(from, sizeof from, "/nslab.%d/", (int)sh->shell_pid);
     snprintf(to, sizeof to, "/nslab.%s/", fmt_pid(sh, sh->shell_pid, pb, sizeof pb));
     stable_subst_add(sh, from, to);
+    /* a hierarchy mounted nowhere is reached through nslab's descriptor */
+    snprintf(from, sizeof from, "/proc/%d/fd/", (int)sh->shell_pid);
+    snprintf(to, sizeof to, "/proc/%s/fd/", fmt_pid(sh, sh->shell_pid, pb, sizeof pb));
+    stable_subst_add(sh, from, to);
 }
 
 int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
@@ -145,7 +150,7 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
     }
     if (nw == 0)
         return step_usage(sh, "usage: cgcreate CONTROLLER [LIMIT] [--name NAME] [--v2] "
-                              "(CONTROLLER: mem, cpu, pids, cpuset, freezer or cpuacct)");
+                              "(CONTROLLER: mem, cpu, pids, cpuset, freezer, devices, net_cls, io or cpuacct)");
     struct nsl_err e;
     enum cg_ctrl ctrl;
     if (cgroups_need(sh, &e) < 0 || cg_ctrl_parse(words[0], &ctrl, &e) < 0)
@@ -159,6 +164,8 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
         o.limit = &lim;
     }
     struct nsl_cg *c = sh->cg;
+    if (!v2 && cgroups_hier_for(sh, ctrl, &sh->step.trace, &e) < 0)
+        return step_fail_err(sh, &e);
     if (v2) {
         if (c->layout.unified < 0)
             return step_fail(sh, ENOENT, "--v2: there is no cgroup2 hierarchy here (%s layout)",
@@ -173,7 +180,8 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
     if (made < 0) {
         cg_writes_free(&wr);
         if (e.errnum == ENOENT && v2)
-            nsl_err_hint(&e, "--v2 works for freezer, which cgroup v2 does without a controller");
+            nsl_err_hint(&e, "--v2 works for freezer and devices, which cgroup v2 does without a "
+                             "controller");
         return step_fail_err(sh, &e);
     }
     stable_session_paths(sh);
@@ -385,11 +393,104 @@ static int cgset_check(struct nsl *sh, const struct cg_group *g, const char *fil
     return 0;
 }
 
+/* After allow or deny: the rules as the kernel holds them (v1
+ * devices.list) or as the program nslab attached encodes them (v2, with
+ * what BPF_PROG_QUERY finds attached). */
+static int devices_report(struct nsl *sh, const struct cg_group *g)
+{
+    cleanup_sb struct strbuf list = {0};
+    struct nsl_err e;
+    int nprog;
+    unsigned id;
+    if (cg_devices_show(&sh->cg->session, g, &list, &nprog, &id, &e) < 0)
+        return step_fail_err(sh, &e);
+    if (g->version == 1)
+        out_printf(sh, _("devices.list now reads:\n"));
+    else
+        out_printf(sh, _("the rules of the program attached to %s:\n"), g->name);
+    open_json_array(sh, "rules");
+    for (const char *p = sb_str(&list); *p;) {
+        size_t n = strcspn(p, "\n");
+        cleanup_free char *line = xstrndup(p, n);
+        out_printf(sh, "  %s\n", line);
+        print_string(sh, PRINT_JSON, NULL, NULL, line);
+        p += n + (p[n] ? 1 : 0);
+    }
+    close_json_array(sh);
+    if (g->version == 1) {
+        if (!list.len)
+            out_printf(sh, _("  (empty: no device may be opened or made)\n"));
+        else if (strcmp(sb_str(&list), "a *:* rwm\n") == 0)
+            out_printf(sh, _("(v1 shows only \"a *:* rwm\" while everything is allowed by "
+                             "default: the devices denied as exceptions are not listed)\n"));
+        return 0;
+    }
+    print_int(sh, PRINT_JSON, "bpf_programs", NULL, nprog);
+    out_printf(sh, _("BPF_PROG_QUERY: %d device program(s) attached to %s (id %u)\n"), nprog,
+               g->name, id);
+    return 0;
+}
+
+/* cgset N write_bps DEVICE SIZE and the other three throttles. */
+static int cgset_io(struct nsl *sh, const char *name, enum cg_io_what io, const char *dev,
+                    const char *value)
+{
+    struct cg_group buf;
+    const struct cg_group *g;
+    if (group_arg(sh, name, &buf, &g) < 0)
+        return -1;
+    struct nsl_err e = {0};
+    unsigned maj, min;
+    if (blockdev_parse(dev, &maj, &min, &e) < 0)
+        return step_fail_err(sh, &e);
+    bool bps = io == CG_IO_READ_BPS || io == CG_IO_WRITE_BPS;
+    uint64_t v = 0;
+    bool is_max = false;
+    long n;
+    if (strcmp(value, "max") == 0)
+        is_max = true;
+    else if (bps ? parse_size(value, &v, &is_max) < 0 : parse_long(value, 0, INT32_MAX, &n) < 0)
+        return step_usage(sh, "%s takes %s, or max for none; not '%s'", cg_io_words[io],
+                          bps ? "bytes per second with K, M or G (1M)" : "a number of IOs per "
+                          "second", value);
+    if (!bps && !is_max)
+        v = (uint64_t)n;
+    if (!is_max && v == 0)
+        return step_usage(sh, "%s: a limit of 0 would stop every IO; max removes the limit",
+                          cg_io_words[io]);
+    struct cg_writes wr = {0};
+    cgroups_writes_begin(sh, &wr);
+    int r = cg_set_io(&sh->cg->session, g, io, maj, min, is_max ? 0 : v, &sh->step.trace, &e);
+    cgroups_writes_end(sh, &wr);
+    if (r < 0) {
+        cg_writes_free(&wr);
+        return set_fail(sh, &e);
+    }
+    group_json(sh, g);
+    char mm[32];
+    snprintf(mm, sizeof mm, "%u:%u", maj, min);
+    print_string(sh, PRINT_JSON, "device", NULL, mm);
+    struct readback rb = {.sh = sh, .g = g};
+    open_json_object(sh, "files");
+    for (size_t k = 0; k < wr.n; k++)
+        print_readback(&rb, wr.v[k].path, wr.v[k].value);
+    close_json_object(sh);
+    cg_writes_free(&wr);
+    return 0;
+}
+
 int cmd_cgset(struct nsl *sh, int argc, char **argv)
 {
+    enum cg_io_what io;
+    if (argc == 5 && cg_io_what_parse(argv[2], &io) == 0)
+        return cgset_io(sh, argv[1], io, argv[3], argv[4]);
     if (argc != 4)
         return step_usage(sh, "usage: cgset CGROUP FILE VALUE (FILE: a file name such as "
-                              "memory.max, or limit or weight)");
+                              "memory.max, or limit, weight, allow, deny or classid) | cgset "
+                              "CGROUP read_bps|write_bps|read_iops|write_iops DEVICE VALUE");
+    if (cg_io_what_parse(argv[2], &io) == 0)
+        return step_usage(sh, "usage: cgset CGROUP %s DEVICE VALUE (DEVICE: a block device or "
+                              "MAJ:MIN)", argv[2]);
     struct cg_group buf;
     const struct cg_group *g;
     if (group_arg(sh, argv[1], &buf, &g) < 0)
@@ -417,6 +518,29 @@ int cmd_cgset(struct nsl *sh, int argc, char **argv)
         cgroups_writes_begin(sh, &wr);
         r = cg_set_weight(s, g, (unsigned)w, &sh->step.trace, &e);
         cgroups_writes_end(sh, &wr);
+    } else if (strcmp(file, "classid") == 0) {
+        uint32_t id;
+        if (cg_classid_parse(value, &id, &e) < 0)
+            return step_fail_err(sh, &e);
+        cgroups_writes_begin(sh, &wr);
+        r = cg_set_classid(s, g, id, &sh->step.trace, &e);
+        cgroups_writes_end(sh, &wr);
+        if (r == 0)
+            out_printf(sh, _("class ID %#x: tc's class %x:%x; packets of sockets its tasks make "
+                             "carry it (nft: meta cgroup %u)\n"),
+                       id, id >> 16, id & 0xffff, id);
+    } else if (strcmp(file, "allow") == 0 || strcmp(file, "deny") == 0) {
+        struct cg_dev_rule rule;
+        if (cg_dev_rule_parse(value, &rule, &e) < 0)
+            return step_fail_err(sh, &e);
+        cgroups_writes_begin(sh, &wr);
+        r = cg_set_device(s, g, file[0] == 'a', &rule, &sh->step.trace, &e);
+        cgroups_writes_end(sh, &wr);
+        cg_writes_free(&wr);
+        if (r < 0)
+            return step_fail_err(sh, &e);
+        group_json(sh, g);
+        return devices_report(sh, g);
     } else if (cg_key_is_abstract(file)) {
         return step_usage(sh,
                           "%s is read from the kernel, not set: cgset takes limit, "

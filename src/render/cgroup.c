@@ -114,6 +114,13 @@ static void summarise(const struct cg_obs *o, struct cg_summary *s)
         if (st->usage.known)
             snprintf(s->usage, sizeof s->usage, "%.2fs CPU", (double)st->usage.v / 1e6);
         break;
+    case CG_IO:
+        if (st->usage.known) {
+            char b[32];
+            format_size(st->usage.v, SIZE_ROUNDED, b, sizeof b);
+            snprintf(s->usage, sizeof s->usage, "%s of IO", b);
+        }
+        break;
     default:
         break;
     }

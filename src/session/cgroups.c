@@ -4,12 +4,15 @@
 #include "session/cgroups.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "subject/subject.h"
 #include "session/jobs.h"
@@ -62,6 +65,45 @@ void cgroups_init(struct nsl *sh, struct strbuf *notes)
     trace_free(&t);
 }
 
+/* Close a hierarchy nslab mounted nowhere. The kernel ends a v1 hierarchy
+ * when its last mount goes while its root has no child left; a removed
+ * cgroup leaves the root's list a moment later (the release is
+ * asynchronous), so wait until /proc/cgroups counts the root alone, or
+ * the hierarchy would live on unmounted and keep its subsystems bound
+ * (a later mount with other subsystems beside them would get EBUSY). */
+static void detached_close(struct nsl *sh, int fd)
+{
+    char path[CG_PATH_MAX], name[64], me[32];
+    snprintf(me, sizeof me, "/proc/%d/fd/%d", (int)sh->shell_pid, fd);
+    proc_path(&sh->paths, path, sizeof path, "cgroups");
+    /* which hierarchy: the ID of a subsystem of this mount in /proc/cgroups */
+    for (int tries = 0; tries < 200; tries++) {
+        cleanup_sb struct strbuf text = {0};
+        if (read_file_sb(AT_FDCWD, path, &text) < 0)
+            break;
+        bool busy = false;
+        int hier, num, en;
+        for (const char *p = sb_str(&text); *p;) {
+            size_t len = strcspn(p, "\n");
+            cleanup_free char *line = xstrndup(p, len);
+            p += len + (p[len] ? 1 : 0);
+            for (int h = 0; h < (int)sh->cg->layout.nhier; h++) {
+                const struct cg_hier *ch = &sh->cg->layout.hier[h];
+                if (strcmp(ch->mount, me) != 0 || line[0] == '#' ||
+                    sscanf(line, "%63s %d %d %d", name, &hier, &num, &en) != 4)
+                    continue;
+                if (strstr(ch->ctrls, name) && num > 1)
+                    busy = true;
+            }
+        }
+        if (!busy)
+            break;
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    close(fd);
+}
+
 void cgroups_free(struct nsl *sh, struct strbuf *errors)
 {
     struct nsl_cg *c = sh->cg;
@@ -73,6 +115,8 @@ void cgroups_free(struct nsl *sh, struct strbuf *errors)
             sb_printf(errors, "nslab: cannot remove this session's cgroups: %s\n", e.msg);
         cg_session_free(&c->session);
     }
+    for (size_t k = 0; k < c->ndetached; k++)
+        detached_close(sh, c->detached[k]);
     cg_snap_free(&c->prev);
     cg_snap_free(&c->now);
     cg_files_free(&c->kept);
@@ -81,6 +125,55 @@ void cgroups_free(struct nsl *sh, struct strbuf *errors)
     free(c->oom);
     free(c);
     sh->cg = NULL;
+}
+
+int cgroups_hier_for(struct nsl *sh, enum cg_ctrl ctrl, struct trace *t, struct nsl_err *e)
+{
+    struct nsl_cg *c = sh->cg;
+    const struct cg_ctrl_info *ci = &cg_ctrl_info[ctrl];
+    if (c->layout.ctrl_hier[ctrl] >= 0 || ci->v2 || ci->v2_core || !ci->v1 ||
+        !(c->layout.enabled & (1u << ctrl)))
+        return 0; /* there, or cg_create says why not */
+    if (c->ndetached == ARRAY_SIZE(c->detached))
+        return nsl_fail(e, ENOSPC, "nslab mounts at most %zu hierarchies of its own",
+                        ARRAY_SIZE(c->detached));
+    char path[CG_PATH_MAX], peers[256];
+    proc_path(&sh->paths, path, sizeof path, "cgroups");
+    /* EBUSY: the hierarchy it is bound to is still being destroyed (a
+     * session that just ended), or another process bound it to other
+     * subsystems meanwhile; /proc/cgroups then says so: read it again. */
+    int fd = -1;
+    for (int tries = 0; tries < 50 && fd < 0; tries++) {
+        cleanup_sb struct strbuf text = {0};
+        if (read_file_sb(AT_FDCWD, path, &text) < 0)
+            return nsl_fail_errno(e, errno, "cannot read %s", path);
+        if (cg_proc_cgroups_peers(sb_str(&text), ci->v1, peers, sizeof peers) < 0)
+            return nsl_fail(e, ENOENT, "%s does not list %s", path, ci->v1);
+        fd = sys_cg_mount_detached(t, peers);
+        if (fd < 0 && errno != EBUSY)
+            break;
+        if (fd < 0) {
+            struct timespec ts = {0, 40 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    if (fd < 0)
+        return nsl_fail_errno(e, errno, "cannot mount a v1 hierarchy of %s", peers);
+    snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)sh->shell_pid, fd);
+    trace_note(t, "no mount shows %s: a hierarchy of %s mounted nowhere (a detached mount), "
+                  "reached as %s", ci->v1, peers, path);
+    if (cg_layout_add_v1(&c->layout, path, peers, e) < 0) {
+        close(fd);
+        return -1;
+    }
+    c->detached[c->ndetached++] = fd;
+    /* nslab itself is in the new hierarchy's root: the host's cgroup there */
+    if (cg_pid_dirs(&c->layout, &sh->paths, sh->shell_pid, &c->host, NULL) < 0)
+        memset(&c->host, 0, sizeof c->host);
+
+    /* a session killed earlier may have left its cgroups there */
+    cg_sweep(&c->layout, &sh->paths, &c->session.sys, sh->shell_pid, t, NULL);
+    return 0;
 }
 
 int cgroups_need(struct nsl *sh, struct nsl_err *e)
@@ -176,6 +269,7 @@ bool cgroups_pid_ours(struct nsl *sh, pid_t pid)
 
 static const char *const abstract_keys[] = {
     "limit", "usage", "procs", "oom_kill", "limit_hits", "throttled", "frozen", "weight", "cpus",
+    "classid",
 };
 
 bool cg_key_is_abstract(const char *key)
@@ -244,6 +338,12 @@ static int abstract_get(const struct cg_group *g, const char *key, struct strbuf
             r = nsl_usage(e, "%s is not a cpuset cgroup", g->name);
         else
             sb_append(out, st.cpus);
+    } else if (strcmp(key, "classid") == 0) {
+        const char *v = cg_stats_get(&st, "net_cls.classid", NULL);
+        if (!v)
+            r = nsl_usage(e, "%s is not a net_cls cgroup: only those have a class ID", g->name);
+        else
+            sb_printf(out, "%#lx", strtoul(v, NULL, 10));
     } else if (strcmp(key, "frozen") == 0) {
         if (st.frozen < 0)
             r = nsl_usage(e,

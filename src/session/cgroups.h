@@ -31,6 +31,11 @@ struct cg_oom_seen {
 
 struct nsl_cg {
     bool ready;     /* a layout was detected */
+    /* v1 hierarchies nslab mounted nowhere (detached mounts) for a
+     * controller no mount showed, e.g. net_cls: their descriptors, closed
+     * after the session's cgroups are removed */
+    int detached[4];
+    size_t ndetached;
     char why[1200]; /* why cgroups are not available, when !ready */
     struct cg_layout layout;
     struct cg_session session;
@@ -62,6 +67,12 @@ void cgroups_free(struct nsl *sh, struct strbuf *errors);
 
 /* 0 when cgroups can be used here, else -1 saying why. */
 int cgroups_need(struct nsl *sh, struct nsl_err *e);
+/* Make sure a hierarchy holds ctrl: when it is a v1-only controller (net_cls)
+ * that no mount shows and the kernel has bound to no hierarchy or to one no
+ * mount here shows, mount that hierarchy nowhere (sys_cg_mount_detached:
+ * the host's mount table is untouched) and add it to the layout as
+ * /proc/<nslab's PID>/fd/<N>. Traced in t. 0, or -1 saying why. */
+int cgroups_hier_for(struct nsl *sh, enum cg_ctrl ctrl, struct trace *t, struct nsl_err *e);
 /* A CGROUP word: a name cgcreate printed ("mem1"), or a path below one
  * ("mem1/sub", a cgroup made there by other means). For a path, buf is
  * filled and *out points to it. */

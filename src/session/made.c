@@ -32,6 +32,13 @@ void made_add_ipc(struct nsl *sh, const struct made_ipc *o)
     m->ipc[m->nipc++] = *o;
 }
 
+void made_add_loop(struct nsl *sh, const struct loopdev *d)
+{
+    struct session_made *m = made_get(sh);
+    m->loop = xrealloc(m->loop, (m->nloop + 1) * sizeof *m->loop);
+    m->loop[m->nloop++] = *d;
+}
+
 void made_add_net(struct nsl *sh, const struct made_net *n)
 {
     struct session_made *m = made_get(sh);
@@ -157,6 +164,9 @@ int made_undo(struct nsl *sh, struct trace *t)
     if (!m)
         return 0;
     int failed = undo_ipc(sh, t) + undo_net(sh, t);
+    for (size_t k = 0; k < m->nloop; k++)
+        loopdev_release(t, &m->loop[k]);
+    free(m->loop);
     free(m->ipc);
     free(m->net);
     free(m);
@@ -207,5 +217,7 @@ size_t made_alive_summary(struct nsl *sh, struct strbuf *out)
     count_words(out, dev, N_("%zu network device in the host's namespace"),
                 N_("%zu network devices in the host's namespace"));
     count_words(out, ipc, N_("%zu IPC object"), N_("%zu IPC objects"));
-    return jobs + cgroups + mounts + dev + ipc;
+    size_t loops = sh->made ? sh->made->nloop : 0;
+    count_words(out, loops, N_("%zu loop device"), N_("%zu loop devices"));
+    return jobs + cgroups + mounts + dev + ipc + loops;
 }

@@ -9,6 +9,7 @@
 #define NSLAB_MADE_H
 
 #include "kernel/ipc.h"
+#include "kernel/loopdev.h"
 #include "kernel/netlist.h"
 #include "nslab.h"
 
@@ -34,12 +35,15 @@ struct session_made {
     size_t nipc;
     struct made_net *net;
     size_t nnet;
+    struct loopdev *loop; /* blockdev's: held open until the end */
+    size_t nloop;
 };
 
 /* The session's list (created on first use). */
 struct session_made *made_get(struct nsl *sh);
 void made_add_ipc(struct nsl *sh, const struct made_ipc *o);
 void made_add_net(struct nsl *sh, const struct made_net *n);
+void made_add_loop(struct nsl *sh, const struct loopdev *d);
 /* Is ifindex a device this session made in the host's namespace? */
 bool made_is_device(struct nsl *sh, int ifindex);
 
@@ -51,7 +55,8 @@ bool made_is_device(struct nsl *sh, int ifindex);
 size_t made_alive_summary(struct nsl *sh, struct strbuf *out);
 
 /* At exit, after every process of the session has ended: remove the IPC
- * objects still alive and undo the host network changes. Silent; returns
+ * objects still alive, undo the host network changes and release the loop
+ * devices (the kernel detaches them). Silent; returns
  * how many things could not be undone. Frees the list. */
 int made_undo(struct nsl *sh, struct trace *t);
 

@@ -145,6 +145,9 @@ const struct command commands[] = {
              "  stress fork N          forks N (at most 1000) sleeping children, reports a\n"
              "                         fork refused (EAGAIN under pids.max), holds them; on\n"
              "                         SIGTERM it kills and reaps them, and they die with it\n"
+             "  stress io PATH SIZE    writes SIZE (at most 1G) to PATH with O_DIRECT, past\n"
+             "                         the page cache (an io throttle holds it back), and\n"
+             "                         reports the rate\n"
              "With --ns pid,mnt the child gets a /proc of its own (as unshare\n"
              "--mount-proc): it makes every mount private, then mounts proc on /proc.\n"
              "After `unshare pid`, the first spawned child is PID 1 of the new namespace."),
@@ -267,12 +270,19 @@ const struct command commands[] = {
              "  pids           a number of processes, or max\n"
              "  cpuset         a CPU list: 0, 0-1,3\n"
              "  freezer        no limit: cgfreeze and cgthaw act on it\n"
+             "  devices        no limit: cgset NAME deny|allow RULE sets its rules\n"
+             "  net_cls        no limit: cgset NAME classid ID sets its class ID\n"
+             "  io | blkio     no limit: cgset NAME write_bps DEVICE SIZE and the like\n"
              "  cpuacct        no limit: it counts CPU time (cgget NAME usage)\n"
              "cgroup v2 writes memory.max, cpu.max, pids.max, and first enables the\n"
              "controller in the parent's cgroup.subtree_control (shown); v1 writes\n"
              "memory.limit_in_bytes, cpu.cfs_quota_us and cpu.cfs_period_us, pids.max,\n"
              "and copies cpuset.mems from the parent. --v2 makes it in the cgroup2 mount of\n"
-             "a hybrid system (for freezer: cgroup.freeze needs no controller).\n"
+             "a hybrid system (for freezer: cgroup.freeze needs no controller; for devices:\n"
+             "v2 has no devices controller, a BPF program attached to the cgroup decides).\n"
+             "net_cls is a v1 controller only: where no mount shows it, nslab mounts a\n"
+             "hierarchy of it nowhere (fsopen, fsmount: a detached mount, reached as\n"
+             "/proc/<nslab's PID>/fd/N), so the host's mount table stays as it was.\n"
              "A memory limit also keeps the cgroup off swap (v2 memory.swap.max 0, v1\n"
              "memory.swappiness 0), so that it ends in an OOM kill on a machine with\n"
              "swap too (docker run -m allows as much swap again by default).\n"
@@ -284,38 +294,57 @@ const struct command commands[] = {
      .mechanism = "mkdir(2) in cgroupfs, write(2) to its limit files",
      .man = "cgroups(7)",
      .run = cmd_cgcreate,
-     .complete = "mem|cpu|pids|cpuset|freezer",
+     .complete = "mem|cpu|pids|cpuset|freezer|devices|net_cls|io",
      .options = "--name= --v2",
      .help_more = cmd_cg_help_more},
     {.name = "cgset",
-     .synopsis = "cgset CGROUP FILE VALUE",
-     .summary = N_("write a cgroup file (or its limit or cpu weight), then read it back"),
+     .synopsis = "cgset CGROUP FILE VALUE | cgset CGROUP write_bps DEVICE VALUE",
+     .summary = N_("write a cgroup file (or its limit, cpu weight or device rules), then read it back"),
      .help = N_("cgset writes VALUE to FILE of CGROUP (a name cgcreate printed, or a path\n"
              "below one) and reads the file back. FILE is a file name (memory.max,\n"
              "pids.max, cpu.shares, ...), or one of two words that work on every\n"
              "version: limit (VALUE in cgcreate's LIMIT syntax, written to the real\n"
              "files) and weight (a cpu cgroup's share against its siblings, 1 to 10000,\n"
              "default 100: cpu.weight on v2, cpu.shares = weight*1024/100 on v1).\n"
+             "A devices cgroup takes deny and allow, with a rule in v1's syntax TYPE\n"
+             "MAJOR:MINOR ACCESS (TYPE c, b or a for all; * for any number; ACCESS some of\n"
+             "r, w, m), e.g. cgset dev1 deny 'c 1:3 w'. v1 writes it to devices.deny or\n"
+             "devices.allow and shows devices.list (which shows only \"a *:* rwm\" while\n"
+             "the default allows). v2 has no such files: nslab keeps the rules, compiles\n"
+             "them to a BPF_PROG_TYPE_CGROUP_DEVICE program (its instructions in the trace)\n"
+             "and attaches it with bpf(2) in place of the one before, as runc and crun do;\n"
+             "BPF_PROG_QUERY shows it attached. A job of the cgroup then gets EPERM from\n"
+             "open(2) of a device it may not use.\n"
+             "A net_cls cgroup takes classid: 0xMMMMmmmm (tc's class MAJOR:MINOR in hex,\n"
+             "0x100001 is 10:1) or a decimal number of 32 bits, written to\n"
+             "net_cls.classid; the packets of sockets its tasks make carry it (nft: meta\n"
+             "cgroup).\n"
+             "An io cgroup takes cgset CGROUP read_bps|write_bps|read_iops|write_iops\n"
+             "DEVICE VALUE: DEVICE a block device (blockdev makes one) or MAJ:MIN, VALUE\n"
+             "bytes per second (with K, M or G) or IOs per second, or max for none. v1\n"
+             "writes blkio.throttle.write_bps_device \"MAJ:MIN VALUE\" (and the like), v2\n"
+             "io.max \"MAJ:MIN wbps=VALUE\". Weights are not offered: blkio.weight and\n"
+             "io.weight need the BFQ scheduler, not built into this kernel.\n"
              "The files cgattach and cgfreeze write get their checks: cgroup.procs, tasks\n"
              "and cgroup.threads take a PID of this session's processes only (never\n"
              "nslab's own, nor 0); freezer.state and cgroup.freeze never freeze the\n"
              "subject's cgroup; cgroup.kill only a cgroup that holds nothing but this\n"
              "session's processes."),
-     .mechanism = "write(2) to a cgroup file",
-     .man = "cgroups(7)",
+     .mechanism = "write(2) to a cgroup file; bpf(2) BPF_PROG_LOAD and BPF_PROG_ATTACH (v2 devices)",
+     .man = "cgroups(7), bpf(2)",
      .run = cmd_cgset,
-     .complete = "@cgroup limit|weight|@cgfiles"},
+     .complete = "@cgroup limit|weight|allow|deny|classid|read_bps|write_bps|read_iops|write_iops|@cgfiles"},
     {.name = "cgget",
      .synopsis = "cgget CGROUP [FILE...]",
      .summary = N_("read a cgroup's files"),
      .help = N_("cgget CGROUP prints every file nslab reads from the cgroup, by its real name\n"
              "(file:key for one line of a flat-keyed file such as memory.events).\n"
              "cgget CGROUP FILE... prints those files; FILE:KEY one line of one; and the\n"
-             "words limit, usage, procs, oom_kill, limit_hits, throttled, frozen, weight\n"
-             "and cpus read the value they name whatever the cgroup version. usage of a\n"
-             "cpu or cpuacct cgroup is its CPU time in microseconds: v2 cpu.stat\n"
-             "usage_usec, v1 cpuacct.usage (nanoseconds) / 1000, read from the cpuacct\n"
-             "cgroup cgcreate cpu made beside it where cpuacct is mounted apart."),
+             "words limit, usage, procs, oom_kill, limit_hits, throttled, frozen, weight,\n"
+             "cpus and classid (in hex) read the value they name whatever the cgroup\n"
+             "version. usage of a cpu or cpuacct cgroup is its CPU time in microseconds:\n"
+             "v2 cpu.stat usage_usec, v1 cpuacct.usage (nanoseconds) / 1000, read from\n"
+             "the cpuacct cgroup cgcreate cpu made beside it where cpuacct is mounted apart."),
      .mechanism = "read(2) of cgroup files",
      .man = "cgroups(7)",
      .run = cmd_cgget,
@@ -376,6 +405,20 @@ const struct command commands[] = {
      .man = "cgroups(7)",
      .run = cmd_cgdelete,
      .complete = "@cgroup"},
+    {.name = "blockdev",
+     .synopsis = "blockdev [SIZE]",
+     .summary = N_("make a loop device of the session's own, for the io controller"),
+     .help = N_("blockdev makes a file of SIZE (default 64M, sparse) in the session's scratch\n"
+             "directory and attaches a free loop device to it (LOOP_CTL_GET_FREE, then\n"
+             "LOOP_CONFIGURE with LO_FLAGS_AUTOCLEAR). It prints the device's path and\n"
+             "MAJ:MIN, and links $SCRATCH/blockdevN to it, a name that stays the same in\n"
+             "a lab. nslab holds the device open until the session ends; then the kernel\n"
+             "detaches it (autoclear, also when nslab is killed) and the scratch directory\n"
+             "goes with the file. cgset CGROUP write_bps DEVICE SIZE throttles a cgroup's\n"
+             "writes to it, stress io DEVICE SIZE writes to it with O_DIRECT."),
+     .mechanism = "ioctl(2) LOOP_CTL_GET_FREE and LOOP_CONFIGURE on /dev/loop-control, /dev/loopN",
+     .man = "loop(4), losetup(8)",
+     .run = cmd_blockdev},
     /* --- mount namespaces and propagation --- */
     {.name = "mounts",
      .synopsis = "mounts [PATH] [--in TARGET]",

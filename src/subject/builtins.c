@@ -4,6 +4,7 @@
  * report events to the shell through evt_fd. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -450,8 +451,63 @@ static int stress_fork(const char *ntext, int evt_fd)
     return 0;
 }
 
+#define STRESS_IO_MAX (1ULL << 30)
+#define STRESS_IO_BLOCK (256 << 10)
+
+/* Write SIZE bytes to PATH with O_DIRECT (past the page cache, so an io
+ * throttle applies to the writes themselves), then say how fast it went. */
+static int stress_io(const char *path, const char *size_text, int evt_fd)
+{
+    uint64_t size;
+    bool is_max;
+    if (parse_size(size_text, &size, &is_max) < 0 || is_max || size == 0 ||
+        size > STRESS_IO_MAX)
+        return 2;
+    int fd = open(path, O_WRONLY | O_DIRECT | O_CLOEXEC);
+    if (fd < 0) {
+        report(evt_fd, "stress io: cannot open %s with O_DIRECT: %s", path, strerror(errno));
+        return 1;
+    }
+    void *buf;
+    if (posix_memalign(&buf, 4096, STRESS_IO_BLOCK) != 0) {
+        close(fd);
+        return 1;
+    }
+    memset(buf, 0x5a, STRESS_IO_BLOCK);
+    char total[32];
+    format_size(size, SIZE_EXACT, total, sizeof total);
+    report(evt_fd, "stress io: writing %s to %s with O_DIRECT", total, path);
+    double t0 = seconds_of(CLOCK_MONOTONIC);
+    uint64_t done = 0;
+    int rc = 0;
+    while (done < size) {
+        size_t n = size - done < STRESS_IO_BLOCK ? (size_t)(size - done) : STRESS_IO_BLOCK;
+        n = (n + 511) & ~(size_t)511;
+        ssize_t w = write(fd, buf, n);
+        if (w <= 0) {
+            report(evt_fd, "stress io: write at %llu failed: %s", (unsigned long long)done,
+                   w < 0 ? strerror(errno) : "nothing written");
+            rc = 1;
+            break;
+        }
+        done += (uint64_t)w;
+    }
+    double secs = seconds_of(CLOCK_MONOTONIC) - t0;
+    free(buf);
+    close(fd);
+    char d[32], rate[32];
+    format_size(done, SIZE_EXACT, d, sizeof d);
+    format_size(secs > 0 ? (uint64_t)((double)done / secs) : done, SIZE_ROUNDED, rate,
+                sizeof rate);
+    report(evt_fd, "stress io: wrote %s in %.2f s: %s/s (%llu bytes/s)", d, secs, rate,
+           secs > 0 ? (unsigned long long)((double)done / secs) : 0ULL);
+    return rc;
+}
+
 static int builtin_stress(int argc, char **argv, int evt_fd)
 {
+    if (argc == 4 && strcmp(argv[1], "io") == 0)
+        return stress_io(argv[2], argv[3], evt_fd);
     if (argc >= 3 && strcmp(argv[1], "mem") == 0 && argc == 3)
         return stress_mem(argv[2], evt_fd);
     if (argc >= 3 && strcmp(argv[1], "cpu") == 0 && argc <= 4)
@@ -471,7 +527,7 @@ static const struct builtin {
     {"init", builtin_init, "init [--trap SIG,...]", true},
     {"orphan", builtin_orphan, "orphan [SECONDS]", false},
     {"escape", builtin_escape, "escape [SECONDS]", true},
-    {"stress", builtin_stress, "stress mem SIZE | stress cpu SECONDS [CPU] | stress fork N", false},
+    {"stress", builtin_stress, "stress mem SIZE | stress cpu SECONDS [CPU] | stress fork N | stress io PATH SIZE", false},
 };
 
 static const struct builtin *builtin_get(const char *name)
@@ -558,6 +614,14 @@ static int stress_check(int argc, char **argv, const char *usage, struct nsl_err
                              "stress fork N: N from 1 to %d (bounded, so a typo cannot "
                              "fill the machine's PID space), not '%s'",
                              STRESS_FORK_MAX, argv[2]);
+        return 0;
+    }
+    if (strcmp(what, "io") == 0 && argc == 4) {
+        bool is_max;
+        if (parse_size(argv[3], &size, &is_max) < 0 || is_max || size == 0 ||
+            size > STRESS_IO_MAX)
+            return nsl_usage(e, "stress io PATH SIZE: SIZE is bytes with K, M or G, from 1 to "
+                                "1G (e.g. 8M), not '%s'", argv[3]);
         return 0;
     }
     return nsl_usage(e, "usage: spawn %s", usage);

@@ -19,6 +19,10 @@ struct fake {
     const char *fail_file; /* writes to this file name fail with EINVAL */
     bool stuck;            /* cgroup.freeze / freezer.state never reach the state */
     char deny[600];        /* mkdir below this directory fails with EACCES */
+    /* the device program last attached (v2), and where */
+    struct bpf_insn prog[CG_DEV_PROG_MAX];
+    size_t nprog;
+    char progdir[1024];
 };
 
 MAYBE_UNUSED static const struct cg_hier *fake_hier(const struct fake *f, const char *path)
@@ -82,6 +86,11 @@ MAYBE_UNUSED static void fake_populate(const struct fake *f, const char *dir, bo
             write_at(dir, "pids.current", "0");
             write_at(dir, "pids.events", "max 0\n");
         }
+        if (has_word(enabled, "io") && !is_root) {
+            write_at(dir, "io.max", "");
+            write_at(dir, "io.stat", "");
+            write_at(dir, "io.pressure", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
+        }
         if (has_word(enabled, "cpuset")) {
             write_at(dir, "cpuset.cpus", "");
             write_at(dir, "cpuset.mems", "");
@@ -114,6 +123,20 @@ MAYBE_UNUSED static void fake_populate(const struct fake *f, const char *dir, bo
     }
     if ((h->mask & (1u << CG_FREEZER)) && !is_root)
         write_at(dir, "freezer.state", "THAWED");
+    if (h->mask & (1u << CG_IO)) {
+        write_at(dir, "blkio.throttle.read_bps_device", "");
+        write_at(dir, "blkio.throttle.write_bps_device", "");
+        write_at(dir, "blkio.throttle.read_iops_device", "");
+        write_at(dir, "blkio.throttle.write_iops_device", "");
+        write_at(dir, "blkio.throttle.io_service_bytes", "Total 0\n");
+    }
+    if (h->mask & (1u << CG_NET_CLS))
+        write_at(dir, "net_cls.classid", "0");
+    if (h->mask & (1u << CG_DEVICES)) {
+        write_at(dir, "devices.allow", "");
+        write_at(dir, "devices.deny", "");
+        write_at(dir, "devices.list", "a *:* rwm\n");
+    }
 }
 
 /* Take pid out of every cgroup.procs below dir. */
@@ -330,17 +353,38 @@ MAYBE_UNUSED static void fake_free(struct fake *f)
     free(f);
 }
 
+/* The kernel would verify and attach it: keep it for the test to run. */
+MAYBE_UNUSED static int fake_bpf_devices(void *ctx, struct trace *t, const char *dir,
+                                         const struct bpf_insn *insns, size_t n,
+                                         struct nsl_err *e)
+{
+    struct fake *f = ctx;
+    trace_add(t, "bpf", 0, 0, 0, "BPF_PROG_ATTACH %s %zu insns", dir, n);
+    assert_true(n <= CG_DEV_PROG_MAX);
+    memcpy(f->prog, insns, n * sizeof *insns);
+    f->nprog = n;
+    snprintf(f->progdir, sizeof f->progdir, "%s", dir);
+    return 0;
+}
+
 MAYBE_UNUSED static void fake_session(struct fake *f, struct cg_session *s, pid_t pid)
 {
     cg_session_init(s, &f->L, &f->paths, pid);
     s->sys = (struct cg_sys){.mkdir = fake_mkdir, .rmdir = fake_rmdir, .write = fake_write,
-                             .kill = fake_kill, .ctx = f, .wait_ms = 100, .poll_ms = 1};
+                             .kill = fake_kill, .bpf_devices = fake_bpf_devices, .ctx = f,
+                             .wait_ms = 100, .poll_ms = 1};
 }
 
 MAYBE_UNUSED static struct fake *fake_hybrid(void)
 {
     return fake_new("mountinfo-hybrid.txt", "proc-self-cgroup-hybrid.txt", "proc-cgroups.txt",
                     "hugetlb", "");
+}
+
+MAYBE_UNUSED static struct fake *fake_v1(void)
+{
+    return fake_new("mountinfo-v1.txt", "proc-self-cgroup-v1.txt", "proc-cgroups.txt", NULL,
+                    NULL);
 }
 
 MAYBE_UNUSED static struct fake *fake_v2(void)

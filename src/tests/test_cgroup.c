@@ -32,10 +32,12 @@ static void test_ctrl_parse(void **state)
     assert_int_equal(c, CG_FREEZER);
     assert_int_equal(cg_ctrl_parse("cpuacct", &c, &e), 0);
     assert_int_equal(c, CG_CPUACCT);
-    assert_int_equal(cg_ctrl_parse("io", &c, &e), -1);
+    assert_int_equal(cg_ctrl_parse("io", &c, &e), 0);
+    assert_int_equal(c, CG_IO);
+    assert_int_equal(cg_ctrl_parse("hugetlb", &c, &e), -1);
     assert_int_equal(cg_ctrl_parse("memroy", &c, &e), -1);
     assert_non_null(strstr(e.msg, "'memroy'"));
-    assert_non_null(strstr(e.msg, "mem, cpu, pids, cpuset, freezer or"));
+    assert_non_null(strstr(e.msg, "mem, cpu, pids, cpuset, freezer, devices, net_cls, io or cpuacct"));
 }
 
 static void test_name_check(void **state)
@@ -169,7 +171,7 @@ static void test_layout_v2(void **state)
     assert_string_equal(L->hier[0].root, "/");
     assert_string_equal(L->hier[0].ctrls, "cpuset cpu io memory hugetlb pids rdma misc");
     for (int c = 0; c < CG_NCTRL; c++)
-        assert_int_equal(L->ctrl_hier[c], c == CG_DEVICES ? -1 : 0);
+        assert_int_equal(L->ctrl_hier[c], c == CG_NET_CLS ? -1 : 0); /* devices too: BPF */
 
     /* memory disabled on the kernel command line */
     cleanup_free struct cg_layout *L2 = layout_of("mountinfo-v2.txt", "/sys/fs/cgroup",

@@ -4,6 +4,7 @@
  * and v2 is left to the backends. */
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -600,6 +601,104 @@ int cg_set_weight(struct cg_session *s, const struct cg_group *g, unsigned weigh
         return nsl_fail(e, ERANGE, "a cpu weight is from %d to %d (default 100), not %u",
                         CG_WEIGHT_MIN, CG_WEIGHT_MAX, weight);
     return g->be->set_weight(&s->sys, g->dir, weight, t, e);
+}
+
+int cg_set_device(struct cg_session *s, const struct cg_group *g, bool allow,
+                  const struct cg_dev_rule *r, struct trace *t, struct nsl_err *e)
+{
+    if (g->ctrl != CG_DEVICES)
+        return nsl_usage(e, "%s is a %s cgroup: allow and deny are rules of a devices cgroup "
+                            "(cgcreate devices)", g->name, cg_ctrl_info[g->ctrl].name);
+    struct cg_group *mine = NULL;
+    for (size_t i = 0; i < s->n && !mine; i++)
+        if (s->v[i] == g)
+            mine = s->v[i];
+    /* v1's kernel keeps the rules; on v2 nslab does, for its own cgroups */
+    struct cg_dev_rules scratch = {0};
+    if (!mine && g->version == 2)
+        return nsl_usage(e, "%s was not made by cgcreate: on cgroup v2 nslab keeps the device "
+                            "rules of the cgroups it made, and the kernel shows only a program",
+                         g->name);
+    return g->be->set_devices(&s->sys, g->dir, mine ? &mine->dev : &scratch, allow, r, t, e);
+}
+
+int cg_devices_show(const struct cg_session *s, const struct cg_group *g, struct strbuf *out,
+                    int *nprog, unsigned *id, struct nsl_err *e)
+{
+    *nprog = -1;
+    *id = 0;
+    if (g->ctrl != CG_DEVICES)
+        return nsl_usage(e, "%s is not a devices cgroup", g->name);
+    if (g->version == 1)
+        return cg_file_read(g, "devices.list", out, e);
+    const struct cg_group *mine = cg_find(s, g->name);
+    cg_dev_rules_format(mine ? &mine->dev : &(struct cg_dev_rules){0}, out);
+    *nprog = cg_dev_prog_query(g->dir, id);
+    if (*nprog < 0)
+        return nsl_fail_errno(e, errno, "bpf(BPF_PROG_QUERY) on %s", g->dir);
+    return 0;
+}
+
+const char *const cg_io_words[CG_IO_N] = {"read_bps", "write_bps", "read_iops", "write_iops"};
+
+int cg_io_what_parse(const char *word, enum cg_io_what *out)
+{
+    for (int k = 0; k < CG_IO_N; k++)
+        if (strcmp(word, cg_io_words[k]) == 0) {
+            *out = (enum cg_io_what)k;
+            return 0;
+        }
+    return -1;
+}
+
+int cg_set_io(struct cg_session *s, const struct cg_group *g, enum cg_io_what what,
+              unsigned major, unsigned minor, uint64_t value, struct trace *t,
+              struct nsl_err *e)
+{
+    if (g->ctrl != CG_IO)
+        return nsl_usage(e, "%s is a %s cgroup: %s is a throttle of an io cgroup (cgcreate io)",
+                         g->name, cg_ctrl_info[g->ctrl].name, cg_io_words[what]);
+    return g->be->set_io(&s->sys, g->dir, what, major, minor, value, t, e);
+}
+
+int cg_classid_parse(const char *text, uint32_t *out, struct nsl_err *e)
+{
+    const char *p = text;
+    int base = 10;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        base = 16;
+        p += 2;
+    }
+    uint64_t v = 0;
+    size_t n = 0;
+    for (; *p; p++, n++) {
+        int d = *p >= '0' && *p <= '9'                ? *p - '0'
+                : base == 16 && *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
+                : base == 16 && *p >= 'A' && *p <= 'F' ? *p - 'A' + 10
+                                                       : -1;
+        if (d < 0)
+            return nsl_usage(e, "'%s' is not a class ID: 0xMMMMmmmm (tc's class MAJOR:MINOR in "
+                                "hex, e.g. 0x100001 for 10:1) or a decimal number", text);
+        v = v * (uint64_t)base + (uint64_t)d;
+        if (v > UINT32_MAX)
+            return nsl_usage(e, "class ID %s is out of range: it has 32 bits (at most "
+                                "0xffffffff, tc's ffff:ffff)", text);
+    }
+    if (!n)
+        return nsl_usage(e, "'%s' is not a class ID: 0xMMMMmmmm, e.g. 0x100001", text);
+    *out = (uint32_t)v;
+    return 0;
+}
+
+int cg_set_classid(struct cg_session *s, const struct cg_group *g, uint32_t id,
+                   struct trace *t, struct nsl_err *e)
+{
+    if (g->ctrl != CG_NET_CLS)
+        return nsl_usage(e, "%s is a %s cgroup: a class ID belongs to a net_cls cgroup "
+                            "(cgcreate net_cls)", g->name, cg_ctrl_info[g->ctrl].name);
+    char value[16];
+    snprintf(value, sizeof value, "%" PRIu32, id);
+    return cg_write(&s->sys, t, g->dir, "net_cls.classid", value, NULL, e);
 }
 
 static int file_name_check(const char *file, struct nsl_err *e)

@@ -13,6 +13,7 @@
  *   freeze        cgroup.freeze, cgroup.events  freezer.state
  *   OOM kills     memory.events oom_kill      memory.oom_control oom_kill
  *   kill all      cgroup.kill                 kill(2) each PID of cgroup.procs
+ *   devices       a BPF_CGROUP_DEVICE program devices.allow, devices.deny
  *   parent setup  +CTRL in cgroup.subtree_control  (cpuset: cpus, mems)
  *
  * A session makes its cgroups under one parent per hierarchy, nslab.<PID>,
@@ -39,6 +40,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "kernel/cgroup/cgroup_devices.h"
 #include "kernel/cgroup/cgroup_files.h"
 #include "kernel/cgroup/cgroup_layout.h"
 #include "kernel/cgroup/sys_cgroup.h"
@@ -103,6 +105,14 @@ void cg_stats_free(struct cg_stats *st);
 /* The read value of FILE (and KEY, or NULL), or NULL. */
 const char *cg_stats_get(const struct cg_stats *st, const char *file, const char *key);
 
+/* --- io throttles ------------------------------------------------------ */
+
+enum cg_io_what { CG_IO_READ_BPS, CG_IO_WRITE_BPS, CG_IO_READ_IOPS, CG_IO_WRITE_IOPS, CG_IO_N };
+/* "read_bps", "write_bps", "read_iops", "write_iops": 0, or -1 when word is
+ * none of them. */
+int cg_io_what_parse(const char *word, enum cg_io_what *out);
+extern const char *const cg_io_words[CG_IO_N];
+
 /* --- the backend interface --------------------------------------------- */
 
 struct cg_backend {
@@ -148,6 +158,18 @@ struct cg_backend {
     /* SIGKILL every process in dir (not below): v2 cgroup.kill; v1 kill(2)
      * by PID, then thaw a frozen v1 freezer cgroup so the signal lands. */
     int (*kill_all)(const struct cg_sys *s, const char *dir, struct trace *t, struct nsl_err *e);
+    /* "allow RULE" or "deny RULE" (cgroup_devices.h) for dir, whose rules
+     * nslab keeps in *rules (updated on success only). v1: write the rule
+     * to devices.allow or devices.deny. v2: compile the rules with this
+     * one to a program and attach it through s->bpf_devices. */
+    /* A throttle of dir's IO on device major:minor (value 0: none). v1:
+     * blkio.throttle.<what>_device "MAJ:MIN VALUE"; v2: io.max
+     * "MAJ:MIN wbps=VALUE" (or rbps, riops, wiops; "max" for none). */
+    int (*set_io)(const struct cg_sys *s, const char *dir, enum cg_io_what what, unsigned major,
+                  unsigned minor, uint64_t value, struct trace *t, struct nsl_err *e);
+    int (*set_devices)(const struct cg_sys *s, const char *dir, struct cg_dev_rules *rules,
+                       bool allow, const struct cg_dev_rule *r, struct trace *t,
+                       struct nsl_err *e);
 };
 extern const struct cg_backend cg_backend_v1;
 extern const struct cg_backend cg_backend_v2;
@@ -168,6 +190,7 @@ struct cg_group {
      * one goes into the other too. "" otherwise (and for sub-cgroups). */
     int acct_hier;
     char acct[CG_PATH_MAX + 128];
+    struct cg_dev_rules dev; /* a devices cgroup's rules as set so far */
 };
 
 struct cg_session {
@@ -225,6 +248,26 @@ int cg_set_limit(struct cg_session *s, const struct cg_group *g, const struct cg
 #define CG_WEIGHT_MAX 10000
 int cg_set_weight(struct cg_session *s, const struct cg_group *g, unsigned weight,
                   struct trace *t, struct nsl_err *e);
+/* cgset N allow|deny RULE on a devices cgroup the session made. */
+int cg_set_device(struct cg_session *s, const struct cg_group *g, bool allow,
+                  const struct cg_dev_rule *r, struct trace *t, struct nsl_err *e);
+/* cgset N write_bps|read_bps|write_iops|read_iops DEVICE VALUE on an io
+ * cgroup (value 0: the throttle removed). */
+int cg_set_io(struct cg_session *s, const struct cg_group *g, enum cg_io_what what,
+              unsigned major, unsigned minor, uint64_t value, struct trace *t,
+              struct nsl_err *e);
+/* A net_cls class ID, 0xMMMMmmmm as tc writes a class MAJOR:MINOR in hex
+ * (0x100001 is 10:1), or a decimal number; at most 32 bits. 0, or -1 (a
+ * usage error) saying why. */
+int cg_classid_parse(const char *text, uint32_t *out, struct nsl_err *e);
+/* Write it to a net_cls cgroup's net_cls.classid (v1 only: v2 has none). */
+int cg_set_classid(struct cg_session *s, const struct cg_group *g, uint32_t id,
+                   struct trace *t, struct nsl_err *e);
+/* A devices cgroup's rules: v1 the kernel's devices.list (*nprog -1); v2
+ * the rules of the program nslab attached (cg_dev_rules_format), and in
+ * *nprog and *id what BPF_PROG_QUERY says is attached to the cgroup. */
+int cg_devices_show(const struct cg_session *s, const struct cg_group *g, struct strbuf *out,
+                    int *nprog, unsigned *id, struct nsl_err *e);
 /* Raw files (cgset/cgget): FILE is a plain name in the cgroup's directory
  * (a cpuacct.* file of a cpu cgroup with g->acct: in that directory). */
 int cg_file_write(struct cg_session *s, const struct cg_group *g, const char *file,

@@ -24,10 +24,14 @@ const struct cg_ctrl_info cg_ctrl_info[CG_NCTRL] = {
                    .limit_syntax = "a CPU list such as 0 or 0-1,3"},
     [CG_FREEZER] = {.name = "freezer", .prefix = "freezer", .v1 = "freezer", .v2_core = true,
                     .limit_syntax = "nothing (freezer takes no limit)"},
+    [CG_NET_CLS] = {.name = "net_cls", .prefix = "net", .v1 = "net_cls",
+                    .limit_syntax = "nothing (cgset N classid 0xMMMMmmmm sets its class ID)"},
     [CG_CPUACCT] = {.name = "cpuacct", .prefix = "cpuacct", .v1 = "cpuacct", .v2_core = true,
                     .limit_syntax = "nothing (cpuacct only counts)"},
-    [CG_IO] = {.name = "io", .alias = "blkio", .prefix = "io", .v1 = "blkio", .v2 = "io"},
-    [CG_DEVICES] = {.name = "devices", .prefix = "dev", .v1 = "devices"},
+    [CG_IO] = {.name = "io", .alias = "blkio", .prefix = "io", .v1 = "blkio", .v2 = "io",
+               .limit_syntax = "nothing (cgset N write_bps DEVICE SIZE and the like)"},
+    [CG_DEVICES] = {.name = "devices", .prefix = "dev", .v1 = "devices", .v2_core = true,
+                    .limit_syntax = "nothing (cgset N deny|allow RULE sets its rules)"},
     [CG_HUGETLB] = {.name = "hugetlb", .prefix = "hugetlb", .v1 = "hugetlb", .v2 = "hugetlb"},
 };
 
@@ -49,8 +53,8 @@ int cg_ctrl_parse(const char *word, enum cg_ctrl *out, struct nsl_err *e)
         }
     }
     return nsl_usage(
-        e, "unknown cgroup controller '%s' (expected mem, cpu, pids, cpuset, freezer or "
-           "cpuacct)", word);
+        e, "unknown cgroup controller '%s' (expected mem, cpu, pids, cpuset, freezer, devices, "
+        "net_cls, io or cpuacct)", word);
 }
 
 const char *cg_mode_name(enum cg_mode m)
@@ -246,6 +250,32 @@ int cg_parse_proc_cgroups(const char *text, unsigned *enabled, struct nsl_err *e
             *enabled |= 1u << c;
     }
     return 0;
+}
+
+int cg_proc_cgroups_peers(const char *text, const char *subsys, char *out, size_t size)
+{
+    int want = -1;
+    char name[64];
+    int hier, num, en;
+    for (int pass = 0; pass < 2; pass++) {
+        out[0] = '\0';
+        for (const char *p = text; *p;) {
+            size_t len = strcspn(p, "\n");
+            cleanup_free char *line = xstrndup(p, len);
+            p += len + (p[len] ? 1 : 0);
+            if (line[0] == '#' || sscanf(line, "%63s %d %d %d", name, &hier, &num, &en) != 4)
+                continue;
+            if (pass == 0 && strcmp(name, subsys) == 0)
+                want = hier;
+            if (pass == 1 && (strcmp(name, subsys) == 0 || (want > 0 && hier == want))) {
+                size_t n = strlen(out);
+                snprintf(out + n, size - n, "%s%s", n ? "," : "", name);
+            }
+        }
+        if (want < 0)
+            return -1;
+    }
+    return want;
 }
 
 /* --- assigning controllers --------------------------------------------- */
@@ -465,6 +495,32 @@ int cg_layout_detect(struct cg_layout *L, const struct nsl_paths *paths, struct 
     return 0;
 }
 
+int cg_layout_add_v1(struct cg_layout *L, const char *mount, const char *ctrls,
+                     struct nsl_err *e)
+{
+    if (L->nhier == CG_MAX_HIER)
+        return nsl_fail(e, ENOSPC, "nslab knows at most %d cgroup hierarchies", CG_MAX_HIER);
+    struct cg_hier *h = &L->hier[L->nhier];
+    *h = (struct cg_hier){.version = 1};
+    snprintf(h->mount, sizeof h->mount, "%s", mount);
+    snprintf(h->root, sizeof h->root, "/");
+    snprintf(h->ctrls, sizeof h->ctrls, "%s", ctrls);
+    int i = (int)L->nhier++;
+    for (int c = 0; c < CG_NCTRL; c++) {
+        const struct cg_ctrl_info *ci = &cg_ctrl_info[c];
+        if (ci->v1 && list_has(ctrls, ",", ci->v1) && (L->enabled & (1u << c))) {
+            h->mask |= 1u << c;
+            if (L->ctrl_hier[c] < 0 || L->hier[L->ctrl_hier[c]].version == 2)
+                L->ctrl_hier[c] = i;
+        }
+    }
+    if (L->mode == CG_MODE_UNIFIED)
+        L->mode = CG_MODE_HYBRID;
+    else if (L->mode == CG_MODE_NONE)
+        L->mode = CG_MODE_LEGACY;
+    return i;
+}
+
 const struct cg_hier *cg_layout_hier(const struct cg_layout *L, enum cg_ctrl ctrl,
                                      struct nsl_err *e)
 {
@@ -499,14 +555,19 @@ void cg_layout_format(const struct cg_layout *L, struct strbuf *out)
         const struct cg_ctrl_info *ci = &cg_ctrl_info[c];
         int i = L->ctrl_hier[c];
         if (i < 0) {
-            sb_printf(out, "  %-8s -   not available\n", ci->name);
+            bool own = c < CG_NCREATE && ci->v1 && !ci->v2 && !ci->v2_core &&
+                       (L->enabled & (1u << c));
+            sb_printf(out, "  %-8s -   %s\n", ci->name,
+                      own ? "not mounted (cgcreate mounts a hierarchy of it nowhere)"
+                          : "not available");
             continue;
         }
         const struct cg_hier *h = &L->hier[i];
         sb_printf(out, "  %-8s v%d  %s", ci->name, h->version, h->mount);
         if (h->version == 2 && ci->v2_core)
-            sb_append(out, c == CG_FREEZER ? " (cgroup.freeze: no controller needed)"
-                                           : " (cpu.stat usage: no controller needed)");
+            sb_append(out, c == CG_FREEZER   ? " (cgroup.freeze: no controller needed)"
+                           : c == CG_DEVICES ? " (a BPF_CGROUP_DEVICE program: no controller needed)"
+                                             : " (cpu.stat usage: no controller needed)");
         sb_appendc(out, '\n');
     }
     for (size_t i = 0; i < L->nhier; i++) {

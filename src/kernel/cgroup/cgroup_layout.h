@@ -25,9 +25,10 @@ enum cg_ctrl {
     CG_PIDS,
     CG_CPUSET,
     CG_FREEZER,
-    CG_CPUACCT,
-    CG_IO,
     CG_DEVICES,
+    CG_NET_CLS,
+    CG_IO,
+    CG_CPUACCT,
     CG_HUGETLB,
     CG_NCTRL
 };
@@ -40,13 +41,14 @@ struct cg_ctrl_info {
     const char *v1;     /* the v1 subsystem (in /proc/cgroups): "blkio" */
     const char *v2;     /* the v2 controller (cgroup.controllers): "io"; NULL if none */
     /* On v2 this works in every cgroup without a controller: cgroup.freeze
-     * for the freezer, cpu.stat's usage_usec for cpuacct. */
+     * for the freezer, cpu.stat's usage_usec for cpuacct, a BPF program for
+     * devices. */
     bool v2_core;
     const char *limit_syntax; /* what cgcreate takes as its LIMIT */
 };
 extern const struct cg_ctrl_info cg_ctrl_info[CG_NCTRL];
 
-/* "mem", "memory", "cpu", "pids", "cpuset", "freezer", "cpuacct": only the controllers
+/* "mem", "memory", "cpu", "pids", "cpuset", "freezer", "devices", "net_cls", "io" ("blkio"), "cpuacct": only the controllers
  * nslab makes cgroups for. 0, or -1 with an error listing the words. */
 int cg_ctrl_parse(const char *word, enum cg_ctrl *out, struct nsl_err *e);
 
@@ -94,6 +96,11 @@ int cg_layout_parse_mountinfo(struct cg_layout *L, const char *text, const char 
                               struct nsl_err *e);
 /* /proc/cgroups text -> bit mask of enabled controllers (1u << enum cg_ctrl). */
 int cg_parse_proc_cgroups(const char *text, unsigned *enabled, struct nsl_err *e);
+/* The subsystems bound to the same v1 hierarchy as subsys ("net_cls"),
+ * subsys first, comma-separated into out ("net_cls,perf_event"; just
+ * "net_cls" when it is bound to none). Returns its hierarchy ID (0: none),
+ * or -1 when /proc/cgroups text does not list subsys. */
+int cg_proc_cgroups_peers(const char *text, const char *subsys, char *out, size_t size);
 /* Finish L from the mounts: the masks (v2 from the root's cgroup.controllers
  * text, NULL when unread), which hierarchy holds each controller, the mode. */
 void cg_layout_assign(struct cg_layout *L, unsigned enabled, const char *v2_controllers);
@@ -126,6 +133,13 @@ int cg_hier_dir(const struct cg_hier *h, const char *cgpath, char *buf, size_t s
  * (CGROUP2_SUPER_MAGIC or TMPFS_MAGIC at /sys/fs/cgroup) and say in L->note
  * where they disagree. */
 int cg_layout_detect(struct cg_layout *L, const struct nsl_paths *paths, struct nsl_err *e);
+
+/* Add a v1 hierarchy that is mounted nowhere in the caller's mount table
+ * (a detached mount, reached through mount, e.g. "/proc/4242/fd/7") as
+ * the one holding the v1 subsystems ctrls ("net_cls"). Returns its index,
+ * or -1 when the layout is full. */
+int cg_layout_add_v1(struct cg_layout *L, const char *mount, const char *ctrls,
+                     struct nsl_err *e);
 
 /* The hierarchy holding ctrl, or NULL with an error saying why (disabled by
  * the kernel, not mounted). */

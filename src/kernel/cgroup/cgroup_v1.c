@@ -165,6 +165,27 @@ static int v1_read_stats(const char *dir, enum cg_ctrl ctrl, struct cg_files *kf
         if (cg_read_kept(st, kf, dir, "cpuset.cpus", st->cpus, sizeof st->cpus) == 0)
             cg_stats_add(st, "cpuset.cpus", NULL, st->cpus);
         break;
+    case CG_IO:
+        /* bytes done, every device: the Total line */
+        cg_stat_key(st, kf, dir, "blkio.throttle.io_service_bytes", "Total", 1, &st->usage);
+        break;
+    case CG_NET_CLS: {
+        char id[32];
+        if (cg_read_kept(st, kf, dir, "net_cls.classid", id, sizeof id) == 0)
+            cg_stats_add(st, "net_cls.classid", NULL, id);
+        break;
+    }
+    case CG_DEVICES: {
+        /* one line per rule: shown as "a *:* rwm; c 1:3 rw" */
+        char list[1024];
+        if (cg_read_kept(st, kf, dir, "devices.list", list, sizeof list) == 0) {
+            cleanup_sb struct strbuf shown = {0};
+            for (const char *p = list; *p; p++)
+                sb_append(&shown, *p == '\n' ? "; " : (char[]){*p, 0});
+            cg_stats_add(st, "devices.list", NULL, sb_str(&shown));
+        }
+        break;
+    }
     default:
         break;
     }
@@ -228,11 +249,47 @@ static int v1_kill_all(const struct cg_sys *s, const char *dir, struct trace *t,
     return r;
 }
 
+static int v1_set_io(const struct cg_sys *s, const char *dir, enum cg_io_what what,
+                     unsigned major, unsigned minor, uint64_t value, struct trace *t,
+                     struct nsl_err *e)
+{
+    static const char *const files[CG_IO_N] = {
+        "blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
+        "blkio.throttle.read_iops_device", "blkio.throttle.write_iops_device"};
+    char line[64];
+    snprintf(line, sizeof line, "%u:%u %" PRIu64, major, minor, value);
+    return cg_write(s, t, dir, files[what], line,
+                    "the device must be a block device the kernel knows", e);
+}
+
+/* The kernel keeps the rules: one line to devices.allow or devices.deny. */
+static int v1_set_devices(const struct cg_sys *s, const char *dir, struct cg_dev_rules *rules,
+                          bool allow, const struct cg_dev_rule *r, struct trace *t,
+                          struct nsl_err *e)
+{
+    cleanup_sb struct strbuf line = {0};
+    if (r->type == 'a')
+        sb_append(&line, "a");
+    else
+        cg_dev_rule_format(r, &line);
+    struct cg_dev_rules next = *rules;
+    if (cg_dev_rules_apply(&next, allow, r, e) < 0)
+        return -1;
+    if (cg_write(s, t, dir, allow ? "devices.allow" : "devices.deny", sb_str(&line),
+                 allow ? "a cgroup may allow only what its parent allows" : NULL, e) < 0)
+        return -1;
+    *rules = next;
+    return 0;
+}
+
 const struct cg_backend cg_backend_v1 = {
     .version = 1,
     .name = "cgroup v1",
     .limit_files =
         {
+            [CG_DEVICES] = "devices.allow, devices.deny",
+            [CG_NET_CLS] = "net_cls.classid",
+            [CG_IO] = "blkio.throttle.{read,write}_{bps,iops}_device",
             [CG_MEMORY] = "memory.limit_in_bytes",
             [CG_CPU] = "cpu.cfs_quota_us, cpu.cfs_period_us",
             [CG_PIDS] = "pids.max",
@@ -251,4 +308,6 @@ const struct cg_backend cg_backend_v1 = {
     .freeze = v1_freeze,
     .attach = v1_attach,
     .kill_all = v1_kill_all,
+    .set_devices = v1_set_devices,
+    .set_io = v1_set_io,
 };

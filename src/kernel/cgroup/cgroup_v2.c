@@ -142,6 +142,31 @@ static void v2_cpu_max(struct cg_stats *st, struct cg_files *kf, const char *dir
         st->limit = (struct cg_num){.known = true, .v = strtoull(q, NULL, 10)};
 }
 
+/* The lines of a multi-line file joined: "7:0 rbytes=0 wbytes=8388608 ...". */
+static void v2_stat_lines(struct cg_stats *st, struct cg_files *kf, const char *dir,
+                          const char *file)
+{
+    char buf[1024];
+    if (cg_read_kept(st, kf, dir, file, buf, sizeof buf) < 0)
+        return;
+    for (char *p = strchr(buf, '\n'); p; p = strchr(p, '\n'))
+        *p = ';';
+    cg_stats_add(st, file, NULL, buf);
+}
+
+/* Bytes read and written on every device, from io.stat as read. */
+static void v2_io_bytes(struct cg_stats *st)
+{
+    const char *text = cg_stats_get(st, "io.stat", NULL);
+    if (!text)
+        return;
+    uint64_t sum = 0;
+    for (const char *p = text; (p = strstr(p, "bytes=")); p += 6)
+        if (p - text >= 1 && (p[-1] == 'r' || p[-1] == 'w'))
+            sum += strtoull(p + 6, NULL, 10);
+    st->usage = (struct cg_num){.known = true, .v = sum};
+}
+
 static int v2_read_stats(const char *dir, enum cg_ctrl ctrl, struct cg_files *kf,
                          struct cg_stats *st, struct nsl_err *e)
 {
@@ -174,6 +199,23 @@ static int v2_read_stats(const char *dir, enum cg_ctrl ctrl, struct cg_files *kf
         if (cg_read_kept(st, kf, dir, "cpuset.cpus", st->cpus, sizeof st->cpus) == 0)
             cg_stats_add(st, "cpuset.cpus", NULL, st->cpus);
         break;
+    case CG_IO:
+        v2_stat_lines(st, kf, dir, "io.max");
+        v2_stat_lines(st, kf, dir, "io.stat");
+        v2_io_bytes(st);
+        v2_stat_lines(st, kf, dir, "io.pressure");
+        break;
+    case CG_DEVICES: {
+        /* no file: the kernel says how many device programs are attached */
+        unsigned id;
+        int n = cg_dev_prog_query(dir, &id);
+        if (n >= 0) {
+            char num[16];
+            snprintf(num, sizeof num, "%d", n);
+            cg_stats_add(st, "BPF_PROG_QUERY", "BPF_CGROUP_DEVICE", num);
+        }
+        break;
+    }
     default:
         break;
     }
@@ -227,6 +269,45 @@ static int v2_kill_all(const struct cg_sys *s, const char *dir, struct trace *t,
     return cg_kill_pids(s, dir, t, e);
 }
 
+static int v2_set_io(const struct cg_sys *s, const char *dir, enum cg_io_what what,
+                     unsigned major, unsigned minor, uint64_t value, struct trace *t,
+                     struct nsl_err *e)
+{
+    static const char *const keys[CG_IO_N] = {"rbps", "wbps", "riops", "wiops"};
+    char line[80];
+    if (value)
+        snprintf(line, sizeof line, "%u:%u %s=%" PRIu64, major, minor, keys[what], value);
+    else
+        snprintf(line, sizeof line, "%u:%u %s=max", major, minor, keys[what]);
+    return cg_write(s, t, dir, "io.max", line,
+                    "the device must be a block device the kernel knows", e);
+}
+
+/* No devices controller: the rules become a program (cgroup_devices.c)
+ * that replaces the one attached before. */
+static int v2_set_devices(const struct cg_sys *s, const char *dir, struct cg_dev_rules *rules,
+                          bool allow, const struct cg_dev_rule *r, struct trace *t,
+                          struct nsl_err *e)
+{
+    struct cg_dev_rules next = *rules;
+    if (cg_dev_rules_apply(&next, allow, r, e) < 0)
+        return -1;
+    struct bpf_insn prog[CG_DEV_PROG_MAX];
+    size_t n = cg_dev_prog_compile(&next, prog);
+    cleanup_sb struct strbuf rl = {0};
+    cg_dev_rules_format(&next, &rl);
+    cleanup_sb struct strbuf joined = {0};
+    for (const char *p = sb_str(&rl); *p; p++)
+        sb_append(&joined, *p != '\n' ? (char[]){*p, 0} : p[1] ? ", " : "");
+    trace_note(t, "rules: %s; as a BPF_PROG_TYPE_CGROUP_DEVICE program:", sb_str(&joined));
+    if (!s->bpf_devices)
+        return nsl_fail(e, ENOSYS, "no way to attach a device program here");
+    if (s->bpf_devices(s->ctx, t, dir, prog, n, e) < 0)
+        return -1;
+    *rules = next;
+    return 0;
+}
+
 const struct cg_backend cg_backend_v2 = {
     .version = 2,
     .name = "cgroup v2",
@@ -238,6 +319,8 @@ const struct cg_backend cg_backend_v2 = {
             [CG_CPUSET] = "cpuset.cpus",
             [CG_FREEZER] = "cgroup.freeze",
             [CG_CPUACCT] = "none (it counts: cpu.stat usage_usec)",
+            [CG_DEVICES] = "a BPF_CGROUP_DEVICE program (bpf(2))",
+            [CG_IO] = "io.max",
         },
     .freeze_file = "cgroup.freeze",
     .kill_how = "cgroup.kill",
@@ -250,4 +333,6 @@ const struct cg_backend cg_backend_v2 = {
     .freeze = v2_freeze,
     .attach = v2_attach,
     .kill_all = v2_kill_all,
+    .set_devices = v2_set_devices,
+    .set_io = v2_set_io,
 };

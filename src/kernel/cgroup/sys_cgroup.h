@@ -12,11 +12,19 @@
 
 #include <sys/types.h>
 
+#include "err.h"
 #include "kernel/trace.h"
+
+struct bpf_insn;
 
 /* Traced wrappers of the real calls. */
 int sys_cg_mkdir(struct trace *t, const char *path, mode_t mode);
 int sys_cg_rmdir(struct trace *t, const char *path);
+/* A v1 cgroup hierarchy of the comma-separated subsystems ("net_cls"),
+ * mounted nowhere: fsopen("cgroup"), a flag for each, FSCONFIG_CMD_CREATE,
+ * fsmount. The descriptor of the detached mount, or -1 with errno (EBUSY:
+ * a subsystem is bound to a hierarchy with others). */
+int sys_cg_mount_detached(struct trace *t, const char *subsystems);
 
 struct cg_sys {
     int (*mkdir)(void *ctx, struct trace *t, const char *path, mode_t mode);
@@ -24,6 +32,10 @@ struct cg_sys {
     /* write VALUE to an existing file, as sys_write_file does */
     int (*write)(void *ctx, struct trace *t, const char *path, const char *value);
     int (*kill)(void *ctx, struct trace *t, pid_t pid, int sig);
+    /* load a device program and attach it to the cgroup at dir, in place
+     * of the one before (cg_dev_prog_attach) */
+    int (*bpf_devices)(void *ctx, struct trace *t, const char *dir, const struct bpf_insn *insns,
+                       size_t n, struct nsl_err *e);
     void *ctx;
     /* How long to wait for the kernel: a freeze or thaw to be reached, the
      * processes of a cgroup being removed to die. */
@@ -31,7 +43,8 @@ struct cg_sys {
     int poll_ms; /* how often to look meanwhile */
 };
 
-/* The real kernel: sys_cg_mkdir, sys_cg_rmdir, sys_write_file, sys_kill;
+/* The real kernel: sys_cg_mkdir, sys_cg_rmdir, sys_write_file, sys_kill,
+ * cg_dev_prog_attach;
  * wait 2 s, poll every 10 ms. */
 void cg_sys_init(struct cg_sys *s);
 

@@ -6,7 +6,8 @@
 #            work): cgls and help say "unified", cgcreate freezer makes a v2
 #            cgroup at the root's nslab.<PID>, cgfreeze writes cgroup.freeze
 #            and the kernel's cgroup.events says frozen, cgcreate mem is
-#            refused with the reason; the freezer and namespace labs pass.
+#            refused with the reason; the freezer, namespace and devices
+#            labs pass (devices: a BPF_CGROUP_DEVICE program).
 #   pure v1  a tmpfs over /sys/fs/cgroup with this machine's v1 hierarchies
 #            mounted again on it, and no cgroup2: cgls says "legacy", and
 #            every cgroup lab passes unchanged.
@@ -80,7 +81,7 @@ wait "$nslab_pid" || true
 [ ! -e "/sys/fs/cgroup/nslab.$nslab_pid" ] || fail "the v2 session parent outlived the session"
 ! kill -0 "$sleeper" 2>/dev/null || fail "the frozen job outlived the session"
 
-for lab in cgroup-freezer cgroup-ns; do
+for lab in cgroup-freezer cgroup-ns cgroup-devices; do
     "$NSLAB" "$top/labs/$lab.lab" >"$tmpdir/$lab.out" 2>&1 ||
         fail "labs/$lab.lab on pure v2: $(grep -E '✗|:[0-9]+: ' "$tmpdir/$lab.out" | head -3)"
 done
