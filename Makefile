@@ -37,7 +37,7 @@ POS     := $(PO_PARTS:%=docs/i18n/zh_CN/%.po)
 MO      := $(B)/locale/zh_CN/LC_MESSAGES/nslab.mo
 
 .PHONY: all run test check unit integration lint asan valgrind install uninstall clean deps \
-	check-static check-layers docs fuzz fuzz-run bench po
+	check-static check-layers docs fuzz fuzz-run bench po test-vm
 
 all: $(B)/nslab $(MO)
 
@@ -137,6 +137,15 @@ check: unit integration lint
 # valgrind, and the fast suite again built with ASan+UBSan. What CI runs
 # (.ci/run).
 test: check check-static fuzz valgrind asan
+
+# The labs and the kernel scenario tests in a Debian 12 guest (kernel 6.1,
+# systemd) booted as pure cgroup v2, hybrid and legacy v1, with QEMU (KVM
+# when it works, else TCG): docs/platforms.md. Needs root; installs
+# qemu-system-x86 and mmdebstrap for this target only, builds the image once
+# under build/vm. Not part of `make test` (docs/platforms.md says why).
+test-vm: $(B)/nslab $(MO)
+	@bash scripts/install-deps.sh --vm
+	@bash scripts/vm/test-vm.sh
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build of everything, then the
 # fast suite against it.

@@ -25,6 +25,12 @@ pkgs=(build-essential pkg-config libreadline-dev libcjson-dev libcmocka-dev
       libmicrohttpd-dev libgraphviz-dev xxd chromium
       busybox-static libseccomp-dev)
 
+# make test-vm (scripts/vm/) also needs QEMU and mmdebstrap, which build and
+# boot its Debian 12 guest: installed only with --vm.
+if [ "${1:-}" = --vm ]; then
+    pkgs=(qemu-system-x86 mmdebstrap e2fsprogs)
+fi
+
 missing=()
 for p in "${pkgs[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

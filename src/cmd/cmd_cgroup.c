@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kernel/loopdev.h"
+#include "kernel/release.h"
 #include "session/cgroups.h"
 #include "cmd/handlers.h"
 #include "render/render.h"
@@ -385,8 +386,12 @@ static int cgset_check(struct nsl *sh, const struct cg_group *g, const char *fil
         return strcmp(v, "THAWED") == 0 ? 0 : freeze_check(sh, g);
     case GF_FREEZE_V2:
         return strcmp(v, "0") == 0 ? 0 : freeze_check(sh, g);
-    case GF_KILL:
+    case GF_KILL: {
+        struct nsl_err e;
+        if (kernel_need(&sh->paths, 5, 14, N_("cgroup.kill"), &e) < 0)
+            return step_fail_err(sh, &e);
         return kill_check(sh, g);
+    }
     case GF_NONE:
         break;
     }

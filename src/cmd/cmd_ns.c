@@ -7,6 +7,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include "kernel/release.h"
 #include "cmd/handlers.h"
 #include "i18n.h"
 #include "observe/observe.h"
@@ -179,6 +180,8 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
     if (!any)
         return step_usage(sh, "usage: unshare TYPE... (types: cgroup ipc mnt net pid time "
                               "user uts, or all)");
+    if ((flags & CLONE_NEWTIME) && kernel_need(&sh->paths, 5, 6, N_("a time namespace"), &e) < 0)
+        return step_fail_err(sh, &e);
     cleanup_subj_req struct subj_req rq = {0};
     unshare_req_pack(&rq, &(struct unshare_req){.flags = flags,
                                                 .propagation = (flags & CLONE_NEWNS) ? prop : 0,
@@ -369,6 +372,9 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
     bool by_file = strchr(argv[2], '/') != NULL;
     int want = 0;
     if (!by_file && ns_flags_parse(argv[1], &want, &e) < 0)
+        return step_fail_err(sh, &e);
+    if (!all && (want & CLONE_NEWTIME) &&
+        kernel_need(&sh->paths, 5, 6, N_("a time namespace"), &e) < 0)
         return step_fail_err(sh, &e);
     if (!by_file && target_resolve(sh, argv[2], 0, &t, &e) < 0)
         return step_fail_err(sh, &e);

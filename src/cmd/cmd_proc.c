@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kernel/release.h"
 #include "session/cgroups.h"
 #include "cmd/handlers.h"
 #include "observe/observe.h"
@@ -111,6 +112,9 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
             if (!list)
                 return step_usage(sh, "--ns needs a list of types, e.g. --ns pid,mnt");
             if (ns_flags_parse(list, &flags, &e) < 0)
+                return step_fail_err(sh, &e);
+            if ((flags & CLONE_NEWTIME) &&
+                kernel_need(&sh->paths, 5, 6, N_("a time namespace"), &e) < 0)
                 return step_fail_err(sh, &e);
             continue;
         }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kernel/release.h"
 #include "cmd/handlers.h"
 #include "kernel/timens.h"
 #include "subject/nshelper.h"
@@ -27,6 +28,9 @@ int cmd_timens(struct nsl *sh, int argc, char **argv)
     long secs;
     if (argc != 3)
         return step_usage(sh, "usage: timens monotonic|boottime SECONDS");
+    struct nsl_err ke;
+    if (kernel_need(&sh->paths, 5, 6, N_("a time namespace"), &ke) < 0)
+        return step_fail_err(sh, &ke);
     if (timens_clock_parse(argv[1], &id) < 0)
         return step_usage(sh,
                           "'%s' is not a clock whose offset a time namespace sets: monotonic "
@@ -235,6 +239,8 @@ int cmd_clock(struct nsl *sh, int argc, char **argv)
                                                     : word;
     struct target t;
     struct nsl_err e;
+    if (kernel_need(&sh->paths, 5, 6, N_("a time namespace"), &e) < 0)
+        return step_fail_err(sh, &e);
     if (target_resolve(sh, word, 0, &t, &e) < 0)
         return step_fail_err(sh, &e);
     char pb[32];

@@ -12,6 +12,7 @@ int cmd_exit(struct nsl *sh, int argc, char **argv);
 int cmd_explain(struct nsl *sh, int argc, char **argv);
 int cmd_record(struct nsl *sh, int argc, char **argv);
 int cmd_say(struct nsl *sh, int argc, char **argv);
+int cmd_require(struct nsl *sh, int argc, char **argv);
 int cmd_pause(struct nsl *sh, int argc, char **argv);
 int cmd_show(struct nsl *sh, int argc, char **argv);
 int cmd_ps(struct nsl *sh, int argc, char **argv);

@@ -892,6 +892,20 @@ const struct command commands[] = {
      .run = cmd_solution,
      .complete = "@none",
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
+    {.name = "require",
+     .synopsis = "require cgroup v1|v2 | require kernel MAJOR.MINOR",
+     .summary = N_("skip the rest of a lab where the machine lacks what it shows"),
+     .help = N_("require states what a lab needs: cgroup v1 (hierarchies of cgroup v1, a\n"
+             "legacy or hybrid layout), cgroup v2 (the controllers on cgroup v2, a unified\n"
+             "layout) or kernel MAJOR.MINOR (that Linux release or a later one, from\n"
+             "/proc/sys/kernel/osrelease). When it holds, one line says so. When it does\n"
+             "not, one line says what is needed and what this machine has, and a script\n"
+             "ends there with status 0: the lab is skipped, not failed. At the prompt\n"
+             "the session goes on."),
+     .mechanism = "/proc/self/mountinfo, /proc/cgroups, uname(2)",
+     .run = cmd_require,
+     .complete = "cgroup|kernel; cgroup: v1|v2",
+     .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
     {.name = "observe",
      .synopsis = "observe ns|cgroup|mounts|all|none[,...]",
      .summary = N_("choose what the observation after each step shows"),

@@ -208,6 +208,13 @@ for t in "${tests[@]}"; do
         run_one bash "$t"
         ;;
     esac
+    # A lab whose `require` does not hold ends with status 0 and one line
+    # saying what it needs and what this machine has: a skip, not a pass.
+    if [ "$rc" = 0 ] && [[ $t == labs/* ]] && grep -q '^require: skipped: ' "$log"; then
+        echo "SKIP $t ($(sed -n 's/^require: skipped: //p' "$log" | tail -n 1))"
+        skipped=$((skipped + 1))
+        continue
+    fi
     case $rc in
     0)
         echo "PASS $t"

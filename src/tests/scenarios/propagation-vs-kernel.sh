@@ -145,12 +145,18 @@ assert_contains "$(json_get "$s" output)" "not copied: mount" "the skipped mount
 khas "$a" "$S/tree/u" && fail "bind -r copied an unbindable mount"
 khas "$a" "$S/tree/u/sub" && fail "bind -r copied a mount below an unbindable one"
 khas "$a" "$S/tree/ub" || fail "bind -r left out a bindable mount"
-# A new namespace copies the unbindable mount, as a private one.
+# A new namespace copies the unbindable mount: as an unbindable one up to
+# Linux 6.12 at least (measured on 5.10, 6.1 and 6.12), as a private one on
+# 6.18. Either way nothing propagates between them, and nslab reports what
+# the kernel did.
 jd=$(job "$(ok "spawn --ns mnt sleep")")
 s=$(ok "mounts \$SCRATCH/u --in %$jd")
 assert_contains "$s" '"relation":"none"' "an unbindable mount and its copy do not propagate"
 e=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["result"]["right"]["pid"])' "$s")
-assert_eq private "$(kprop "$e" "$S/u")" "the copy of an unbindable mount"
+case $(kprop "$e" "$S/u") in
+private | unbindable) ;;
+*) fail "the copy of an unbindable mount: expected private or unbindable, got '$(kprop "$e" "$S/u")'" ;;
+esac
 $check compare "$s" "$a" "$e" || fail "unbindable beside its copy differs from the kernel"
 
 nslab_stop

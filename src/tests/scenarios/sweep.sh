@@ -94,8 +94,13 @@ q=$(free_pid 700)
 dead=$pids_root/nslab.$q
 # A dead root session's cgroups (no process $q), made under another name
 # and renamed at the last moment, so no other nslab sweeps them first.
+# cgroup v2 refuses to rename a cgroup (EPERM): there the tree is made
+# under its final name at once.
 mkdir "$pids_root/sweeptest.$$" "$pids_root/sweeptest.$$/left"
-mv "$pids_root/sweeptest.$$" "$dead"
+if ! mv "$pids_root/sweeptest.$$" "$dead" 2>/dev/null; then
+    rmdir "$pids_root/sweeptest.$$/left" "$pids_root/sweeptest.$$"
+    mkdir "$dead" "$dead/left"
+fi
 chmod 755 "$tmpdir"
 bin=$tmpdir/nslab
 install -m 755 "$NSLAB" "$bin"
@@ -120,7 +125,12 @@ dead=$pids_root/nslab.$r
 path=$pids_root/sweeptest.$$ # renamed at the last moment, as above
 mkdir "$path"
 for _ in $(seq 40); do path=$path/d; mkdir "$path"; done
-mv "$pids_root/sweeptest.$$" "$dead"
+if ! mv "$pids_root/sweeptest.$$" "$dead" 2>/dev/null; then
+    find "$pids_root/sweeptest.$$" -depth -type d -exec rmdir {} +
+    path=$dead
+    mkdir "$path"
+    for _ in $(seq 40); do path=$path/d; mkdir "$path"; done
+fi
 "$NSLAB" -q -c 'hostname' >/dev/null 2>"$tmpdir/err4" || true
 if [ -d "$dead" ]; then
     find "$dead" -depth -type d -exec rmdir {} + 2>/dev/null || true

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Build the Debian 12 guest of `make test-vm` once: a root filesystem made by
+# mmdebstrap from Debian's package registry, packed into an ext4 image with
+# mkfs.ext4 -d (no loop device, nothing mounted on the host), beside the
+# kernel and initrd it boots with. The guest has systemd, nslab's run-time
+# libraries and the programs its tests call; it builds nothing: it runs the
+# host's build from the checkout shared into it (the same Debian 12 userland).
+# Usage: build-image.sh DIR [backports]   (DIR/rootfs.img, DIR/vmlinuz,
+# DIR/initrd.img); backports: the kernel of bookworm-backports instead of
+# Debian 12's own 6.1, bullseye: Debian 11's (5.10): other kernels under the
+# same userland.
+set -euo pipefail
+
+out=${1:?usage: build-image.sh DIR [backports|bullseye]}
+kernel=${2:-}
+if [ -s "$out/rootfs.img" ] && [ -s "$out/vmlinuz" ] && [ -s "$out/initrd.img" ]; then
+    exit 0
+fi
+mkdir -p "$out"
+tmp=$(mktemp -d "$out/.build.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# What the labs and scenario tests run, as scripts/install-deps.sh lists it
+# for the host, less the compilers; locales-all gives zh_CN.UTF-8.
+pkgs=systemd,systemd-sysv,udev,initramfs-tools,kmod,
+pkgs+=libreadline8,libcjson1,libmnl0,util-linux,mount,iproute2,iputils-ping,
+pkgs+=procps,time,python3,nftables,gettext-base,groff-base,locales-all,
+pkgs+=make,gawk,findutils,psmisc,ca-certificates
+
+opts=() mirrors=(http://deb.debian.org/debian)
+if [ "$kernel" = backports ]; then
+    opts=(--include=linux-image-amd64/bookworm-backports)
+    mirrors+=("deb http://deb.debian.org/debian bookworm-backports main")
+elif [ "$kernel" = bullseye ]; then
+    opts=(--include=linux-image-amd64/bullseye)
+    mirrors+=("deb http://deb.debian.org/debian bullseye main")
+else
+    pkgs+=,linux-image-amd64
+fi
+
+echo "test-vm: building the Debian 12 guest image (once; cached in $out)" >&2
+mmdebstrap --variant=minbase --include="$pkgs" "${opts[@]}" \
+    --customize-hook='echo nslab-vm > "$1/etc/hostname"' \
+    --customize-hook='echo "root:nslab" | chroot "$1" chpasswd' \
+    --customize-hook='printf "/dev/vda / ext4 rw,errors=remount-ro 0 1\n" > "$1/etc/fstab"' \
+    --customize-hook='mkdir -p "$1/nslab"' \
+    --customize-hook="cp '$(dirname "$0")/nslab-guest.service' \"\$1/etc/systemd/system/\"" \
+    --customize-hook='chroot "$1" systemctl enable nslab-guest.service' \
+    --customize-hook='chroot "$1" systemctl mask getty@tty1.service serial-getty@ttyS0.service systemd-timesyncd.service apt-daily.timer apt-daily-upgrade.timer e2scrub_reap.service 2>/dev/null || true' \
+    --customize-hook='cp -L "$1/vmlinuz" "'"$tmp"'/vmlinuz" && cp -L "$1/initrd.img" "'"$tmp"'/initrd.img"' \
+    bookworm "$tmp/root" "${mirrors[@]}"
+mkfs.ext4 -q -F -L nslab-vm -d "$tmp/root" "$tmp/rootfs.img" 3G
+mv "$tmp/vmlinuz" "$tmp/initrd.img" "$out/"
+mv "$tmp/rootfs.img" "$out/rootfs.img"
