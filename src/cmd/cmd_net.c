@@ -68,10 +68,8 @@ static int veth_args(struct nsl *sh, int argc, char **argv, const char **name, c
             return step_usage(sh, "usage: veth NAME PEER [--peer-ns TARGET]");
         }
     }
-    if (!*peer) {
-        step_usage(sh, "usage: veth NAME PEER [--peer-ns TARGET]");
-        return -1; /* said here, so the analyzer sees both names set below */
-    }
+    if (!*peer)
+        return step_usage(sh, "usage: veth NAME PEER [--peer-ns TARGET]");
     if (net_name_check(*name, &e) < 0 || net_name_check(*peer, &e) < 0)
         return step_fail_err(sh, &e);
     return 0;

@@ -353,8 +353,8 @@ struct serve *serve_start(const char *spec, const struct serve_labels *labels,
                           const char **token, const char **url, struct nsl_err *e)
 {
     char addr[64];
-    int portnum;
-    bool loopback;
+    int portnum = 0;
+    bool loopback = false; /* set by the parse; false asks for a token */
     if (serve_parse_addr(spec, addr, sizeof addr, &portnum, &loopback, e) < 0)
         return NULL;
     struct serve *s = xcalloc(1, sizeof *s);

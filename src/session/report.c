@@ -16,7 +16,7 @@ void out_printf(struct nsl *sh, const char *fmt, ...)
     va_end(ap);
 }
 
-int step_fail(struct nsl *sh, int errnum, const char *fmt, ...)
+int (step_fail)(struct nsl *sh, int errnum, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -25,7 +25,7 @@ int step_fail(struct nsl *sh, int errnum, const char *fmt, ...)
     return -1;
 }
 
-int step_usage(struct nsl *sh, const char *fmt, ...)
+int (step_usage)(struct nsl *sh, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -34,7 +34,7 @@ int step_usage(struct nsl *sh, const char *fmt, ...)
     return -1;
 }
 
-int step_fail_errno(struct nsl *sh, int errnum, const char *fmt, ...)
+int (step_fail_errno)(struct nsl *sh, int errnum, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -43,7 +43,7 @@ int step_fail_errno(struct nsl *sh, int errnum, const char *fmt, ...)
     return -1;
 }
 
-int step_fail_err(struct nsl *sh, const struct nsl_err *e)
+int (step_fail_err)(struct nsl *sh, const struct nsl_err *e)
 {
     sh->step.err = *e;
     return -1;

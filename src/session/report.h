@@ -20,14 +20,21 @@
 /* Output of the current step: the text a command prints. */
 void out_printf(struct nsl *sh, const char *fmt, ...) PRINTF(2, 3);
 /* Fail the current step: fills sh->step.err (err.c words it), returns -1. */
-int step_fail(struct nsl *sh, int errnum, const char *fmt, ...) PRINTF(3, 4);
+int (step_fail)(struct nsl *sh, int errnum, const char *fmt, ...) PRINTF(3, 4);
 /* A usage error of the lab itself (EINVAL, err.usage): `expect fail` never
  * accepts it, and no observation is shown before it. */
-int step_usage(struct nsl *sh, const char *fmt, ...) PRINTF(2, 3);
+int (step_usage)(struct nsl *sh, const char *fmt, ...) PRINTF(2, 3);
 /* Same, appending the errno description. */
-int step_fail_errno(struct nsl *sh, int errnum, const char *fmt, ...) PRINTF(3, 4);
+int (step_fail_errno)(struct nsl *sh, int errnum, const char *fmt, ...) PRINTF(3, 4);
 /* Copy an nsl_err into the step (for lower layers' errors). Returns -1. */
-int step_fail_err(struct nsl *sh, const struct nsl_err *e);
+int (step_fail_err)(struct nsl *sh, const struct nsl_err *e);
+/* Each returns -1; the macros say so where the call is, so a reader (and
+ * the static analyzer) sees that a handler's `return step_fail(...)` is a
+ * failure without looking into report.c. */
+#define step_fail(...) ({ (step_fail)(__VA_ARGS__); -1; })
+#define step_usage(...) ({ (step_usage)(__VA_ARGS__); -1; })
+#define step_fail_errno(...) ({ (step_fail_errno)(__VA_ARGS__); -1; })
+#define step_fail_err(...) ({ (step_fail_err)(__VA_ARGS__); -1; })
 
 enum print_to {
     PRINT_ANY,  /* the text and the JSON field */

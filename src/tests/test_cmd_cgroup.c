@@ -91,12 +91,20 @@ static int run(struct nsl *sh, const char *line)
     for (char *w = strtok_r(copy, " ", &save); w && argc < 15; w = strtok_r(NULL, " ", &save))
         argv[argc++] = w;
     argv[argc] = NULL;
+    if (argc == 0) {
+        fail_msg("an empty command line in this test");
+        free(copy);
+        return -1;
+    }
     int (*fn)(struct nsl *, int, char **) = NULL;
     for (size_t k = 0; k < sizeof handlers / sizeof handlers[0]; k++)
         if (strcmp(handlers[k].name, argv[0]) == 0)
             fn = handlers[k].run;
-    if (!fn)
+    if (!fn) {
         fail_msg("no handler %s in this test", argv[0]);
+        free(copy);
+        return -1;
+    }
     int r = fn(sh, argc, argv);
     free(copy);
     return r;
