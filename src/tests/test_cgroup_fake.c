@@ -467,7 +467,7 @@ static void test_cpu_usage_hybrid(void **state)
     assert_int_equal(cg_session_cleanup(&s, &t, &e), 0);
     assert_false(tree_has(cg, "nslab.4242"));
     cg_session_free(&s);
-    trace_clear(&t);
+    trace_free(&t);
     fake_free(f);
 }
 
@@ -505,7 +505,7 @@ static void test_cpu_usage_v1_v2(void **state)
     assert_int_equal(usage_of(&s, acct), 99);
     assert_int_equal(cg_session_cleanup(&s, &t, &e), 0);
     cg_session_free(&s);
-    trace_clear(&t);
+    trace_free(&t);
     fake_free(f);
 }
 

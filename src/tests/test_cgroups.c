@@ -96,7 +96,7 @@ static void test_cpu_usage_words(void **state)
     sb_free(&sb);
     assert_int_equal(cg_session_cleanup(&s, &t, &e), 0);
     cg_session_free(&s);
-    trace_clear(&t);
+    trace_free(&t);
     fake_free(f);
 }
 
