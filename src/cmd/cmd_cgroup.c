@@ -238,25 +238,26 @@ static int set_fail(struct nsl *sh, struct nsl_err *e)
     return step_fail_err(sh, e);
 }
 
-struct readback {
-    struct nsl *sh;
-    const struct cg_group *g;
-};
-
-static void print_readback(void *ctx, const char *path, const char *value)
+/* What the step wrote (the recorder's wr), read back from the kernel: a
+ * line each, and the result's "files" by name; wr is freed. */
+static void print_readbacks(struct nsl *sh, const struct cg_group *g, struct cg_writes *wr)
 {
-    struct readback *r = ctx;
-    const char *rel = short_path(path, r->g->dir);
-    struct strbuf now = {0};
-    struct nsl_err e;
-    if (rel != path && cg_value_get(r->g, rel, &now, &e) == 0) {
-        const char *nl = strchr(sb_str(&now), '\n');
-        out_printf(r->sh, "%s now reads %.*s%s\n", rel,
-                   nl ? (int)(nl - sb_str(&now)) : (int)now.len, sb_str(&now), nl ? " ..." : "");
-        print_string(r->sh, PRINT_JSON, rel, NULL, sb_str(&now));
+    open_json_object(sh, "files");
+    for (size_t k = 0; k < wr->n; k++) {
+        const char *path = wr->v[k].path, *rel = short_path(path, g->dir);
+        struct strbuf now = {0};
+        struct nsl_err e;
+        if (rel != path && cg_value_get(g, rel, &now, &e) == 0) {
+            const char *nl = strchr(sb_str(&now), '\n');
+            out_printf(sh, "%s now reads %.*s%s\n", rel,
+                       nl ? (int)(nl - sb_str(&now)) : (int)now.len, sb_str(&now),
+                       nl ? " ..." : "");
+            print_string(sh, PRINT_JSON, rel, NULL, sb_str(&now));
+        }
+        sb_free(&now);
     }
-    sb_free(&now);
-    (void)value;
+    close_json_object(sh);
+    cg_writes_free(wr);
 }
 
 /* --- the checks of cgattach and cgfreeze, shared with cgset ---------------- */
@@ -475,12 +476,7 @@ static int cgset_io(struct nsl *sh, const char *name, enum cg_io_what io, const 
     char mm[32];
     snprintf(mm, sizeof mm, "%u:%u", maj, min);
     print_string(sh, PRINT_JSON, "device", NULL, mm);
-    struct readback rb = {.sh = sh, .g = g};
-    open_json_object(sh, "files");
-    for (size_t k = 0; k < wr.n; k++)
-        print_readback(&rb, wr.v[k].path, wr.v[k].value);
-    close_json_object(sh);
-    cg_writes_free(&wr);
+    print_readbacks(sh, g, &wr);
     return 0;
 }
 
@@ -563,12 +559,7 @@ int cmd_cgset(struct nsl *sh, int argc, char **argv)
         return set_fail(sh, &e);
     }
     group_json(sh, g);
-    struct readback rb = {.sh = sh, .g = g};
-    open_json_object(sh, "files");
-    for (size_t k = 0; k < wr.n; k++)
-        print_readback(&rb, wr.v[k].path, wr.v[k].value);
-    close_json_object(sh);
-    cg_writes_free(&wr);
+    print_readbacks(sh, g, &wr);
     return 0;
 }
 
