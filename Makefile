@@ -204,8 +204,9 @@ po: $(B)/nslab
 	    msgmerge --quiet --update --backup=none --no-wrap docs/i18n/zh_CN/$$p.po $(B)/$$p.pot || exit 1; \
 	done
 
-# The transcripts of docs/tutorial.md, from a fresh run of docs/tutorial.nsl
-# (root: it makes namespaces and a cgroup).
+# The transcripts of docs/tutorial.md and docs/tutorial.zh-CN.md, from fresh
+# runs of docs/tutorial.nsl in each language (root: it makes namespaces and
+# a cgroup).
 .PHONY: tutorial
 tutorial: $(B)/nslab
 	NSLAB=$(CURDIR)/$(B)/nslab bash scripts/tutorial.sh
