@@ -453,7 +453,7 @@ static int start_serving(struct nsl *sh, const char *spec)
 {
     const char *url;
     struct nsl_err e;
-    if (serve_begin(sh, spec, &url, &e) < 0) {
+    if (serve_begin(sh, spec, false, &url, &e) < 0) {
         fprintf(stderr, "nslab: %s\n", e.msg);
         return -1;
     }
@@ -612,7 +612,7 @@ static int replay_session(struct nsl *sh, const struct invocation *inv)
     if (inv->serve) {
         const char *url;
         struct nsl_err e;
-        if (serve_begin(sh, inv->serve, &url, &e) < 0) {
+        if (serve_begin(sh, inv->serve, true, &url, &e) < 0) {
             fprintf(stderr, "nslab: %s\n", e.msg);
             return EXIT_USAGE;
         }

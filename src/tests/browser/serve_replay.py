@@ -109,6 +109,9 @@ def walk(steps, path, shot):
         first = steps[0]["command"]
         tab.wait_for(shows(first), 20, "the first step %r" % first)
         print("ok   the page shows the first step: %s" % first)
+        title = tab.eval("document.getElementById('title').textContent")
+        assert "recorded" in title, title
+        print("ok   the page says it shows a recording: %s" % title)
         for o in steps[1:]:
             cmd = o["command"]
             kind = cmd.split()[1] if cmd.startswith("unshare ") else None
