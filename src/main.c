@@ -64,7 +64,8 @@ static void usage(FILE *f)
           "                         ADDR; off loopback, only with the printed token)\n"
           "      --replay RECORD    show a session recorded with `record FILE` again, one\n"
           "                         step per key (all at once when stdin is no terminal);\n"
-          "                         needs no root and touches nothing\n"
+          "                         needs no root and touches nothing; with --serve, on\n"
+          "                         the projector view too\n"
           "      --from N           run a lab's steps before step N quietly, then go on\n"
           "                         (--from line:L: before line L)\n"
           "      --stay             after the lab, the prompt, in its final state (the\n"
@@ -378,9 +379,9 @@ static int parse_command_line(int argc, char **argv, struct nsl *sh, struct invo
         }
         inv->file = argv[optind];
     }
-    if (inv->replay && (inv->command || inv->file || sh->opt.json || inv->serve)) {
-        fprintf(stderr, _("nslab: --replay shows a record, alone: no -c, -J, --serve or "
-                          "script (nslab --help)\n"));
+    if (inv->replay && (inv->command || inv->file || sh->opt.json)) {
+        fprintf(stderr, _("nslab: --replay shows a record: no -c, -J or script with it "
+                          "(nslab --help)\n"));
         return EXIT_USAGE;
     }
     if (inv->command && inv->file) {
@@ -452,7 +453,7 @@ static int start_serving(struct nsl *sh, const char *spec)
 {
     const char *url;
     struct nsl_err e;
-    if (serve_begin(sh, spec, &url, &e) < 0) {
+    if (serve_begin(sh, spec, false, &url, &e) < 0) {
         fprintf(stderr, "nslab: %s\n", e.msg);
         return -1;
     }
@@ -604,6 +605,24 @@ static int end_session(struct nsl *sh, const struct invocation *inv)
     return status;
 }
 
+/* --replay RECORD [--serve [ADDR:]PORT]: the record shown again, with
+ * --serve on the projector view too (its address on stderr). */
+static int replay_session(struct nsl *sh, const struct invocation *inv)
+{
+    if (inv->serve) {
+        const char *url;
+        struct nsl_err e;
+        if (serve_begin(sh, inv->serve, true, &url, &e) < 0) {
+            fprintf(stderr, "nslab: %s\n", e.msg);
+            return EXIT_USAGE;
+        }
+        fprintf(stderr, _("nslab: the projector view: %s\n"), url);
+    }
+    int status = replay_run(inv->replay, !inv->no_color && isatty(1), sh->serve);
+    serve_end(sh);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (getenv(BUILTIN_ENV))
@@ -616,7 +635,7 @@ int main(int argc, char **argv)
         return status;
     /* A record is only read: no subject, no terminal group, nothing made. */
     if (inv.replay)
-        return replay_run(inv.replay, !inv.no_color && isatty(1));
+        return replay_session(&sh, &inv);
     cleanup_sb struct strbuf script = {0};
     FILE *in;
     status = open_script(inv.file, &script, &in);

@@ -220,6 +220,10 @@ struct nsl {
      * {"echo"|"input"|"out"|"err": TEXT}: the next line written to the
      * record carries them as "shown", so `--replay` shows the same text. */
     cJSON *shown;
+    /* While a step's record line is written: the session's graph after it
+     * (DOT, as `graph` writes it), which the line carries as "graph" so
+     * `--replay --serve` draws it; NULL otherwise. */
+    char *record_graph;
     struct serve *serve; /* `--serve`/`serve`: the projector view (render/serve.h), or NULL */
     const char *lang; /* "en" or "zh": help, explain, errors, narration */
     bool interactive; /* reading from a terminal */

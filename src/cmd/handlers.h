@@ -72,8 +72,10 @@ int cmd_addr(struct nsl *sh, int argc, char **argv);
 int cmd_graph(struct nsl *sh, int argc, char **argv);
 int cmd_serve(struct nsl *sh, int argc, char **argv);
 /* Start (or move) the projector view on spec; *url is where to point a
- * browser (with its token off loopback). serve_end stops it. */
-int serve_begin(struct nsl *sh, const char *spec, const char **url, struct nsl_err *e);
+ * browser (with its token off loopback); recording: the page's title says
+ * it shows a recorded session (--replay). serve_end stops it. */
+int serve_begin(struct nsl *sh, const char *spec, bool recording, const char **url,
+                struct nsl_err *e);
 void serve_end(struct nsl *sh);
 int cmd_image(struct nsl *sh, int argc, char **argv);
 int cmd_chroot(struct nsl *sh, int argc, char **argv);

@@ -381,7 +381,8 @@ static void json_line(struct nsl *sh, const cJSON *obj, struct strbuf *o)
 }
 
 /* One NDJSON line, to stdout (-J) and to the record file, where it carries
- * what the terminal was shown since the last line ("shown"). Takes obj. */
+ * what the terminal was shown since the last line ("shown") and, on a
+ * step's line, the session's graph ("graph"). Takes obj. */
 static void emit_json(struct nsl *sh, cJSON *obj)
 {
     struct strbuf o = {0};
@@ -391,6 +392,10 @@ static void emit_json(struct nsl *sh, cJSON *obj)
         fflush(stdout);
     }
     if (sh->record) {
+        if (sh->record_graph) { /* the record's own: -J's lines stay as they were */
+            cJSON_AddStringToObject(obj, "graph", sh->record_graph);
+            sb_reset(&o);
+        }
         if (sh->shown && cJSON_GetArraySize(sh->shown) > 0) {
             cJSON_AddItemToObject(obj, "shown", sh->shown);
             sh->shown = NULL;

@@ -938,8 +938,10 @@ const struct command commands[] = {
      .summary = N_("also write every step from now on as JSON to FILE"),
      .help = N_("record FILE writes every following step (and event) to FILE as one JSON\n"
              "object per line, the same objects -J prints, while the session goes on as\n"
-             "before; each also carries the text the terminal showed (\"shown\"), so\n"
-             "nslab --replay FILE shows the session again, without root. A teacher can\n"
+             "before; each also carries the text the terminal showed (\"shown\"), and a\n"
+             "step's line the session's graph (\"graph\", as graph draws it), so\n"
+             "nslab --replay FILE shows the session again, without root (with --serve\n"
+             "PORT, on the projector view too). A teacher can\n"
              "collect the files and check them with scripts/check-records. record off\n"
              "stops. record --cast FILE writes what the terminal shows from now on, with\n"
              "its times, as an asciicast v2 file (asciinema play FILE, or the asciinema\n"

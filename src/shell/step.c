@@ -210,7 +210,14 @@ static void step_observe_render(struct nsl *sh, bool shown, const struct snapsho
     struct observation obs;
     BENCH_START(t0);
     observe_step(sh, shown, before, now, &obs);
+    /* A record keeps the picture too, for `--replay --serve`. */
+    struct strbuf dot = {0};
+    struct nsl_err e;
+    if (sh->record && !sh->replaying && graph_session_dot(sh, &dot, &e) == 0)
+        sh->record_graph = dot.buf;
     render_step(sh, &obs);
+    sh->record_graph = NULL;
+    sb_free(&dot);
     BENCH_STOP(sh, t0);
     /* A failed expect has said so in its ✗ line (with the line number):
      * in text it is not repeated on stderr. */
