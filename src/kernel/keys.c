@@ -98,6 +98,7 @@ int keys_view_read(void *arg, struct trace *t, struct strbuf *out)
     return 0;
 }
 
+/* s up to its line's end, a new string. */
 static char *field_rest(const char *s)
 {
     const char *nl = strchr(s, '\n');
@@ -145,7 +146,11 @@ int keys_view_parse(const char *text, struct keys_view *v)
     v->uid = -1;
     v->proc_keys = -1;
     for (const char *s = text; s && *s;) {
-        if (parse_line(s, v) < 0)
+        /* One line at a time: no field is read from the next. */
+        char *line = field_rest(s);
+        int r = parse_line(line, v);
+        free(line);
+        if (r < 0)
             return -1;
         s = strchr(s, '\n');
         if (s)
