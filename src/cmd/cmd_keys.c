@@ -74,7 +74,8 @@ static void keys_print(struct nsl *sh, const struct keys_view *v, ino_t userns)
         print_string(sh, PRINT_JSON, "error", NULL, errno_name(v->session_err));
     } else {
         print_int(sh, PRINT_ANY, "id", "  session keyring  %lld", v->session_id);
-        print_string(sh, PRINT_ANY, "description", "  %s\n", v->session_desc);
+        print_string(sh, PRINT_ANY, "description", "  %s\n",
+                     v->session_desc ? v->session_desc : "");
     }
     close_json_object(sh);
     if (!v->session_err && keys_is_user_session(v->session_desc))
