@@ -79,7 +79,7 @@ int keys_view_read(void *arg, struct trace *t, struct strbuf *out)
         long n = TRACED(t, "keyctl", 0, keyctl_read_alloc(user, &buf), "KEYCTL_READ, %d",
                         (int)user);
         const key_serial_t *ids = buf;
-        for (long k = 0; n > 0 && k < n / (long)sizeof *ids; k++) {
+        for (long k = 0; ids && n > 0 && k < n / (long)sizeof *ids; k++) {
             char *d = NULL;
             if (keyctl_describe_alloc(ids[k], &d) < 0)
                 continue; /* gone meanwhile, or not ours to view */
