@@ -790,6 +790,41 @@ const struct command commands[] = {
      .complete = "deny|default",
      .options = "--errno="},
 
+    {.name = "keys",
+     .synopsis = "keys [TARGET]",
+     .summary = N_("the keyrings TARGET sees: its session keyring, its user keyring and its keys"),
+     .help = N_("keys lists the keyrings a process sees (default: the subject): its session\n"
+             "keyring and the user keyring of its uid in its user namespace, with the keys\n"
+             "linked in that one, and how many keys /proc/keys shows it. What a process\n"
+             "sees depends on who asks, so the subject reads its own; for another TARGET a\n"
+             "helper with nslab's uid enters TARGET's user namespace and reads there (the\n"
+             "shell itself, for a TARGET in the shell's user namespace). Since Linux 5.3\n"
+             "the user keyring belongs to a user namespace: uid 0 of a new user namespace\n"
+             "has a user keyring of its own, even when it is the same uid outside. Asking\n"
+             "for the session keyring of a process that has none installs its uid's\n"
+             "user-session keyring (_uid_ses.N), as the kernel does on first access."),
+     .mechanism = "keyctl(2) KEYCTL_GET_KEYRING_ID, KEYCTL_DESCRIBE, KEYCTL_READ (libkeyutils); /proc/keys",
+     .man = "keyrings(7), user-keyring(7), session-keyring(7), keyctl(2)",
+     .run = cmd_keys,
+     .complete = "@target",
+     .flags = CMD_NO_OBSERVE},
+    {.name = "key",
+     .synopsis = "key add NAME DATA | key find NAME",
+     .summary = N_("add a user key to the subject's user keyring, or look one up there"),
+     .help = N_("key add calls add_key(2) in the subject: a key of type \"user\" named NAME\n"
+             "holding DATA (1 to 32767 bytes), linked into the subject's user keyring\n"
+             "(KEY_SPEC_USER_KEYRING; a key of that name there is replaced). key find\n"
+             "searches that keyring with keyctl(KEYCTL_SEARCH) and shows the key and its\n"
+             "data; ENOKEY when there is none. NAME is 1 to 4095 bytes. The user keyring\n"
+             "is the one of the subject's uid in its user namespace: after `unshare user`\n"
+             "a key added on the host is not found, and one added inside is not found on\n"
+             "the host."),
+     .mechanism = "add_key(2), keyctl(2) KEYCTL_SEARCH and KEYCTL_READ (libkeyutils)",
+     .man = "add_key(2), keyctl(2), user-keyring(7), keyrings(7)",
+     .run = cmd_key,
+     .complete = "add|find",
+     .flags = CMD_NO_OBSERVE},
+
     /* --- labs --- */
     {.name = "say",
      .synopsis = "say TEXT...",

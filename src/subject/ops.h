@@ -248,6 +248,30 @@ struct confine_rep {
 };
 void confine_req_pack(struct subj_req *rq, const struct confine_req *r);
 
+/* --- KEYS (op_keys.c) -------------------------------------------------- */
+
+enum keys_what {
+    KEYS_LIST, /* data: the subject's view, packed (kernel/keys.h) */
+    KEYS_ADD,  /* add_key(2) of a "user" key into its user keyring */
+    KEYS_FIND, /* KEYCTL_SEARCH of its user keyring; data: the payload */
+};
+enum keys_stage {
+    KEYS_DONE,
+    KEYS_FAILED_LIST,   /* the user keyring could not be named */
+    KEYS_FAILED_ADD,    /* add_key(2) */
+    KEYS_FAILED_SEARCH, /* keyctl(KEYCTL_SEARCH): ENOKEY when there is none */
+};
+struct keys_req {
+    enum keys_what what;
+    const char *name, *data; /* ADD: both; FIND: name */
+};
+struct keys_rep {
+    enum keys_stage failed;
+    int32_t id;   /* ADD, FIND: the key's serial */
+    int read_err; /* FIND: 0 when data holds the payload, else KEYCTL_READ's errno */
+};
+void keys_req_pack(struct subj_req *rq, const struct keys_req *r);
+
 /* Every reply's fixed part fits the wire (the requests' are checked beside
  * their packing). */
 _Static_assert(sizeof(struct unshare_rep) <= SUBJ_OUT_MAX, "unshare_rep");
@@ -260,6 +284,7 @@ _Static_assert(sizeof(struct time_rep) <= SUBJ_OUT_MAX, "time_rep");
 _Static_assert(sizeof(struct net_rep) <= SUBJ_OUT_MAX, "net_rep");
 _Static_assert(sizeof(struct root_rep) <= SUBJ_OUT_MAX, "root_rep");
 _Static_assert(sizeof(struct confine_rep) <= SUBJ_OUT_MAX, "confine_rep");
+_Static_assert(sizeof(struct keys_rep) <= SUBJ_OUT_MAX, "keys_rep");
 /* The devices of the caller's network namespace, packed (net_links_pack):
  * a helper function for nshelper_run. */
 int net_dump_fn(void *arg, struct trace *t, struct strbuf *out);
