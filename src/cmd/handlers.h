@@ -69,6 +69,7 @@ int cmd_clock(struct nsl *sh, int argc, char **argv);
 int cmd_veth(struct nsl *sh, int argc, char **argv);
 int cmd_link(struct nsl *sh, int argc, char **argv);
 int cmd_addr(struct nsl *sh, int argc, char **argv);
+int cmd_bridge(struct nsl *sh, int argc, char **argv);
 int cmd_graph(struct nsl *sh, int argc, char **argv);
 int cmd_serve(struct nsl *sh, int argc, char **argv);
 /* Start (or move) the projector view on spec; *url is where to point a

@@ -658,8 +658,9 @@ const struct command commands[] = {
      .run = cmd_veth,
      .options = "--peer-ns=@target"},
     {.name = "link",
-     .synopsis = "link [TARGET] | link up NAME",
-     .summary = N_("the network devices of TARGET's namespace; bring a device up"),
+     .synopsis = "link [TARGET] | link up NAME | link master DEV BRIDGE | link nomaster DEV",
+     .summary = N_("the network devices of TARGET's namespace; bring a device up; a bridge's "
+                   "ports"),
      .help = N_("link lists the devices of TARGET's (default: the subject's) network\n"
              "namespace with their state, flags, MAC address and addresses, from\n"
              "RTM_GETLINK and RTM_GETADDR dumps. A netlink socket answers for the namespace\n"
@@ -669,11 +670,15 @@ const struct command commands[] = {
              "`ip link set NAME up` does, then waits (at most 2 s) until the kernel reports\n"
              "NAME and its veth peer operational (LOWER_UP, operstate UP): the kernel\n"
              "activates a device's queue shortly after its carrier, and drops what is sent\n"
-             "before. It says how long that took, or that there is no carrier yet."),
-     .mechanism = "rtnetlink RTM_GETLINK, RTM_GETADDR, RTM_NEWLINK",
+             "before. It says how long that took, or that there is no carrier yet.\n"
+             "link master DEV BRIDGE makes DEV a port of the bridge BRIDGE (IFLA_MASTER),\n"
+             "as `ip link set DEV master BRIDGE` does; link nomaster DEV takes it out.\n"
+             "Both only in a network namespace this session made; `link` shows each\n"
+             "port's bridge (master)."),
+     .mechanism = "rtnetlink RTM_GETLINK, RTM_GETADDR, RTM_NEWLINK (IFLA_MASTER)",
      .man = "rtnetlink(7), netdevice(7), ip-link(8)",
      .run = cmd_link,
-     .complete = "up|@target"},
+     .complete = "up|master|nomaster|@target"},
     {.name = "addr",
      .synopsis = "addr add CIDR dev NAME",
      .summary = N_("add an address to a device in the subject's network namespace"),
@@ -686,6 +691,19 @@ const struct command commands[] = {
      .man = "rtnetlink(7), ip-address(8)",
      .run = cmd_addr,
      .complete = "add"},
+    {.name = "bridge",
+     .synopsis = "bridge [NAME]",
+     .summary = N_("create a bridge in the subject's network namespace; list bridges and ports"),
+     .help = N_("bridge NAME creates a Linux bridge, a virtual switch, in the subject's\n"
+             "network namespace with an RTM_NEWLINK request (kind bridge), as `ip link\n"
+             "add NAME type bridge` does. `link master DEV NAME` makes devices its ports\n"
+             "(the host ends of containers' veths); `link up NAME` and `addr add` make it\n"
+             "the containers' gateway. Only in a network namespace this session made\n"
+             "(`unshare net` first): the bridge ends with it, when the session's\n"
+             "processes end. Without NAME, lists the bridges and their ports."),
+     .mechanism = "rtnetlink RTM_NEWLINK (kind bridge), RTM_GETLINK",
+     .man = "ip-link(8), bridge(8), rtnetlink(7)",
+     .run = cmd_bridge},
 
     /* --- a root filesystem and changing root --- */
     {.name = "image",

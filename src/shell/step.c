@@ -14,6 +14,7 @@
 #include "render/render.h"
 #include "subject/subject.h"
 #include "session/jobs.h"
+#include "session/made_ns.h"
 #include "bench.h"
 #include "i18n.h"
 #include "shell/lex.h"
@@ -186,6 +187,8 @@ static int step_dispatch(struct nsl *sh, const struct command *cmd, struct lex_c
     if (*shown && (sh->opt.observe & OBS_MOUNTS))
         observe_mounts_begin(sh);
     int rc = cmd->run(sh, argc, argv);
+    /* A network namespace the step left empty ends now, with its devices. */
+    made_ns_let_go(sh, NS_NET);
     /* A call the session's own caps drop or seccomp rule refused: say so. */
     if (rc < 0 && !st->err.usage)
         confine_explain(sh);

@@ -103,9 +103,9 @@ struct spawn_rep {
     int cgroup; /* SPAWN_FAILED_CGROUP: the index of the cgroup that refused */
     pid_t pid;
     int status; /* a foreground program's wait status */
-    /* The inodes of the child's mnt and uts namespaces, read before it ran
-     * (for the namespaces the session made); 0 when not new. */
-    ino_t mnt_ns, uts_ns;
+    /* The inodes of the child's mnt, uts and net namespaces, read before it
+     * ran (for the namespaces the session made); 0 when not new. */
+    ino_t mnt_ns, uts_ns, net_ns;
 };
 void spawn_req_pack(struct subj_req *rq, const struct spawn_req *r);
 
@@ -182,7 +182,7 @@ void time_req_pack(struct subj_req *rq, const struct time_req *r);
 
 /* --- NET (op_net.c) ----------------------------------------------------- */
 
-enum net_op { NET_OP_VETH, NET_OP_UP, NET_OP_ADDR, NET_OP_DUMP };
+enum net_op { NET_OP_VETH, NET_OP_UP, NET_OP_ADDR, NET_OP_DUMP, NET_OP_BRIDGE, NET_OP_MASTER };
 enum link_state { LINK_NO_CARRIER, LINK_OPERATIONAL, LINK_NOT_YET };
 struct net_req {
     enum net_op op;
@@ -191,13 +191,21 @@ struct net_req {
     int peer_ns_fd;         /* VETH: -1, or the peer's network namespace */
     const char *peer_shown; /* VETH: its path, as the trace shows it */
     const char *cidr;       /* ADDR */
+    const char *master;     /* MASTER: the bridge, NULL: leave it (nomaster) */
 };
+/* MASTER: which stage failed. */
+enum net_failed { NET_FAILED_NONE, NET_FAILED_DEVICE, NET_FAILED_MASTER, NET_FAILED_NOT_BRIDGE,
+                  NET_FAILED_CALL };
 struct net_rep {
     int ifindex;
     bool was_up;       /* UP: it was up before */
     int64_t waited_ms; /* UP: how long until operational (or given up) */
     enum link_state state;
     int operstate; /* UP: the device's last IF_OPER_* */
+    enum net_failed failed;
+    int master;                 /* MASTER: the bridge's ifindex */
+    char master_kind[16];       /* NET_FAILED_NOT_BRIDGE: what it is ("" none) */
+    int old_master;             /* MASTER: the device's bridge before, 0 none */
 };
 /* data: the kernel's own sentence of a failure (extended ACK), or the
  * packed devices (NET_OP_DUMP). */
