@@ -112,7 +112,7 @@ int perf_cgroup_count(struct trace *t, const char *dir, const char *online_path,
         int err = errno;
         close_all(fds, nfd);
         close(cgfd);
-        if (err == EBADF)
+        if (err == EBADF || err == ENOENT)
             return nsl_fail(e, err, "%s is in no perf_event hierarchy: the kernel counts a "
                                     "cgroup of a v1 perf_event hierarchy or of cgroup v2",
                             dir);

@@ -69,7 +69,7 @@ int cgroups_perf_hier(struct nsl *sh, struct trace *t, struct nsl_err *e)
     if (stat(path, &st) < 0)
         return nsl_fail_errno(e, errno, "cannot read the subject's mount namespace (%s)", path);
     if (!made_ns_has(sh, NS_MNT, st.st_ino))
-        return nsl_usage(e, "no perf_event hierarchy is mounted here, and nslab mounts one only "
+        return nsl_fail(e, EPERM, "no perf_event hierarchy is mounted here, and nslab mounts one only "
                             "in a mount namespace of the session: `unshare mnt` first");
     if (perf_peers(sh, peers, sizeof peers, e) < 0)
         return -1;
@@ -77,7 +77,7 @@ int cgroups_perf_hier(struct nsl *sh, struct trace *t, struct nsl_err *e)
     if (!scratch)
         return -1;
     cleanup_free char *target = xasprintf("%s/perf_event", scratch);
-    if (mkdir(target, 0755) < 0 && errno != EEXIST)
+    if (access(target, F_OK) < 0 && sys_mkdir(t, target, 0755) < 0)
         return nsl_fail_errno(e, errno, "cannot make %s", target);
     trace_note(t, "no v1 hierarchy of perf_event is mounted: the subject mounts one in its own "
                   "mount namespace");
