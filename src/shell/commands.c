@@ -861,13 +861,16 @@ const struct command commands[] = {
              "  expect no mount PATH [in TARGET]   nothing is mounted on PATH there\n"
              "  expect link NAME [TARGET]          network device NAME exists in TARGET's\n"
              "                                     (default: the subject's) namespace\n"
+             "  expect result KEY VALUE            a field of the previous step's result\n"
+             "                                     (-J's \"result\"; a.b inside an object)\n"
+             "                                     holds VALUE, compared as in expect cg\n"
              "  expect not CONDITION               the condition does not hold\n"
              "  expect ... within SECONDS          poll until it holds, up to SECONDS\n"
              "The previous step is the last command other than expect, say and pause.\n"
              "A failed step followed by an expect fail (or expect not ok) that holds was\n"
              "expected: it neither stops a script nor counts in the exit status."),
      .run = cmd_expect,
-     .complete = "ok|fail|ns|alive|dead|output|event|hostname|cg|mount|no|link|not; "
+     .complete = "ok|fail|ns|alive|dead|output|event|hostname|cg|mount|no|link|result|not; "
                  "ns: @type host|new|changed|same; alive: @target; dead: @anytarget @signal; "
                  "cg: @cgroup @cgkeys|has|@cgfiles @has-target; "
                  "mount: @file shared|slave|private|unbindable|in in|@target @target; "
