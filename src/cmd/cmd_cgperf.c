@@ -10,16 +10,14 @@
 #include "session/cgroups.h"
 #include "session/report.h"
 
-#define CGPERF_USAGE "usage: cgperf CGROUP [SECONDS] (SECONDS: 1 to 60, default 1)"
-
 int cmd_cgperf(struct nsl *sh, int argc, char **argv)
 {
     if (argc < 2 || argc > 3)
-        return step_usage(sh, CGPERF_USAGE);
+        return step_usage(sh, "usage: cgperf CGROUP [SECONDS] (SECONDS: 1 to 60, default 1)");
     long secs = 1;
     if (argc == 3 && parse_long(argv[2], 1, 60, &secs) < 0)
-        return step_usage(sh, "SECONDS must be a whole number from 1 to 60, not '%s'; "
-                              CGPERF_USAGE, argv[2]);
+        return step_usage(sh, "SECONDS must be a whole number from 1 to 60, not '%s' (usage: "
+                              "cgperf CGROUP [SECONDS])", argv[2]);
     struct nsl_err e;
     struct cg_group buf;
     const struct cg_group *g;
