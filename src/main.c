@@ -168,6 +168,7 @@ static void sh_free(struct nsl *sh)
     if (sh->step.result)
         cJSON_Delete(sh->step.result);
     free(sh->last.output);
+    cJSON_Delete(sh->last.result);
     labels_free(&sh->labels);
     events_free(sh);
     if (sh->record && fclose(sh->record) != 0)

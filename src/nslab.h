@@ -143,6 +143,7 @@ struct last_step {
     int line;   /* where it was, for the message that says so */
     int errnum;
     char *output;
+    cJSON *result; /* a copy of its structured answer, or NULL */
     struct snapshot before, after;
 };
 

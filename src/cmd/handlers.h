@@ -43,6 +43,7 @@ int cmd_cgfreeze(struct nsl *sh, int argc, char **argv);
 int cmd_cgthaw(struct nsl *sh, int argc, char **argv);
 int cmd_cgdelete(struct nsl *sh, int argc, char **argv);
 int cmd_blockdev(struct nsl *sh, int argc, char **argv);
+int cmd_cgperf(struct nsl *sh, int argc, char **argv);
 int cmd_cgls(struct nsl *sh, int argc, char **argv);
 void cmd_cg_help_more(struct nsl *sh); /* the cgroup layout, for help cgcreate/cgls */
 int cmd_mounts(struct nsl *sh, int argc, char **argv);

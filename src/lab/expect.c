@@ -106,6 +106,37 @@ static int expect_event(struct nsl *sh, int argc, char **argv, struct strbuf *wh
     return 0;
 }
 
+/* expect result KEY VALUE: a field of the previous step's structured
+ * answer (what -J shows as "result"; a.b for a field of an object in it),
+ * compared as expect cg compares: a value, or >N, <=N, != ... */
+static int expect_result(struct nsl *sh, int argc, char **argv, struct strbuf *why,
+                         struct nsl_err *e)
+{
+    const struct last_step *l = &sh->last;
+    if (!l->valid)
+        return nsl_usage(e, "expect result: there is no previous step");
+    const cJSON *v = l->result;
+    cleanup_free char *path = xstrdup(argv[1]);
+    char *save = NULL;
+    for (char *k = strtok_r(path, ".", &save); k && v; k = strtok_r(NULL, ".", &save))
+        v = cJSON_IsObject(v) ? cJSON_GetObjectItemCaseSensitive(v, k) : NULL;
+    if (!v || cJSON_IsObject(v) || cJSON_IsArray(v)) {
+        sb_printf(why, _("the previous step's result has no value %s"), argv[1]);
+        return 0;
+    }
+    char num[64];
+    const char *have = num;
+    if (cJSON_IsNumber(v))
+        snprintf(num, sizeof num, "%.17g", cJSON_GetNumberValue(v));
+    else if (cJSON_IsString(v))
+        have = cJSON_GetStringValue(v);
+    else
+        have = cJSON_IsTrue(v) ? "true" : cJSON_IsFalse(v) ? "false" : "null";
+    /* "limit" is cgroup limit syntax for expect cg; here a plain value */
+    return cg_value_match(CG_NCTRL, strcmp(argv[1], "limit") ? argv[1] : "result.limit", have,
+                          argv[2], why, e);
+}
+
 static int expect_not(struct nsl *sh, int argc, char **argv, struct strbuf *why,
                       struct nsl_err *e);
 
@@ -141,6 +172,7 @@ static const struct expect_form {
     {"mount", NULL, 0, -1, NULL, mount_expect},
     {"no", "no mount", 0, -1, NULL, mount_expect},
     {"link", NULL, 2, 3, N_("usage: expect link NAME [TARGET]"), net_expect_link},
+    {"result", NULL, 3, 3, N_("usage: expect result KEY VALUE"), expect_result},
     {"not", NULL, 2, -1, N_("usage: expect not CONDITION"), expect_not},
 };
 

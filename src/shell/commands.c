@@ -274,6 +274,7 @@ const struct command commands[] = {
              "  net_cls        no limit: cgset NAME classid ID sets its class ID\n"
              "  io | blkio     no limit: cgset NAME write_bps DEVICE SIZE and the like\n"
              "  cpuacct        no limit: it counts CPU time (cgget NAME usage)\n"
+             "  perf_event     no limit: cgperf NAME counts what its tasks do\n"
              "cgroup v2 writes memory.max, cpu.max, pids.max, and first enables the\n"
              "controller in the parent's cgroup.subtree_control (shown); v1 writes\n"
              "memory.limit_in_bytes, cpu.cfs_quota_us and cpu.cfs_period_us, pids.max,\n"
@@ -283,6 +284,10 @@ const struct command commands[] = {
              "net_cls is a v1 controller only: where no mount shows it, nslab mounts a\n"
              "hierarchy of it nowhere (fsopen, fsmount: a detached mount, reached as\n"
              "/proc/<nslab's PID>/fd/N), so the host's mount table stays as it was.\n"
+             "perf_event is implicit on cgroup v2 (every cgroup2 directory counts); where\n"
+             "no v1 hierarchy holds it and there is no cgroup2 mount, nslab has the subject\n"
+             "mount one in its own mount namespace (refused in the host's: `unshare mnt`\n"
+             "first) and keeps its root open.\n"
              "A memory limit also keeps the cgroup off swap (v2 memory.swap.max 0, v1\n"
              "memory.swappiness 0), so that it ends in an OOM kill on a machine with\n"
              "swap too (docker run -m allows as much swap again by default).\n"
@@ -294,7 +299,7 @@ const struct command commands[] = {
      .mechanism = "mkdir(2) in cgroupfs, write(2) to its limit files",
      .man = "cgroups(7)",
      .run = cmd_cgcreate,
-     .complete = "mem|cpu|pids|cpuset|freezer|devices|net_cls|io",
+     .complete = "mem|cpu|pids|cpuset|freezer|devices|net_cls|io|perf_event",
      .options = "--name= --v2",
      .help_more = cmd_cg_help_more},
     {.name = "cgset",
@@ -419,6 +424,21 @@ const struct command commands[] = {
      .mechanism = "ioctl(2) LOOP_CTL_GET_FREE and LOOP_CONFIGURE on /dev/loop-control, /dev/loopN",
      .man = "loop(4), losetup(8)",
      .run = cmd_blockdev},
+    {.name = "cgperf",
+     .synopsis = "cgperf CGROUP [SECONDS]",
+     .summary = N_("count what a perf_event cgroup's tasks do: task-clock, switches, faults"),
+     .help = N_("cgperf counts, for SECONDS (1 to 60, default 1), the task-clock (CPU time),\n"
+             "context switches and page faults of exactly the tasks of CGROUP, a cgroup of\n"
+             "the hierarchy that holds perf_event (cgcreate perf_event; on cgroup v2 every\n"
+             "cgroup). It opens software counters with perf_event_open(2) and\n"
+             "PERF_FLAG_PID_CGROUP, the cgroup's directory as the pid argument. The kernel\n"
+             "counts a cgroup only on one CPU at a time, so there is a counter per event\n"
+             "and online CPU (the trace says so), summed. A task outside the cgroup is not\n"
+             "counted, however busy; nslab waits the SECONDS out, then shows the sums."),
+     .mechanism = "perf_event_open(2) with PERF_FLAG_PID_CGROUP, one counter per CPU",
+     .man = "perf_event_open(2), perf-stat(1) (-G), cgroups(7)",
+     .run = cmd_cgperf,
+     .complete = "@cgroup"},
     /* --- mount namespaces and propagation --- */
     {.name = "mounts",
      .synopsis = "mounts [PATH] [--in TARGET]",
@@ -894,13 +914,16 @@ const struct command commands[] = {
              "  expect no mount PATH [in TARGET]   nothing is mounted on PATH there\n"
              "  expect link NAME [TARGET]          network device NAME exists in TARGET's\n"
              "                                     (default: the subject's) namespace\n"
+             "  expect result KEY VALUE            a field of the previous step's result\n"
+             "                                     (-J's \"result\"; a.b inside an object)\n"
+             "                                     holds VALUE, compared as in expect cg\n"
              "  expect not CONDITION               the condition does not hold\n"
              "  expect ... within SECONDS          poll until it holds, up to SECONDS\n"
              "The previous step is the last command other than expect, say and pause.\n"
              "A failed step followed by an expect fail (or expect not ok) that holds was\n"
              "expected: it neither stops a script nor counts in the exit status."),
      .run = cmd_expect,
-     .complete = "ok|fail|ns|alive|dead|output|event|hostname|cg|mount|no|link|not; "
+     .complete = "ok|fail|ns|alive|dead|output|event|hostname|cg|mount|no|link|result|not; "
                  "ns: @type host|new|changed|same; alive: @target; dead: @anytarget @signal; "
                  "cg: @cgroup @cgkeys|has|@cgfiles @has-target; "
                  "mount: @file shared|slave|private|unbindable|in in|@target @target; "

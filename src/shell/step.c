@@ -244,6 +244,8 @@ static void step_remember(struct nsl *sh, unsigned long evseq, const struct snap
         l->line = st->line;
         l->errnum = st->err.errnum;
         l->output = xstrdup(sb_str(&st->out));
+        cJSON_Delete(l->result);
+        l->result = st->result ? cJSON_Duplicate(st->result, true) : NULL;
         l->before = *before;
         l->after = *now;
     }
