@@ -18,12 +18,13 @@ set -euo pipefail
 # page into the binary, and headless chromium tests it
 # (scenarios/serve-browser.sh). busybox-static is the static busybox `image
 # busybox` copies into a new root (a dynamic one would find no libraries
-# there); libseccomp-dev builds the filters of `seccomp`.
+# there); libseccomp-dev builds the filters of `seccomp`; libssl-dev gives
+# libcrypto's SHA-256, which chains the lines of a record (`record FILE`).
 pkgs=(build-essential pkg-config libreadline-dev libcjson-dev libcmocka-dev
       libmnl-dev util-linux iproute2 iputils-ping procps time clang libclang-rt-dev
       gettext groff-base python3 nftables cppcheck clang-tidy universal-ctags asciinema
       libmicrohttpd-dev libgraphviz-dev xxd chromium
-      busybox-static libseccomp-dev)
+      busybox-static libseccomp-dev libssl-dev)
 
 # make test-vm (scripts/vm/) also needs QEMU and mmdebstrap, which build and
 # boot its Debian 12 guest: installed only with --vm.

@@ -22,6 +22,7 @@
 #include "lab/lab.h"
 #include "observe/observe.h"
 #include "render/render.h"
+#include "shell/grade.h"
 #include "shell/replay.h"
 #include "shell/shell.h"
 #include "subject/subject.h"
@@ -611,6 +612,9 @@ int main(int argc, char **argv)
     struct nsl sh;
     struct invocation inv;
     sh_defaults(&sh, &inv);
+    /* nslab grade RUBRIC RECORD...: files only, like --replay. */
+    if (argc > 1 && strcmp(argv[1], "grade") == 0)
+        return grade_main(argc - 1, argv + 1);
     int status = parse_command_line(argc, argv, &sh, &inv);
     if (status != GO_ON)
         return status;
