@@ -80,6 +80,9 @@ static void usage(FILE *f)
           "Exit status: 0 every step succeeded, 1 a step failed, 2 usage error,\n"
           "3 an expect did not hold. Inside nslab, `help` lists the commands.\n"),
           f);
+    fputs(_("\nnslab grade [--csv | -J] RUBRIC RECORD... grades records made by `record FILE`\n"
+            "by an instructor's rubric (nslab grade --help).\n"),
+          f);
 }
 
 enum { OPT_OBSERVE = 256, OPT_NO_TRACE, OPT_NO_COLOR, OPT_ALLOW_HOST, OPT_STABLE, OPT_DUMP,
