@@ -384,6 +384,17 @@ static int gradable_count(const struct class *cl)
     return n;
 }
 
+/* The columns text takes in a terminal: a character of the East Asian
+ * scripts (three UTF-8 bytes) two, any other one. */
+static int text_columns(const char *text)
+{
+    int cols = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        if ((*p & 0xc0) != 0x80)
+            cols += (*p & 0xf0) == 0xe0 ? 2 : 1;
+    return cols;
+}
+
 static void report_text(const struct class *cl)
 {
     int total = gradable_count(cl);
@@ -402,7 +413,7 @@ static void report_text(const struct class *cl)
             const char *mark = r->marks[k] < 0 ? _("not graded")
                                : r->marks[k] ? _("held")
                                              : _("not held");
-            printf("  %-10s %s: %s%s%s%s\n", mark, c->name,
+            printf("  %s%*s %s: %s%s%s%s\n", mark, 10 - text_columns(mark), "", c->name,
                    c->some_step ? _("at some step: ") : "", c->condition,
                    r->marks[k] == 0 ? " -- " : "", r->marks[k] == 0 ? r->why[k] : "");
         }
