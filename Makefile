@@ -11,9 +11,10 @@ LOCALEDIR := $(PREFIX)/share/locale
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -MMD -MP -Isrc
+# Records are hash-chained with libcrypto's SHA-256 (util.c: sha256_hex).
 # The projector view (render/serve.c): libmicrohttpd serves, libgvc lays out.
 GVC_CFLAGS := $(shell pkg-config --cflags libgvc 2>/dev/null)
-LDLIBS  := -lreadline -lcjson -lmnl -lmicrohttpd -lgvc -lcgraph -lpthread -lseccomp -lkeyutils
+LDLIBS  := -lreadline -lcjson -lmnl -lmicrohttpd -lgvc -lcgraph -lpthread -lseccomp -lkeyutils -lcrypto
 TESTLIBS := -lcmocka
 
 # Each build flavour lives in its own directory, so `make asan` never mixes

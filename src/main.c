@@ -22,6 +22,7 @@
 #include "lab/lab.h"
 #include "observe/observe.h"
 #include "render/render.h"
+#include "shell/grade.h"
 #include "shell/replay.h"
 #include "shell/shell.h"
 #include "subject/subject.h"
@@ -79,6 +80,9 @@ static void usage(FILE *f)
           "\n"
           "Exit status: 0 every step succeeded, 1 a step failed, 2 usage error,\n"
           "3 an expect did not hold. Inside nslab, `help` lists the commands.\n"),
+          f);
+    fputs(_("\nnslab grade [--csv | -J] RUBRIC RECORD... grades records made by `record FILE`\n"
+            "by an instructor's rubric (nslab grade --help).\n"),
           f);
 }
 
@@ -631,6 +635,9 @@ int main(int argc, char **argv)
     struct nsl sh;
     struct invocation inv;
     sh_defaults(&sh, &inv);
+    /* nslab grade RUBRIC RECORD...: files only, like --replay. */
+    if (argc > 1 && strcmp(argv[1], "grade") == 0)
+        return grade_main(argc - 1, argv + 1);
     int status = parse_command_line(argc, argv, &sh, &inv);
     if (status != GO_ON)
         return status;

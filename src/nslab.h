@@ -212,6 +212,7 @@ struct nsl {
     struct made_ns *made_ns;   /* the mnt and uts namespaces it made, held open (made_ns.h) */
     FILE *record;    /* `record FILE`, or NULL */
     char *record_name; /* FILE, for the message when a write to it fails */
+    char record_chain[65]; /* the chain of the record's last line ("" before the header) */
     /* `record --cast FILE`: what the terminal shows, as asciicast v2, with
      * its times from cast_t0 (now_ms()); NULL when off. */
     FILE *cast;
