@@ -147,8 +147,8 @@ void op_enter(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
     close(p[0]);
     while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
         ;
-    if (pid > 0)
-        trace_add(&rep->trace, "fork", pid, 0, TRACE_RET_PID, "%s", "");
+    if (pid > 0) /* a PID in this subject's namespace, the host's unless nested */
+        trace_add(&rep->trace, "fork", pid, 0, cx->nested ? 0 : TRACE_RET_PID, "%s", "");
     else
         trace_add(&rep->trace, "fork", -1, err, 0, "%s", "");
     struct enter_result r = {.failed = a.n, .err = pid < 0 ? err : EIO};

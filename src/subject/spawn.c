@@ -376,7 +376,8 @@ static pid_t spawn_clone(struct subj_ctx *cx, struct spawn_run *s, struct trace 
     if (pid == 0)
         child_main(cx, s);
     int err = errno;
-    trace_add(t, call, pid, err, TRACE_RET_PID, "%s", sb_str(&a));
+    /* After `enter` the answer is the PID in the subject's own namespace. */
+    trace_add(t, call, pid, err, cx->nested ? 0 : TRACE_RET_PID, "%s", sb_str(&a));
     sb_free(&a);
     errno = err;
     return pid;
