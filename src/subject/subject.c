@@ -534,9 +534,11 @@ void subject_stop(struct nsl *sh, struct trace *t)
          * (PR_SET_PDEATHSIG), so no PID that may already be reused is
          * signalled. */
         pid_t first = sh->subj.nouter ? sh->subj.outer[0] : sh->subj.pid;
-        sys_kill(t, first, SIGKILL);
-        while (waitpid(first, NULL, 0) < 0 && errno == EINTR)
-            ;
+        if (first > 0) {
+            sys_kill(t, first, SIGKILL);
+            while (waitpid(first, NULL, 0) < 0 && errno == EINTR)
+                ;
+        }
     }
     for (size_t k = 0; k < sh->jobs.n; k++) {
         struct job *j = &sh->jobs.v[k];
@@ -701,6 +703,11 @@ int subject_events_read(struct nsl *sh, int timeout_ms,
             memcpy(&cred, CMSG_DATA(c), sizeof cred);
             ev.pid = cred.pid;
         }
+        /* The subject `enter` made has died (its PID namespace's init
+         * exited), reported by its parent, the one before: its PID is free
+         * for reuse, and no signal must go there any more. */
+        if (ev.kind == EV_EXITED && sh->subj.nouter && ev.pid == sh->subj.pid)
+            sh->subj.pid = -1;
         deliver(sh, &ev);
         handled++;
     }
@@ -713,5 +720,7 @@ void shell_reap_orphans(struct nsl *sh)
     while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
         if (p == sh->subj.pid)
             sh->subj.pid = -1;
+        if (sh->subj.nouter && p == sh->subj.outer[0])
+            sh->subj.outer[0] = -1; /* reaped: its PID may be reused */
     }
 }

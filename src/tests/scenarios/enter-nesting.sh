@@ -137,7 +137,22 @@ gone() {
 }
 gone "${seen[@]}"
 
-# 7. Again after reset, then exit: nothing of it is left.
+# 7. The init of the entered namespace dies: the kernel kills the subject
+#    with it; the next step starts a fresh one in the host's namespaces.
+nslab_send_ok "unshare pid"
+nslab_send_ok "spawn init"
+doomed_job=$(jv result.job)
+doomed=("${J[result.pid]}")
+nslab_send_ok "enter %$doomed_job"
+doomed+=("${J[result.subject]}")
+nslab_send_ok "kill -KILL %$doomed_job"
+gone "${doomed[@]}"
+nslab_send_ok "ls-ns"
+revived=${J[subject.pid]}
+assert_eq "$(nslink "$host" pid)" "$(nslink "$revived" pid)" "the revived subject's PID namespace"
+gone "$fresh"
+
+# 8. Again, then exit: nothing of it is left.
 nslab_send_ok "unshare pid"
 nslab_send_ok "spawn init"
 again=("${J[result.pid]}")
@@ -148,5 +163,5 @@ again+=("${J[result.pid]}")
 assert_eq 3 "$(nspid_of "${J[result.pid]}" | wc -w)" "spawn --ns pid from an entered subject"
 nslab_stop
 assert_eq 1 "$nslab_status" "exit status (steps failed on purpose)"
-gone "${again[@]}" "$fresh"
+gone "${again[@]}" "$revived"
 echo "ok: enter nests PID namespaces from inside to the kernel's limit; kill --from %N; reset"
