@@ -91,8 +91,16 @@ struct nsl_event {
 /* The subject: a single-threaded helper process that performs the
  * namespace-changing calls (so the shell itself stays in the host's
  * namespaces and `reset` can always start afresh). */
+#define SUBJ_NEST_MAX 40 /* `enter`s kept (the kernel nests PID namespaces 32 deep) */
 struct subject {
     pid_t pid;
+    /* After `enter`: the subjects that made the newer ones, oldest (the
+     * shell's child) first; each is the parent of the next and of the jobs
+     * it started, which it still reaps. level: the current one's PID
+     * namespace depth (0: the host's). */
+    pid_t outer[SUBJ_NEST_MAX];
+    int nouter;
+    int level;
     int ctl;  /* request/reply socket (SOCK_SEQPACKET) */
     int evt;  /* read end of the event socket (children, builtins report) */
     int evt_child; /* write end, inherited by the subject and builtins */

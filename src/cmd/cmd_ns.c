@@ -419,3 +419,89 @@ int cmd_setns(struct nsl *sh, int argc, char **argv)
     }
     return rc;
 }
+
+/* After `unshare pid`, until a first process is born there, the subject's
+ * pid_for_children cannot be read (ENOENT). */
+static bool enter_pidns_pending(const struct nsl *sh)
+{
+    const struct ns_obs *o = &sh->prev.ns[NS_PID4C];
+    return sh->prev.valid && !o->ino && o->err == ENOENT;
+}
+
+/* What `enter` did, once it did. */
+static void enter_report(struct nsl *sh, const struct setns_build *b, int n,
+                         const struct enter_rep *out, pid_t old, const char *target)
+{
+    char pb[32], ob[32];
+    for (int k = 0; k < n; k++)
+        print_string(sh, PRINT_JSON, NULL, NULL, ns_info[b->slots[k]].name);
+    if (n)
+        out_printf(sh, _("joined %d namespace%s of %s, then forked: the subject is now pid %s, "
+                         "pid %d inside its PID namespace (level %d)\n"),
+                   n, n == 1 ? "" : "s", target, fmt_pid(sh, out->pid, pb, sizeof pb),
+                   (int)out->ns_pid, out->level);
+    else
+        out_printf(sh, _("the subject's children are born in %s's namespaces already: forked "
+                         "only, the subject is now pid %s, pid %d inside its PID namespace "
+                         "(level %d)\n"),
+                   target, fmt_pid(sh, out->pid, pb, sizeof pb), (int)out->ns_pid, out->level);
+    out_printf(sh, _("the subject before it, pid %s, stays as its parent, serves no more "
+                     "requests, and still reaps the jobs it started; `reset` ends them all\n"),
+               fmt_pid(sh, old, ob, sizeof ob));
+}
+
+int cmd_enter(struct nsl *sh, int argc, char **argv)
+{
+    if (argc < 2 || argc > 3)
+        return step_usage(sh, "usage: enter TARGET [TYPE,...]");
+    struct nsl_err e;
+    int want = 0;
+    bool all = argc == 2 || strcmp(argv[2], "all") == 0;
+    if (ns_flags_parse(argc == 3 ? argv[2] : "all", &want, &e) < 0)
+        return step_fail_err(sh, &e);
+    if (!all && (want & CLONE_NEWTIME) &&
+        kernel_need(&sh->paths, 5, 6, N_("a time namespace"), &e) < 0)
+        return step_fail_err(sh, &e);
+    struct target t;
+    if (target_resolve(sh, argv[1], 0, &t, &e) < 0)
+        return step_fail_err(sh, &e);
+    if (enter_pidns_pending(sh))
+        return step_fail(sh, EINVAL, "the subject's children are to be born in the PID "
+                                     "namespace `unshare pid` made, which has no process yet: "
+                                     "`spawn init` first (the new subject would be its PID 1)");
+    struct setns_build b;
+    int n = setns_build(sh, t.pid, want, all, &b);
+    if (n < 0)
+        return -1;
+    struct enter_req er = {.n = n};
+    for (int k = 0; k < n; k++) {
+        er.fd[k] = b.rs.fd[k];
+        er.nstype[k] = b.rs.nstype[k];
+        er.shown[k] = b.rs.shown[k];
+    }
+    cleanup_subj_req struct subj_req rq = {0};
+    enter_req_pack(&rq, &er);
+    cleanup_subj_rep struct subj_rep rep = {0};
+    pid_t old = sh->subj.pid;
+    int rc = subject_call(sh, &rq, &rep, &e);
+    for (int j = 0; j < n; j++)
+        close(b.rs.fd[j]);
+    if (rc < 0)
+        return step_fail_err(sh, &e);
+    struct enter_rep out;
+    subj_rep_get(&rep, &out, sizeof out);
+    if (rep.ret < 0) {
+        if (out.failed >= 0 && out.failed < n)
+            return setns_refused(sh, rep.err, b.paths[out.failed], out.nstype == CLONE_NEWUSER);
+        return step_fail_errno(sh, rep.err, "cannot fork the new subject");
+    }
+    subject_entered(sh, out.pid, out.level);
+    print_pid(sh, PRINT_JSON, "subject", NULL, out.pid);
+    print_pid(sh, PRINT_JSON, "parent", NULL, old);
+    print_int(sh, PRINT_JSON, "ns_pid", NULL, out.ns_pid);
+    print_int(sh, PRINT_JSON, "level", NULL, out.level);
+    open_json_array(sh, "entered");
+    enter_report(sh, &b, n, &out, old, argv[1]);
+    close_json_array(sh);
+    return 0;
+}

@@ -10,7 +10,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kernel/nsparent.h"
+#include "kernel/ps.h"
 #include "kernel/release.h"
+#include "subject/nshelper.h"
 #include "session/cgroups.h"
 #include "cmd/handlers.h"
 #include "observe/observe.h"
@@ -156,7 +159,9 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
         rc = spawn_fail(sh, rep.err, argv[k], flags);
     } else {
         cleanup_free char *cmd = join_argv(argc - k, argv + k);
-        struct job *j = job_add(sh, (pid_t)rep.ret, cmd);
+        /* After `enter`, the subject's PID namespace is not the host's:
+         * the job table keeps the host's PID, which it found in /proc. */
+        struct job *j = job_add(sh, out.host_pid ? out.host_pid : (pid_t)rep.ret, cmd);
         j->ns_pid = pid_inside(sh, j->pid);
         /* The mnt, uts and net namespaces it was born in are the session's. */
         if (flags & CLONE_NEWNS)
@@ -226,7 +231,9 @@ int cmd_run(struct nsl *sh, int argc, char **argv)
              * program stays, stopped, as a job; nslab has the terminal
              * back. There is no `fg`: kill %N ends it or continues it. */
             cleanup_free char *cmd = join_argv(argc, argv);
-            struct job *j = job_add(sh, (pid_t)rep.ret, cmd);
+            /* After `enter`, the subject's PID namespace is not the host's:
+         * the job table keeps the host's PID, which it found in /proc. */
+        struct job *j = job_add(sh, out.host_pid ? out.host_pid : (pid_t)rep.ret, cmd);
             j->ns_pid = pid_inside(sh, j->pid);
             if (j->state == JOB_RUNNING) {
                 j->state = JOB_STOPPED;
@@ -483,6 +490,82 @@ static int kill_from_inside(struct nsl *sh, struct target *t, pid_t ns_pid, int 
     return rc;
 }
 
+/* The NSpid fields of pid (outermost first); how many, 0 when unknown. */
+static int nspid_of(struct nsl *sh, pid_t pid, pid_t *v)
+{
+    char path[64], buf[4096];
+    snprintf(path, sizeof path, "%d/status", (int)pid);
+    if (read_file_at(sh->procfd, path, buf, sizeof buf) < 0)
+        return 0;
+    return ps_parse_nspid(buf, v, PS_MAX_LEVELS);
+}
+
+/* Is the PID namespace of `inner` that of `outer`, or below it? Climbs
+ * from inner's up as many levels as they differ (NS_GET_PARENT). */
+static bool pidns_within(struct nsl *sh, pid_t inner, int up, pid_t outer)
+{
+    char rel[64];
+    snprintf(rel, sizeof rel, "%d/ns/pid", (int)inner);
+    int fd = openat(sh->procfd, rel, O_RDONLY | O_CLOEXEC);
+    ino_t want = ns_inode_of(sh, outer, NS_PID);
+    for (int k = 0; k < up && fd >= 0; k++) {
+        ino_t parent;
+        int pfd = -1;
+        struct nsl_err e;
+        if (ns_get_parent(fd, &parent, &pfd, &e) < 0)
+            pfd = -1;
+        close(fd);
+        fd = pfd;
+    }
+    bool same = fd >= 0 && want && ns_fd_ino(fd) == want;
+    if (fd >= 0)
+        close(fd);
+    return same;
+}
+
+/* kill --from %N: from a process forked inside job N's PID namespace by a
+ * helper of the shell (which can enter any level below the host's). The
+ * target must be in that namespace or below it, where it has a PID. */
+static int kill_from_job(struct nsl *sh, struct target *t, const char *job, int sig,
+                         bool *inside, pid_t *ns_pid)
+{
+    struct target n;
+    struct nsl_err e;
+    if (target_resolve(sh, job, 0, &n, &e) < 0)
+        return step_fail_err(sh, &e);
+    pid_t tv[PS_MAX_LEVELS], nv[PS_MAX_LEVELS];
+    int nt = nspid_of(sh, t->pid, tv), nn = nspid_of(sh, n.pid, nv);
+    if (!nt || !nn)
+        return step_fail(sh, ESRCH, "cannot read the NSpid of /proc/%d/status",
+                         (int)(nt ? n.pid : t->pid));
+    if (nt < nn || !pidns_within(sh, t->pid, nt - nn, n.pid))
+        return step_fail(sh, EINVAL, "the target is not in %s's PID namespace or one below it, "
+                                     "so it has no PID there to send to", job);
+    *ns_pid = tv[nn - 1];
+    *inside = nt == nn;
+    struct kill_from_arg a = {.ns_pid = *ns_pid, .sig = sig};
+    struct strbuf sender = {0};
+    int err = 0;
+    int rc = nshelper_run(sh, &sh->step.trace, n.pid, NS_PID, kill_from_fn, &a, &sender, &err, &e);
+    if (rc < 0 && !err) {
+        sb_free(&sender);
+        return step_fail_err(sh, &e);
+    }
+    if (rc < 0) {
+        sb_free(&sender);
+        if (err == ENOMEM)
+            return step_fail_errno(sh, err, "no process can enter that PID namespace any more: "
+                                            "its init has exited");
+        return step_fail_errno(sh, err, "kill -%s from inside %s failed", signal_name(sig), job);
+    }
+    out_printf(sh,
+               _("sent SIG%s to PID %d from PID %s inside %s's PID namespace (level %d): a "
+                 "process a helper of the shell forked there for this one kill(2), gone since\n"),
+               signal_name(sig), (int)*ns_pid, sb_str(&sender), job, nn - 1);
+    sb_free(&sender);
+    return 0;
+}
+
 int cmd_kill(struct nsl *sh, int argc, char **argv)
 {
     int sig = SIGTERM, k = 1;
@@ -497,16 +580,16 @@ int cmd_kill(struct nsl *sh, int argc, char **argv)
     for (; k < argc; k++) {
         if (strcmp(argv[k], "--from") == 0 && k + 1 < argc) {
             from = argv[++k];
-            if (strcmp(from, "host") != 0 && strcmp(from, "inside") != 0)
-                return step_usage(sh, "--from takes host or inside");
+            if (strcmp(from, "host") != 0 && strcmp(from, "inside") != 0 && from[0] != '%')
+                return step_usage(sh, "--from takes host, inside or a job %%N");
         } else if (!word) {
             word = argv[k];
         } else {
-            return step_usage(sh, "usage: kill [-SIG] TARGET [--from host|inside]");
+            return step_usage(sh, "usage: kill [-SIG] TARGET [--from host|inside|%%N]");
         }
     }
     if (!word)
-        return step_usage(sh, "usage: kill [-SIG] TARGET [--from host|inside]");
+        return step_usage(sh, "usage: kill [-SIG] TARGET [--from host|inside|%%N]");
     struct target t;
     struct nsl_err e;
     if (target_resolve(sh, word, 0, &t, &e) < 0)
@@ -514,13 +597,18 @@ int cmd_kill(struct nsl *sh, int argc, char **argv)
     if (t.is_host)
         return step_fail(sh, EINVAL, "refusing to signal the nslab shell itself (host); "
                                      "`exit` ends the session");
-    if (t.pid == sh->subj.pid)
-        return step_fail(sh, EINVAL, "refusing to signal the subject (self); `reset` replaces it");
+    if (subject_is_one(sh, t.pid))
+        return step_fail(sh, EINVAL, "refusing to signal the subject (self, or one `enter` left "
+                                     "behind); `reset` replaces it");
     bool inside = strcmp(from, "inside") == 0;
     bool handled = signal_caught(sh, t.pid, sig);
     bool ignored = signal_ignored(sh, t.pid, sig);
     pid_t ns_pid = pid_inside(sh, t.pid);
-    if (inside) {
+    if (from[0] == '%') {
+        pid_t there = 0; /* its PID in job N's namespace (ns_pid: in its own) */
+        if (kill_from_job(sh, &t, from, sig, &inside, &there) < 0)
+            return -1;
+    } else if (inside) {
         if (kill_from_inside(sh, &t, ns_pid, sig) < 0)
             return -1;
     } else if (sys_kill(&sh->step.trace, t.pid, sig) < 0) {
@@ -538,7 +626,8 @@ int cmd_kill(struct nsl *sh, int argc, char **argv)
     print_pid(sh, PRINT_JSON, "pid", NULL, t.pid);
     print_string(sh, PRINT_JSON, "signal", NULL, signal_name(sig));
     print_bool(sh, PRINT_JSON, "alive", NULL, alive);
-    print_string(sh, PRINT_JSON, "from", NULL, inside ? "inside" : "host");
+    print_string(sh, PRINT_JSON, "from", NULL,
+                 from[0] == '%' ? from : inside ? "inside" : "host");
     print_bool(sh, PRINT_JSON, "handled", NULL, handled);
     return 0;
 }

@@ -26,6 +26,7 @@ int cmd_solution(struct nsl *sh, int argc, char **argv);
 int cmd_ls_ns(struct nsl *sh, int argc, char **argv);
 int cmd_unshare(struct nsl *sh, int argc, char **argv);
 int cmd_setns(struct nsl *sh, int argc, char **argv);
+int cmd_enter(struct nsl *sh, int argc, char **argv);
 int cmd_spawn(struct nsl *sh, int argc, char **argv);
 int cmd_run(struct nsl *sh, int argc, char **argv); /* !PROGRAM */
 int cmd_jobs(struct nsl *sh, int argc, char **argv);

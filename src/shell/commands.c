@@ -118,6 +118,24 @@ const struct command commands[] = {
      .man = "setns(2), nsenter(1)",
      .run = cmd_setns,
      .complete = "@types @target"},
+    {.name = "enter",
+     .synopsis = "enter TARGET [TYPE,...]",
+     .summary = N_("join TARGET's namespaces and go on as a new subject born inside them"),
+     .help = N_("enter is nsenter(1) for the subject: a child of the subject joins TARGET's\n"
+             "namespaces with setns(2) (all that differ, or the TYPEs of a comma list,\n"
+             "in setns's order), then clones the new subject with CLONE_PARENT, so it is\n"
+             "born in the PID namespace it joined: a PID namespace applies only to\n"
+             "children. From then on the new subject performs every command; `unshare\n"
+             "pid` and `spawn` there nest one level deeper (the kernel allows 32). The\n"
+             "subject before it stays as its parent: it serves no more requests, and\n"
+             "still reaps and reports the jobs it started. A refused setns changes\n"
+             "nothing. If the init of the new subject's PID namespace exits, the kernel\n"
+             "kills the subject with it, and `reset` starts a fresh one in the host's\n"
+             "namespaces, ending them all. TARGET: self, host, a PID, or %N (a job)."),
+     .mechanism = "setns(2), clone(2) CLONE_PARENT",
+     .man = "nsenter(1), setns(2), pid_namespaces(7)",
+     .run = cmd_enter,
+     .complete = "@target @types"},
     {.name = "spawn",
      .synopsis = "spawn [--ns TYPES] [--cg CGROUP] [--] PROGRAM [ARGS...]",
      .summary = N_("start a child of the subject (a job), optionally in new namespaces or cgroups"),
@@ -189,31 +207,34 @@ const struct command commands[] = {
      .run = cmd_wait,
      .complete = "@job"},
     {.name = "kill",
-     .synopsis = "kill [-SIG] TARGET [--from host|inside]",
+     .synopsis = "kill [-SIG] TARGET [--from host|inside|%N]",
      .summary = N_("send a signal (default TERM), from the host or from inside TARGET's PID namespace"),
      .help = N_("kill sends SIG (a name like KILL or TERM, or a number; default TERM) to\n"
              "TARGET, then says whether TARGET is still alive and which rule applied.\n"
              "--from host (the default) sends it from the shell, in the host's PID\n"
              "namespace. --from inside sends it from a process inside TARGET's PID\n"
              "namespace: a short-lived helper joins that namespace with setns(2), forks,\n"
-             "and the child, numbered there, calls kill(2).\n"
+             "and the child, numbered there, calls kill(2). --from %N does the same from\n"
+             "inside job N's PID namespace, which must be TARGET's or an ancestor of it\n"
+             "(any level: the helper is the shell's, in the host's PID namespace).\n"
              "The kernel drops a signal the init (PID 1) of a PID namespace has no\n"
              "handler for when any process of that namespace sends it, even root, even\n"
              "SIGKILL. From an ancestor namespace a handled signal is delivered (docker\n"
              "stop's SIGTERM), an unhandled one is dropped, except SIGKILL and SIGSTOP,\n"
              "which are forced on it (pid_namespaces(7)). Whether it has a handler is\n"
              "read from SigCgt in /proc/PID/status."),
-     .mechanism = "kill(2); setns(2) + fork(2) for --from inside",
+     .mechanism = "kill(2); setns(2) + fork(2) for --from inside and --from %N",
      .man = "kill(2), signal(7), pid_namespaces(7)",
      .run = cmd_kill,
      .complete = "@target",
-     .options = "-KILL -TERM -INT -HUP -STOP -CONT -USR1 --from=host|inside"},
+     .options = "-KILL -TERM -INT -HUP -STOP -CONT -USR1 --from=host|inside|%N"},
     {.name = "reset",
      .synopsis = "reset",
      .summary = N_("end the subject and its children; start a fresh one in the host's namespaces"),
      .help = N_("reset kills every job and the subject, then starts a fresh subject in the\n"
              "host's namespaces. It is the way back after `unshare user`, which setns\n"
-             "cannot undo (a process cannot re-enter an ancestor user namespace)."),
+             "cannot undo (a process cannot re-enter an ancestor user namespace), and\n"
+             "after `enter`: the subjects it left behind end too."),
      .mechanism = "kill(2), fork(2)",
      .man = "user_namespaces(7)",
      .run = cmd_reset},

@@ -35,13 +35,11 @@ struct kill_inside_arg {
     int sig;
 };
 
-/* In a helper child of the subject: join the target's PID namespace (for
- * children), fork a process there, and send the signal from it. */
-static int kill_inside_fn(struct subj_ctx *cx, void *argp, struct trace *t, struct strbuf *data)
+/* In a process that has joined the target's PID namespace (for its
+ * children): fork a process there, and send the signal from it. 0 or the
+ * errno of kill(2); data gets the sender's PID there. */
+static int send_from_inside(pid_t ns_pid, int sig, struct trace *t, struct strbuf *data)
 {
-    struct kill_inside_arg *a = argp;
-    if (sys_setns(t, a->nsfd, a->what, CLONE_NEWPID) < 0)
-        return errno;
     int pfd[2];
     if (pipe(pfd) < 0)
         return errno;
@@ -58,7 +56,7 @@ static int kill_inside_fn(struct subj_ctx *cx, void *argp, struct trace *t, stru
         int me = getpid(), err = 0;
         if (write(pfd[1], &me, sizeof me) < 0)
             _exit(1);
-        if (kill(a->ns_pid, a->sig) < 0)
+        if (kill(ns_pid, sig) < 0)
             err = errno;
         if (write(pfd[1], &err, sizeof err) < 0)
             _exit(1);
@@ -79,11 +77,28 @@ static int kill_inside_fn(struct subj_ctx *cx, void *argp, struct trace *t, stru
                       "ended init", me);
         err = 0;
     } else {
-        trace_add(t, "kill", err ? -1 : 0, err, 0, "%d, SIG%s", (int)a->ns_pid,
-                  signal_name(a->sig));
+        trace_add(t, "kill", err ? -1 : 0, err, 0, "%d, SIG%s", (int)ns_pid, signal_name(sig));
     }
     sb_printf(data, "%d", me);
     return err;
+}
+
+/* In a helper child of the subject: join the target's PID namespace (for
+ * children), and send from a process forked there. */
+static int kill_inside_fn(struct subj_ctx *cx, void *argp, struct trace *t, struct strbuf *data)
+{
+    struct kill_inside_arg *a = argp;
+    if (sys_setns(t, a->nsfd, a->what, CLONE_NEWPID) < 0)
+        return errno;
+    return send_from_inside(a->ns_pid, a->sig, t, data);
+}
+
+int kill_from_fn(void *arg, struct trace *t, struct strbuf *out)
+{
+    const struct kill_from_arg *a = arg;
+    int err = send_from_inside(a->ns_pid, a->sig, t, out);
+    errno = err;
+    return err ? -1 : 0;
 }
 
 void op_kill_inside(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)

@@ -3,6 +3,7 @@
  * reading requests and replies (the generic half of the packing; each op's
  * own is beside it), helper children, ID maps, child events. subject.c
  * dispatches to the operations; the operations call only this file. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kernel/ps.h"
 #include "subject/subject.h"
 
 void subj_req_init(struct subj_req *rq, enum subj_op op, const void *args, size_t nargs)
@@ -80,11 +82,123 @@ static void send_event(int evt, int kind, pid_t pid, int status)
     }
 }
 
+/* A nested subject's children: their PID here and in the host's view (the
+ * shell knows only the latter). An entry goes when the exit is reported. */
+static struct {
+    pid_t local, host;
+} host_map[256];
+static size_t host_nmap;
+
+static void host_map_add(pid_t local, pid_t host)
+{
+    for (size_t k = 0; k < host_nmap; k++)
+        if (host_map[k].local == local) {
+            host_map[k].host = host;
+            return;
+        }
+    if (host_nmap == ARRAY_SIZE(host_map)) /* the oldest goes */
+        memmove(host_map, host_map + 1, --host_nmap * sizeof host_map[0]);
+    host_map[host_nmap].local = local;
+    host_map[host_nmap++].host = host;
+}
+
+/* The host's PID of local, forgotten with forget; 0 when unknown. */
+static pid_t host_map_find(pid_t local, bool forget)
+{
+    for (size_t k = 0; k < host_nmap; k++) {
+        if (host_map[k].local != local)
+            continue;
+        pid_t host = host_map[k].host;
+        if (forget)
+            host_map[k] = host_map[--host_nmap];
+        return host;
+    }
+    return 0;
+}
+
+int subj_nspid_at(struct subj_ctx *cx, pid_t host, int at, pid_t *local)
+{
+    char rel[32], buf[4096];
+    pid_t v[PS_MAX_LEVELS];
+    snprintf(rel, sizeof rel, "%d/status", (int)host);
+    if (read_file_at(cx->sh->procfd, rel, buf, sizeof buf) < 0)
+        return -1;
+    int n = ps_parse_nspid(buf, v, PS_MAX_LEVELS);
+    if (local)
+        *local = at >= 0 && at < n ? v[at] : 0;
+    return n - 1;
+}
+
+void subj_host_forget_all(void)
+{
+    host_nmap = 0;
+}
+
+void subj_host_note(struct subj_ctx *cx, pid_t host)
+{
+    pid_t local = host;
+    if (cx->nested && subj_nspid_at(cx, host, cx->level, &local) < 0)
+        return;
+    if (cx->nested && local)
+        host_map_add(local, host);
+}
+
+/* Its child local, looked up in the shell's /proc: the process whose
+ * parent is this subject and whose NSpid holds local at this subject's
+ * depth. */
+static pid_t host_scan(struct subj_ctx *cx, pid_t local)
+{
+    int dfd = openat(cx->sh->procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    if (!d) {
+        if (dfd >= 0)
+            close(dfd);
+        return 0;
+    }
+    pid_t found = 0;
+    struct dirent *de;
+    while (!found && (de = readdir(d))) {
+        pid_t pid, at;
+        char rel[300], buf[4096];
+        if (parse_pid(de->d_name, &pid) < 0)
+            continue;
+        snprintf(rel, sizeof rel, "%s/status", de->d_name);
+        if (read_file_at(cx->sh->procfd, rel, buf, sizeof buf) < 0)
+            continue;
+        const char *pp = strstr(buf, "\nPPid:");
+        pid_t v[PS_MAX_LEVELS];
+        int n = ps_parse_nspid(buf, v, PS_MAX_LEVELS);
+        if (!pp || atoi(pp + 6) != cx->self_host || n <= cx->level)
+            continue;
+        at = v[cx->level];
+        if (at == local)
+            found = pid;
+    }
+    closedir(d);
+    return found;
+}
+
+pid_t subj_host_pid(struct subj_ctx *cx, pid_t local)
+{
+    if (!cx->nested || local <= 0)
+        return local;
+    pid_t host = host_map_find(local, false);
+    if (!host)
+        host = host_scan(cx, local);
+    if (host)
+        host_map_add(local, host);
+    return host;
+}
+
 void subj_child_event(struct subj_ctx *cx, pid_t pid, int status)
 {
     int kind = WIFSTOPPED(status)     ? EV_STOPPED
                : WIFCONTINUED(status) ? EV_CONTINUED
                                       : EV_EXITED;
+    /* The shell knows the host's PIDs only; a child it never heard of
+     * (a foreground program) goes as 0. */
+    if (cx->nested)
+        pid = host_map_find(pid, kind == EV_EXITED);
     send_event(cx->evt, kind, pid, status);
 }
 

@@ -102,6 +102,7 @@ struct spawn_rep {
     enum spawn_stage failed;
     int cgroup; /* SPAWN_FAILED_CGROUP: the index of the cgroup that refused */
     pid_t pid;
+    pid_t host_pid; /* its PID in the host's view (differs after `enter`) */
     int status; /* a foreground program's wait status */
     /* The inodes of the child's mnt, uts and net namespaces, read before it
      * ran (for the namespaces the session made); 0 when not new. */
@@ -121,6 +122,14 @@ struct kill_inside_rep {
     pid_t sender; /* the helper's PID inside the namespace */
 };
 void kill_inside_req_pack(struct subj_req *rq, const struct kill_inside_req *r);
+/* kill --from %N: run by a helper of the shell (nshelper_run) that joined
+ * job N's PID namespace: fork a process there that sends the signal. out
+ * gets the sender's PID there. arg: struct kill_from_arg. */
+struct kill_from_arg {
+    pid_t ns_pid; /* the target's PID in that namespace */
+    int sig;
+};
+int kill_from_fn(void *arg, struct trace *t, struct strbuf *out);
 
 /* --- MOUNT (op_mount.c) ------------------------------------------------- */
 
@@ -280,6 +289,30 @@ struct keys_rep {
 };
 void keys_req_pack(struct subj_req *rq, const struct keys_req *r);
 
+/* --- ENTER (op_enter.c) ------------------------------------------------ */
+
+/* The subject joins TARGET's namespaces and goes on as a new subject born
+ * inside them (nsenter's fork): a child of the subject joins them (setns,
+ * in the request's order), then clones the new subject with CLONE_PARENT,
+ * so that it is born in the PID namespace it joined and is the old
+ * subject's child. The old one retires: it reaps and reports the jobs it
+ * started, and answers no more requests. When a setns fails, the child
+ * exits and nothing has changed. */
+struct enter_req {
+    int n; /* 0..SUBJ_MAXFD: the namespaces to join (none: only the fork) */
+    int fd[SUBJ_MAXFD];
+    int nstype[SUBJ_MAXFD];       /* CLONE_NEW* of each */
+    const char *shown[SUBJ_MAXFD]; /* the path shown in the trace */
+};
+struct enter_rep {
+    int failed;      /* which setns failed (index), -1 when none */
+    int nstype;      /* its CLONE_NEW* type */
+    pid_t pid;       /* the new subject, in the host's view */
+    pid_t ns_pid;    /* its PID inside its own PID namespace */
+    int level;       /* its PID namespace's depth (0: the host's) */
+};
+void enter_req_pack(struct subj_req *rq, const struct enter_req *r);
+
 /* Every reply's fixed part fits the wire (the requests' are checked beside
  * their packing). */
 _Static_assert(sizeof(struct unshare_rep) <= SUBJ_OUT_MAX, "unshare_rep");
@@ -293,6 +326,7 @@ _Static_assert(sizeof(struct net_rep) <= SUBJ_OUT_MAX, "net_rep");
 _Static_assert(sizeof(struct root_rep) <= SUBJ_OUT_MAX, "root_rep");
 _Static_assert(sizeof(struct confine_rep) <= SUBJ_OUT_MAX, "confine_rep");
 _Static_assert(sizeof(struct keys_rep) <= SUBJ_OUT_MAX, "keys_rep");
+_Static_assert(sizeof(struct enter_rep) <= SUBJ_OUT_MAX, "enter_rep");
 /* The devices of the caller's network namespace, packed (net_links_pack):
  * a helper function for nshelper_run. */
 int net_dump_fn(void *arg, struct trace *t, struct strbuf *out);

@@ -376,7 +376,8 @@ static pid_t spawn_clone(struct subj_ctx *cx, struct spawn_run *s, struct trace 
     if (pid == 0)
         child_main(cx, s);
     int err = errno;
-    trace_add(t, call, pid, err, TRACE_RET_PID, "%s", sb_str(&a));
+    /* After `enter` the answer is the PID in the subject's own namespace. */
+    trace_add(t, call, pid, err, cx->nested ? 0 : TRACE_RET_PID, "%s", sb_str(&a));
     sb_free(&a);
     errno = err;
     return pid;
@@ -395,13 +396,13 @@ static void spawn_note_ns(struct subj_ctx *cx, struct spawn_run *s)
 {
     struct stat st;
     char rel[64];
-    snprintf(rel, sizeof rel, "%d/ns/mnt", (int)s->pid);
+    snprintf(rel, sizeof rel, "%d/ns/mnt", (int)s->out.host_pid);
     if ((s->a.flags & CLONE_NEWNS) && fstatat(cx->sh->procfd, rel, &st, 0) == 0)
         s->out.mnt_ns = st.st_ino;
-    snprintf(rel, sizeof rel, "%d/ns/uts", (int)s->pid);
+    snprintf(rel, sizeof rel, "%d/ns/uts", (int)s->out.host_pid);
     if ((s->a.flags & CLONE_NEWUTS) && fstatat(cx->sh->procfd, rel, &st, 0) == 0)
         s->out.uts_ns = st.st_ino;
-    snprintf(rel, sizeof rel, "%d/ns/net", (int)s->pid);
+    snprintf(rel, sizeof rel, "%d/ns/net", (int)s->out.host_pid);
     if ((s->a.flags & CLONE_NEWNET) && fstatat(cx->sh->procfd, rel, &st, 0) == 0)
         s->out.net_ns = st.st_ino;
 }
@@ -414,8 +415,8 @@ static void spawn_note_ns(struct subj_ctx *cx, struct spawn_run *s)
 static int spawn_place(struct subj_ctx *cx, struct spawn_run *s, uid_t uid, gid_t gid,
                        struct subj_rep *rep)
 {
-    char who[32];
-    snprintf(who, sizeof who, "%d", (int)s->pid);
+    char who[32]; /* in the shell's /proc: the host's PID */
+    snprintf(who, sizeof who, "%d", (int)s->out.host_pid);
     if ((s->a.flags & CLONE_NEWUSER) && s->a.map_root) {
         int err = subj_write_id_map(cx, &rep->trace, who, uid, gid);
         if (err) {
@@ -569,6 +570,9 @@ static int spawn_start(struct subj_ctx *cx, struct spawn_run *s, struct subj_rep
     close_pair_end(&s->go[0]);
     close_pair_end(&s->ex[1]);
     close_pair_end(&s->cap[1]);
+    /* The shell's /proc, which the subject reads, is the host's: after
+     * `enter` this child's PID there differs from clone's answer. */
+    s->out.host_pid = subj_host_pid(cx, s->pid);
     if (s->a.flags & (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWNET))
         spawn_note_ns(cx, s);
     int failed = spawn_place(cx, s, uid, gid, rep);
@@ -604,7 +608,7 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
     } else {
         if (s.a.io == SPAWN_JOB && s.a.builtin &&
             (strcmp(s.argv[0], "sleep") == 0 || strcmp(s.argv[0], "init") == 0))
-            wait_until_asleep(cx, s.pid);
+            wait_until_asleep(cx, s.out.host_pid);
         if (s.a.io != SPAWN_JOB)
             s.out.status = wait_foreground(cx, s.pid, s.a.io,
                                            s.a.io == SPAWN_CAPTURE ? s.cap[0] : -1, &rep->data);

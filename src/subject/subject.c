@@ -293,6 +293,45 @@ static int subject_serve_one(struct subj_ctx *cx)
     return rc;
 }
 
+/* The loop of a subject: requests on ctl, its children's exits on the
+ * signalfd. A retired subject (after `enter`) closes ctl and only reaps. */
+static void __attribute__((noreturn)) subject_loop(struct subj_ctx *cx)
+{
+    for (;;) {
+        struct pollfd p[2] = {{.fd = cx->sfd, .events = POLLIN}, {.fd = cx->ctl, .events = POLLIN}};
+        nfds_t np = cx->retired ? 1 : 2;
+        if ((cx->retired ? poll(p, np, -1) : poll_spin(p, np, SUBJ_IDLE_SPIN_NS)) < 0) {
+            if (errno == EINTR)
+                continue;
+            _exit(1);
+        }
+        if (p[0].revents) {
+            struct signalfd_siginfo si;
+            while (read(cx->sfd, &si, sizeof si) > 0)
+                ;
+            reap_children(cx);
+        }
+        if (np > 1 && p[1].revents) {
+            if (subject_serve_one(cx) < 0)
+                _exit(0);
+            if (cx->retired) {
+                close(cx->ctl);
+                cx->ctl = -1;
+            }
+            reap_children(cx);
+        }
+    }
+}
+
+/* The subject `enter` made, in its own process: it dies with the old one
+ * (its parent), and serves from here. */
+static void __attribute__((noreturn)) subject_become(struct subj_ctx *cx)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    cx->retired = false;
+    subject_loop(cx);
+}
+
 static void __attribute__((noreturn)) subject_main(struct nsl *sh, int ctl, int evt)
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -302,7 +341,8 @@ static void __attribute__((noreturn)) subject_main(struct nsl *sh, int ctl, int 
     /* The shell's group is known before the fork: asked here, it could
      * already be the subject's own, when the shell's setpgid(pid, pid)
      * came first, and the terminal would go back to the wrong group. */
-    struct subj_ctx cx = {.sh = sh, .ctl = ctl, .evt = evt, .shell_pgrp = sh->shell_pgrp};
+    struct subj_ctx cx = {.sh = sh, .ctl = ctl, .evt = evt, .shell_pgrp = sh->shell_pgrp,
+                          .become = subject_become};
     /* Its own process group (set here and by the shell, whichever runs
      * first): Ctrl-C at the prompt must not reach it. */
     setpgid(0, 0);
@@ -318,26 +358,7 @@ static void __attribute__((noreturn)) subject_main(struct nsl *sh, int ctl, int 
     sigaddset(&chld, SIGUSR1);
     sigprocmask(SIG_BLOCK, &chld, NULL);
     cx.sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
-
-    for (;;) {
-        struct pollfd p[2] = {{.fd = ctl, .events = POLLIN}, {.fd = cx.sfd, .events = POLLIN}};
-        if (poll_spin(p, 2, SUBJ_IDLE_SPIN_NS) < 0) {
-            if (errno == EINTR)
-                continue;
-            _exit(1);
-        }
-        if (p[1].revents) {
-            struct signalfd_siginfo si;
-            while (read(cx.sfd, &si, sizeof si) > 0)
-                ;
-            reap_children(&cx);
-        }
-        if (p[0].revents) {
-            if (subject_serve_one(&cx) < 0)
-                _exit(0);
-            reap_children(&cx);
-        }
-    }
+    subject_loop(&cx);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -386,6 +407,36 @@ int subject_start(struct nsl *sh, struct nsl_err *e)
         sh->subj.nsfd = 0;
     sh->subj.ns_known = false;
     return 0;
+}
+
+void subject_entered(struct nsl *sh, pid_t pid, int level)
+{
+    /* Full (40 `enter`s): the first stays, it is the shell's child. */
+    if (sh->subj.nouter == SUBJ_NEST_MAX)
+        sh->subj.nouter--;
+    sh->subj.outer[sh->subj.nouter++] = sh->subj.pid;
+    sh->subj.pid = pid;
+    sh->subj.level = level;
+    if (sh->subj.nsfd > 0)
+        close(sh->subj.nsfd);
+    char rel[32];
+    snprintf(rel, sizeof rel, "%d/ns", (int)pid);
+    sh->subj.nsfd = openat(sh->procfd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (sh->subj.nsfd == 0)
+        close(0);
+    if (sh->subj.nsfd <= 0)
+        sh->subj.nsfd = 0;
+    sh->subj.ns_known = false;
+    sh->subj.ns_stale = NS_ALL_SLOTS;
+    sh->subj.mounts_stale = true;
+}
+
+bool subject_is_one(const struct nsl *sh, pid_t pid)
+{
+    for (int k = 0; k < sh->subj.nouter; k++)
+        if (sh->subj.outer[k] == pid)
+            return true;
+    return pid > 0 && pid == sh->subj.pid;
 }
 
 bool subject_alive(struct nsl *sh)
@@ -449,6 +500,11 @@ static void end_orphans(struct nsl *sh, struct trace *t)
      * children until reaped, and must not show a second kill in the trace. */
     for (size_t k = 0; k < sh->jobs.n && nkilled < ARRAY_SIZE(killed) / 2; k++)
         killed[nkilled++] = sh->jobs.v[k].pid;
+    /* So were the subjects `enter` made (orphans of the shell now). */
+    for (int k = 1; k < sh->subj.nouter && nkilled < ARRAY_SIZE(killed); k++)
+        killed[nkilled++] = sh->subj.outer[k];
+    if (sh->subj.nouter && sh->subj.pid > 0 && nkilled < ARRAY_SIZE(killed))
+        killed[nkilled++] = sh->subj.pid;
     int64_t deadline = now_ms() + 2000;
     for (;;) {
         /* No child at all (the usual case): no need to walk /proc, which
@@ -472,10 +528,17 @@ void subject_stop(struct nsl *sh, struct trace *t)
      * was faster, and --stable transcripts of `reset` differ. Once the
      * subject is gone its children are the shell's, which reaps nothing
      * until end_orphans: kill(2) on each finds it, running or zombie. */
-    if (sh->subj.pid > 0) {
-        sys_kill(t, sh->subj.pid, SIGKILL);
-        while (waitpid(sh->subj.pid, NULL, 0) < 0 && errno == EINTR)
-            ;
+    if (sh->subj.pid > 0 || sh->subj.nouter) {
+        /* After `enter`, the first subject (the shell's child): each later
+         * one is a child of the one before and dies with it
+         * (PR_SET_PDEATHSIG), so no PID that may already be reused is
+         * signalled. */
+        pid_t first = sh->subj.nouter ? sh->subj.outer[0] : sh->subj.pid;
+        if (first > 0) {
+            sys_kill(t, first, SIGKILL);
+            while (waitpid(first, NULL, 0) < 0 && errno == EINTR)
+                ;
+        }
     }
     for (size_t k = 0; k < sh->jobs.n; k++) {
         struct job *j = &sh->jobs.v[k];
@@ -495,11 +558,13 @@ void subject_stop(struct nsl *sh, struct trace *t)
         close(sh->subj.nsfd);
     sh->subj.nsfd = 0;
     sh->subj.ns_known = false;
-    sh->subj.pid = -1;
     sh->subj.ctl = sh->subj.evt = -1;
     sh->subj.abandoned = false;
     shell_reap_orphans(sh);
     end_orphans(sh, t);
+    sh->subj.pid = -1;
+    sh->subj.nouter = 0;
+    sh->subj.level = 0;
 }
 
 
@@ -638,6 +703,11 @@ int subject_events_read(struct nsl *sh, int timeout_ms,
             memcpy(&cred, CMSG_DATA(c), sizeof cred);
             ev.pid = cred.pid;
         }
+        /* The subject `enter` made has died (its PID namespace's init
+         * exited), reported by its parent, the one before: its PID is free
+         * for reuse, and no signal must go there any more. */
+        if (ev.kind == EV_EXITED && sh->subj.nouter && ev.pid == sh->subj.pid)
+            sh->subj.pid = -1;
         deliver(sh, &ev);
         handled++;
     }
@@ -650,5 +720,7 @@ void shell_reap_orphans(struct nsl *sh)
     while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
         if (p == sh->subj.pid)
             sh->subj.pid = -1;
+        if (sh->subj.nouter && p == sh->subj.outer[0])
+            sh->subj.outer[0] = -1; /* reaped: its PID may be reused */
     }
 }

@@ -29,7 +29,8 @@
     X(NET, op_net)                                                                                 \
     X(ROOT, op_root)                                                                               \
     X(CONFINE, op_confine)                                                                         \
-    X(KEYS, op_keys)
+    X(KEYS, op_keys)                                                                               \
+    X(ENTER, op_enter)
 
 enum subj_op {
     SOP_NONE,
@@ -93,6 +94,19 @@ struct subj_ctx {
     struct nsl *sh; /* the subject's copy of the shell state (read only) */
     int ctl, evt, sfd;
     pid_t shell_pgrp;
+    /* After `enter`: this subject was born inside another PID namespace
+     * (level: its depth, 0 the host's), self_host is its PID in the
+     * shell's (host's) view, read from the shell's /proc. Its children's
+     * PIDs are translated to the host's before they go to the shell. */
+    bool nested;
+    int level;
+    pid_t self_host;
+    /* It handed the requests to the subject `enter` made: from now on it
+     * only reaps its children and reports them (subject.c's loop). */
+    bool retired;
+    /* Set by subject.c: the new subject's life, entered by op_enter in
+     * the child it forked (never returns). */
+    void (*become)(struct subj_ctx *cx) __attribute__((noreturn));
 };
 
 struct subj_msg {
@@ -124,6 +138,20 @@ int subj_helper(struct subj_ctx *cx, struct subj_rep *rep, subj_helper_fn fn, vo
  * default. */
 void subj_reset_signals(void);
 
+/* Subject side, nested: the host PID of a child of this subject known by
+ * its PID here (remembered until its exit is reported), 0 when not found.
+ * In the host's PID namespace, local itself. */
+pid_t subj_host_pid(struct subj_ctx *cx, pid_t local);
+/* Subject side: remember that the child with PID host in the host's view
+ * is one of this subject's (its PID here read from its NSpid). */
+void subj_host_note(struct subj_ctx *cx, pid_t host);
+/* Subject side, in a new subject: the children of the one before are not
+ * its own. */
+void subj_host_forget_all(void);
+/* Subject side: how deep the PID namespace of host is (NSpid's fields
+ * minus one), -1 when unknown; with local, its PID at depth `at`. */
+int subj_nspid_at(struct subj_ctx *cx, pid_t host, int at, pid_t *local);
+
 /* Subject side: report a child's wait status to the shell as an event. */
 void subj_child_event(struct subj_ctx *cx, pid_t pid, int status);
 
@@ -144,6 +172,12 @@ int subject_start(struct nsl *sh, struct nsl_err *e);
 /* Kill the subject and every job (traced into t, which may be NULL); reap them. */
 void subject_stop(struct nsl *sh, struct trace *t);
 bool subject_alive(struct nsl *sh);
+/* Shell side, after a successful ENTER: pid (the host's view) is the
+ * subject from now on, at PID namespace depth level; the one before stays
+ * as its parent (sh->subj.outer). */
+void subject_entered(struct nsl *sh, pid_t pid, int level);
+/* Is pid the subject, or one that `enter` left behind? */
+bool subject_is_one(const struct nsl *sh, pid_t pid);
 
 /* Send a request and wait for the reply, handing the events that come
  * meanwhile to sh->subj.on_event (the session's hook; without one they
