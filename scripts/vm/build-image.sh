@@ -13,19 +13,40 @@ set -euo pipefail
 
 out=${1:?usage: build-image.sh DIR [backports|bullseye]}
 kernel=${2:-}
-if [ -s "$out/rootfs.img" ] && [ -s "$out/vmlinuz" ] && [ -s "$out/initrd.img" ]; then
+bin=$(cd "$(dirname "$0")/../.." && pwd)/build/nslab
+
+# The Debian packages of the shared libraries the host's build links (a
+# library added to the Makefile reaches the guest without a list to keep).
+runtime_packages()
+{
+    local lib real pkg
+    ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | while read -r lib; do
+        real=$(readlink -f "$lib")
+        pkg=$(dpkg -S "$real" 2>/dev/null || dpkg -S "${real#/usr}" 2>/dev/null || dpkg -S "$lib" 2>/dev/null) || {
+            echo "build-image: no Debian package owns $lib (needed by $bin)" >&2
+            return 1
+        }
+        echo "${pkg%%:*}"
+    done | sort -u | paste -sd, -
+}
+
+# What the labs and scenario tests run, as scripts/install-deps.sh lists it
+# for the host, less the compilers; locales-all gives zh_CN.UTF-8.
+pkgs=systemd,systemd-sysv,udev,initramfs-tools,kmod,
+pkgs+=util-linux,mount,iproute2,iputils-ping,keyutils,busybox-static,
+pkgs+=procps,time,python3,nftables,gettext-base,groff-base,locales-all,
+pkgs+=make,gawk,findutils,psmisc,ca-certificates,
+pkgs+=$(runtime_packages)
+
+# Built once per package list: a list that changed (a new library, a new
+# program the tests call) builds the image again.
+if [ -s "$out/rootfs.img" ] && [ -s "$out/vmlinuz" ] && [ -s "$out/initrd.img" ] &&
+    [ "$(cat "$out/packages" 2>/dev/null)" = "$pkgs" ]; then
     exit 0
 fi
 mkdir -p "$out"
 tmp=$(mktemp -d "$out/.build.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-
-# What the labs and scenario tests run, as scripts/install-deps.sh lists it
-# for the host, less the compilers; locales-all gives zh_CN.UTF-8.
-pkgs=systemd,systemd-sysv,udev,initramfs-tools,kmod,
-pkgs+=libreadline8,libcjson1,libmnl0,util-linux,mount,iproute2,iputils-ping,
-pkgs+=procps,time,python3,nftables,gettext-base,groff-base,locales-all,
-pkgs+=make,gawk,findutils,psmisc,ca-certificates
 
 opts=() mirrors=(http://deb.debian.org/debian)
 if [ "$kernel" = backports ]; then
@@ -52,3 +73,4 @@ mmdebstrap --variant=minbase --include="$pkgs" "${opts[@]}" \
 mkfs.ext4 -q -F -L nslab-vm -d "$tmp/root" "$tmp/rootfs.img" 3G
 mv "$tmp/vmlinuz" "$tmp/initrd.img" "$out/"
 mv "$tmp/rootfs.img" "$out/rootfs.img"
+echo "$pkgs" >"$out/packages"
