@@ -18,12 +18,14 @@ set -euo pipefail
 # page into the binary, and headless chromium tests it
 # (scenarios/serve-browser.sh). busybox-static is the static busybox `image
 # busybox` copies into a new root (a dynamic one would find no libraries
-# there); libseccomp-dev builds the filters of `seccomp`.
+# there); libseccomp-dev builds the filters of `seccomp`. cgroup-tools and
+# bubblewrap: the equivalents `help` and --equivalents name are run by
+# scenarios/equivalents.sh.
 pkgs=(build-essential pkg-config libreadline-dev libcjson-dev libcmocka-dev
       libmnl-dev util-linux iproute2 iputils-ping procps time clang libclang-rt-dev
       gettext groff-base python3 nftables cppcheck clang-tidy universal-ctags asciinema
       libmicrohttpd-dev libgraphviz-dev xxd chromium
-      busybox-static libseccomp-dev)
+      busybox-static libseccomp-dev cgroup-tools bubblewrap)
 
 # make test-vm (scripts/vm/) also needs QEMU and mmdebstrap, which build and
 # boot its Debian 12 guest: installed only with --vm.

@@ -246,6 +246,15 @@ static void sh_defaults(struct nsl *sh, struct invocation *inv)
     *inv = (struct invocation){.no_color = getenv("NO_COLOR") != NULL, .stay = -1};
 }
 
+/* --theme WORD: GO_ON, or the exit status. */
+static int theme_option(struct nsl *sh, const char *word)
+{
+    if (theme_parse(word, &sh->opt.theme) == 0)
+        return GO_ON;
+    fprintf(stderr, _("nslab: --theme takes default or high-contrast (nslab --help)\n"));
+    return EXIT_USAGE;
+}
+
 /* One option c (its argument in optarg). GO_ON, or the exit status. */
 static int apply_option(int c, char **argv, struct nsl *sh, struct invocation *inv)
 {
@@ -286,11 +295,7 @@ static int apply_option(int c, char **argv, struct nsl *sh, struct invocation *i
         sh->opt.stable = true;
         break;
     case OPT_THEME:
-        if (theme_parse(optarg, &sh->opt.theme) < 0) {
-            fprintf(stderr, _("nslab: --theme takes default or high-contrast (nslab --help)\n"));
-            return EXIT_USAGE;
-        }
-        break;
+        return theme_option(sh, optarg);
     case OPT_EQUIVALENTS:
         sh->opt.equivalents = true;
         break;

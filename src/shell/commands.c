@@ -3,6 +3,7 @@
  * these rows, and `help` (at the end) reads them back; keep each row's text
  * true to its handler. */
 #include "shell/commands.h"
+#include "shell/equivalents.h"
 
 #include <string.h>
 
@@ -1130,6 +1131,7 @@ int cmd_help(struct nsl *sh, int argc, char **argv)
             out_printf(sh, _("\nKernel mechanism: %s\n"), c->mechanism);
         if (c->man)
             print_man(sh, c->man);
+        equivalent_help(sh, c->name);
         if (c->help_more)
             c->help_more(sh);
         return 0;
