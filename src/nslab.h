@@ -132,6 +132,7 @@ struct step {
     struct trace trace;
     struct strbuf out; /* what the command printed (not the observation) */
     cJSON *result;     /* the command's structured answer, or NULL */
+    struct strbuf equivalent; /* --equivalents: its command outside nslab, a line each */
     cJSON *jstack[8];  /* the objects and arrays open in it (session/report.c) */
     int jdepth;
     bool observed;     /* the observation block belongs to this step */

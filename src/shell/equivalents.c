@@ -261,7 +261,9 @@ static bool eq_kill(struct nsl *sh, int argc, char **argv, struct strbuf *o)
     const char *sig = NULL;
     if (k < argc && argv[k][0] == '-' && argv[k][1] != '-')
         sig = argv[k++] + 1;
-    if (k >= argc)
+    /* --from inside: sent from within the PID namespace, by its number
+     * there; kill(1) from the host is not the same */
+    if (k >= argc || (k + 2 < argc && strcmp(argv[k + 2], "inside") == 0))
         return false;
     pid_t pid = pid_of(sh, argv[k]);
     if (!pid)
@@ -582,7 +584,8 @@ static bool eq_caps(struct nsl *sh, int argc, char **argv, struct strbuf *o)
 static bool eq_lsns(struct nsl *sh, int argc, char **argv, struct strbuf *o)
 {
     if (argc == 3 && strcmp(argv[1], "--tree") == 0) {
-        sb_printf(o, "lsns --tree parent --type %s", strcmp(argv[2], "user") == 0 ? "user" : "pid");
+        /* --tree takes its word after '=' only (an optional argument) */
+        sb_printf(o, "lsns --tree=parent --type %s", strcmp(argv[2], "user") == 0 ? "user" : "pid");
         return true;
     }
     if (argc == 2 && strcmp(argv[1], "all") == 0) {
@@ -599,7 +602,7 @@ static bool eq_lsns(struct nsl *sh, int argc, char **argv, struct strbuf *o)
 /* The table. generic: the form help shows (the synopsis's words); note:
  * words about it (translated), or NULL. */
 static const struct equivalent equivalents[] = {
-    {"ls-ns", "lsns --task PID | lsns | lsns --tree parent --type TYPE", NULL, eq_lsns},
+    {"ls-ns", "lsns --task PID | lsns | lsns --tree=parent --type TYPE", NULL, eq_lsns},
     {"unshare", "unshare --uts --ipc --net --mount --pid --fork --cgroup --time --user "
                 "--map-root-user [--propagation MODE]",
      N_("bubblewrap makes a whole sandbox in one go: bwrap --unshare-all --dev-bind / / "
@@ -688,29 +691,16 @@ bool equivalent_of(struct nsl *sh, const char *cmd, int argc, char **argv, struc
 
 void equivalent_report(struct nsl *sh, const char *cmd, int argc, char **argv)
 {
-    struct strbuf eq = {0};
-    if (!sh->opt.equivalents || !sh->step.ok || !equivalent_of(sh, cmd, argc, argv, &eq)) {
-        sb_free(&eq);
+    struct step *st = &sh->step;
+    if (!sh->opt.equivalents || !st->ok || !equivalent_of(sh, cmd, argc, argv, &st->equivalent))
         return;
-    }
-    /* -J: an array "equivalent" in the step's result object (made when the
-     * step had none; a result that is a list itself gets none) */
-    if (!sh->step.result) {
-        open_json_object(sh, NULL);
-        close_json_object(sh);
-    }
-    bool json = cJSON_IsObject(sh->step.result);
-    if (json)
-        open_json_array(sh, "equivalent");
-    for (char *line = eq.buf, *nl; line && *line; line = nl ? nl + 1 : NULL) {
-        nl = strchr(line, '\n');
-        if (nl)
-            *nl = 0;
+    /* the text's lines; -J has them as the step's "equivalent" (render/json.c) */
+    const char *p = sb_str(&st->equivalent);
+    while (*p) {
+        size_t n = strcspn(p, "\n");
         /* TRANSLATORS: before a command of util-linux, iproute2 or
          * cgroup-tools that does what the step did */
-        print_string(sh, json ? PRINT_ANY : PRINT_FP, NULL, _("  outside nslab: %s\n"), line);
+        sb_printf(&st->out, _("  outside nslab: %.*s\n"), (int)n, p);
+        p += n + (p[n] == '\n');
     }
-    if (json)
-        close_json_array(sh);
-    sb_free(&eq);
 }

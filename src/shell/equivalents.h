@@ -23,9 +23,9 @@ void equivalent_help(struct nsl *sh, const char *cmd);
 /* The equivalent of the step of command cmd with words argv (for "!",
  * argv[0] is the program), after its handler ran. */
 bool equivalent_of(struct nsl *sh, const char *cmd, int argc, char **argv, struct strbuf *out);
-/* With --equivalents, after a step that succeeded: its equivalent, a line
- * each ("  outside nslab: ..."), and in -J the result's "equivalent"
- * array. */
+/* With --equivalents, after a step that succeeded: its equivalent into
+ * sh->step.equivalent and a line each into its output ("  outside nslab:
+ * ..."); -J writes the step's "equivalent" array from it. */
 void equivalent_report(struct nsl *sh, const char *cmd, int argc, char **argv);
 
 #endif

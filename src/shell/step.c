@@ -25,6 +25,7 @@ static void step_reset(struct step *st)
     free(st->command);
     trace_free(&st->trace);
     sb_free(&st->out);
+    sb_free(&st->equivalent);
     if (st->result)
         cJSON_Delete(st->result);
     cg_snap_free(&st->cgroups);

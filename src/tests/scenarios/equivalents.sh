@@ -37,7 +37,7 @@ fi
 # eq STEPJSON: the step's equivalents, one a line.
 eq()
 {
-    python3 -c 'import json,sys; print("\n".join(json.loads(sys.argv[1])["result"]["equivalent"]))' "$1" ||
+    python3 -c 'import json,sys; e = json.loads(sys.argv[1])["equivalent"]; assert e; print("\n".join(e))' "$1" ||
         fail "no equivalent in: $1"
 }
 
@@ -72,8 +72,11 @@ e=$(eq "$(nslab_step_ok 'setns uts host')")
 [[ $e == "nsenter --target "*" --uts" ]] || fail "setns's equivalent: $e"
 $e true || fail "'$e true' failed"
 
-e=$(eq "$(nslab_step_ok 'ls-ns')")
-$e >/dev/null || fail "'$e' failed"
+for c in 'ls-ns' 'ls-ns all' 'ls-ns --tree pid'; do
+    e=$(eq "$(nslab_step_ok "$c")")
+    out=$($e 2>&1) || fail "'$e' failed: $out"
+    [[ $out != *invalid* ]] || fail "'$e': $out"
+done
 
 # Mounts, in a mount namespace of their own on both sides.
 nslab_step_ok 'unshare mnt' >/dev/null
@@ -117,6 +120,8 @@ if command -v cgcreate >/dev/null && [ "$(json_get "$(nslab_step 'cgcreate pids 
     [ ! -d "${dir%/*}/eqtest" ] || fail "cgdelete's equivalent left the cgroup"
 fi
 
+# With --equivalents every step has the key, [] when there is none.
+assert_eq "[]" "$(json_get "$(nslab_step_ok 'jobs')" equivalent)" "a step with no equivalent"
 # -J without --equivalents: no "equivalent" anywhere.
 out=$(printf 'unshare uts\n' | "$NSLAB" -J 2>/dev/null)
 [[ $out != *'"equivalent"'* ]] || fail "an equivalent without --equivalents"
