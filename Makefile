@@ -11,9 +11,10 @@ LOCALEDIR := $(PREFIX)/share/locale
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -MMD -MP -Isrc
+# Records are hash-chained with libcrypto's SHA-256 (util.c: sha256_hex).
 # The projector view (render/serve.c): libmicrohttpd serves, libgvc lays out.
 GVC_CFLAGS := $(shell pkg-config --cflags libgvc 2>/dev/null)
-LDLIBS  := -lreadline -lcjson -lmnl -lmicrohttpd -lgvc -lcgraph -lpthread -lseccomp
+LDLIBS  := -lreadline -lcjson -lmnl -lmicrohttpd -lgvc -lcgraph -lpthread -lseccomp -lkeyutils -lcrypto
 TESTLIBS := -lcmocka
 
 # Each build flavour lives in its own directory, so `make asan` never mixes
@@ -204,8 +205,9 @@ po: $(B)/nslab
 	    msgmerge --quiet --update --backup=none --no-wrap docs/i18n/zh_CN/$$p.po $(B)/$$p.pot || exit 1; \
 	done
 
-# The transcripts of docs/tutorial.md, from a fresh run of docs/tutorial.nsl
-# (root: it makes namespaces and a cgroup).
+# The transcripts of docs/tutorial.md and docs/tutorial.zh-CN.md, from fresh
+# runs of docs/tutorial.nsl in each language (root: it makes namespaces and
+# a cgroup).
 .PHONY: tutorial
 tutorial: $(B)/nslab
 	NSLAB=$(CURDIR)/$(B)/nslab bash scripts/tutorial.sh

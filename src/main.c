@@ -22,6 +22,7 @@
 #include "lab/lab.h"
 #include "observe/observe.h"
 #include "render/render.h"
+#include "shell/grade.h"
 #include "shell/replay.h"
 #include "shell/shell.h"
 #include "subject/subject.h"
@@ -69,7 +70,8 @@ static void usage(FILE *f)
           "                         ADDR; off loopback, only with the printed token)\n"
           "      --replay RECORD    show a session recorded with `record FILE` again, one\n"
           "                         step per key (all at once when stdin is no terminal);\n"
-          "                         needs no root and touches nothing\n"
+          "                         needs no root and touches nothing; with --serve, on\n"
+          "                         the projector view too\n"
           "      --from N           run a lab's steps before step N quietly, then go on\n"
           "                         (--from line:L: before line L)\n"
           "      --stay             after the lab, the prompt, in its final state (the\n"
@@ -83,6 +85,9 @@ static void usage(FILE *f)
           "\n"
           "Exit status: 0 every step succeeded, 1 a step failed, 2 usage error,\n"
           "3 an expect did not hold. Inside nslab, `help` lists the commands.\n"),
+          f);
+    fputs(_("\nnslab grade [--csv | -J] RUBRIC RECORD... grades records made by `record FILE`\n"
+            "by an instructor's rubric (nslab grade --help).\n"),
           f);
 }
 
@@ -172,6 +177,7 @@ static void sh_free(struct nsl *sh)
     if (sh->step.result)
         cJSON_Delete(sh->step.result);
     free(sh->last.output);
+    cJSON_Delete(sh->last.result);
     labels_free(&sh->labels);
     events_free(sh);
     if (sh->record && fclose(sh->record) != 0)
@@ -399,9 +405,9 @@ static int parse_command_line(int argc, char **argv, struct nsl *sh, struct invo
         }
         inv->file = argv[optind];
     }
-    if (inv->replay && (inv->command || inv->file || sh->opt.json || inv->serve)) {
-        fprintf(stderr, _("nslab: --replay shows a record, alone: no -c, -J, --serve or "
-                          "script (nslab --help)\n"));
+    if (inv->replay && (inv->command || inv->file || sh->opt.json)) {
+        fprintf(stderr, _("nslab: --replay shows a record: no -c, -J or script with it "
+                          "(nslab --help)\n"));
         return EXIT_USAGE;
     }
     if (inv->command && inv->file) {
@@ -473,7 +479,7 @@ static int start_serving(struct nsl *sh, const char *spec)
 {
     const char *url;
     struct nsl_err e;
-    if (serve_begin(sh, spec, &url, &e) < 0) {
+    if (serve_begin(sh, spec, false, &url, &e) < 0) {
         fprintf(stderr, "nslab: %s\n", e.msg);
         return -1;
     }
@@ -625,6 +631,24 @@ static int end_session(struct nsl *sh, const struct invocation *inv)
     return status;
 }
 
+/* --replay RECORD [--serve [ADDR:]PORT]: the record shown again, with
+ * --serve on the projector view too (its address on stderr). */
+static int replay_session(struct nsl *sh, const struct invocation *inv)
+{
+    if (inv->serve) {
+        const char *url;
+        struct nsl_err e;
+        if (serve_begin(sh, inv->serve, true, &url, &e) < 0) {
+            fprintf(stderr, "nslab: %s\n", e.msg);
+            return EXIT_USAGE;
+        }
+        fprintf(stderr, _("nslab: the projector view: %s\n"), url);
+    }
+    int status = replay_run(inv->replay, !inv->no_color && isatty(1), sh->serve);
+    serve_end(sh);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (getenv(BUILTIN_ENV))
@@ -632,12 +656,15 @@ int main(int argc, char **argv)
     struct nsl sh;
     struct invocation inv;
     sh_defaults(&sh, &inv);
+    /* nslab grade RUBRIC RECORD...: files only, like --replay. */
+    if (argc > 1 && strcmp(argv[1], "grade") == 0)
+        return grade_main(argc - 1, argv + 1);
     int status = parse_command_line(argc, argv, &sh, &inv);
     if (status != GO_ON)
         return status;
     /* A record is only read: no subject, no terminal group, nothing made. */
     if (inv.replay)
-        return replay_run(inv.replay, !inv.no_color && isatty(1));
+        return replay_session(&sh, &inv);
     cleanup_sb struct strbuf script = {0};
     FILE *in;
     status = open_script(inv.file, &script, &in);

@@ -152,6 +152,7 @@ struct last_step {
     int line;   /* where it was, for the message that says so */
     int errnum;
     char *output;
+    cJSON *result; /* a copy of its structured answer, or NULL */
     struct snapshot before, after;
 };
 
@@ -220,6 +221,7 @@ struct nsl {
     struct made_ns *made_ns;   /* the mnt and uts namespaces it made, held open (made_ns.h) */
     FILE *record;    /* `record FILE`, or NULL */
     char *record_name; /* FILE, for the message when a write to it fails */
+    char record_chain[65]; /* the chain of the record's last line ("" before the header) */
     /* `record --cast FILE`: what the terminal shows, as asciicast v2, with
      * its times from cast_t0 (now_ms()); NULL when off. */
     FILE *cast;
@@ -229,6 +231,10 @@ struct nsl {
      * {"echo"|"input"|"out"|"err": TEXT}: the next line written to the
      * record carries them as "shown", so `--replay` shows the same text. */
     cJSON *shown;
+    /* While a step's record line is written: the session's graph after it
+     * (DOT, as `graph` writes it), which the line carries as "graph" so
+     * `--replay --serve` draws it; NULL otherwise. */
+    char *record_graph;
     struct serve *serve; /* `--serve`/`serve`: the projector view (render/serve.h), or NULL */
     const char *lang; /* "en" or "zh": help, explain, errors, narration */
     bool interactive; /* reading from a terminal */

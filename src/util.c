@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 void cleanup_freep(void *p)
 {
     free(*(void **)p);
@@ -673,6 +675,17 @@ int64_t now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void sha256_hex(const void *data, size_t len, char hex[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) != 1 || n != 32)
+        oom(); /* EVP_Digest fails only when it cannot allocate */
+    for (unsigned k = 0; k < n; k++)
+        snprintf(hex + 2 * k, 3, "%02x", md[k]);
+    hex[64] = '\0';
 }
 
 int data_dir_find(char *buf, size_t size, const char *env, const char *const *rel, size_t nrel,

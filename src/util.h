@@ -163,4 +163,8 @@ void term_size(int fd, int *cols, int *rows);
 /* Monotonic milliseconds. */
 int64_t now_ms(void);
 
+/* SHA-256 of the len bytes at data (libcrypto), as 64 lowercase hex digits
+ * and a NUL in hex. */
+void sha256_hex(const void *data, size_t len, char hex[65]);
+
 #endif

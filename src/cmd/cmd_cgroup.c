@@ -151,7 +151,8 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
     }
     if (nw == 0)
         return step_usage(sh, "usage: cgcreate CONTROLLER [LIMIT] [--name NAME] [--v2] "
-                              "(CONTROLLER: mem, cpu, pids, cpuset, freezer, devices, net_cls, io or cpuacct)");
+                              "(CONTROLLER: mem, cpu, pids, cpuset, freezer, devices, net_cls, io, perf_event or "
+                              "cpuacct)");
     struct nsl_err e;
     enum cg_ctrl ctrl;
     if (cgroups_need(sh, &e) < 0 || cg_ctrl_parse(words[0], &ctrl, &e) < 0)
@@ -166,6 +167,8 @@ int cmd_cgcreate(struct nsl *sh, int argc, char **argv)
     }
     struct nsl_cg *c = sh->cg;
     if (!v2 && cgroups_hier_for(sh, ctrl, &sh->step.trace, &e) < 0)
+        return step_fail_err(sh, &e);
+    if (!v2 && ctrl == CG_PERF_EVENT && cgroups_perf_hier(sh, &sh->step.trace, &e) < 0)
         return step_fail_err(sh, &e);
     if (v2) {
         if (c->layout.unified < 0)

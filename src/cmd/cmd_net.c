@@ -1,7 +1,7 @@
 #define _GNU_SOURCE
-/* veth, link, link up, addr add: network namespaces through rtnetlink. The
- * subject opens the netlink socket, so its requests reach the subject's
- * network namespace; `link TARGET` reads another namespace from a helper
+/* veth, link, link up, link master, addr add: network namespaces through
+ * rtnetlink. The subject opens the netlink socket, so its requests reach the
+ * subject's network namespace; `link TARGET` reads another namespace from a helper
  * inside it. What the session changes in the host's namespace is undone at
  * exit (made.c). */
 #include <errno.h>
@@ -20,9 +20,10 @@
 #include "session/target.h"
 #include "cmd/cmd_net.h"
 #include "session/made.h"
+#include "session/made_ns.h"
 #include "i18n.h"
 
-static const char *ns_words(struct nsl *sh, ino_t ino, char *buf, size_t size)
+const char *ns_words(struct nsl *sh, ino_t ino, char *buf, size_t size)
 {
     char b[32];
     snprintf(buf, size, "%s (%s)", fmt_ino(sh, NS_NET, ino, b, sizeof b),
@@ -30,7 +31,7 @@ static const char *ns_words(struct nsl *sh, ino_t ino, char *buf, size_t size)
     return buf;
 }
 
-static const char *privilege_hint(void)
+const char *privilege_hint(void)
 {
     return geteuid() == 0 ? _("CAP_NET_ADMIN in the user namespace that owns the network "
                               "namespace (after `unshare user`, only over namespaces the new one "
@@ -40,12 +41,27 @@ static const char *privilege_hint(void)
 }
 
 /* The kernel's own sentence, when it gave one (extended ACK). */
-static const char *why_suffix(const struct subj_rep *rep, char *buf, size_t size)
+const char *why_suffix(const struct subj_rep *rep, char *buf, size_t size)
 {
     if (rep->data.len == 0)
         return "";
     snprintf(buf, size, " (the kernel says: %s)", sb_str(&rep->data));
     return buf;
+}
+
+int net_guard_made(struct nsl *sh, const char *what)
+{
+    char nb[96];
+    ino_t ns = ns_inode_of(sh, sh->subj.pid, NS_NET);
+    if (ns && made_ns_has(sh, NS_NET, ns))
+        return 0;
+    return step_fail(sh, 0,
+                     "refusing to %s: the subject is in the network namespace %s, which this "
+                     "session did not create (the host's, or one entered with setns), where "
+                     "a bridge would switch traffic of processes the session did not start; "
+                     "run `unshare net` first, or `setns net %%N` into a job started with "
+                     "`spawn --ns net`",
+                     _(what), ns_words(sh, ns, nb, sizeof nb));
 }
 
 /* veth's words: NAME PEER [--peer-ns TARGET]. */
@@ -251,8 +267,12 @@ static void links_render(struct nsl *sh, struct net_links *l)
             sb_free(&s);
         }
         close_json_array(sh);
+        struct net_link *m = d->master ? net_links_find(l, d->master) : NULL;
+        if (m)
+            print_string(sh, PRINT_JSON, "master", NULL, m->name);
         close_json_object(sh);
-        out_printf(sh, "%s\n", addrs.len ? sb_str(&addrs) : "-");
+        out_printf(sh, "%s%s%s\n", addrs.len ? sb_str(&addrs) : "-", m ? " master " : "",
+                   m ? m->name : "");
         sb_free(&name);
         sb_free(&flags);
         sb_free(&mac);
@@ -420,6 +440,72 @@ static int link_up(struct nsl *sh, const char *name)
     return rc;
 }
 
+/* Why link master / nomaster was refused, by the stage that failed. */
+static int link_master_refused(struct nsl *sh, const struct subj_rep *rep,
+                               const struct net_rep *out, const char *dev, const char *br)
+{
+    char nb[96], wb[300];
+    ino_t ns = ns_inode_of(sh, sh->subj.pid, NS_NET);
+    int err = rep->err;
+    if (out->failed == NET_FAILED_DEVICE && err == ENODEV)
+        return step_fail_errno(sh, err, "there is no device %s in the subject's network "
+                                        "namespace %s (`link` lists them)", dev,
+                               ns_words(sh, ns, nb, sizeof nb));
+    if (out->failed == NET_FAILED_MASTER && err == ENODEV)
+        return step_fail_errno(sh, err, "there is no bridge %s in the subject's network "
+                                        "namespace %s (`bridge %s` makes one)", br,
+                               ns_words(sh, ns, nb, sizeof nb), br);
+    if (out->failed == NET_FAILED_NOT_BRIDGE)
+        return step_fail(sh, 0, "%s is not a bridge (its kind: %s): only a bridge takes ports "
+                                "(`bridge NAME` makes one)", br,
+                         out->master_kind[0] ? out->master_kind : "none");
+    if (err == EPERM)
+        return step_fail_errno(sh, err, "changing the master of %s needs %s", dev,
+                               privilege_hint());
+    if (br)
+        return step_fail_errno(sh, err, "cannot make %s a port of %s%s", dev, br,
+                               why_suffix(rep, wb, sizeof wb));
+    return step_fail_errno(sh, err, "cannot take %s out of its bridge%s", dev,
+                           why_suffix(rep, wb, sizeof wb));
+}
+
+/* link master DEV BRIDGE (br) or link nomaster DEV (br NULL). */
+static int link_master(struct nsl *sh, const char *dev, const char *br)
+{
+    struct nsl_err e;
+    if (net_name_check(dev, &e) < 0 || (br && net_name_check(br, &e) < 0))
+        return step_fail_err(sh, &e);
+    if (net_guard_made(sh, br ? N_("make a device a bridge's port")
+                              : N_("take a device out of its bridge")) < 0)
+        return -1;
+    cleanup_subj_req struct subj_req rq = {0};
+    net_req_pack(&rq, &(struct net_req){.op = NET_OP_MASTER, .name = dev, .master = br,
+                                        .peer_ns_fd = -1});
+    cleanup_subj_rep struct subj_rep rep = {0};
+    if (subject_call(sh, &rq, &rep, &e) < 0)
+        return step_fail_err(sh, &e);
+    struct net_rep out;
+    subj_rep_get(&rep, &out, sizeof out);
+    if (rep.ret < 0)
+        return link_master_refused(sh, &rep, &out, dev, br);
+    if (br)
+        out_printf(sh, _("%s is a port of the bridge %s (IFLA_MASTER): frames that arrive on %s "
+                         "are switched to the bridge's other ports, or up to %s itself when "
+                         "addressed to it. A port carries no address of its own.\n"),
+                   dev, br, dev, br);
+    else if (out.old_master)
+        out_printf(sh, _("%s is no longer a port of a bridge (IFLA_MASTER 0).\n"), dev);
+    else
+        out_printf(sh, _("%s was not a port of any bridge: nothing changed.\n"), dev);
+    print_string(sh, PRINT_JSON, "name", NULL, dev);
+    print_int(sh, PRINT_JSON, "ifindex", NULL, out.ifindex);
+    if (br) {
+        print_string(sh, PRINT_JSON, "master", NULL, br);
+        print_int(sh, PRINT_JSON, "master_index", NULL, out.master);
+    }
+    return 0;
+}
+
 int cmd_link(struct nsl *sh, int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "up") == 0) {
@@ -427,8 +513,19 @@ int cmd_link(struct nsl *sh, int argc, char **argv)
             return step_usage(sh, "usage: link up NAME");
         return link_up(sh, argv[2]);
     }
+    if (argc >= 2 && strcmp(argv[1], "master") == 0) {
+        if (argc != 4)
+            return step_usage(sh, "usage: link master DEV BRIDGE");
+        return link_master(sh, argv[2], argv[3]);
+    }
+    if (argc >= 2 && strcmp(argv[1], "nomaster") == 0) {
+        if (argc != 3)
+            return step_usage(sh, "usage: link nomaster DEV");
+        return link_master(sh, argv[2], NULL);
+    }
     if (argc > 2)
-        return step_usage(sh, "usage: link [TARGET] | link up NAME");
+        return step_usage(sh, "usage: link [TARGET] | link up NAME | link master DEV BRIDGE | "
+                              "link nomaster DEV");
     return link_show(sh, argc == 2 ? argv[1] : "self");
 }
 

@@ -5,6 +5,19 @@
 
 #include "kernel/netlist.h"
 #include "nslab.h"
+#include "subject/subject.h"
+
+/* "4026532290 (not the host's)": a network namespace in words. */
+const char *ns_words(struct nsl *sh, ino_t ino, char *buf, size_t size);
+/* What changing a network namespace takes, for an EPERM. */
+const char *privilege_hint(void);
+/* " (the kernel says: ...)" when the subject's reply carries the kernel's
+ * sentence (extended ACK), else "". */
+const char *why_suffix(const struct subj_rep *rep, char *buf, size_t size);
+/* The guard of the host's network: bridges and ports only in a network
+ * namespace this session made. 0, or -1 with the step failed, saying why
+ * (what: "create a bridge", ...). */
+int net_guard_made(struct nsl *sh, const char *what);
 
 /* Read the devices of TARGET word's network namespace from a process inside
  * it (the shell, the subject or a helper; the helper's fork and setns are

@@ -137,6 +137,12 @@ static void explain_unshare(struct nsl *sh, int flags, unsigned long prop, bool 
     (void)pb;
 }
 
+/* The namespaces the host guards look at (made_ns.h). */
+static const struct {
+    int flag;
+    enum ns_slot slot;
+} guarded[] = {{CLONE_NEWNS, NS_MNT}, {CLONE_NEWUTS, NS_UTS}, {CLONE_NEWNET, NS_NET}};
+
 int cmd_unshare(struct nsl *sh, int argc, char **argv)
 {
     int flags = 0;
@@ -188,17 +194,18 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
                                                 .map_root = map});
     rq.ns_changes = ns_slots_of_flags(flags);
     cleanup_subj_rep struct subj_rep rep = {0};
-    /* The guards need to know the mnt and uts namespaces the session made:
-     * the subject's, if unshare changed them. */
+    /* The guards need to know the mnt, uts and net namespaces the session
+     * made: the subject's, if unshare changed them. */
     pid_t subj = sh->subj.pid;
-    ino_t mnt0 = flags & CLONE_NEWNS ? ns_inode_of(sh, subj, NS_MNT) : 0;
-    ino_t uts0 = flags & CLONE_NEWUTS ? ns_inode_of(sh, subj, NS_UTS) : 0;
+    ino_t before[NS_NSLOTS] = {0};
+    for (size_t g = 0; g < ARRAY_SIZE(guarded); g++)
+        if (flags & guarded[g].flag)
+            before[guarded[g].slot] = ns_inode_of(sh, subj, guarded[g].slot);
     if (subject_call(sh, &rq, &rep, &e) < 0)
         return step_fail_err(sh, &e);
-    if (mnt0 && sh->subj.pid == subj)
-        made_ns_note(sh, NS_MNT, subj, mnt0, 0);
-    if (uts0 && sh->subj.pid == subj)
-        made_ns_note(sh, NS_UTS, subj, uts0, 0);
+    for (size_t g = 0; g < ARRAY_SIZE(guarded) && sh->subj.pid == subj; g++)
+        if (before[guarded[g].slot])
+            made_ns_note(sh, guarded[g].slot, subj, before[guarded[g].slot], 0);
     int rc = 0;
     if (rep.ret < 0) {
         struct unshare_rep out;

@@ -8,10 +8,11 @@
 #include "render/serve.h"
 #include "i18n.h"
 
-int serve_begin(struct nsl *sh, const char *spec, const char **url, struct nsl_err *e)
+int serve_begin(struct nsl *sh, const char *spec, bool recording, const char **url,
+                struct nsl_err *e)
 {
     const struct serve_labels labels = {
-        .title = _("nslab: the session"),
+        .title = recording ? _("nslab: a recorded session") : _("nslab: the session"),
         .step = _("step"),
         .command = _("command"),
         .shown = _("what the terminal showed"),
@@ -49,7 +50,7 @@ int cmd_serve(struct nsl *sh, int argc, char **argv)
     }
     const char *url;
     struct nsl_err e;
-    if (serve_begin(sh, argv[1], &url, &e) < 0)
+    if (serve_begin(sh, argv[1], false, &url, &e) < 0)
         return step_fail_err(sh, &e);
     print_string(sh, PRINT_ANY, "url", _("the projector view: %s (only shows; serve off stops it)\n"),
                  url);

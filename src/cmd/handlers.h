@@ -45,6 +45,7 @@ int cmd_cgfreeze(struct nsl *sh, int argc, char **argv);
 int cmd_cgthaw(struct nsl *sh, int argc, char **argv);
 int cmd_cgdelete(struct nsl *sh, int argc, char **argv);
 int cmd_blockdev(struct nsl *sh, int argc, char **argv);
+int cmd_cgperf(struct nsl *sh, int argc, char **argv);
 int cmd_cgls(struct nsl *sh, int argc, char **argv);
 void cmd_cg_help_more(struct nsl *sh); /* the cgroup layout, for help cgcreate/cgls */
 int cmd_mounts(struct nsl *sh, int argc, char **argv);
@@ -71,11 +72,14 @@ int cmd_clock(struct nsl *sh, int argc, char **argv);
 int cmd_veth(struct nsl *sh, int argc, char **argv);
 int cmd_link(struct nsl *sh, int argc, char **argv);
 int cmd_addr(struct nsl *sh, int argc, char **argv);
+int cmd_bridge(struct nsl *sh, int argc, char **argv);
 int cmd_graph(struct nsl *sh, int argc, char **argv);
 int cmd_serve(struct nsl *sh, int argc, char **argv);
 /* Start (or move) the projector view on spec; *url is where to point a
- * browser (with its token off loopback). serve_end stops it. */
-int serve_begin(struct nsl *sh, const char *spec, const char **url, struct nsl_err *e);
+ * browser (with its token off loopback); recording: the page's title says
+ * it shows a recorded session (--replay). serve_end stops it. */
+int serve_begin(struct nsl *sh, const char *spec, bool recording, const char **url,
+                struct nsl_err *e);
 void serve_end(struct nsl *sh);
 int cmd_image(struct nsl *sh, int argc, char **argv);
 int cmd_chroot(struct nsl *sh, int argc, char **argv);
@@ -83,5 +87,7 @@ int cmd_pivot_root(struct nsl *sh, int argc, char **argv);
 int cmd_caps(struct nsl *sh, int argc, char **argv);
 int cmd_nnp(struct nsl *sh, int argc, char **argv);
 int cmd_seccomp(struct nsl *sh, int argc, char **argv);
+int cmd_keys(struct nsl *sh, int argc, char **argv);
+int cmd_key(struct nsl *sh, int argc, char **argv);
 
 #endif

@@ -58,7 +58,7 @@ void net_links_pack(const struct net_links *l, struct strbuf *out)
             net_mac_format(d->mac, d->maclen, out);
         else
             sb_append(out, "-");
-        sb_printf(out, " %d %d\n", d->link, d->link_netnsid);
+        sb_printf(out, " %d %d %d\n", d->link, d->link_netnsid, d->master);
         for (size_t j = 0; j < d->naddrs; j++) {
             char buf[INET6_ADDRSTRLEN];
             const struct net_addr *a = &d->addrs[j];
@@ -100,8 +100,9 @@ int net_links_unpack(const char *text, struct net_links *l, struct nsl_err *e)
         char name[64], kind[64], mac[128], fam[16], addr[64];
         struct net_link d = {0};
         int idx, prefix;
-        if (sscanf(line, "link %d %63s %63s %u %d %d %127s %d %d", &d.ifindex, name, kind,
-                   &d.flags, &d.operstate, &d.mtu, mac, &d.link, &d.link_netnsid) == 9) {
+        if (sscanf(line, "link %d %63s %63s %u %d %d %127s %d %d %d", &d.ifindex, name, kind,
+                   &d.flags, &d.operstate, &d.mtu, mac, &d.link, &d.link_netnsid,
+                   &d.master) == 10) {
             if (strlen(name) >= NET_NAME_MAX || strlen(kind) >= NET_NAME_MAX ||
                 mac_parse(mac, d.mac, &d.maclen) < 0)
                 goto bad;

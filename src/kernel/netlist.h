@@ -31,6 +31,7 @@ struct net_link {
     int maclen;
     int link;          /* IFLA_LINK: the peer's ifindex (veth), 0 when none */
     int link_netnsid;  /* IFLA_LINK_NETNSID: the peer's namespace, -1 when the same */
+    int master;        /* IFLA_MASTER: the bridge it is a port of, 0 when none */
     struct net_addr *addrs;
     size_t naddrs;
 };
@@ -45,7 +46,7 @@ struct net_link *net_links_find(struct net_links *l, int ifindex);
 struct net_link *net_links_find_name(struct net_links *l, const char *name);
 
 /* Text form, one line per device and per address:
- *   link IFINDEX NAME KIND FLAGS OPERSTATE MTU MAC LINK NETNSID
+ *   link IFINDEX NAME KIND FLAGS OPERSTATE MTU MAC LINK NETNSID MASTER
  *   addr IFINDEX FAMILY ADDRESS PREFIX
  * (KIND and MAC are "-" when empty). */
 void net_links_pack(const struct net_links *l, struct strbuf *out);

@@ -168,6 +168,30 @@ int rtnl_veth_add(struct rtnl *r, struct trace *t, const char *name, const char 
     return TRACED(t, "RTM_NEWLINK", 0, transact(r, nlh, NULL, NULL, why), "%s", args);
 }
 
+int rtnl_bridge_add(struct rtnl *r, struct trace *t, const char *name, struct strbuf *why)
+{
+    struct ifinfomsg *ifm;
+    struct nlmsghdr *nlh = link_msg(r, RTM_NEWLINK, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, &ifm);
+    mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+    struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+    mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+    mnl_attr_nest_end(nlh, info);
+    return TRACED(t, "RTM_NEWLINK", 0, transact(r, nlh, NULL, NULL, why), "bridge name=%s",
+                  name);
+}
+
+int rtnl_link_set_master(struct rtnl *r, struct trace *t, int ifindex, const char *name,
+                         int master, const char *master_name, struct strbuf *why)
+{
+    struct ifinfomsg *ifm;
+    struct nlmsghdr *nlh = link_msg(r, RTM_NEWLINK, NLM_F_ACK, &ifm);
+    ifm->ifi_index = ifindex;
+    mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
+    return TRACED(t, "RTM_NEWLINK", 0, transact(r, nlh, NULL, NULL, why),
+                  "%s index=%d master=%d (%s)", name, ifindex, master,
+                  master ? master_name : "none");
+}
+
 int rtnl_link_set_up(struct rtnl *r, struct trace *t, int ifindex, const char *name, bool up,
                      struct strbuf *why)
 {
@@ -265,6 +289,8 @@ static int link_parse(const struct nlmsghdr *nlh, struct net_link *d)
         d->link = (int)mnl_attr_get_u32(la.tb[IFLA_LINK]);
     if (la.tb[IFLA_LINK_NETNSID] && mnl_attr_validate(la.tb[IFLA_LINK_NETNSID], MNL_TYPE_U32) == 0)
         d->link_netnsid = (int32_t)mnl_attr_get_u32(la.tb[IFLA_LINK_NETNSID]);
+    if (la.tb[IFLA_MASTER] && mnl_attr_validate(la.tb[IFLA_MASTER], MNL_TYPE_U32) == 0)
+        d->master = (int)mnl_attr_get_u32(la.tb[IFLA_MASTER]);
     if (la.tb[IFLA_LINKINFO])
         mnl_attr_parse_nested(la.tb[IFLA_LINKINFO], info_kind_cb, d->kind);
     /* A device that links to itself is not showing a peer. */

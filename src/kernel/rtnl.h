@@ -1,5 +1,6 @@
 /* rtnetlink (rtnetlink(7)) through libmnl: the requests ip(8) makes for
- * `ip link add ... type veth`, `ip link set ... up`, `ip addr add`, and the
+ * `ip link add ... type veth|bridge`, `ip link set ... up|master`,
+ * `ip addr add`, and the
  * dumps behind `ip link` / `ip addr`. A netlink socket belongs to the
  * network namespace it was opened in, so whoever opens it decides which
  * namespace every request reaches.
@@ -27,6 +28,14 @@ void rtnl_close(struct rtnl *r);
  * (IFLA_NET_NS_FD), shown in the trace as peer_shown. 0 or -1 (errno). */
 int rtnl_veth_add(struct rtnl *r, struct trace *t, const char *name, const char *peer,
                   int peer_nsfd, const char *peer_shown, struct strbuf *why);
+/* RTM_NEWLINK of a bridge NAME (kind bridge, NLM_F_CREATE|NLM_F_EXCL), as
+ * `ip link add NAME type bridge` does. 0 or -1 (errno). */
+int rtnl_bridge_add(struct rtnl *r, struct trace *t, const char *name, struct strbuf *why);
+/* RTM_NEWLINK setting IFLA_MASTER of ifindex to master (a bridge's ifindex:
+ * the device becomes its port; 0: it leaves its bridge), as `ip link set
+ * NAME master BRIDGE` / `nomaster` do. Names for the trace. */
+int rtnl_link_set_master(struct rtnl *r, struct trace *t, int ifindex, const char *name,
+                         int master, const char *master_name, struct strbuf *why);
 /* RTM_NEWLINK setting IFF_UP (or clearing it) on ifindex (name for the trace). */
 int rtnl_link_set_up(struct rtnl *r, struct trace *t, int ifindex, const char *name, bool up,
                      struct strbuf *why);

@@ -8,12 +8,16 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cmd/handlers.h"
 #include "render/cast.h"
+#include "render/render.h"
+#include "session/cgroups.h"
 #include "i18n.h"
 
 /* Where the data files are: $NSLAB_DATA, then beside the binary in the
@@ -198,12 +202,40 @@ static int record_cast(struct nsl *sh, const char *path)
     return 0;
 }
 
+/* The record's first line: this nslab, the lab, the learner, the machine. */
+static void record_header(struct nsl *sh)
+{
+    struct utsname u;
+    if (uname(&u) < 0)
+        memset(&u, 0, sizeof u);
+    uid_t uid = user_real(NULL);
+    struct passwd *pw = getpwuid(uid);
+    char uidname[32];
+    snprintf(uidname, sizeof uidname, "%ld", (long)uid);
+    const char *file = sh->step.file;
+    bool lab = file && strcmp(file, "-c") != 0 && strcmp(file, "<stdin>") != 0;
+    struct record_header h = {
+        .version = NSLAB_VERSION,
+        .lab = lab ? file : NULL,
+        .challenge = sh->chal != NULL,
+        .started = time(NULL),
+        .uid = (long)uid,
+        .user = pw && pw->pw_name ? pw->pw_name : uidname,
+        .host = u.nodename,
+        .kernel = u.release,
+        .cgroup = sh->cg && sh->cg->ready ? cg_mode_name(sh->cg->layout.mode) : "none",
+    };
+    render_record_begin(sh, &h);
+}
+
 int cmd_record(struct nsl *sh, int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--cast") == 0)
         return record_cast(sh, argv[2]);
     if (argc != 2 || strcmp(argv[1], "--cast") == 0)
         return step_usage(sh, "usage: record FILE | record off | record --cast FILE|off");
+    if (sh->record)
+        render_record_stop(sh);
     if (record_close(sh, &sh->record, sh->record_name) < 0)
         return -1;
     if (strcmp(argv[1], "off") == 0) {
@@ -212,6 +244,7 @@ int cmd_record(struct nsl *sh, int argc, char **argv)
     }
     if (record_open(sh, argv[1], &sh->record, &sh->record_name) < 0)
         return -1;
+    record_header(sh);
     out_printf(sh, _("recording every step from now on to %s (one JSON object per line, as -J)\n"),
                argv[1]);
     return 0;

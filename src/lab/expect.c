@@ -106,6 +106,44 @@ static int expect_event(struct nsl *sh, int argc, char **argv, struct strbuf *wh
     return 0;
 }
 
+/* expect result KEY VALUE: a field of the previous step's structured
+ * answer (what -J shows as "result"; a.b for a field of an object in it),
+ * compared as expect cg compares: a value, or >N, <=N, != ... */
+static int expect_result(struct nsl *sh, int argc, char **argv, struct strbuf *why,
+                         struct nsl_err *e)
+{
+    const struct last_step *l = &sh->last;
+    if (!l->valid)
+        return nsl_usage(e, "expect result: there is no previous step");
+    return expect_result_in(l->result, argv, why, e);
+}
+
+/* result KEY VALUE judged on a step's structured result (live, or as a
+ * record carries it). */
+int expect_result_in(const cJSON *result, char **argv, struct strbuf *why, struct nsl_err *e)
+{
+    const cJSON *v = result;
+    cleanup_free char *path = xstrdup(argv[1]);
+    char *save = NULL;
+    for (char *k = strtok_r(path, ".", &save); k && v; k = strtok_r(NULL, ".", &save))
+        v = cJSON_IsObject(v) ? cJSON_GetObjectItemCaseSensitive(v, k) : NULL;
+    if (!v || cJSON_IsObject(v) || cJSON_IsArray(v)) {
+        sb_printf(why, _("the previous step's result has no value %s"), argv[1]);
+        return 0;
+    }
+    char num[64];
+    const char *have = num;
+    if (cJSON_IsNumber(v))
+        snprintf(num, sizeof num, "%.17g", cJSON_GetNumberValue(v));
+    else if (cJSON_IsString(v))
+        have = cJSON_GetStringValue(v);
+    else
+        have = cJSON_IsTrue(v) ? "true" : cJSON_IsFalse(v) ? "false" : "null";
+    /* "limit" is cgroup limit syntax for expect cg; here a plain value */
+    return cg_value_match(CG_NCTRL, strcmp(argv[1], "limit") ? argv[1] : "result.limit", have,
+                          argv[2], why, e);
+}
+
 static int expect_not(struct nsl *sh, int argc, char **argv, struct strbuf *why,
                       struct nsl_err *e);
 
@@ -113,6 +151,8 @@ static int expect_not(struct nsl *sh, int argc, char **argv, struct strbuf *why,
 
 typedef int expect_fn(struct nsl *sh, int argc, char **argv, struct strbuf *why,
                       struct nsl_err *e);
+typedef int rec_expect_fn(const struct rec_view *v, int argc, char **argv, struct strbuf *why,
+                          struct nsl_err *e);
 
 /* One form of expect: its first word; the words it takes, its own counted
  * (max -1: any number); the usage error when their number is wrong (NULL:
@@ -120,28 +160,49 @@ typedef int expect_fn(struct nsl *sh, int argc, char **argv, struct strbuf *why,
  * it judges. A row returns 1 held, 0 not held (why filled), -1 malformed or
  * failed (e filled). The order is the order of the list in the error for an
  * unknown form. */
+static int record_expect_not(const struct rec_view *v, int argc, char **argv,
+                             struct strbuf *why, struct nsl_err *e);
+
+/* One form of expect: its first word; the words it takes, its own counted
+ * (max -1: any number); the usage error when their number is wrong (NULL:
+ * the row checks its words itself); the row, which lives beside the domain
+ * it judges; its row on a record (expect_record.c), or NULL with what the
+ * form needs that a record does not carry. A row returns 1 held, 0 not held
+ * (why filled), -1 malformed or failed (e filled). The order is the order
+ * of the list in the error for an unknown form. */
 static const struct expect_form {
     const char *name, *shown;
     int min_argc, max_argc;
     const char *usage;
     expect_fn *run;
+    rec_expect_fn *on_record;
+    const char *needs;
 } expect_forms[] = {
-    {"ok", NULL, 1, 1, N_("usage: expect ok | expect fail [ERRNO]"), expect_ok},
-    {"fail", NULL, 1, 2, N_("usage: expect ok | expect fail [ERRNO]"), expect_fail},
-    {"ns", NULL, 3, 3, N_("usage: expect ns TYPE host|new|changed|same"), snapshot_expect},
+    {"ok", NULL, 1, 1, N_("usage: expect ok | expect fail [ERRNO]"), expect_ok, record_expect_ok,
+     NULL},
+    {"fail", NULL, 1, 2, N_("usage: expect ok | expect fail [ERRNO]"), expect_fail,
+     record_expect_fail, NULL},
+    {"ns", NULL, 3, 3, N_("usage: expect ns TYPE host|new|changed|same"), snapshot_expect,
+     record_expect_ns, NULL},
     {"alive", NULL, 2, 2, N_("usage: expect alive TARGET | expect dead TARGET [SIG]"),
-     target_expect_alive},
+     target_expect_alive, NULL, N_("whether a process is alive")},
     {"dead", NULL, 2, 3, N_("usage: expect alive TARGET | expect dead TARGET [SIG]"),
-     target_expect_alive},
-    {"output", NULL, 2, -1, N_("usage: expect output TEXT"), expect_output},
-    {"event", NULL, 2, -1, N_("usage: expect event TEXT"), expect_event},
-    {"hostname", NULL, 2, 2, N_("usage: expect hostname NAME"), uts_expect_hostname},
+     target_expect_alive, NULL, N_("whether a process is alive")},
+    {"output", NULL, 2, -1, N_("usage: expect output TEXT"), expect_output, record_expect_output,
+     NULL},
+    {"event", NULL, 2, -1, N_("usage: expect event TEXT"), expect_event, NULL,
+     N_("the text of the session's events")},
+    {"hostname", NULL, 2, 2, N_("usage: expect hostname NAME"), uts_expect_hostname, NULL,
+     N_("the subject's hostname")},
     {"cg", NULL, 4, 4, N_("usage: expect cg CGROUP FILE VALUE | expect cg CGROUP has TARGET"),
-     cgroups_expect},
-    {"mount", NULL, 0, -1, NULL, mount_expect},
-    {"no", "no mount", 0, -1, NULL, mount_expect},
-    {"link", NULL, 2, 3, N_("usage: expect link NAME [TARGET]"), net_expect_link},
-    {"not", NULL, 2, -1, N_("usage: expect not CONDITION"), expect_not},
+     cgroups_expect, record_expect_cg, NULL},
+    {"mount", NULL, 0, -1, NULL, mount_expect, NULL, N_("the subject's mount table")},
+    {"no", "no mount", 0, -1, NULL, mount_expect, NULL, N_("the subject's mount table")},
+    {"link", NULL, 2, 3, N_("usage: expect link NAME [TARGET]"), net_expect_link, NULL,
+     N_("the network links")},
+    {"result", NULL, 3, 3, N_("usage: expect result KEY VALUE"), expect_result,
+     record_expect_result, NULL},
+    {"not", NULL, 2, -1, N_("usage: expect not CONDITION"), expect_not, record_expect_not, NULL},
 };
 
 static const struct expect_form *expect_form_find(const char *name)
@@ -349,4 +410,56 @@ int expect_lint(int argc, char **argv, struct strbuf *msg)
             return lint_cg(argc, argv, msg);
         return 0;
     }
+}
+
+/* --- judging on a record (nslab grade) ---------------------------------- */
+
+int expect_record_check(int argc, char **argv, struct strbuf *msg)
+{
+    if (expect_lint(argc, argv, msg) < 0)
+        return -1;
+    if (argc >= 3 && strcmp(argv[argc - 2], "within") == 0) {
+        sb_printf(msg, "%s", _("within waits for the kernel; a record is graded as it was written"));
+        return -1;
+    }
+    argc--;
+    argv++;
+    while (strcmp(argv[0], "not") == 0) {
+        argc--;
+        argv++;
+    }
+    const struct expect_form *f = expect_form_find(argv[0]);
+    if (!f->on_record) {
+        sb_printf(msg, _("expect %s needs %s, which a record does not carry: not graded"),
+                  f->shown ? f->shown : f->name, _(f->needs));
+        return -1;
+    }
+    if (f->run == cgroups_expect && (strcmp(argv[2], "has") == 0 || !strchr(argv[2], '.'))) {
+        sb_printf(msg, _("expect cg %s %s: a record keeps the cgroup's files, not nslab's keys "
+                         "or its processes: name a file (e.g. pids.max); not graded"),
+                  argv[1], argv[2]);
+        return -1;
+    }
+    return 0;
+}
+
+int expect_on_record(const struct rec_view *v, int argc, char **argv, struct strbuf *why,
+                     struct nsl_err *e)
+{
+    const struct expect_form *f = expect_form_find(argv[0]);
+    if (!f || !f->on_record)
+        return nsl_usage(e, "expect %s cannot be judged on a record", argv[0]);
+    if (f->usage && (argc < f->min_argc || (f->max_argc >= 0 && argc > f->max_argc)))
+        return nsl_usage(e, "%s", _(f->usage));
+    return f->on_record(v, argc, argv, why, e);
+}
+
+static int record_expect_not(const struct rec_view *v, int argc, char **argv,
+                             struct strbuf *why, struct nsl_err *e)
+{
+    cleanup_sb struct strbuf inner = {0};
+    int r = expect_on_record(v, argc - 1, argv + 1, &inner, e);
+    if (r == 1)
+        sb_printf(why, "%s", _("it holds"));
+    return r < 0 ? -1 : !r;
 }

@@ -41,6 +41,40 @@ bool lab_is_challenge(const char *text);
  * now: 1 held, 0 not (why filled), -1 malformed or not judgeable (e). */
 int expect_evaluate(struct nsl *sh, int argc, char **argv, struct strbuf *why, struct nsl_err *e);
 
+/* A recorded session as expect's rows on a record read it (nslab grade):
+ * one recorded step (a JSON object of the record: "ok", "errno", "output",
+ * "subject"."ns"), or NULL when none was, and the session's cgroups as last
+ * recorded up to it (an object: name -> the cgroup's recorded object). */
+struct cJSON;
+struct rec_view {
+    const struct cJSON *step;
+    const struct cJSON *cgroups;
+};
+/* expect's words (argv[0] "expect") checked as expect_lint checks them, and
+ * whether a record carries what the condition needs: 0, or -1 with the one
+ * line that says why not in msg. */
+int expect_record_check(int argc, char **argv, struct strbuf *msg);
+/* The condition (argv[0] its form) judged on v: 1 held, 0 not (why), -1
+ * malformed (e). */
+int expect_on_record(const struct rec_view *v, int argc, char **argv, struct strbuf *why,
+                     struct nsl_err *e);
+/* The rows (expect_record.c). */
+int record_expect_ok(const struct rec_view *v, int argc, char **argv, struct strbuf *why,
+                     struct nsl_err *e);
+int record_expect_fail(const struct rec_view *v, int argc, char **argv, struct strbuf *why,
+                       struct nsl_err *e);
+int record_expect_output(const struct rec_view *v, int argc, char **argv, struct strbuf *why,
+                         struct nsl_err *e);
+int record_expect_ns(const struct rec_view *v, int argc, char **argv, struct strbuf *why,
+                     struct nsl_err *e);
+int record_expect_cg(const struct rec_view *v, int argc, char **argv, struct strbuf *why,
+                     struct nsl_err *e);
+int record_expect_result(const struct rec_view *v, int argc, char **argv, struct strbuf *why,
+                         struct nsl_err *e);
+/* expect result KEY VALUE (argv[1], argv[2]) on a step's structured result. */
+int expect_result_in(const struct cJSON *result, char **argv, struct strbuf *why,
+                     struct nsl_err *e);
+
 /* Challenges (challenge.c): the next hint into the step's report; whether
  * every check holds now (at the end of the session); the challenge freed. */
 void challenge_next_hint(struct nsl *sh);

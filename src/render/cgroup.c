@@ -111,6 +111,7 @@ static void summarise(const struct cg_obs *o, struct cg_summary *s)
         snprintf(s->limit, sizeof s->limit, "%.47s", st->cpus[0] ? st->cpus : "(none)");
         break;
     case CG_CPUACCT:
+    case CG_PERF_EVENT:
         if (st->usage.known)
             snprintf(s->usage, sizeof s->usage, "%.2fs CPU", (double)st->usage.v / 1e6);
         break;
@@ -182,7 +183,7 @@ void render_cg_line(const struct render_ctx *rc, const struct cg_obs *o, struct 
         sep = ", ";
     }
     if (strcmp(s.usage, "-") != 0) {
-        sb_printf(out, "%s%s %s", sep, o->ctrl == CG_CPU || o->ctrl == CG_CPUACCT ? "used" : "usage",
+        sb_printf(out, "%s%s %s", sep, o->ctrl == CG_CPU || o->ctrl == CG_CPUACCT || o->ctrl == CG_PERF_EVENT ? "used" : "usage",
                   s.usage);
         if (s.pct >= 0)
             sb_printf(out, " (%.0f%%)", s.pct * 100);

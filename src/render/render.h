@@ -117,6 +117,22 @@ void render_wrap(struct strbuf *o, int width);
  * its verdict at the end (text; -J has it in the end object). */
 void render_challenge_start(struct nsl *sh, const char *file);
 void render_challenge_end(struct nsl *sh);
+/* A record's first line (`record FILE`): who, where, what, when. Only the
+ * record gets it (-J does not). Each line written to a record after it
+ * ends with "chain": SHA-256 (hex) of the previous line's chain followed by
+ * this line's text before the field: edited, reordered or missing lines
+ * break it (docs/grading.md). */
+struct record_header {
+    const char *version, *lab; /* lab: the script file, or NULL (typed, -c, stdin) */
+    bool challenge;
+    time_t started;
+    long uid;
+    const char *user, *host, *kernel, *cgroup;
+};
+void render_record_begin(struct nsl *sh, const struct record_header *h);
+/* `record off` (or another `record FILE`): the end object that closes the
+ * chain, {"event":"end","recording":"stopped","steps":N}, to the record only. */
+void render_record_stop(struct nsl *sh);
 /* Report a failed step on stderr: "FILE:LINE: message" or "error: message". */
 void render_error(struct nsl *sh, const char *file, int line, const char *msg);
 

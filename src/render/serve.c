@@ -21,6 +21,7 @@
 #define SERVE_QUEUE 16 /* states waiting for their layout; the oldest go first */
 
 struct snap {
+    long page; /* a recording's page (--replay), or -1 live */
     int step;
     bool ok, event;
     char *command, *text, *dot;
@@ -111,6 +112,8 @@ static char *message_of(struct serve *s, unsigned long id, const struct snap *sn
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "id", (double)id);
     cJSON_AddNumberToObject(o, "step", sn->step);
+    if (sn->page >= 0)
+        cJSON_AddNumberToObject(o, "page", (double)sn->page);
     cJSON_AddStringToObject(o, "command", sn->command ? sn->command : "");
     cJSON_AddBoolToObject(o, "ok", sn->ok);
     cJSON_AddBoolToObject(o, "event", sn->event);
@@ -439,10 +442,10 @@ void serve_text(struct serve *s, const char *kind, const char *text)
     }
 }
 
-void serve_publish(struct serve *s, int step, const char *command, bool ok, bool event,
-                   const char *dot)
+static void publish(struct serve *s, long page, int step, const char *command, bool ok,
+                    bool event, const char *dot)
 {
-    struct snap sn = {.step = step, .ok = ok, .event = event,
+    struct snap sn = {.page = page, .step = step, .ok = ok, .event = event,
                       .command = command ? xstrdup(command) : NULL,
                       .text = xstrdup(sb_str(&s->cur)), .dot = dot ? xstrdup(dot) : NULL};
     pthread_mutex_lock(&s->mu);
@@ -454,4 +457,16 @@ void serve_publish(struct serve *s, int step, const char *command, bool ok, bool
     s->q[s->qn++] = sn;
     pthread_cond_signal(&s->work);
     pthread_mutex_unlock(&s->mu);
+}
+
+void serve_publish(struct serve *s, int step, const char *command, bool ok, bool event,
+                   const char *dot)
+{
+    publish(s, -1, step, command, ok, event, dot);
+}
+
+void serve_publish_page(struct serve *s, long page, int step, const char *command, bool ok,
+                        const char *dot)
+{
+    publish(s, page, step, command, ok, false, dot);
 }

@@ -44,5 +44,11 @@ void serve_text(struct serve *s, const char *kind, const char *text);
  * session's graph in DOT (NULL: keep the last picture). Never waits. */
 void serve_publish(struct serve *s, int step, const char *command, bool ok, bool event,
                    const char *dot);
+/* `--replay --serve`: the recording's page (0, 1, ...) the viewer stepped
+ * to, with the text since serve_text's last "echo", and its graph as
+ * recorded (NULL: none). The page keeps one timeline entry per page, in
+ * the recording's order, and shows each one handed over. Never waits. */
+void serve_publish_page(struct serve *s, long page, int step, const char *command, bool ok,
+                        const char *dot);
 
 #endif

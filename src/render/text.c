@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "session/cgroups.h"
@@ -387,8 +388,30 @@ static void json_line(struct nsl *sh, const cJSON *obj, struct strbuf *o)
     stable_subst_apply(sh, o);
 }
 
+/* One line of o (an object, "...}\n") to the record, its chain added
+ * (render.h, struct record_header). */
+static void record_write(struct nsl *sh, struct strbuf *o)
+{
+    if (o->len < 3 || strcmp(o->buf + o->len - 2, "}\n") != 0)
+        return; /* json_line always ends an object so */
+    size_t body = o->len - 2;
+    cleanup_sb struct strbuf in = {0};
+    sb_append(&in, sh->record_chain);
+    sb_appendn(&in, o->buf, body);
+    sha256_hex(in.buf, in.len, sh->record_chain);
+    cleanup_sb struct strbuf line = {0};
+    sb_appendn(&line, o->buf, body);
+    sb_printf(&line, "%s\"chain\":\"%s\"}\n", o->buf[body - 1] == '{' ? "" : ",",
+              sh->record_chain);
+    errno = 0;
+    /* A record that lost a line is no record: say so once, and stop. */
+    if (fputs(sb_str(&line), sh->record) == EOF || fflush(sh->record) != 0)
+        sink_failed(sh, &sh->record, sh->record_name, errno ? errno : EIO);
+}
+
 /* One NDJSON line, to stdout (-J) and to the record file, where it carries
- * what the terminal was shown since the last line ("shown"). Takes obj. */
+ * what the terminal was shown since the last line ("shown") and, on a
+ * step's line, the session's graph ("graph"). Takes obj. */
 static void emit_json(struct nsl *sh, cJSON *obj)
 {
     struct strbuf o = {0};
@@ -398,6 +421,10 @@ static void emit_json(struct nsl *sh, cJSON *obj)
         fflush(stdout);
     }
     if (sh->record) {
+        if (sh->record_graph) { /* the record's own: -J's lines stay as they were */
+            cJSON_AddStringToObject(obj, "graph", sh->record_graph);
+            sb_reset(&o);
+        }
         if (sh->shown && cJSON_GetArraySize(sh->shown) > 0) {
             cJSON_AddItemToObject(obj, "shown", sh->shown);
             sh->shown = NULL;
@@ -405,13 +432,55 @@ static void emit_json(struct nsl *sh, cJSON *obj)
         }
         if (!o.len)
             json_line(sh, obj, &o);
-        errno = 0;
-        /* A record that lost a line is no record: say so once, and stop. */
-        if (fputs(sb_str(&o), sh->record) == EOF || fflush(sh->record) != 0)
-            sink_failed(sh, &sh->record, sh->record_name, errno ? errno : EIO);
+        record_write(sh, &o);
     }
     cJSON_Delete(obj);
     sb_free(&o);
+}
+
+/* To the record only. Takes obj. */
+static void emit_record(struct nsl *sh, cJSON *obj)
+{
+    if (sh->record) {
+        cleanup_sb struct strbuf o = {0};
+        json_line(sh, obj, &o);
+        record_write(sh, &o);
+    }
+    cJSON_Delete(obj);
+}
+
+void render_record_begin(struct nsl *sh, const struct record_header *h)
+{
+    sh->record_chain[0] = '\0';
+    char when[32];
+    struct tm tm;
+    gmtime_r(&h->started, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "record", "nslab");
+    cJSON_AddNumberToObject(o, "format", 2);
+    cJSON_AddStringToObject(o, "version", h->version);
+    if (h->lab)
+        cJSON_AddStringToObject(o, "lab", h->lab);
+    else
+        cJSON_AddNullToObject(o, "lab");
+    cJSON_AddBoolToObject(o, "challenge", h->challenge);
+    cJSON_AddStringToObject(o, "started", when);
+    cJSON_AddNumberToObject(o, "uid", (double)h->uid);
+    cJSON_AddStringToObject(o, "user", h->user);
+    cJSON_AddStringToObject(o, "host", h->host);
+    cJSON_AddStringToObject(o, "kernel", h->kernel);
+    cJSON_AddStringToObject(o, "cgroup", h->cgroup);
+    emit_record(sh, o);
+}
+
+void render_record_stop(struct nsl *sh)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "event", "end");
+    cJSON_AddStringToObject(o, "recording", "stopped");
+    cJSON_AddNumberToObject(o, "steps", sh->step_count);
+    emit_record(sh, o);
 }
 
 void render_step(struct nsl *sh, const struct observation *obs)

@@ -162,6 +162,20 @@ int cgroups_hier_for(struct nsl *sh, enum cg_ctrl ctrl, struct trace *t, struct 
     snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)sh->shell_pid, fd);
     trace_note(t, "no mount shows %s: a hierarchy of %s mounted nowhere (a detached mount), "
                   "reached as %s", ci->v1, peers, path);
+    return cgroups_hier_adopt(sh, fd, peers, t, e);
+}
+
+int cgroups_hier_adopt(struct nsl *sh, int fd, const char *peers, struct trace *t,
+                       struct nsl_err *e)
+{
+    struct nsl_cg *c = sh->cg;
+    char path[CG_PATH_MAX];
+    if (c->ndetached == ARRAY_SIZE(c->detached)) {
+        close(fd);
+        return nsl_fail(e, ENOSPC, "nslab mounts at most %zu hierarchies of its own",
+                        ARRAY_SIZE(c->detached));
+    }
+    snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)sh->shell_pid, fd);
     if (cg_layout_add_v1(&c->layout, path, peers, e) < 0) {
         close(fd);
         return -1;

@@ -73,6 +73,18 @@ int cgroups_need(struct nsl *sh, struct nsl_err *e);
  * the host's mount table is untouched) and add it to the layout as
  * /proc/<nslab's PID>/fd/<N>. Traced in t. 0, or -1 saying why. */
 int cgroups_hier_for(struct nsl *sh, enum cg_ctrl ctrl, struct trace *t, struct nsl_err *e);
+/* Take fd, the root of a v1 hierarchy of the subsystems peers
+ * ("perf_event") that nslab mounted, as that hierarchy: reached as
+ * /proc/<nslab's PID>/fd/<fd>, added to the layout, closed after the
+ * session's cgroups are removed (on failure now). 0, or -1 saying why. */
+int cgroups_hier_adopt(struct nsl *sh, int fd, const char *peers, struct trace *t,
+                       struct nsl_err *e);
+/* perf_event where no v1 hierarchy holds it and there is no cgroup v2 (a
+ * legacy layout): mount a hierarchy of it in the subject's mount
+ * namespace, never the host's (refused, saying to `unshare mnt` first),
+ * on a directory of the scratch, and adopt it. 0 when the layout has
+ * perf_event (already, or now), or -1 saying why (cgroups_perf.c). */
+int cgroups_perf_hier(struct nsl *sh, struct trace *t, struct nsl_err *e);
 /* A CGROUP word: a name cgcreate printed ("mem1"), or a path below one
  * ("mem1/sub", a cgroup made there by other means). For a path, buf is
  * filled and *out points to it. */

@@ -12,6 +12,7 @@
 #include "render/render.h"
 #include "session/cgroups.h"
 #include "session/jobs.h"
+#include "session/made_ns.h"
 
 #define EARLY_MAX 16
 
@@ -105,6 +106,8 @@ void event_apply(struct nsl *sh, const struct subj_event *ev)
         break;
     }
     evq_push(sh, ev);
+    if (ev->kind == EV_EXITED) /* its network namespace may end with it */
+        made_ns_let_go(sh, NS_NET);
     if (ev->kind == EV_EXITED && j->pending_init)
         events_init_gone(sh, j->pid);
     struct subj_event oom;

@@ -13,6 +13,7 @@
 
 #include "session/cgroups.h"
 #include "i18n.h"
+#include "kernel/keys.h"
 #include "kernel/rtnl.h"
 #include "subject/nshelper.h"
 #include "subject/subject.h"
@@ -37,6 +38,16 @@ void made_add_loop(struct nsl *sh, const struct loopdev *d)
     struct session_made *m = made_get(sh);
     m->loop = xrealloc(m->loop, (m->nloop + 1) * sizeof *m->loop);
     m->loop[m->nloop++] = *d;
+}
+
+void made_add_key(struct nsl *sh, int32_t id)
+{
+    struct session_made *m = made_get(sh);
+    for (size_t k = 0; k < m->nkeys; k++)
+        if (m->keys[k] == id)
+            return; /* added again under its name: the same key, updated */
+    m->keys = xrealloc(m->keys, (m->nkeys + 1) * sizeof *m->keys);
+    m->keys[m->nkeys++] = id;
 }
 
 void made_add_net(struct nsl *sh, const struct made_net *n)
@@ -166,6 +177,14 @@ int made_undo(struct nsl *sh, struct trace *t)
     int failed = undo_ipc(sh, t) + undo_net(sh, t);
     for (size_t k = 0; k < m->nloop; k++)
         loopdev_release(t, &m->loop[k]);
+    /* The shell is in the host's user namespace, with the subject's uid:
+     * its user keyring is the one they went into. One already gone
+     * (ENOENT: unlinked by hand) is not a failure. */
+    for (size_t k = 0; k < m->nkeys; k++)
+        if (sys_unlink_user_key(t, m->keys[k]) < 0 && errno != ENOENT && errno != ENOKEY &&
+            errno != EKEYREVOKED)
+            failed++;
+    free(m->keys);
     free(m->loop);
     free(m->ipc);
     free(m->net);
@@ -219,5 +238,8 @@ size_t made_alive_summary(struct nsl *sh, struct strbuf *out)
     count_words(out, ipc, N_("%zu IPC object"), N_("%zu IPC objects"));
     size_t loops = sh->made ? sh->made->nloop : 0;
     count_words(out, loops, N_("%zu loop device"), N_("%zu loop devices"));
-    return jobs + cgroups + mounts + dev + ipc + loops;
+    size_t keys = sh->made ? sh->made->nkeys : 0;
+    count_words(out, keys, N_("%zu key in the host's user keyring"),
+                N_("%zu keys in the host's user keyring"));
+    return jobs + cgroups + mounts + dev + ipc + loops + keys;
 }

@@ -96,6 +96,14 @@ void made_ns_note(struct nsl *sh, enum ns_slot slot, pid_t pid, ino_t before, in
     m->v[m->n++] = (struct made_ns_ent){.slot = slot, .ino = st.st_ino, .fd = fd};
 }
 
+void made_ns_let_go(struct nsl *sh, enum ns_slot slot)
+{
+    struct made_ns *m = sh->made_ns;
+    for (size_t i = m ? m->n : 0; i-- > 0;)
+        if (m->v[i].slot == slot && !in_use(sh, slot, m->v[i].ino))
+            drop(m, i);
+}
+
 size_t made_ns_list(const struct nsl *sh, enum ns_slot slot, ino_t **out)
 {
     const struct made_ns *m = sh->made_ns;

@@ -275,6 +275,7 @@ const struct command commands[] = {
              "  net_cls        no limit: cgset NAME classid ID sets its class ID\n"
              "  io | blkio     no limit: cgset NAME write_bps DEVICE SIZE and the like\n"
              "  cpuacct        no limit: it counts CPU time (cgget NAME usage)\n"
+             "  perf_event     no limit: cgperf NAME counts what its tasks do\n"
              "cgroup v2 writes memory.max, cpu.max, pids.max, and first enables the\n"
              "controller in the parent's cgroup.subtree_control (shown); v1 writes\n"
              "memory.limit_in_bytes, cpu.cfs_quota_us and cpu.cfs_period_us, pids.max,\n"
@@ -284,6 +285,10 @@ const struct command commands[] = {
              "net_cls is a v1 controller only: where no mount shows it, nslab mounts a\n"
              "hierarchy of it nowhere (fsopen, fsmount: a detached mount, reached as\n"
              "/proc/<nslab's PID>/fd/N), so the host's mount table stays as it was.\n"
+             "perf_event is implicit on cgroup v2 (every cgroup2 directory counts); where\n"
+             "no v1 hierarchy holds it and there is no cgroup2 mount, nslab has the subject\n"
+             "mount one in its own mount namespace (refused in the host's: `unshare mnt`\n"
+             "first) and keeps its root open.\n"
              "A memory limit also keeps the cgroup off swap (v2 memory.swap.max 0, v1\n"
              "memory.swappiness 0), so that it ends in an OOM kill on a machine with\n"
              "swap too (docker run -m allows as much swap again by default).\n"
@@ -295,7 +300,7 @@ const struct command commands[] = {
      .mechanism = "mkdir(2) in cgroupfs, write(2) to its limit files",
      .man = "cgroups(7)",
      .run = cmd_cgcreate,
-     .complete = "mem|cpu|pids|cpuset|freezer|devices|net_cls|io",
+     .complete = "mem|cpu|pids|cpuset|freezer|devices|net_cls|io|perf_event",
      .options = "--name= --v2",
      .help_more = cmd_cg_help_more},
     {.name = "cgset",
@@ -420,6 +425,21 @@ const struct command commands[] = {
      .mechanism = "ioctl(2) LOOP_CTL_GET_FREE and LOOP_CONFIGURE on /dev/loop-control, /dev/loopN",
      .man = "loop(4), losetup(8)",
      .run = cmd_blockdev},
+    {.name = "cgperf",
+     .synopsis = "cgperf CGROUP [SECONDS]",
+     .summary = N_("count what a perf_event cgroup's tasks do: task-clock, switches, faults"),
+     .help = N_("cgperf counts, for SECONDS (1 to 60, default 1), the task-clock (CPU time),\n"
+             "context switches and page faults of exactly the tasks of CGROUP, a cgroup of\n"
+             "the hierarchy that holds perf_event (cgcreate perf_event; on cgroup v2 every\n"
+             "cgroup). It opens software counters with perf_event_open(2) and\n"
+             "PERF_FLAG_PID_CGROUP, the cgroup's directory as the pid argument. The kernel\n"
+             "counts a cgroup only on one CPU at a time, so there is a counter per event\n"
+             "and online CPU (the trace says so), summed. A task outside the cgroup is not\n"
+             "counted, however busy; nslab waits the SECONDS out, then shows the sums."),
+     .mechanism = "perf_event_open(2) with PERF_FLAG_PID_CGROUP, one counter per CPU",
+     .man = "perf_event_open(2), perf-stat(1) (-G), cgroups(7)",
+     .run = cmd_cgperf,
+     .complete = "@cgroup"},
     /* --- mount namespaces and propagation --- */
     {.name = "mounts",
      .synopsis = "mounts [PATH] [--in TARGET]",
@@ -659,8 +679,9 @@ const struct command commands[] = {
      .run = cmd_veth,
      .options = "--peer-ns=@target"},
     {.name = "link",
-     .synopsis = "link [TARGET] | link up NAME",
-     .summary = N_("the network devices of TARGET's namespace; bring a device up"),
+     .synopsis = "link [TARGET] | link up NAME | link master DEV BRIDGE | link nomaster DEV",
+     .summary = N_("the network devices of TARGET's namespace; bring a device up; a bridge's "
+                   "ports"),
      .help = N_("link lists the devices of TARGET's (default: the subject's) network\n"
              "namespace with their state, flags, MAC address and addresses, from\n"
              "RTM_GETLINK and RTM_GETADDR dumps. A netlink socket answers for the namespace\n"
@@ -670,11 +691,15 @@ const struct command commands[] = {
              "`ip link set NAME up` does, then waits (at most 2 s) until the kernel reports\n"
              "NAME and its veth peer operational (LOWER_UP, operstate UP): the kernel\n"
              "activates a device's queue shortly after its carrier, and drops what is sent\n"
-             "before. It says how long that took, or that there is no carrier yet."),
-     .mechanism = "rtnetlink RTM_GETLINK, RTM_GETADDR, RTM_NEWLINK",
+             "before. It says how long that took, or that there is no carrier yet.\n"
+             "link master DEV BRIDGE makes DEV a port of the bridge BRIDGE (IFLA_MASTER),\n"
+             "as `ip link set DEV master BRIDGE` does; link nomaster DEV takes it out.\n"
+             "Both only in a network namespace this session made; `link` shows each\n"
+             "port's bridge (master)."),
+     .mechanism = "rtnetlink RTM_GETLINK, RTM_GETADDR, RTM_NEWLINK (IFLA_MASTER)",
      .man = "rtnetlink(7), netdevice(7), ip-link(8)",
      .run = cmd_link,
-     .complete = "up|@target"},
+     .complete = "up|master|nomaster|@target"},
     {.name = "addr",
      .synopsis = "addr add CIDR dev NAME",
      .summary = N_("add an address to a device in the subject's network namespace"),
@@ -687,6 +712,19 @@ const struct command commands[] = {
      .man = "rtnetlink(7), ip-address(8)",
      .run = cmd_addr,
      .complete = "add"},
+    {.name = "bridge",
+     .synopsis = "bridge [NAME]",
+     .summary = N_("create a bridge in the subject's network namespace; list bridges and ports"),
+     .help = N_("bridge NAME creates a Linux bridge, a virtual switch, in the subject's\n"
+             "network namespace with an RTM_NEWLINK request (kind bridge), as `ip link\n"
+             "add NAME type bridge` does. `link master DEV NAME` makes devices its ports\n"
+             "(the host ends of containers' veths); `link up NAME` and `addr add` make it\n"
+             "the containers' gateway. Only in a network namespace this session made\n"
+             "(`unshare net` first): the bridge ends with it, when the session's\n"
+             "processes end. Without NAME, lists the bridges and their ports."),
+     .mechanism = "rtnetlink RTM_NEWLINK (kind bridge), RTM_GETLINK",
+     .man = "ip-link(8), bridge(8), rtnetlink(7)",
+     .run = cmd_bridge},
 
     /* --- a root filesystem and changing root --- */
     {.name = "image",
@@ -791,6 +829,41 @@ const struct command commands[] = {
      .complete = "deny|default",
      .options = "--errno="},
 
+    {.name = "keys",
+     .synopsis = "keys [TARGET]",
+     .summary = N_("the keyrings TARGET sees: its session keyring, its user keyring and its keys"),
+     .help = N_("keys lists the keyrings a process sees (default: the subject): its session\n"
+             "keyring and the user keyring of its uid in its user namespace, with the keys\n"
+             "linked in that one, and how many keys /proc/keys shows it. What a process\n"
+             "sees depends on who asks, so the subject reads its own; for another TARGET a\n"
+             "helper with nslab's uid enters TARGET's user namespace and reads there (the\n"
+             "shell itself, for a TARGET in the shell's user namespace). Since Linux 5.3\n"
+             "the user keyring belongs to a user namespace: uid 0 of a new user namespace\n"
+             "has a user keyring of its own, even when it is the same uid outside. Asking\n"
+             "for the session keyring of a process that has none installs its uid's\n"
+             "user-session keyring (_uid_ses.N), as the kernel does on first access."),
+     .mechanism = "keyctl(2) KEYCTL_GET_KEYRING_ID, KEYCTL_DESCRIBE, KEYCTL_READ (libkeyutils); /proc/keys",
+     .man = "keyrings(7), user-keyring(7), session-keyring(7), keyctl(2)",
+     .run = cmd_keys,
+     .complete = "@target",
+     .flags = CMD_NO_OBSERVE},
+    {.name = "key",
+     .synopsis = "key add NAME DATA | key find NAME",
+     .summary = N_("add a user key to the subject's user keyring, or look one up there"),
+     .help = N_("key add calls add_key(2) in the subject: a key of type \"user\" named NAME\n"
+             "holding DATA (1 to 32767 bytes), linked into the subject's user keyring\n"
+             "(KEY_SPEC_USER_KEYRING; a key of that name there is replaced). key find\n"
+             "searches that keyring with keyctl(KEYCTL_SEARCH) and shows the key and its\n"
+             "data; ENOKEY when there is none. NAME is 1 to 4095 bytes. The user keyring\n"
+             "is the one of the subject's uid in its user namespace: after `unshare user`\n"
+             "a key added on the host is not found, and one added inside is not found on\n"
+             "the host."),
+     .mechanism = "add_key(2), keyctl(2) KEYCTL_SEARCH and KEYCTL_READ (libkeyutils)",
+     .man = "add_key(2), keyctl(2), user-keyring(7), keyrings(7)",
+     .run = cmd_key,
+     .complete = "add|find",
+     .flags = CMD_NO_OBSERVE},
+
     /* --- labs --- */
     {.name = "say",
      .synopsis = "say TEXT...",
@@ -842,13 +915,16 @@ const struct command commands[] = {
              "  expect no mount PATH [in TARGET]   nothing is mounted on PATH there\n"
              "  expect link NAME [TARGET]          network device NAME exists in TARGET's\n"
              "                                     (default: the subject's) namespace\n"
+             "  expect result KEY VALUE            a field of the previous step's result\n"
+             "                                     (-J's \"result\"; a.b inside an object)\n"
+             "                                     holds VALUE, compared as in expect cg\n"
              "  expect not CONDITION               the condition does not hold\n"
              "  expect ... within SECONDS          poll until it holds, up to SECONDS\n"
              "The previous step is the last command other than expect, say and pause.\n"
              "A failed step followed by an expect fail (or expect not ok) that holds was\n"
              "expected: it neither stops a script nor counts in the exit status."),
      .run = cmd_expect,
-     .complete = "ok|fail|ns|alive|dead|output|event|hostname|cg|mount|no|link|not; "
+     .complete = "ok|fail|ns|alive|dead|output|event|hostname|cg|mount|no|link|result|not; "
                  "ns: @type host|new|changed|same; alive: @target; dead: @anytarget @signal; "
                  "cg: @cgroup @cgkeys|has|@cgfiles @has-target; "
                  "mount: @file shared|slave|private|unbindable|in in|@target @target; "
@@ -969,10 +1045,17 @@ const struct command commands[] = {
      .summary = N_("also write every step from now on as JSON to FILE"),
      .help = N_("record FILE writes every following step (and event) to FILE as one JSON\n"
              "object per line, the same objects -J prints, while the session goes on as\n"
-             "before; each also carries the text the terminal showed (\"shown\"), so\n"
-             "nslab --replay FILE shows the session again, without root. A teacher can\n"
-             "collect the files and check them with scripts/check-records. record off\n"
-             "stops. record --cast FILE writes what the terminal shows from now on, with\n"
+             "before; each also carries the text the terminal showed (\"shown\"), and a\n"
+             "step's line the session's graph (\"graph\", as graph draws it), so\n"
+             "nslab --replay FILE shows the session again, without root (with --serve\n"
+             "PORT, on the projector view too). The file starts with a header (nslab's\n"
+             "version, the lab, the time, the user, the host, the kernel, the cgroup\n"
+             "layout) and each line is chained to the one before by SHA-256, so an\n"
+             "edited or truncated record shows (tamper-evident, not cheat-proof). A\n"
+             "teacher collects the files and grades them with nslab grade RUBRIC\n"
+             "FILE... (or counts the learner's own expect lines with\n"
+             "scripts/check-records). record off ends the file and stops.\n"
+             "record --cast FILE writes what the terminal shows from now on, with\n"
              "its times, as an asciicast v2 file (asciinema play FILE, or the asciinema\n"
              "web player); record --cast off stops it. FILE is a new file, or a regular\n"
              "file of yours (never a link, a FIFO or a device); if a write to it fails,\n"

@@ -10,7 +10,10 @@
 #include <unistd.h>
 
 #include "i18n.h"
+#include "kernel/ns.h"
 #include "nslab.h"
+#include "render/graph_dot.h"
+#include "render/serve.h"
 #include "shell/replay.h"
 #include "util.h"
 
@@ -25,7 +28,7 @@ static void add_chunk(struct replay *r, enum replay_kind kind, const char *text,
             r->p = xrealloc(r->p, r->capp * sizeof *r->p);
         }
         r->p[r->np++] = (struct replay_page){
-            .command = begin && command ? xstrdup(command) : NULL, .first = r->nc};
+            .command = begin && command ? xstrdup(command) : NULL, .first = r->nc, .ok = true};
     }
     if (r->nc == r->capc) {
         r->capc = r->capc ? 2 * r->capc : 256;
@@ -82,6 +85,75 @@ static void add_from_fields(struct replay *r, const cJSON *o, const char *comman
     }
 }
 
+/* A record without "graph" (an older nslab): the subject and the host's
+ * shell, each with the namespaces the line says, as `graph` draws them
+ * (no jobs or cgroups: the line does not name them). NULL without them. */
+static char *dot_of_subject(const cJSON *subject)
+{
+    const cJSON *ns = cJSON_GetObjectItemCaseSensitive(subject, "ns");
+    const cJSON *pid = cJSON_GetObjectItemCaseSensitive(subject, "pid");
+    if (!cJSON_IsObject(ns))
+        return NULL;
+    struct graph g = {.title = xstrdup("nslab session (recorded)")};
+    char pb[32];
+    if (cJSON_IsNumber(pid))
+        snprintf(pb, sizeof pb, "%.0f", pid->valuedouble);
+    else
+        snprintf(pb, sizeof pb, "%s", cJSON_IsString(pid) ? pid->valuestring : "?");
+    graph_add_proc(&g, GRAPH_SHELL, "nslab shell (host)", "?");
+    graph_add_proc(&g, GRAPH_SUBJECT, "subject", pb);
+    for (int s = 0; s < NS_NSLOTS; s++) {
+        const cJSON *o = cJSON_GetObjectItemCaseSensitive(ns, ns_info[s].file);
+        const cJSON *ino = cJSON_GetObjectItemCaseSensitive(o, "inode");
+        const cJSON *host = cJSON_GetObjectItemCaseSensitive(o, "host");
+        if (!cJSON_IsNumber(ino) || !cJSON_IsNumber(host))
+            continue;
+        g.procs[0].ns[s] = (ino_t)host->valuedouble;
+        g.procs[1].ns[s] = (ino_t)ino->valuedouble;
+        for (int k = 0; k < 2; k++) {
+            char b[32];
+            snprintf(b, sizeof b, "%ju", (uintmax_t)g.procs[k].ns[s]);
+            graph_add_ns(&g, (enum ns_slot)s, g.procs[k].ns[s], b);
+        }
+    }
+    struct strbuf dot = {0};
+    graph_dot(&g, &dot, NULL);
+    graph_free(&g);
+    return sb_steal(&dot);
+}
+
+/* A step's line: its number, outcome and graph belong to the page it
+ * ended on. */
+static void note_step(struct replay *r, const cJSON *o)
+{
+    if (r->np == 0)
+        return;
+    struct replay_page *p = &r->p[r->np - 1];
+    const cJSON *step = cJSON_GetObjectItemCaseSensitive(o, "step");
+    const cJSON *ok = cJSON_GetObjectItemCaseSensitive(o, "ok");
+    const cJSON *graph = cJSON_GetObjectItemCaseSensitive(o, "graph");
+    if (cJSON_IsNumber(step))
+        p->step = step->valueint;
+    if (cJSON_IsBool(ok))
+        p->ok = cJSON_IsTrue(ok);
+    char *dot = cJSON_IsString(graph)
+                    ? xstrdup(graph->valuestring)
+                    : dot_of_subject(cJSON_GetObjectItemCaseSensitive(o, "subject"));
+    if (dot) {
+        free(p->dot);
+        p->dot = dot;
+    }
+}
+
+/* A page no step line drew (what came before the first step, a `say`)
+ * shows the picture of the page before it. */
+static void inherit_graphs(struct replay *r)
+{
+    for (size_t k = 1; k < r->np; k++)
+        if (!r->p[k].dot && r->p[k - 1].dot)
+            r->p[k].dot = xstrdup(r->p[k - 1].dot);
+}
+
 int replay_load(const char *text, size_t len, struct replay *r, struct nsl_err *e)
 {
     memset(r, 0, sizeof *r);
@@ -109,8 +181,11 @@ int replay_load(const char *text, size_t len, struct replay *r, struct nsl_err *
             add_shown(r, shown, command, step);
         else if (command && step)
             add_from_fields(r, o, command);
+        if (step)
+            note_step(r, o);
         cJSON_Delete(o);
     }
+    inherit_graphs(r);
     return 0;
 }
 
@@ -118,8 +193,10 @@ void replay_free(struct replay *r)
 {
     for (size_t k = 0; k < r->nc; k++)
         free(r->c[k].text);
-    for (size_t k = 0; k < r->np; k++)
+    for (size_t k = 0; k < r->np; k++) {
         free(r->p[k].command);
+        free(r->p[k].dot);
+    }
     free(r->c);
     free(r->p);
     memset(r, 0, sizeof *r);
@@ -168,25 +245,31 @@ void replay_print_page(const struct replay *r, size_t k, bool colour, FILE *out,
     fflush(err);
 }
 
-/* One key from the terminal, without echo or waiting for Enter; EOF at
- * the end of input. */
-static int read_key(void)
+static int read_byte(void)
 {
-    struct termios old, raw;
-    if (tcgetattr(0, &old) < 0)
-        return EOF;
-    raw = old;
-    raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
-    raw.c_cc[VMIN] = 1;
-    raw.c_cc[VTIME] = 0;
-    tcsetattr(0, TCSANOW, &raw);
     unsigned char c;
     ssize_t n;
     do
         n = read(0, &c, 1);
     while (n < 0 && errno == EINTR);
-    tcsetattr(0, TCSANOW, &old);
     return n == 1 ? c : EOF;
+}
+
+/* One key from the terminal, without echo or waiting for Enter (from
+ * anything else, one byte); EOF at the end of input. */
+static int read_key(void)
+{
+    struct termios old, raw;
+    if (tcgetattr(0, &old) < 0)
+        return read_byte();
+    raw = old;
+    raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+    raw.c_cc[VMIN] = 1;
+    raw.c_cc[VTIME] = 0;
+    tcsetattr(0, TCSANOW, &raw);
+    int c = read_byte();
+    tcsetattr(0, TCSANOW, &old);
+    return c;
 }
 
 /* "/" at the keys: a word, then the next step whose command has it. */
@@ -194,10 +277,14 @@ static long ask_search(const struct replay *r, size_t at)
 {
     printf("%s", _("search for a command: "));
     fflush(stdout);
+    /* Byte by byte: the keys that follow stay unread (a pipe too). */
     char word[256];
-    if (!fgets(word, sizeof word, stdin))
-        return -1;
-    word[strcspn(word, "\n")] = '\0';
+    size_t n = 0;
+    int c;
+    while ((c = read_byte()) != EOF && c != '\n')
+        if (n + 1 < sizeof word)
+            word[n++] = (char)c;
+    word[n] = '\0';
     if (!word[0])
         return -1;
     long k = replay_search(r, at, word);
@@ -206,16 +293,29 @@ static long ask_search(const struct replay *r, size_t at)
     return k;
 }
 
+/* Page k on the terminal, and to the projector view when serving. */
+static void show_page(const struct replay *r, size_t k, bool colour, struct serve *serve)
+{
+    replay_print_page(r, k, colour, stdout, stderr);
+    if (!serve)
+        return;
+    const struct replay_page *p = &r->p[k];
+    serve_text(serve, "echo", ""); /* the page's own text, from its start */
+    for (size_t i = p->first; i < p->first + p->n; i++)
+        serve_text(serve, "out", r->c[i].text);
+    serve_publish_page(serve, (long)k, p->step, p->command, p->ok, p->dot);
+}
+
 /* One page a key: Enter, space or n the next, b the one before, / a search,
  * q the end. */
-static void replay_keys(const struct replay *r, bool colour)
+static void replay_keys(const struct replay *r, bool colour, struct serve *serve)
 {
     size_t at = 0;
     /* What came before the first step (an event) is no step of its own. */
     size_t lead = r->p[0].command ? 0 : 1;
-    replay_print_page(r, 0, colour, stdout, stderr);
     if (lead && r->np > 1)
-        replay_print_page(r, at = 1, colour, stdout, stderr);
+        replay_print_page(r, 0, colour, stdout, stderr);
+    show_page(r, at = lead && r->np > 1 ? 1 : 0, colour, serve);
     for (;;) {
         printf(_("[step %zu of %zu: Enter next, b back, / search, q quit]"), at + 1 - lead,
                r->np - lead);
@@ -235,12 +335,12 @@ static void replay_keys(const struct replay *r, bool colour)
             next = ask_search(r, at);
         }
         if (next >= 0)
-            replay_print_page(r, at = (size_t)next, colour, stdout, stderr);
+            show_page(r, at = (size_t)next, colour, serve);
     }
     fflush(stdout);
 }
 
-int replay_run(const char *path, bool colour)
+int replay_run(const char *path, bool colour, struct serve *serve)
 {
     cleanup_sb struct strbuf text = {0};
     if (read_file_sb(AT_FDCWD, path, &text) < 0) {
@@ -258,8 +358,8 @@ int replay_run(const char *path, bool colour)
         replay_free(&r);
         return EXIT_USAGE;
     }
-    if (isatty(0) && isatty(1)) {
-        replay_keys(&r, colour);
+    if ((isatty(0) && isatty(1)) || serve) {
+        replay_keys(&r, colour, serve);
     } else {
         for (size_t k = 0; k < r.np; k++)
             replay_print_page(&r, k, colour, stdout, stderr);

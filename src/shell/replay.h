@@ -22,10 +22,16 @@ struct replay_chunk {
 };
 
 /* One step: its chunks [first, first + n) and its command (NULL for what
- * came before the first step). */
+ * came before the first step); as its record line says, its number (0:
+ * none), whether it succeeded, and the session's graph after it (DOT: the
+ * line's "graph", or for a record without one the subject's namespaces
+ * beside the host's; else the page before's; NULL when none is known). */
 struct replay_page {
     char *command;
     size_t first, n;
+    int step;
+    bool ok;
+    char *dot;
 };
 
 struct replay {
@@ -44,8 +50,11 @@ long replay_search(const struct replay *r, size_t from, const char *word);
 /* Writes page k: echo, input and out to out, err to err; colour codes
  * removed unless colour. */
 void replay_print_page(const struct replay *r, size_t k, bool colour, FILE *out, FILE *err);
+struct serve;
 /* The whole mode: read path, then show every page at once (stdin no
- * terminal) or one per key. nslab's exit status. */
-int replay_run(const char *path, bool colour);
+ * terminal, no serve) or one per key, each page also handed to serve
+ * when not NULL (`--replay --serve`: then the keys come from stdin, a
+ * terminal or not, one byte each). nslab's exit status. */
+int replay_run(const char *path, bool colour, struct serve *serve);
 
 #endif

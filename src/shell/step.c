@@ -15,6 +15,7 @@
 #include "render/render.h"
 #include "subject/subject.h"
 #include "session/jobs.h"
+#include "session/made_ns.h"
 #include "bench.h"
 #include "i18n.h"
 #include "shell/lex.h"
@@ -188,6 +189,8 @@ static int step_dispatch(struct nsl *sh, const struct command *cmd, struct lex_c
     if (*shown && (sh->opt.observe & OBS_MOUNTS))
         observe_mounts_begin(sh);
     int rc = cmd->run(sh, argc, argv);
+    /* A network namespace the step left empty ends now, with its devices. */
+    made_ns_let_go(sh, NS_NET);
     /* A call the session's own caps drop or seccomp rule refused: say so. */
     if (rc < 0 && !st->err.usage)
         confine_explain(sh);
@@ -212,7 +215,14 @@ static void step_observe_render(struct nsl *sh, bool shown, const struct snapsho
     struct observation obs;
     BENCH_START(t0);
     observe_step(sh, shown, before, now, &obs);
+    /* A record keeps the picture too, for `--replay --serve`. */
+    struct strbuf dot = {0};
+    struct nsl_err e;
+    if (sh->record && !sh->replaying && graph_session_dot(sh, &dot, &e) == 0)
+        sh->record_graph = dot.buf;
     render_step(sh, &obs);
+    sh->record_graph = NULL;
+    sb_free(&dot);
     BENCH_STOP(sh, t0);
     /* A failed expect has said so in its ✗ line (with the line number):
      * in text it is not repeated on stderr. */
@@ -236,6 +246,8 @@ static void step_remember(struct nsl *sh, unsigned long evseq, const struct snap
         l->line = st->line;
         l->errnum = st->err.errnum;
         l->output = xstrdup(sb_str(&st->out));
+        cJSON_Delete(l->result);
+        l->result = st->result ? cJSON_Duplicate(st->result, true) : NULL;
         l->before = *before;
         l->after = *now;
     }

@@ -1,9 +1,10 @@
 #define _GNU_SOURCE
 /* NET on the subject's side: rtnetlink requests answer for the namespace
- * their socket was opened in, so the subject opens it (veth, link up, addr
- * add, link). */
+ * their socket was opened in, so the subject opens it (veth, bridge, link
+ * up, link master, addr add, link). */
 #include <errno.h>
 #include <net/if.h>
+#include <string.h>
 #include <time.h>
 
 #include "kernel/rtnl.h"
@@ -37,6 +38,14 @@ void net_req_pack(struct subj_req *rq, const struct net_req *r)
         subj_req_str(rq, r->name);
         break;
     case NET_OP_DUMP:
+        break;
+    case NET_OP_BRIDGE:
+        subj_req_str(rq, r->name);
+        break;
+    case NET_OP_MASTER:
+        subj_req_str(rq, r->name);
+        if (r->master)
+            subj_req_str(rq, r->master);
         break;
     }
 }
@@ -111,6 +120,37 @@ static void op_net_fail(struct subj_rep *rep, int err)
     rep->err = err;
 }
 
+/* link master DEV BRIDGE (str[1] present) or link nomaster DEV: the device,
+ * the bridge (it must be one: IFLA_INFO_KIND "bridge"), then IFLA_MASTER. */
+static void net_master(struct rtnl *r, const struct subj_msg *m, struct subj_rep *rep,
+                       struct net_rep *out, struct strbuf *why)
+{
+    struct net_link dev, br;
+    int ifindex = 0;
+    out->failed = NET_FAILED_DEVICE;
+    if (m->nstr < 1 || rtnl_link_get(r, m->str[0], &ifindex, NULL) < 0 ||
+        rtnl_link_state(r, -1, ifindex, &dev) < 0)
+        return op_net_fail(rep, m->nstr < 1 ? EINVAL : errno);
+    out->ifindex = ifindex;
+    out->old_master = dev.master;
+    if (m->nstr > 1) {
+        out->failed = NET_FAILED_MASTER;
+        if (rtnl_link_get(r, m->str[1], &out->master, NULL) < 0 ||
+            rtnl_link_state(r, -1, out->master, &br) < 0)
+            return op_net_fail(rep, errno);
+        if (strcmp(br.kind, "bridge") != 0) {
+            out->failed = NET_FAILED_NOT_BRIDGE;
+            snprintf(out->master_kind, sizeof out->master_kind, "%s", br.kind);
+            return op_net_fail(rep, EOPNOTSUPP);
+        }
+    }
+    out->failed = NET_FAILED_CALL;
+    if (rtnl_link_set_master(r, &rep->trace, ifindex, m->str[0], out->master,
+                             m->nstr > 1 ? m->str[1] : NULL, why) < 0)
+        return op_net_fail(rep, errno);
+    out->failed = NET_FAILED_NONE;
+}
+
 void op_net(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
 {
     enum net_op op;
@@ -163,6 +203,15 @@ void op_net(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep)
             op_net_fail(rep, errno);
         break;
     }
+    case NET_OP_BRIDGE:
+        if (m->nstr < 1 || rtnl_bridge_add(r, &rep->trace, m->str[0], &why) < 0)
+            op_net_fail(rep, m->nstr < 1 ? EINVAL : errno);
+        else if (rtnl_link_get(r, m->str[0], &ifindex, NULL) == 0)
+            out.ifindex = ifindex;
+        break;
+    case NET_OP_MASTER:
+        net_master(r, m, rep, &out, &why);
+        break;
     case NET_OP_DUMP: {
         int err = 0;
         rtnl_close(r);

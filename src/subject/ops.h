@@ -103,9 +103,9 @@ struct spawn_rep {
     int cgroup; /* SPAWN_FAILED_CGROUP: the index of the cgroup that refused */
     pid_t pid;
     int status; /* a foreground program's wait status */
-    /* The inodes of the child's mnt and uts namespaces, read before it ran
-     * (for the namespaces the session made); 0 when not new. */
-    ino_t mnt_ns, uts_ns;
+    /* The inodes of the child's mnt, uts and net namespaces, read before it
+     * ran (for the namespaces the session made); 0 when not new. */
+    ino_t mnt_ns, uts_ns, net_ns;
 };
 void spawn_req_pack(struct subj_req *rq, const struct spawn_req *r);
 
@@ -182,7 +182,7 @@ void time_req_pack(struct subj_req *rq, const struct time_req *r);
 
 /* --- NET (op_net.c) ----------------------------------------------------- */
 
-enum net_op { NET_OP_VETH, NET_OP_UP, NET_OP_ADDR, NET_OP_DUMP };
+enum net_op { NET_OP_VETH, NET_OP_UP, NET_OP_ADDR, NET_OP_DUMP, NET_OP_BRIDGE, NET_OP_MASTER };
 enum link_state { LINK_NO_CARRIER, LINK_OPERATIONAL, LINK_NOT_YET };
 struct net_req {
     enum net_op op;
@@ -191,13 +191,21 @@ struct net_req {
     int peer_ns_fd;         /* VETH: -1, or the peer's network namespace */
     const char *peer_shown; /* VETH: its path, as the trace shows it */
     const char *cidr;       /* ADDR */
+    const char *master;     /* MASTER: the bridge, NULL: leave it (nomaster) */
 };
+/* MASTER: which stage failed. */
+enum net_failed { NET_FAILED_NONE, NET_FAILED_DEVICE, NET_FAILED_MASTER, NET_FAILED_NOT_BRIDGE,
+                  NET_FAILED_CALL };
 struct net_rep {
     int ifindex;
     bool was_up;       /* UP: it was up before */
     int64_t waited_ms; /* UP: how long until operational (or given up) */
     enum link_state state;
     int operstate; /* UP: the device's last IF_OPER_* */
+    enum net_failed failed;
+    int master;                 /* MASTER: the bridge's ifindex */
+    char master_kind[16];       /* NET_FAILED_NOT_BRIDGE: what it is ("" none) */
+    int old_master;             /* MASTER: the device's bridge before, 0 none */
 };
 /* data: the kernel's own sentence of a failure (extended ACK), or the
  * packed devices (NET_OP_DUMP). */
@@ -248,6 +256,30 @@ struct confine_rep {
 };
 void confine_req_pack(struct subj_req *rq, const struct confine_req *r);
 
+/* --- KEYS (op_keys.c) -------------------------------------------------- */
+
+enum keys_what {
+    KEYS_LIST, /* data: the subject's view, packed (kernel/keys.h) */
+    KEYS_ADD,  /* add_key(2) of a "user" key into its user keyring */
+    KEYS_FIND, /* KEYCTL_SEARCH of its user keyring; data: the payload */
+};
+enum keys_stage {
+    KEYS_DONE,
+    KEYS_FAILED_LIST,   /* the user keyring could not be named */
+    KEYS_FAILED_ADD,    /* add_key(2) */
+    KEYS_FAILED_SEARCH, /* keyctl(KEYCTL_SEARCH): ENOKEY when there is none */
+};
+struct keys_req {
+    enum keys_what what;
+    const char *name, *data; /* ADD: both; FIND: name */
+};
+struct keys_rep {
+    enum keys_stage failed;
+    int32_t id;   /* ADD, FIND: the key's serial */
+    int read_err; /* FIND: 0 when data holds the payload, else KEYCTL_READ's errno */
+};
+void keys_req_pack(struct subj_req *rq, const struct keys_req *r);
+
 /* Every reply's fixed part fits the wire (the requests' are checked beside
  * their packing). */
 _Static_assert(sizeof(struct unshare_rep) <= SUBJ_OUT_MAX, "unshare_rep");
@@ -260,6 +292,7 @@ _Static_assert(sizeof(struct time_rep) <= SUBJ_OUT_MAX, "time_rep");
 _Static_assert(sizeof(struct net_rep) <= SUBJ_OUT_MAX, "net_rep");
 _Static_assert(sizeof(struct root_rep) <= SUBJ_OUT_MAX, "root_rep");
 _Static_assert(sizeof(struct confine_rep) <= SUBJ_OUT_MAX, "confine_rep");
+_Static_assert(sizeof(struct keys_rep) <= SUBJ_OUT_MAX, "keys_rep");
 /* The devices of the caller's network namespace, packed (net_links_pack):
  * a helper function for nshelper_run. */
 int net_dump_fn(void *arg, struct trace *t, struct strbuf *out);

@@ -401,6 +401,9 @@ static void spawn_note_ns(struct subj_ctx *cx, struct spawn_run *s)
     snprintf(rel, sizeof rel, "%d/ns/uts", (int)s->pid);
     if ((s->a.flags & CLONE_NEWUTS) && fstatat(cx->sh->procfd, rel, &st, 0) == 0)
         s->out.uts_ns = st.st_ino;
+    snprintf(rel, sizeof rel, "%d/ns/net", (int)s->pid);
+    if ((s->a.flags & CLONE_NEWNET) && fstatat(cx->sh->procfd, rel, &st, 0) == 0)
+        s->out.net_ns = st.st_ino;
 }
 
 /* While it still waits for "go": its ID maps, then its cgroups, through
@@ -566,7 +569,7 @@ static int spawn_start(struct subj_ctx *cx, struct spawn_run *s, struct subj_rep
     close_pair_end(&s->go[0]);
     close_pair_end(&s->ex[1]);
     close_pair_end(&s->cap[1]);
-    if (s->a.flags & (CLONE_NEWNS | CLONE_NEWUTS))
+    if (s->a.flags & (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWNET))
         spawn_note_ns(cx, s);
     int failed = spawn_place(cx, s, uid, gid, rep);
     failed = spawn_release(cx, s, failed);

@@ -28,7 +28,8 @@
     X(TIME, op_time)                                                                               \
     X(NET, op_net)                                                                                 \
     X(ROOT, op_root)                                                                               \
-    X(CONFINE, op_confine)
+    X(CONFINE, op_confine)                                                                         \
+    X(KEYS, op_keys)
 
 enum subj_op {
     SOP_NONE,

@@ -37,7 +37,7 @@ static void test_ctrl_parse(void **state)
     assert_int_equal(cg_ctrl_parse("hugetlb", &c, &e), -1);
     assert_int_equal(cg_ctrl_parse("memroy", &c, &e), -1);
     assert_non_null(strstr(e.msg, "'memroy'"));
-    assert_non_null(strstr(e.msg, "mem, cpu, pids, cpuset, freezer, devices, net_cls, io or cpuacct"));
+    assert_non_null(strstr(e.msg, "mem, cpu, pids, cpuset, freezer, devices, net_cls, io, perf_event or cpuacct"));
 }
 
 static void test_name_check(void **state)

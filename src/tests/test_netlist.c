@@ -89,7 +89,7 @@ static void test_pack_roundtrip(void **state)
     l.v[1] = (struct net_link){.ifindex = 5, .name = "v0", .kind = "veth", .flags = IFF_UP,
                                .operstate = 6, .mtu = 1500, .maclen = 6,
                                .mac = {0x0e, 0x9e, 0xc3, 0x24, 0xb5, 0x85}, .link = 4,
-                               .link_netnsid = 0};
+                               .link_netnsid = 0, .master = 3};
     l.v[1].addrs = xcalloc(2, sizeof *l.v[1].addrs);
     l.v[1].naddrs = 2;
     assert_int_equal(net_cidr_parse("10.200.0.1/24", &l.v[1].addrs[0], &e), 0);
@@ -112,6 +112,8 @@ static void test_pack_roundtrip(void **state)
     assert_int_equal(v0->mtu, 1500);
     assert_int_equal(v0->link, 4);
     assert_int_equal(v0->link_netnsid, 0);
+    assert_int_equal(v0->master, 3);
+    assert_int_equal(back.v[0].master, 0);
     assert_memory_equal(v0->mac, l.v[1].mac, 6);
     assert_int_equal(v0->naddrs, 2);
     assert_int_equal(v0->addrs[1].family, AF_INET6);
@@ -120,7 +122,7 @@ static void test_pack_roundtrip(void **state)
     /* Malformed: an address for a device not listed, junk. */
     assert_int_equal(net_links_unpack("addr 3 inet 10.0.0.1 8\n", &back, &e), -1);
     assert_int_equal(net_links_unpack("link x\n", &back, &e), -1);
-    assert_int_equal(net_links_unpack("link 1 lo - 0 0 0 zz:1 0 -1\n", &back, &e), -1);
+    assert_int_equal(net_links_unpack("link 1 lo - 0 0 0 zz:1 0 -1 0\n", &back, &e), -1);
     assert_int_equal(back.n, 0);
     assert_int_equal(net_links_unpack("", &back, &e), 0);
     sb_free(&s);

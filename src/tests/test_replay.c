@@ -2,7 +2,9 @@
 /* Unit tests of reading a record for --replay (shell/replay.c): the
  * "shown" chunks in order, a step begun by its echo or input, what came
  * before the first step, a -J record's steps from their fields, search by
- * command, colour removed, and lines that are no record. */
+ * command, colour removed, lines that are no record, and each page's step,
+ * outcome and graph (the line's, one from an older record's subject, or
+ * the page before's). */
 /* layer: shell */
 #include <stdarg.h>
 #include <stddef.h>
@@ -104,6 +106,35 @@ static void test_fields(void **state)
     replay_free(&r);
 }
 
+static void test_graphs(void **state)
+{
+    (void)state;
+    struct replay r = load_ok(
+        "{\"step\":1,\"command\":\"a\",\"ok\":true,\"graph\":\"digraph { x }\","
+        "\"shown\":[{\"echo\":\"> a\\n\"}]}\n"
+        "{\"step\":2,\"command\":\"unshare uts\",\"ok\":false,\"subject\":{\"pid\":77,"
+        "\"ns\":{\"uts\":{\"inode\":4026532999,\"host\":4026531838},"
+        "\"ipc\":{\"inode\":4026531839,\"host\":4026531839}}},"
+        "\"shown\":[{\"echo\":\"> unshare uts\\n\"}]}\n"
+        "{\"step\":3,\"command\":\"say hi\",\"ok\":true,\"shown\":[{\"out\":\"hi\\n\"}]}\n");
+    assert_int_equal(r.np, 3);
+    assert_int_equal(r.p[0].step, 1);
+    assert_true(r.p[0].ok);
+    assert_string_equal(r.p[0].dot, "digraph { x }");
+    assert_int_equal(r.p[1].step, 2);
+    assert_false(r.p[1].ok);
+    /* An older record: the subject's namespaces beside the host's. */
+    assert_non_null(r.p[1].dot);
+    assert_non_null(strstr(r.p[1].dot, "digraph"));
+    assert_non_null(strstr(r.p[1].dot, "4026532999"));
+    assert_non_null(strstr(r.p[1].dot, "4026531838"));
+    assert_non_null(strstr(r.p[1].dot, "PID 77"));
+    /* No graph and no subject: the page before's picture. */
+    assert_int_equal(r.p[2].step, 3);
+    assert_string_equal(r.p[2].dot, r.p[1].dot);
+    replay_free(&r);
+}
+
 static void test_not_a_record(void **state)
 {
     (void)state;
@@ -129,6 +160,7 @@ int main(void)
         cmocka_unit_test(test_colour),
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_not_a_record),
+        cmocka_unit_test(test_graphs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -109,6 +109,57 @@ static int child_rtnl(void)
     return 0;
 }
 
+/* A bridge and a port: IFLA_MASTER set, read back by the dump, cleared. */
+static int child_bridge(void)
+{
+    if (unshare(CLONE_NEWNET) < 0)
+        return 10;
+    struct rtnl *r;
+    struct nsl_err e;
+    struct trace t = {0};
+    struct strbuf why = {0};
+    int ib, ip;
+    if (rtnl_open(&r, &e) < 0)
+        return 11;
+    if (rtnl_bridge_add(r, &t, "b0", &why) < 0 || rtnl_veth_add(r, &t, "p0", "p1", -1, NULL, &why) < 0)
+        return 12;
+    if (rtnl_bridge_add(r, &t, "b0", &why) != -1 || errno != EEXIST)
+        return 13;
+    if (rtnl_link_get(r, "b0", &ib, NULL) < 0 || rtnl_link_get(r, "p0", &ip, NULL) < 0)
+        return 14;
+    struct net_link d;
+    if (rtnl_link_state(r, -1, ib, &d) < 0 || strcmp(d.kind, "bridge") != 0 || d.master != 0)
+        return 15;
+    if (rtnl_link_set_master(r, &t, ip, "p0", ib, "b0", &why) < 0)
+        return 16;
+    struct net_links l = {0};
+    if (rtnl_dump(r, &l, &e) < 0)
+        return 17;
+    struct net_link *p0 = net_links_find_name(&l, "p0"), *p1 = net_links_find_name(&l, "p1");
+    if (!p0 || !p1 || p0->master != ib || p1->master != 0)
+        return 18;
+    net_links_free(&l);
+    if (rtnl_link_set_master(r, &t, ip, "p0", 0, NULL, &why) < 0 ||
+        rtnl_link_state(r, -1, ip, &d) < 0 || d.master != 0)
+        return 19;
+    char want[96];
+    snprintf(want, sizeof want, "RTM_NEWLINK p0 index=%d master=%d (b0) = 0", ip, ib);
+    if (!trace_has(&t, "RTM_NEWLINK bridge name=b0 = 0") || !trace_has(&t, want) ||
+        !trace_has(&t, "RTM_NEWLINK bridge name=b0 = -1 EEXIST (File exists)"))
+        return 20;
+    rtnl_close(r);
+    trace_free(&t);
+    sb_free(&why);
+    return 0;
+}
+
+static void test_real_bridge(void **state)
+{
+    if (!need_root())
+        skip();
+    assert_int_equal(run_in_child(child_bridge), 0);
+}
+
 static void test_real_rtnl(void **state)
 {
     if (!need_root())
@@ -120,6 +171,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_real_rtnl),
+        cmocka_unit_test(test_real_bridge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

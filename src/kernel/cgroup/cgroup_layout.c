@@ -32,6 +32,8 @@ const struct cg_ctrl_info cg_ctrl_info[CG_NCTRL] = {
                .limit_syntax = "nothing (cgset N write_bps DEVICE SIZE and the like)"},
     [CG_DEVICES] = {.name = "devices", .prefix = "dev", .v1 = "devices", .v2_core = true,
                     .limit_syntax = "nothing (cgset N deny|allow RULE sets its rules)"},
+    [CG_PERF_EVENT] = {.name = "perf_event", .prefix = "perf", .v1 = "perf_event", .v2_core = true,
+                       .limit_syntax = "nothing (cgperf N counts its tasks)"},
     [CG_HUGETLB] = {.name = "hugetlb", .prefix = "hugetlb", .v1 = "hugetlb", .v2 = "hugetlb"},
 };
 
@@ -54,7 +56,7 @@ int cg_ctrl_parse(const char *word, enum cg_ctrl *out, struct nsl_err *e)
     }
     return nsl_usage(
         e, "unknown cgroup controller '%s' (expected mem, cpu, pids, cpuset, freezer, devices, "
-        "net_cls, io or cpuacct)", word);
+        "net_cls, io, perf_event or cpuacct)", word);
 }
 
 const char *cg_mode_name(enum cg_mode m)
@@ -557,9 +559,12 @@ void cg_layout_format(const struct cg_layout *L, struct strbuf *out)
         if (i < 0) {
             bool own = c < CG_NCREATE && ci->v1 && !ci->v2 && !ci->v2_core &&
                        (L->enabled & (1u << c));
+            bool perf = c == CG_PERF_EVENT && (L->enabled & (1u << c));
             sb_printf(out, "  %-8s -   %s\n", ci->name,
                       own ? "not mounted (cgcreate mounts a hierarchy of it nowhere)"
-                          : "not available");
+                      : perf ? "not mounted (cgcreate mounts a hierarchy of it in the subject's "
+                               "mount namespace)"
+                             : "not available");
             continue;
         }
         const struct cg_hier *h = &L->hier[i];
@@ -567,6 +572,7 @@ void cg_layout_format(const struct cg_layout *L, struct strbuf *out)
         if (h->version == 2 && ci->v2_core)
             sb_append(out, c == CG_FREEZER   ? " (cgroup.freeze: no controller needed)"
                            : c == CG_DEVICES ? " (a BPF_CGROUP_DEVICE program: no controller needed)"
+                           : c == CG_PERF_EVENT ? " (perf_event is implicit on v2: no controller needed)"
                                              : " (cpu.stat usage: no controller needed)");
         sb_appendc(out, '\n');
     }

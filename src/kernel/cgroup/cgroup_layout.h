@@ -28,6 +28,7 @@ enum cg_ctrl {
     CG_DEVICES,
     CG_NET_CLS,
     CG_IO,
+    CG_PERF_EVENT,
     CG_CPUACCT,
     CG_HUGETLB,
     CG_NCTRL
@@ -42,13 +43,14 @@ struct cg_ctrl_info {
     const char *v2;     /* the v2 controller (cgroup.controllers): "io"; NULL if none */
     /* On v2 this works in every cgroup without a controller: cgroup.freeze
      * for the freezer, cpu.stat's usage_usec for cpuacct, a BPF program for
-     * devices. */
+     * devices, perf_event (implicit on v2 while no v1 hierarchy holds it). */
     bool v2_core;
     const char *limit_syntax; /* what cgcreate takes as its LIMIT */
 };
 extern const struct cg_ctrl_info cg_ctrl_info[CG_NCTRL];
 
-/* "mem", "memory", "cpu", "pids", "cpuset", "freezer", "devices", "net_cls", "io" ("blkio"), "cpuacct": only the controllers
+/* "mem", "memory", "cpu", "pids", "cpuset", "freezer", "devices", "net_cls", "io" ("blkio"),
+ * "perf_event", "cpuacct": only the controllers
  * nslab makes cgroups for. 0, or -1 with an error listing the words. */
 int cg_ctrl_parse(const char *word, enum cg_ctrl *out, struct nsl_err *e);
 

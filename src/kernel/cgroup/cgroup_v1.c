@@ -295,6 +295,7 @@ const struct cg_backend cg_backend_v1 = {
             [CG_PIDS] = "pids.max",
             [CG_CPUSET] = "cpuset.cpus (and cpuset.mems)",
             [CG_FREEZER] = "freezer.state",
+            [CG_PERF_EVENT] = "none (it counts with perf_event_open: cgperf)",
             [CG_CPUACCT] = "none (it counts: cpuacct.usage)",
         },
     .freeze_file = "freezer.state",

@@ -188,6 +188,7 @@ static int v2_read_stats(const char *dir, enum cg_ctrl ctrl, struct cg_files *kf
         cg_stat_num(st, kf, dir, "cpu.weight", 0, &st->weight);
         break;
     case CG_CPUACCT:
+    case CG_PERF_EVENT: /* what perf's task-clock is compared with */
         cg_stat_key(st, kf, dir, "cpu.stat", "usage_usec", 1, &st->usage);
         break;
     case CG_PIDS:
@@ -318,6 +319,7 @@ const struct cg_backend cg_backend_v2 = {
             [CG_PIDS] = "pids.max",
             [CG_CPUSET] = "cpuset.cpus",
             [CG_FREEZER] = "cgroup.freeze",
+            [CG_PERF_EVENT] = "none (it counts with perf_event_open: cgperf)",
             [CG_CPUACCT] = "none (it counts: cpu.stat usage_usec)",
             [CG_DEVICES] = "a BPF_CGROUP_DEVICE program (bpf(2))",
             [CG_IO] = "io.max",

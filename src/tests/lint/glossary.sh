@@ -25,8 +25,31 @@ assert_contains "$out" "t.txt:2: '控制器'" "controller in a text"
 [ "$(grep -c "^$tmpdir/t.po" <<<"$out")" -eq 2 ] || fail "glossary-check flags a msgid or misses a msgstr: $out"
 printf '孤儿进程会被 init 收养。\n' > "$tmpdir/ok.txt"
 scripts/glossary-check "$tmpdir/ok.txt" >/dev/null || fail "glossary-check flags a text that follows the glossary"
+# In a markdown document, code (commands, expect lines, output) stays as it
+# is; the prose around it is checked.
+printf '# 标题
 
-# 2. nslab's own zh texts follow the glossary.
+`expect output "every capability"` 检查能力。
+
+```
+capability
+```
+
+内核把孤儿进程过继给 init。
+' > "$tmpdir/t.md"
+out=$(scripts/glossary-check "$tmpdir/t.md") && fail "glossary-check passed 过继 in a document's prose"
+assert_contains "$out" "t.md:9: '过继'" "the adopted term in a document's prose"
+[ "$(grep -c "^$tmpdir/t.md" <<<"$out")" -eq 1 ] || fail "glossary-check flags a document's code: $out"
+
+# 2. The zh texts it checks by default include the Chinese documents beside
+#    the English ones, wherever they are.
+list=$(scripts/glossary-check --list) || fail "glossary-check --list failed"
+for f in README.zh-CN.md docs/tutorial.zh-CN.md labs/README.zh-CN.md docs/coverage.zh-CN.md \
+    docs/i18n/zh_CN/messages.po; do
+    grep -qxF "$f" <<<"$list" || fail "glossary-check does not check $f"
+done
+
+# 3. nslab's own zh texts follow the glossary.
 out=$(scripts/glossary-check) || fail "zh texts use terms the glossary avoids:
 $(head -n 40 <<<"$out")"
 echo "ok: the zh texts follow docs/glossary.zh-CN.md"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# docs/tutorial.md shows real transcripts: a fresh `nslab --stable` run of
-# docs/tutorial.nsl must print exactly what each transcript block says
+# docs/tutorial.md and its Chinese twin docs/tutorial.zh-CN.md show real
+# transcripts: a fresh `nslab --stable` run of docs/tutorial.nsl (with
+# `--lang en`, and `--lang zh` for the twin: one script, the same commands)
+# must print exactly what each transcript block says
 # (scripts/tutorial.sh --check does the replay and the comparison; on
 # another cgroup layout than the transcript's, the cgroup parts only have to
 # run green). When this fails after a change of nslab's output, look at the
