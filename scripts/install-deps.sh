@@ -22,11 +22,14 @@ set -euo pipefail
 # gives `keys` and `key` the keyctl(2) calls, and keyutils's keyctl(1)
 # cross-checks them in the tests (scenarios/keys.sh); libssl-dev gives
 # libcrypto's SHA-256, which chains the lines of a record (`record FILE`).
+# cgroup-tools and bubblewrap: the equivalents `help` and --equivalents
+# name are run by scenarios/equivalents.sh.
 pkgs=(build-essential pkg-config libreadline-dev libcjson-dev libcmocka-dev
       libmnl-dev util-linux iproute2 iputils-ping procps time clang libclang-rt-dev
       gettext groff-base python3 nftables cppcheck clang-tidy universal-ctags asciinema
       libmicrohttpd-dev libgraphviz-dev xxd chromium
-      busybox-static libseccomp-dev libkeyutils-dev keyutils libssl-dev)
+      busybox-static libseccomp-dev libkeyutils-dev keyutils libssl-dev
+      cgroup-tools bubblewrap)
 
 # make test-vm (scripts/vm/) also needs QEMU and mmdebstrap, which build and
 # boot its Debian 12 guest: installed only with --vm.

@@ -53,9 +53,14 @@ static void usage(FILE *f)
           "  -J, --json             one JSON object per step on stdout (NDJSON)\n"
           "  -k, --keep-going       in a script, go on after a failed step\n"
           "  -q, --quiet            no observation block after each step\n"
-          "      --observe LIST     what to show after each step: ns,cgroup,mounts,all,none\n"
+          "      --observe LIST     what to show after each step: ns,cgroup,mounts,all,none;\n"
+          "                         changed: only the rows the step changed\n"
           "      --no-trace         do not print the syscall lines of each step\n"
           "      --no-color         no colour (also with NO_COLOR, or when stdout is no tty)\n"
+          "      --theme default|high-contrast  colours; high-contrast: no dim text, for\n"
+          "                         projectors and light backgrounds\n"
+          "      --equivalents      after each step, the util-linux, iproute2 or\n"
+          "                         cgroup-tools command that does the same\n"
           "      --allow-host-changes  permit mount and hostname changes in namespaces\n"
           "                            this session did not create (the host's)\n"
           "      --stable           print inodes and PIDs as stable labels (uts#1, pid@2)\n"
@@ -88,7 +93,7 @@ static void usage(FILE *f)
 
 enum { OPT_OBSERVE = 256, OPT_NO_TRACE, OPT_NO_COLOR, OPT_ALLOW_HOST, OPT_STABLE, OPT_DUMP,
        OPT_LANG, OPT_REPLAY, OPT_SERVE, OPT_FROM, OPT_STAY, OPT_NO_STAY, OPT_LINT,
-       OPT_CHALLENGE };
+       OPT_CHALLENGE, OPT_THEME, OPT_EQUIVALENTS };
 
 static void install_signals(void)
 {
@@ -227,6 +232,8 @@ static const struct option longopts[] = {
     {"no-stay", no_argument, NULL, OPT_NO_STAY},
     {"lint", no_argument, NULL, OPT_LINT},
     {"challenge", required_argument, NULL, OPT_CHALLENGE},
+    {"theme", required_argument, NULL, OPT_THEME},
+    {"equivalents", no_argument, NULL, OPT_EQUIVALENTS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {0},
@@ -243,6 +250,15 @@ static void sh_defaults(struct nsl *sh, struct invocation *inv)
     i18n_init(sh->lang);
     sh->opt.observe = OBS_NS | OBS_CGROUP;
     *inv = (struct invocation){.no_color = getenv("NO_COLOR") != NULL, .stay = -1};
+}
+
+/* --theme WORD: GO_ON, or the exit status. */
+static int theme_option(struct nsl *sh, const char *word)
+{
+    if (theme_parse(word, &sh->opt.theme) == 0)
+        return GO_ON;
+    fprintf(stderr, _("nslab: --theme takes default or high-contrast (nslab --help)\n"));
+    return EXIT_USAGE;
 }
 
 /* One option c (its argument in optarg). GO_ON, or the exit status. */
@@ -283,6 +299,11 @@ static int apply_option(int c, char **argv, struct nsl *sh, struct invocation *i
         break;
     case OPT_STABLE:
         sh->opt.stable = true;
+        break;
+    case OPT_THEME:
+        return theme_option(sh, optarg);
+    case OPT_EQUIVALENTS:
+        sh->opt.equivalents = true;
         break;
     case OPT_LANG:
         if (strcmp(optarg, "en") != 0 && strcmp(optarg, "zh") != 0) {

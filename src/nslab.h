@@ -34,6 +34,9 @@ enum observe_bits {
     OBS_CGROUP = 1 << 1,
     OBS_MOUNTS = 1 << 2,
     OBS_ALL = OBS_NS | OBS_CGROUP | OBS_MOUNTS,
+    /* `observe changed`: of the parts chosen, only the rows the step
+     * changed (text only; -J keeps every row with its "changed" marker). */
+    OBS_CHANGED = 1 << 3,
 };
 
 /* Exit statuses of SPEC §1. */
@@ -44,9 +47,14 @@ enum nsl_exit {
     EXIT_EXPECT = 3,
 };
 
+/* The colour themes (render/theme.c has their styles). */
+enum theme { THEME_DEFAULT, THEME_HIGH_CONTRAST, THEME_COUNT };
+
 struct nsl_opts {
     bool json, keep_going, quiet, trace, color, allow_host_changes, stable;
     unsigned observe; /* enum observe_bits */
+    unsigned theme;   /* enum theme */
+    bool equivalents; /* --equivalents: each step's util-linux/iproute2/... command too */
 };
 
 enum job_state { JOB_RUNNING, JOB_STOPPED, JOB_EXITED, JOB_KILLED };
@@ -132,6 +140,7 @@ struct step {
     struct trace trace;
     struct strbuf out; /* what the command printed (not the observation) */
     cJSON *result;     /* the command's structured answer, or NULL */
+    struct strbuf equivalent; /* --equivalents: its command outside nslab, a line each */
     cJSON *jstack[8];  /* the objects and arrays open in it (session/report.c) */
     int jdepth;
     bool observed;     /* the observation block belongs to this step */

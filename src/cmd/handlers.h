@@ -18,6 +18,8 @@ int cmd_show(struct nsl *sh, int argc, char **argv);
 int cmd_ps(struct nsl *sh, int argc, char **argv);
 int cmd_observe(struct nsl *sh, int argc, char **argv);
 int cmd_trace(struct nsl *sh, int argc, char **argv);
+int cmd_theme(struct nsl *sh, int argc, char **argv);
+int cmd_equivalents(struct nsl *sh, int argc, char **argv);
 int cmd_expect(struct nsl *sh, int argc, char **argv);
 int cmd_goal(struct nsl *sh, int argc, char **argv);
 int cmd_check(struct nsl *sh, int argc, char **argv);

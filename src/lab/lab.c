@@ -81,6 +81,10 @@ int cmd_show(struct nsl *sh, int argc, char **argv)
     struct snapshot now;
     observe_subject(sh, &now);
     struct render_ctx rc = render_ctx_of(sh);
+    /* show is the whole block, whatever `observe changed` leaves out */
+    struct nsl_opts all = sh->opt;
+    all.observe &= ~(unsigned)OBS_CHANGED;
+    rc.opt = &all;
     struct observation obs = {.now = &now, .host = sh->host_ns};
     render_observation(&rc, &obs, &sh->step.out);
     sh->prev = now;
@@ -92,9 +96,10 @@ int cmd_show(struct nsl *sh, int argc, char **argv)
 int cmd_observe(struct nsl *sh, int argc, char **argv)
 {
     if (argc == 1) {
-        out_printf(sh, "observe %s%s%s%s\n", sh->opt.observe & OBS_NS ? "ns " : "",
+        out_printf(sh, "observe %s%s%s%s%s\n", sh->opt.observe & OBS_NS ? "ns " : "",
                    sh->opt.observe & OBS_CGROUP ? "cgroup " : "",
-                   sh->opt.observe & OBS_MOUNTS ? "mounts " : "", sh->opt.observe ? "" : "none");
+                   sh->opt.observe & OBS_MOUNTS ? "mounts " : "",
+                   sh->opt.observe & OBS_CHANGED ? "changed " : "", sh->opt.observe ? "" : "none");
         return 0;
     }
     struct strbuf sb = {0};
@@ -114,5 +119,24 @@ int cmd_trace(struct nsl *sh, int argc, char **argv)
     if (argc != 2 || (strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0))
         return step_usage(sh, "usage: trace on|off");
     sh->opt.trace = strcmp(argv[1], "on") == 0;
+    return 0;
+}
+
+int cmd_theme(struct nsl *sh, int argc, char **argv)
+{
+    if (argc == 1) {
+        out_printf(sh, "theme %s\n", theme_name(sh->opt.theme));
+        return 0;
+    }
+    if (argc != 2 || theme_parse(argv[1], &sh->opt.theme) < 0)
+        return step_usage(sh, "usage: theme default|high-contrast");
+    return 0;
+}
+
+int cmd_equivalents(struct nsl *sh, int argc, char **argv)
+{
+    if (argc != 2 || (strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0))
+        return step_usage(sh, "usage: equivalents on|off");
+    sh->opt.equivalents = strcmp(argv[1], "on") == 0;
     return 0;
 }

@@ -219,13 +219,19 @@ int observe_parse(const char *list, unsigned *out, struct nsl_err *e)
             bits |= OBS_MOUNTS;
         else if (strcmp(w, "all") == 0)
             bits |= OBS_ALL;
+        else if (strcmp(w, "changed") == 0)
+            bits |= OBS_CHANGED;
         else if (strcmp(w, "none") == 0)
             bits = 0;
         else
-            return nsl_usage(e, "unknown observation '%s' (use ns, cgroup, mounts, all, none)", w);
+            return nsl_usage(
+                e, "unknown observation '%s' (use ns, cgroup, mounts, all, changed, none)", w);
     }
     if (!any)
-        return nsl_usage(e, "no observation named (use ns, cgroup, mounts, all, none)");
+        return nsl_usage(e, "no observation named (use ns, cgroup, mounts, all, changed, none)");
+    /* "changed" alone: the changed rows of every part */
+    if (bits == OBS_CHANGED)
+        bits |= OBS_ALL;
     *out = bits;
     return 0;
 }

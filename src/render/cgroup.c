@@ -196,7 +196,7 @@ void render_cg_line(const struct render_ctx *rc, const struct cg_obs *o, struct 
     sb_append(out, sep);
     procs_text(rc, &o->st, 5, out);
     if (o->marks & CGM_NEW) {
-        sb_printf(out, "  %s<- %s%s", rc_col(rc, C_YELLOW C_BOLD),
+        sb_printf(out, "  %s<- %s%s", rc_col(rc, C_MARK),
                   o->own ? "the subject moved here" : "new", rc_col(rc, C_RESET));
         return;
     }
@@ -207,7 +207,7 @@ void render_cg_line(const struct render_ctx *rc, const struct cg_obs *o, struct 
         if (any)
             sb_append(out, ", ");
         else
-            sb_printf(out, "  %s<- changed: ", rc_col(rc, C_YELLOW C_BOLD));
+            sb_printf(out, "  %s<- changed: ", rc_col(rc, C_MARK));
         sb_append(out, mark_names[k].name);
         any = true;
     }
@@ -219,7 +219,11 @@ void render_cg_observation(const struct render_ctx *rc, const struct cg_snap *s,
 {
     if (!s->taken)
         return;
+    bool only_changed = (rc->opt->observe & OBS_CHANGED) != 0;
     for (size_t k = 0; k < s->n; k++) {
+        /* `observe changed`: the rows the text marks (usage, a gauge, is never marked) */
+        if (only_changed && !(s->v[k].marks & ~(unsigned)CGM_USAGE))
+            continue;
         sb_append(out, "  ");
         render_cg_line(rc, &s->v[k], out);
         sb_appendc(out, '\n');

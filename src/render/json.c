@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 /* The NDJSON shapes of SPEC §5. One object per step, one per event. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -95,6 +96,18 @@ cJSON *render_step_json(const struct render_ctx *rc, const struct step *st,
         cJSON_AddArrayToObject(o, "cgroups");
     if (obs && obs->mounts)
         cJSON_AddItemToObject(o, "mounts", render_mounts_observation_json(rc, obs->mounts));
+    /* --equivalents: on every step, [] when it has none */
+    if (rc->opt->equivalents) {
+        cJSON *eq = cJSON_AddArrayToObject(o, "equivalent");
+        const char *p = sb_str(&st->equivalent);
+        while (*p) {
+            size_t n = strcspn(p, "\n");
+            char *line = xstrndup(p, n);
+            cJSON_AddItemToArray(eq, cJSON_CreateString(line));
+            free(line);
+            p += n + (p[n] == '\n');
+        }
+    }
     return o;
 }
 

@@ -415,6 +415,8 @@ void render_mounts_observation(const struct render_ctx *rc, const struct mount_d
         counts_text(out, add, rem, chg, true);
         sb_appendc(out, '\n');
     } else if (!d->n) {
+        if (rc->opt->observe & OBS_CHANGED)
+            return; /* `observe changed`: nothing changed, nothing said */
         sb_printf(out, "  %smounts: no change (%zu in mnt ns %s)%s\n", rc_col(rc, C_DIM), d->n_after,
                   mntns_text(rc, d->ns_after, n1, sizeof n1), rc_col(rc, C_RESET));
         return;

@@ -136,21 +136,32 @@ void render_record_stop(struct nsl *sh);
 /* Report a failed step on stderr: "FILE:LINE: message" or "error: message". */
 void render_error(struct nsl *sh, const char *file, int line, const char *msg);
 
-/* Colour helpers: "" when colour is off. */
-static inline const char *rc_col(const struct render_ctx *rc, const char *code)
+/* Colour: every style nslab prints by its meaning, one table of escape
+ * sequences per theme (render/theme.c), "" when colour is off (--no-color,
+ * NO_COLOR, no terminal), whatever the theme. */
+enum style {
+    C_RESET,
+    C_BOLD,
+    C_DIM,    /* secondary text: headers, hints, "no change" */
+    C_RED,    /* failed, removed */
+    C_GREEN,  /* held, added */
+    C_YELLOW, /* changed in place */
+    C_CYAN,   /* differs from the host */
+    C_MARK,   /* "<- changed", "<- new" */
+    C_RESET_BOLD,
+    C_NSTYLES
+};
+extern const char *const theme_styles[THEME_COUNT][C_NSTYLES];
+/* "default" or "high-contrast" into *out; -1 for any other word. */
+int theme_parse(const char *word, unsigned *out);
+const char *theme_name(unsigned theme);
+static inline const char *rc_col(const struct render_ctx *rc, enum style s)
 {
-    return rc->opt->color ? code : "";
+    return rc->opt->color ? theme_styles[rc->opt->theme % THEME_COUNT][s] : "";
 }
-static inline const char *col(const struct nsl *sh, const char *code)
+static inline const char *col(const struct nsl *sh, enum style s)
 {
-    return sh->opt.color ? code : "";
+    return sh->opt.color ? theme_styles[sh->opt.theme % THEME_COUNT][s] : "";
 }
-#define C_RESET "\033[0m"
-#define C_BOLD "\033[1m"
-#define C_DIM "\033[2m"
-#define C_RED "\033[31m"
-#define C_GREEN "\033[32m"
-#define C_YELLOW "\033[33m"
-#define C_CYAN "\033[36m"
 
 #endif

@@ -32,9 +32,14 @@ void render_observation(const struct render_ctx *rc, const struct observation *o
                   rc_col(rc, C_RESET));
         return;
     }
+    /* `observe changed`: only the rows this step changed, nothing when none */
+    bool only_changed = (rc->opt->observe & OBS_CHANGED) != 0;
     bool any = false;
     for (int s = 0; s < NS_NSLOTS; s++)
-        any |= snapshot_differs(now, obs->host, s) || (before && snapshot_changed(before, now, s));
+        any |= (!only_changed && snapshot_differs(now, obs->host, s)) ||
+               (before && snapshot_changed(before, now, s));
+    if (!any && only_changed)
+        return;
     if (!any) {
         /* Nothing to mark: one line, within 80 columns whatever the PID
          * (seven digits at most). */
@@ -59,6 +64,8 @@ void render_observation(const struct render_ctx *rc, const struct observation *o
         const struct ns_obs *o = &now->ns[s];
         bool differs = snapshot_differs(now, obs->host, s);
         bool changed = before && snapshot_changed(before, now, s);
+        if (only_changed && !changed)
+            continue;
         const char *subj;
         if (o->ino)
             subj = rc_ino(rc, s, o->ino, b1, sizeof b1);
@@ -83,7 +90,7 @@ void render_observation(const struct render_ctx *rc, const struct observation *o
             /* HOST padded to 14, as %*s pads (a negative width pads too). */
             int w = 14 - (int)strlen(host);
             sb_append_padded(out, "", (size_t)(w < 0 ? -w : w));
-            sb_append(out, rc_col(rc, C_YELLOW C_BOLD));
+            sb_append(out, rc_col(rc, C_MARK));
             sb_append(out, "<- changed");
             sb_append(out, rc_col(rc, C_RESET));
         }
@@ -577,7 +584,7 @@ void render_prompt_text(const struct render_ctx *rc, const struct snapshot *now,
         if (ns_info[s].for_children)
             sb_append(out, ">");
         sb_append(out, start);
-        sb_append(out, rc_col(rc, C_RESET C_BOLD));
+        sb_append(out, rc_col(rc, C_RESET_BOLD));
         sb_append(out, end);
         any = true;
     }

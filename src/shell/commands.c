@@ -3,6 +3,7 @@
  * these rows, and `help` (at the end) reads them back; keep each row's text
  * true to its handler. */
 #include "shell/commands.h"
+#include "shell/equivalents.h"
 
 #include <string.h>
 
@@ -1004,12 +1005,18 @@ const struct command commands[] = {
      .complete = "cgroup|kernel; cgroup: v1|v2",
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
     {.name = "observe",
-     .synopsis = "observe ns|cgroup|mounts|all|none[,...]",
+     .synopsis = "observe ns|cgroup|mounts|all|changed|none[,...]",
      .summary = N_("choose what the observation after each step shows"),
      .help = N_("observe sets what follows every step: ns (the namespace table), cgroup,\n"
-             "mounts, all or none; a comma list combines them (as --observe)."),
+             "mounts, all or none; a comma list combines them (as --observe).\n"
+             "changed keeps, of the parts chosen, only the rows the step changed: the\n"
+             "namespaces it entered or left, the cgroups it made or whose limit, events\n"
+             "or processes changed, the mounts it added, removed or changed; a step that\n"
+             "changed nothing prints no block. changed alone means all,changed; observe\n"
+             "all shows every row again, and show the whole table at any time. -J is not\n"
+             "filtered: each step's object keeps every row, with its \"changed\" marker."),
      .run = cmd_observe,
-     .complete = "ns|cgroup|mounts|all|none",
+     .complete = "ns|cgroup|mounts|all|changed|none",
      .flags = CMD_NO_OBSERVE},
     {.name = "trace",
      .synopsis = "trace on|off",
@@ -1017,6 +1024,30 @@ const struct command commands[] = {
      .help = N_("trace off hides the lines that show each syscall and file write a step\n"
              "performed (as --no-trace); trace on shows them again."),
      .run = cmd_trace,
+     .complete = "on|off",
+     .flags = CMD_NO_OBSERVE},
+    {.name = "theme",
+     .synopsis = "theme [default|high-contrast]",
+     .summary = N_("choose the colours (high-contrast: for projectors and light backgrounds)"),
+     .help = N_("theme high-contrast prints no dim text and no yellow or cyan, which a\n"
+             "projector or a light background washes out: secondary text in the\n"
+             "terminal's own colour, what differs from the host bold and underlined,\n"
+             "\"<- changed\" in reverse video, failures and successes in bold red and\n"
+             "green (as --theme high-contrast). theme default goes back; theme alone\n"
+             "names the current one. Without colour (--no-color, NO_COLOR, output that\n"
+             "is no terminal) no theme prints any colour."),
+     .run = cmd_theme,
+     .complete = "default|high-contrast",
+     .flags = CMD_NO_OBSERVE},
+    {.name = "equivalents",
+     .synopsis = "equivalents on|off",
+     .summary = N_("show after each step the everyday command that does the same"),
+     .help = N_("equivalents on prints after each step that has one the command of\n"
+             "util-linux, iproute2 or cgroup-tools (or a write to the file the kernel\n"
+             "reads) that does the same outside nslab, with the step's own words, PIDs\n"
+             "and paths (as --equivalents); -J adds it to the step as \"equivalent\".\n"
+             "equivalents off stops. help COMMAND always shows it."),
+     .run = cmd_equivalents,
      .complete = "on|off",
      .flags = CMD_NO_OBSERVE},
     {.name = "explain",
@@ -1204,6 +1235,7 @@ int cmd_help(struct nsl *sh, int argc, char **argv)
             out_printf(sh, _("\nKernel mechanism: %s\n"), c->mechanism);
         if (c->man)
             print_man(sh, c->man);
+        equivalent_help(sh, c->name);
         if (c->help_more)
             c->help_more(sh);
         return 0;

@@ -10,6 +10,7 @@
 #include "cmd/cmd_mount.h"
 #include "render/serve.h"
 #include "shell/commands.h"
+#include "shell/equivalents.h"
 #include "observe/observe.h"
 #include "render/render.h"
 #include "subject/subject.h"
@@ -25,6 +26,7 @@ static void step_reset(struct step *st)
     free(st->command);
     trace_free(&st->trace);
     sb_free(&st->out);
+    sb_free(&st->equivalent);
     if (st->result)
         cJSON_Delete(st->result);
     cg_snap_free(&st->cgroups);
@@ -303,6 +305,8 @@ static bool step_execute(struct nsl *sh, struct lex_cmd *c, const char *file)
     int rc = step_dispatch(sh, cmd, c, argc, argv, &shown);
 
     st->ok = rc == 0;
+    if (cmd)
+        equivalent_report(sh, cmd->name, argc, argv);
     if (cmd && strcmp(cmd->name, "expect") == 0) {
         if (st->ok)
             sh->expects_held++;

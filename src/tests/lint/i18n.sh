@@ -38,10 +38,11 @@ for c in "${cmds[@]}"; do
 done
 # A man page that exists only in English says so in Chinese; signal(7) has
 # a Chinese translation, and English adds nothing.
-read_zh=$(LANG=C LC_ALL= "$NSLAB" --lang zh -q --no-trace -c "help kill" | tail -1)
+# (the "Read:" line; the command's equivalent outside nslab follows it)
+read_zh=$(LANG=C LC_ALL= "$NSLAB" --lang zh -q --no-trace -c "help kill" | grep -F '参阅')
 grep -qF 'pid_namespaces(7)（英文）' <<<"$read_zh" || fail "help kill in Chinese: no 英文 mark: $read_zh"
 grep -qF 'signal(7),' <<<"$read_zh" || fail "help kill in Chinese: signal(7) is marked: $read_zh"
-read_en=$(LANG=C LC_ALL= "$NSLAB" -q --no-trace -c "help kill" | tail -1)
+read_en=$(LANG=C LC_ALL= "$NSLAB" -q --no-trace -c "help kill" | grep "^Read: ")
 [ "$read_en" = "Read: kill(2), signal(7), pid_namespaces(7)" ] || fail "help kill in English: $read_en"
 out=$(LC_ALL= LC_MESSAGES= LANG=zh_CN.UTF-8 "$NSLAB" -q --no-trace -c help)
 has_cjk <<<"$out" || fail "LANG=zh_CN.UTF-8 does not select Chinese"
