@@ -23,6 +23,14 @@ on_exit unlink_host_key
 # The keys of this test that /proc/keys shows the caller.
 ours() { grep -c "nslab-keys-$$" /proc/keys || true; }
 
+# Reading a key's data needs possession: its keyring reachable from the
+# reader's session keyring. A login session's keyring links the user keyring
+# (pam_keyinit); a service's does not (systemd's KeyringMode=private, as in
+# the test-vm guest), and there neither keyctl nor nslab may read the data.
+# Give this shell the login kind, which nslab inherits.
+keyctl new_session >/dev/null && keyctl link @u @s ||
+    fail "could not make a session keyring that links the user keyring"
+
 nslab_start -k
 nslab_send_ok "keys"
 assert_eq "$(keyctl id @u)" "$(jv result.user_keyring.id)" "keys: the host's user keyring, as keyctl names it"
