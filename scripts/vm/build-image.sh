@@ -41,9 +41,10 @@ pkgs+=$(runtime_packages)
 # Built once per package list: a list that changed (a new library, a new
 # program the tests call) builds the image again.
 if [ -s "$out/rootfs.img" ] && [ -s "$out/vmlinuz" ] && [ -s "$out/initrd.img" ] &&
-    [ "$(cat "$out/packages" 2>/dev/null)" = "$pkgs" ]; then
+    [ "$(cat "$out/packages" 2>/dev/null)" = "$pkgs${kernel:+ $kernel}" ]; then
     exit 0
 fi
+stamp="$pkgs${kernel:+ $kernel}"
 mkdir -p "$out"
 tmp=$(mktemp -d "$out/.build.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -73,4 +74,4 @@ mmdebstrap --variant=minbase --include="$pkgs" "${opts[@]}" \
 mkfs.ext4 -q -F -L nslab-vm -d "$tmp/root" "$tmp/rootfs.img" 3G
 mv "$tmp/vmlinuz" "$tmp/initrd.img" "$out/"
 mv "$tmp/rootfs.img" "$out/rootfs.img"
-echo "$pkgs" >"$out/packages"
+echo "$stamp" >"$out/packages"
