@@ -93,10 +93,10 @@ static void report(struct nsl *sh, enum mount_verb verb, const struct mount_repl
             continue;
         const struct mount_ent *m = mount_table_find_id(&v->self, r->added[k]);
         if (m)
-            sb_printf(&also, "%s%d on %s", also.len ? ", " : "", m->id, m->target);
+            sb_printf(&also, _("%s%d on %s"), also.len ? _(", ") : "", m->id, m->target);
     }
     if (also.len)
-        out_printf(sh, "also added: %s\n", also.buf);
+        out_printf(sh, _("also added: %s\n"), also.buf);
     sb_reset(&also);
     for (size_t k = 0; k < r->n_removed; k++)
         if (r->removed[k] != r->before_id)
