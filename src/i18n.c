@@ -275,3 +275,91 @@ void i18n_done(void)
     free(user_language);
     user_language = NULL;
 }
+
+/* The length of the conversion at p ('%' first), 0 for "%%". */
+static size_t conv_len(const char *p)
+{
+    size_t k = 1;
+    if (p[k] == '%')
+        return 0;
+    while (p[k] && !strchr("diouxXeEfFgGaAcsp", p[k]))
+        k++;
+    return p[k] ? k + 1 : k;
+}
+
+/* Matches text against fmt, each conversion standing for any text (the
+ * shortest that lets the rest match); the spans found in cap[]. */
+static bool fmt_match(const char *f, const char *t, const char **cap, size_t *capn, int ncap)
+{
+    if (!*f)
+        return !*t;
+    if (*f == '%') {
+        size_t n = conv_len(f);
+        if (n == 0)
+            return *t == '%' && fmt_match(f + 2, t + 1, cap, capn, ncap);
+        if (ncap >= 16)
+            return false;
+        for (const char *e = t;; e++) {
+            if (fmt_match(f + n, e, cap + 1, capn + 1, ncap + 1)) {
+                cap[0] = t, capn[0] = (size_t)(e - t);
+                return true;
+            }
+            if (!*e)
+                return false;
+        }
+    }
+    return *f == *t && fmt_match(f + 1, t + 1, cap, capn, ncap);
+}
+
+bool i18n_reformat(const char *fmt, const char *text, char *out, size_t size)
+{
+    const char *cap[16];
+    size_t capn[16];
+    const char *tr = _(fmt);
+    if (tr == fmt || !fmt_match(fmt, text, cap, capn, 0))
+        return false;
+    size_t o = 0;
+    int next = 0;
+    for (const char *p = tr; *p && o + 1 < size; p++) {
+        size_t n = *p == '%' ? conv_len(p) : 1;
+        if (*p != '%' || n == 0) {
+            out[o++] = *p;
+            p += *p == '%';
+            continue;
+        }
+        int i = next++;
+        if (isdigit((unsigned char)p[1]) && strchr(p, '$') && strchr(p, '$') < p + n)
+            i = atoi(p + 1) - 1;
+        /* "%.0s" takes a value and shows none (an English plural's "s") */
+        bool shown = !(p[n - 1] == 's' && n >= 4 && p[n - 3] == '.' && p[n - 2] == '0');
+        if (shown && i >= 0 && i < 16) {
+            /* A string value may be the C library's English (strerror):
+             * its own catalog has it in the user's language. */
+            char v[256];
+            const char *val = cap[i];
+            size_t vn = capn[i];
+            if (p[n - 1] == 's' && vn < sizeof v) {
+                memcpy(v, cap[i], vn);
+                v[vn] = '\0';
+                const char *t = dgettext("libc", v);
+                if (t != v)
+                    val = t, vn = strlen(t);
+            }
+            size_t c = vn < size - 1 - o ? vn : size - 1 - o;
+            memcpy(out + o, val, c);
+            o += c;
+        }
+        p += n - 1;
+    }
+    out[o] = '\0';
+    return true;
+}
+
+const char *i18n_ngettext(const char *msgid, const char *plural, unsigned long n)
+{
+    const char *en = n == 1 ? msgid : plural;
+    const char *t = dngettext(I18N_DOMAIN, msgid, plural, n);
+    if (t == msgid || t == plural)
+        return en;
+    return i18n_formats_match(en, t) ? t : en;
+}

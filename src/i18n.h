@@ -5,12 +5,19 @@
 #define NSLAB_I18N_H
 
 #include <libintl.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #define I18N_DOMAIN "nslab"
 #define _(s) i18n_gettext(s)
 /* A translation only ever printed as text, through "%s" (help texts, lab
  * narration): its '%' (job %1, 20%) mean nothing, so it is not checked. */
 #define T_(s) dgettext(I18N_DOMAIN, s)
+/* A plural: singular s or plural p for n in English, the catalog's form
+ * for n in the user's language; checked as _() is (the form chosen must
+ * carry s's conversions, else English). */
+#define NG_(s, p, n) i18n_ngettext(s, p, (unsigned long)(n))
+const char *i18n_ngettext(const char *msgid, const char *plural, unsigned long n);
 /* Marks a string for the catalog where it is defined; translated where used. */
 #define N_(s) s
 
@@ -22,6 +29,11 @@ const char *i18n_gettext(const char *msgid);
 /* The check itself: 1 when the two strings' conversions (argument types,
  * in order or by %N$ position) are the same and none is %n, else 0. */
 int i18n_formats_match(const char *msgid, const char *msgstr);
+
+/* text was printed (in English) by the format fmt: the same text in the
+ * user's language, the values put into fmt's translation, in out. False
+ * (out unset) when fmt has no translation or text does not match it. */
+bool i18n_reformat(const char *fmt, const char *text, char *out, size_t size);
 
 /* Selects the language for the rest of the process: "zh" loads the Chinese
  * catalog (locale dir from NSLAB_LOCALEDIR, next to the binary, or

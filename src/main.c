@@ -464,12 +464,12 @@ static void settle_mode(struct nsl *sh, const struct invocation *inv, const stru
 static void greet(struct nsl *sh)
 {
     char pb[32];
-    printf("nslab %s: see containers being built from kernel mechanisms. `help` lists the "
-           "commands.\nThe subject (the process commands act on) is pid %s, in the host's "
-           "namespaces.%s\n",
+    printf(_("nslab %s: see containers being built from kernel mechanisms. `help` lists the "
+             "commands.\nThe subject (the process commands act on) is pid %s, in the host's "
+             "namespaces.%s\n"),
            NSLAB_VERSION, fmt_pid(sh, sh->subj.pid, pb, sizeof pb),
-           geteuid() ? "\nNot root: `unshare user` first gives you root inside a user "
-                       "namespace."
+           geteuid() ? _("\nNot root: `unshare user` first gives you root inside a user "
+                         "namespace.")
                      : "");
 }
 

@@ -94,6 +94,7 @@ struct nsl_event {
     int job;    /* %N, 0 when the PID is no job */
     char *cmd;  /* that job's command line, NULL when none */
     char *text; /* a builtin's report (EV_TEXT), NULL else */
+    char *shown; /* text in the user's language when it differs, NULL else */
 };
 
 /* The subject: a single-threaded helper process that performs the

@@ -130,9 +130,27 @@ void sb_appendc(struct strbuf *sb, char c)
     sb_appendn(sb, &c, 1);
 }
 
+size_t str_cols(const char *s)
+{
+    size_t cols = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p & 0xc0) == 0x80)
+            continue;
+        unsigned cp = 0;
+        if ((*p & 0xf0) == 0xe0 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80)
+            cp = ((*p & 0x0fu) << 12) | ((p[1] & 0x3fu) << 6) | (p[2] & 0x3fu);
+        bool wide = (*p & 0xf8) == 0xf0 || (cp >= 0x1100 && cp <= 0x115f) ||
+                    (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
+                    (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) ||
+                    (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6);
+        cols += wide ? 2 : 1;
+    }
+    return cols;
+}
+
 void sb_append_padded(struct strbuf *sb, const char *s, size_t width)
 {
-    size_t n = strlen(s), pad = n < width ? width - n : 0;
+    size_t n = strlen(s), c = str_cols(s), pad = c < width ? width - c : 0;
     sb_reserve(sb, n + pad);
     memcpy(sb->buf + sb->len, s, n);
     memset(sb->buf + sb->len + n, ' ', pad);

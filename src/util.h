@@ -59,7 +59,12 @@ void sb_appendc(struct strbuf *sb, char c);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) PRINTF(2, 3);
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
 /* s, then spaces up to width bytes (printf's %-*s without the formatting). */
+/* Appends s padded with spaces to width terminal columns (a wide East
+ * Asian character counts two, as str_cols says). */
 void sb_append_padded(struct strbuf *sb, const char *s, size_t width);
+/* The columns s takes on a terminal: UTF-8, a character of the wide and
+ * fullwidth ranges of UAX #11 (CJK, its punctuation) two, others one. */
+size_t str_cols(const char *s);
 void sb_reset(struct strbuf *sb);
 void sb_free(struct strbuf *sb);
 /* "" when empty: never NULL. */

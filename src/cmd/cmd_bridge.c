@@ -43,6 +43,8 @@ static int bridge_list(struct nsl *sh)
         size_t ports = 0;
         for (size_t p = 0; p < l.n; p++)
             if (l.v[p].master == b->ifindex) {
+                if (ports)
+                    out_printf(sh, "%s", _(","));
                 print_string(sh, PRINT_ANY, NULL, " %s", l.v[p].name);
                 ports++;
             }

@@ -92,7 +92,7 @@ int cmd_cgls(struct nsl *sh, int argc, char **argv)
     if (r.n) {
         struct strbuf t = {0};
         if (!top)
-            out_printf(sh, "This session's cgroups:\n");
+            out_printf(sh, _("This session's cgroups:\n"));
         struct render_ctx rc = render_ctx_of(sh);
         render_cgls(&rc, r.v, r.n, &t);
         out_printf(sh, "%s", sb_str(&t));
@@ -100,7 +100,7 @@ int cmd_cgls(struct nsl *sh, int argc, char **argv)
     }
     if (top && r.n && r.v[0].ok) {
         /* One cgroup asked for: every file read, by its real name. */
-        out_printf(sh, "Its files:\n");
+        out_printf(sh, _("Its files:\n"));
         for (size_t i = 0; i < r.v[0].st.nreads; i++) {
             const struct cg_read *rd = &r.v[0].st.reads[i];
             cleanup_free char *name =

@@ -68,7 +68,7 @@ static void print_written(void *ctx, const char *path, const char *value)
             print_string(w->sh, PRINT_JSON, path, NULL, value);
         return;
     }
-    out_printf(w->sh, "  wrote %-12s to %s\n", value, rel);
+    out_printf(w->sh, _("  wrote %-12s to %s\n"), value, rel);
     if (rel != path)
         print_string(w->sh, PRINT_JSON, rel, NULL, value);
     w->n++;
@@ -252,7 +252,7 @@ static void print_readbacks(struct nsl *sh, const struct cg_group *g, struct cg_
         struct nsl_err e;
         if (rel != path && cg_value_get(g, rel, &now, &e) == 0) {
             const char *nl = strchr(sb_str(&now), '\n');
-            out_printf(sh, "%s now reads %.*s%s\n", rel,
+            out_printf(sh, _("%s now reads %.*s%s\n"), rel,
                        nl ? (int)(nl - sb_str(&now)) : (int)now.len, sb_str(&now),
                        nl ? " ..." : "");
             print_string(sh, PRINT_JSON, rel, NULL, sb_str(&now));
@@ -822,7 +822,7 @@ int cmd_cgdelete(struct nsl *sh, int argc, char **argv)
     struct cg_group copy = *g; /* g is freed once it is gone */
     struct nsl_err e;
     if (cg_delete(&sh->cg->session, g, false, &sh->step.trace, &e) == 0) {
-        out_printf(sh, "removed %s (%s)\n", copy.name, copy.dir);
+        out_printf(sh, _("removed %s (%s)\n"), copy.name, copy.dir);
         group_json(sh, &copy);
         return 0;
     }
@@ -834,8 +834,8 @@ int cmd_cgdelete(struct nsl *sh, int argc, char **argv)
             for (size_t k = 0; k < st.npids; k++) {
                 struct job *j = job_by_pid(sh, st.pids[k]);
                 if (st.pids[k] == sh->subj.pid)
-                    sb_printf(&how, "%sthe subject is inside (`reset` gives a fresh one outside)",
-                              how.len ? "; " : "");
+                    sb_printf(&how, "%s%s", how.len ? "; " : "",
+                              _("the subject is inside (`reset` gives a fresh one outside)"));
                 else if (j)
                     sb_printf(&how, "%s`kill -KILL %%%d`", how.len ? "; " : "", j->id);
             }
@@ -843,7 +843,7 @@ int cmd_cgdelete(struct nsl *sh, int argc, char **argv)
         }
         if (how.len)
             nsl_err_hint(&e, sb_str(&how));
-        else if (!strstr(e.msg, "still inside"))
+        else if (!strstr(e.msg, _("processes are still inside: ")))
             nsl_err_hint(&e, "it still has cgroups below it, or processes that are just exiting");
         sb_free(&how);
     }

@@ -30,7 +30,7 @@ static ino_t subject_ipc_ns(struct nsl *sh, char *buf, size_t size)
     char b[32];
     ino_t ino = ns_inode_of(sh, sh->subj.pid, NS_IPC);
     snprintf(buf, size, "%s (%s)", fmt_ino(sh, NS_IPC, ino, b, sizeof b),
-             ino == sh->host_ns[NS_IPC].ino ? "the host's" : "not the host's");
+             ino == sh->host_ns[NS_IPC].ino ? _("the host's") : _("not the host's"));
     return ino;
 }
 
@@ -67,14 +67,14 @@ static int ipc_new(struct nsl *sh, int argc, char **argv)
         else if (rep.err == ENOSPC)
             rc = step_fail_errno(sh, rep.err,
                                  "cannot create the %s: the IPC namespace's limit is reached "
-                                 "(/proc/sys/kernel/%s)", ipc_kind_titles[kind],
+                                 "(/proc/sys/kernel/%s)", _(ipc_kind_titles[kind]),
                                  kind == IPC_KIND_MSG ? "msgmni" : kind == IPC_KIND_SHM ? "shmmni"
                                                                                         : "sem");
         else
-            rc = step_fail_errno(sh, rep.err, "cannot create the %s", ipc_kind_titles[kind]);
+            rc = step_fail_errno(sh, rep.err, "cannot create the %s", _(ipc_kind_titles[kind]));
     } else {
         int id = rep.ret;
-        out_printf(sh, "%s %d (key %s) created in IPC namespace %s\n", ipc_kind_titles[kind], id,
+        out_printf(sh, _("%s %d (key %s) created in IPC namespace %s\n"), _(ipc_kind_titles[kind]), id,
                    kb, nsb);
         if (ns == sh->host_ns[NS_IPC].ino)
             out_printf(sh, _("It lives in the host's IPC namespace, which never ends: nslab removes "
@@ -110,13 +110,14 @@ static void obj_details(const struct ipc_obj *o, char *buf, size_t size)
 {
     switch (o->kind) {
     case IPC_KIND_MSG:
-        snprintf(buf, size, "%llu message%s, %llu bytes", o->b, o->b == 1 ? "" : "s", o->a);
+        snprintf(buf, size, NG_("%llu message, %llu bytes", "%llu messages, %llu bytes", o->b), o->b,
+                 o->a);
         break;
     case IPC_KIND_SHM:
-        snprintf(buf, size, "%llu bytes, %llu attached", o->a, o->b);
+        snprintf(buf, size, _("%llu bytes, %llu attached"), o->a, o->b);
         break;
     default:
-        snprintf(buf, size, "%llu semaphore%s", o->a, o->a == 1 ? "" : "s");
+        snprintf(buf, size, NG_("%llu semaphore", "%llu semaphores", o->a), o->a);
         break;
     }
 }
@@ -149,7 +150,7 @@ static int ipc_ls(struct nsl *sh, int argc)
     print_ino(sh, PRINT_JSON, "ns", NULL, NS_IPC, ns);
     open_json_array(sh, "objects");
     if (l.n == 0)
-        out_printf(sh, "  (none)\n");
+        out_printf(sh, _("  (none)\n"));
     else
         out_printf(sh, "  %-4s %-11s %-10s %-5s %-6s %s\n", "KIND", "KEY", "ID", "PERMS", "UID",
                    "DETAILS");
@@ -181,7 +182,7 @@ static int ipc_ls(struct nsl *sh, int argc)
             print_uint(sh, PRINT_JSON, "nsems", NULL, o->a);
         }
         print_bool(sh, PRINT_JSON, "made_here", NULL, mine);
-        out_printf(sh, "%s\n", mine ? "  (made in this session)" : "");
+        out_printf(sh, "%s\n", mine ? _("  (made in this session)") : "");
         close_json_object(sh);
     }
     close_json_array(sh);

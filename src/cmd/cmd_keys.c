@@ -73,7 +73,7 @@ static void keys_print(struct nsl *sh, const struct keys_view *v, ino_t userns)
         out_printf(sh, _("  session keyring  none: %s\n"), errno_name(v->session_err));
         print_string(sh, PRINT_JSON, "error", NULL, errno_name(v->session_err));
     } else {
-        print_int(sh, PRINT_ANY, "id", "  session keyring  %lld", v->session_id);
+        print_int(sh, PRINT_ANY, "id", _("  session keyring  %lld"), v->session_id);
         print_string(sh, PRINT_ANY, "description", "  %s\n",
                      v->session_desc ? v->session_desc : "");
     }
@@ -82,14 +82,14 @@ static void keys_print(struct nsl *sh, const struct keys_view *v, ino_t userns)
         out_printf(sh, _("    (the user-session keyring of its uid: it had no session keyring of "
                          "its own, and the kernel installs this one when one is asked for)\n"));
     open_json_object(sh, "user_keyring");
-    print_int(sh, PRINT_ANY, "id", "  user keyring     %lld", v->user_id);
+    print_int(sh, PRINT_ANY, "id", _("  user keyring     %lld"), v->user_id);
     print_string(sh, PRINT_ANY, "description", "  %s", v->user_desc ? v->user_desc : "");
     print_int(sh, PRINT_ANY, "uid", _("  (uid %lld"), v->uid);
     print_ino(sh, PRINT_ANY, "user_ns", _(" in user namespace %s)\n"), NS_USER, userns);
     open_json_array(sh, "keys");
     for (size_t k = 0; k < v->nkeys; k++) {
         open_json_object(sh, NULL);
-        print_int(sh, PRINT_ANY, "id", "    key %lld", v->keys[k].id);
+        print_int(sh, PRINT_ANY, "id", _("    key %lld"), v->keys[k].id);
         print_string(sh, PRINT_ANY, "type", " %s", v->keys[k].type);
         print_string(sh, PRINT_ANY, "description", " %s\n", v->keys[k].desc);
         close_json_object(sh);

@@ -60,8 +60,8 @@ static int reply_parse(const struct subj_rep *rep, struct mount_reply *r)
 static void report(struct nsl *sh, enum mount_verb verb, const struct mount_reply *r,
                    const struct mount_views *v)
 {
-    out_printf(sh, "  before  %s\n", r->before ? r->before : "(not a mount point)");
-    out_printf(sh, "  after   %s\n", r->after ? r->after : "(not a mount point)");
+    out_printf(sh, _("  before  %s\n"), r->before ? r->before : _("(not a mount point)"));
+    out_printf(sh, _("  after   %s\n"), r->after ? r->after : _("(not a mount point)"));
     const struct mount_ent *now = r->after_id ? mount_table_find_id(&v->self, r->after_id) : NULL;
     struct mount_labels lb = mount_labels_of(sh);
     if (verb == MV_UMOUNT && r->before_id) {
@@ -72,8 +72,8 @@ static void report(struct nsl *sh, enum mount_verb verb, const struct mount_repl
     }
     if (now) {
         struct strbuf sb = {0};
-        out_printf(sh, "mount %d on %s (%s from %s)", now->id, now->target, now->fstype,
-                   now->source[0] ? now->source : "no source");
+        out_printf(sh, _("mount %d on %s (%s from %s)"), now->id, now->target, now->fstype,
+                   now->source[0] ? now->source : _("no source"));
         /* "private: no propagation" says it all; a group number needs words. */
         if (now->shared || now->master || now->propagate_from) {
             mount_propagation_format(now, &lb, &sb);
@@ -93,10 +93,10 @@ static void report(struct nsl *sh, enum mount_verb verb, const struct mount_repl
             continue;
         const struct mount_ent *m = mount_table_find_id(&v->self, r->added[k]);
         if (m)
-            sb_printf(&also, "%s%d on %s", also.len ? ", " : "", m->id, m->target);
+            sb_printf(&also, _("%s%d on %s"), also.len ? _(", ") : "", m->id, m->target);
     }
     if (also.len)
-        out_printf(sh, "also added: %s\n", also.buf);
+        out_printf(sh, _("also added: %s\n"), also.buf);
     sb_reset(&also);
     for (size_t k = 0; k < r->n_removed; k++)
         if (r->removed[k] != r->before_id)

@@ -78,6 +78,7 @@ void mount_views_relations(struct nsl *sh, const struct mount_views *v,
                            const struct mount_ent *m, const char *sep, struct strbuf *out)
 {
     struct mount_labels lb = mount_labels_of(sh);
+    lb.tr = i18n_gettext; /* shown as text only */
     mount_views_relations_format(v, m, &lb, sep, out);
 }
 

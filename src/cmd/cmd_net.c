@@ -193,7 +193,7 @@ static int cmd_veth_run(struct nsl *sh, int argc, char **argv)
     subj_rep_get(&rep, &out, sizeof out);
     out_printf(sh, _("veth pair: %s in the subject's network namespace %s,\n"), name, n1);
     if (peer_target)
-        out_printf(sh, "           %s in %s's %s.\n", peer, peer_target, n2);
+        out_printf(sh, _("           %s in %s's %s.\n"), peer, peer_target, n2);
     else
         out_printf(sh, _("           %s in the same namespace.\n"), peer);
     out_printf(sh, _("What enters one end leaves the other: a cable between two namespaces. Both "
@@ -282,7 +282,7 @@ static void links_render(struct nsl *sh, struct net_links *l)
 
 static const char *target_whose(const char *word)
 {
-    return strcmp(word, "self") == 0 ? "the subject" : strcmp(word, "host") == 0 ? "the host" : word;
+    return strcmp(word, "self") == 0 ? _("the subject") : strcmp(word, "host") == 0 ? _("the host") : word;
 }
 
 int net_links_of(struct nsl *sh, const char *word, struct net_links *l, ino_t *ns_out,
@@ -302,7 +302,7 @@ int net_links_of(struct nsl *sh, const char *word, struct net_links *l, ino_t *n
     if (ns == sh->host_ns[NS_NET].ino) {
         /* The shell is in the host's network namespace itself. */
         rc = nshelper_run_here(&sh->step.trace, net_dump_fn, NULL, &text, &err);
-        *how = "read by the shell, which is in it";
+        *how = _("read by the shell, which is in it");
     } else if (ns == ns_inode_of(sh, sh->subj.pid, NS_NET)) {
         cleanup_subj_req struct subj_req rq = {0};
         net_req_pack(&rq, &(struct net_req){.op = NET_OP_DUMP, .peer_ns_fd = -1});
@@ -313,15 +313,15 @@ int net_links_of(struct nsl *sh, const char *word, struct net_links *l, ino_t *n
         err = rep.err;
         if (rc == 0)
             sb_appendn(&text, sb_str(&rep.data), rep.data.len);
-        *how = "read by the subject, which is in it";
+        *how = _("read by the subject, which is in it");
     } else {
         rc = nshelper_run(sh, &sh->step.trace, t.pid, NS_NET, net_dump_fn, NULL, &text, &err, e);
         if (rc < 0 && err == 0) {
             sb_free(&text);
             return -1;
         }
-        *how = "read by a helper process that entered it (a netlink socket answers for the "
-               "namespace it was opened in)";
+        *how = _("read by a helper process that entered it (a netlink socket answers for the "
+                 "namespace it was opened in)");
     }
     if (rc < 0) {
         sb_free(&text);
@@ -348,7 +348,7 @@ int net_expect_link(struct nsl *sh, int argc, char **argv, struct strbuf *why, s
     int held = net_links_find_name(&links, argv[1]) != NULL;
     if (!held)
         sb_printf(why, _("there is no device %s in the network namespace of %s"), argv[1],
-                  argc == 3 ? argv[2] : "the subject");
+                  argc == 3 ? argv[2] : _("the subject"));
     net_links_free(&links);
     return held;
 }

@@ -29,8 +29,13 @@ static int ls_ns_target(struct nsl *sh, const char *word)
         return step_fail_errno(sh, errno, "cannot read /proc/%d/ns", (int)t.pid);
     snap.valid = true;
     char b1[32], b2[32];
-    out_printf(sh, "  %-18s %-16s %s\n", "NAMESPACE",
-               (snprintf(b1, sizeof b1, "PID %s", fmt_pid(sh, t.pid, b2, sizeof b2)), b1), "HOST");
+    struct strbuf hd = {0};
+    sb_append_padded(&hd, "NAMESPACE", 19);
+    snprintf(b1, sizeof b1, "PID %s", fmt_pid(sh, t.pid, b2, sizeof b2));
+    sb_append_padded(&hd, b1, 17);
+    sb_append(&hd, _("HOST"));
+    out_printf(sh, "  %s\n", sb_str(&hd));
+    sb_free(&hd);
     print_pid(sh, PRINT_JSON, "target", NULL, t.pid);
     open_json_array(sh, "namespaces");
     for (int s = 0; s < NS_NSLOTS; s++) {
@@ -38,11 +43,15 @@ static int ls_ns_target(struct nsl *sh, const char *word)
         bool differs = o->ino != sh->host_ns[s].ino;
         const char *v = o->ino ? fmt_ino(sh, s, o->ino, b1, sizeof b1)
                         : o->err == ENOENT && ns_info[s].for_children
-                            ? "pending"
+                            ? _("pending")
                             : (snprintf(b1, sizeof b1, "(%s)", errno_name(o->err)), b1);
-        out_printf(sh, "  %s%-18s %-16s %s%s\n", differs ? col(sh, C_CYAN) : "", ns_info[s].name,
-                   v, differs ? fmt_ino(sh, s, sh->host_ns[s].ino, b2, sizeof b2) : "same",
+        struct strbuf row = {0};
+        sb_append_padded(&row, ns_info[s].name, 19);
+        sb_append_padded(&row, v, 17);
+        out_printf(sh, "  %s%s%s%s\n", differs ? col(sh, C_CYAN) : "", sb_str(&row),
+                   differs ? fmt_ino(sh, s, sh->host_ns[s].ino, b2, sizeof b2) : _("same"),
                    differs ? col(sh, C_RESET) : "");
+        sb_free(&row);
         open_json_object(sh, NULL);
         print_string(sh, PRINT_JSON, "type", NULL, ns_info[s].name);
         print_ino(sh, PRINT_JSON, "inode", NULL, s, o->ino);

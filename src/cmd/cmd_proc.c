@@ -170,10 +170,10 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
             made_ns_note(sh, NS_UTS, j->pid, 0, out.uts_ns);
         if (flags & CLONE_NEWNET)
             made_ns_note(sh, NS_NET, j->pid, 0, out.net_ns);
-        print_int(sh, PRINT_ANY, "job", "[%%%lld] pid ", j->id);
+        print_int(sh, PRINT_ANY, "job", _("[%%%lld] pid "), j->id);
         print_pid(sh, PRINT_ANY, "pid", "%s", j->pid);
         if (j->ns_pid && j->ns_pid != j->pid)
-            out_printf(sh, " (pid %d inside its PID namespace)", (int)j->ns_pid);
+            out_printf(sh, _(" (pid %d inside its PID namespace)"), (int)j->ns_pid);
         print_ns_pid(sh, PRINT_JSON, "ns_pid", NULL, j);
         out_printf(sh, " %s\n", cmd);
         for (int c = 0; c < cgp.n; c++)
@@ -240,7 +240,7 @@ int cmd_run(struct nsl *sh, int argc, char **argv)
                 j->status = WSTOPSIG(st);
             }
             char pb[32];
-            out_printf(sh, "[%%%d] pid %s %s\n", j->id, fmt_pid(sh, j->pid, pb, sizeof pb), cmd);
+            out_printf(sh, _("[%%%d] pid %s %s\n"), j->id, fmt_pid(sh, j->pid, pb, sizeof pb), cmd);
             out_printf(sh, _("%s was stopped by SIG%s and is job %%%d now: `kill %%%d` ends it, "
                              "`kill -CONT %%%d` lets it run on in the background (where reading "
                              "the terminal stops it again, by SIGTTIN).\n"),
@@ -259,6 +259,27 @@ int cmd_run(struct nsl *sh, int argc, char **argv)
     return rc;
 }
 
+/* A cell of the jobs table, padded to width columns (Chinese takes two a
+ * character). */
+static void jobs_cell(struct nsl *sh, const char *s, size_t width)
+{
+    struct strbuf b = {0};
+    sb_append_padded(&b, s, width);
+    out_printf(sh, "%s", sb_str(&b));
+    sb_free(&b);
+}
+
+static void jobs_header(struct nsl *sh)
+{
+    out_printf(sh, "  ");
+    /* TRANSLATORS: the jobs table's headers; PID and COMMAND as ps(1) has them. */
+    jobs_cell(sh, _("JOB"), 6);
+    jobs_cell(sh, "PID", 11);
+    jobs_cell(sh, _("INSIDE"), 9);
+    jobs_cell(sh, _("STATE"), 19);
+    out_printf(sh, "%s\n", _("COMMAND"));
+}
+
 int cmd_jobs(struct nsl *sh, int argc, char **argv)
 {
     if (argc != 1)
@@ -271,14 +292,16 @@ int cmd_jobs(struct nsl *sh, int argc, char **argv)
     if (sh->jobs.n == 0)
         out_printf(sh, _("no jobs (spawn starts one)\n"));
     else
-        out_printf(sh, "  %-5s %-10s %-8s %-18s %s\n", "JOB", "PID", "INSIDE", "STATE", "COMMAND");
+        jobs_header(sh);
     for (size_t k = 0; k < sh->jobs.n; k++) {
         struct job *j = &sh->jobs.v[k];
         open_json_object(sh, NULL);
         print_int(sh, PRINT_ANY, "job", "  %%%-4lld ", j->id);
         print_pid(sh, PRINT_ANY, "pid", "%-10s ", j->pid);
         print_ns_pid(sh, PRINT_ANY, "ns_pid", "%-8s ", j);
-        print_string(sh, PRINT_ANY, "state", "%-18s ", job_state_text(j, sb, sizeof sb));
+        char st[64];
+        print_string(sh, PRINT_JSON, "state", NULL, job_state_word(j, st, sizeof st));
+        jobs_cell(sh, job_state_text(j, sb, sizeof sb), 19);
         print_string(sh, PRINT_ANY, "command", "%s\n", j->cmd);
         close_json_object(sh);
     }
@@ -619,9 +642,9 @@ int cmd_kill(struct nsl *sh, int argc, char **argv)
     const char *name = t.job ? (snprintf(pb, sizeof pb, "%%%d", t.job->id), pb) : word;
     struct job *j = t.job ? job_find(sh, t.job->id) : NULL;
     out_printf(sh, "%s %s\n", name,
-               !alive ? "has ended"
-               : j && j->state == JOB_STOPPED ? "is stopped (still alive)"
-                                              : "is still alive");
+               !alive ? _("has ended")
+               : j && j->state == JOB_STOPPED ? _("is stopped (still alive)")
+                                              : _("is still alive"));
     explain_signal(sh, ns_pid, sig, inside, handled, alive);
     print_pid(sh, PRINT_JSON, "pid", NULL, t.pid);
     print_string(sh, PRINT_JSON, "signal", NULL, signal_name(sig));

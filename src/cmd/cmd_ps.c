@@ -27,9 +27,7 @@ static int ps_namespace(struct nsl *sh, const struct target *t, ino_t *ns, bool 
 /* Print s left-aligned in width columns, counting characters, not bytes. */
 static void pad_utf8(struct nsl *sh, const char *s, int width)
 {
-    int cols = 0;
-    for (const char *p = s; *p; p++)
-        cols += ((unsigned char)*p & 0xc0) != 0x80;
+    int cols = (int)str_cols(s);
     out_printf(sh, "%s%*s", s, cols < width ? width - cols : 0, "");
 }
 
@@ -50,7 +48,7 @@ int cmd_ps(struct nsl *sh, int argc, char **argv)
         if (e.errnum == ESRCH && children)
             return step_fail(sh, ESRCH, "the PID namespace %s's children are born in has no "
                                         "process yet (spawn one) or its init has exited",
-                             argc == 2 ? argv[1] : "the subject");
+                             argc == 2 ? argv[1] : _("the subject"));
         return step_fail_err(sh, &e);
     }
     char b1[32], b2[32];
@@ -66,9 +64,15 @@ int cmd_ps(struct nsl *sh, int argc, char **argv)
     else
         out_printf(sh, _("PID namespace %s (level %d): %zu process%s, as seen from inside\n"), b1,
                    l.level, l.n, l.n == 1 ? "" : "es");
-    out_printf(sh, "  %6s %6s %10s %-5s ", "PID", "PPID", "HOST PID", "STATE");
-    pad_utf8(sh, "NSPID (outer → inner)", 22);
-    out_printf(sh, " COMMAND\n");
+    /* TRANSLATORS: ps headers; PID, PPID and NSPID are the kernel's names
+     * (/proc/PID/status), HOST PID at most 10 columns, STATE 5. */
+    const char *host_pid = _("HOST PID");
+    int hc = (int)str_cols(host_pid);
+    out_printf(sh, "  %6s %6s %*s%s ", "PID", "PPID", hc < 10 ? 10 - hc : 0, "", host_pid);
+    pad_utf8(sh, _("STATE"), 5);
+    out_printf(sh, " ");
+    pad_utf8(sh, _("NSPID (outer → inner)"), 22);
+    out_printf(sh, " %s\n", _("COMMAND"));
     print_ino(sh, PRINT_JSON, "ns", NULL, NS_PID, ns);
     print_int(sh, PRINT_JSON, "level", NULL, l.level);
     open_json_array(sh, "processes");

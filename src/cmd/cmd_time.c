@@ -148,8 +148,10 @@ static int clock_measure(struct nsl *sh, const struct target *t, const char *who
     if (host_ns) {
         clocks_read(tc);
         *method = "host";
-        sb_printf(how, "%c%s is in the host's time namespace: its clocks are the host's.",
-                  toupper((unsigned char)whose[0]), whose + 1);
+        if (strcmp(whose, _("the subject")) == 0)
+            sb_append(how, _("The subject is in the host's time namespace: its clocks are the host's."));
+        else
+            sb_printf(how, _("%s is in the host's time namespace: its clocks are the host's."), whose);
         return 0;
     }
     if (ns == ns_inode_of(sh, sh->subj.pid, NS_TIME)) {
@@ -162,8 +164,8 @@ static int clock_measure(struct nsl *sh, const struct target *t, const char *who
         subj_rep_get(&rep, &clocks, sizeof clocks);
         *tc = clocks.clocks;
         *method = "measured";
-        sb_printf(how, "Measured: the subject, which is in that time namespace, read both clocks "
-                       "with clock_gettime(2)");
+        sb_append(how, _("Measured: the subject, which is in that time namespace, read both clocks "
+                         "with clock_gettime(2)"));
         return 0;
     }
     struct strbuf out = {0};
@@ -173,8 +175,8 @@ static int clock_measure(struct nsl *sh, const struct target *t, const char *who
     if (r == 0 && clocks_unpack(sb_str(&out), tc) == 0) {
         sb_free(&out);
         *method = "measured";
-        sb_printf(how, "Measured: a helper process entered %s's time namespace (setns "
-                       "CLONE_NEWTIME) and read both clocks with clock_gettime(2)", whose);
+        sb_printf(how, _("Measured: a helper process entered %s's time namespace (setns "
+                         "CLONE_NEWTIME) and read both clocks with clock_gettime(2)"), whose);
         return 0;
     }
     sb_free(&out);
@@ -234,8 +236,8 @@ int cmd_clock(struct nsl *sh, int argc, char **argv)
     if (argc > 2)
         return step_usage(sh, "usage: clock [TARGET]");
     const char *word = argc == 2 ? argv[1] : "self";
-    const char *whose = strcmp(word, "self") == 0 ? "the subject"
-                        : strcmp(word, "host") == 0 ? "the host"
+    const char *whose = strcmp(word, "self") == 0 ? _("the subject")
+                        : strcmp(word, "host") == 0 ? _("the host")
                                                     : word;
     struct target t;
     struct nsl_err e;
@@ -262,7 +264,7 @@ int cmd_clock(struct nsl *sh, int argc, char **argv)
     struct clock_pair host = {ts_mid(&h0.mono, &h1.mono), ts_mid(&h0.boot, &h1.boot)};
     double spread = ts_diff(&h1.mono, &h0.mono);
     if (!host_ns)
-        sb_printf(&how, "; the shell read the host's clocks just before and after, %.1f ms apart.",
+        sb_printf(&how, _("; the shell read the host's clocks just before and after, %.1f ms apart."),
                   spread * 1e3);
 
     print_pid(sh, PRINT_JSON, "pid", NULL, t.pid);
@@ -273,8 +275,9 @@ int cmd_clock(struct nsl *sh, int argc, char **argv)
     out_printf(sh, "%s\n", sb_str(&how));
     struct timens_offsets o;
     if (!host_ns && target_offsets(sh, t.pid, &o) == 0) {
-        out_printf(sh, "The kernel's offsets (/proc/%s/timens_offsets): monotonic %+" PRId64
-                       " s, boottime %+" PRId64 " s.\n", who, o.mono_sec, o.boot_sec);
+        out_printf(sh, _("The kernel's offsets (/proc/%s/timens_offsets): monotonic %+lld s, "
+                         "boottime %+lld s.\n"),
+                   who, (long long)o.mono_sec, (long long)o.boot_sec);
         open_json_object(sh, "offsets");
         print_double(sh, PRINT_JSON, "monotonic", NULL, (double)o.mono_sec + o.mono_nsec / 1e9);
         print_double(sh, PRINT_JSON, "boottime", NULL, (double)o.boot_sec + o.boot_nsec / 1e9);

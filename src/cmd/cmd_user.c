@@ -76,7 +76,7 @@ const char *user_map_fix(const char *missing)
 static void map_text(const struct idmap *m, struct strbuf *out)
 {
     if (m->n == 0)
-        sb_append(out, "(not written yet: every ID shows as the overflow ID)");
+        sb_append(out, _("(not written yet: every ID shows as the overflow ID)"));
     for (size_t k = 0; k < m->n; k++)
         sb_printf(out, "%s%u %u %u", k ? ", " : "", m->v[k].inside, m->v[k].outside,
                   m->v[k].count);
@@ -144,21 +144,21 @@ static void caps_lines(struct nsl *sh, uint64_t caps, bool host_ns)
     close_json_array(sh);
     snprintf(buf, sizeof buf, "%016llx", (unsigned long long)caps);
     print_string(sh, PRINT_JSON, "cap_eff", NULL, buf);
-    const char *scope = host_ns ? "over the host" : "over what its user namespace owns";
+    const char *scope = host_ns ? _("over the host") : _("over what its user namespace owns");
     if (have == 0) {
-        out_printf(sh, "  %-10s no capabilities (CapEff %s)\n", "caps", buf);
+        out_printf(sh, _("  %-10s no capabilities (CapEff %s)\n"), "caps", buf);
         return;
     }
     if (have == total) {
-        out_printf(sh, "  %-10s every capability (%d), %s (CapEff %s)\n", "caps", total, scope,
+        out_printf(sh, _("  %-10s every capability (%d), %s (CapEff %s)\n"), "caps", total, scope,
                    buf);
         return;
     }
     /* Name the shorter list: what it has, or what it lacks. */
     bool list_missing = have > total / 2;
-    out_printf(sh, "  %-10s %d of %d capabilities, %s (CapEff %s)%s\n", "caps", have, total, scope,
+    out_printf(sh, _("  %-10s %d of %d capabilities, %s (CapEff %s)%s\n"), "caps", have, total, scope,
                buf,
-               list_missing ? "; all but:" : ":");
+               list_missing ? _("; all but:") : _(":"));
     struct strbuf line = {0};
     for (int b = 0; b <= last; b++) {
         if (((caps >> b) & 1) == list_missing)
@@ -186,7 +186,7 @@ static void user_ns_line(struct nsl *sh, pid_t pid, ino_t user_ino, bool same_ns
     print_bool(sh, PRINT_JSON, "host_user_ns", NULL, same_ns);
     if (same_ns) {
         out_printf(sh, "  %-10s ", "user ns");
-        print_ino(sh, PRINT_FP, NULL, "%s, the host's\n", NS_USER, user_ino);
+        print_ino(sh, PRINT_FP, NULL, _("%s, the host's\n"), NS_USER, user_ino);
         return;
     }
     /* The uid that created the namespace, as the shell sees it. */
@@ -245,7 +245,7 @@ int cmd_id(struct nsl *sh, int argc, char **argv)
     bool same_ns = user_ino == sh->host_ns[NS_USER].ino;
     out_printf(sh, "  %-10s ", "pid");
     print_pid(sh, PRINT_ANY, "pid", "%s", t.pid);
-    out_printf(sh, "%s\n", t.is_self ? " (the subject)" : t.is_host ? " (the host)" : "");
+    out_printf(sh, "%s\n", t.is_self ? _(" (the subject)") : t.is_host ? _(" (the host)") : "");
     user_ns_line(sh, t.pid, user_ino, same_ns);
     id_line(sh, "uid", c.uid[1], um, same_ns, false);
     id_line(sh, "gid", c.gid[1], gm, same_ns, true);
@@ -271,7 +271,7 @@ int cmd_id(struct nsl *sh, int argc, char **argv)
         close_json_object(sh);
     }
     close_json_array(sh);
-    out_printf(sh, "  %-10s %s\n", "groups", g.len ? sb_str(&g) : "(none)");
+    out_printf(sh, "  %-10s %s\n", "groups", g.len ? sb_str(&g) : _("(none)"));
     sb_free(&g);
     struct strbuf mt = {0};
     map_text(um, &mt);

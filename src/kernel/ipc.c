@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "kernel/ipc.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -11,8 +12,8 @@
 #include <sys/shm.h>
 
 const char *const ipc_kind_names[IPC_NKINDS] = {"msg", "shm", "sem"};
-const char *const ipc_kind_titles[IPC_NKINDS] = {"message queue", "shared memory segment",
-                                                 "semaphore set"};
+const char *const ipc_kind_titles[IPC_NKINDS] = {N_("message queue"), N_("shared memory segment"),
+                                                 N_("semaphore set")};
 
 int ipc_kind_parse(const char *w, enum ipc_kind *out)
 {

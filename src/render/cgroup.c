@@ -8,6 +8,7 @@
 
 #include "session/cgroups.h"
 #include "render/render.h"
+#include "i18n.h"
 
 void cg_human_size(uint64_t n, char *buf, size_t size)
 {
@@ -85,10 +86,10 @@ static void summarise(const struct cg_obs *o, struct cg_summary *s)
                 s->pct = st->limit.v ? (double)st->usage.v / (double)st->limit.v : 1;
         }
         if (st->max_hits.known)
-            sb_printf(&x, o->ctrl == CG_PIDS ? "refused forks %" PRIu64 : "limit hits %" PRIu64,
-                      st->max_hits.v);
+            sb_printf(&x, o->ctrl == CG_PIDS ? _("refused forks %llu") : _("limit hits %llu"),
+                      (unsigned long long)st->max_hits.v);
         if (st->oom_kill.known)
-            sb_printf(&x, "%soom_kill %" PRIu64, x.len ? ", " : "", st->oom_kill.v);
+            sb_printf(&x, "%soom_kill %" PRIu64, x.len ? _(", ") : "", st->oom_kill.v);
         break;
     case CG_CPU:
         if (st->limit.known) {
@@ -103,12 +104,13 @@ static void summarise(const struct cg_obs *o, struct cg_summary *s)
         if (st->usage.known)
             snprintf(s->usage, sizeof s->usage, "%.2fs CPU", (double)st->usage.v / 1e6);
         if (st->weight.known)
-            sb_printf(&x, "weight %" PRIu64, st->weight.v);
+            sb_printf(&x, _("weight %llu"), (unsigned long long)st->weight.v);
         if (st->nr_throttled.known)
-            sb_printf(&x, "%sthrottled %" PRIu64, x.len ? ", " : "", st->nr_throttled.v);
+            sb_printf(&x, _("%sthrottled %llu"), x.len ? _(", ") : "",
+                      (unsigned long long)st->nr_throttled.v);
         break;
     case CG_CPUSET:
-        snprintf(s->limit, sizeof s->limit, "%.47s", st->cpus[0] ? st->cpus : "(none)");
+        snprintf(s->limit, sizeof s->limit, "%.47s", st->cpus[0] ? st->cpus : _("(none)"));
         break;
     case CG_CPUACCT:
     case CG_PERF_EVENT:
@@ -119,15 +121,15 @@ static void summarise(const struct cg_obs *o, struct cg_summary *s)
         if (st->usage.known) {
             char b[32];
             format_size(st->usage.v, SIZE_ROUNDED, b, sizeof b);
-            snprintf(s->usage, sizeof s->usage, "%s of IO", b);
+            snprintf(s->usage, sizeof s->usage, _("%s of IO"), b);
         }
         break;
     default:
         break;
     }
     if (st->frozen >= 0 && (o->ctrl == CG_FREEZER || st->frozen != 0))
-        sb_printf(&x, "%s%s", x.len ? ", " : "",
-                  st->frozen == 1 ? "frozen" : st->frozen == 2 ? "freezing" : "thawed");
+        sb_printf(&x, "%s%s", x.len ? _(", ") : "",
+                  st->frozen == 1 ? _("frozen") : st->frozen == 2 ? _("freezing") : _("thawed"));
     snprintf(s->extra, sizeof s->extra, "%s", sb_str(&x));
     sb_free(&x);
 }
@@ -136,68 +138,68 @@ static void procs_text(const struct render_ctx *rc, const struct cg_stats *st, s
 {
     char pb[32];
     if (st->npids == 0) {
-        sb_append(out, "no processes");
+        sb_append(out, _("no processes"));
         return;
     }
-    sb_append(out, "procs");
+    sb_append(out, _("procs"));
     for (size_t k = 0; k < st->npids && k < max; k++) {
         const struct job *j = rc_job(rc, st->pids[k]);
         if (st->pids[k] == rc->subject)
-            sb_append(out, " self");
+            sb_printf(out, " %s", _("self"));
         else if (j)
             sb_printf(out, " %%%d", j->id);
         else
             sb_printf(out, " %s", rc_pid(rc, st->pids[k], pb, sizeof pb));
     }
     if (st->npids > max)
-        sb_printf(out, " +%zu more", st->npids - max);
+        sb_printf(out, _(" +%zu more"), st->npids - max);
 }
 
 static const struct {
     unsigned mark;
     const char *name;
 } mark_names[] = {
-    {CGM_LIMIT, "limit"},   {CGM_HITS, "limit hits"}, {CGM_OOM, "oom_kill"},
-    {CGM_THROTTLED, "throttled"}, {CGM_FROZEN, "frozen"}, {CGM_WEIGHT, "weight"},
-    {CGM_CPUS, "cpus"},     {CGM_PROCS, "procs"},
+    {CGM_LIMIT, N_("limit")},   {CGM_HITS, N_("limit hits")}, {CGM_OOM, "oom_kill"},
+    {CGM_THROTTLED, N_("throttled")}, {CGM_FROZEN, N_("frozen")}, {CGM_WEIGHT, N_("weight")},
+    {CGM_CPUS, "cpus"},     {CGM_PROCS, N_("procs")},
 };
 
 void render_cg_line(const struct render_ctx *rc, const struct cg_obs *o, struct strbuf *out)
 {
     if (o->own)
-        sb_printf(out, "subject's %s cgroup %s (v%d)", ctrl_label(rc, o),
+        sb_printf(out, _("subject's %s cgroup %s (v%d)"), ctrl_label(rc, o),
                   o->name[0] ? o->name : o->dir, o->version);
     else
-        sb_printf(out, "cgroup %s (%s, v%d)", o->name, ctrl_label(rc, o), o->version);
+        sb_printf(out, _("cgroup %s (%s, v%d)"), o->name, ctrl_label(rc, o), o->version);
     if (!o->ok) {
         sb_printf(out, ": %s", o->err);
         return;
     }
     struct cg_summary s;
     summarise(o, &s);
-    sb_append(out, ":");
-    const char *sep = " ";
+    sb_append(out, _(": "));
+    const char *sep = "";
     if (strcmp(s.limit, "-") != 0) {
-        sb_printf(out, "%s%s %s", sep, o->ctrl == CG_CPUSET ? "cpus" : o->ctrl == CG_CPU ? "quota" : "limit",
+        sb_printf(out, "%s%s %s", sep, o->ctrl == CG_CPUSET ? "cpus" : o->ctrl == CG_CPU ? _("quota") : _("limit"),
                   s.limit);
-        sep = ", ";
+        sep = _(", ");
     }
     if (strcmp(s.usage, "-") != 0) {
-        sb_printf(out, "%s%s %s", sep, o->ctrl == CG_CPU || o->ctrl == CG_CPUACCT || o->ctrl == CG_PERF_EVENT ? "used" : "usage",
+        sb_printf(out, "%s%s %s", sep, o->ctrl == CG_CPU || o->ctrl == CG_CPUACCT || o->ctrl == CG_PERF_EVENT ? _("used") : _("usage"),
                   s.usage);
         if (s.pct >= 0)
             sb_printf(out, " (%.0f%%)", s.pct * 100);
-        sep = ", ";
+        sep = _(", ");
     }
     if (s.extra[0]) {
         sb_printf(out, "%s%s", sep, s.extra);
-        sep = ", ";
+        sep = _(", ");
     }
     sb_append(out, sep);
     procs_text(rc, &o->st, 5, out);
     if (o->marks & CGM_NEW) {
         sb_printf(out, "  %s<- %s%s", rc_col(rc, C_MARK),
-                  o->own ? "the subject moved here" : "new", rc_col(rc, C_RESET));
+                  o->own ? _("the subject moved here") : _("new"), rc_col(rc, C_RESET));
         return;
     }
     bool any = false;
@@ -205,10 +207,10 @@ void render_cg_line(const struct render_ctx *rc, const struct cg_obs *o, struct 
         if (!(o->marks & mark_names[k].mark))
             continue;
         if (any)
-            sb_append(out, ", ");
+            sb_append(out, _(", "));
         else
-            sb_printf(out, "  %s<- changed: ", rc_col(rc, C_MARK));
-        sb_append(out, mark_names[k].name);
+            sb_printf(out, _("  %s<- changed: "), rc_col(rc, C_MARK));
+        sb_append(out, _(mark_names[k].name)); /* oom_kill, cpus: file names, kept */
         any = true;
     }
     if (any)
@@ -311,8 +313,14 @@ void render_cgls(const struct render_ctx *rc, const struct cg_obs *v, size_t n, 
     /* 2 + 14 + 1 + 3 + 1 + 9 + 1 + 35 + 1 + 5 (+ " self") = 77 columns at
      * most, so a row never wraps in an 80-column terminal; counters that do
      * not fit beside a bar go on a line of their own below it. */
-    sb_printf(out, "  %s%-14s %-3s %-9s %-*s %5s%s\n", rc_col(rc, C_DIM), "NAME", "VER", "LIMIT",
-              CGLS_USAGE, "USAGE", "PROCS", rc_col(rc, C_RESET));
+    sb_printf(out, "  %s", rc_col(rc, C_DIM));
+    /* TRANSLATORS: cgls column headers, at most 14, 3, 9, 35 and 5 columns
+     * (a Chinese character takes two). */
+    sb_append_padded(out, _("NAME"), 15);
+    sb_append_padded(out, _("VER"), 4);
+    sb_append_padded(out, _("LIMIT"), 10);
+    sb_append_padded(out, _("USAGE"), CGLS_USAGE + 1);
+    sb_printf(out, "%*s%s%s\n", 5 - (int)str_cols(_("PROCS")), "", _("PROCS"), rc_col(rc, C_RESET));
     for (size_t k = 0; k < n; k++) {
         const struct cg_obs *o = &v[k];
         char name[64];
@@ -336,13 +344,18 @@ void render_cgls(const struct render_ctx *rc, const struct cg_obs *v, size_t n, 
         }
         bool below = false;
         if (s.extra[0]) {
-            if (u.len + (u.len ? 2 : 0) + strlen(s.extra) <= CGLS_USAGE)
+            if (str_cols(sb_str(&u)) + (u.len ? 2 : 0) + str_cols(s.extra) <= CGLS_USAGE)
                 sb_printf(&u, "%s%s", u.len ? "  " : "", s.extra);
             else
                 below = true;
         }
-        sb_printf(out, "  %-14s v%-2d %-9.9s %-*s %5zu%s\n", name, o->version, s.limit, CGLS_USAGE,
-                  sb_str(&u), o->st.npids, o->subject_inside ? " self" : "");
+        sb_printf(out, "  %-14s v%-2d ", name, o->version);
+        char lim[16];
+        snprintf(lim, sizeof lim, "%.9s", s.limit);
+        sb_append_padded(out, lim, 10);
+        sb_append_padded(out, sb_str(&u), CGLS_USAGE + 1);
+        sb_printf(out, "%5zu%s%s\n", o->st.npids, o->subject_inside ? " " : "",
+                  o->subject_inside ? _("self") : "");
         if (below)
             sb_printf(out, "  %-14s %-3s %-9s %s\n", "", "", "", s.extra);
         sb_free(&u);

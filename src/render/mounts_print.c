@@ -7,6 +7,7 @@
 #include "kernel/mount/mount_path.h"
 
 #include "render/render.h"
+#include "i18n.h"
 
 /* --- small helpers ------------------------------------------------------- */
 
@@ -53,9 +54,11 @@ static char *prop_state_text(const struct render_ctx *rc, const struct mount_pro
 
 /* The relations of m (in v->self) to every mount of the views, joined by sep. */
 static void relations_text(const struct render_ctx *rc, const struct mount_views *v,
-                           const struct mount_ent *m, const char *sep, struct strbuf *out)
+                           const struct mount_ent *m, const char *sep, bool local,
+                           struct strbuf *out)
 {
     struct mount_labels lb = render_mount_labels(rc);
+    lb.tr = local ? i18n_gettext : NULL; /* -J's words stay English */
     mount_views_relations_format(v, m, &lb, sep, out);
 }
 
@@ -112,13 +115,13 @@ void mounts_print_table(const struct render_ctx *rc, const struct mount_views *v
     char nb[32];
     const struct mount_table *t = &v->self;
     bool host = t->mntns && t->mntns == v->host_mntns;
-    sb_printf(out, "the subject's mount table: mnt ns %s (%s), %zu mounts\n",
-              mntns_text(rc, t->mntns, nb, sizeof nb), host ? "the host's" : "not the host's",
+    sb_printf(out, _("the subject's mount table: mnt ns %s (%s), %zu mounts\n"),
+              mntns_text(rc, t->mntns, nb, sizeof nb), host ? _("the host's") : _("not the host's"),
               t->n);
     if (under)
-        sb_printf(out, "%zu of them at or below %s\n", n, under);
+        sb_printf(out, _("%zu of them at or below %s\n"), n, under);
     if (under && holder && strcmp(holder->target, under) != 0)
-        sb_printf(out, "(%s is not a mount point: it lies in mount %d on %s)\n", under,
+        sb_printf(out, _("(%s is not a mount point: it lies in mount %d on %s)\n"), under,
                   holder->id, holder->target);
 
     int wid = 2, wpar = 6, wtgt = 6, wfs = 6, wsrc = 6, wprop = 11, longest = 6;
@@ -150,7 +153,7 @@ void mounts_print_table(const struct render_ctx *rc, const struct mount_views *v
         /* One relation per line, under the TARGET column. */
         struct strbuf rel = {0};
         cleanup_free char *sep = xasprintf("\n%*s↳ ", wid + wpar + 6, "");
-        relations_text(rc, v, m, sep, &rel);
+        relations_text(rc, v, m, sep, true, &rel);
         sb_printf(out, "%*s%s↳ %s%s\n", wid + wpar + 6, "", rc_col(rc, C_DIM), sb_str(&rel),
                   rc_col(rc, C_RESET));
         sb_free(&rel);
@@ -163,7 +166,7 @@ static cJSON *relations_json(const struct render_ctx *rc, const struct mount_vie
                              const struct mount_ent *m)
 {
     struct strbuf rel = {0};
-    relations_text(rc, v, m, "\x1f", &rel);
+    relations_text(rc, v, m, "\x1f", false, &rel);
     cJSON *a = cJSON_CreateArray();
     char *save = NULL;
     for (char *w = strtok_r(rel.buf, "\x1f", &save); w; w = strtok_r(NULL, "\x1f", &save))
@@ -212,15 +215,15 @@ cJSON *mounts_table_json(const struct render_ctx *rc, const struct mount_views *
 static const struct {
     const char *name, *arrow, *legend;
 } rel_info[] = {
-    [MREL_NONE] = {"none", "   ", "no arrow: nothing propagates between them"},
-    [MREL_PEERS] = {"peers", "<->", "peers: a mount made below either one appears below both"},
-    [MREL_SENDS] = {"sends", "-->", "one way: the right one is a slave; mounts go left to right"},
-    [MREL_RECEIVES] = {"receives", "<--", "one way: the left one is a slave; mounts go right to "
-                                          "left"},
-    [MREL_SIBLINGS] = {"siblings", " ~ ", "both are slaves of one peer group; nothing passes "
-                                          "between them"},
-    [MREL_ONLY_A] = {"only_left", "   ", "-: nothing is mounted there on that side"},
-    [MREL_ONLY_B] = {"only_right", "   ", "-: nothing is mounted there on that side"},
+    [MREL_NONE] = {"none", "   ", N_("no arrow: nothing propagates between them")},
+    [MREL_PEERS] = {"peers", "<->", N_("peers: a mount made below either one appears below both")},
+    [MREL_SENDS] = {"sends", "-->", N_("one way: the right one is a slave; mounts go left to right")},
+    [MREL_RECEIVES] = {"receives", "<--", N_("one way: the left one is a slave; mounts go right to "
+                                             "left")},
+    [MREL_SIBLINGS] = {"siblings", " ~ ", N_("both are slaves of one peer group; nothing passes "
+                                             "between them")},
+    [MREL_ONLY_A] = {"only_left", "   ", N_("-: nothing is mounted there on that side")},
+    [MREL_ONLY_B] = {"only_right", "   ", N_("-: nothing is mounted there on that side")},
 };
 
 const char *mount_rel_name(enum mount_rel r)
@@ -303,21 +306,21 @@ void mounts_print_compare(const struct render_ctx *rc, const struct mounts_side 
     cJSON_AddBoolToObject(o, "same_namespace", same);
     cJSON *rows = cJSON_AddArrayToObject(o, "rows");
     if (same) {
-        sb_printf(out, "%s and %s are in one mount namespace (mnt ns %s): one table, nothing "
-                       "to compare (`mounts` shows it)\n",
+        sb_printf(out, _("%s and %s are in one mount namespace (mnt ns %s): one table, nothing "
+                         "to compare (`mounts` shows it)\n"),
                   a->label, b->label, mntns_text(rc, a->table->mntns, n1, sizeof n1));
         free(tabs);
         return;
     }
-    sb_printf(out, "%s in mnt ns %s beside %s in mnt ns %s\n", a->label,
+    sb_printf(out, _("%s in mnt ns %s beside %s in mnt ns %s\n"), a->label,
               mntns_text(rc, a->table->mntns, n1, sizeof n1), b->label,
               mntns_text(rc, b->table->mntns, n2, sizeof n2));
     if (under)
-        sb_printf(out, "by mount point, at or below %s:\n", under);
+        sb_printf(out, _("by mount point, at or below %s:\n"), under);
     const char **targets;
     size_t n = targets_collect(a->table, b->table, under, &targets);
     if (n == 0) {
-        sb_printf(out, "(nothing is mounted at or below %s on either side)\n", under);
+        sb_printf(out, _("(nothing is mounted at or below %s on either side)\n"), under);
         free(targets);
         free(tabs);
         return;
@@ -364,10 +367,10 @@ void mounts_print_compare(const struct render_ctx *rc, const struct mounts_side 
         if (used[order[k]])
             sb_printf(out, "  %s%s%s%s%s\n", rc_col(rc, C_DIM),
                       order[k] == MREL_NONE ? "" : rel_info[order[k]].arrow,
-                      order[k] == MREL_NONE ? "" : " ", rel_info[order[k]].legend,
+                      order[k] == MREL_NONE ? "" : " ", _(rel_info[order[k]].legend),
                       rc_col(rc, C_RESET));
     if (used[MREL_ONLY_A] || used[MREL_ONLY_B])
-        sb_printf(out, "  %s%s%s\n", rc_col(rc, C_DIM), rel_info[MREL_ONLY_A].legend,
+        sb_printf(out, "  %s%s%s\n", rc_col(rc, C_DIM), _(rel_info[MREL_ONLY_A].legend),
                   rc_col(rc, C_RESET));
 }
 
@@ -380,17 +383,17 @@ void mounts_print_compare(const struct render_ctx *rc, const struct mounts_side 
 static void counts_text(struct strbuf *out, size_t add, size_t rem, size_t chg, bool across)
 {
     const size_t v[3] = {add, rem, chg};
-    static const char *const in_ns[3] = {"added", "removed", "changed"};
-    static const char *const across_ns[3] = {"only in the new one", "only in the old one",
-                                             "differ"};
+    static const char *const in_ns[3] = {N_("added"), N_("removed"), N_("changed")};
+    static const char *const across_ns[3] = {N_("only in the new one"), N_("only in the old one"),
+                                             N_("differ")};
     const char *const *w = across ? across_ns : in_ns;
     bool any = false;
     for (int k = 0; k < 3; k++) {
         if (!v[k])
             continue;
         /* "1 differs", "2 differ" */
-        sb_printf(out, "%s%zu %s%s", any ? ", " : "", v[k], w[k],
-                  across && k == 2 && v[k] == 1 ? "s" : "");
+        sb_printf(out, "%s%zu %s", any ? _(", ") : "", v[k],
+                  across && k == 2 && v[k] == 1 ? _("differs") : _(w[k]));
         any = true;
     }
 }
@@ -406,24 +409,24 @@ void render_mounts_observation(const struct render_ctx *rc, const struct mount_d
         chg += d->v[i].kind == MOUNT_CHANGED;
     }
     if (d->ns_changed) {
-        sb_printf(out, "  mounts: the subject is in another mount namespace, mnt ns %s (was %s)\n"
-                       "          %zu mounts, compared by mount point: ",
+        sb_printf(out, _("  mounts: the subject is in another mount namespace, mnt ns %s (was %s)\n"
+                         "          %zu mounts, compared by mount point: "),
                   mntns_text(rc, d->ns_after, n1, sizeof n1),
                   mntns_text(rc, d->ns_before, n2, sizeof n2), d->n_after);
         if (!d->n)
-            sb_append(out, "nothing else differs");
+            sb_append(out, _("nothing else differs"));
         counts_text(out, add, rem, chg, true);
         sb_appendc(out, '\n');
     } else if (!d->n) {
         if (rc->opt->observe & OBS_CHANGED)
             return; /* `observe changed`: nothing changed, nothing said */
-        sb_printf(out, "  %smounts: no change (%zu in mnt ns %s)%s\n", rc_col(rc, C_DIM), d->n_after,
+        sb_printf(out, _("  %smounts: no change (%zu in mnt ns %s)%s\n"), rc_col(rc, C_DIM), d->n_after,
                   mntns_text(rc, d->ns_after, n1, sizeof n1), rc_col(rc, C_RESET));
         return;
     } else {
-        sb_append(out, "  mounts: ");
+        sb_append(out, _("  mounts: "));
         counts_text(out, add, rem, chg, false);
-        sb_printf(out, " in mnt ns %s (%zu mounts)\n", mntns_text(rc, d->ns_after, n1, sizeof n1),
+        sb_printf(out, _(" in mnt ns %s (%zu mounts)\n"), mntns_text(rc, d->ns_after, n1, sizeof n1),
                   d->n_after);
     }
     for (size_t i = 0; i < d->n && i < OBS_MAX_LINES; i++) {

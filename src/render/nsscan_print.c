@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "i18n.h"
 
 /* Commands in the tree are cut here (in characters) so each process stays
  * on one line of a terminal; the table's COMMAND is its last column and is
@@ -97,10 +98,10 @@ static void held_text(const struct nsscan_ns *ns, const struct label_fmt *f, str
 {
     char buf[64];
     if (ns->held == NSSCAN_HELD_MOUNT)
-        sb_printf(out, "(held by a bind mount on %s, in the mount namespace of %s)",
+        sb_printf(out, _("(held by a bind mount on %s, in the mount namespace of %s)"),
                   ns->held_path, pid_text(f, ns->held_pid, buf, sizeof buf));
     else if (ns->held == NSSCAN_HELD_FD)
-        sb_printf(out, "(held by descriptor %d of %s)", ns->held_fd,
+        sb_printf(out, _("(held by descriptor %d of %s)"), ns->held_fd,
                   pid_text(f, ns->held_pid, buf, sizeof buf));
 }
 
@@ -192,16 +193,16 @@ static void node_header(struct strbuf *out, const struct nsscan_ns *ns, enum ns_
                         const struct label_fmt *f)
 {
     char buf[64];
-    sb_printf(out, "%s  level %d", ns_text(f, ns->type, ns->ino, buf, sizeof buf), ns->level);
+    sb_printf(out, _("%s  level %d"), ns_text(f, ns->type, ns->ino, buf, sizeof buf), ns->level);
     if (type == NS_USER)
-        sb_printf(out, ", owner uid %u", (unsigned)ns->owner_uid);
+        sb_printf(out, _(", owner uid %u"), (unsigned)ns->owner_uid);
     if (ns->nprocs > 0)
-        sb_printf(out, ", %d process%s\n", ns->nprocs, ns->nprocs == 1 ? "" : "es");
+        sb_printf(out, NG_(", %d process\n", ", %d processes\n", ns->nprocs), ns->nprocs);
     else if (ns->for_children_of)
-        sb_printf(out, ", no process left (pid_for_children of %s)\n",
+        sb_printf(out, _(", no process left (pid_for_children of %s)\n"),
                   pid_text(f, ns->for_children_of, buf, sizeof buf));
     else
-        sb_append(out, ", no processes\n");
+        sb_append(out, _(", no processes\n"));
 }
 
 /* Start of a detail line of node i: the gutter, then a bar when the node
@@ -228,7 +229,8 @@ static void print_owns(struct strbuf *out, const struct nsscan *s, size_t i, con
             if (k > 0)
                 sb_appendc(out, '\n');
             detail_prefix(out, s, i, open);
-            sb_append(out, k == 0 ? "owns " : "     ");
+            /* TRANSLATORS: 5 columns (a Chinese character takes two) */
+            sb_append(out, k == 0 ? _("owns ") : "     ");
             col = 5;
         } else {
             sb_appendc(out, ' ');
@@ -238,7 +240,7 @@ static void print_owns(struct strbuf *out, const struct nsscan *s, size_t i, con
         col += text_width(t);
     }
     if (ns->nowns > shown)
-        sb_printf(out, " … and %zu more", ns->nowns - shown);
+        sb_printf(out, _(" … and %zu more"), ns->nowns - shown);
     sb_appendc(out, '\n');
 }
 
@@ -265,7 +267,7 @@ static void more_roles(struct strbuf *out, const struct nsscan_ns *ns, size_t sh
             sb_append(out, ", …");
             break;
         }
-        sb_printf(out, "%s%s (%s)", named ? ", " : ", among them ",
+        sb_printf(out, "%s%s (%s)", named ? ", " : _(", among them "),
                   pid_text(f, ns->pids[k], pb, sizeof pb), role);
         named++;
     }
@@ -303,7 +305,7 @@ static void print_procs(struct strbuf *out, const struct nsscan *s, size_t i, en
             cell(out, num, wn, false);
         }
         sb_append(out, "  ");
-        append_cut(out, p->command ? p->command : "(exited)", TREE_CMD_MAX);
+        append_cut(out, p->command ? p->command : _("(exited)"), TREE_CMD_MAX);
         char rb[32];
         const char *role = role_text(f, p->pid, rb, sizeof rb);
         if (role)
@@ -312,7 +314,7 @@ static void print_procs(struct strbuf *out, const struct nsscan *s, size_t i, en
     }
     if (ns->npids > n) {
         detail_prefix(out, s, i, open);
-        sb_printf(out, "… and %zu more", ns->npids - n);
+        sb_printf(out, _("… and %zu more"), ns->npids - n);
         more_roles(out, ns, n, f);
         sb_appendc(out, '\n');
     }
@@ -322,11 +324,11 @@ void nsscan_print_tree(const struct nsscan *s, enum ns_slot type, const struct l
                        struct strbuf *out)
 {
     if (type == NS_PID)
-        sb_append(out, "PID namespaces (each process: host PID → PID inside its namespace)\n");
+        sb_append(out, _("PID namespaces (each process: host PID → PID inside its namespace)\n"));
     else
-        sb_append(out, "user namespaces (owner uid, the namespaces each owns, its processes)\n");
+        sb_append(out, _("user namespaces (owner uid, the namespaces each owns, its processes)\n"));
     if (s->n == 0) {
-        sb_append(out, "(none visible)\n");
+        sb_append(out, _("(none visible)\n"));
         return;
     }
     bool *last = last_flags(s);

@@ -63,6 +63,9 @@ void render_step(struct nsl *sh, const struct observation *obs);
 void render_event(struct nsl *sh, const struct nsl_event *ev);
 /* One line for an event, "[%1 init] reaped pid 7 (exit 0)", without
  * newline (the event names its job, resolved when it was queued). */
+/* The same in English whatever the language: what `expect event` matches. */
+void render_event_text_en(const struct render_ctx *rc, const struct nsl_event *ev,
+                          struct strbuf *out);
 void render_event_text(const struct render_ctx *rc, const struct nsl_event *ev,
                        struct strbuf *out, bool colour);
 /* The namespaces block alone (for `show` and text steps). */

@@ -28,7 +28,7 @@ void render_observation(const struct render_ctx *rc, const struct observation *o
     char b1[32], b2[32];
     const struct snapshot *before = obs->before, *now = obs->now;
     if (!now->valid) {
-        sb_printf(out, "  %s(no subject process: `reset` starts one)%s\n", rc_col(rc, C_DIM),
+        sb_printf(out, _("  %s(no subject process: `reset` starts one)%s\n"), rc_col(rc, C_DIM),
                   rc_col(rc, C_RESET));
         return;
     }
@@ -43,20 +43,24 @@ void render_observation(const struct render_ctx *rc, const struct observation *o
     if (!any) {
         /* Nothing to mark: one line, within 80 columns whatever the PID
          * (seven digits at most). */
-        sb_printf(out, "  %sns of subject %s: all ten the host's (8 types, pid and time for "
-                       "children)%s\n",
+        sb_printf(out, _("  %sns of subject %s: all ten the host's (8 types, pid and time for "
+                         "children)%s\n"),
                   rc_col(rc, C_DIM), rc_pid(rc, now->pid, b2, sizeof b2), rc_col(rc, C_RESET));
         return;
     }
     /* "  NAMESPACE(18) SUBJECT PID(16) HOST", appended as the rows are. */
-    memcpy(b1, "SUBJECT ", 9);
-    rc_pid(rc, now->pid, b1 + 8, sizeof b1 - 8);
+    /* TRANSLATORS: a column header, followed by the subject's PID. */
+    snprintf(b1, sizeof b1, "%s ", _("SUBJECT"));
+    size_t hl = strlen(b1);
+    rc_pid(rc, now->pid, b1 + hl, sizeof b1 - hl);
     sb_append(out, "  ");
     sb_append(out, rc_col(rc, C_DIM));
     sb_append_padded(out, "NAMESPACE", 18);
     sb_appendc(out, ' ');
     sb_append_padded(out, b1, 16);
-    sb_append(out, " HOST");
+    sb_appendc(out, ' ');
+    /* TRANSLATORS: a column header: the host's namespaces. */
+    sb_append(out, _("HOST"));
     sb_append(out, rc_col(rc, C_RESET));
     sb_appendc(out, '\n');
     bool pending = false;
@@ -70,10 +74,10 @@ void render_observation(const struct render_ctx *rc, const struct observation *o
         if (o->ino)
             subj = rc_ino(rc, s, o->ino, b1, sizeof b1);
         else if (o->err == ENOENT && ns_info[s].for_children)
-            subj = "pending", pending = true;
+            subj = _("pending"), pending = true;
         else
             subj = (snprintf(b1, sizeof b1, "(%s)", errno_name(o->err)), b1);
-        const char *host = differs ? rc_ino(rc, s, obs->host[s].ino, b2, sizeof b2) : "same";
+        const char *host = differs ? rc_ino(rc, s, obs->host[s].ino, b2, sizeof b2) : _("same");
         /* "  NAME(18) SUBJECT(16) HOST", appended piece by piece: eleven
          * rows every step are worth more than a printf each. */
         sb_append(out, "  ");
@@ -88,18 +92,18 @@ void render_observation(const struct render_ctx *rc, const struct observation *o
             sb_append(out, rc_col(rc, C_RESET));
         if (changed) {
             /* HOST padded to 14, as %*s pads (a negative width pads too). */
-            int w = 14 - (int)strlen(host);
+            int w = 14 - (int)str_cols(host);
             sb_append_padded(out, "", (size_t)(w < 0 ? -w : w));
             sb_append(out, rc_col(rc, C_MARK));
-            sb_append(out, "<- changed");
+            sb_append(out, _("<- changed"));
             sb_append(out, rc_col(rc, C_RESET));
         }
         sb_appendc(out, '\n');
     }
     if (pending)
         sb_printf(out,
-                  "  %s(pending: the new PID namespace has no process yet, so the kernel cannot "
-                  "show it; the next `spawn` becomes its PID 1)%s\n",
+                  _("  %s(pending: the new PID namespace has no process yet, so the kernel cannot "
+                    "show it; the next `spawn` becomes its PID 1)%s\n"),
                   rc_col(rc, C_DIM), rc_col(rc, C_RESET));
 }
 
@@ -526,8 +530,28 @@ void render_event(struct nsl *sh, const struct nsl_event *ev)
         emit_json(sh, render_event_json(&rc, ev));
 }
 
+static const char *as_is(const char *s)
+{
+    return s;
+}
+
+static void event_text(const struct render_ctx *rc, const struct nsl_event *ev,
+                       struct strbuf *out, bool colour, const char *(*tr)(const char *));
+
 void render_event_text(const struct render_ctx *rc, const struct nsl_event *ev,
                        struct strbuf *out, bool colour)
+{
+    event_text(rc, ev, out, colour, i18n_gettext);
+}
+
+void render_event_text_en(const struct render_ctx *rc, const struct nsl_event *ev,
+                          struct strbuf *out)
+{
+    event_text(rc, ev, out, false, as_is);
+}
+
+static void event_text(const struct render_ctx *rc, const struct nsl_event *ev,
+                       struct strbuf *out, bool colour, const char *(*tr)(const char *))
 {
     char pb[32];
     struct strbuf o = {0};
@@ -539,19 +563,19 @@ void render_event_text(const struct render_ctx *rc, const struct nsl_event *ev,
     switch (ev->kind) {
     case EV_EXITED:
         if (WIFSIGNALED(ev->status))
-            sb_printf(&o, "killed by SIG%s%s", signal_name(WTERMSIG(ev->status)),
-                      WCOREDUMP(ev->status) ? " (core dumped)" : "");
+            sb_printf(&o, tr(N_("killed by SIG%s%s")), signal_name(WTERMSIG(ev->status)),
+                      WCOREDUMP(ev->status) ? tr(N_(" (core dumped)")) : "");
         else
-            sb_printf(&o, "exited with status %d", WEXITSTATUS(ev->status));
+            sb_printf(&o, tr(N_("exited with status %d")), WEXITSTATUS(ev->status));
         break;
     case EV_STOPPED:
-        sb_printf(&o, "stopped by SIG%s", signal_name(WSTOPSIG(ev->status)));
+        sb_printf(&o, tr(N_("stopped by SIG%s")), signal_name(WSTOPSIG(ev->status)));
         break;
     case EV_CONTINUED:
-        sb_printf(&o, "continued");
+        sb_append(&o, tr(N_("continued")));
         break;
     case EV_TEXT:
-        sb_append(&o, ev->text ? ev->text : "");
+        sb_append(&o, ev->shown && tr != as_is ? ev->shown : ev->text ? ev->text : "");
         break;
     }
     sb_append(out, sb_str(&o));

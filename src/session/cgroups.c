@@ -570,10 +570,12 @@ bool cgroups_oom_note(struct nsl *sh, const struct subj_event *ev, struct subj_e
             if (st.limit.known && !st.limit.is_max)
                 cg_human_size(st.limit.v, lim, sizeof lim);
             *note = (struct subj_event){.kind = EV_TEXT, .pid = ev->pid};
-            snprintf(note->text, sizeof note->text,
-                     "OOM kill in %s: the kernel's OOM killer ended a process there (%s "
-                     "oom_kill %" PRIu64 " -> %" PRIu64 "; limit %s)",
-                     g->name, file, *seen, st.oom_kill.v, lim);
+            /* English in the event (-J, expect event); shown translated */
+            snprintf(note->fmt, sizeof note->fmt, "%s",
+                     N_("OOM kill in %s: the kernel's OOM killer ended a process there (%s "
+                        "oom_kill %llu -> %llu; limit %s)"));
+            snprintf(note->text, sizeof note->text, note->fmt, g->name, file,
+                     (unsigned long long)*seen, (unsigned long long)st.oom_kill.v, lim);
             *seen = st.oom_kill.v;
         }
         cg_stats_free(&st);

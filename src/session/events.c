@@ -21,12 +21,14 @@ static void event_copy(struct nsl_event *to, const struct nsl_event *from)
     *to = *from;
     to->cmd = from->cmd ? xstrdup(from->cmd) : NULL;
     to->text = from->text ? xstrdup(from->text) : NULL;
+    to->shown = from->shown ? xstrdup(from->shown) : NULL;
 }
 
 static void event_free(struct nsl_event *ev)
 {
     free(ev->cmd);
     free(ev->text);
+    free(ev->shown);
     memset(ev, 0, sizeof *ev);
 }
 
@@ -44,6 +46,11 @@ static void evq_push(struct nsl *sh, const struct subj_event *ev)
                           .job = j ? j->id : 0,
                           .cmd = j ? j->cmd : NULL,
                           .text = ev->kind == EV_TEXT ? (char *)ev->text : NULL};
+    /* A builtin's report is English (-J and `expect event` read it so);
+     * the text shows it in the user's language. */
+    char local[sizeof ev->text * 2];
+    if (ev->kind == EV_TEXT && ev->fmt[0] && i18n_reformat(ev->fmt, ev->text, local, sizeof local))
+        e.shown = local;
     struct nsl_event *slot = &sh->evlog[sh->evseq++ % EVLOG_SIZE];
     event_free(slot);
     event_copy(slot, &e);
@@ -159,7 +166,7 @@ bool events_log_has(struct nsl *sh, unsigned long seq, const char *s)
 {
     struct strbuf line = {0};
     struct render_ctx rc = render_ctx_of(sh);
-    render_event_text(&rc, &sh->evlog[seq % EVLOG_SIZE], &line, false);
+    render_event_text_en(&rc, &sh->evlog[seq % EVLOG_SIZE], &line);
     bool has = strstr(sb_str(&line), s) != NULL;
     sb_free(&line);
     return has;

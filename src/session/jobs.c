@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "session/jobs.h"
+#include "i18n.h"
 
 
 struct job *job_add(struct nsl *sh, pid_t pid, const char *cmd)
@@ -58,21 +59,37 @@ void jobs_free(struct nsl *sh)
     memset(&sh->jobs, 0, sizeof sh->jobs);
 }
 
-const char *job_state_text(const struct job *j, char *buf, size_t size)
+static const char *job_state(const struct job *j, char *buf, size_t size,
+                             const char *(*tr)(const char *))
 {
     switch (j->state) {
     case JOB_RUNNING:
-        snprintf(buf, size, "running");
+        snprintf(buf, size, "%s", tr(N_("running")));
         break;
     case JOB_STOPPED:
-        snprintf(buf, size, "stopped by SIG%s", signal_name(j->status));
+        snprintf(buf, size, tr(N_("stopped by SIG%s")), signal_name(j->status));
         break;
     case JOB_EXITED:
-        snprintf(buf, size, "exited %d", j->status);
+        snprintf(buf, size, tr(N_("exited %d")), j->status);
         break;
     case JOB_KILLED:
-        snprintf(buf, size, "killed by SIG%s", signal_name(j->status));
+        snprintf(buf, size, tr(N_("killed by SIG%s")), signal_name(j->status));
         break;
     }
     return buf;
+}
+
+static const char *as_is(const char *s)
+{
+    return s;
+}
+
+const char *job_state_text(const struct job *j, char *buf, size_t size)
+{
+    return job_state(j, buf, size, i18n_gettext);
+}
+
+const char *job_state_word(const struct job *j, char *buf, size_t size)
+{
+    return job_state(j, buf, size, as_is);
 }

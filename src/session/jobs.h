@@ -14,8 +14,10 @@ struct job *job_add(struct nsl *sh, pid_t pid, const char *cmd);
 struct job *job_find(struct nsl *sh, int id);
 struct job *job_by_pid(struct nsl *sh, pid_t pid);
 void jobs_free(struct nsl *sh);
-/* "running", "exited 0", "killed by SIGKILL". */
+/* "running", "exited 0", "killed by SIGKILL", in the user's language. */
 const char *job_state_text(const struct job *j, char *buf, size_t size);
+/* The same in English whatever the language: -J's "state". */
+const char *job_state_word(const struct job *j, char *buf, size_t size);
 
 /* --- events.c ----------------------------------------------------------- */
 

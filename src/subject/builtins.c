@@ -33,6 +33,7 @@ static void report(int evt_fd, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(ev.text, sizeof ev.text, fmt, ap);
+    snprintf(ev.fmt, sizeof ev.fmt, "%s", fmt);
     va_end(ap);
     if (send(evt_fd, &ev, sizeof ev, MSG_NOSIGNAL) < 0) {
         /* the shell is gone: nobody to tell */
@@ -223,8 +224,12 @@ static int builtin_init(int argc, char **argv, int evt_fd)
             sb_printf(&names, "%sSIG%s", names.len ? "," : "", signal_name(sig));
         }
     }
-    report(evt_fd, "init: PID %d, handling %s; every other signal keeps its default", (int)getpid(),
-           names.len ? sb_str(&names) : "no signal");
+    if (names.len)
+        report(evt_fd, "init: PID %d, handling %s; every other signal keeps its default",
+               (int)getpid(), sb_str(&names));
+    else
+        report(evt_fd, "init: PID %d, handling no signal; every signal keeps its default",
+               (int)getpid());
     sb_free(&names);
     builtin_ready();
 
@@ -422,9 +427,13 @@ static int stress_fork(const char *ntext, int evt_fd)
         }
         if (k < 0) {
             int err = errno;
-            report(evt_fd, "stress fork: fork number %ld failed: %s (%s)%s; holding the %ld "
-                   "made", made + 1, strerror(err), errno_name(err),
-                   err == EAGAIN ? ", the pids limit of a cgroup (or RLIMIT_NPROC)" : "", made);
+            if (err == EAGAIN)
+                report(evt_fd, "stress fork: fork number %ld failed: %s (%s), the pids limit of a "
+                       "cgroup (or RLIMIT_NPROC); holding the %ld made", made + 1, strerror(err),
+                       errno_name(err), made);
+            else
+                report(evt_fd, "stress fork: fork number %ld failed: %s (%s); holding the %ld made",
+                       made + 1, strerror(err), errno_name(err), made);
             break;
         }
         kids[made] = k;

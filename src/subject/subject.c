@@ -695,6 +695,7 @@ int subject_events_read(struct nsl *sh, int timeout_ms,
         if (n != (ssize_t)sizeof ev)
             return handled;
         ev.text[sizeof ev.text - 1] = '\0';
+        ev.fmt[sizeof ev.fmt - 1] = '\0';
         /* A builtin in another PID namespace knows itself only by its PID
          * there; the kernel translates the sender's PID into ours. */
         struct cmsghdr *c = CMSG_FIRSTHDR(&msg);

@@ -166,6 +166,7 @@ struct subj_event {
     int32_t pid;
     int32_t status;
     char text[240];
+    char fmt[240]; /* the English format text was printed by, to translate it when shown */
 };
 
 int subject_start(struct nsl *sh, struct nsl_err *e);

@@ -702,9 +702,28 @@ static void test_append_padded(void **state)
     sb_free(&ref);
 }
 
+/* Chinese takes two columns a character (its punctuation too), so a
+ * table padded by sb_append_padded stays aligned in either language. */
+static void test_padded_wide(void **state)
+{
+    assert_int_equal(str_cols("same"), 4);
+    assert_int_equal(str_cols("相同"), 4);
+    assert_int_equal(str_cols("主体 4242"), 9);
+    assert_int_equal(str_cols("（无）"), 6);
+    assert_int_equal(str_cols("NSPID（外 → 内）"), 16);
+    struct strbuf sb = {0};
+    sb_append_padded(&sb, "相同", 8);
+    sb_append(&sb, "|");
+    sb_append_padded(&sb, "待处理", 4);
+    sb_append(&sb, "|");
+    assert_string_equal(sb_str(&sb), "相同    |待处理|");
+    sb_free(&sb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_padded_wide),
         cmocka_unit_test(test_parse_size_plain),
         cmocka_unit_test(test_parse_size_suffixes),
         cmocka_unit_test(test_parse_size_max),

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "kernel/cgroup/cgroup_impl.h"
+#include "i18n.h"
 
 const struct cg_backend *cg_backend_of(int version)
 {
@@ -230,7 +231,7 @@ static int remove_one(const struct remover *rm, const char *dir, struct nsl_err 
     if (err == EBUSY && cg_read_pids(dir, &pids, &n) == 0) {
         if (n) {
             struct strbuf sb = {0};
-            sb_append(&sb, "processes are still inside: ");
+            sb_append(&sb, _("processes are still inside: "));
             cg_format_pids(rm->paths, pids, n, &sb);
             nsl_err_hint(e, sb_str(&sb));
             sb_free(&sb);

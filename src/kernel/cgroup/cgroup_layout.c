@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/statfs.h>
 
+#include "i18n.h"
+
 /* Mount points are found under this path in mountinfo, whatever the
  * configured cgroup root is: a fake tree rebases them. */
 #define CG_SYS_ROOT "/sys/fs/cgroup"
@@ -547,12 +549,12 @@ const struct cg_hier *cg_layout_hier(const struct cg_layout *L, enum cg_ctrl ctr
 void cg_layout_format(const struct cg_layout *L, struct strbuf *out)
 {
     static const char *const what[] = {
-        [CG_MODE_NONE] = "no cgroup filesystem found",
-        [CG_MODE_LEGACY] = "cgroup v1 only",
-        [CG_MODE_HYBRID] = "v1 controllers beside a cgroup2 mount",
-        [CG_MODE_UNIFIED] = "cgroup v2 only",
+        [CG_MODE_NONE] = N_("no cgroup filesystem found"),
+        [CG_MODE_LEGACY] = N_("cgroup v1 only"),
+        [CG_MODE_HYBRID] = N_("v1 controllers beside a cgroup2 mount"),
+        [CG_MODE_UNIFIED] = N_("cgroup v2 only"),
     };
-    sb_printf(out, "cgroup layout: %s (%s)\n", cg_mode_name(L->mode), what[L->mode]);
+    sb_printf(out, _("cgroup layout: %s (%s)\n"), cg_mode_name(L->mode), _(what[L->mode]));
     for (int c = 0; c < CG_NCTRL; c++) {
         const struct cg_ctrl_info *ci = &cg_ctrl_info[c];
         int i = L->ctrl_hier[c];
@@ -561,28 +563,28 @@ void cg_layout_format(const struct cg_layout *L, struct strbuf *out)
                        (L->enabled & (1u << c));
             bool perf = c == CG_PERF_EVENT && (L->enabled & (1u << c));
             sb_printf(out, "  %-8s -   %s\n", ci->name,
-                      own ? "not mounted (cgcreate mounts a hierarchy of it nowhere)"
-                      : perf ? "not mounted (cgcreate mounts a hierarchy of it in the subject's "
-                               "mount namespace)"
-                             : "not available");
+                      own ? _("not mounted (cgcreate mounts a hierarchy of it nowhere)")
+                      : perf ? _("not mounted (cgcreate mounts a hierarchy of it in the subject's "
+                                 "mount namespace)")
+                             : _("not available"));
             continue;
         }
         const struct cg_hier *h = &L->hier[i];
         sb_printf(out, "  %-8s v%d  %s", ci->name, h->version, h->mount);
         if (h->version == 2 && ci->v2_core)
-            sb_append(out, c == CG_FREEZER   ? " (cgroup.freeze: no controller needed)"
-                           : c == CG_DEVICES ? " (a BPF_CGROUP_DEVICE program: no controller needed)"
-                           : c == CG_PERF_EVENT ? " (perf_event is implicit on v2: no controller needed)"
-                                             : " (cpu.stat usage: no controller needed)");
+            sb_append(out, c == CG_FREEZER   ? _(" (cgroup.freeze: no controller needed)")
+                           : c == CG_DEVICES ? _(" (a BPF_CGROUP_DEVICE program: no controller needed)")
+                           : c == CG_PERF_EVENT ? _(" (perf_event is implicit on v2: no controller needed)")
+                                             : _(" (cpu.stat usage: no controller needed)"));
         sb_appendc(out, '\n');
     }
     for (size_t i = 0; i < L->nhier; i++) {
         const struct cg_hier *h = &L->hier[i];
         if (h->version == 1 && strncmp(h->ctrls, "name=", 5) == 0)
-            sb_printf(out, "  (v1 %s at %s: no controller)\n", h->ctrls, h->mount);
+            sb_printf(out, _("  (v1 %s at %s: no controller)\n"), h->ctrls, h->mount);
         else if (h->version == 2 && L->mode == CG_MODE_HYBRID)
-            sb_printf(out, "  (v2 at %s holds: %s)\n", h->mount, h->ctrls[0] ? h->ctrls : "no controllers");
+            sb_printf(out, _("  (v2 at %s holds: %s)\n"), h->mount, h->ctrls[0] ? h->ctrls : _("no controllers"));
     }
     if (L->note[0])
-        sb_printf(out, "  note: %s\n", L->note);
+        sb_printf(out, _("  note: %s\n"), L->note);
 }

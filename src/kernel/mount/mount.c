@@ -392,12 +392,12 @@ static int not_a_mount_point(const struct mstep *s, const char *path, const char
     const struct mount_ent *in = mount_table_find_containing(&s->before, s->path);
     struct strbuf where = {0};
     if (in) {
-        sb_printf(&where, " (it lies in mount %d on %s, whose propagation is ", in->id,
+        sb_printf(&where, _(" (it lies in mount %d on %s, whose propagation is "), in->id,
                   in->target);
         mount_propagation_format(in, NULL, &where);
-        sb_append(&where, ")");
+        sb_append(&where, _(")"));
     }
-    nsl_fail(e, EINVAL, "%s is not a mount point%s: %s%s", path, sb_str(&where), why, fix);
+    nsl_fail(e, EINVAL, "%s is not a mount point%s: %s%s", path, sb_str(&where), _(why), fix);
     sb_free(&where);
     return -1;
 }
@@ -411,7 +411,7 @@ int mount_umount(const struct mount_ctx *c, const char *target, int flags,
         goto out;
     const struct mount_ent *m = mount_table_find_target(&s.before, s.path);
     if (!m) {
-        not_a_mount_point(&s, target, "umount removes a mount, and nothing is mounted there",
+        not_a_mount_point(&s, target, N_("umount removes a mount, and nothing is mounted there"),
                           "", e);
         r->failed = MOUNT_FAILED_NOT_MOUNT_POINT;
         goto out;
@@ -534,11 +534,11 @@ int mount_set_propagation(const struct mount_ctx *c, enum mount_prop prop, const
         goto out;
     const struct mount_ent *m = mount_table_find_target(&s.before, s.path);
     if (!m) {
-        cleanup_free char *fix = xasprintf("; make it a mount point of its own first with "
-                                           "`bind %s %s`, then `propagation %s %s`",
+        cleanup_free char *fix = xasprintf(_("; make it a mount point of its own first with "
+                                             "`bind %s %s`, then `propagation %s %s`"),
                                            path, path, mount_prop_name(prop), path);
         not_a_mount_point(&s, path,
-                          "propagation belongs to mounts, not to directories", fix, e);
+                          N_("propagation belongs to mounts, not to directories"), fix, e);
         r->failed = MOUNT_FAILED_NOT_MOUNT_POINT;
         goto out;
     }

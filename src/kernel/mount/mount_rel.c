@@ -49,6 +49,14 @@ struct rel_out {
     const struct mount_labels *lb;
 };
 
+/* Marks a string for the catalog (scripts/i18n-pot reads N_). */
+#define N_(s) s
+/* s in the labels' language. */
+static const char *L(const struct rel_out *r, const char *s)
+{
+    return r->lb && r->lb->tr ? r->lb->tr(s) : s;
+}
+
 static void rel_item(struct rel_out *r, const char *fmt, ...) PRINTF(2, 3);
 static void rel_item(struct rel_out *r, const char *fmt, ...)
 {
@@ -68,19 +76,20 @@ static void where_text(const struct rel_out *r, const struct mount_table *t, boo
 {
     char buf[64];
     if (is_self)
-        sb_append(sb, "in this namespace");
+        sb_append(sb, L(r, N_("in this namespace")));
     else if (t->mntns)
-        sb_printf(sb, "in mnt ns %s", mntns_text(r->lb, t->mntns, buf, sizeof buf));
+        sb_printf(sb, L(r, N_("in mnt ns %s")), mntns_text(r->lb, t->mntns, buf, sizeof buf));
     else
-        sb_append(sb, "in the other namespace");
+        sb_append(sb, L(r, N_("in the other namespace")));
 }
 
 /* " at /x" when a related mount sits somewhere else than m: bind mounts of
  * one peer group in one namespace differ only by their targets. */
-static void at_text(const struct mount_ent *m, const struct mount_ent *rel, struct strbuf *sb)
+static void at_text(const struct rel_out *r, const struct mount_ent *m,
+                    const struct mount_ent *rel, struct strbuf *sb)
 {
     if (strcmp(m->target, rel->target) != 0)
-        sb_printf(sb, " at %s", rel->target);
+        sb_printf(sb, L(r, N_(" at %s")), rel->target);
 }
 
 /* Up to this many related mounts of one namespace are named one by one;
@@ -108,20 +117,22 @@ static void related_in(struct rel_out *r, const struct mount_table *t, bool is_s
                 !(slaves ? p->master == m->shared : p->shared == m->shared))
                 continue;
             sb_reset(&sb);
-            sb_printf(&sb, "%s mount %d", slaves ? "propagates to" : "peer of", p->id);
-            at_text(m, p, &sb);
+            sb_printf(&sb, slaves ? L(r, N_("propagates to mount %d")) : L(r, N_("peer of mount %d")),
+                      p->id);
+            at_text(r, m, p, &sb);
             sb_append(&sb, " ");
             where_text(r, t, is_self, &sb);
             if (slaves)
-                sb_append(&sb, " (a slave)");
+                sb_append(&sb, L(r, N_(" (a slave)")));
             rel_item(r, "%s", sb.buf);
         }
         sb_free(&sb);
         return;
     }
-    sb_printf(&sb, "%s %zu mounts ", slaves ? "propagates to" : "peer of", count);
+    sb_printf(&sb, slaves ? L(r, N_("propagates to %zu mounts ")) : L(r, N_("peer of %zu mounts ")),
+              count);
     where_text(r, t, is_self, &sb);
-    sb_append(&sb, slaves ? " (slaves): " : ": ");
+    sb_append(&sb, slaves ? L(r, N_(" (slaves): ")) : L(r, N_(": ")));
     size_t shown = 0;
     for (size_t i = 0; i < t->n && shown < REL_LIST_MAX; i++) {
         const struct mount_ent *p = &t->v[i];
@@ -129,9 +140,9 @@ static void related_in(struct rel_out *r, const struct mount_table *t, bool is_s
             !(slaves ? p->master == m->shared : p->shared == m->shared))
             continue;
         sb_printf(&sb, "%s%d", shown++ ? ", " : "", p->id);
-        at_text(m, p, &sb);
+        at_text(r, m, p, &sb);
     }
-    sb_printf(&sb, " and %zu more", count - shown);
+    sb_printf(&sb, L(r, N_(" and %zu more")), count - shown);
     rel_item(r, "%s", sb.buf);
     sb_free(&sb);
 }
@@ -161,14 +172,14 @@ static void group_members(const struct rel_out *r, const struct mount_table *con
             sb_printf(&ids, "%s%d", count++ ? ", " : "", tabs[k]->v[i].id);
         }
         if (count) {
-            sb_printf(sb, "%smount%s %s ", sb->len > start ? " and " : "", count > 1 ? "s" : "",
-                      ids.buf);
+            sb_append(sb, sb->len > start ? L(r, N_(" and ")) : "");
+            sb_printf(sb, count > 1 ? L(r, N_("mounts %s ")) : L(r, N_("mount %s ")), ids.buf);
             where_text(r, tabs[k], k == 0, sb);
         }
         sb_free(&ids);
     }
     if (sb->len == start)
-        sb_append(sb, "no member visible here");
+        sb_append(sb, L(r, N_("no member visible here")));
 }
 
 void mount_relations_format(const struct mount_table *self, const struct mount_table *other,
@@ -211,26 +222,26 @@ void mount_relations_format_n(const struct mount_table *self,
         for (size_t k = 0; k < ntabs; k++)
             peers_and_slaves(&r, tabs[k], k == 0, m);
         if (out->len == before)
-            rel_item(&r, "shared in peer group %s, with no other member visible here",
+            rel_item(&r, L(&r, N_("shared in peer group %s, with no other member visible here")),
                      group_text(lb, m->shared, buf, sizeof buf));
     }
     if (m->master) {
         struct strbuf sb = {0};
         group_members(&r, tabs, ntabs, m->master, &sb);
-        rel_item(&r, "receives from peer group %s (%s)",
+        rel_item(&r, L(&r, N_("receives from peer group %s (%s)")),
                  group_text(lb, m->master, buf, sizeof buf), sb.buf);
         sb_free(&sb);
     }
     if (m->propagate_from)
-        rel_item(&r, "receives through peer group %s, the nearest one visible from this "
-                     "process's root",
+        rel_item(&r, L(&r, N_("receives through peer group %s, the nearest one visible from this "
+                              "process's root")),
                  group_text(lb, m->propagate_from, buf, sizeof buf));
     if (m->unbindable && !m->shared && !m->master)
-        rel_item(&r, "unbindable: no propagation, and it cannot be bind-mounted");
+        rel_item(&r, "%s", L(&r, N_("unbindable: no propagation, and it cannot be bind-mounted")));
     else if (m->unbindable)
-        rel_item(&r, "unbindable: it cannot be bind-mounted");
+        rel_item(&r, "%s", L(&r, N_("unbindable: it cannot be bind-mounted")));
     else if (!m->shared && !m->master)
-        rel_item(&r, "private: no propagation");
+        rel_item(&r, "%s", L(&r, N_("private: no propagation")));
     free(tabs);
 }
 

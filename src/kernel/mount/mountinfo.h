@@ -87,6 +87,9 @@ struct mount_labels {
     const char *(*group)(void *ctx, int group, char *buf, size_t size);
     const char *(*mntns)(void *ctx, ino_t ino, char *buf, size_t size);
     void *ctx;
+    /* The words of the relations in the user's language (gettext), or
+     * NULL: English, as -J has them. */
+    const char *(*tr)(const char *english);
 };
 
 /* "shared:3", "master:3", "shared:3 master:1", "master:2 propagate_from:1",

@@ -58,6 +58,10 @@ while IFS= read -r line; do
     has_cjk <<<"$line" || fail "error sentence not in Chinese: $line"
 done <<<"$err"
 
+# The command words nslab knows, which stay English in Chinese text.
+"$NSLAB" --dump-commands | sed -n 's/^## \(.*\)/\1/p' | tr ' ' '\n' | sort -u > "$tmpdir/words"
+[ "$(wc -l < "$tmpdir/words")" -gt 30 ] || fail "found too few command words"
+
 # 4. Every lab passes in Chinese too: its expect lines check the kernel's
 #    facts, not nslab's English (commands and keywords are the same).
 nzh=0
@@ -67,6 +71,9 @@ for l in labs/*.lab; do
     fi
     "$NSLAB" --lang zh --no-color "$l" > "$tmpdir/zh.out" 2>&1 ||
         fail "$l fails in Chinese: $(grep -m3 '^✗' "$tmpdir/zh.out")"
+    # ... and says nothing in English but names (scripts/zh-english).
+    scripts/zh-english --words "$tmpdir/words" < "$tmpdir/zh.out" > "$tmpdir/english" ||
+        fail "$l in Chinese still prints English: $(head -5 "$tmpdir/english")"
     nzh=$((nzh + 1))
 done
 [ "$nzh" -gt 0 ] || fail "no lab replayed in Chinese"
@@ -84,4 +91,49 @@ while IFS= read -r said; do
     n=$((n + 1))
 done < <(grep '^say "' "$lab")
 [ "$n" -gt 5 ] || fail "$lab has only $n say lines"
+# 6. Every kind of line nslab writes (tables, events, results, cgls,
+#    mounts, id, ipc, clock) comes out in Chinese: the checker itself
+#    finds English (else it could pass anything), then the fixture's
+#    transcript holds none.
+printf '%s\n' 'nslab 1> jobs' '  ns of subject 7: all ten the host'"'"'s' |
+    scripts/zh-english --words "$tmpdir/words" > /dev/null &&
+    fail "scripts/zh-english does not flag an English line"
+printf '%s\n' 'nslab 1> !echo hello world' 'hello world' '  -> kill(7, SIGTERM) = 0' \
+    '[%1 stress cpu 1] 已退出，退出状态 0' 'mnt ns 4026531840：mount namespace' |
+    scripts/zh-english --words "$tmpdir/words" > "$tmpdir/english" ||
+    fail "scripts/zh-english flags names or a program's output: $(cat "$tmpdir/english")"
+if [ "$(id -u)" -eq 0 ]; then
+    "$NSLAB" --lang zh --no-color src/tests/fixtures/zh/commands.nsl > "$tmpdir/cmds.out" 2>&1 ||
+        fail "src/tests/fixtures/zh/commands.nsl fails in Chinese: $(grep -m3 ':[0-9]*: ' "$tmpdir/cmds.out")"
+    scripts/zh-english --words "$tmpdir/words" < "$tmpdir/cmds.out" > "$tmpdir/english" ||
+        fail "commands in Chinese still print English: $(head -5 "$tmpdir/english")"
+
+    # 7. -J does not change with the language: the same objects, but for
+    #    "output" and "error" (the text, as shown) and the values a replay
+    #    cannot repeat (numbers, the scratch directory).
+    for lang in en zh; do
+        "$NSLAB" --stable -J --lang "$lang" src/tests/fixtures/zh/json.nsl > "$tmpdir/json.$lang" 2>&1 ||
+            fail "src/tests/fixtures/zh/json.nsl fails with --lang $lang"
+    done
+    python3 - "$tmpdir/json.en" "$tmpdir/json.zh" <<'PY' || fail "-J differs between --lang en and zh"
+import json, re, sys
+def load(path):
+    def norm(v):
+        if isinstance(v, dict):
+            return {k: norm(x) for k, x in v.items() if k not in ("output", "error")}
+        if isinstance(v, list):
+            return [norm(x) for x in v]
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return 0
+        if isinstance(v, str):
+            return re.sub(r"\d+", "0", re.sub(r"nslab-scratch\.\w+", "S", v))
+        return v
+    return [norm(json.loads(l)) for l in open(path, encoding="utf-8") if l.startswith("{")]
+a, b = load(sys.argv[1]), load(sys.argv[2])
+for x, y in zip(a, b):
+    if x != y:
+        sys.exit("first difference:\n%s\n%s" % (json.dumps(x)[:400], json.dumps(y)[:400]))
+sys.exit(0 if len(a) == len(b) and a else "%d objects, %d" % (len(a), len(b)))
+PY
+fi
 echo "ok: ${#cmds[@]} commands' help, errors, $nzh labs and $lab's $n say lines in Chinese"
