@@ -364,6 +364,22 @@ static void __attribute__((noreturn)) subject_main(struct nsl *sh, int ctl, int 
 /* ---------------------------------------------------------------------- */
 /* The shell's side.                                                       */
 
+/* The subject's /proc/PID/ns, kept for the observation after every step:
+ * ten readlinks relative to it instead of ten walks of /proc/PID/ns/X. 0
+ * stands for none (the struct starts zeroed), so a descriptor 0 is closed
+ * again and unused. */
+static void subject_open_nsfd(struct nsl *sh, pid_t pid)
+{
+    char rel[32];
+    snprintf(rel, sizeof rel, "%d/ns", (int)pid);
+    sh->subj.nsfd = openat(sh->procfd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (sh->subj.nsfd == 0)
+        close(0);
+    if (sh->subj.nsfd <= 0)
+        sh->subj.nsfd = 0;
+    sh->subj.ns_known = false;
+}
+
 int subject_start(struct nsl *sh, struct nsl_err *e)
 {
     int ctl[2], evt[2];
@@ -395,17 +411,7 @@ int subject_start(struct nsl *sh, struct nsl_err *e)
     sh->subj.pid = pid;
     sh->subj.ctl = ctl[0];
     sh->subj.evt = evt[0];
-    /* Kept for the observation after every step: ten readlinks relative to
-     * it instead of ten walks of /proc/PID/ns/X. 0 stands for none (the
-     * struct starts zeroed), so a descriptor 0 is closed again and unused. */
-    char rel[32];
-    snprintf(rel, sizeof rel, "%d/ns", (int)pid);
-    sh->subj.nsfd = openat(sh->procfd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (sh->subj.nsfd == 0)
-        close(0);
-    if (sh->subj.nsfd <= 0)
-        sh->subj.nsfd = 0;
-    sh->subj.ns_known = false;
+    subject_open_nsfd(sh, pid);
     return 0;
 }
 
@@ -419,14 +425,7 @@ void subject_entered(struct nsl *sh, pid_t pid, int level)
     sh->subj.level = level;
     if (sh->subj.nsfd > 0)
         close(sh->subj.nsfd);
-    char rel[32];
-    snprintf(rel, sizeof rel, "%d/ns", (int)pid);
-    sh->subj.nsfd = openat(sh->procfd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (sh->subj.nsfd == 0)
-        close(0);
-    if (sh->subj.nsfd <= 0)
-        sh->subj.nsfd = 0;
-    sh->subj.ns_known = false;
+    subject_open_nsfd(sh, pid);
     sh->subj.ns_stale = NS_ALL_SLOTS;
     sh->subj.mounts_stale = true;
 }
