@@ -147,8 +147,9 @@ static int caps_change(struct nsl *sh, bool keep, const char *list)
     cap_mask_format(drop & had, &names);
     print_string(sh, PRINT_JSON, "dropped", NULL, sb_str(&names));
     out_printf(sh, _("dropped from every set of the subject, bounding and ambient too, so no "
-                     "child it makes can have them again (not even by exec of a setuid or "
-                     "file-capability program): %s\n"),
+                     "child it makes can have them again in this user namespace (not even by "
+                     "exec of a setuid or file-capability program; a new user namespace starts "
+                     "with every capability, over what it owns): %s\n"),
                sb_str(&names));
     return 0;
 }

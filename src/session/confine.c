@@ -19,12 +19,25 @@ struct confine_session *confine_session(struct nsl *sh)
     return c;
 }
 
+/* The subject's user namespace now (0 when unreadable). */
+static ino_t subject_userns(struct nsl *sh)
+{
+    struct ns_obs o = {0};
+    if (sh->subj.nsfd <= 0 || ns_read_slot(sh->subj.nsfd, NS_USER, &o) < 0)
+        return 0;
+    return o.ino;
+}
+
 void confine_note_caps(struct nsl *sh, uint64_t dropped)
 {
     struct confine_session *c = confine_session(sh);
+    ino_t userns = subject_userns(sh);
     for (int b = 0; b < 64; b++)
-        if ((dropped & (1ULL << b)) && !(c->dropped & (1ULL << b)))
+        if ((dropped & (1ULL << b)) &&
+            (!(c->dropped & (1ULL << b)) || c->drop_userns[b] != userns)) {
             c->drop_step[b] = sh->step.number;
+            c->drop_userns[b] = userns;
+        }
     c->dropped |= dropped;
 }
 
@@ -84,11 +97,13 @@ void confine_explain(struct nsl *sh)
         return;
     }
     int cap = bad->err == EPERM ? cap_needed_by(bad->call) : -1;
-    if (cap >= 0 && (c->dropped & (1ULL << cap))) {
+    /* A drop holds in the user namespace it was made in: one made since
+     * gave the subject every capability again, over what that one owns. */
+    if (cap >= 0 && (c->dropped & (1ULL << cap)) && c->drop_userns[cap] == subject_userns(sh)) {
         char hint[256];
         snprintf(hint, sizeof hint,
                  _("%s(2) needs %s, which the subject dropped (step %d): neither it nor its "
-                   "children can have it again"),
+                   "children can have it again in this user namespace"),
                  bad->call, cap_name(cap), c->drop_step[cap]);
         nsl_err_hint(&sh->step.err, hint);
     }

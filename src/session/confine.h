@@ -21,6 +21,9 @@ struct confine_session {
     pid_t subject;
     uint64_t dropped;
     int drop_step[64];
+    /* The user namespace the subject was in when it dropped each: a new
+     * user namespace gives it every capability again, over what it owns. */
+    ino_t drop_userns[64];
     bool nnp;
     int nnp_step;
     struct confine_rule *rules;

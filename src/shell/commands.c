@@ -808,7 +808,9 @@ const struct command commands[] = {
              "from ambient, dropped from the bounding set (prctl PR_CAPBSET_DROP, which\n"
              "needs CAP_SETPCAP, so it comes first), then capset(2) without them. caps keep\n"
              "CAP,... drops every other one. A child the subject makes inherits the sets,\n"
-             "and with the bounding set reduced not even a setuid program gets them back.\n"
+             "and with the bounding set reduced not even a setuid program gets them back,\n"
+             "in this user namespace: a new one (unshare user) starts with every\n"
+             "capability again, over what it owns.\n"
              "Names as capabilities(7) writes them: CAP_SYS_ADMIN, cap_sys_admin or\n"
              "sys_admin. A later step refused for a dropped capability says so."),
      .mechanism = "read /proc/PID/status; prctl(2) PR_CAP_AMBIENT, PR_CAPBSET_DROP; capset(2)",
