@@ -71,6 +71,8 @@ inode=$(json_get "$(grep '"command":"ls-ns"' <<<"$json")" subject.ns.net.inode)
 assert_eq 3 "$rc" "uts-host-net near miss: exit status 3 (not solved)"
 near oom-32m "" "cgcreate mem 64M --name box" "cgexec box stress mem 100M" "wait %1 30"
 near freezer-thaw "" "kill -KILL %1" "cgthaw ice" "wait %1 10"
+# A new job started in lim instead of moving the running one.
+near pids-limit "" "cgcreate pids 5 --name lim" "cgexec lim sleep 600"
 near net-ping "-k" "setns net %1" "veth a0 b0 --peer-ns %2" "addr add 10.0.9.1/24 dev a0" \
     "link up a0" "setns net %2" "addr add 10.0.9.2/24 dev b0" "setns net %1" \
     "!ping -c 1 -W 1 10.0.9.2"
