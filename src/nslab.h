@@ -247,6 +247,10 @@ struct nsl {
     struct serve *serve; /* `--serve`/`serve`: the projector view (render/serve.h), or NULL */
     const char *lang; /* "en" or "zh": help, explain, errors, narration */
     bool interactive; /* reading from a terminal */
+    /* The step's text is read, not watched (help, explain): in an
+     * interactive terminal it is shown a page at a time when taller than
+     * the terminal. Set by the handler, cleared when the step is shown. */
+    bool page_step;
     /* `pause` waits for Enter: at the prompt, and when a lab file is run by
      * hand in a terminal (not -c, not a script read from stdin, not -J). */
     bool pausing;

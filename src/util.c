@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -686,6 +687,62 @@ void term_size(int fd, int *cols, int *rows)
     bool ok = ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col && ws.ws_row;
     *cols = ok ? ws.ws_col : 80;
     *rows = ok ? ws.ws_row : 24;
+}
+
+/* One key from the terminal, read without echo or line editing; -1 at an
+ * error or end of file. ISIG off: Ctrl-C comes as its byte. */
+static int tty_key(int fd)
+{
+    struct termios old, raw;
+    if (tcgetattr(fd, &old) < 0)
+        return -1;
+    raw = old;
+    raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG);
+    raw.c_cc[VMIN] = 1;
+    raw.c_cc[VTIME] = 0;
+    if (tcsetattr(fd, TCSANOW, &raw) < 0)
+        return -1;
+    unsigned char c;
+    ssize_t n;
+    do
+        n = read(fd, &c, 1);
+    while (n < 0 && errno == EINTR);
+    tcsetattr(fd, TCSANOW, &old);
+    return n == 1 ? c : -1;
+}
+
+void tty_page(int in_fd, FILE *out, const char *text, int rows, const char *prompt)
+{
+    size_t lines = 0;
+    for (const char *p = text; *p; p++)
+        lines += *p == '\n';
+    if (rows < 3 || lines <= (size_t)rows - 1) {
+        fputs(text, out);
+        return;
+    }
+    const char *p = text;
+    int room = rows - 1;
+    while (*p) {
+        for (; *p && room > 0; room--) {
+            const char *nl = strchr(p, '\n');
+            size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+            fwrite(p, 1, len, out);
+            p += len;
+        }
+        if (!*p)
+            break;
+        fprintf(out, "%s", prompt);
+        fflush(out);
+        int key = tty_key(in_fd);
+        fprintf(out, "\r%*s\r", (int)str_cols(prompt), "");
+        if (key == ' ' || key == 'f')
+            room = rows - 1;
+        else if (key == '\r' || key == '\n' || key == 'j')
+            room = 1;
+        else
+            break; /* q, Ctrl-C, Ctrl-D, an error: enough */
+    }
+    fflush(out);
 }
 
 int64_t now_ms(void)

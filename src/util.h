@@ -165,6 +165,13 @@ bool path_trusted_by(const char *path, uid_t owner);
 /* The size of the terminal on fd, or 80x24 when fd is no terminal. */
 void term_size(int fd, int *cols, int *rows);
 
+/* text on out, a page at a time when it has more lines than rows - 1: after
+ * each page, prompt (one line, erased after the key) and read one key from
+ * the terminal in_fd, without echo: Space or f shows the next page, Enter or
+ * j one more line, q, Ctrl-C, Ctrl-D or an error the end is left unshown.
+ * Shorter text, or rows < 3, is written whole. */
+void tty_page(int in_fd, FILE *out, const char *text, int rows, const char *prompt);
+
 /* Monotonic milliseconds. */
 int64_t now_ms(void);
 

@@ -88,6 +88,7 @@ int cmd_explain(struct nsl *sh, int argc, char **argv)
     char dir[PATH_MAX];
     if (argc > 2)
         return step_usage(sh, "usage: explain [TOPIC] (explain alone lists the topics)");
+    sh->page_step = true;
     if (data_dir(dir, sizeof dir) < 0)
         return step_fail(sh, ENOENT, "the explanations are not installed (docs/explain of the "
                                      "source tree, or PREFIX/share/nslab; NSLAB_DATA names "

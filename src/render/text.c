@@ -373,7 +373,14 @@ static void emit_text(struct nsl *sh, struct strbuf *o, FILE *f)
         *sh->intr_echoed = 0;
         fputc('\n', f); /* after the ^C the terminal echoed */
     }
-    fputs(sb_str(o), f);
+    int cols, rows;
+    term_size(fileno(f), &cols, &rows);
+    if (sh->page_step && sh->interactive && f == stdout && isatty(STDOUT_FILENO) &&
+        isatty(STDIN_FILENO))
+        tty_page(STDIN_FILENO, f, sb_str(o), rows,
+                 _("-- more: Space a page, Enter a line, q enough --"));
+    else
+        fputs(sb_str(o), f);
     fflush(f);
     shown_add(sh, f == stderr ? "err" : "out", sb_str(o));
     sb_free(o);
@@ -509,6 +516,7 @@ void render_step(struct nsl *sh, const struct observation *obs)
     }
     if (sh->opt.json || sh->record)
         emit_json(sh, render_step_json(&rc, &sh->step, obs));
+    sh->page_step = false;
 }
 
 void render_event(struct nsl *sh, const struct nsl_event *ev)

@@ -1106,7 +1106,9 @@ const struct command commands[] = {
      .synopsis = "help [COMMAND]",
      .summary = N_("list the commands, or explain one"),
      .help = N_("help lists every command; help COMMAND shows its synopsis, what it does,\n"
-             "the kernel mechanism it uses and the man pages to read."),
+             "the kernel mechanism it uses and the man pages to read. In a terminal, a\n"
+             "text taller than the screen (help, explain) is shown a page at a time:\n"
+             "Space the next page, Enter one more line, q the rest left unshown."),
      .run = cmd_help,
      .complete = "@command",
      .flags = CMD_NOT_A_STEP | CMD_NO_OBSERVE},
@@ -1222,6 +1224,7 @@ int cmd_help(struct nsl *sh, int argc, char **argv)
 {
     if (argc > 2)
         return step_usage(sh, "usage: help [COMMAND]");
+    sh->page_step = true;
     if (argc == 2) {
         const char *name = argv[1][0] == '!' ? "!" : argv[1];
         const struct command *c = command_find(name);

@@ -217,9 +217,42 @@ def test_80_columns():
                    summary=r"^  主体 \S+ 的 namespace：十项全是宿主机的")
 
 
+def test_help_pages():
+    """On an 80x24 terminal `help` (every command, taller than the screen)
+    is shown a page at a time: a screenful less one line, then the prompt;
+    Space shows the next page, q leaves the rest unshown and the session
+    goes on; a help that fits shows no prompt."""
+    with Term(cols=80, rows=24) as t:
+        t.run_nslab(NSLAB, "-q")
+        start = len(t.out)
+        t.send("help\r")
+        t.expect(r"-- more")
+        shown = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", t.out[start:]).replace("\r", "")
+        lines = shown.split("\n")
+        # the typed line, 23 lines of help, the prompt on the 24th
+        if len(lines) > 25:
+            raise Failure("%d lines before the first prompt (the screen has 24)" % len(lines))
+        if "Commands (help COMMAND for details)" not in shown:
+            raise Failure("the first page is not help's start\n" + t.tail())
+        t.send(" ")
+        t.expect(r"-- more")
+        t.send("q")
+        t.expect_prompt()
+        if "TARGET: self (the subject)" in t.out[start:]:
+            raise Failure("q showed the rest of help anyway\n" + t.tail())
+        start = len(t.out)
+        t.send("help hostname\r")
+        t.expect_prompt()
+        if "-- more" in t.out[start:]:
+            raise Failure("a help that fits the screen was paged\n" + t.tail())
+        t.send("exit\r")
+        t.expect_nslab_ended(0)
+
+
 run_tests([
     ("Ctrl-C at a pause says where to resume; --from resumes there; --stay", test_ctrl_c_at_pause_then_from),
     ("--no-stay ends with the lab", test_no_stay),
     ("a challenge at the prompt: goal, check, hint, solved", test_challenge_at_the_prompt),
     ("80 columns: no line wider, no word broken", test_80_columns),
+    ("help taller than the terminal is paged", test_help_pages),
 ])

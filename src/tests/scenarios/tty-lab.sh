@@ -3,7 +3,8 @@
 # step to resume from, `--from N` resumes there with the steps before it
 # replayed quietly, and the learner stays at the prompt in the lab's final
 # state (checked with nsenter and /proc); a challenge is worked at the
-# prompt, its check reading what the learner did. Root: UTS namespaces.
+# prompt, its check reading what the learner did; `help`, taller than an
+# 80x24 screen, is paged. Root: UTS namespaces.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_nslab
