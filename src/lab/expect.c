@@ -118,32 +118,6 @@ static int expect_result(struct nsl *sh, int argc, char **argv, struct strbuf *w
     return expect_result_in(l->result, argv, why, e);
 }
 
-/* result KEY VALUE judged on a step's structured result (live, or as a
- * record carries it). */
-int expect_result_in(const cJSON *result, char **argv, struct strbuf *why, struct nsl_err *e)
-{
-    const cJSON *v = result;
-    cleanup_free char *path = xstrdup(argv[1]);
-    char *save = NULL;
-    for (char *k = strtok_r(path, ".", &save); k && v; k = strtok_r(NULL, ".", &save))
-        v = cJSON_IsObject(v) ? cJSON_GetObjectItemCaseSensitive(v, k) : NULL;
-    if (!v || cJSON_IsObject(v) || cJSON_IsArray(v)) {
-        sb_printf(why, _("the previous step's result has no value %s"), argv[1]);
-        return 0;
-    }
-    char num[64];
-    const char *have = num;
-    if (cJSON_IsNumber(v))
-        snprintf(num, sizeof num, "%.17g", cJSON_GetNumberValue(v));
-    else if (cJSON_IsString(v))
-        have = cJSON_GetStringValue(v);
-    else
-        have = cJSON_IsTrue(v) ? "true" : cJSON_IsFalse(v) ? "false" : "null";
-    /* "limit" is cgroup limit syntax for expect cg; here a plain value */
-    return cg_value_match(CG_NCTRL, strcmp(argv[1], "limit") ? argv[1] : "result.limit", have,
-                          argv[2], why, e);
-}
-
 static int expect_not(struct nsl *sh, int argc, char **argv, struct strbuf *why,
                       struct nsl_err *e);
 
