@@ -313,8 +313,9 @@ static bool fmt_match(const char *f, const char *t, const char **cap, size_t *ca
 
 bool i18n_reformat(const char *fmt, const char *text, char *out, size_t size)
 {
-    const char *cap[16];
-    size_t capn[16];
+    /* A conversion the text did not fill stays empty. */
+    const char *cap[16] = {0};
+    size_t capn[16] = {0};
     const char *tr = _(fmt);
     if (tr == fmt || !fmt_match(fmt, text, cap, capn, 0))
         return false;
@@ -332,7 +333,7 @@ bool i18n_reformat(const char *fmt, const char *text, char *out, size_t size)
             i = atoi(p + 1) - 1;
         /* "%.0s" takes a value and shows none (an English plural's "s") */
         bool shown = !(p[n - 1] == 's' && n >= 4 && p[n - 3] == '.' && p[n - 2] == '0');
-        if (shown && i >= 0 && i < 16) {
+        if (shown && i >= 0 && i < 16 && cap[i]) {
             /* A string value may be the C library's English (strerror):
              * its own catalog has it in the user's language. */
             char v[256];

@@ -201,7 +201,7 @@ long sys_read_key(struct trace *t, int32_t id, struct strbuf *out)
 {
     void *buf = NULL;
     long n = TRACED(t, "keyctl", 0, keyctl_read_alloc(id, &buf), "KEYCTL_READ, %d", (int)id);
-    if (n >= 0)
+    if (n >= 0 && buf)
         sb_appendn(out, buf, (size_t)n);
     free(buf);
     return n;

@@ -95,7 +95,7 @@ int perf_cgroup_count(struct trace *t, const char *dir, const char *online_path,
     char text[4096];
     if (read_file_at(AT_FDCWD, online_path, text, sizeof text) < 0)
         return nsl_fail_errno(e, errno, "cannot read the online CPUs (%s)", online_path);
-    cleanup_free int *cpus = calloc(PERF_MAX_CPUS, sizeof *cpus);
+    cleanup_free int *cpus = xcalloc(PERF_MAX_CPUS, sizeof *cpus);
     int ncpu = perf_cpus_parse(text, cpus, PERF_MAX_CPUS);
     if (ncpu < 0)
         return nsl_fail(e, EINVAL, "%s does not hold a CPU list", online_path);
@@ -103,7 +103,7 @@ int perf_cgroup_count(struct trace *t, const char *dir, const char *online_path,
     if (cgfd < 0)
         return nsl_fail_errno(e, errno, "cannot open the cgroup directory %s", dir);
     size_t nfd = (size_t)ncpu * PERF_NWHAT;
-    cleanup_free int *fds = malloc(nfd * sizeof *fds);
+    cleanup_free int *fds = xcalloc(nfd, sizeof *fds);
     for (size_t k = 0; k < nfd; k++)
         fds[k] = -1;
     for (int c = 0; c < ncpu; c++) {
