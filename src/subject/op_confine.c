@@ -19,7 +19,12 @@ _Static_assert(sizeof(struct confine_args) <= SUBJ_ARGS_MAX, "confine_args");
 
 void confine_req_pack(struct subj_req *rq, const struct confine_req *r)
 {
-    struct confine_args a = {.what = r->what, .drop = r->drop, .err = r->err};
+    /* Zeroed whole, padding too: the struct goes over the socket as bytes. */
+    struct confine_args a;
+    memset(&a, 0, sizeof a);
+    a.what = r->what;
+    a.drop = r->drop;
+    a.err = r->err;
     subj_req_init(rq, SOP_CONFINE, &a, sizeof a);
     if (r->what == CONFINE_SECCOMP)
         subj_req_str(rq, r->syscalls);
