@@ -373,13 +373,13 @@ static void emit_text(struct nsl *sh, struct strbuf *o, FILE *f)
         *sh->intr_echoed = 0;
         fputc('\n', f); /* after the ^C the terminal echoed */
     }
-    int cols, rows;
-    term_size(fileno(f), &cols, &rows);
     if (sh->page_step && sh->interactive && f == stdout && isatty(STDOUT_FILENO) &&
-        isatty(STDIN_FILENO))
+        isatty(STDIN_FILENO)) {
+        int cols, rows;
+        term_size(STDOUT_FILENO, &cols, &rows);
         tty_page(STDIN_FILENO, f, sb_str(o), rows,
                  _("-- more: Space a page, Enter a line, q enough --"));
-    else
+    } else
         fputs(sb_str(o), f);
     fflush(f);
     shown_add(sh, f == stderr ? "err" : "out", sb_str(o));
