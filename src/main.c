@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "session/confine.h"
+#include "session/container.h"
 #include "session/cgroups.h"
 #include "cmd/cmd_mount.h"
 #include "cmd/handlers.h"
@@ -170,6 +171,7 @@ static void sh_free(struct nsl *sh)
     made_undo(sh, NULL);
     jobs_free(sh);
     confine_free(sh);
+    containers_free(sh);
     free(sh->step.command);
     trace_free(&sh->step.trace);
     sb_free(&sh->step.out);

@@ -22,6 +22,7 @@ struct nsl;
 struct nsl_cg;
 struct mount_session;
 struct confine_session;
+struct container_table;
 struct session_made;
 struct made_ns;
 
@@ -280,6 +281,7 @@ struct nsl {
     struct nsl_cg *cg; /* cgroups: layout, session, observation (cgroups.h) */
     struct mount_session *mnt; /* mounts made, scratch (cmd_mount.h) */
     struct confine_session *confine; /* caps, nnp, seccomp given the subject (session/confine.h) */
+    struct container_table *containers; /* what `container run` made (session/container.h) */
     struct mount_history *mhist; /* the mount observation (observe/observation.h) */
     long long bench_obs_ns; /* -DNSLAB_BENCH builds: time in trace + observation (bench.h) */
 };

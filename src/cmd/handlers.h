@@ -89,6 +89,7 @@ int cmd_caps(struct nsl *sh, int argc, char **argv);
 int cmd_nnp(struct nsl *sh, int argc, char **argv);
 int cmd_seccomp(struct nsl *sh, int argc, char **argv);
 int cmd_keys(struct nsl *sh, int argc, char **argv);
+int cmd_container(struct nsl *sh, int argc, char **argv);
 int cmd_key(struct nsl *sh, int argc, char **argv);
 
 #endif

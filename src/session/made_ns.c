@@ -104,6 +104,14 @@ void made_ns_let_go(struct nsl *sh, enum ns_slot slot)
             drop(m, i);
 }
 
+void made_ns_forget(struct nsl *sh, enum ns_slot slot, ino_t ino)
+{
+    struct made_ns *m = sh->made_ns;
+    for (size_t i = m ? m->n : 0; i-- > 0;)
+        if (m->v[i].slot == slot && m->v[i].ino == ino)
+            drop(m, i);
+}
+
 size_t made_ns_list(const struct nsl *sh, enum ns_slot slot, ino_t **out)
 {
     const struct made_ns *m = sh->made_ns;

@@ -31,6 +31,10 @@ bool made_ns_has(const struct nsl *sh, enum ns_slot slot, ino_t ino);
  * namespace held open would outlive its processes and keep its devices
  * (a veth's peer, a bridge) alive. Let go, it counts as the host's again. */
 void made_ns_let_go(struct nsl *sh, enum ns_slot slot);
+/* Let go of the namespace ino of slot (if the session holds it): from now
+ * on it counts as the host's (container run, once its container is
+ * built: what runs in it is its own business). */
+void made_ns_forget(struct nsl *sh, enum ns_slot slot, ino_t ino);
 /* The inodes of slot's namespaces the session made, in a malloc'd array
  * (*out; NULL when none). Returns how many. */
 size_t made_ns_list(const struct nsl *sh, enum ns_slot slot, ino_t **out);

@@ -886,6 +886,46 @@ const struct command commands[] = {
      .run = cmd_key,
      .complete = "add|find",
      .flags = CMD_NO_OBSERVE},
+    {.name = "container",
+     .synopsis = "container run [--rootfs DIR|busybox] [--ns TYPES] [--hostname H] [--mem SIZE] "
+                 "[--pids N] [--cpu PCT] [--caps LIST] [--seccomp default|none] [--bridge NAME "
+                 "ADDR] [--rootless] -- PROGRAM [ARGS...] | container ls",
+     .summary = N_("build a container in one command, every step of the manual path traced"),
+     .help = N_("container run does what container-from-scratch.lab does by hand, in order,\n"
+             "each step shown with its command line and traced by the same handler:\n"
+             "  image busybox (or --rootfs DIR: image DIR), the overlay's lower layer;\n"
+             "  cgcreate for --mem, --pids, --cpu (a cgroup each, cN-mem, cN-pids, cN-cpu);\n"
+             "  clone3 of the container's first process with the namespaces of --ns\n"
+             "  (default mnt,uts,ipc,net,pid,cgroup; mnt and pid always), placed in those\n"
+             "  cgroups before it runs, its mounts made private; it serves nslab's\n"
+             "  requests from then on, a subject of the container's own;\n"
+             "  hostname H (default the container's name);\n"
+             "  mount overlay: the image under a writable layer in the scratch directory;\n"
+             "  a tmpfs on /dev with null, zero, random, urandom, tty (mknod; --rootless\n"
+             "  binds the host's, as no device can be made in a user namespace), a\n"
+             "  devpts of its own and /dev/ptmx;\n"
+             "  pivot_root to it (the old root unmounted lazily), then proc and sysfs;\n"
+             "  --bridge NAME ADDR: veth vcN/eth0 from the session's subject (where the\n"
+             "  bridge is, made with `bridge`) into the container, vcN a port of NAME,\n"
+             "  ADDR on eth0, lo and eth0 up;\n"
+             "  caps keep LIST (default: the capabilities runtimes keep), nnp, seccomp\n"
+             "  default (--seccomp none: no filter);\n"
+             "  execve: the first process becomes PROGRAM (as runc's init does), so\n"
+             "  PROGRAM is PID 1 of the container's PID namespace.\n"
+             "The container is a job %N (kill %N ends it; reset ends every one). A step\n"
+             "that fails stops the build: the half-made container's process is killed,\n"
+             "taking its namespaces and mounts along. --rootless adds a user namespace\n"
+             "in which the container is root (uid 0 inside = your uid outside):\n"
+             "cgroups then only where you may write them (a delegated subtree); a limit\n"
+             "that cannot be set fails with cgcreate's reason. container ls lists the\n"
+             "containers with their state, namespaces, root, cgroups and address."),
+     .mechanism = "clone3(2), mount(2) overlay/tmpfs/devpts/proc/sysfs, pivot_root(2), capset(2), "
+                  "prctl(2), seccomp(2), execve(2)",
+     .man = "runc(8), crun(1), bwrap(1), systemd-nspawn(1)",
+     .run = cmd_container,
+     .complete = "run|ls",
+     .options = "--rootfs --ns=@types --hostname --mem --pids --cpu --caps --seccomp --bridge "
+                "--rootless --"},
 
     /* --- labs --- */
     {.name = "say",

@@ -72,6 +72,10 @@ enum spawn_io {
     SPAWN_TTY,     /* foreground: gets the terminal, subject waits for it */
     SPAWN_CAPTURE, /* foreground: stdout+stderr captured into the reply */
     SPAWN_INHERIT, /* foreground, stdin /dev/null, output inherited (scripts) */
+    /* container run: the child, set up in its new namespaces, runs no
+     * program but serves requests on the descriptor the request passes (a
+     * subject of its own), until EXEC makes it the container's program. */
+    SPAWN_SUBJECT,
 };
 enum spawn_stage {
     SPAWN_DONE,
@@ -97,6 +101,7 @@ struct spawn_req {
     /* spawn --cg: the child is attached to each before it is released. */
     int ncg;
     struct spawn_cgroup cg[SPAWN_CG_MAX];
+    int ctl_fd; /* SPAWN_SUBJECT: the child's end of its request socket */
 };
 struct spawn_rep {
     enum spawn_stage failed;
@@ -330,5 +335,23 @@ _Static_assert(sizeof(struct enter_rep) <= SUBJ_OUT_MAX, "enter_rep");
 /* The devices of the caller's network namespace, packed (net_links_pack):
  * a helper function for nshelper_run. */
 int net_dump_fn(void *arg, struct trace *t, struct strbuf *out);
+
+/* --- EXEC (op_exec.c) ---------------------------------------------------- */
+
+/* The subject replaces itself with PROGRAM (container run's last step, as
+ * a runtime's init does): no reply when the exec worked (the request
+ * socket closes with it: the shell takes that end of file as success),
+ * else the errno and the subject goes on serving. */
+struct exec_req {
+    int argc; /* PROGRAM, a program of the subject's root (no builtin) */
+    char *const *argv;
+};
+void exec_req_pack(struct subj_req *rq, const struct exec_req *r);
+/* Subject side, in the process that is to run argv: a builtin (fn) is
+ * nslab's own binary again (in_process: run here, without exec, where the
+ * binary cannot be loaded), else execvp. ready_fd, when not -1, is closed
+ * by a builtin once set up. Returns only on failure, with errno. */
+void subj_exec_program(struct subj_ctx *cx, builtin_fn fn, int argc, char **argv, bool in_process,
+                       int ready_fd);
 
 #endif

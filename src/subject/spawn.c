@@ -50,8 +50,15 @@ static void wait_until_asleep(struct subj_ctx *cx, pid_t pid)
     }
 }
 
-static int child_setup(struct subj_ctx *cx, int flags, struct trace *t)
+static int child_setup(struct subj_ctx *cx, int flags, enum spawn_io io, struct trace *t)
 {
+    /* A container's subject: its mounts private, as `unshare mnt` makes
+     * them; its /proc comes later, in its own root. */
+    if (io == SPAWN_SUBJECT)
+        return (flags & CLONE_NEWNS) && sys_mount(t, "none", "/", NULL, MS_REC | MS_PRIVATE,
+                                                   NULL) < 0
+                   ? errno
+                   : 0;
     if ((flags & CLONE_NEWNS) && (flags & CLONE_NEWPID)) {
         if (sys_mount(t, "none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
             return errno;
@@ -229,6 +236,10 @@ void spawn_req_pack(struct subj_req *rq, const struct spawn_req *r)
     for (int c = 0; c < a.ncg; c++)
         a.cg_version[c] = r->cg[c].version;
     subj_req_init(rq, SOP_SPAWN, &a, sizeof a);
+    if (r->io == SPAWN_SUBJECT) {
+        rq->fd[0] = r->ctl_fd;
+        rq->nfd = 1;
+    }
     for (int k = 0; k < r->argc; k++)
         subj_req_str(rq, r->argv[k]);
     for (int c = 0; c < a.ncg; c++)
@@ -246,6 +257,7 @@ struct spawn_run {
     char **argv;
     const char *cgdir[SPAWN_CG_MAX];
     builtin_fn fn;
+    int ctl; /* SPAWN_SUBJECT: the request socket it will serve, else -1 */
     int go[2], ex[2], cap[2], tr[2];
     pid_t pid;
     bool tty_given, cancelled;
@@ -272,6 +284,12 @@ static int spawn_unpack(const struct subj_msg *m, struct spawn_run *s)
     s->fn = s->a.builtin ? builtin_find(s->argv[0]) : NULL;
     if (s->a.builtin && !s->fn)
         return -1;
+    s->ctl = -1;
+    if (s->a.io == SPAWN_SUBJECT) {
+        if (m->nfd != 1 || s->fn)
+            return -1;
+        s->ctl = m->fd[0];
+    }
     return 0;
 }
 
@@ -288,27 +306,65 @@ static int spawn_pipes(struct spawn_run *s)
  * builtin closes it once it is set up (init: its handlers installed),
  * which is when spawn returns, so no signal can overtake the set-up.
  * Returns only on failure, with errno. */
-static void child_exec(struct subj_ctx *cx, struct spawn_run *s)
+void subj_exec_program(struct subj_ctx *cx, builtin_fn fn, int argc, char **argv, bool in_process,
+                       int ready_fd)
 {
-    if (s->fn) {
+    if (fn) {
         int efd = fcntl(cx->evt, F_DUPFD, 10);
-        int rfd = fcntl(s->ex[1], F_DUPFD, 10);
         char num[16];
         snprintf(num, sizeof num, "%d", efd);
         setenv(BUILTIN_ENV, "1", 1);
         setenv(BUILTIN_EVT_ENV, num, 1);
-        snprintf(num, sizeof num, "%d", rfd);
-        setenv(BUILTIN_READY_ENV, num, 1);
-        if (s->in_process) {
-            /* rfd is the ready end now; this copy would hold it open. */
-            close(s->ex[1]);
-            _exit(builtin_main(s->a.argc, s->argv));
+        if (ready_fd >= 0) {
+            int rfd = fcntl(ready_fd, F_DUPFD, 10);
+            snprintf(num, sizeof num, "%d", rfd);
+            setenv(BUILTIN_READY_ENV, num, 1);
         }
-        syscall(SYS_execveat, cx->sh->exe_fd, "", s->argv, environ, AT_EMPTY_PATH);
+        if (in_process) {
+            /* rfd is the ready end now; this copy would hold it open. */
+            if (ready_fd >= 0)
+                close(ready_fd);
+            _exit(builtin_main(argc, argv));
+        }
+        syscall(SYS_execveat, cx->sh->exe_fd, "", argv, environ, AT_EMPTY_PATH);
+        int err = errno;
+        close(efd);
+        errno = err;
     } else {
+        int evt = fcntl(cx->evt, F_DUPFD_CLOEXEC, 10);
         close(cx->evt);
-        execvp(s->argv[0], s->argv);
+        execvp(argv[0], argv);
+        int err = errno;
+        /* A subject that stays (EXEC failed) keeps its event socket. */
+        if (evt >= 0) {
+            dup2(evt, cx->evt);
+            close(evt);
+        }
+        errno = err;
     }
+}
+
+static void child_exec(struct subj_ctx *cx, struct spawn_run *s)
+{
+    subj_exec_program(cx, s->fn, s->a.argc, s->argv, s->in_process, s->ex[1]);
+}
+
+/* A container's subject, set up: "ready" (ex closed), then it serves its
+ * own requests, a subject born in the container's namespaces. */
+static void __attribute__((noreturn)) child_serve(struct subj_ctx *cx, struct spawn_run *s)
+{
+    close(s->ex[1]);
+    char self[32] = "";
+    ssize_t len = readlinkat(cx->sh->procfd, "self", self, sizeof self - 1);
+    self[len > 0 ? len : 0] = '\0';
+    subj_host_forget_all();
+    cx->nested = true;
+    cx->self_host = (pid_t)atoi(self);
+    cx->level = subj_nspid_at(cx, cx->self_host, 0, NULL);
+    if (cx->level < 0)
+        cx->level = 0;
+    prctl(PR_SET_NAME, "nslab-ctr");
+    subject_serve(cx, s->ctl);
 }
 
 /* The child, from clone to exec: wait for "go", set up inside the new
@@ -329,7 +385,7 @@ static void __attribute__((noreturn)) child_main(struct subj_ctx *cx, struct spa
     if (s->cap[1] >= 0)
         close(s->cap[0]);
     struct trace ct = {0};
-    int st[2] = {SPAWN_FAILED_SETUP, child_setup(cx, s->a.flags, &ct)};
+    int st[2] = {SPAWN_FAILED_SETUP, child_setup(cx, s->a.flags, s->a.io, &ct)};
     struct strbuf packed = {0};
     trace_pack(&ct, &packed);
     if (write(s->tr[1], packed.buf, packed.len) < 0) {
@@ -338,6 +394,8 @@ static void __attribute__((noreturn)) child_main(struct subj_ctx *cx, struct spa
     close(s->tr[1]);
     sb_free(&packed);
     trace_free(&ct);
+    if (st[1] == 0 && s->a.io == SPAWN_SUBJECT)
+        child_serve(cx, s);
     if (st[1] == 0) {
         st[0] = SPAWN_FAILED_EXEC;
         child_stdio(s->a.io, s->cap[1], cx->sh);
@@ -522,6 +580,11 @@ static int spawn_ready(struct subj_ctx *cx, struct spawn_run *s, int failed, str
         /* The failed call (set-up, or the attach) is in the trace already. */
     } else if (s->cancelled) {
         trace_note(t, "interrupted (SIGINT) before it was ready: pid %d was killed", (int)s->pid);
+    } else if (s->a.io == SPAWN_SUBJECT) {
+        if (!child_failed)
+            trace_note(t, "pid %d runs no program yet: it serves nslab's requests inside the "
+                          "container until its program replaces it (execve)",
+                       (int)s->pid);
     } else {
         trace_exec(s, child_failed, stage[1], t);
     }
@@ -609,7 +672,7 @@ void op_spawn(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
         if (s.a.io == SPAWN_JOB && s.a.builtin &&
             (strcmp(s.argv[0], "sleep") == 0 || strcmp(s.argv[0], "init") == 0))
             wait_until_asleep(cx, s.out.host_pid);
-        if (s.a.io != SPAWN_JOB)
+        if (s.a.io != SPAWN_JOB && s.a.io != SPAWN_SUBJECT)
             s.out.status = wait_foreground(cx, s.pid, s.a.io,
                                            s.a.io == SPAWN_CAPTURE ? s.cap[0] : -1, &rep->data);
         rep->ret = s.pid;

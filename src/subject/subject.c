@@ -346,6 +346,13 @@ static void __attribute__((noreturn)) subject_main(struct nsl *sh, int ctl, int 
     /* Its own process group (set here and by the shell, whichever runs
      * first): Ctrl-C at the prompt must not reach it. */
     setpgid(0, 0);
+    cx.sfd = -1;
+    subject_signals(&cx);
+    subject_loop(&cx);
+}
+
+void subject_signals(struct subj_ctx *cx)
+{
     static const int ignored[] = {SIGINT, SIGQUIT, SIGTSTP, SIGTTOU, SIGTTIN, SIGPIPE, SIGHUP,
                                   SIGTERM};
     for (size_t k = 0; k < ARRAY_SIZE(ignored); k++)
@@ -357,8 +364,17 @@ static void __attribute__((noreturn)) subject_main(struct nsl *sh, int ctl, int 
      * where the subject waits on a child (spawn.c). */
     sigaddset(&chld, SIGUSR1);
     sigprocmask(SIG_BLOCK, &chld, NULL);
-    cx.sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
-    subject_loop(&cx);
+    if (cx->sfd < 0)
+        cx->sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+void subject_serve(struct subj_ctx *cx, int ctl)
+{
+    cx->ctl = ctl;
+    cx->retired = false;
+    cx->sfd = -1;
+    subject_signals(cx);
+    subject_loop(cx);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -426,6 +442,31 @@ void subject_entered(struct nsl *sh, pid_t pid, int level)
     if (sh->subj.nsfd > 0)
         close(sh->subj.nsfd);
     subject_open_nsfd(sh, pid);
+    sh->subj.ns_stale = NS_ALL_SLOTS;
+    sh->subj.mounts_stale = true;
+}
+
+void subject_switch(struct nsl *sh, pid_t pid, int ctl, int level, struct subject *saved)
+{
+    *saved = sh->subj;
+    sh->subj.pid = pid;
+    sh->subj.ctl = ctl;
+    sh->subj.nouter = 0;
+    sh->subj.level = level;
+    sh->subj.abandoned = false;
+    sh->subj.nsfd = 0;
+    subject_open_nsfd(sh, pid);
+    sh->subj.ns_stale = NS_ALL_SLOTS;
+    sh->subj.mounts_stale = true;
+}
+
+void subject_switch_back(struct nsl *sh, const struct subject *saved)
+{
+    if (sh->subj.ctl >= 0)
+        close(sh->subj.ctl);
+    if (sh->subj.nsfd > 0)
+        close(sh->subj.nsfd);
+    sh->subj = *saved;
     sh->subj.ns_stale = NS_ALL_SLOTS;
     sh->subj.mounts_stale = true;
 }
@@ -637,8 +678,12 @@ int subject_call(struct nsl *sh, const struct subj_req *rq, struct subj_rep *rep
         *sh->interrupted = SIGINT;
     struct wire_hdr r;
     int fds[SUBJ_MAXFD], nfd = 0;
-    if (recv_hdr(sh->subj.ctl, &r, fds, &nfd) < 0)
+    if (recv_hdr(sh->subj.ctl, &r, fds, &nfd) < 0) {
+        /* EXEC: the socket closed with a successful execve. */
+        if (rq->op == SOP_EXEC && errno == ECONNRESET)
+            return 0;
         return nsl_fail(e, ECONNRESET, "the subject process died (`reset` starts a fresh one)");
+    }
     for (int k = 0; k < nfd; k++)
         close(fds[k]);
     cleanup_free char *tb = xmalloc((size_t)r.tracelen + 1);

@@ -30,7 +30,8 @@
     X(ROOT, op_root)                                                                               \
     X(CONFINE, op_confine)                                                                         \
     X(KEYS, op_keys)                                                                               \
-    X(ENTER, op_enter)
+    X(ENTER, op_enter)                                                                             \
+    X(EXEC, op_exec)
 
 enum subj_op {
     SOP_NONE,
@@ -139,6 +140,12 @@ int subj_helper(struct subj_ctx *cx, struct subj_rep *rep, subj_helper_fn fn, vo
 /* Subject side, in a new child: no signal blocked, every one at its
  * default. */
 void subj_reset_signals(void);
+/* Subject side: the subject's signals (terminal signals ignored, SIGCHLD
+ * and SIGUSR1 blocked and read from cx->sfd, made when it is -1). */
+void subject_signals(struct subj_ctx *cx);
+/* Subject side, in a child that a spawn made a subject (container run):
+ * serve requests on ctl from here on. */
+void __attribute__((noreturn)) subject_serve(struct subj_ctx *cx, int ctl);
 
 /* Subject side, nested: the host PID of a child of this subject known by
  * its PID here (remembered until its exit is reported), 0 when not found.
@@ -179,6 +186,12 @@ bool subject_alive(struct nsl *sh);
  * subject from now on, at PID namespace depth level; the one before stays
  * as its parent (sh->subj.outer). */
 void subject_entered(struct nsl *sh, pid_t pid, int level);
+/* Shell side, container run: requests go to pid (a container's subject,
+ * served on ctl, at PID namespace depth level) until subject_switch_back;
+ * the session's subject is kept in saved meanwhile. Events still come on
+ * the one event socket. subject_switch_back closes ctl. */
+void subject_switch(struct nsl *sh, pid_t pid, int ctl, int level, struct subject *saved);
+void subject_switch_back(struct nsl *sh, const struct subject *saved);
 /* Is pid the subject, or one that `enter` left behind? */
 bool subject_is_one(const struct nsl *sh, pid_t pid);
 

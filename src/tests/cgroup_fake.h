@@ -4,6 +4,7 @@
 #ifndef NSLAB_TEST_CGROUP_FAKE_H
 #define NSLAB_TEST_CGROUP_FAKE_H
 
+#include <dirent.h>
 #include <signal.h>
 
 #include "cgroup_test_util.h"
@@ -48,6 +49,32 @@ MAYBE_UNUSED static bool has_word(const char *text, const char *word)
     return strstr(a, b) != NULL;
 }
 
+/* A v2 cgroup's files of the controllers in enabled (a child's). */
+MAYBE_UNUSED static void fake_v2_ctrl_files(const char *dir, const char *enabled)
+{
+    if (has_word(enabled, "memory")) {
+        write_at(dir, "memory.max", "max");
+        write_at(dir, "memory.current", "0");
+        write_at(dir, "memory.events", "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n");
+    }
+    if (has_word(enabled, "cpu")) {
+        write_at(dir, "cpu.max", "max 100000");
+        write_at(dir, "cpu.weight", "100");
+        write_at(dir, "cpu.stat", "usage_usec 0\nuser_usec 0\nsystem_usec 0\nnr_periods 0\n"
+                                  "nr_throttled 0\nthrottled_usec 0\n");
+    }
+    if (has_word(enabled, "pids")) {
+        write_at(dir, "pids.max", "max");
+        write_at(dir, "pids.current", "0");
+        write_at(dir, "pids.events", "max 0\n");
+    }
+    if (has_word(enabled, "io")) {
+        write_at(dir, "io.max", "");
+        write_at(dir, "io.stat", "");
+        write_at(dir, "io.pressure", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
+    }
+}
+
 /* The interface files the kernel makes in a new cgroup directory. */
 MAYBE_UNUSED static void fake_populate(const struct fake *f, const char *dir, bool is_root)
 {
@@ -70,27 +97,8 @@ MAYBE_UNUSED static void fake_populate(const struct fake *f, const char *dir, bo
             write_at(dir, "cgroup.freeze", "0");
             write_at(dir, "cgroup.kill", "");
         }
-        if (has_word(enabled, "memory") && !is_root) {
-            write_at(dir, "memory.max", "max");
-            write_at(dir, "memory.current", "0");
-            write_at(dir, "memory.events", "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n");
-        }
-        if (has_word(enabled, "cpu") && !is_root) {
-            write_at(dir, "cpu.max", "max 100000");
-            write_at(dir, "cpu.weight", "100");
-            write_at(dir, "cpu.stat", "usage_usec 0\nuser_usec 0\nsystem_usec 0\nnr_periods 0\n"
-                                      "nr_throttled 0\nthrottled_usec 0\n");
-        }
-        if (has_word(enabled, "pids") && !is_root) {
-            write_at(dir, "pids.max", "max");
-            write_at(dir, "pids.current", "0");
-            write_at(dir, "pids.events", "max 0\n");
-        }
-        if (has_word(enabled, "io") && !is_root) {
-            write_at(dir, "io.max", "");
-            write_at(dir, "io.stat", "");
-            write_at(dir, "io.pressure", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
-        }
+        if (!is_root)
+            fake_v2_ctrl_files(dir, enabled);
         if (has_word(enabled, "cpuset")) {
             write_at(dir, "cpuset.cpus", "");
             write_at(dir, "cpuset.mems", "");
@@ -243,6 +251,20 @@ MAYBE_UNUSED static int fake_write(void *ctx, struct trace *t, const char *path,
         if (value[0] == '+' && !has_word(old, value + 1))
             sb_printf(&sb, "%s%s", sb.len ? " " : "", value + 1);
         write_at(dir, file, sb_str(&sb));
+        /* As the kernel does: the children get the controller's files. */
+        DIR *d = opendir(dir);
+        for (struct dirent *de; d && (de = readdir(d));) {
+            char sub[1200];
+            snprintf(sub, sizeof sub, "%s/%s", dir, de->d_name);
+            struct stat st;
+            if (de->d_name[0] == '.' || stat(sub, &st) < 0 || !S_ISDIR(st.st_mode))
+                continue;
+            write_at(sub, "cgroup.controllers", sb_str(&sb));
+            if (value[0] == '+')
+                fake_v2_ctrl_files(sub, value + 1);
+        }
+        if (d)
+            closedir(d);
         sb_free(&sb);
     } else if (strcmp(file, "cgroup.procs") == 0) {
         pid_t pid = atoi(value) ? atoi(value) : getpid();

@@ -151,6 +151,13 @@ static void test_commands_v2(void **state)
     must_run(sh, "cgcreate cpu 20% --name box");
     const struct cg_group *box = group(sh, "box");
     assert_string_equal(read_at(box->dir, "cpu.max"), "20000 100000");
+    /* v2: --name of one of the session's cgroups adds a controller to it */
+    must_run(sh, "cgcreate pids 20 --name box");
+    assert_string_equal(read_at(box->dir, "pids.max"), "20");
+    out_has(sh, "wrote +pids");
+    assert_int_equal(run(sh, "cgcreate pids 30 --name box"), -1);
+    assert_non_null(strstr(sh->step.err.msg, "has the pids controller already"));
+    assert_string_equal(read_at(box->dir, "pids.max"), "20");
     must_run(sh, "cgset box weight 400");
     assert_string_equal(read_at(box->dir, "cpu.weight"), "400");
     out_has(sh, "cpu.weight now reads 400");
@@ -315,7 +322,7 @@ static void test_bad_input(void **state)
     assert_int_equal(sh->cg->session.n, 0); /* no half-made cgroup */
     must_run(sh, "cgcreate mem --name web");
     assert_int_equal(run(sh, "cgcreate mem --name web"), -1);
-    assert_non_null(strstr(sh->step.err.msg, "already has a cgroup named 'web'"));
+    assert_non_null(strstr(sh->step.err.msg, "has the memory controller already"));
     /* CGROUP words */
     struct cg_group buf;
     const struct cg_group *g;

@@ -537,6 +537,32 @@ static int make_acct(struct cg_session *s, struct cg_group *g, struct trace *t,
     return 0;
 }
 
+/* cgroup v2: one cgroup holds several controllers (a container's limits
+ * of memory, pids and cpu together): ctrl added to the session's cgroup g
+ * of the same hierarchy, enabled in the parent's cgroup.subtree_control,
+ * its limit written. */
+static int add_controller(struct cg_session *s, struct cg_group *g, enum cg_ctrl ctrl, int hier,
+                          const struct cg_create_opts *o, struct trace *t, struct nsl_err *e)
+{
+    if (g->version != 2 || hier != g->hier)
+        return nsl_fail(e, EEXIST,
+                        "this session already has a cgroup named '%s' (a %s cgroup; only on "
+                        "cgroup v2 can one cgroup take a second controller)",
+                        g->name, cg_ctrl_info[g->ctrl].name);
+    if (g->ctrl == ctrl || (g->added & (1u << ctrl)))
+        return nsl_fail(e, EEXIST, "the cgroup '%s' has the %s controller already", g->name,
+                        cg_ctrl_info[ctrl].name);
+    const char *parent;
+    if (session_parent(s, hier, ctrl, t, e, &parent) < 0 ||
+        g->be->prepare_parent(&s->sys, s->layout->hier[hier].mount, parent, ctrl, t, e) < 0)
+        return -1;
+    if ((o->limit && g->be->set_limit(&s->sys, g->dir, o->limit, t, e) < 0) ||
+        g->be->init_dir(&s->sys, g->dir, ctrl, t, e) < 0)
+        return -1;
+    g->added |= 1u << ctrl;
+    return 0;
+}
+
 int cg_create(struct cg_session *s, enum cg_ctrl ctrl, const struct cg_create_opts *o,
               struct trace *t, struct nsl_err *e, const struct cg_group **out)
 {
@@ -552,6 +578,15 @@ int cg_create(struct cg_session *s, enum cg_ctrl ctrl, const struct cg_create_op
     int hier = pick_hier(s, ctrl, o->hier, e);
     if (hier < 0)
         return -1;
+    for (size_t k = 0; o->name && k < s->n; k++) {
+        if (strcmp(s->v[k]->name, o->name) != 0)
+            continue;
+        if (add_controller(s, s->v[k], ctrl, hier, o, t, e) < 0)
+            return -1;
+        if (out)
+            *out = s->v[k];
+        return 0;
+    }
     struct cg_group g = {.ctrl = ctrl, .hier = hier, .version = s->layout->hier[hier].version};
     g.be = cg_backend_of(g.version);
     unsigned seq;

@@ -191,6 +191,9 @@ struct cg_group {
     int acct_hier;
     char acct[CG_PATH_MAX + 128];
     struct cg_dev_rules dev; /* a devices cgroup's rules as set so far */
+    /* v2: the controllers cgcreate --name added to it since (bits 1 <<
+     * enum cg_ctrl), each enabled in the parent's cgroup.subtree_control. */
+    unsigned added;
 };
 
 struct cg_session {
