@@ -106,10 +106,6 @@ static int build_image(struct nsl *sh, struct build *b, const char *scratch)
             return sub(sh, cmd_image, "image", c->image, NULL);
         return sub(sh, cmd_image, "image", "busybox", c->image, NULL);
     }
-    struct stat st;
-    if (stat(b->o->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
-        return step_fail(sh, stat(b->o->rootfs, &st) < 0 ? errno : ENOTDIR,
-                         "container run: --rootfs %s is not a directory", b->o->rootfs);
     cleanup_free char *real = realpath(b->o->rootfs, NULL);
     snprintf(c->image, sizeof c->image, "%s", real ? real : b->o->rootfs);
     return sub(sh, cmd_image, "image", c->image, NULL);
@@ -385,12 +381,17 @@ static int container_run(struct nsl *sh, int argc, char **argv)
     if (o.rootless && geteuid() == 0)
         out_printf(sh, _("--rootless as root: the container's root is root only inside its "
                          "user namespace, as it would be for an ordinary user\n"));
+    struct stat st;
+    if (strcmp(o.rootfs, "busybox") != 0 && (stat(o.rootfs, &st) < 0 || !S_ISDIR(st.st_mode)))
+        return step_fail(sh, stat(o.rootfs, &st) < 0 ? errno : ENOTDIR,
+                         "container run: --rootfs %s is not a directory", o.rootfs);
     const char *scratch = scratch_ensure(sh, &sh->step.trace, &e);
     if (!scratch)
         return step_fail_err(sh, &e);
     struct container *c = container_add(sh);
     c->rootless = o.rootless;
     struct build b = {.c = c, .o = &o};
+    open_json_object(sh, NULL); /* the result: an object, "steps" in it */
     open_json_array(sh, "steps");
     int rc = make_dirs(sh, &b, scratch);
     if (rc == 0)
@@ -410,6 +411,7 @@ static int container_run(struct nsl *sh, int argc, char **argv)
     if (rc == 0)
         rc = build_exec(sh, &b);
     close_json_array(sh);
+    close_json_object(sh);
     switch_back(sh, &b);
     if (rc < 0) {
         /* Half made: its process goes, and with it its namespaces and
@@ -439,6 +441,7 @@ static int container_run(struct nsl *sh, int argc, char **argv)
 /* container ls: each container, its state, namespaces, cgroups, root. */
 static int container_ls(struct nsl *sh)
 {
+    open_json_object(sh, NULL);
     open_json_array(sh, "containers");
     if (!container_count(sh))
         out_printf(sh, _("no container yet: `container run -- sleep 600` makes one\n"));
@@ -483,6 +486,7 @@ static int container_ls(struct nsl *sh)
         close_json_object(sh);
     }
     close_json_array(sh);
+    close_json_object(sh);
     return 0;
 }
 

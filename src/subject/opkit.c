@@ -10,11 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "kernel/ps.h"
+#include "subject/ops.h"
 #include "subject/subject.h"
 
 void subj_req_init(struct subj_req *rq, enum subj_op op, const void *args, size_t nargs)
@@ -235,6 +238,61 @@ void subj_reset_signals(void)
     for (int s = 1; s < NSIG; s++)
         if (s != SIGKILL && s != SIGSTOP)
             signal(s, SIG_DFL);
+}
+
+void subject_signals(struct subj_ctx *cx)
+{
+    static const int ignored[] = {SIGINT, SIGQUIT, SIGTSTP, SIGTTOU, SIGTTIN, SIGPIPE, SIGHUP,
+                                  SIGTERM};
+    for (size_t k = 0; k < ARRAY_SIZE(ignored); k++)
+        signal(ignored[k], SIG_IGN);
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    /* The shell's "stop waiting" (SIGINT reached it during a request): read
+     * where the subject waits on a child (spawn.c). */
+    sigaddset(&chld, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+    if (cx->sfd < 0)
+        cx->sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+void subj_exec_program(struct subj_ctx *cx, builtin_fn fn, int argc, char **argv, bool in_process,
+                       int ready_fd)
+{
+    if (fn) {
+        int efd = fcntl(cx->evt, F_DUPFD, 10);
+        char num[16];
+        snprintf(num, sizeof num, "%d", efd);
+        setenv(BUILTIN_ENV, "1", 1);
+        setenv(BUILTIN_EVT_ENV, num, 1);
+        if (ready_fd >= 0) {
+            int rfd = fcntl(ready_fd, F_DUPFD, 10);
+            snprintf(num, sizeof num, "%d", rfd);
+            setenv(BUILTIN_READY_ENV, num, 1);
+        }
+        if (in_process) {
+            /* rfd is the ready end now; this copy would hold it open. */
+            if (ready_fd >= 0)
+                close(ready_fd);
+            _exit(builtin_main(argc, argv));
+        }
+        syscall(SYS_execveat, cx->sh->exe_fd, "", argv, environ, AT_EMPTY_PATH);
+        int err = errno;
+        close(efd);
+        errno = err;
+    } else {
+        int evt = fcntl(cx->evt, F_DUPFD_CLOEXEC, 10);
+        close(cx->evt);
+        execvp(argv[0], argv);
+        int err = errno;
+        /* A subject that stays (EXEC failed) keeps its event socket. */
+        if (evt >= 0) {
+            dup2(evt, cx->evt);
+            close(evt);
+        }
+        errno = err;
+    }
 }
 
 int subj_helper(struct subj_ctx *cx, struct subj_rep *rep, subj_helper_fn fn, void *arg)

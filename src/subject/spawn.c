@@ -306,44 +306,6 @@ static int spawn_pipes(struct spawn_run *s)
  * builtin closes it once it is set up (init: its handlers installed),
  * which is when spawn returns, so no signal can overtake the set-up.
  * Returns only on failure, with errno. */
-void subj_exec_program(struct subj_ctx *cx, builtin_fn fn, int argc, char **argv, bool in_process,
-                       int ready_fd)
-{
-    if (fn) {
-        int efd = fcntl(cx->evt, F_DUPFD, 10);
-        char num[16];
-        snprintf(num, sizeof num, "%d", efd);
-        setenv(BUILTIN_ENV, "1", 1);
-        setenv(BUILTIN_EVT_ENV, num, 1);
-        if (ready_fd >= 0) {
-            int rfd = fcntl(ready_fd, F_DUPFD, 10);
-            snprintf(num, sizeof num, "%d", rfd);
-            setenv(BUILTIN_READY_ENV, num, 1);
-        }
-        if (in_process) {
-            /* rfd is the ready end now; this copy would hold it open. */
-            if (ready_fd >= 0)
-                close(ready_fd);
-            _exit(builtin_main(argc, argv));
-        }
-        syscall(SYS_execveat, cx->sh->exe_fd, "", argv, environ, AT_EMPTY_PATH);
-        int err = errno;
-        close(efd);
-        errno = err;
-    } else {
-        int evt = fcntl(cx->evt, F_DUPFD_CLOEXEC, 10);
-        close(cx->evt);
-        execvp(argv[0], argv);
-        int err = errno;
-        /* A subject that stays (EXEC failed) keeps its event socket. */
-        if (evt >= 0) {
-            dup2(evt, cx->evt);
-            close(evt);
-        }
-        errno = err;
-    }
-}
-
 static void child_exec(struct subj_ctx *cx, struct spawn_run *s)
 {
     subj_exec_program(cx, s->fn, s->a.argc, s->argv, s->in_process, s->ex[1]);
@@ -364,7 +326,8 @@ static void __attribute__((noreturn)) child_serve(struct subj_ctx *cx, struct sp
     if (cx->level < 0)
         cx->level = 0;
     prctl(PR_SET_NAME, "nslab-ctr");
-    subject_serve(cx, s->ctl);
+    cx->serve(cx, s->ctl);
+    _exit(127); /* not reached: serve never returns */
 }
 
 /* The child, from clone to exec: wait for "go", set up inside the new

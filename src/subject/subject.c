@@ -332,6 +332,8 @@ static void __attribute__((noreturn)) subject_become(struct subj_ctx *cx)
     subject_loop(cx);
 }
 
+static void __attribute__((noreturn)) subject_serve(struct subj_ctx *cx, int ctl);
+
 static void __attribute__((noreturn)) subject_main(struct nsl *sh, int ctl, int evt)
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -342,7 +344,7 @@ static void __attribute__((noreturn)) subject_main(struct nsl *sh, int ctl, int 
      * already be the subject's own, when the shell's setpgid(pid, pid)
      * came first, and the terminal would go back to the wrong group. */
     struct subj_ctx cx = {.sh = sh, .ctl = ctl, .evt = evt, .shell_pgrp = sh->shell_pgrp,
-                          .become = subject_become};
+                          .become = subject_become, .serve = subject_serve};
     /* Its own process group (set here and by the shell, whichever runs
      * first): Ctrl-C at the prompt must not reach it. */
     setpgid(0, 0);
@@ -351,24 +353,8 @@ static void __attribute__((noreturn)) subject_main(struct nsl *sh, int ctl, int 
     subject_loop(&cx);
 }
 
-void subject_signals(struct subj_ctx *cx)
-{
-    static const int ignored[] = {SIGINT, SIGQUIT, SIGTSTP, SIGTTOU, SIGTTIN, SIGPIPE, SIGHUP,
-                                  SIGTERM};
-    for (size_t k = 0; k < ARRAY_SIZE(ignored); k++)
-        signal(ignored[k], SIG_IGN);
-    sigset_t chld;
-    sigemptyset(&chld);
-    sigaddset(&chld, SIGCHLD);
-    /* The shell's "stop waiting" (SIGINT reached it during a request): read
-     * where the subject waits on a child (spawn.c). */
-    sigaddset(&chld, SIGUSR1);
-    sigprocmask(SIG_BLOCK, &chld, NULL);
-    if (cx->sfd < 0)
-        cx->sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
-}
-
-void subject_serve(struct subj_ctx *cx, int ctl)
+/* A container's subject (spawn's SPAWN_SUBJECT child): serve on ctl. */
+static void __attribute__((noreturn)) subject_serve(struct subj_ctx *cx, int ctl)
 {
     cx->ctl = ctl;
     cx->retired = false;

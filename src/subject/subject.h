@@ -110,6 +110,10 @@ struct subj_ctx {
      * the attribute is left off the pointer, which not every C parser
      * reads, and the caller exits after it). */
     void (*become)(struct subj_ctx *cx);
+    /* Set by subject.c: the life of a container's subject, entered by
+     * spawn's SPAWN_SUBJECT child: it serves requests on ctl (never
+     * returns; the attribute left off as for become). */
+    void (*serve)(struct subj_ctx *cx, int ctl);
 };
 
 struct subj_msg {
@@ -143,9 +147,6 @@ void subj_reset_signals(void);
 /* Subject side: the subject's signals (terminal signals ignored, SIGCHLD
  * and SIGUSR1 blocked and read from cx->sfd, made when it is -1). */
 void subject_signals(struct subj_ctx *cx);
-/* Subject side, in a child that a spawn made a subject (container run):
- * serve requests on ctl from here on. */
-void __attribute__((noreturn)) subject_serve(struct subj_ctx *cx, int ctl);
 
 /* Subject side, nested: the host PID of a child of this subject known by
  * its PID here (remembered until its exit is reported), 0 when not found.
