@@ -426,6 +426,7 @@ static int container_run(struct nsl *sh, int argc, char **argv)
     print_string(sh, PRINT_ANY, "container", _("container %s: "), c->name);
     print_int(sh, PRINT_ANY, "job", "[%%%lld] ", c->job);
     print_pid(sh, PRINT_ANY, "pid", _("pid %s"), c->pid);
+    print_int(sh, PRINT_JSON, "ns_pid", NULL, pid_inside(sh, c->pid));
     out_printf(sh, _(" (PID 1 of its PID namespace), root %s over %s\n"), c->root, c->image);
     print_string(sh, PRINT_JSON, "root", NULL, c->root);
     print_string(sh, PRINT_JSON, "image", NULL, c->image);
