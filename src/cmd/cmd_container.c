@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -36,18 +35,18 @@
 
 typedef int (*handler_fn)(struct nsl *sh, int argc, char **argv);
 
+/* sub(sh, handler, "word", ...): the words as a NULL-ended array. */
+#define sub(sh, h, ...) sub_words(sh, h, (const char *const[]){__VA_ARGS__, NULL})
+
 /* One step of the manual path: the command line shown (in the output and
  * as a note in the trace, before its calls), its handler run on the words.
  * -J: an object of "steps" each. */
-static int sub(struct nsl *sh, handler_fn h, const char *first, ...)
+static int sub_words(struct nsl *sh, handler_fn h, const char *const *words)
 {
     char *w[32];
     int n = 0;
-    va_list ap;
-    va_start(ap, first);
-    for (const char *s = first; s && n < 31; s = va_arg(ap, const char *))
-        w[n++] = (char *)s;
-    va_end(ap);
+    for (; words[n] && n < 31; n++)
+        w[n] = (char *)words[n];
     w[n] = NULL;
     struct strbuf line = {0};
     for (int k = 0; k < n; k++)
@@ -92,7 +91,7 @@ static int make_dirs(struct nsl *sh, struct build *b, const char *scratch)
     return 0;
 }
 
-/* Step 1: the image, the overlay's lower layer. busybox: the one `image
+/* Step 2: the image, the overlay's lower layer. busybox: the one `image
  * busybox` laid out in the scratch, made now unless it is there. */
 static int build_image(struct nsl *sh, struct build *b, const char *scratch)
 {
@@ -103,15 +102,15 @@ static int build_image(struct nsl *sh, struct build *b, const char *scratch)
         snprintf(probe, sizeof probe, "%s/bin/busybox", c->image);
         struct stat st;
         if (stat(probe, &st) == 0)
-            return sub(sh, cmd_image, "image", c->image, NULL);
-        return sub(sh, cmd_image, "image", "busybox", c->image, NULL);
+            return sub(sh, cmd_image, "image", c->image);
+        return sub(sh, cmd_image, "image", "busybox", c->image);
     }
     cleanup_free char *real = realpath(b->o->rootfs, NULL);
     snprintf(c->image, sizeof c->image, "%s", real ? real : b->o->rootfs);
-    return sub(sh, cmd_image, "image", c->image, NULL);
+    return sub(sh, cmd_image, "image", c->image);
 }
 
-/* Step 2: its cgroups, before its first process, so everything it does is
+/* Step 1: its cgroups, before its first process, so everything it does is
  * counted: one per controller asked (cgcreate's own words). */
 /* The name of the cgroup for controller word w: on cgroup v2 one cgroup
  * holds them all (the container's name), on v1 each hierarchy has its own
@@ -141,7 +140,7 @@ static int build_cgroups(struct nsl *sh, struct build *b)
             continue;
         char name[48];
         if (cgroup_name(sh, b, ctl[k], name, sizeof name) < 0 ||
-            sub(sh, cmd_cgcreate, "cgcreate", ctl[k], lim[k], "--name", name, NULL) < 0)
+            sub(sh, cmd_cgcreate, "cgcreate", ctl[k], lim[k], "--name", name) < 0)
             return -1;
         size_t len = strlen(b->cglist);
         char probe[64];
@@ -239,14 +238,13 @@ static int build_inside(struct nsl *sh, struct build *b)
     char proc[PATH_MAX + 8], sys[PATH_MAX + 8];
     snprintf(proc, sizeof proc, "%s/proc", b->c->root);
     snprintf(sys, sizeof sys, "%s/sys", b->c->root);
-    if (sub(sh, cmd_run, "!", "mkdir", "-p", proc, sys, NULL) < 0 ||
-        sub(sh, cmd_mount, "mount", "proc", "proc", proc, "-o", "nosuid,nodev,noexec", NULL) < 0)
+    if (sub(sh, cmd_run, "!", "mkdir", "-p", proc, sys) < 0 ||
+        sub(sh, cmd_mount, "mount", "proc", "proc", proc, "-o", "nosuid,nodev,noexec") < 0)
         return -1;
     /* sysfs shows the network devices of the mounter's network namespace. */
     if (!(b->o->ns_flags & CLONE_NEWNET))
         return 0;
-    return sub(sh, cmd_mount, "mount", "sysfs", "sysfs", sys, "-o", "ro,nosuid,nodev,noexec",
-               NULL);
+    return sub(sh, cmd_mount, "mount", "sysfs", "sysfs", sys, "-o", "ro,nosuid,nodev,noexec");
 }
 
 /* Step 4: the root: the image under a writable layer (overlayfs), /dev
@@ -257,13 +255,13 @@ static int build_root(struct nsl *sh, struct build *b)
     struct container *c = b->c;
     snprintf(b->ovl, sizeof b->ovl, "lowerdir=%s,upperdir=%s,workdir=%s", c->image, b->upper,
              b->work);
-    if (sub(sh, cmd_mount, "mount", "overlay", "overlay", c->root, "-o", b->ovl, NULL) < 0)
+    if (sub(sh, cmd_mount, "mount", "overlay", "overlay", c->root, "-o", b->ovl) < 0)
         return -1;
     char dev[PATH_MAX + 8], pts[PATH_MAX + 16], node[PATH_MAX + 24];
     snprintf(dev, sizeof dev, "%s/dev", c->root);
     snprintf(pts, sizeof pts, "%s/pts", dev);
-    if (sub(sh, cmd_run, "!", "mkdir", "-p", dev, NULL) < 0 ||
-        sub(sh, cmd_mount, "mount", "tmpfs", "dev", dev, "-o", "nosuid,mode=755", NULL) < 0)
+    if (sub(sh, cmd_run, "!", "mkdir", "-p", dev) < 0 ||
+        sub(sh, cmd_mount, "mount", "tmpfs", "dev", dev, "-o", "nosuid,mode=755") < 0)
         return -1;
     static const struct {
         const char *name, *major, *minor;
@@ -274,28 +272,28 @@ static int build_root(struct nsl *sh, struct build *b)
         int rc;
         if (!c->rootless) {
             rc = sub(sh, cmd_run, "!", "mknod", "-m", "666", node, "c", nodes[k].major,
-                     nodes[k].minor, NULL);
+                     nodes[k].minor);
         } else {
             /* No device can be made in a user namespace: the host's are
              * bound onto empty files, as bubblewrap's --dev does. */
             char host[32];
             snprintf(host, sizeof host, "/dev/%s", nodes[k].name);
-            rc = sub(sh, cmd_run, "!", "touch", node, NULL);
+            rc = sub(sh, cmd_run, "!", "touch", node);
             if (rc == 0)
-                rc = sub(sh, cmd_bind, "bind", host, node, NULL);
+                rc = sub(sh, cmd_bind, "bind", host, node);
         }
         if (rc < 0)
             return -1;
     }
     snprintf(node, sizeof node, "%s/ptmx", dev);
-    if (sub(sh, cmd_run, "!", "mkdir", pts, NULL) < 0 ||
+    if (sub(sh, cmd_run, "!", "mkdir", pts) < 0 ||
         sub(sh, cmd_mount, "mount", "devpts", "devpts", pts, "-o",
-            "newinstance,ptmxmode=0666,mode=620", NULL) < 0 ||
-        sub(sh, cmd_run, "!", "ln", "-s", "pts/ptmx", node, NULL) < 0)
+            "newinstance,ptmxmode=0666,mode=620") < 0 ||
+        sub(sh, cmd_run, "!", "ln", "-s", "pts/ptmx", node) < 0)
         return -1;
     if (build_inside(sh, b) < 0)
         return -1;
-    return sub(sh, cmd_pivot_root, "pivot_root", c->root, c->root, NULL);
+    return sub(sh, cmd_pivot_root, "pivot_root", c->root, c->root);
 }
 
 /* Step 6: a cable to the bridge: a veth made in the session's subject
@@ -310,18 +308,18 @@ static int build_net(struct nsl *sh, struct build *b)
     struct subject mine;
     /* Back to the session's subject for the host end, then here again. */
     subject_switch(sh, b->saved.pid, b->saved.ctl, b->saved.level, &mine);
-    int rc = sub(sh, cmd_veth, "veth", host_end, "eth0", "--peer-ns", b->target, NULL);
+    int rc = sub(sh, cmd_veth, "veth", host_end, "eth0", "--peer-ns", b->target);
     if (rc == 0)
-        rc = sub(sh, cmd_link, "link", "master", host_end, o->bridge, NULL);
+        rc = sub(sh, cmd_link, "link", "master", host_end, o->bridge);
     if (rc == 0)
-        rc = sub(sh, cmd_link, "link", "up", host_end, NULL);
+        rc = sub(sh, cmd_link, "link", "up", host_end);
     sh->subj.ctl = -1; /* the session's: not closed here */
     subject_switch_back(sh, &mine);
     if (rc < 0)
         return -1;
-    if (sub(sh, cmd_addr, "addr", "add", o->addr, "dev", "eth0", NULL) < 0 ||
-        sub(sh, cmd_link, "link", "up", "lo", NULL) < 0 ||
-        sub(sh, cmd_link, "link", "up", "eth0", NULL) < 0)
+    if (sub(sh, cmd_addr, "addr", "add", o->addr, "dev", "eth0") < 0 ||
+        sub(sh, cmd_link, "link", "up", "lo") < 0 ||
+        sub(sh, cmd_link, "link", "up", "eth0") < 0)
         return -1;
     snprintf(b->c->addr, sizeof b->c->addr, "%s", o->addr);
     snprintf(b->c->bridge, sizeof b->c->bridge, "%s", o->bridge);
@@ -332,10 +330,10 @@ static int build_net(struct nsl *sh, struct build *b)
 static int build_confine(struct nsl *sh, struct build *b)
 {
     const struct container_opts *o = b->o;
-    if (sub(sh, cmd_caps, "caps", "keep", o->caps ? o->caps : CONTAINER_DEFAULT_CAPS, NULL) < 0 ||
-        sub(sh, cmd_nnp, "nnp", NULL) < 0)
+    if (sub(sh, cmd_caps, "caps", "keep", o->caps ? o->caps : CONTAINER_DEFAULT_CAPS) < 0 ||
+        sub(sh, cmd_nnp, "nnp") < 0)
         return -1;
-    return o->seccomp ? sub(sh, cmd_seccomp, "seccomp", "default", NULL) : 0;
+    return o->seccomp ? sub(sh, cmd_seccomp, "seccomp", "default") : 0;
 }
 
 /* Step 8: the container's subject becomes PROGRAM. */
@@ -393,15 +391,17 @@ static int container_run(struct nsl *sh, int argc, char **argv)
     struct build b = {.c = c, .o = &o};
     open_json_object(sh, NULL); /* the result: an object, "steps" in it */
     open_json_array(sh, "steps");
-    int rc = make_dirs(sh, &b, scratch);
+    /* The cgroups first: where they cannot be made (no delegated
+     * subtree), nothing else is. */
+    int rc = build_cgroups(sh, &b);
+    if (rc == 0)
+        rc = make_dirs(sh, &b, scratch);
     if (rc == 0)
         rc = build_image(sh, &b, scratch);
     if (rc == 0)
-        rc = build_cgroups(sh, &b);
-    if (rc == 0)
         rc = build_clone(sh, &b);
     if (rc == 0 && o.ns_flags & CLONE_NEWUTS)
-        rc = sub(sh, cmd_hostname, "hostname", o.hostname ? o.hostname : c->name, NULL);
+        rc = sub(sh, cmd_hostname, "hostname", o.hostname ? o.hostname : c->name);
     if (rc == 0)
         rc = build_root(sh, &b);
     if (rc == 0)

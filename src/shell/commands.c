@@ -893,9 +893,9 @@ const struct command commands[] = {
      .summary = N_("build a container in one command, every step of the manual path traced"),
      .help = N_("container run does what container-from-scratch.lab does by hand, in order,\n"
              "each step shown with its command line and traced by the same handler:\n"
-             "  image busybox (or --rootfs DIR: image DIR), the overlay's lower layer;\n"
              "  cgcreate for --mem, --pids, --cpu (on cgroup v2 one cgroup cN holds\n"
              "  them all; on v1 one per hierarchy: cN-mem, cN-pids, cN-cpu);\n"
+             "  image busybox (or --rootfs DIR: image DIR), the overlay's lower layer;\n"
              "  clone3 of the container's first process with the namespaces of --ns\n"
              "  (default mnt,uts,ipc,net,pid,cgroup; mnt and pid always), placed in those\n"
              "  cgroups before it runs, its mounts made private; it serves nslab's\n"
