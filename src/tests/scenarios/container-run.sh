@@ -16,7 +16,7 @@
 #     same root, PID 1 and sets.
 #  5. Bad input: one line, nothing made (no new job, no new cgroup).
 #  6. Nothing is left after the session: no process, no mount of the
-#     scratch in the host's table, no cgroup.
+#     scratch in the host's table, no cgroup; after SIGTERM and SIGHUP too.
 # Addresses are 10.204.x.y between namespaces this test's session made.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -144,6 +144,18 @@ if [ -n "$cgdir_pids" ]; then
     ! find /sys/fs/cgroup -maxdepth 6 -type d -path "*$cgdir_pids" 2>/dev/null | grep -q . ||
         fail "the container's cgroup $cgdir_pids is left"
 fi
+
+# --- 6b. and after SIGTERM and SIGHUP -----------------------------------------------
+for sig in TERM HUP; do
+    nslab_start -k
+    nslab_send_ok "container run --pids 10 -- sleep 600"
+    sp=$(jv result.pid)
+    sscratch=$(dirname "$(jv result.image)")
+    nslab_kill "$sig"
+    for _ in $(seq 50); do kill -0 "$sp" 2>/dev/null || break; sleep 0.1; done
+    ! kill -0 "$sp" 2>/dev/null || fail "the container is alive after SIG$sig to nslab"
+    [ ! -e "$sscratch" ] || fail "the scratch directory is left after SIG$sig"
+done
 
 # --- 4. --rootless as nobody ---------------------------------------------------------
 if [ "$(cat /proc/sys/user/max_user_namespaces 2>/dev/null || echo 1)" = 0 ] ||
