@@ -45,7 +45,7 @@ static int sub_words(struct nsl *sh, handler_fn h, const char *const *words)
 {
     char *w[32];
     int n = 0;
-    for (; words[n] && n < 31; n++)
+    for (; n < 31 && words[n]; n++)
         w[n] = (char *)words[n];
     w[n] = NULL;
     struct strbuf line = {0};
@@ -110,8 +110,6 @@ static int build_image(struct nsl *sh, struct build *b, const char *scratch)
     return sub(sh, cmd_image, "image", c->image);
 }
 
-/* Step 1: its cgroups, before its first process, so everything it does is
- * counted: one per controller asked (cgcreate's own words). */
 /* The name of the cgroup for controller word w: on cgroup v2 one cgroup
  * holds them all (the container's name), on v1 each hierarchy has its own
  * (cN-mem, ...). */
@@ -131,6 +129,8 @@ static int cgroup_name(struct nsl *sh, const struct build *b, const char *w, cha
     return 0;
 }
 
+/* Step 1: its cgroups, before its first process, so everything it does is
+ * counted: cgcreate for each controller asked, in cgcreate's own words. */
 static int build_cgroups(struct nsl *sh, struct build *b)
 {
     const char *ctl[] = {"mem", "pids", "cpu"};
