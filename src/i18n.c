@@ -2,6 +2,7 @@
 #include "i18n.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <locale.h>
 #include <stdbool.h>
@@ -68,6 +69,13 @@ void i18n_init(const char *lang)
     setenv("LANGUAGE", "zh_CN", 1);
     bindtextdomain(I18N_DOMAIN, dir);
     bind_textdomain_codeset(I18N_DOMAIN, "UTF-8");
+    /* Load the catalog now (gettext opens it at the first lookup and keeps
+     * it mapped): the subject, forked later, inherits it, and after its
+     * chroot or pivot_root the catalog's path no longer leads anywhere, so a
+     * first lookup there would find nothing and speak English. The C
+     * library's catalog too, for strerror's texts. */
+    (void)dgettext(I18N_DOMAIN, "");
+    (void)strerror(EPERM);
 }
 
 /* --- printf conversions of a translation ----------------------------- */

@@ -82,9 +82,11 @@ int cmd_ls_ns(struct nsl *sh, int argc, char **argv)
     return ls_ns_target(sh, argv[1]);
 }
 
-static const char *privilege_hint(void)
+/* A subject already in a user namespace of its own lacks the capability
+ * there, whoever runs nslab: `unshare user` is no advice for it. */
+static const char *privilege_hint(struct nsl *sh)
 {
-    return geteuid() == 0
+    return geteuid() == 0 || snapshot_differs(&sh->prev, sh->host_ns, NS_USER)
                ? _("the subject lacks CAP_SYS_ADMIN over its namespaces (after `unshare user` it "
                    "is root only inside its new user namespace; `reset` starts afresh)")
                : _("it needs CAP_SYS_ADMIN: run `unshare user` first (it maps you to root inside, "
@@ -231,7 +233,7 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
                                  "%s is not written yet (%s)",
                                  nomap, user_map_fix(nomap));
         else if (unshare_failed && rep.err == EPERM)
-            rc = step_fail_errno(sh, rep.err, "unshare failed; %s", privilege_hint());
+            rc = step_fail_errno(sh, rep.err, "unshare failed; %s", privilege_hint(sh));
         else if (unshare_failed && rep.err == EINVAL && (flags & CLONE_NEWUSER))
             rc = step_fail_errno(sh, rep.err, "unshare user failed (a multithreaded process, or "
                                               "a chroot, cannot create a user namespace)");

@@ -121,6 +121,45 @@ static void test_ids(void **state)
     assert_int_equal(s.n, 0);
 }
 
+/* Which rule a refused mount in a user namespace broke: proc and sysfs need
+ * one already visible whole (a mount of the filesystem's root), no less
+ * read-only, else their namespace's owner; cgroup hierarchies their cgroup
+ * namespace's. */
+static void test_userns_eperm_hint(void **state)
+{
+    static const char host[] =
+        "22 1 0:21 / /proc rw,nosuid - proc proc rw\n"
+        "23 1 0:22 / /sys rw,nosuid - sysfs sysfs rw\n"
+        "24 1 254:0 / / rw - ext4 /dev/vda rw\n";
+    /* After pivot_root: the old root is gone; a bind of a part of proc
+     * (its root is not the filesystem's) does not count as whole. */
+    static const char pivoted[] =
+        "69 45 0:41 / / rw - overlay overlay rw\n"
+        "70 69 0:21 /sys /p rw - proc proc rw\n";
+    /* A container's own sysfs, read-only (its superblock too). */
+    static const char ro[] =
+        "69 45 0:41 / / rw - overlay overlay rw\n"
+        "71 69 0:44 / /sys ro,nosuid - sysfs sysfs ro\n";
+    struct mount_table h = {0}, p = {0}, r = {0};
+    struct nsl_err e = {0};
+    assert_int_equal(mountinfo_parse(host, strlen(host), &h, &e), 0);
+    assert_int_equal(mountinfo_parse(pivoted, strlen(pivoted), &p, &e), 0);
+    assert_int_equal(mountinfo_parse(ro, strlen(ro), &r, &e), 0);
+    assert_non_null(strstr(mount_userns_eperm_hint("proc", 0, &p), "before pivot_root"));
+    assert_non_null(strstr(mount_userns_eperm_hint("sysfs", 0, &p), "before pivot_root"));
+    assert_non_null(strstr(mount_userns_eperm_hint("sysfs", 0, &r), "-o ro"));
+    assert_non_null(strstr(mount_userns_eperm_hint("sysfs", MS_RDONLY, &r), "network namespace"));
+    assert_non_null(strstr(mount_userns_eperm_hint("proc", 0, &h), "child born in the new one"));
+    assert_non_null(strstr(mount_userns_eperm_hint("sysfs", 0, &h), "network namespace"));
+    assert_non_null(strstr(mount_userns_eperm_hint("cgroup", 0, &h), "cgroup namespace"));
+    assert_non_null(strstr(mount_userns_eperm_hint("cgroup2", 0, &p), "cgroup namespace"));
+    assert_null(mount_userns_eperm_hint("tmpfs", 0, &h));
+    assert_null(mount_userns_eperm_hint(NULL, 0, &h));
+    mount_table_free(&h);
+    mount_table_free(&p);
+    mount_table_free(&r);
+}
+
 /* ---- as root, in a private mount namespace made by a child ---- */
 
 struct env {
@@ -759,6 +798,7 @@ int main(void)
         cmocka_unit_test(test_opts_parse),
         cmocka_unit_test(test_prop_parse),
         cmocka_unit_test(test_ids),
+        cmocka_unit_test(test_userns_eperm_hint),
         cmocka_unit_test(test_propagation_sequence),
         cmocka_unit_test(test_mount_options_overlay),
         cmocka_unit_test(test_bind_umount),

@@ -2,6 +2,8 @@
 #include "kernel/mount/mount.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,6 +292,73 @@ static int step_end(const struct mount_ctx *c, struct mstep *s, struct mount_res
     return 0;
 }
 
+/* Read-only, by the mount's options or its superblock's. */
+static bool ent_readonly(const struct mount_ent *m)
+{
+    return (m->opts && strncmp(m->opts, "ro", 2) == 0 && (!m->opts[2] || m->opts[2] == ',')) ||
+           (m->super_opts && strncmp(m->super_opts, "ro", 2) == 0 &&
+            (!m->super_opts[2] || m->super_opts[2] == ','));
+}
+
+const char *mount_userns_eperm_hint(const char *fstype, unsigned long flags,
+                                    const struct mount_table *t)
+{
+    if (!fstype)
+        return NULL;
+    bool proc = strcmp(fstype, "proc") == 0, sysfs = strcmp(fstype, "sysfs") == 0;
+    if (proc || sysfs) {
+        bool whole = false, writable = false;
+        for (size_t i = 0; t && i < t->n; i++) {
+            const struct mount_ent *m = &t->v[i];
+            if (m->fstype && strcmp(m->fstype, fstype) == 0 && m->root &&
+                strcmp(m->root, "/") == 0) {
+                whole = true;
+                writable = writable || !ent_readonly(m);
+            }
+        }
+        if (!whole)
+            return proc ? _("in a user namespace the kernel mounts a new proc only where one is "
+                            "already visible whole in the mount namespace, and none is here "
+                            "(pivot_root took the host's away): mount it before pivot_root")
+                        : _("in a user namespace the kernel mounts a new sysfs only where one is "
+                            "already visible whole in the mount namespace, and none is here "
+                            "(pivot_root took the host's away): mount it before pivot_root");
+        if (!writable && !(flags & MS_RDONLY))
+            return proc ? _("in a user namespace the kernel mounts a new proc only as read-only "
+                            "as the one already visible, which is read-only: add -o ro")
+                        : _("in a user namespace the kernel mounts a new sysfs only as read-only "
+                            "as the one already visible, which is read-only: add -o ro");
+        return proc ? _("proc shows the PID namespace of the process that mounts it, and needs "
+                        "CAP_SYS_ADMIN over the user namespace that owns that PID namespace: "
+                        "the subject's own is the host's, so let a child born in the new one "
+                        "mount it (`!mount -t proc proc DIR`)")
+                    : _("sysfs needs CAP_SYS_ADMIN over the user namespace that owns the "
+                        "subject's network namespace: `unshare net` after `unshare user`");
+    }
+    if (strcmp(fstype, "cgroup") == 0 || strcmp(fstype, "cgroup2") == 0)
+        return _("a cgroup hierarchy is mounted only with CAP_SYS_ADMIN over the user namespace "
+                 "that owns the subject's cgroup namespace (the host's, unless `unshare cgroup` "
+                 "made one after `unshare user`)");
+    return NULL;
+}
+
+/* Is the caller in a user namespace other than the initial one? Its uid_map
+ * then maps less than every ID to itself. false when it cannot be read. */
+static bool self_in_child_userns(const struct mount_ctx *c)
+{
+    cleanup_sb struct strbuf sb = {0};
+    char path[PATH_MAX];
+    int rc = c->procfd >= 0 ? read_file_sb(c->procfd, "self/uid_map", &sb)
+                            : read_file_sb(AT_FDCWD,
+                                           proc_path(c->paths, path, sizeof path, "self/uid_map"),
+                                           &sb);
+    if (rc < 0)
+        return false;
+    unsigned long in, out, count;
+    return sscanf(sb_str(&sb), "%lu %lu %lu", &in, &out, &count) != 3 || in != 0 || out != 0 ||
+           count != 4294967295UL;
+}
+
 /* A failed call, with the errno and, where the kernel's answer is known to
  * puzzle learners, why it said so. */
 static int fail_call(struct nsl_err *e, int err, const char *hint, const char *fmt, ...)
@@ -339,6 +408,9 @@ int mount_fs(const struct mount_ctx *c, const char *fstype, const char *source,
         if (err == ENODEV && fstype)
             hint = xasprintf(_("the kernel knows no filesystem type '%s' (see "
                                "/proc/filesystems)"), fstype);
+        else if (err == EPERM && self_in_child_userns(c) &&
+                 mount_userns_eperm_hint(fstype, flags, &s.before))
+            hint = xstrdup(mount_userns_eperm_hint(fstype, flags, &s.before));
         fail_call(e, err, hint, "mount %s on %s", fstype ? fstype : "(none)", s.path);
         r->failed = MOUNT_FAILED_CALL;
         result_fill(r, s.path, &s.before, NULL);

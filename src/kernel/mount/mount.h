@@ -144,6 +144,16 @@ void mount_result_free(struct mount_result *r);
  * options split by mount_opts_parse. */
 int mount_fs(const struct mount_ctx *c, const char *fstype, const char *source,
              const char *target, const char *opts, struct mount_result *r, struct nsl_err *e);
+/* Why the kernel refuses (EPERM) a mount of FSTYPE with mount FLAGS to a
+ * process in a user namespace other than the initial one, for the types
+ * with rules of their own: proc and sysfs only where one is already visible
+ * whole in the mount table T, and no less read-only than it
+ * (mnt_already_visible in the kernel), proc only for a PID namespace the
+ * user namespace owns, sysfs for a network namespace it owns, cgroup
+ * hierarchies for a cgroup namespace it owns. Translated; NULL for other
+ * types (the general hint applies). */
+const char *mount_userns_eperm_hint(const char *fstype, unsigned long flags,
+                                    const struct mount_table *t);
 /* mount(2) with MS_BIND (|MS_REC when recursive) of SOURCE on TARGET. */
 int mount_bind(const struct mount_ctx *c, const char *source, const char *target,
                bool recursive, struct mount_result *r, struct nsl_err *e);

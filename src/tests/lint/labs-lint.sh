@@ -2,7 +2,9 @@
 # Every lab is written the same way (WIRING.md, "Labs"), so that learners
 # know what to expect and the translator can extract its narration:
 #   - a header comment: a title line, `# requires:` when it needs root (read
-#     exactly as run-integration.sh reads it), `# duration: N minutes`,
+#     exactly as run-integration.sh reads it; a lab any user may run may
+#     name what else it needs there without the word root),
+#     `# duration: N minutes`,
 #     `# prerequisites:`, and a "What you will see" paragraph;
 #   - a `say` before the first command, at least one `pause`, and a closing
 #     `say "Summary: ..."` after the last command;
@@ -59,7 +61,9 @@ for path in labs:
             or re.match(r"^#\s*(requires|duration|prerequisites|transcript|What you will see):", header[0])):
         bad("the first line is not a title comment ('# Title: what it shows')")
     needs_root = any(REQ_ROOT.match(l) for l in header)
-    if any(re.match(r"^#\s*requires:", l) for l in header) and not needs_root:
+    # A lab for any user may say what else it needs (user namespaces), but
+    # a line that mentions root must name it as run-integration.sh reads it.
+    if any(re.match(r"^#\s*requires:.*root", l, re.I) for l in header) and not needs_root:
         bad("'# requires:' does not name root as run-integration.sh reads it")
     dur = [l for l in header if re.match(r"^# duration: \d+ minutes?$", l)]
     if not dur:
