@@ -19,7 +19,7 @@ static const char *opt_value(const char *opt, int argc, char **argv, int *k, boo
 {
     size_t n = strlen(opt);
     const char *a = argv[*k];
-    if (strncmp(a, opt, n) != 0)
+    if (!a || strncmp(a, opt, n) != 0)
         return NULL;
     if (a[n] == '=')
         return a + n + 1;

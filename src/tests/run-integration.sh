@@ -11,7 +11,8 @@
 # the code, src/tests/lint/*.sh (run the same way). TEST arguments pick
 # some tests of either kind by path.
 #
-# Each test gets NSLAB_TEST_TIMEOUT seconds (default 120). Afterwards the
+# Each test gets NSLAB_TEST_TIMEOUT seconds (default 120), or what its
+# header's "# test-timeout: SECONDS" line gives, when more. Afterwards the
 # runner checks that the tests left nothing behind: cgroups named nslab.*,
 # processes named nslab, mounts whose target mentions nslab. The last line
 # is exactly "integration: N passed, N failed, N skipped" ("lint: ..." with
@@ -177,9 +178,14 @@ run_one()
     # wrong, can rename this machine or leave IPC objects in its namespace.
     local guard=()
     [ "$(id -u)" -eq 0 ] && unshare --uts --ipc true 2>/dev/null && guard=(unshare --uts --ipc --)
-    { timeout --kill-after=5 "$timeout_s" "${guard[@]}" "$@" </dev/null >"$log" 2>&1; rc=$?; } 2>/dev/null
+    # A test that replays every lab (as lint/i18n.sh does) says how long it
+    # may take in its header: "# test-timeout: SECONDS", when more.
+    local limit=$timeout_s own
+    own=$(sed -n '1,30s/^# test-timeout: \([1-9][0-9]*\).*/\1/p' "${!#}" 2>/dev/null | head -n 1)
+    [ -n "$own" ] && [ "$own" -gt "$limit" ] && limit=$own
+    { timeout --kill-after=5 "$limit" "${guard[@]}" "$@" </dev/null >"$log" 2>&1; rc=$?; } 2>/dev/null
     # 124: ended by timeout's SIGTERM; 137 after the full time: by its SIGKILL.
-    if [ "$rc" -eq 124 ] || { [ "$rc" -eq 137 ] && [ $((SECONDS - start)) -ge "$timeout_s" ]; }; then
+    if [ "$rc" -eq 124 ] || { [ "$rc" -eq 137 ] && [ $((SECONDS - start)) -ge "$limit" ]; }; then
         rc=timeout
     fi
 }
@@ -231,7 +237,7 @@ for t in "${tests[@]}"; do
         skipped=$((skipped + 1))
         ;;
     timeout)
-        report_failure "$t" "timed out after ${timeout_s}s"
+        report_failure "$t" "timed out"
         ;;
     *)
         if [ "$rc" -gt 128 ]; then

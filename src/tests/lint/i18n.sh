@@ -2,6 +2,8 @@
 # Chinese (--lang zh, or a zh_* locale): every translatable string has a
 # translation, every command's help comes out in Chinese, error sentences
 # and lab narration too, and English stays the default.
+# test-timeout: 360 (it replays every lab in Chinese: over two minutes on a busy
+# machine, and under ASan)
 # shellcheck source=../scenarios/lib.sh
 source "$(dirname "$0")/../scenarios/lib.sh"
 require_nslab
