@@ -14,7 +14,8 @@
 # tests; its output lands in build/vm/results/LAYOUT/exec.log),
 # VM_KERNEL=backports (boot bookworm-backports' kernel instead of 6.1: its
 # own image, build/vm-backports), VM_ACCEL=kvm|tcg (skip the probe),
-# VM_TIMEOUT (seconds per boot, 3600).
+# VM_TIMEOUT (seconds per boot, 3600), VM_CI (make test's run: a guest
+# image that cannot be built is a skip, not a failure).
 set -uo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -25,7 +26,16 @@ boot_timeout=${VM_TIMEOUT:-3600}
 
 [ "$(id -u)" -eq 0 ] || { echo "test-vm: run as root (the guest's tests need it too)"; exit 77; }
 [ -x "$top/build/nslab" ] || { echo "test-vm: build/nslab is missing: run make first"; exit 2; }
-bash "$top/scripts/vm/build-image.sh" "$vm" ${VM_KERNEL:-} || { echo "test-vm: could not build the guest image"; exit 1; }
+if ! bash "$top/scripts/vm/build-image.sh" "$vm" ${VM_KERNEL:-}; then
+    # Under make test (VM_CI=1) a machine that cannot fetch the image's
+    # packages skips the guest, saying so; run by hand, it is a failure.
+    if [ -n "${VM_CI:-}" ]; then
+        echo "test-vm: skipped: the guest image could not be built here (Debian's package registry unreachable?)"
+        exit 0
+    fi
+    echo "test-vm: could not build the guest image"
+    exit 1
+fi
 
 pids=()
 cleanup()
