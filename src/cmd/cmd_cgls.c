@@ -66,17 +66,17 @@ static void delegation_show(struct nsl *sh, const struct cg_deleg *d)
     open_json_object(sh, "delegation");
     print_bool(sh, PRINT_JSON, "delegated", NULL, d->ok);
     if (d->ok) {
-        out_printf(sh, _("Session parent: delegated by systemd (scope %s, Delegate=yes): %s\n"),
-                   d->unit, d->dir);
+        out_printf(sh, _("Session parent: delegated by systemd (scope %s, Delegate=yes)\n"),
+                   d->unit);
+        out_printf(sh, "  %s\n", d->dir);
         print_string(sh, PRINT_JSON, "by", NULL, "systemd");
         print_string(sh, PRINT_JSON, "unit", NULL, d->unit);
         print_string(sh, PRINT_JSON, "cgroup", NULL, d->dir);
     } else {
-        cleanup_free char *why =
-            d->detail[0] ? xasprintf("%s: %s", _(cg_deleg_why_text(d->why)), d->detail)
-                         : xstrdup(_(cg_deleg_why_text(d->why)));
-        out_printf(sh, _("Session parent: under the cgroup nslab runs in, or the root (%s)\n"),
-                   why);
+        out_printf(sh, _("Session parent: under the cgroup nslab runs in, or the root:\n"));
+        out_printf(sh, "  %s\n", _(cg_deleg_why_text(d->why)));
+        if (d->detail[0])
+            out_printf(sh, "  (%s)\n", d->detail);
         print_string(sh, PRINT_JSON, "why", NULL, cg_deleg_why_text(d->why));
         if (d->detail[0])
             print_string(sh, PRINT_JSON, "detail", NULL, d->detail);

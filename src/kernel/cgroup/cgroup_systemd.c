@@ -20,6 +20,8 @@
 const char *cg_deleg_why_text(enum cg_deleg_why why)
 {
     switch (why) {
+    case CG_DELEG_UNASKED:
+        return N_("systemd was not asked");
     case CG_DELEG_OK:
         return N_("delegated by systemd");
     case CG_DELEG_NO_SYSTEMD:
@@ -27,8 +29,7 @@ const char *cg_deleg_why_text(enum cg_deleg_why why)
     case CG_DELEG_FAKE_ROOT:
         return N_("a cgroup tree given by NSLAB_CGROUP_ROOT, not the system's");
     case CG_DELEG_LEGACY:
-        return N_("a legacy v1 layout: systemd delegates only its name=systemd hierarchy, "
-                  "which holds no controller, and no v1 controller hierarchy");
+        return N_("legacy v1: systemd delegates only name=systemd, no controller hierarchy");
     case CG_DELEG_BUS:
         return N_("systemd's system bus could not be reached");
     case CG_DELEG_REFUSED:

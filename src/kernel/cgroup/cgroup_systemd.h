@@ -25,6 +25,7 @@
 
 /* Why the session parent is not in a delegated scope. */
 enum cg_deleg_why {
+    CG_DELEG_UNASKED,    /* nothing asked yet (a zeroed struct) */
     CG_DELEG_OK,
     CG_DELEG_NO_SYSTEMD, /* systemd is not the init (PID 1) here */
     CG_DELEG_FAKE_ROOT,  /* NSLAB_CGROUP_ROOT: a fake tree */
