@@ -56,7 +56,8 @@ void cgroups_init(struct nsl *sh, struct strbuf *notes)
      * Delegate=yes and keep the session inside (cgroup_systemd.h). */
     struct trace dt = {0};
     if (cg_systemd_delegate(&c->layout, &sh->paths, &c->session.sys, sh->shell_pid, &dt,
-                            &c->deleg) == 0) {
+                            &c->deleg) == 0 &&
+        c->deleg.leaf[0]) {
         snprintf(c->session.deleg[c->deleg.hier], sizeof c->session.deleg[0], "%s", c->deleg.dir);
         snprintf(c->session.deleg_leaf[c->deleg.hier], sizeof c->session.deleg_leaf[0], "%s",
                  c->deleg.leaf);

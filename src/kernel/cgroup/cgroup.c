@@ -1011,19 +1011,26 @@ static int sweep_dir(const struct remover *rm, const char *dir, pid_t self, int 
     return ret;
 }
 
-/* When own (the caller's cgroup) is the leaf of a scope systemd delegated
- * to this session, <slice>/nslab-<self>.scope/CG_SCOPE_LEAF: the session
- * parents in the other nslab-<N>.scope of that slice, scopes of sessions
- * killed while a process of theirs lived on (an empty scope is gone
- * already: systemd removes it). Only names of that form are looked in,
- * and inside them only what sweep_dir proves dead. */
+/* When own (the caller's cgroup) is a scope systemd delegated to this
+ * session or its leaf, <slice>/nslab-<self>.scope[/CG_SCOPE_LEAF]: the
+ * session parents in the other nslab-<N>.scope of that slice, scopes of
+ * sessions killed while a process of theirs lived on (an empty scope is
+ * gone already: systemd removes it). Only names of that form are looked
+ * in, and inside them only what sweep_dir proves dead; were systemd to
+ * name scopes' cgroups otherwise one day, nothing would be found. */
 static int sweep_scopes(const struct remover *rm, const char *own, pid_t self, int *count,
                         struct nsl_err *e)
 {
     char mine[64], slice[CG_PATH_MAX + 64];
-    snprintf(mine, sizeof mine, "/nslab-%d.scope/" CG_SCOPE_LEAF, (int)self);
-    size_t n = strlen(own), m = strlen(mine);
-    if (n <= m || strcmp(own + n - m, mine) != 0)
+    size_t n = strlen(own), m = 0;
+    for (int leaf = 0; leaf < 2; leaf++) {
+        snprintf(mine, sizeof mine, "/nslab-%d.scope%s", (int)self, leaf ? "/" CG_SCOPE_LEAF : "");
+        m = strlen(mine);
+        if (n > m && strcmp(own + n - m, mine) == 0)
+            break;
+        m = 0;
+    }
+    if (!m)
         return 0;
     snprintf(slice, sizeof slice, "%.*s", (int)(n - m), own);
     DIR *d = opendir(slice);

@@ -29,7 +29,7 @@ const char *cg_deleg_why_text(enum cg_deleg_why why)
     case CG_DELEG_FAKE_ROOT:
         return N_("a cgroup tree given by NSLAB_CGROUP_ROOT, not the system's");
     case CG_DELEG_LEGACY:
-        return N_("legacy v1: systemd delegates only name=systemd, no controller hierarchy");
+        return N_("no unified or name=systemd hierarchy for systemd to delegate");
     case CG_DELEG_BUS:
         return N_("systemd's system bus could not be reached");
     case CG_DELEG_REFUSED:
@@ -90,21 +90,57 @@ static int start_scope(sd_bus *bus, const char *unit, pid_t pid, sd_bus_error *e
     return r;
 }
 
-/* systemd moves the process when the scope's start job runs, just after
- * the call returns: wait for /proc/PID/cgroup to name the scope (5 s). */
-static bool wait_moved(const struct cg_layout *L, const struct nsl_paths *paths, pid_t pid,
-                       const char *unit, struct cg_pid_dirs *own)
+/* The scope's cgroup as systemd names it (its ControlGroup property: the
+ * mapping of unit names to cgroup paths is systemd's, not public API), ""
+ * until systemd has made it. */
+static void control_group(sd_bus *bus, const char *unit, char *out, size_t size)
 {
+    sd_bus_error err = SD_BUS_ERROR_NULL;
+    sd_bus_message *reply = NULL;
+    const char *path = NULL;
+    char *cg = NULL;
+    out[0] = '\0';
+    if (sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                           "org.freedesktop.systemd1.Manager", "GetUnit", &err, &reply, "s",
+                           unit) >= 0 &&
+        sd_bus_message_read(reply, "o", &path) >= 0 &&
+        sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path,
+                                   "org.freedesktop.systemd1.Scope", "ControlGroup", &err,
+                                   &cg) >= 0)
+        snprintf(out, size, "%s", cg);
+    free(cg);
+    sd_bus_message_unref(reply);
+    sd_bus_error_free(&err);
+}
+
+/* systemd moves the process when the scope's start job runs, just after
+ * the call returns: wait until the scope has its cgroup and
+ * /proc/PID/cgroup puts pid there, in hierarchy hier (5 s). */
+static bool wait_moved(sd_bus *bus, const struct cg_layout *L, const struct nsl_paths *paths,
+                       int hier, pid_t pid, const char *unit, struct cg_pid_dirs *own)
+{
+    char cg[CG_PATH_MAX];
     for (int i = 0; i < 500; i++) {
-        if (cg_pid_dirs(L, paths, pid, own, NULL) == 0) {
-            const char *d = own->dir[L->unified], *slash = strrchr(d, '/');
-            if (slash && strcmp(slash + 1, unit) == 0)
-                return true;
-        }
+        control_group(bus, unit, cg, sizeof cg);
+        if (cg[0] && cg_pid_dirs(L, paths, pid, own, NULL) == 0 &&
+            strcmp(own->cgpath[hier], cg) == 0)
+            return true;
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
     return false;
+}
+
+/* The hierarchy systemd delegates in: the unified one (pure v2, hybrid),
+ * else its own name=systemd (legacy v1), -1 when there is neither. */
+static int systemd_hier(const struct cg_layout *L)
+{
+    if (L->unified >= 0)
+        return L->unified;
+    for (size_t h = 0; h < L->nhier; h++)
+        if (L->hier[h].version == 1 && strstr(L->hier[h].ctrls, "name=systemd"))
+            return (int)h;
+    return -1;
 }
 
 int cg_systemd_delegate(const struct cg_layout *L, const struct nsl_paths *paths,
@@ -117,7 +153,8 @@ int cg_systemd_delegate(const struct cg_layout *L, const struct nsl_paths *paths
         return why(out, CG_DELEG_FAKE_ROOT, NULL);
     if (sd_booted() <= 0 || !systemd_is_init(paths))
         return why(out, CG_DELEG_NO_SYSTEMD, NULL);
-    if (L->unified < 0)
+    int hier = systemd_hier(L);
+    if (hier < 0)
         return why(out, CG_DELEG_LEGACY, NULL);
     sd_bus *bus = NULL;
     int r = sd_bus_open_system(&bus);
@@ -136,16 +173,26 @@ int cg_systemd_delegate(const struct cg_layout *L, const struct nsl_paths *paths
         return -1;
     }
     sd_bus_error_free(&err);
-    sd_bus_flush_close_unref(bus);
-
     struct cg_pid_dirs *own = xcalloc(1, sizeof *own);
+    bool moved = wait_moved(bus, L, paths, hier, pid, out->unit, own);
+    sd_bus_flush_close_unref(bus);
     int ret = -1;
-    if (!wait_moved(L, paths, pid, out->unit, own)) {
+    if (!moved) {
         why(out, CG_DELEG_NOT_MOVED, NULL);
         goto done;
     }
-    out->hier = L->unified;
-    snprintf(out->dir, sizeof out->dir, "%s", own->dir[L->unified]);
+    out->hier = hier;
+    snprintf(out->dir, sizeof out->dir, "%s", own->dir[hier]);
+    if (L->hier[hier].version == 1) {
+        /* v1 lets a cgroup hold processes and children: nslab stays in the
+         * scope, and so in its cgroups of the v1 controller hierarchies
+         * systemd delegates with it (cpu, cpuacct, blkio, memory, devices,
+         * pids), where its session parents go then. */
+        out->ok = true;
+        out->why = CG_DELEG_OK;
+        ret = 0;
+        goto done;
+    }
     int w = snprintf(out->leaf, sizeof out->leaf, "%s/%s", out->dir, CG_SCOPE_LEAF);
     char num[32];
     snprintf(num, sizeof num, "%d", (int)pid);

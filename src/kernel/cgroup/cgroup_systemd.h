@@ -7,11 +7,16 @@
  * cgroup v2 the scope may enable controllers for the session parent beside
  * that leaf (no internal processes).
  *
- * Only the unified hierarchy is delegated this way (pure v2, and the
- * cgroup2 mount of a hybrid layout). On a legacy v1 layout systemd
- * delegates its name=systemd hierarchy, which holds no controller; the v1
- * controller hierarchies are nobody's to delegate, and nslab keeps its
- * session parents there as without systemd (under the cgroup it runs in,
+ * The scope's cgroup is the one systemd names (its ControlGroup
+ * property), in the unified hierarchy (pure v2, hybrid), or on a legacy v1
+ * layout in systemd's own name=systemd hierarchy. On v1 (hybrid, legacy)
+ * systemd makes the scope in the controller hierarchies it manages too
+ * (cpu, cpuacct, blkio, memory, devices, pids) and delegates them with it:
+ * nslab runs there, so its session parents go there (v1 has no rule
+ * against processes beside children: no leaf). The v1 controllers systemd
+ * does not manage (freezer, cpuset, net_cls, perf_event, hugetlb) are
+ * "up for grabs", systemd's document says: there nslab's session parents
+ * stay where they were without systemd (under the cgroup nslab runs in,
  * else the root). Without systemd, nothing changes. */
 #ifndef NSLAB_CGROUP_SYSTEMD_H
 #define NSLAB_CGROUP_SYSTEMD_H
@@ -29,7 +34,7 @@ enum cg_deleg_why {
     CG_DELEG_OK,
     CG_DELEG_NO_SYSTEMD, /* systemd is not the init (PID 1) here */
     CG_DELEG_FAKE_ROOT,  /* NSLAB_CGROUP_ROOT: a fake tree */
-    CG_DELEG_LEGACY,     /* no unified hierarchy: legacy v1 */
+    CG_DELEG_LEGACY,     /* neither a unified nor a name=systemd hierarchy */
     CG_DELEG_BUS,        /* the system bus could not be reached */
     CG_DELEG_REFUSED,    /* systemd refused the scope */
     CG_DELEG_NOT_MOVED,  /* the scope was made, the process not moved */
@@ -43,7 +48,8 @@ struct cg_deleg {
     char unit[64];           /* "nslab-1234.scope" (set once asked) */
     int hier;                /* the delegated hierarchy (layout index), -1 */
     char dir[CG_PATH_MAX];   /* the scope's cgroup directory there */
-    char leaf[CG_PATH_MAX];  /* dir/CG_SCOPE_LEAF: where nslab runs now */
+    char leaf[CG_PATH_MAX];  /* v2: dir/CG_SCOPE_LEAF, where nslab runs now;
+                              * v1 (name=systemd): "", nslab stays in dir */
 };
 
 /* The leaf of a delegated scope that holds nslab itself (and so its
@@ -51,8 +57,8 @@ struct cg_deleg {
 #define CG_SCOPE_LEAF "shell"
 
 /* Ask systemd for the scope nslab-<pid>.scope with Delegate=yes holding
- * process pid (the calling process), and move pid into its leaf (through
- * sys, traced in t). 0 when done (out->ok), else -1 with out->why (and
+ * process pid (the calling process), and on v2 move pid into its leaf
+ * (through sys, traced in t). 0 when done (out->ok), else -1 with out->why (and
  * out->detail): then nothing else changed but what out says. */
 int cg_systemd_delegate(const struct cg_layout *L, const struct nsl_paths *paths,
                         const struct cg_sys *sys, pid_t pid, struct trace *t,
