@@ -14,7 +14,7 @@ override CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -MMD 
 # Records are hash-chained with libcrypto's SHA-256 (util.c: sha256_hex).
 # The projector view (render/serve.c): libmicrohttpd serves, libgvc lays out.
 GVC_CFLAGS := $(shell pkg-config --cflags libgvc 2>/dev/null)
-LDLIBS  := -lreadline -lcjson -lmnl -lmicrohttpd -lgvc -lcgraph -lpthread -lseccomp -lkeyutils -lcrypto
+LDLIBS  := -lreadline -lcjson -lmnl -lmicrohttpd -lgvc -lcgraph -lpthread -lseccomp -lkeyutils -lcrypto -lsystemd
 TESTLIBS := -lcmocka
 
 # Each build flavour lives in its own directory, so `make asan` never mixes

@@ -21,7 +21,9 @@ set -euo pipefail
 # there); libseccomp-dev builds the filters of `seccomp`; libkeyutils-dev
 # gives `keys` and `key` the keyctl(2) calls, and keyutils's keyctl(1)
 # cross-checks them in the tests (scenarios/keys.sh); libssl-dev gives
-# libcrypto's SHA-256, which chains the lines of a record (`record FILE`).
+# libcrypto's SHA-256, which chains the lines of a record (`record FILE`);
+# libsystemd-dev gives sd-bus, with which nslab asks systemd for a scope
+# with Delegate=yes where systemd is the init (kernel/cgroup/cgroup_systemd.c).
 # cgroup-tools and bubblewrap: the equivalents `help` and --equivalents
 # name are run by scenarios/equivalents.sh.
 pkgs=(build-essential pkg-config libreadline-dev libcjson-dev libcmocka-dev
@@ -29,7 +31,7 @@ pkgs=(build-essential pkg-config libreadline-dev libcjson-dev libcmocka-dev
       gettext groff-base python3 nftables cppcheck clang-tidy universal-ctags asciinema
       libmicrohttpd-dev libgraphviz-dev xxd chromium
       busybox-static libseccomp-dev libkeyutils-dev keyutils libssl-dev
-      cgroup-tools bubblewrap)
+      cgroup-tools bubblewrap libsystemd-dev)
 
 # make test-vm (scripts/vm/) also needs QEMU and mmdebstrap, which build and
 # boot its Debian 12 guest: installed only with --vm.

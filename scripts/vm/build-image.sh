@@ -31,8 +31,10 @@ runtime_packages()
 }
 
 # What the labs and scenario tests run, as scripts/install-deps.sh lists it
-# for the host, less the compilers; locales-all gives zh_CN.UTF-8.
-pkgs=systemd,systemd-sysv,udev,initramfs-tools,kmod,
+# for the host, less the compilers; locales-all gives zh_CN.UTF-8. dbus is
+# the system bus a Debian 12 server has (systemd recommends it): nslab asks
+# systemd for its delegated scope over it.
+pkgs=systemd,systemd-sysv,dbus,udev,initramfs-tools,kmod,
 pkgs+=util-linux,mount,iproute2,iputils-ping,keyutils,busybox-static,
 pkgs+=procps,time,python3,nftables,gettext-base,groff-base,locales-all,
 pkgs+=make,gawk,findutils,psmisc,ca-certificates,

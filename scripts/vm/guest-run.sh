@@ -45,7 +45,7 @@ if [ -n "$tests" ]; then
 else
     list=(labs/*.lab)
     for f in src/tests/scenarios/*-vs-kernel.sh src/tests/scenarios/cgroup-*.sh \
-             src/tests/scenarios/{cgset-guard,sweep,time,user,net,ipc,setns-lands}.sh; do
+             src/tests/scenarios/{cgset-guard,sweep,systemd-delegate,time,user,net,ipc,setns-lands}.sh; do
         [ -f "$f" ] && list+=("$f")
     done
 fi
@@ -57,5 +57,5 @@ echo "$?" >"$out/status"
 echo "$((SECONDS - start))" >"$out/seconds"
 
 # Nothing of nslab may stay in the guest's cgroup tree.
-find /sys/fs/cgroup -mindepth 1 -type d -name 'nslab.[0-9]*' >"$out/leftover-cgroups.txt" 2>/dev/null
+find /sys/fs/cgroup -mindepth 1 -type d \( -name 'nslab.[0-9]*' -o -name 'nslab-[0-9]*.scope' \) >"$out/leftover-cgroups.txt" 2>/dev/null
 journalctl -b -p warning --no-pager >"$out/journal-warnings.txt" 2>&1

@@ -59,6 +59,33 @@ static void layout_json(struct nsl *sh, const struct cg_layout *L)
     close_json_object(sh);
 }
 
+/* Where the session parent goes, as systemd's rules make it: in a scope
+ * systemd delegated (cgroup_systemd.h), or, without one, why not. */
+static void delegation_show(struct nsl *sh, const struct cg_deleg *d)
+{
+    open_json_object(sh, "delegation");
+    print_bool(sh, PRINT_JSON, "delegated", NULL, d->ok);
+    if (d->ok) {
+        out_printf(sh, _("Session parent: delegated by systemd (scope %s, Delegate=yes)\n"),
+                   d->unit);
+        out_printf(sh, "  %s\n", d->dir);
+        print_string(sh, PRINT_JSON, "by", NULL, "systemd");
+        print_string(sh, PRINT_JSON, "unit", NULL, d->unit);
+        print_string(sh, PRINT_JSON, "cgroup", NULL, d->dir);
+    } else {
+        out_printf(sh, _("Session parent: under the cgroup nslab runs in, or the root:\n"));
+        out_printf(sh, "  %s\n", _(cg_deleg_why_text(d->why)));
+        if (d->detail[0])
+            out_printf(sh, "  (%s)\n", d->detail);
+        print_string(sh, PRINT_JSON, "why", NULL, cg_deleg_why_text(d->why));
+        if (d->detail[0])
+            print_string(sh, PRINT_JSON, "detail", NULL, d->detail);
+        if (d->unit[0])
+            print_string(sh, PRINT_JSON, "unit", NULL, d->unit);
+    }
+    close_json_object(sh);
+}
+
 int cmd_cgls(struct nsl *sh, int argc, char **argv)
 {
     if (argc > 2)
@@ -84,6 +111,7 @@ int cmd_cgls(struct nsl *sh, int argc, char **argv)
         out_printf(sh, "%s", sb_str(&lay));
         sb_free(&lay);
         layout_json(sh, &c->layout);
+        delegation_show(sh, &c->deleg);
         for (size_t k = 0; k < s->n; k++)
             walk(sh, s->v[k], 0, &r);
         if (s->n == 0)

@@ -52,6 +52,17 @@ void cgroups_init(struct nsl *sh, struct strbuf *notes)
     }
     c->ready = true;
     cg_session_init(&c->session, &c->layout, &sh->paths, sh->shell_pid);
+    /* systemd owns the tree where it is the init: ask it for a scope with
+     * Delegate=yes and keep the session inside (cgroup_systemd.h). */
+    struct trace dt = {0};
+    if (cg_systemd_delegate(&c->layout, &sh->paths, &c->session.sys, sh->shell_pid, &dt,
+                            &c->deleg) == 0 &&
+        c->deleg.leaf[0]) {
+        snprintf(c->session.deleg[c->deleg.hier], sizeof c->session.deleg[0], "%s", c->deleg.dir);
+        snprintf(c->session.deleg_leaf[c->deleg.hier], sizeof c->session.deleg_leaf[0], "%s",
+                 c->deleg.leaf);
+    }
+    trace_free(&dt);
     if (cg_pid_dirs(&c->layout, &sh->paths, sh->shell_pid, &c->host, NULL) < 0)
         memset(&c->host, 0, sizeof c->host);
     /* Sessions whose nslab was killed (SIGKILL leaves no chance to clean

@@ -4,7 +4,8 @@
  * cgget / cgset / expect cg). The mechanisms are in kernel/cgroup.h; this
  * file only wires them into the shell.
  *
- *   start      cgroups_init: cg_layout_detect, cg_session_init, cg_sweep
+ *   start      cgroups_init: cg_layout_detect, cg_session_init,
+ *              cg_systemd_delegate (a scope where systemd is the init), cg_sweep
  *   each step  cgroups_observe_step (observe_cg.c) fills sh->cg->now, marking
  *              what changed since sh->cg->prev; it is handed to render
  *              as part of the step's struct observation (observation.h)
@@ -15,6 +16,7 @@
 #define NSLAB_CGROUPS_H
 
 #include "kernel/cgroup/cgroup.h"
+#include "kernel/cgroup/cgroup_systemd.h"
 #include "nslab.h"
 #include "observe/observation.h"
 
@@ -39,6 +41,7 @@ struct nsl_cg {
     char why[1200]; /* why cgroups are not available, when !ready */
     struct cg_layout layout;
     struct cg_session session;
+    struct cg_deleg deleg; /* the scope systemd delegated, or why none */
     struct cg_pid_dirs host; /* where nslab itself runs: "the host's" cgroups */
     struct cg_snap prev, now;
     /* The observation reads the same files every step: their descriptors

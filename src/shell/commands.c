@@ -269,11 +269,13 @@ const struct command commands[] = {
      .summary = N_("the cgroup layout found, and the tree of this session's cgroups with usage"),
      .help = N_("cgls says which hierarchy and cgroup version holds each controller (found at\n"
              "start from /proc/self/mountinfo, /proc/cgroups and the v2 root's\n"
-             "cgroup.controllers), then lists this session's cgroups as a tree (with any\n"
-             "cgroups made below them): limit, usage with a bar against the limit, the\n"
-             "counters that matter (limit hits, oom_kill, throttling, frozen) and the\n"
-             "number of processes. cgls CGROUP shows one cgroup, its subtree and every\n"
-             "file nslab reads from it."),
+             "cgroup.controllers), and where the session parent is: in a scope systemd\n"
+             "delegated to nslab (Delegate=yes) where systemd is the init, else under\n"
+             "the cgroup nslab runs in or the root. Then it lists this session's cgroups\n"
+             "as a tree (with any cgroups made below them): limit, usage with a bar\n"
+             "against the limit, the counters that matter (limit hits, oom_kill,\n"
+             "throttling, frozen) and the number of processes. cgls CGROUP shows one\n"
+             "cgroup, its subtree and every file nslab reads from it."),
      .mechanism = "reads of cgroup files (memory.max or memory.limit_in_bytes, cpu.stat, ...)",
      .man = "cgroups(7), systemd-cgls(1)",
      .run = cmd_cgls,

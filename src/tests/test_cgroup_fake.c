@@ -789,12 +789,85 @@ static void test_sweep(void **state)
     fake_free(f);
 }
 
+/* A scope systemd delegated (Delegate=yes): nslab runs in its leaf
+ * "shell"; the session parent goes beside it, controllers are enabled in
+ * the scope and never above it (the slice is systemd's), and the sweep
+ * looks into other nslab-<N>.scope of the slice only, for what is dead. */
+static void test_delegated_scope(void **state)
+{
+    struct fake *f = fake_v2();
+    const char *cg = f->paths.cgroup;
+    char scope[700], leaf[720], want[760], self[32], p[760];
+    fake_cgroup(f, "system.slice", NULL);
+    snprintf(p, sizeof p, "%s/system.slice", cg);
+    write_at(p, "cgroup.subtree_control", "memory pids"); /* systemd's, for the scope */
+    fake_cgroup(f, "system.slice/nslab-4242.scope", NULL);
+    snprintf(self, sizeof self, "%d\n", getpid());
+    fake_cgroup(f, "system.slice/nslab-4242.scope/shell", self);
+    snprintf(p, sizeof p, "%s/self", f->paths.proc);
+    write_at(p, "cgroup", "0::/system.slice/nslab-4242.scope/shell\n");
+    snprintf(scope, sizeof scope, "%s/system.slice/nslab-4242.scope", cg);
+    snprintf(leaf, sizeof leaf, "%s/shell", scope);
+
+    struct cg_session s;
+    struct trace t = {0};
+    struct nsl_err e;
+    fake_session(f, &s, 4242);
+    snprintf(s.deleg[0], sizeof s.deleg[0], "%.500s", scope);
+    snprintf(s.deleg_leaf[0], sizeof s.deleg_leaf[0], "%.500s", leaf);
+    const struct cg_group *g = must_create(&s, CG_PIDS, NULL, NULL, -1, &t);
+    snprintf(want, sizeof want, "%s/nslab.4242/pids1", scope);
+    assert_string_equal(g->dir, want);
+    assert_string_equal(s.base[0], leaf);
+    assert_true(has_word(read_at(scope, "cgroup.subtree_control"), "pids"));
+    snprintf(p, sizeof p, "%s/system.slice", cg);
+    assert_string_equal(read_at(p, "cgroup.subtree_control"), "memory pids");
+    /* cpu is not delegated to the scope: refused, nothing written above it */
+    trace_clear(&t);
+    const struct cg_group *none = NULL;
+    struct cg_create_opts o = CG_CREATE_OPTS_INIT;
+    assert_int_equal(cg_create(&s, CG_CPU, &o, &t, &e, &none), -1);
+    assert_non_null(strstr(e.msg, "cgroup.controllers does not list it"));
+    assert_string_equal(read_at(p, "cgroup.subtree_control"), "memory pids");
+    assert_string_equal(read_at(cg, "cgroup.subtree_control"), "cpu memory pids");
+
+    /* a killed session's scope (its job 888 lives on), someone else's
+     * scope with a dead-looking nslab.778, and this session's own */
+    fake_cgroup(f, "system.slice/nslab-777.scope", NULL);
+    fake_cgroup(f, "system.slice/nslab-777.scope/shell", NULL);
+    fake_cgroup(f, "system.slice/nslab-777.scope/nslab.777", NULL);
+    fake_cgroup(f, "system.slice/nslab-777.scope/nslab.777/pids1", "888\n");
+    fake_cgroup(f, "system.slice/other.scope", NULL);
+    fake_cgroup(f, "system.slice/other.scope/nslab.778", NULL);
+    struct cg_sys sys = {.mkdir = fake_mkdir, .rmdir = fake_rmdir, .write = fake_write,
+                         .kill = fake_kill, .ctx = f, .wait_ms = 100, .poll_ms = 1};
+    trace_clear(&t);
+    assert_int_equal(cg_sweep(&f->L, &f->paths, &sys, 4242, &t, &e), 1);
+    snprintf(p, sizeof p, "%s/system.slice/nslab-777.scope/nslab.777", cg);
+    assert_false(exists(p));
+    assert_trace_has(&t, "write %s/pids1/cgroup.kill \"1\" = 0", p);
+    snprintf(p, sizeof p, "%s/system.slice/nslab-777.scope/shell", cg);
+    assert_true(exists(p)); /* the scope is systemd's: it goes once empty */
+    snprintf(p, sizeof p, "%s/system.slice/other.scope/nslab.778", cg);
+    assert_true(exists(p));
+    snprintf(p, sizeof p, "%s/nslab.4242/pids1", scope);
+    assert_true(exists(p));
+
+    assert_int_equal(cg_session_cleanup(&s, &t, NULL), 0);
+    snprintf(p, sizeof p, "%s/nslab.4242", scope);
+    assert_false(exists(p));
+    cg_session_free(&s);
+    trace_free(&t);
+    fake_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_detect_fake),
         cmocka_unit_test(test_v2_create),
         cmocka_unit_test(test_v2_parent_placement),
+        cmocka_unit_test(test_delegated_scope),
         cmocka_unit_test(test_v1_create),
         cmocka_unit_test(test_memory_limit_covers_swap),
         cmocka_unit_test(test_delete_busy),

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "kernel/cgroup/cgroup_impl.h"
+#include "kernel/cgroup/cgroup_systemd.h"
 #include "i18n.h"
 
 const struct cg_backend *cg_backend_of(int version)
@@ -404,7 +405,12 @@ static int session_parent(struct cg_session *s, int hier, enum cg_ctrl ctrl, str
     const struct cg_backend *be = cg_backend_of(h->version);
     struct cg_pid_dirs *own = xcalloc(1, sizeof *own);
     const char *cand[2] = {h->mount, NULL};
-    if (cg_pid_dirs(s->layout, s->paths, 0, own, NULL) == 0 && own->dir[hier][0] &&
+    if (s->deleg[hier][0]) {
+        cand[0] = s->deleg[hier]; /* systemd's delegation: there and nowhere else */
+        trace_note(t, "%s is a scope systemd delegated to nslab (Delegate=yes): the session "
+                      "parent goes there, beside %s, which holds nslab",
+                   s->deleg[hier], s->deleg_leaf[hier]);
+    } else if (cg_pid_dirs(s->layout, s->paths, 0, own, NULL) == 0 && own->dir[hier][0] &&
         strcmp(own->dir[hier], h->mount) != 0) {
         if (h->version == 2 && !v2_base_usable(s->layout, hier, own->dir[hier])) {
             trace_note(t, "%s holds this process, so cgroup v2 would not let it enable "
@@ -458,7 +464,8 @@ static int session_parent(struct cg_session *s, int hier, enum cg_ctrl ctrl, str
         }
         s->lockfd[hier] = lfd;
         snprintf(s->parent[hier], sizeof s->parent[hier], "%s", dir);
-        snprintf(s->base[hier], sizeof s->base[hier], "%s", cand[i]);
+        snprintf(s->base[hier], sizeof s->base[hier], "%s",
+                 s->deleg[hier][0] ? s->deleg_leaf[hier] : cand[i]);
         ret = 0;
         break;
     }
@@ -594,7 +601,8 @@ int cg_create(struct cg_session *s, enum cg_ctrl ctrl, const struct cg_create_op
         return -1;
     const char *parent;
     if (session_parent(s, hier, ctrl, t, e, &parent) < 0 ||
-        g.be->prepare_parent(&s->sys, s->layout->hier[hier].mount, parent, ctrl, t, e) < 0)
+        g.be->prepare_parent(&s->sys, s->deleg[hier][0] ? s->deleg[hier] : s->layout->hier[hier].mount,
+                             parent, ctrl, t, e) < 0)
         return -1;
     snprintf(g.dir, sizeof g.dir, "%s/%s", parent, g.name);
     if (s->sys.mkdir(s->sys.ctx, t, g.dir, 0755) < 0)
@@ -1038,6 +1046,50 @@ static int sweep_dir(const struct remover *rm, const char *dir, pid_t self, int 
     return ret;
 }
 
+/* When own (the caller's cgroup) is a scope systemd delegated to this
+ * session or its leaf, <slice>/nslab-<self>.scope[/CG_SCOPE_LEAF]: the
+ * session parents in the other nslab-<N>.scope of that slice, scopes of
+ * sessions killed while a process of theirs lived on (an empty scope is
+ * gone already: systemd removes it). Only names of that form are looked
+ * in, and inside them only what sweep_dir proves dead; were systemd to
+ * name scopes' cgroups otherwise one day, nothing would be found. */
+static int sweep_scopes(const struct remover *rm, const char *own, pid_t self, int *count,
+                        struct nsl_err *e)
+{
+    char mine[64], slice[CG_PATH_MAX + 64];
+    size_t n = strlen(own), m = 0;
+    for (int leaf = 0; leaf < 2; leaf++) {
+        snprintf(mine, sizeof mine, "/nslab-%d.scope%s", (int)self, leaf ? "/" CG_SCOPE_LEAF : "");
+        m = strlen(mine);
+        if (n > m && strcmp(own + n - m, mine) == 0)
+            break;
+        m = 0;
+    }
+    if (!m)
+        return 0;
+    snprintf(slice, sizeof slice, "%.*s", (int)(n - m), own);
+    DIR *d = opendir(slice);
+    if (!d)
+        return 0;
+    int ret = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        pid_t pid;
+        size_t len = strlen(de->d_name);
+        if (strncmp(de->d_name, "nslab-", 6) != 0 || len < 13 ||
+            strcmp(de->d_name + len - 6, ".scope") != 0 || !entry_is_dir(d, de))
+            continue;
+        cleanup_free char *num = xstrndup(de->d_name + 6, len - 12);
+        if (parse_pid(num, &pid) < 0 || pid == self)
+            continue;
+        cleanup_free char *scope = xasprintf("%s/%s", slice, de->d_name);
+        if (sweep_dir(rm, scope, self, count, ret == 0 ? e : NULL) < 0)
+            ret = -1;
+    }
+    closedir(d);
+    return ret;
+}
+
 int cg_sweep(const struct cg_layout *L, const struct nsl_paths *paths, const struct cg_sys *sys,
              pid_t self, struct trace *t, struct nsl_err *e)
 {
@@ -1066,6 +1118,8 @@ int cg_sweep_report(const struct cg_layout *L, const struct nsl_paths *paths,
                                  .report = report,
                                  .report_ctx = report_ctx};
             if (sweep_dir(&rm, dirs[i], self, &count, ret == 0 ? e : NULL) < 0)
+                ret = -1;
+            if (i == 1 && sweep_scopes(&rm, dirs[i], self, &count, ret == 0 ? e : NULL) < 0)
                 ret = -1;
         }
     }

@@ -209,6 +209,12 @@ struct cg_session {
      * the kernel drops it when the session dies, whatever PID namespace or
      * container it ran in, which is how cg_sweep tells live from gone. */
     int lockfd[CG_MAX_HIER];
+    /* A cgroup systemd delegated to nslab in this hierarchy (a scope with
+     * Delegate=yes, cgroup_systemd.h), "" elsewhere: the session parent
+     * goes in it, beside the leaf that holds nslab (deleg_leaf, its base),
+     * and controllers are enabled from it down, never above it. */
+    char deleg[CG_MAX_HIER][CG_PATH_MAX];
+    char deleg_leaf[CG_MAX_HIER][CG_PATH_MAX];
     struct cg_group **v; /* in creation order; pointers stay valid until deleted */
     size_t n, cap;
     unsigned seq[CG_NCTRL]; /* last number used for mem1, cpu1, ... */
@@ -302,7 +308,10 @@ int cg_delete(struct cg_session *s, const struct cg_group *g, bool kill, struct 
 int cg_session_cleanup(struct cg_session *s, struct trace *t, struct nsl_err *e);
 
 /* Remove the nslab.<PID> parents of sessions that are gone, in every
- * hierarchy, under the cgroup the caller is in and under the root; self is
+ * hierarchy, under the cgroup the caller is in and under the root, and in
+ * the scopes systemd delegated to other nslab sessions (nslab-<N>.scope
+ * beside the caller's own, when the caller runs in the leaf of one: a
+ * scope itself is systemd's, which removes it once it is empty); self is
  * never touched. Gone means: nobody holds the session's lock on the
  * directory (through any mount of the hierarchy: /proc/locks), and no
  * process PID of this PID namespace could be its nslab (one named nslab,
