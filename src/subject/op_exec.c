@@ -43,8 +43,9 @@ void op_exec(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *rep
     argv[a.argc] = NULL;
     /* As a job: stdin from /dev/null (stdout on stderr under -J, which
      * stdout carries), its signals at their defaults (the subject ignores
-     * the terminal's and blocks SIGCHLD). All undone when exec fails. */
-    int in = dup(0), out = dup(1);
+     * the terminal's and blocks SIGCHLD). All undone when exec fails; the
+     * copies kept for that close with a successful exec. */
+    int in = fcntl(0, F_DUPFD_CLOEXEC, 3), out = fcntl(1, F_DUPFD_CLOEXEC, 3);
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null >= 0) {
         dup2(null, 0);

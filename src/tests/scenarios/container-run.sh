@@ -6,7 +6,8 @@
 #     mount namespace, lowerdir the image); it is PID 1 of its PID
 #     namespace and its /proc shows only that namespace; its hostname is
 #     the one asked; its capability sets are the default kept ones,
-#     NoNewPrivs 1, Seccomp 2; its cgroups hold it with the asked limits.
+#     NoNewPrivs 1, Seccomp 2; its cgroups hold it with the asked limits;
+#     it holds no descriptor nslab opened.
 #  2. A denied syscall fails with EPERM by the seccomp filter (kept
 #     CAP_SYS_ADMIN, so not by the capabilities): unshare(CLONE_NEWNET) in
 #     a container with --seccomp default fails, with --seccomp none works.
@@ -87,6 +88,14 @@ assert_eq 20 "$(cg_file "$pid" pids pids.max)" "pids.max of its cgroup"
 mem=$(cg_file "$pid" memory memory.max 2>/dev/null || cg_file "$pid" memory memory.limit_in_bytes)
 assert_eq 67108864 "$mem" "the memory limit of its cgroup"
 cgdir_pids=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ || $1 == "0" { print $3; exit }' "/proc/$pid/cgroup")
+# No descriptor of nslab's own reaches the program: beyond 0-2 it holds
+# only what nslab itself was started with (the test's environment).
+for fd in /proc/"$pid"/fd/*; do
+    n=${fd##*/}
+    [ "$n" -le 2 ] && continue
+    [ "$(readlink "$fd")" = "$(readlink "/proc/$nslab_pid/fd/$n" 2>/dev/null)" ] ||
+        fail "the container's program has descriptor $n ($(readlink "$fd")) that nslab opened"
+done
 for ns in mnt pid net uts ipc; do
     [ "$(stat -L -c %i "/proc/$pid/ns/$ns")" != "$(stat -L -c %i "/proc/self/ns/$ns")" ] ||
         fail "the container shares the $ns namespace of the host"
