@@ -5,13 +5,14 @@
 # kernel and initrd it boots with. The guest has systemd, nslab's run-time
 # libraries and the programs its tests call; it builds nothing: it runs the
 # host's build from the checkout shared into it (the same Debian 12 userland).
-# Usage: build-image.sh DIR [backports]   (DIR/rootfs.img, DIR/vmlinuz,
-# DIR/initrd.img); backports: the kernel of bookworm-backports instead of
-# Debian 12's own 6.1, bullseye: Debian 11's (5.10): other kernels under the
-# same userland.
+# Usage: build-image.sh DIR [backports|bullseye|server]   (DIR/rootfs.img,
+# DIR/vmlinuz, DIR/initrd.img); backports: the kernel of bookworm-backports
+# instead of Debian 12's own 6.1, bullseye: Debian 11's (5.10): other kernels
+# under the same userland. server: a plain Debian 12 server instead, with
+# nothing of nslab's (below).
 set -euo pipefail
 
-out=${1:?usage: build-image.sh DIR [backports|bullseye]}
+out=${1:?usage: build-image.sh DIR [backports|bullseye|server]}
 kernel=${2:-}
 bin=$(cd "$(dirname "$0")/../.." && pwd)/build/nslab
 
@@ -38,7 +39,25 @@ pkgs=systemd,systemd-sysv,dbus,udev,initramfs-tools,kmod,
 pkgs+=util-linux,mount,iproute2,iputils-ping,keyutils,busybox-static,
 pkgs+=procps,time,python3,nftables,gettext-base,groff-base,locales-all,
 pkgs+=make,gawk,findutils,psmisc,ca-certificates,
-pkgs+=$(runtime_packages)
+[ "$kernel" = server ] || pkgs+=$(runtime_packages)
+
+# server: what Debian's installer leaves on a server (priorities required,
+# important and standard, the kernel, locales, sudo for the user it makes,
+# the SSH server task) and a DHCP line for its network card, as the installer
+# writes it; no compiler, no git, no make, none of nslab's libraries. The
+# README's two commands are tried on it (scripts/vm/fresh-clone.sh), so its
+# disk has room for what they install.
+variant=minbase size=3G hooks=()
+if [ "$kernel" = server ]; then
+    variant=standard size=24G
+    pkgs=systemd-sysv,dbus,initramfs-tools,locales,sudo,openssh-server,ifupdown,isc-dhcp-client
+    hooks=(--customize-hook='printf "auto lo\niface lo inet loopback\n\nallow-hotplug eth0\niface eth0 inet dhcp\n" > "$1/etc/network/interfaces"'
+           --customize-hook='echo "en_US.UTF-8 UTF-8" > "$1/etc/locale.gen" && chroot "$1" locale-gen'
+           # the installer's first user, in group sudo; without a password
+           # to type, since no one is at the guest's keyboard
+           --customize-hook='chroot "$1" useradd -m -s /bin/bash -G sudo learner'
+           --customize-hook='echo "learner ALL=(ALL) NOPASSWD: ALL" > "$1/etc/sudoers.d/learner"')
+fi
 
 # Built once per package list: a list that changed (a new library, a new
 # program the tests call) builds the image again.
@@ -63,7 +82,7 @@ else
 fi
 
 echo "test-vm: building the Debian 12 guest image (once; cached in $out)" >&2
-mmdebstrap --variant=minbase --include="$pkgs" "${opts[@]}" \
+mmdebstrap --variant="$variant" --include="$pkgs" "${opts[@]}" "${hooks[@]}" \
     --customize-hook='echo nslab-vm > "$1/etc/hostname"' \
     --customize-hook='echo "root:nslab" | chroot "$1" chpasswd' \
     --customize-hook='printf "/dev/vda / ext4 rw,errors=remount-ro 0 1\n" > "$1/etc/fstab"' \
@@ -73,7 +92,7 @@ mmdebstrap --variant=minbase --include="$pkgs" "${opts[@]}" \
     --customize-hook='chroot "$1" systemctl mask getty@tty1.service serial-getty@ttyS0.service systemd-timesyncd.service apt-daily.timer apt-daily-upgrade.timer e2scrub_reap.service 2>/dev/null || true' \
     --customize-hook='cp -L "$1/vmlinuz" "'"$tmp"'/vmlinuz" && cp -L "$1/initrd.img" "'"$tmp"'/initrd.img"' \
     bookworm "$tmp/root" "${mirrors[@]}"
-mkfs.ext4 -q -F -L nslab-vm -d "$tmp/root" "$tmp/rootfs.img" 3G
+mkfs.ext4 -q -F -L nslab-vm -d "$tmp/root" "$tmp/rootfs.img" "$size"
 mv "$tmp/vmlinuz" "$tmp/initrd.img" "$out/"
 mv "$tmp/rootfs.img" "$out/rootfs.img"
 echo "$stamp" >"$out/packages"

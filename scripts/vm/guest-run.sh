@@ -5,8 +5,8 @@
 # /nslab/build/vm/results/LAYOUT/, and powers the guest off whatever happens.
 # The kernel command line names the layout (nslab.run=LAYOUT) and may name
 # the tests (nslab.tests=a.lab,b.sh, paths below the checkout), or a script
-# to run instead of them (nslab.exec=PATH below the checkout: its output
-# goes to exec.log, its status to status).
+# to run instead of them (nslab.exec=PATH below the checkout, called with
+# the results' folder: its output goes to exec.log, its status to status).
 set -uo pipefail
 trap 'sync; systemctl poweroff --force --force' EXIT
 
@@ -34,7 +34,7 @@ mkdir -p "$out"
 
 cd "$top" || exit 1
 if [ -n "$exec" ]; then
-    NSLAB=$top/build/nslab bash "$exec" >"$out/exec.log" 2>&1
+    NSLAB=$top/build/nslab bash "$exec" "$out" >"$out/exec.log" 2>&1
     echo "$?" >"$out/status"
     echo "exec: $exec" >"$out/tests.log"
     exit

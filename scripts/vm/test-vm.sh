@@ -12,30 +12,46 @@
 # list of tests, default: every lab and the kernel scenario tests),
 # VM_EXEC (a script below the checkout to run in the guest instead of the
 # tests; its output lands in build/vm/results/LAYOUT/exec.log),
-# VM_KERNEL=backports (boot bookworm-backports' kernel instead of 6.1: its
-# own image, build/vm-backports), VM_ACCEL=kvm|tcg (skip the probe),
+# VM_IMAGE=backports|bullseye (boot bookworm-backports' kernel or Debian
+# 11's instead of 6.1: its own image, build/vm-backports, ...),
+# VM_IMAGE=server (a plain Debian 12 server, for make test-vm-fresh),
+# VM_MEM (MiB, 2048), VM_ACCEL=kvm|tcg (skip the probe),
 # VM_TIMEOUT (seconds per boot, 3600), VM_CI (make test's run: a guest
-# image that cannot be built is a skip, not a failure).
+# that cannot be made here is a skip, not a failure).
 set -uo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 vm=$top/build/vm
-[ -n "${VM_KERNEL:-}" ] && vm=$top/build/vm-$VM_KERNEL
+[ -n "${VM_IMAGE:-}" ] && vm=$top/build/vm-$VM_IMAGE
 layouts=${VM_LAYOUTS:-v2 hybrid legacy}
 boot_timeout=${VM_TIMEOUT:-3600}
 
 [ "$(id -u)" -eq 0 ] || { echo "test-vm: run as root (the guest's tests need it too)"; exit 77; }
-[ -x "$top/build/nslab" ] || { echo "test-vm: build/nslab is missing: run make first"; exit 2; }
-if ! bash "$top/scripts/vm/build-image.sh" "$vm" ${VM_KERNEL:-}; then
-    # Under make test (VM_CI=1) a machine that cannot fetch the image's
-    # packages skips the guest, saying so; run by hand, it is a failure.
+[ -x "$top/build/nslab" ] || [ "${VM_IMAGE:-}" = server ] ||
+    { echo "test-vm: build/nslab is missing: run make first"; exit 2; }
+
+# Under make test (VM_CI=1) a guest that cannot be made here is skipped,
+# saying why; run by hand, it is a failure.
+cannot()
+{
     if [ -n "${VM_CI:-}" ]; then
-        echo "test-vm: skipped: the guest image could not be built here (Debian's package registry unreachable?)"
+        echo "test-vm: skipped: $1"
         exit 0
     fi
-    echo "test-vm: could not build the guest image"
+    echo "test-vm: $1"
     exit 1
+}
+# A machine that is itself emulated (QEMU without KVM, as the guest of
+# make test-vm-fresh is) would emulate a guest inside its emulation, far
+# beyond the hour make test allows; nested KVM inside it does not exist.
+if [ -n "${VM_CI:-}" ] && [ "$(systemd-detect-virt --vm 2>/dev/null)" = qemu ]; then
+    echo "test-vm: skipped: this machine is itself emulated by QEMU without KVM (systemd-detect-virt --vm: qemu); a guest inside it would be emulated twice"
+    exit 0
 fi
+bash "$top/scripts/install-deps.sh" --vm ||
+    cannot "qemu-system-x86 and mmdebstrap cannot be installed here"
+bash "$top/scripts/vm/build-image.sh" "$vm" ${VM_IMAGE:-} ||
+    cannot "the guest image could not be built here (Debian's package registry unreachable?)"
 
 pids=()
 cleanup()
@@ -48,7 +64,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 qemu_base=(qemu-system-x86_64 -nodefaults -no-user-config -nographic -no-reboot
-           -m 2048 -smp 2 -kernel "$vm/vmlinuz")
+           -m "${VM_MEM:-2048}" -smp 2 -kernel "$vm/vmlinuz")
 
 # KVM works when a guest kernel started with it prints its first line soon;
 # on this kind of machine nested KVM may hang at boot instead.
@@ -92,11 +108,13 @@ total=0 bad=0
 summary=()
 for layout in $layouts; do
     [ -n "${cmdline[$layout]+x}" ] || { echo "test-vm: no layout named $layout (v2, hybrid, legacy)"; exit 2; }
-    run=${VM_KERNEL:+$VM_KERNEL-}$layout # the results' name: v2, backports-v2, ...
+    run=${VM_IMAGE:+$VM_IMAGE-}$layout # the results' name: v2, backports-v2, ...
     res=$top/build/vm/results/$run
     rm -rf "$res"
     mkdir -p "$top/build/vm/results"
     tests_arg=${VM_TESTS:+ nslab.tests=$VM_TESTS}${VM_EXEC:+ nslab.exec=$VM_EXEC}
+    # the server image's network lines name the card eth0 (build-image.sh)
+    [ "${VM_IMAGE:-}" != server ] || tests_arg+=" net.ifnames=0"
     start=$SECONDS
     echo "test-vm: booting the guest ($layout)..."
     timeout --kill-after=10 "$boot_timeout" "${qemu_base[@]}" "${accel_args[@]}" \
@@ -119,8 +137,9 @@ for layout in $layouts; do
         continue
     fi
     sed -n 's/^\(PASS\|FAIL\|SKIP\) /\1 /p' "$res/tests.log" | sed "s/^/  [$run] /"
+    [ ! -f "$res/exec.log" ] || sed "s/^/  [$run] /" "$res/exec.log"
     line=$(tail -n 1 "$res/tests.log")
-    left=$(wc -l <"$res/leftover-cgroups.txt" 2>/dev/null || echo 0)
+    left=$(wc -l 2>/dev/null <"$res/leftover-cgroups.txt" || echo 0)
     [ "$left" -eq 0 ] || echo "  [$run] FAIL cgroups of nslab left in the guest: $(tr '\n' ' ' <"$res/leftover-cgroups.txt")"
     if [ "$(cat "$res/status")" != 0 ] || [ "$left" -ne 0 ]; then
         bad=$((bad + 1))
