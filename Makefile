@@ -13,7 +13,9 @@ CFLAGS  ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -MMD -MP -Isrc
 # Records are hash-chained with libcrypto's SHA-256 (util.c: sha256_hex).
 # The projector view (render/serve.c): libmicrohttpd serves, libgvc lays out.
-GVC_CFLAGS := $(shell pkg-config --cflags libgvc 2>/dev/null)
+# Expanded where used, not here: on a fresh machine pkg-config and libgvc
+# arrive with install-deps (the deps stamp), after the Makefile is read.
+GVC_CFLAGS = $(shell pkg-config --cflags libgvc 2>/dev/null)
 LDLIBS  := -lreadline -lcjson -lmnl -lmicrohttpd -lgvc -lcgraph -lpthread -lseccomp -lkeyutils -lcrypto -lsystemd
 TESTLIBS := -lcmocka
 

@@ -25,13 +25,15 @@ set -euo pipefail
 # libsystemd-dev gives sd-bus, with which nslab asks systemd for a scope
 # with Delegate=yes where systemd is the init (kernel/cgroup/cgroup_systemd.c).
 # cgroup-tools and bubblewrap: the equivalents `help` and --equivalents
-# name are run by scenarios/equivalents.sh.
+# name are run by scenarios/equivalents.sh. valgrind replays every lab under
+# memcheck (make valgrind); graphviz's dot reads the DOT file `graph` writes
+# (scenarios/graph.sh). A Debian server has none of these.
 pkgs=(build-essential pkg-config libreadline-dev libcjson-dev libcmocka-dev
       libmnl-dev util-linux iproute2 iputils-ping procps time clang libclang-rt-dev
       gettext groff-base python3 nftables cppcheck clang-tidy universal-ctags asciinema
       libmicrohttpd-dev libgraphviz-dev xxd chromium
       busybox-static libseccomp-dev libkeyutils-dev keyutils libssl-dev
-      cgroup-tools bubblewrap libsystemd-dev)
+      cgroup-tools bubblewrap libsystemd-dev valgrind graphviz)
 
 # make test-vm (scripts/vm/) also needs QEMU and mmdebstrap, which build and
 # boot its Debian 12 guest: installed only with --vm.

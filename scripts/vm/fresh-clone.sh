@@ -31,7 +31,8 @@ step apt-update as_learner sudo apt-get update
 step prerequisites as_learner sudo apt-get install -y git make
 # The clone comes from a bundle of the shared checkout (made here as root,
 # who owns the share), as from a remote: only what is committed.
-git -C /nslab bundle create /tmp/nslab.bundle HEAD >/dev/null 2>&1 &&
+branch=$(git -C /nslab symbolic-ref -q --short HEAD)
+git -C /nslab bundle create /tmp/nslab.bundle HEAD ${branch:+"$branch"} >/dev/null 2>&1 &&
     chmod 644 /tmp/nslab.bundle || { echo "fresh-clone: cannot bundle /nslab"; exit 1; }
 step clone as_learner git clone /tmp/nslab.bundle nslab
 
