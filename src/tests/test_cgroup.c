@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 #include "cgroup_test_util.h"
+#include "kernel/mount/mountinfo.h"
 
 /* --- pure: words, names, limits --------------------------------------- */
 
@@ -494,9 +495,12 @@ static void test_real_hierarchy(void **state)
 
 /* In a forked child: a private mount namespace where cgroup2 is mounted
  * over /sys/fs/cgroup, as on a pure v2 system (KERNEL-NOTES: no controller
- * is available to it here, freezing and killing work). Returns 0, or the
- * number of the step that failed, having said why on stderr. */
-static int pure_v2_child(void)
+ * is available to it here, freezing and killing work). opts: the live
+ * cgroup2 mount's superblock options, given again, since the kernel applies
+ * a new cgroup2 mount's options (nsdelegate, memory_recursiveprot, ...) to
+ * the one v2 hierarchy of the whole machine. Returns 0, or the number of
+ * the step that failed, having said why on stderr. */
+static int pure_v2_child(const char *opts)
 {
     struct nsl_err e = {0};
     int step = 0;
@@ -510,7 +514,7 @@ static int pure_v2_child(void)
     } while (0)
     STEP(unshare(CLONE_NEWNS) == 0);
     STEP(mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) == 0);
-    STEP(mount("none", "/sys/fs/cgroup", "cgroup2", 0, NULL) == 0);
+    STEP(mount("none", "/sys/fs/cgroup", "cgroup2", 0, opts) == 0);
     struct nsl_paths paths;
     paths_init(&paths);
     struct cg_layout *L = xcalloc(1, sizeof *L);
@@ -559,6 +563,19 @@ static int pure_v2_child(void)
     return 0;
 }
 
+/* The superblock options of the cgroup2 mounted at mnt ("rw,nsdelegate"),
+ * or NULL. */
+static char *live_cgroup2_opts(const struct nsl_paths *paths, const char *mnt)
+{
+    struct mount_table t = {0};
+    struct nsl_err e;
+    assert_int_equal(mountinfo_read(paths, 0, &t, &e), 0);
+    const struct mount_ent *m = mount_table_find_target(&t, mnt);
+    char *opts = m && strcmp(m->fstype, "cgroup2") == 0 ? xstrdup(m->super_opts) : NULL;
+    mount_table_free(&t);
+    return opts;
+}
+
 static void test_real_pure_v2(void **state)
 {
     if (geteuid() != 0) {
@@ -575,12 +592,21 @@ static void test_real_pure_v2(void **state)
         print_message("skipped: no cgroup2 hierarchy here\n");
         skip();
     }
+    /* The controller-less cgroup2 of a hybrid layout, with memory on v1 (the
+     * view below counts on both); on pure v2 the tree is the real one. */
+    int mh = L->ctrl_hier[CG_MEMORY];
+    if (L->mode != CG_MODE_HYBRID || mh < 0 || L->hier[mh].version != 1) {
+        print_message("skipped: needs v1 memory beside an empty cgroup2 (hybrid)\n");
+        skip();
+    }
+    cleanup_free char *opts = live_cgroup2_opts(&paths, L->hier[L->unified].mount);
+    assert_non_null(opts);
     prctl(PR_SET_NAME, "nslab");
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
         prctl(PR_SET_PDEATHSIG, SIGKILL);
-        int rc = pure_v2_child();
+        int rc = pure_v2_child(opts);
         free(steal_pointer(&L)); /* _exit skips the cleanup attribute */
         _exit(rc);
     }

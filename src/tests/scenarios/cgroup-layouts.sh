@@ -48,7 +48,11 @@ v1_mounts=$( (findmnt -rn -t cgroup -o TARGET,FS-OPTIONS || true) |
 
 # --- pure v2 -------------------------------------------------------------------
 findmnt -rn -t cgroup2 >/dev/null || skip "this kernel has no cgroup2 mounted to compare with"
-mount -t cgroup2 none /sys/fs/cgroup || skip "cannot mount cgroup2 here"
+# With the live cgroup2's options: the kernel applies a cgroup2 mount's
+# options (nsdelegate, memory_recursiveprot, ...) to the machine's one v2
+# hierarchy, and systemd's hybrid layout sets some.
+v2_opts=$(findmnt -rn -t cgroup2 -o FS-OPTIONS | head -n 1)
+mount -t cgroup2 -o "$v2_opts" none /sys/fs/cgroup || skip "cannot mount cgroup2 here"
 
 coproc NSL { exec "$NSLAB" -J -k 2>"$tmpdir/stderr"; }
 nslab_pid=$NSL_PID
