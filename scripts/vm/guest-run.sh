@@ -51,7 +51,7 @@ else
 fi
 
 start=$SECONDS
-NSLAB=$top/build/nslab NSLAB_TEST_TIMEOUT=${NSLAB_TEST_TIMEOUT:-600} \
+NSLAB=$top/build/nslab NSLAB_TEST_TIMEOUT=${NSLAB_TEST_TIMEOUT:-120} \
     bash src/tests/run-integration.sh "${list[@]}" >"$out/tests.log" 2>&1
 echo "$?" >"$out/status"
 echo "$((SECONDS - start))" >"$out/seconds"

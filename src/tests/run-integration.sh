@@ -12,7 +12,8 @@
 # some tests of either kind by path.
 #
 # Each test gets NSLAB_TEST_TIMEOUT seconds (default 120), or what its
-# header's "# test-timeout: SECONDS" line gives, when more. Afterwards the
+# header's "# test-timeout: SECONDS" line gives, when more; five times that
+# on a machine emulated without KVM (time-scale.sh). Afterwards the
 # runner checks that the tests left nothing behind: cgroups named nslab.*,
 # processes named nslab, mounts whose target mentions nslab. The last line
 # is exactly "integration: N passed, N failed, N skipped" ("lint: ..." with
@@ -51,6 +52,8 @@ if ! [[ $timeout_s =~ ^[1-9][0-9]*$ ]]; then
 fi
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=src/tests/time-scale.sh
+source "$top/src/tests/time-scale.sh"
 requested=()
 for t in "$@"; do
     # Accept paths relative to where the runner was started or to the top.
@@ -183,6 +186,7 @@ run_one()
     local limit=$timeout_s own
     own=$(sed -n '1,30s/^# test-timeout: \([1-9][0-9]*\).*/\1/p' "${!#}" 2>/dev/null | head -n 1)
     [ -n "$own" ] && [ "$own" -gt "$limit" ] && limit=$own
+    limit=$((limit * time_scale))
     { timeout --kill-after=5 "$limit" "${guard[@]}" "$@" </dev/null >"$log" 2>&1; rc=$?; } 2>/dev/null
     # 124: ended by timeout's SIGTERM; 137 after the full time: by its SIGKILL.
     if [ "$rc" -eq 124 ] || { [ "$rc" -eq 137 ] && [ $((SECONDS - start)) -ge "$limit" ]; }; then

@@ -6,6 +6,8 @@
 # run under it: reported as skipped, naming the syscall.
 set -uo pipefail
 : "${NSLAB:?NSLAB must name the nslab binary}"
+# shellcheck source=src/tests/time-scale.sh
+source "$(dirname "${BASH_SOURCE[0]}")/time-scale.sh"
 if ! command -v valgrind >/dev/null; then
     echo "valgrind: not installed, skipped"
     exit 0
@@ -17,7 +19,7 @@ for lab in labs/*.lab; do
         continue
     fi
     out=$(mktemp) err=$(mktemp)
-    timeout 300 valgrind -q --leak-check=full --show-leak-kinds=definite \
+    timeout $((300 * time_scale)) valgrind -q --leak-check=full --show-leak-kinds=definite \
         --errors-for-leak-kinds=definite --error-exitcode=9 "$NSLAB" -q "$lab" \
         >"$out" 2>"$err" </dev/null
     rc=$?
