@@ -44,6 +44,9 @@ export NSLAB
 # the narration Chinese (i18n.sh asks for Chinese itself).
 export LC_ALL=C.UTF-8 LANGUAGE=
 unset LC_MESSAGES LANG
+# The same under `sudo make test` as under root: sudo's variables make a
+# root nslab write its files for that user; a test that wants them sets them.
+unset SUDO_UID SUDO_GID SUDO_USER SUDO_COMMAND
 
 timeout_s=${NSLAB_TEST_TIMEOUT:-120}
 if ! [[ $timeout_s =~ ^[1-9][0-9]*$ ]]; then
