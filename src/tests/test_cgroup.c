@@ -608,6 +608,7 @@ static void test_real_pure_v2(void **state)
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         int rc = pure_v2_child(opts);
         free(steal_pointer(&L)); /* _exit skips the cleanup attribute */
+        free(steal_pointer(&opts));
         _exit(rc);
     }
     int status;

@@ -14,9 +14,6 @@ check_records=$PWD/scripts/check-records
 cd "$tmpdir"
 # Three learners. alice does the work; bob only types expect lines (that
 # hold or not, in his session); carol does half and ends on a failed step.
-# alice and carol are root: not the user sudo ran the tests for (a record
-# is for SUDO_UID's user when it is set).
-unset SUDO_UID SUDO_GID SUDO_USER
 "$NSLAB" -q -k -c "record alice.jsonl; unshare uts; hostname lab; cgcreate pids 50 --name q1; cgset q1 limit 30" \
     >/dev/null 2>&1 || true
 SUDO_UID=65534 SUDO_GID=65534 "$NSLAB" -q -k -c \
