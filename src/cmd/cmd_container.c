@@ -73,9 +73,9 @@ struct build {
     struct subject saved;
     struct confine_session *saved_confine;
     bool switched;
-    ino_t made[3]; /* its mnt, uts and net namespaces, the session's while it is built */
+    ino_t made[4]; /* its mnt, uts, net and cgroup namespaces, the session's while it is built */
 };
-static const enum ns_slot made_slot[3] = {NS_MNT, NS_UTS, NS_NET};
+static const enum ns_slot made_slot[4] = {NS_MNT, NS_UTS, NS_NET, NS_CGROUP};
 
 static int make_dirs(struct nsl *sh, struct build *b, const char *scratch)
 {
@@ -196,12 +196,13 @@ static int build_clone(struct nsl *sh, struct build *b)
     j->ns_pid = pid_inside(sh, pid);
     b->c->job = j->id;
     b->c->pid = pid;
-    /* The mnt, uts and net namespaces it was born in are the session's. */
+    /* The mnt, uts, net and cgroup namespaces it was born in are the session's. */
     int fl = b->o->ns_flags;
     b->made[0] = fl & CLONE_NEWNS ? out.mnt_ns : 0;
     b->made[1] = fl & CLONE_NEWUTS ? out.uts_ns : 0;
     b->made[2] = fl & CLONE_NEWNET ? out.net_ns : 0;
-    for (int k = 0; k < 3; k++)
+    b->made[3] = fl & CLONE_NEWCGROUP ? out.cgroup_ns : 0;
+    for (size_t k = 0; k < ARRAY_SIZE(b->made); k++)
         if (b->made[k])
             made_ns_note(sh, made_slot[k], pid, 0, b->made[k]);
     snprintf(b->target, sizeof b->target, "%%%d", j->id);
@@ -218,7 +219,7 @@ static int build_clone(struct nsl *sh, struct build *b)
  * more: they end with the container's processes, mounts and all. */
 static void switch_back(struct nsl *sh, struct build *b)
 {
-    for (int k = 0; k < 3; k++)
+    for (size_t k = 0; k < ARRAY_SIZE(b->made); k++)
         if (b->made[k])
             made_ns_forget(sh, made_slot[k], b->made[k]);
     if (!b->switched)

@@ -16,6 +16,7 @@
 #include "cmd/handlers.h"
 #include "render/render.h"
 #include "subject/ops.h"
+#include "subject/nshelper.h"
 #include "cmd/cmd_mount.h"
 #include "session/made_ns.h"
 #include "session/target.h"
@@ -176,6 +177,8 @@ static int mount_request(struct nsl *sh, struct mount_req *rq, const char *path)
     cleanup_free ino_t *made = NULL;
     rq->nmade = made_ns_list(sh, NS_MNT, &made);
     rq->made_mntns = made;
+    /* Likewise the cgroup namespaces: an unknown inode is the host's. */
+    rq->in_host_cgroupns = !made_ns_has(sh, NS_CGROUP, ns_inode_of(sh, sh->subj.pid, NS_CGROUP));
 
     /* With the guard lifted, a step can change the host's table (directly,
      * or through a peer group): read it around the call to remember what

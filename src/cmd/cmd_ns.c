@@ -152,7 +152,10 @@ static void explain_unshare(struct nsl *sh, int flags, unsigned long prop, bool 
 static const struct {
     int flag;
     enum ns_slot slot;
-} guarded[] = {{CLONE_NEWNS, NS_MNT}, {CLONE_NEWUTS, NS_UTS}, {CLONE_NEWNET, NS_NET}};
+} guarded[] = {{CLONE_NEWNS, NS_MNT},
+               {CLONE_NEWUTS, NS_UTS},
+               {CLONE_NEWNET, NS_NET},
+               {CLONE_NEWCGROUP, NS_CGROUP}};
 
 int cmd_unshare(struct nsl *sh, int argc, char **argv)
 {
@@ -205,8 +208,8 @@ int cmd_unshare(struct nsl *sh, int argc, char **argv)
                                                 .map_root = map});
     rq.ns_changes = ns_slots_of_flags(flags);
     cleanup_subj_rep struct subj_rep rep = {0};
-    /* The guards need to know the mnt, uts and net namespaces the session
-     * made: the subject's, if unshare changed them. */
+    /* The guards need to know the mnt, uts, net and cgroup namespaces the
+     * session made: the subject's, if unshare changed them. */
     pid_t subj = sh->subj.pid;
     ino_t before[NS_NSLOTS] = {0};
     for (size_t g = 0; g < ARRAY_SIZE(guarded); g++)

@@ -163,13 +163,16 @@ int cmd_spawn(struct nsl *sh, int argc, char **argv)
          * the job table keeps the host's PID, which it found in /proc. */
         struct job *j = job_add(sh, out.host_pid ? out.host_pid : (pid_t)rep.ret, cmd);
         j->ns_pid = pid_inside(sh, j->pid);
-        /* The mnt, uts and net namespaces it was born in are the session's. */
+        /* The mnt, uts, net and cgroup namespaces it was born in are the
+         * session's. */
         if (flags & CLONE_NEWNS)
             made_ns_note(sh, NS_MNT, j->pid, 0, out.mnt_ns);
         if (flags & CLONE_NEWUTS)
             made_ns_note(sh, NS_UTS, j->pid, 0, out.uts_ns);
         if (flags & CLONE_NEWNET)
             made_ns_note(sh, NS_NET, j->pid, 0, out.net_ns);
+        if (flags & CLONE_NEWCGROUP)
+            made_ns_note(sh, NS_CGROUP, j->pid, 0, out.cgroup_ns);
         print_int(sh, PRINT_ANY, "job", _("[%%%lld] pid "), j->id);
         print_pid(sh, PRINT_ANY, "pid", "%s", j->pid);
         if (j->ns_pid && j->ns_pid != j->pid)

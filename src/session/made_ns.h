@@ -1,6 +1,7 @@
 /* The namespaces this session made (unshare, spawn --ns) of the types the
  * host guards look at: mnt (the mount guard), uts (hostname and
- * domainname) and net (bridges and their ports). Every other namespace of those types is the host's for the
+ * domainname), net (bridges and their ports) and cgroup (a cgroup2 mount
+ * outside one sets the options of the machine's v2 hierarchy). Every other namespace of those types is the host's for the
  * guards: the one nslab started in, and any other the subject can reach
  * with setns (a container's, an outer namespace's), since changing it
  * changes what processes the session did not start see.
@@ -17,7 +18,7 @@
 
 #include "nslab.h"
 
-/* pid's TYPE namespace (slot NS_MNT, NS_UTS or NS_NET), if the session made it:
+/* pid's TYPE namespace (slot NS_MNT, NS_UTS, NS_NET or NS_CGROUP), if the session made it:
  * when `before` is not 0 it is the inode the process had before the call
  * that may have made one (an unshare: an unchanged inode made nothing);
  * when `expect` is not 0 the inode must be that one (spawn: the inode read

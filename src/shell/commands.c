@@ -500,6 +500,11 @@ const struct command commands[] = {
              "bind (-o remount,ro changes the filesystem itself, its superblock, in every\n"
              "namespace) of a filesystem mounted outside the session's namespaces:\n"
              "-o remount,bind,ro changes that one mount only.\n"
+             "A cgroup2 mount from the host's cgroup namespace sets the options of the\n"
+             "machine's one v2 hierarchy (nsdelegate, memory_recursiveprot, ...) for every\n"
+             "mount of it, in any mount namespace: nslab refuses one whose options differ\n"
+             "from those the live cgroup2 mount shows (give them with -o, or `unshare\n"
+             "cgroup` first: from a new cgroup namespace the kernel leaves them alone).\n"
              "$SCRATCH in any word is the session's scratch directory (see `scratch`)."),
      .mechanism = "mount(2)",
      .man = "mount(2), mount(8), mount_namespaces(7)",

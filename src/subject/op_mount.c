@@ -62,7 +62,7 @@ static const int verb_nstr[] = {[MV_MOUNT] = 4, [MV_BIND] = 2, [MV_UMOUNT] = 1,
 /* The fixed part of MOUNT. */
 struct mount_args {
     enum mount_verb verb;
-    bool recursive, allow_host_changes;
+    bool recursive, allow_host_changes, in_host_cgroupns;
     int umount_flags;
     enum mount_prop prop;
 };
@@ -75,6 +75,7 @@ void mount_req_pack(struct subj_req *rq, const struct mount_req *r)
     a.verb = r->verb;
     a.recursive = r->recursive;
     a.allow_host_changes = r->allow_host_changes;
+    a.in_host_cgroupns = r->in_host_cgroupns;
     a.umount_flags = r->umount_flags;
     a.prop = r->prop;
     subj_req_init(rq, SOP_MOUNT, &a, sizeof a);
@@ -118,6 +119,7 @@ static int mount_req_unpack(const struct subj_msg *m, struct mount_req *r, struc
     subj_msg_args(m, &a, sizeof a);
     *r = (struct mount_req){.verb = a.verb, .recursive = a.recursive,
                             .allow_host_changes = a.allow_host_changes,
+                            .in_host_cgroupns = a.in_host_cgroupns,
                             .umount_flags = a.umount_flags, .prop = a.prop};
     if (r->verb < MV_MOUNT || r->verb > MV_UNPIN || m->nstr != verb_nstr[r->verb] + 2 ||
         (r->verb == MV_PIN && m->nfd < 1) ||
@@ -256,6 +258,7 @@ void op_mount(struct subj_ctx *cx, const struct subj_msg *m, struct subj_rep *re
                           .n_made_mntns = rq.nmade,
                           .procfd = cx->sh->procfd,
                           .allow_host_changes = rq.allow_host_changes,
+                          .in_host_cgroupns = rq.in_host_cgroupns,
                           .created = &created};
     struct mount_result r = {0};
     struct nsl_err e = {0};

@@ -109,9 +109,9 @@ struct spawn_rep {
     pid_t pid;
     pid_t host_pid; /* its PID in the host's view (differs after `enter`) */
     int status; /* a foreground program's wait status */
-    /* The inodes of the child's mnt, uts and net namespaces, read before it
-     * ran (for the namespaces the session made); 0 when not new. */
-    ino_t mnt_ns, uts_ns, net_ns;
+    /* The inodes of the child's mnt, uts, net and cgroup namespaces, read
+     * before it ran (for the namespaces the session made); 0 when not new. */
+    ino_t mnt_ns, uts_ns, net_ns, cgroup_ns;
 };
 void spawn_req_pack(struct subj_req *rq, const struct spawn_req *r);
 
@@ -145,6 +145,10 @@ struct mount_req {
     int umount_flags;   /* umount: 0 or MNT_DETACH */
     enum mount_prop prop; /* propagation */
     bool allow_host_changes;
+    /* The subject's cgroup namespace is not one the session made: a
+     * cgroup2 mount there may set the options of the machine's v2
+     * hierarchy (the guard). */
+    bool in_host_cgroupns;
     const char *fstype, *source, *target, *opts; /* as the verb needs */
     int ns_fd;            /* MV_PIN: the namespace file to pin (sent along) */
     const char *ns_shown; /* MV_PIN: its path, as the trace shows it */

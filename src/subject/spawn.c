@@ -426,6 +426,9 @@ static void spawn_note_ns(struct subj_ctx *cx, struct spawn_run *s)
     snprintf(rel, sizeof rel, "%d/ns/net", (int)s->out.host_pid);
     if ((s->a.flags & CLONE_NEWNET) && fstatat(cx->sh->procfd, rel, &st, 0) == 0)
         s->out.net_ns = st.st_ino;
+    snprintf(rel, sizeof rel, "%d/ns/cgroup", (int)s->out.host_pid);
+    if ((s->a.flags & CLONE_NEWCGROUP) && fstatat(cx->sh->procfd, rel, &st, 0) == 0)
+        s->out.cgroup_ns = st.st_ino;
 }
 
 /* While it still waits for "go": its ID maps, then its cgroups, through

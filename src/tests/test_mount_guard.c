@@ -174,10 +174,136 @@ static void test_guard_table(void **state)
     mount_table_free(&self);
 }
 
+/* ---- pure: a cgroup2 mount and the v2 hierarchy's options ---- */
+
+/* systemd's pure v2 (the options every cgroup2 mount shows are the
+ * hierarchy's), a hybrid's bare cgroup2, and no cgroup2 at all. */
+static const char cg_systemd[] =
+    "27 1 254:0 / / rw - ext4 /dev/vda rw\n"
+    "30 27 0:26 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:4 - cgroup2 cgroup2 "
+    "rw,nsdelegate,memory_recursiveprot\n"
+    "50 27 0:50 / /tmp/s rw - tmpfs none rw\n";
+static const char cg_hybrid[] = "27 1 254:0 / / rw - ext4 /dev/vda rw\n"
+                                "41 27 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 "
+                                "cgroup2 rw\n"
+                                "50 27 0:50 / /tmp/s rw - tmpfs none rw\n";
+static const char cg_none[] = "27 1 254:0 / / rw - ext4 /dev/vda rw\n"
+                              "50 27 0:50 / /tmp/s rw - tmpfs none rw\n";
+
+struct cg_row {
+    const char *self_text, *host_text;
+    bool in_host_mntns, in_host_cgroupns, allow;
+    enum mount_op op;
+    const char *path;
+    int mount_id;
+    const char *fstype, *data;
+    bool needs_host;
+    const char *refusal; /* NULL: allowed; else the message contains it */
+};
+
+static const struct cg_row cg_rows[] = {
+    /* A bare cgroup2 mount on a systemd host would drop its options. */
+    {cg_systemd, NULL, false, true, false, MOUNT_OP_MOUNT, "/tmp/s", 50, "cgroup2", NULL, false,
+     "refusing to mount on /tmp/s with options '': from a cgroup namespace this session did "
+     "not create, a cgroup2 mount sets the options of the machine's one cgroup v2 hierarchy, "
+     "for every process, and mount 30 (on /sys/fs/cgroup) shows them as "
+     "'nsdelegate,memory_recursiveprot' now; give `-o nsdelegate,memory_recursiveprot`, or "
+     "run `unshare cgroup` first"},
+    {cg_systemd, NULL, false, true, false, MOUNT_OP_MOUNT, "/tmp/s", 50, "cgroup2", "nsdelegate",
+     false, "with options 'nsdelegate'"},
+    /* The same options, in any order: nothing changes. */
+    {cg_systemd, NULL, false, true, false, MOUNT_OP_MOUNT, "/tmp/s", 50, "cgroup2",
+     "memory_recursiveprot,nsdelegate", false, NULL},
+    {cg_systemd, NULL, false, true, false, MOUNT_OP_MOUNT, "/tmp/s", 50, "cgroup2",
+     "nsdelegate,memory_recursiveprot", false, NULL},
+    /* From a cgroup namespace the session made the kernel leaves them. */
+    {cg_systemd, NULL, false, false, false, MOUNT_OP_MOUNT, "/tmp/s", 50, "cgroup2", NULL, false,
+     NULL},
+    {cg_systemd, NULL, false, true, true, MOUNT_OP_MOUNT, "/tmp/s", 50, "cgroup2", NULL, false,
+     NULL},
+    {cg_systemd, NULL, false, true, false, MOUNT_OP_MOUNT, "/tmp/s", 50, "tmpfs", NULL, false,
+     NULL},
+    /* cgroup v1 options concern its own hierarchy only. */
+    {cg_systemd, NULL, false, true, false, MOUNT_OP_MOUNT, "/tmp/s", 50, "cgroup", "net_cls",
+     false, NULL},
+    /* A remount without MS_BIND applies them too (the superblock's check
+     * reads the host's tables for it anyway); with MS_BIND, not. */
+    {cg_systemd, NULL, false, true, false, MOUNT_OP_REMOUNT, "/sys/fs/cgroup", 30, NULL, "", true,
+     "refusing to remount /sys/fs/cgroup with options ''"},
+    {cg_systemd, NULL, false, true, false, MOUNT_OP_REMOUNT_BIND, "/sys/fs/cgroup", 30, NULL, "",
+     false, NULL},
+    /* A hybrid's cgroup2 has none: a bare mount is harmless, one that adds is not. */
+    {cg_hybrid, NULL, false, true, false, MOUNT_OP_MOUNT, "/tmp/s", 50, "cgroup2", NULL, false,
+     NULL},
+    {cg_hybrid, NULL, false, true, false, MOUNT_OP_MOUNT, "/tmp/s", 50, "cgroup2", "nsdelegate",
+     false,
+     "refusing to mount on /tmp/s with options 'nsdelegate': from a cgroup namespace this "
+     "session did not create, a cgroup2 mount sets the options of the machine's one cgroup v2 "
+     "hierarchy, for every process, and mount 41 (on /sys/fs/cgroup/unified) shows none now; "
+     "mount it without -o"},
+    /* rw and ro are the mount's flags, not the hierarchy's. */
+    {cg_hybrid, NULL, false, true, false, MOUNT_OP_MOUNT, "/tmp/s", 50, "cgroup2", "rw", false,
+     NULL},
+    /* No cgroup2 in the caller's table (after pivot_root): a host table tells. */
+    {cg_none, cg_systemd, false, true, false, MOUNT_OP_MOUNT, "/tmp/s", 50, "cgroup2", NULL, true,
+     "mount 30 (on /sys/fs/cgroup) shows them as 'nsdelegate,memory_recursiveprot'"},
+    /* None anywhere: no mount shows or depends on them. */
+    {cg_none, cg_none, false, true, false, MOUNT_OP_MOUNT, "/tmp/s", 50, "cgroup2", NULL, true,
+     NULL},
+    /* In the host's mount namespace, on a mount the session made: the same rule. */
+    {cg_systemd, NULL, true, true, false, MOUNT_OP_MOUNT, "/tmp/s/cg", 50, "cgroup2", NULL, false,
+     "refusing to mount on /tmp/s/cg with options ''"},
+    {cg_systemd, NULL, true, true, false, MOUNT_OP_MOUNT, "/tmp/s/cg", 50, "cgroup2",
+     "nsdelegate,memory_recursiveprot", false, NULL},
+};
+
+static void test_guard_cgroup2(void **state)
+{
+    (void)state;
+    struct mount_ids created = {0};
+    mount_ids_add(&created, 50);
+    for (size_t i = 0; i < ARRAY_SIZE(cg_rows); i++) {
+        const struct cg_row *row = &cg_rows[i];
+        struct mount_table self = {0}, host = {0};
+        assert_int_equal(mountinfo_parse(row->self_text, strlen(row->self_text), &self, NULL), 0);
+        if (row->host_text)
+            assert_int_equal(mountinfo_parse(row->host_text, strlen(row->host_text), &host, NULL),
+                             0);
+        host.mntns = 4026531840;
+        struct host_guard g = {.in_host_mntns = row->in_host_mntns,
+                               .in_host_cgroupns = row->in_host_cgroupns,
+                               .allow_host_changes = row->allow,
+                               .created = &created};
+        struct guard_req req = {.op = row->op,
+                                .path = row->path,
+                                .mount = mount_table_find_id(&self, row->mount_id),
+                                .fstype = row->fstype,
+                                .data = row->data};
+        if (host_guard_needs_host(&g, &self, &req) != row->needs_host)
+            fail_msg("row %zu: needs the host's tables: %d", i, !row->needs_host);
+        if (row->host_text) {
+            g.host = &host;
+            g.nhost = 1;
+        }
+        struct nsl_err e = {0};
+        int r = host_guard_check(&g, &self, &req, &e);
+        if (!row->refusal && r != 0)
+            fail_msg("row %zu: refused: %s", i, e.msg);
+        if (row->refusal && r == 0)
+            fail_msg("row %zu: allowed, expected '%s'", i, row->refusal);
+        if (row->refusal && !strstr(e.msg, row->refusal))
+            fail_msg("row %zu: '%s' lacks '%s'", i, e.msg, row->refusal);
+        mount_table_free(&host);
+        mount_table_free(&self);
+    }
+    mount_ids_free(&created);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_guard_table),
+        cmocka_unit_test(test_guard_cgroup2),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -264,6 +264,7 @@ static int step_begin(const struct mount_ctx *c, const char *verb, const char *p
      * counts as the host's: the guard fails closed. */
     s->guard.in_host_mntns = !ns_made(c, s->before.mntns);
     s->guard.allow_host_changes = c->allow_host_changes;
+    s->guard.in_host_cgroupns = c->in_host_cgroupns;
     s->guard.created = c->created;
     return 0;
 }
@@ -392,7 +393,7 @@ int mount_fs(const struct mount_ctx *c, const char *fstype, const char *source,
     int ret = -1;
     if (step_begin(c, "mount on", target, &s, r, e) < 0)
         goto out;
-    struct guard_req req = {.path = s.path};
+    struct guard_req req = {.path = s.path, .fstype = fstype, .data = data};
     if (flags & MS_REMOUNT) {
         req.op = flags & MS_BIND ? MOUNT_OP_REMOUNT_BIND : MOUNT_OP_REMOUNT;
         req.mount = mount_table_find_target(&s.before, s.path);

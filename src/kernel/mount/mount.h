@@ -51,6 +51,7 @@ int mount_opts_parse(const char *opts, unsigned long *flags, char **data, struct
 struct host_guard {
     bool in_host_mntns;      /* the caller's mnt ns is not one the session made */
     bool allow_host_changes; /* --allow-host-changes */
+    bool in_host_cgroupns;   /* the caller's cgroup ns is not one the session made */
     const struct mount_ids *created; /* mounts this session created; NULL: none */
     /* The tables of the mount namespaces the session did not create (each
      * labelled with its mntns), to refuse changes that would reach one of
@@ -76,6 +77,9 @@ struct guard_req {
     /* For MOUNT and BIND the mount that will hold the new one (the one that
      * contains path); for the others the mount at path; NULL when none. */
     const struct mount_ent *mount;
+    /* MOUNT: the filesystem type; MOUNT and REMOUNT: its options (the data
+     * of mount(2), without the MS_ flags); NULL when none. */
+    const char *fstype, *data;
 };
 
 /* Decide whether req may happen. self is the caller's mount table (for -r
@@ -86,13 +90,19 @@ struct guard_req {
  * change (a new mount changes the mount that holds it); in one it made
  * anything may, unless it would propagate into a peer group of a host
  * table, or it is a remount of a filesystem (not MS_BIND: the superblock,
- * which every namespace mounting it shares) that a host table mounts too. */
+ * which every namespace mounting it shares) that a host table mounts too.
+ * In any mount namespace, a cgroup2 mount (or remount) from a cgroup
+ * namespace the session did not make must give the options the machine's
+ * v2 hierarchy has now: the kernel applies them to that one hierarchy,
+ * for everyone. */
 int host_guard_check(const struct host_guard *g, const struct mount_table *self,
                      const struct guard_req *req, struct nsl_err *e);
-/* Does the check of req need the host tables (g->host)? Only in a namespace
- * the session made, without --allow-host-changes, for a remount of a
- * filesystem or a change under a shared mount: reading them means a walk
- * of /proc, so the mechanisms read them only then. */
+/* Does the check of req need the host tables (g->host)? Only without
+ * --allow-host-changes: in a namespace the session made, for a remount of
+ * a filesystem or a change under a shared mount; and for a cgroup2 mount
+ * the guard checks when self shows no cgroup2 to read the hierarchy's
+ * options from. Reading them means a walk of /proc, so the mechanisms
+ * read them only then. */
 bool host_guard_needs_host(const struct host_guard *g, const struct mount_table *self,
                            const struct guard_req *req);
 
@@ -110,6 +120,7 @@ struct mount_ctx {
      * cannot be read, and a change that needs them is refused. */
     int procfd;
     bool allow_host_changes;
+    bool in_host_cgroupns; /* the caller's cgroup ns is not one the session made */
     const struct mount_ids *created;
 };
 

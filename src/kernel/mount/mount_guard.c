@@ -231,10 +231,121 @@ static int guard_leak(const struct host_guard *g, const struct mount_table *self
     return -1;
 }
 
+/* --- the cgroup2 root options -------------------------------------------
+ * There is one cgroup v2 hierarchy per machine. A process in the initial
+ * cgroup namespace that mounts cgroup2 (or remounts it without MS_BIND)
+ * sets or clears each of its options (nsdelegate, memory_recursiveprot,
+ * favordynmods, ...) by the ones it gives: the kernel's
+ * apply_cgroup_root_flags, for every mount of it in every namespace. A
+ * bare mount on a systemd host would drop nsdelegate under systemd. Every
+ * cgroup2 mount shows the options as its superblock's, so any one tells
+ * them. In a cgroup namespace the session made the kernel leaves them. */
+
+static bool cgroup2_op(const struct guard_req *req)
+{
+    const char *fstype = req->op == MOUNT_OP_MOUNT      ? req->fstype
+                         : req->op == MOUNT_OP_REMOUNT && req->mount ? req->mount->fstype
+                                                                     : NULL;
+    return fstype && strcmp(fstype, "cgroup2") == 0;
+}
+
+static const struct mount_ent *cgroup2_in(const struct mount_table *t)
+{
+    for (size_t i = 0; t && i < t->n; i++)
+        if (t->v[i].fstype && strcmp(t->v[i].fstype, "cgroup2") == 0)
+            return &t->v[i];
+    return NULL;
+}
+
+/* The words of an option list that are the hierarchy's (rw and ro are the
+ * mount's flags), in the order given, comma-separated. */
+static void root_opts(const char *list, struct strbuf *out)
+{
+    for (const char *w = list ? list : ""; *w;) {
+        size_t n = strcspn(w, ",");
+        if (n && !(n == 2 && (strncmp(w, "rw", 2) == 0 || strncmp(w, "ro", 2) == 0)))
+            sb_printf(out, "%s%.*s", out->len ? "," : "", (int)n, w);
+        w += n + (w[n] == ',');
+    }
+}
+
+/* Is every word of a among the words of b? */
+static bool words_within(const char *a, const char *b)
+{
+    for (const char *w = a; *w;) {
+        size_t n = strcspn(w, ",");
+        bool found = false;
+        for (const char *v = b; *v && !found;) {
+            size_t m = strcspn(v, ",");
+            found = m == n && strncmp(v, w, n) == 0;
+            v += m + (v[m] == ',');
+        }
+        if (!found)
+            return false;
+        w += n + (w[n] == ',');
+    }
+    return true;
+}
+
+/* Does req need the hierarchy's options from a host table (self shows no
+ * cgroup2 mount)? */
+static bool cgroup2_needs_host(const struct host_guard *g, const struct mount_table *self,
+                               const struct guard_req *req)
+{
+    return g->in_host_cgroupns && cgroup2_op(req) && !cgroup2_in(self);
+}
+
+static int guard_cgroup2_root(const struct host_guard *g, const struct mount_table *self,
+                              const struct guard_req *req, struct nsl_err *e)
+{
+    if (!g->in_host_cgroupns || !cgroup2_op(req))
+        return 0;
+    const struct mount_ent *live = cgroup2_in(self);
+    for (size_t t = 0; !live && t < g->nhost; t++)
+        live = cgroup2_in(&g->host[t]);
+    /* No cgroup2 mount anywhere: nothing mounted shows or depends on the
+     * options, so the new mount may set them. */
+    if (!live)
+        return 0;
+    struct strbuf want = {0}, have = {0};
+    root_opts(req->data, &want);
+    root_opts(live->super_opts, &have);
+    int rc = 0;
+    if (!words_within(sb_str(&want), sb_str(&have)) || !words_within(sb_str(&have), sb_str(&want))) {
+        struct strbuf what = {0};
+        op_phrase(req, &what);
+        if (have.len)
+            nsl_fail(e, 0,
+                     "refusing to %s with options '%s': from a cgroup namespace this session did "
+                     "not create, a cgroup2 mount sets the options of the machine's one cgroup v2 "
+                     "hierarchy, for every process, and mount %d (on %s) shows them as '%s' now; "
+                     "give `-o %s`, or run `unshare cgroup` first (from a new cgroup namespace "
+                     "the kernel leaves them alone), or start nslab with --allow-host-changes",
+                     what.buf, sb_str(&want), live->id, live->target, have.buf, have.buf);
+        else
+            nsl_fail(e, 0,
+                     "refusing to %s with options '%s': from a cgroup namespace this session did "
+                     "not create, a cgroup2 mount sets the options of the machine's one cgroup v2 "
+                     "hierarchy, for every process, and mount %d (on %s) shows none now; mount "
+                     "it without -o, or run `unshare cgroup` first (from a new cgroup namespace "
+                     "the kernel leaves them alone), or start nslab with --allow-host-changes",
+                     what.buf, sb_str(&want), live->id, live->target);
+        sb_free(&what);
+        rc = -1;
+    }
+    sb_free(&want);
+    sb_free(&have);
+    return rc;
+}
+
 bool host_guard_needs_host(const struct host_guard *g, const struct mount_table *self,
                            const struct guard_req *req)
 {
-    if (g->allow_host_changes || g->in_host_mntns)
+    if (g->allow_host_changes)
+        return false;
+    if (cgroup2_needs_host(g, self, req))
+        return true;
+    if (g->in_host_mntns)
         return false;
     if (req->op == MOUNT_OP_REMOUNT)
         return req->mount != NULL;
@@ -247,9 +358,8 @@ int host_guard_check(const struct host_guard *g, const struct mount_table *self,
 {
     if (g->allow_host_changes)
         return 0;
-    if (g->in_host_mntns)
-        return guard_in_host(g, self, req, e);
-    if (guard_superblock(g, self, req, e) < 0)
+    if (g->in_host_mntns ? guard_in_host(g, self, req, e) < 0
+                         : guard_superblock(g, self, req, e) < 0 || guard_leak(g, self, req, e) < 0)
         return -1;
-    return guard_leak(g, self, req, e);
+    return guard_cgroup2_root(g, self, req, e);
 }
