@@ -132,6 +132,21 @@ static const struct guard_row guard_rows[] = {
      "which propagates to mount 93 (on /h)"},
 };
 
+/* The guard's answer to req against what row i expects: allowed (refusal
+ * NULL), or refused with a message that contains refusal. */
+static void check_row(size_t i, const struct host_guard *g, const struct mount_table *self,
+                      const struct guard_req *req, const char *refusal)
+{
+    struct nsl_err e = {0};
+    int r = host_guard_check(g, self, req, &e);
+    if (!refusal && r != 0)
+        fail_msg("row %zu: refused: %s", i, e.msg);
+    if (refusal && r == 0)
+        fail_msg("row %zu: allowed, expected '%s'", i, refusal);
+    if (refusal && !strstr(e.msg, refusal))
+        fail_msg("row %zu: '%s' lacks '%s'", i, e.msg, refusal);
+}
+
 static void test_guard_table(void **state)
 {
     struct mount_table self = {0};
@@ -160,14 +175,7 @@ static void test_guard_table(void **state)
             .path = row->path,
             .mount = row->mount_id ? mount_table_find_id(&self, row->mount_id) : NULL,
         };
-        struct nsl_err e = {0};
-        int r = host_guard_check(&g, &self, &req, &e);
-        if (!row->refusal && r != 0)
-            fail_msg("row %zu: refused: %s", i, e.msg);
-        if (row->refusal && r == 0)
-            fail_msg("row %zu: allowed, expected '%s'", i, row->refusal);
-        if (row->refusal && !strstr(e.msg, row->refusal))
-            fail_msg("row %zu: '%s' lacks '%s'", i, e.msg, row->refusal);
+        check_row(i, &g, &self, &req, row->refusal);
         mount_table_free(&host);
     }
     mount_ids_free(&created);
@@ -285,14 +293,7 @@ static void test_guard_cgroup2(void **state)
             g.host = &host;
             g.nhost = 1;
         }
-        struct nsl_err e = {0};
-        int r = host_guard_check(&g, &self, &req, &e);
-        if (!row->refusal && r != 0)
-            fail_msg("row %zu: refused: %s", i, e.msg);
-        if (row->refusal && r == 0)
-            fail_msg("row %zu: allowed, expected '%s'", i, row->refusal);
-        if (row->refusal && !strstr(e.msg, row->refusal))
-            fail_msg("row %zu: '%s' lacks '%s'", i, e.msg, row->refusal);
+        check_row(i, &g, &self, &req, row->refusal);
         mount_table_free(&host);
         mount_table_free(&self);
     }

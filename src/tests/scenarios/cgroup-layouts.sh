@@ -15,18 +15,11 @@
 #            skipped with its reason).
 # The cgroups themselves are made in the real hierarchies, and nslab must
 # remove them all.
-if [ "$(id -u)" -eq 0 ] && [ -z "${NSLAB_IN_PRIVATE_NS:-}" ]; then
-    exec unshare --mount --propagation private env NSLAB_IN_PRIVATE_NS=1 bash "$0" "$@"
-fi
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_root
+own_mount_ns "$@"
 require_nslab
-[ -n "${NSLAB_IN_PRIVATE_NS:-}" ] || fail "not in a private mount namespace"
-# Never touch the host's mounts: this process must be in a mount namespace
-# of its own.
-[ "$(readlink /proc/self/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ] ||
-    fail "refusing to mount in the host's mount namespace"
 
 top=${NSLAB_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}
 

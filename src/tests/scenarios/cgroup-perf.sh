@@ -14,15 +14,11 @@
 #           namespace nslab started in (which mounts nothing), then after
 #           `unshare mnt` mounts one in the subject's mount namespace only,
 #           and counts there; after exit the kernel releases the hierarchy.
-if [ "$(id -u)" -eq 0 ] && [ -z "${NSLAB_IN_PRIVATE_NS:-}" ]; then
-    exec unshare --mount --propagation private env NSLAB_IN_PRIVATE_NS=1 bash "$0" "$@"
-fi
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_root
+own_mount_ns "$@"
 require_nslab
-[ "$(readlink /proc/self/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ] ||
-    fail "refusing to mount in the host's mount namespace"
 
 usage_usec() { awk '$1 == "usage_usec" { print $2 }' "$1/cpu.stat"; }
 entries() { find "$1" -mindepth 1 -maxdepth 1 -type d | sort; }

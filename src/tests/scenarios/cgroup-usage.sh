@@ -12,15 +12,11 @@
 #           `cgcreate cpuacct` (cpu.stat is a core file) counts a busy job,
 #           equal to the kernel's usage_usec (where the machine is pure v2
 #           already, "here" was that).
-if [ "$(id -u)" -eq 0 ] && [ -z "${NSLAB_IN_PRIVATE_NS:-}" ]; then
-    exec unshare --mount --propagation private env NSLAB_IN_PRIVATE_NS=1 bash "$0" "$@"
-fi
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_root
+own_mount_ns "$@"
 require_nslab
-[ "$(readlink /proc/self/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ] ||
-    fail "refusing to mount in the host's mount namespace"
 
 # usage_of DIR VERSION: the kernel's CPU time of cgroup DIR in µs.
 usage_of() {

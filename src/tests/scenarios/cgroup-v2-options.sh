@@ -11,15 +11,11 @@
 #     leaves the hierarchy's options alone.
 # Should the guard let the first through, the exit puts the options back
 # (a mount with the live ones, from this test's own mount namespace).
-if [ "$(id -u)" -eq 0 ] && [ -z "${NSLAB_IN_PRIVATE_NS:-}" ]; then
-    exec unshare --mount --propagation private env NSLAB_IN_PRIVATE_NS=1 bash "$0" "$@"
-fi
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_root
+own_mount_ns "$@"
 require_nslab
-[ "$(readlink /proc/self/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ] ||
-    fail "refusing to mount in the host's mount namespace"
 # Outside the initial cgroup namespace (the kernel numbers it 0xEFFFFFFB,
 # PROC_CGROUP_INIT_INO) the kernel applies no options: nothing to see here.
 [ "$(stat -Lc %i /proc/self/ns/cgroup)" = $((0xEFFFFFFB)) ] ||

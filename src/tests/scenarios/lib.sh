@@ -156,6 +156,25 @@ command -v python3 >/dev/null || skip "needs python3 (for JSON)"
 tmpdir=$(mktemp -d "${TMPDIR:-/tmp}/nslab-test.XXXXXX")
 trap _lib_cleanup EXIT
 
+# own_mount_ns "$@" (after require_root): for a scenario that mounts. It
+# starts the scenario again, with its arguments, in a mount namespace made
+# for it with private propagation, and there fails unless that namespace
+# differs from the one it was started in (named before the exec: PID 1's
+# may be unreadable, in a container).
+own_mount_ns()
+{
+    if [ -z "${NSLAB_OUTER_MNTNS:-}" ]; then
+        local outer
+        outer=$(readlink /proc/self/ns/mnt)
+        trap - EXIT
+        rm -rf --one-file-system "$tmpdir"
+        exec unshare --mount --propagation private env NSLAB_OUTER_MNTNS="$outer" \
+            bash "$0" "$@"
+    fi
+    [ "$(readlink /proc/self/ns/mnt)" != "$NSLAB_OUTER_MNTNS" ] ||
+        fail "refusing to mount in the mount namespace it was started in"
+}
+
 # --- driving one nslab session step by step ---------------------------------
 #
 #     nslab_start            # "$NSLAB" -J, commands through a pipe
