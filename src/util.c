@@ -650,7 +650,42 @@ bool running_privileged(void)
     return caps;
 }
 
-bool path_trusted_by(const char *path, uid_t owner)
+static bool uid_among(uid_t uid, const uid_t *v, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (v[k] == uid)
+            return true;
+    return false;
+}
+
+/* Cut real (an absolute path) to its parent; false at "/". */
+static bool path_up(char *real)
+{
+    if (strcmp(real, "/") == 0)
+        return false;
+    char *slash = strrchr(real, '/');
+    if (slash == real)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+    return true;
+}
+
+size_t path_owners(const char *path, uid_t *out, size_t max)
+{
+    cleanup_free char *real = realpath(path, NULL);
+    size_t n = 0;
+    if (!real)
+        return 0;
+    do {
+        struct stat st;
+        if (lstat(real, &st) == 0 && !uid_among(st.st_uid, out, n) && n < max)
+            out[n++] = st.st_uid;
+    } while (path_up(real));
+    return n;
+}
+
+bool path_trusted_by(const char *path, const uid_t *owners, size_t n)
 {
     cleanup_free char *real = realpath(path, NULL);
     if (!real)
@@ -658,27 +693,22 @@ bool path_trusted_by(const char *path, uid_t owner)
     bool leaf = true;
     for (;;) {
         struct stat st;
-        if (lstat(real, &st) < 0 || (st.st_uid != 0 && st.st_uid != owner))
+        if (lstat(real, &st) < 0 || (st.st_uid != 0 && !uid_among(st.st_uid, owners, n)))
             return false;
         /* A directory above may be writable by others when it is sticky
          * (/tmp): they can neither rename nor remove what root owns there. */
         bool sticky = S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX);
         if ((st.st_mode & (S_IWGRP | S_IWOTH)) && (leaf || !sticky))
             return false;
-        if (strcmp(real, "/") == 0)
+        if (!path_up(real))
             return true;
-        char *slash = strrchr(real, '/');
-        if (slash == real)
-            slash[1] = '\0';
-        else
-            *slash = '\0';
         leaf = false;
     }
 }
 
 bool path_trusted(const char *path)
 {
-    return path_trusted_by(path, 0);
+    return path_trusted_by(path, NULL, 0);
 }
 
 void term_size(int fd, int *cols, int *rows)
@@ -786,16 +816,18 @@ int data_dir_find(char *buf, size_t size, const char *env, const char *const *re
     if (!slash)
         return -1;
     *slash = '\0';
-    /* Beside the binary, the binary's owner may own the data too: whoever
-     * owns the program root runs has root already (a checkout built by a
-     * user and tested with sudo); nobody else may. */
-    struct stat st;
-    uid_t exe_owner = stat("/proc/self/exe", &st) == 0 ? st.st_uid : 0;
+    /* Beside the binary, whoever could put another binary in its place may
+     * own the data too: the owner of the binary and of every directory above
+     * it has root already when root runs it (a checkout a user cloned and
+     * built with sudo: the user owns the checkout, root the build); nobody
+     * else may. */
+    uid_t owners[64];
+    size_t nowners = path_owners("/proc/self/exe", owners, ARRAY_SIZE(owners));
     for (size_t k = 0; k < nrel; k++) {
         cleanup_free char *dir = xasprintf("%s/%s", exe, rel[k]);
         cleanup_free char *path = xasprintf("%s/%s", dir, probe);
         if (access(path, R_OK) == 0 && strlen(dir) < size &&
-            (!careful || path_trusted_by(path, exe_owner))) {
+            (!careful || path_trusted_by(path, owners, nowners))) {
             memcpy(buf, dir, strlen(dir) + 1);
             return 0;
         }

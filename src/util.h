@@ -159,8 +159,12 @@ void stop_signals_block(sigset_t *old);
  * writable by group or others (a sticky directory such as /tmp may be):
  * nobody but root could have put what it holds there. */
 bool path_trusted(const char *path);
-/* The same, with owner trusted as root is (owned by either). */
-bool path_trusted_by(const char *path, uid_t owner);
+/* The same, with each of the n owners trusted as root is. */
+bool path_trusted_by(const char *path, const uid_t *owners, size_t n);
+/* The owners of PATH (resolved) and of every directory above it, each
+ * once, into out (at most max); returns how many, 0 when it cannot be
+ * resolved. Whoever is among them could put another file at PATH. */
+size_t path_owners(const char *path, uid_t *out, size_t max);
 
 /* The size of the terminal on fd, or 80x24 when fd is no terminal. */
 void term_size(int fd, int *cols, int *rows);

@@ -660,6 +660,46 @@ static void test_path_trusted(void **state)
     rmdir(dir);
 }
 
+/* A checkout a user cloned and built with sudo: root's build below the
+ * user's directory. Root runs its binary; the data beside it is trusted
+ * with the owners of the binary's path, and only with them. */
+static void test_path_trusted_by_owners(void **state)
+{
+    if (geteuid() != 0)
+        skip(); /* only root can give files away */
+    char top[] = "/tmp/nslab-trust.XXXXXX", co[64], build[80], bin[96], data[96];
+    assert_non_null(mkdtemp(top));
+    assert_int_equal(chmod(top, 0755), 0);
+    snprintf(co, sizeof co, "%s/checkout", top);
+    snprintf(build, sizeof build, "%s/build", co);
+    snprintf(bin, sizeof bin, "%s/nslab", build);
+    snprintf(data, sizeof data, "%s/locale", build);
+    assert_int_equal(mkdir(co, 0755), 0);
+    assert_int_equal(chown(co, 65534, 65534), 0);
+    assert_int_equal(mkdir(build, 0755), 0);
+    assert_int_equal(mkdir(data, 0755), 0);
+    int fd = open(bin, O_CREAT | O_WRONLY, 0755);
+    assert_true(fd >= 0);
+    close(fd);
+
+    uid_t owners[8];
+    size_t n = path_owners(bin, owners, ARRAY_SIZE(owners));
+    assert_int_equal(n, 2); /* root (the build, /tmp, /) and the checkout's 65534 */
+    assert_false(path_trusted(data)); /* below a directory root does not own */
+    assert_true(path_trusted_by(data, owners, n));
+    uid_t other = 1234;
+    assert_false(path_trusted_by(data, &other, 1));
+    assert_int_equal(chmod(data, 0775), 0);
+    assert_false(path_trusted_by(data, owners, n)); /* group-writable all the same */
+    assert_int_equal(path_owners("/nonexistent/nslab", owners, ARRAY_SIZE(owners)), 0);
+
+    unlink(bin);
+    rmdir(data);
+    rmdir(build);
+    rmdir(co);
+    rmdir(top);
+}
+
 /* --- a translation is a format only with the conversions of its msgid ---- */
 
 static void test_formats_match(void **state)
@@ -755,6 +795,7 @@ int main(void)
         cmocka_unit_test(test_now_ms),
         cmocka_unit_test(test_escaped),
         cmocka_unit_test(test_path_trusted),
+        cmocka_unit_test(test_path_trusted_by_owners),
         cmocka_unit_test(test_formats_match),
         cmocka_unit_test(test_append_padded),
     };
