@@ -14,10 +14,10 @@ check_records=$PWD/scripts/check-records
 cd "$tmpdir"
 # Three learners. alice does the work; bob only types expect lines (that
 # hold or not, in his session); carol does half and ends on a failed step.
-"$NSLAB" -q -k -c "record alice.jsonl; unshare uts; hostname lab; cgcreate pids 50 --name q1; cgset q1 limit 30" \
+"$NSLAB" -q -k -c "record alice.jsonl; unshare uts; hostname lab-7f3q; cgcreate pids 50 --name q1; cgset q1 limit 30" \
     >/dev/null 2>&1 || true
 SUDO_UID=65534 SUDO_GID=65534 "$NSLAB" -q -k -c \
-    "record bob.jsonl; hostname; expect ok; expect output lab; expect ns uts new" >/dev/null 2>&1 || true
+    "record bob.jsonl; hostname; expect ok; expect output lab-7f3q; expect ns uts new" >/dev/null 2>&1 || true
 "$NSLAB" -q -k -c "record carol.jsonl; unshare uts; kill -TERM 999999" >/dev/null 2>&1 || true
 for f in alice bob carol; do
     [ -s "$f.jsonl" ] || fail "$f's record was not written"
@@ -33,7 +33,7 @@ assert_eq "$(getent passwd 65534 | cut -d: -f1)" "$(json_get "$hdr" user)" "the 
 cat >rubric.txt <<'RUBRIC'
 # what the instructor checks, unseen by the class
 uts: ns uts new
-named: at some step: output lab
+named: at some step: output lab-7f3q
 limit: cg q1 pids.max 30
 clean: ok
 RUBRIC
@@ -47,7 +47,7 @@ assert_eq "" "$(cat err.txt)" "nothing on stderr for a clean class"
 assert_contains "$text" "root (alice.jsonl" "alice's section"
 assert_contains "$text" "(bob.jsonl" "bob's section"
 assert_contains "$text" "uts: held by 2 of 3" "the per-condition line of uts"
-assert_contains "$text" "named: held by 1 of 3" "bob's expect output lab earned nothing"
+assert_contains "$text" "named: held by 1 of 3" "bob's expect output lab-7f3q earned nothing"
 assert_contains "$text" "clean: held by 2 of 3" "carol's last step failed"
 
 csv=$("$NSLAB" grade --csv rubric.txt alice.jsonl bob.jsonl carol.jsonl)
@@ -129,7 +129,7 @@ rc=$?
 set -e
 assert_eq 1 "$rc" "check-records' exit status with an edited record"
 assert_contains "$out" "NOT INTACT: edited at line 3" "check-records names the line"
-assert_contains "$("$NSLAB" --replay alice.jsonl)" "hostname lab" "--replay reads a chained record"
+assert_contains "$("$NSLAB" --replay alice.jsonl)" "hostname lab-7f3q" "--replay reads a chained record"
 # An older record (no header, no chain) is refused by grade, in one line.
 python3 -c '
 import json
@@ -143,7 +143,7 @@ rc=$?
 set -e
 assert_eq 1 "$rc" "grade's exit status with an older record"
 assert_contains "$out" "old.jsonl: not graded: line 1 is no record header" "an older record refused"
-assert_contains "$("$NSLAB" --replay old.jsonl)" "hostname lab" "--replay still reads an older record"
+assert_contains "$("$NSLAB" --replay old.jsonl)" "hostname lab-7f3q" "--replay still reads an older record"
 
 # Rubric mistakes: one line each, naming the rubric's line; nothing graded.
 printf 'ok: ok\nno colon here\nns: ns utz new\nok: ok\nlater: at some step ok\n' >bad.rubric
@@ -160,7 +160,7 @@ assert_contains "$(cat err.txt)" "bad.rubric:3: expect ns: unknown namespace typ
 assert_contains "$(cat err.txt)" "bad.rubric:4: ok is named twice" "a name twice"
 assert_contains "$(cat err.txt)" "bad.rubric:5: write \"at some step:\"" "at some step without its colon"
 # A form whose state a record does not carry: said once, not graded.
-printf 'host: hostname lab\nalive: at some step: alive %%1\nuts: ns uts new\n' >carry.rubric
+printf 'host: hostname lab-7f3q\nalive: at some step: alive %%1\nuts: ns uts new\n' >carry.rubric
 out=$("$NSLAB" grade --csv carry.rubric alice.jsonl 2>err.txt)
 assert_eq 2 "$(wc -l <err.txt)" "one line per rubric line that cannot be graded"
 assert_contains "$(cat err.txt)" "carry.rubric:1: expect hostname needs the subject's hostname, which a record does not carry" \

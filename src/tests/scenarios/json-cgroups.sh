@@ -2,7 +2,7 @@
 # The -J steps of show, jobs and graph carry the session's cgroups, as
 # show's text lists them: each cgroup of the session (by cgcreate's name
 # and path), its member PIDs equal to the kernel's cgroup.procs, a cgroup
-# made in between counted at once, and none after cgdelete.
+# made in between counted at once, and none after cgdelete. On any layout.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_root
@@ -25,7 +25,14 @@ nslab_send "cgcreate mem 64M"
 mem=$(jv result.path)
 nslab_send_ok "cgcreate pids 10"
 pids=$(jv result.path)
-nslab_send_ok "spawn --cg mem1,pids1 sleep 100"
+# Where memory and pids are hierarchies of their own (v1) a process is in a
+# cgroup of each; where one hierarchy holds both (v2) it is in one cgroup,
+# and pids1 stays empty.
+if [ "$(findmnt -no TARGET -T "$mem")" != "$(findmnt -no TARGET -T "$pids")" ]; then
+    nslab_send_ok "spawn --cg mem1,pids1 sleep 100"
+else
+    nslab_send_ok "spawn --cg mem1 sleep 100"
+fi
 job=$(jv result.pid)
 
 for cmd in show jobs graph; do
