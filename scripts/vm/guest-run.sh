@@ -45,7 +45,7 @@ if [ -n "$tests" ]; then
 else
     list=(labs/*.lab)
     for f in src/tests/scenarios/*-vs-kernel.sh src/tests/scenarios/cgroup-*.sh \
-             src/tests/scenarios/{cgset-guard,sweep,systemd-delegate,time,user,net,ipc,setns-lands,json-cgroups,grade}.sh; do
+             src/tests/scenarios/{cgset-guard,sweep,systemd-delegate,time,user,net,ipc,setns-lands,json-cgroups,grade,sigkill-leftovers}.sh; do
         [ -f "$f" ] && list+=("$f")
     done
 fi

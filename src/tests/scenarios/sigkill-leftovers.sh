@@ -4,19 +4,16 @@
 # session or not. Left are what no process of nslab is left to undo: the
 # background child of `sh -c "sleep N & wait"` (here in a cgroup of the
 # session), a job frozen by the v1 freezer (a frozen task does not act on
-# the SIGKILL its parent's death sends), nested cgroups, and the scratch
-# directory. The next start removes all of it that is in the dead
-# session's cgroups, thawing frozen ones first, and its scratch directory:
-# checked in /proc, the cgroup tree and the file system.
+# the SIGKILL its parent's death sends; one frozen by v2's cgroup.freeze
+# does, and dies), nested cgroups, and the scratch directory. The next
+# start removes all of it that is in the dead session's cgroups, thawing
+# frozen ones first, and its scratch directory: checked in /proc, the
+# cgroup tree and the file system. On any layout (under systemd the
+# session's cgroups are in its delegated scope).
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_root
 require_nslab
-# A job frozen by v2's cgroup.freeze dies of the SIGKILL (fatal signals
-# reach frozen tasks there); systemd-delegate.sh checks the sweep of a
-# SIGKILLed session on systemd's pure v2.
-[ -f /sys/fs/cgroup/freezer/freezer.state ] || [ -d /sys/fs/cgroup/freezer ] ||
-    skip "no v1 freezer hierarchy, whose frozen job a SIGKILL leaves (systemd-delegate.sh covers pure v2)"
 
 export TMPDIR=$tmpdir # the scratch directory lands here
 fifo=$tmpdir/in
@@ -34,12 +31,20 @@ grep -q '"command":"!true"' "$tmpdir/out" ||
 grep -q '"ok":false' "$tmpdir/out" && fail "a step failed: $(grep '"ok":false' "$tmpdir/out" | head -1)"
 scratch=$(grep -o "$tmpdir/nslab-scratch\.[A-Za-z0-9]*" "$tmpdir/out" | head -1)
 [ -n "$scratch" ] && [ -d "$scratch" ] || fail "no scratch directory in $tmpdir"
+# step_result COMMAND KEY: KEY of the result of the script's step COMMAND.
+step_result() { json_get "$(grep -F "\"command\":\"$1\"" "$tmpdir/out" | head -n 1)" "result.$2"; }
 # Nested cgroups below one of the session's, as a learner might make.
-path=/sys/fs/cgroup/pids/nslab.$nsl/nest
+path=$(step_result "cgcreate pids --name nest" path)
 [ -d "$path" ] || fail "no $path"
+fz=$(step_result "cgcreate freezer --name fz" path)
+frozen=$(cat "$fz/cgroup.procs")
+[ -n "$frozen" ] || fail "no job in $fz"
+v1_freezer=false
+[ -f "$fz/freezer.state" ] && v1_freezer=true
 for _ in $(seq 5); do path=$path/sub; mkdir "$path"; done
-# Every process in the session's cgroups, in every hierarchy.
-dirs=$(find /sys/fs/cgroup -maxdepth 3 -type d -name "nslab.$nsl")
+# Every process in the session's cgroups, in every hierarchy (in systemd's
+# scope for the session, on v2: system.slice/nslab-PID.scope/nslab.PID).
+dirs=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "nslab.$nsl")
 [ -n "$dirs" ] || fail "no cgroup nslab.$nsl"
 procs() { for d in $dirs; do find "$d" -name cgroup.procs -exec cat {} +; done | sort -un; }
 for _ in $(seq 50); do [ "$(procs | wc -l)" -ge 4 ] && break; sleep 0.1; done
@@ -64,6 +69,10 @@ sleep 0.5
 # The orphan builtin's child dies with the shell that adopted it.
 for _ in $(seq 30); do kill -0 "$free_orphan" 2>/dev/null || break; sleep 0.1; done
 ! kill -0 "$free_orphan" 2>/dev/null || fail "orphan-child $free_orphan, in no cgroup of the session, outlived its SIGKILLed nslab"
+if ! $v1_freezer; then
+    for _ in $(seq 30); do kill -0 "$frozen" 2>/dev/null || break; sleep 0.1; done
+    ! kill -0 "$frozen" 2>/dev/null || fail "job $frozen, frozen by cgroup.freeze (v2), outlived the SIGKILL"
+fi
 left=""
 for p in $inside; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
 if [ -z "$left" ]; then
@@ -98,4 +107,5 @@ done
 [ ! -e "$scratch.lock" ] || fail "$scratch.lock outlived the next start"
 grep -q "removed the scratch directory of a session that is gone: $scratch" "$tmpdir/err2" ||
     fail "the next start did not say it removed $scratch: $(cat "$tmpdir/err2")"
-echo "sigkill-leftovers: grandchildren, a frozen job, nested cgroups and the scratch directory removed by the next start"
+$v1_freezer && what="a frozen job (v1), " || what="(the job frozen by v2's cgroup.freeze died with nslab) "
+echo "sigkill-leftovers: grandchildren, ${what}nested cgroups and the scratch directory removed by the next start"
