@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "kernel/cgroup/cgroup_impl.h"
+#include "i18n.h"
 
 /* v1 shows "no memory limit" as the largest page-aligned long. */
 #define V1_MEMORY_UNLIMITED (1ULL << 62)
@@ -227,11 +228,11 @@ static int v1_attach(const struct cg_sys *s, const char *dir, pid_t pid, struct 
         return 0;
     if (e && e->errnum == ENOSPC)
         snprintf(hint, sizeof hint,
-                 "cpuset.cpus or cpuset.mems of %s is empty, and v1 admits no task into a "
-                 "cpuset without both",
+                 _("cpuset.cpus or cpuset.mems of %s is empty, and v1 admits no task into a "
+                   "cpuset without both"),
                  dir);
     else if (e && e->errnum == ESRCH)
-        snprintf(hint, sizeof hint, "there is no process %d", pid);
+        snprintf(hint, sizeof hint, _("there is no process %d"), pid);
     if (hint[0])
         nsl_err_hint(e, hint);
     return -1;

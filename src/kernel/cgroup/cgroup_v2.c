@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "kernel/cgroup/cgroup_impl.h"
+#include "i18n.h"
 
 static int v2_prepare_parent(const struct cg_sys *s, const char *top, const char *parent,
                              enum cg_ctrl ctrl, struct trace *t, struct nsl_err *e)
@@ -59,8 +60,8 @@ static int v2_prepare_parent(const struct cg_sys *s, const char *top, const char
         const char *d = todo[n - 1];
         char hint[CG_PATH_MAX + 160];
         snprintf(hint, sizeof hint,
-                 "the kernel refuses this while %s holds processes itself (cgroup v2's "
-                 "no-internal-processes rule)",
+                 _("the kernel refuses this while %s holds processes itself (cgroup v2's "
+                   "no-internal-processes rule)"),
                  d);
         ret = cg_write(s, t, d, "cgroup.subtree_control", value, hint, e);
         free(todo[--n]);
@@ -250,11 +251,12 @@ static int v2_attach(const struct cg_sys *s, const char *dir, pid_t pid, struct 
     if (cg_write(s, t, dir, "cgroup.procs", value, NULL, e) == 0)
         return 0;
     if (e && e->errnum == EBUSY)
-        snprintf(hint, sizeof hint,
-                 "this cgroup enables controllers for its children in cgroup.subtree_control, "
-                 "so it may not hold processes (no-internal-processes rule)");
+        snprintf(hint, sizeof hint, "%s",
+                 _("this cgroup enables controllers for its children in "
+                   "cgroup.subtree_control, so it may not hold processes "
+                   "(no-internal-processes rule)"));
     else if (e && e->errnum == ESRCH)
-        snprintf(hint, sizeof hint, "there is no process %d", pid);
+        snprintf(hint, sizeof hint, _("there is no process %d"), pid);
     if (hint[0])
         nsl_err_hint(e, hint);
     return -1;
